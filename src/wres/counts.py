@@ -1,0 +1,237 @@
+"""The pivot: every return becomes a counts table (metric, service, band, group, numerator, denominator).
+
+Everything after this module (metrics, suppression, reports, national pooling) reads counts only, so an
+authority that keeps its data elsewhere can send counts.csv and get the same results.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from wres.ethnicity import GROUPS, Group
+from wres.problems import Problem
+from wres.read import Return
+from wres.schema import SERVICES
+from wres.standards import MetricDef
+from wres.standards.sc_wres import METRIC_IDS, METRICS
+from wres.validate import Checked
+
+COLUMNS = ("metric", "service", "band", "group", "numerator", "denominator")
+
+Key = tuple[str, str, str, Group]  # metric, service, band ("" unless M1), group
+
+
+@dataclass
+class Counts:
+    """Numerator and denominator per metric × service × band × group, for the metrics that were submitted."""
+
+    cells: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    bands: list[str] = field(default_factory=list)  # M1 bands, lowest first
+
+    @property
+    def submitted(self) -> set[str]:
+        return {k[0] for k in self.cells}
+
+    def get(self, metric: str, service: str, band: str, group: Group) -> tuple[int, int]:
+        """Counts for one cell; service 'all' is the sum of the services (never stored)."""
+        services = SERVICES if service == "all" else (service,)
+        num = den = 0
+        for s in services:
+            n, d = self.cells.get((metric, s, band, group), (0, 0))
+            num, den = num + n, den + d
+        return num, den
+
+    def __add__(self, other: "Counts") -> "Counts":
+        """Pooling is a sum of counts, never an average of rates."""
+        cells: dict[Key, tuple[int, int]] = defaultdict(lambda: (0, 0))
+        for source in (self.cells, other.cells):
+            for k, (n, d) in source.items():
+                a, b = cells[k]
+                cells[k] = (a + n, b + d)
+        bands = self.bands + [b for b in other.bands if b not in self.bands]
+        return Counts(dict(cells), bands)
+
+    def rows(self) -> list[tuple[str, str, str, str, int, int]]:
+        order = {m: i for i, m in enumerate(METRIC_IDS)}
+        band_order = {b: i for i, b in enumerate(self.bands)}
+        keys = sorted(self.cells, key=lambda k: (order[k[0]], SERVICES.index(k[1]), band_order.get(k[2], -1), GROUPS.index(k[3])))
+        return [(m, s, b, g, *self.cells[(m, s, b, g)]) for m, s, b, g in keys]
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(COLUMNS)
+        w.writerows(self.rows())
+        return buf.getvalue()
+
+
+# --- from records ------------------------------------------------------------------------------------
+
+def _by_group(con, sql: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """Run a query returning (service, group, numerator, denominator) rows."""
+    return {(s, g): (int(n), int(d)) for s, g, n, d in con.execute(sql).fetchall()}
+
+
+def _event_person(table: str, id_col: str) -> str:
+    """Distinct people: rows sharing an id are one person; rows without an id are one person each."""
+    return f"COALESCE({table}.{id_col}, '#' || {table}._row)"
+
+
+def _count_metric(chk: Checked, m: MetricDef, bands: list[str]) -> dict[tuple[str, str, str], tuple[int, int]] | None:
+    """(service, band, group) → (numerator, denominator) for one metric; None when its file is missing."""
+    con, typed = chk.ret.con, chk.typed
+    if m.source not in typed or "staff" not in typed and m.kind != "survey" and m.kind != "recruitment":
+        return None
+    out: dict[tuple[str, str, str], tuple[int, int]] = {}
+    if m.kind == "pay_band":
+        rows = con.execute(
+            f"SELECT service, ethnicity, band, count(*), sum(count(*)) OVER (PARTITION BY service, ethnicity) "
+            "FROM t_staff GROUP BY service, ethnicity, band"
+        ).fetchall()
+        dens: dict[tuple[str, str], int] = {}
+        for s, g, b, n, d in rows:
+            out[(s, b, g)] = (int(n), int(d))
+            dens[(s, g)] = int(d)
+        for s in SERVICES:
+            for g in GROUPS:
+                for b in bands:
+                    out.setdefault((s, b, g), (0, dens.get((s, g), 0)))
+        return out
+    if m.kind == "staff_flag":
+        res = _by_group(con, f"SELECT service, ethnicity, count(*) FILTER (WHERE {m.column}), count(*) FROM t_staff GROUP BY service, ethnicity")
+    elif m.kind == "staff_event":
+        flag = f"WHERE {m.denominator_flag}" if m.denominator_flag else ""
+        den = _by_group(con, f"SELECT service, ethnicity, 0, count(*) FROM t_staff {flag} GROUP BY service, ethnicity")
+        id_col = "staff_id" if "staff_id" in chk.ret.sources[m.source].columns else None
+        person = _event_person("e", id_col) if id_col else "'#' || e._row"
+        num = _by_group(
+            con,
+            f"SELECT service, ethnicity, count(DISTINCT {person}), 0 FROM t_{m.source} e "
+            f"WHERE date BETWEEN DATE '{chk.ret.organisation.period_start}' AND DATE '{chk.ret.organisation.period_end}' GROUP BY service, ethnicity",  # type: ignore[union-attr]
+        )
+        res = {k: (num.get(k, (0, 0))[0], den.get(k, (0, 0))[1]) for k in set(num) | set(den)}
+    elif m.kind == "recruitment":
+        id_col = "applicant_id" if "applicant_id" in chk.ret.sources["recruitment"].columns else None
+        person = _event_person("r", id_col) if id_col else "'#' || r._row"
+        period = chk.ret.organisation
+        in_period = f"(date IS NULL OR date BETWEEN DATE '{period.period_start}' AND DATE '{period.period_end}')"  # type: ignore[union-attr]
+        res = _by_group(
+            con,
+            f"SELECT service, ethnicity, count(*) FILTER (WHERE s AND a), count(*) FILTER (WHERE s) FROM ("
+            f"SELECT {person} AS p, service, ethnicity, bool_or(shortlisted) AS s, bool_or(appointed) AS a "
+            f"FROM t_recruitment r WHERE {in_period} GROUP BY p, service, ethnicity) GROUP BY service, ethnicity",
+        )
+    else:  # survey: per respondent, any experience; answered if any answer was given
+        id_col = "respondent_id" if "respondent_id" in chk.ret.sources["survey"].columns else None
+        person = _event_person("v", id_col) if id_col else "'#' || v._row"
+        res = _by_group(
+            con,
+            f"SELECT service, ethnicity, count(*) FILTER (WHERE x), count(*) FILTER (WHERE x IS NOT NULL) FROM ("
+            f"SELECT {person} AS p, service, ethnicity, bool_or({m.column}) AS x FROM t_survey v GROUP BY p, service, ethnicity) GROUP BY service, ethnicity",
+        )
+    for s in SERVICES:
+        for g in GROUPS:
+            out[(s, "", g)] = res.get((s, g), (0, 0))
+    return out
+
+
+def from_records(chk: Checked) -> Counts:
+    """Reduce a validated record-level return to counts (the return must have no errors)."""
+    assert not chk.errors, "count only a return that validated"
+    assert chk.ret.organisation is not None
+    bands = [b.label for b in chk.ret.organisation.bands]
+    counts = Counts(bands=bands)
+    for m in METRICS:
+        cells = _count_metric(chk, m, bands)
+        if cells is None:
+            continue
+        for (s, b, g), nd in cells.items():
+            counts.cells[(m.id, s, b, g)] = nd  # type: ignore[index]
+    return counts
+
+
+# --- from counts.csv ---------------------------------------------------------------------------------
+
+def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
+    """Read and check an aggregate return (counts.csv) into Counts."""
+    src = ret.sources["counts"]
+    problems: list[Problem] = []
+    missing = [c for c in COLUMNS if c not in src.columns]
+    for c in missing:
+        problems.append(Problem(src.label, f"has no column {c}", f"counts.csv needs the columns {', '.join(COLUMNS)}", c, (1,), 1))
+    if missing:
+        return Counts(), problems
+    rows = ret.con.execute(f"SELECT _row, metric, service, band, \"group\", numerator, denominator FROM {src.table} ORDER BY _row").fetchall()
+    if not rows:
+        problems.append(Problem(src.label, "has a header but no rows", "fill in the counts, one row per metric × service × band × group"))
+    counts = Counts()
+    metric_ids = {m.lower(): m for m in METRIC_IDS}
+    bands: list[str] = [b.label for b in ret.organisation.bands] if ret.organisation and ret.organisation.pay_bands else []
+    for row, metric, service, band, group, num, den in rows:
+        def bad(column: str, message: str, fix: str) -> None:
+            problems.append(Problem(src.label, message, fix, column, (row,), 1))
+
+        mid = metric_ids.get((metric or "").lower())
+        if mid is None:
+            bad("metric", f'"{metric or ""}" is not a metric id', f"use one of {', '.join(METRIC_IDS)}")
+            continue
+        svc = (service or "").lower()
+        if svc not in SERVICES:
+            bad("service", f'"{service or ""}" is not a service', "write adults or children ('all' is computed, never stored)")
+            continue
+        grp = (group or "").lower().replace(" ", "_")
+        if grp not in GROUPS:
+            bad("group", f'"{group or ""}" is not a group', "write minority_ethnic, white or unknown")
+            continue
+        label = band or ""
+        if mid == "M1" and not label:
+            bad("band", "M1 needs a pay band", "give the pay band label of the row")
+            continue
+        if mid != "M1" and label:
+            bad("band", f"band is only for M1, not {mid}", "leave band empty")
+            continue
+        values = []
+        for col, v in (("numerator", num), ("denominator", den)):
+            try:
+                x = float(v)
+                if x < 0 or not x.is_integer():
+                    raise ValueError
+                values.append(int(x))
+            except (TypeError, ValueError):
+                bad(col, f'"{v or ""}" is not a whole number of people', "write a count (0 or more)")
+        if len(values) < 2:
+            continue
+        if values[0] > values[1]:
+            bad("numerator", f"numerator {values[0]} is larger than denominator {values[1]}", "the numerator counts people within the denominator")
+            continue
+        key = (mid, svc, label, grp)
+        if key in counts.cells:
+            bad("metric", f"{mid} {svc} {label + ' ' if label else ''}{grp} appears more than once", "keep one row for each metric × service × band × group")
+            continue
+        if label and label not in bands:
+            bands.append(label)
+        counts.cells[key] = (values[0], values[1])  # type: ignore[index]
+    counts.bands = bands
+    problems += _m1_consistency(src.label, counts)
+    return counts, problems
+
+
+def _m1_consistency(label: str, counts: Counts) -> list[Problem]:
+    """In M1 every band of a group shares one denominator, and the bands add up to it."""
+    problems = []
+    for s in SERVICES:
+        for g in GROUPS:
+            cells = [counts.cells[k] for k in counts.cells if k[0] == "M1" and k[1] == s and k[3] == g]
+            if not cells:
+                continue
+            dens = {d for _, d in cells}
+            total = sum(n for n, _ in cells)
+            if len(dens) > 1 or total != next(iter(dens)):
+                problems.append(Problem(
+                    label, f"M1 {s} {g}: the bands' numerators add to {total} but the denominators are {sorted(dens)}",
+                    "give every M1 band of a group the group's whole headcount as denominator", "denominator",
+                ))
+    return problems

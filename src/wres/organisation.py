@@ -1,0 +1,103 @@
+"""organisation.toml: who the authority is, the reporting period, and its settings."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from wres.problems import Problem
+from wres.standards import PayBand
+from wres.standards.sc_wres import DEFAULT_PAY_BANDS
+
+FILE = "organisation.toml"
+
+
+class PayBandSetting(BaseModel):
+    label: str = Field(min_length=1)
+    below: float | None = Field(default=None, gt=0)
+
+
+class Organisation(BaseModel):
+    """Fields the contract names; anything else (governance, notes) is kept for later stages."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str = Field(min_length=1)
+    period_start: date
+    period_end: date
+    code: str | None = None
+    region: str | None = None
+    sponsors: dict[str, str] | str | None = None
+    programme_lead: str | None = None
+    staff_voice_lead: str | None = None
+    local_population_minority_ethnic_pct: float | None = Field(default=None, ge=0, le=100)
+    pay_bands: list[PayBandSetting] | None = None
+    suppression_threshold: int = Field(default=10, ge=1, le=1000)
+
+    @field_validator("pay_bands")
+    @classmethod
+    def _bands_ascend(cls, bands: list[PayBandSetting] | None) -> list[PayBandSetting] | None:
+        if bands is None:
+            return None
+        if not bands:
+            raise ValueError("give at least one pay band, or leave pay_bands out for the defaults")
+        bounds = [b.below for b in bands]
+        if any(b is None for b in bounds[:-1]) or bounds[-1] is not None:
+            raise ValueError("every band but the last needs 'below' (its upper bound); the last has none")
+        if any(a >= b for a, b in zip(bounds[:-2], bounds[1:-1])):  # type: ignore[operator]
+            raise ValueError("pay bands must go from lowest to highest 'below'")
+        if len({b.label.strip().lower() for b in bands}) != len(bands):
+            raise ValueError("pay band labels must be different from each other")
+        return bands
+
+    @model_validator(mode="after")
+    def _period_order(self) -> "Organisation":
+        if self.period_end <= self.period_start:
+            raise ValueError("period_end must be after period_start")
+        return self
+
+    @property
+    def bands(self) -> tuple[PayBand, ...]:
+        if self.pay_bands is None:
+            return DEFAULT_PAY_BANDS
+        return tuple(PayBand(b.label.strip(), b.below) for b in self.pay_bands)
+
+
+def _fix_for(field: str) -> str:
+    return {
+        "name": 'add name = "London Borough of …"',
+        "period_start": "give the first day of the reporting year as an ISO date, e.g. period_start = 2024-04-01",
+        "period_end": "give the last day of the reporting year as an ISO date, e.g. period_end = 2025-03-31",
+        "pay_bands": 'write each band as [[pay_bands]] with label = "…" and below = 30000 (none on the last)',
+        "suppression_threshold": "use a whole number such as 10",
+    }.get(field, f"correct {field} in {FILE}")
+
+
+def parse(data: dict[str, Any], file: str = FILE) -> tuple[Organisation | None, list[Problem]]:
+    try:
+        return Organisation.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else None
+            what = "is missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
+            problems.append(
+                Problem(file, f"{field} {what}" if field else what, _fix_for(field or ""), column=field)
+            )
+        return None, problems
+
+
+def load(path: Path) -> tuple[Organisation | None, list[Problem]]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        return None, [Problem(path.name, "is not UTF-8 text", "save it as UTF-8 in a plain text editor")]
+    except tomllib.TOMLDecodeError as exc:
+        return None, [
+            Problem(path.name, f"is not valid TOML ({exc})", 'write each setting as key = "value", dates as 2024-04-01')
+        ]
+    return parse(data, path.name)

@@ -1,0 +1,59 @@
+"""The straight path, read → validate → counts → results → disclose, as the library's public entry points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from wres import counts as counts_mod
+from wres import disclosure, results
+from wres.organisation import Organisation
+from wres.problems import InvalidInput, Problem
+from wres.read import read_return
+from wres.validate import validate
+
+
+@dataclass
+class Loaded:
+    organisation: Organisation
+    counts: counts_mod.Counts
+    warnings: list[Problem]
+    from_counts_file: bool
+
+
+def check(path: Path) -> list[Problem]:
+    """Every problem in a return (errors and warnings), without counting it."""
+    ret = read_return(path)
+    chk = validate(ret)
+    if "counts" in ret.sources and not chk.errors:
+        _, problems = counts_mod.from_counts_file(ret)
+        return chk.problems + problems
+    return chk.problems
+
+
+def load(path: Path) -> Loaded:
+    """A return reduced to counts; raises InvalidInput with every problem when it has errors."""
+    ret = read_return(path)
+    chk = validate(ret)
+    problems = list(chk.problems)
+    counts = None
+    if not chk.errors:
+        if "counts" in ret.sources:
+            counts, more = counts_mod.from_counts_file(ret)
+            problems += more
+        else:
+            counts = counts_mod.from_records(chk)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or counts is None or ret.organisation is None:
+        raise InvalidInput(errors)
+    return Loaded(ret.organisation, counts, [p for p in problems if p.severity == "warning"], "counts" in ret.sources)
+
+
+def document(path: Path, internal: bool = False, threshold: int | None = None) -> results.Document:
+    """The metrics document of a return: suppressed for publication unless internal."""
+    loaded = load(path)
+    warnings = [f"{p.where}: {p.message}" + (f" ({p.row_count:,} rows)" if p.row_count > 1 else "") for p in loaded.warnings]
+    doc = results.compute(loaded.counts, loaded.organisation, warnings, loaded.from_counts_file)
+    if internal:
+        return doc
+    return disclosure.primary(doc, threshold or loaded.organisation.suppression_threshold)

@@ -1,0 +1,74 @@
+"""What the user is told about their input: every problem names file, row, column, what and how to fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+ROWS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    message: str
+    fix: str
+    column: str | None = None
+    rows: tuple[int, ...] = ()  # the first few rows (header is row 1)
+    row_count: int = 0  # how many rows in all (may exceed len(rows))
+    severity: Severity = "error"
+
+    @property
+    def where(self) -> str:
+        parts = [self.file]
+        if self.rows:
+            shown = ", ".join(str(r) for r in self.rows)
+            more = self.row_count - len(self.rows)
+            label = "row" if self.row_count == 1 else "rows"
+            parts.append(f"{label} {shown}" + (f" and {more:,} more" if more > 0 else ""))
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity,
+            "file": self.file,
+            "rows": list(self.rows),
+            "row_count": self.row_count,
+            "column": self.column,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+@dataclass
+class Problems:
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def error(self, file: str, message: str, fix: str, **kw: object) -> None:
+        self.items.append(Problem(file, message, fix, **kw))  # type: ignore[arg-type]
+
+    def warning(self, file: str, message: str, fix: str, **kw: object) -> None:
+        self.items.append(Problem(file, message, fix, severity="warning", **kw))  # type: ignore[arg-type]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+
+class InvalidInput(Exception):
+    """Raised when input cannot be used; carries every problem found, for exit code 1."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems

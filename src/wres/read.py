@@ -1,0 +1,250 @@
+"""Read a return (folder of CSV or Parquet files, or one .xlsx workbook) into DuckDB tables of text.
+
+Every column is read as text so that validation, not the reader, decides what a value means and can
+point at the row. Column names are matched case-insensitively.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from wres import organisation as org_mod
+from wres.ethnicity import normalise
+from wres.organisation import Organisation
+from wres.problems import Problem
+
+# The files a return may hold (stems), in the order they are checked.
+RECORD_FILES = (
+    "staff",
+    "recruitment",
+    "disciplinary",
+    "fitness_to_practise",
+    "training",
+    "leavers",
+    "survey",
+)
+OTHER_FILES = ("counts", "ethnicity_map", "actions", "action_updates")
+KNOWN = RECORD_FILES + OTHER_FILES
+
+
+@dataclass
+class Source:
+    name: str  # the stem: "staff"
+    label: str  # how messages name it: "staff.csv", or "return.xlsx, sheet staff"
+    table: str  # the DuckDB table of text columns, with _row (the row number a person sees)
+    columns: list[str]
+    rows: int
+
+
+@dataclass
+class Return:
+    root: Path
+    con: duckdb.DuckDBPyConnection
+    organisation: Organisation | None = None
+    sources: dict[str, Source] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str) -> Source | Problem:
+    """Copy a relation into a table of text columns with lower-case names and a _row column."""
+    cols = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    names = [c[0] for c in cols]
+    lowered = [n.strip().lower() for n in names]
+    dupes = sorted({n for n in lowered if lowered.count(n) > 1})
+    if dupes:
+        return Problem(label, f"has the column {dupes[0]!r} more than once", "keep one column of each name", column=dupes[0], rows=(1,), row_count=1)
+    select = ", ".join(
+        f"NULLIF(TRIM(CAST({_quote(n)} AS VARCHAR)), '') AS {_quote(lo)}" for n, lo in zip(names, lowered) if n != "_row"
+    )
+    table = f"raw_{name}"
+    if row_expr == "rowid + 2":  # a file reader has no rowid: land the rows first, in file order
+        con.execute(f"CREATE OR REPLACE TEMP TABLE load_{name} AS SELECT * FROM {relation}")
+        relation = f"load_{name}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {row_expr} AS _row, {select} FROM {relation}")
+    con.execute(f"DROP TABLE IF EXISTS load_{name}")
+    n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+    return Source(name, label, table, [lo for lo in lowered if lo != "_row"], n)
+
+
+def _csv_problem(label: str, exc: Exception) -> Problem:
+    text = str(exc)
+    line = re.search(r"[Ll]ine:? (\d+)", text)
+    rows = (int(line.group(1)),) if line else ()
+    if "unicode" in text.lower() or "utf-8" in text.lower():
+        return Problem(label, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=rows, row_count=len(rows))
+    first = text.splitlines()[0] if text else "unreadable"
+    first = first.replace("Invalid Input Error: ", "")
+    return Problem(
+        label,
+        f"could not be read as CSV ({first})",
+        "check that every row has as many commas as the header and that quotes are closed; save as CSV UTF-8",
+        rows=rows,
+        row_count=len(rows),
+    )
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Source | Problem:
+    if path.stat().st_size == 0:
+        return Problem(path.name, "is empty (no header row)", f"put the column names on the first row; see templates/{path.name}")
+    rel = f"read_csv({_sql_str(str(path))}, all_varchar=true, header=true, delim=',', quote='\"', escape='\"', strict_mode=true, sample_size=-1)"
+    try:
+        return _text_table(con, name, path.name, rel, "rowid + 2")
+    except duckdb.Error as exc:
+        return _csv_problem(path.name, exc)
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Source | Problem:
+    try:
+        return _text_table(con, name, path.name, f"read_parquet({_sql_str(str(path))})", "rowid + 2")
+    except duckdb.Error as exc:
+        return Problem(path.name, f"could not be read as Parquet ({str(exc).splitlines()[0]})", "write it again with a Parquet writer, or send CSV")
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _cell(v: object) -> str | None:
+    """A workbook cell as the text a CSV of it would hold."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _read_workbook(ret: Return, path: Path) -> None:
+    import openpyxl  # only workbooks pay for it
+    import pyarrow as pa
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        ret.problems.append(Problem(path.name, f"could not be opened as an Excel workbook ({type(exc).__name__})", "save it from Excel as .xlsx"))
+        return
+    try:
+        sheets = {s.strip().lower(): s for s in wb.sheetnames}
+        for name in KNOWN + ("organisation",):
+            if name not in sheets:
+                continue
+            label = f"{path.name}, sheet {sheets[name]}"
+            rows = wb[sheets[name]].iter_rows(values_only=True)
+            header = next(rows, None)
+            if header is None or all(h is None for h in header):
+                ret.problems.append(Problem(label, "is empty (no header row)", "put the column names on the first row"))
+                continue
+            width = max(i for i, h in enumerate(header) if h is not None) + 1
+            heads = [_cell(h) or f"column{i + 1}" for i, h in enumerate(header[:width])]
+            data: list[list[str | None]] = [[] for _ in heads]
+            row_numbers: list[int] = []
+            for number, row in enumerate(rows, start=2):
+                cells = [_cell(v) for v in row[:width]]
+                if all(c is None for c in cells):
+                    continue
+                cells += [None] * (width - len(cells))
+                row_numbers.append(number)
+                for col, c in zip(data, cells):
+                    col.append(c)
+            if name == "organisation":
+                _organisation_sheet(ret, label, heads, data)
+                continue
+            arrow = pa.table({"_row": pa.array(row_numbers, pa.int64()), **{h: pa.array(c, pa.string()) for h, c in zip(heads, data)}})
+            ret.con.register(f"arrow_{name}", arrow)
+            src = _text_table(ret.con, name, label, f"arrow_{name}", "_row")
+            ret.con.unregister(f"arrow_{name}")
+            _keep(ret, src)
+    finally:
+        wb.close()
+
+
+def _organisation_sheet(ret: Return, label: str, heads: list[str], data: list[list[str | None]]) -> None:
+    """A sheet of two columns (setting, value) stands in for organisation.toml inside a workbook."""
+    if ret.organisation is not None or len(heads) < 2:
+        return
+    settings = {k.strip().lower(): v for k, v in zip(data[0], data[1]) if k and v is not None}
+    ret.organisation, problems = org_mod.parse(settings, label)
+    ret.problems.extend(problems)
+
+
+def _keep(ret: Return, src: Source | Problem) -> None:
+    if isinstance(src, Problem):
+        ret.problems.append(src)
+    else:
+        ret.sources[src.name] = src
+
+
+def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Return:
+    """Read what is there; problems found while reading are collected, not raised."""
+    path = Path(path)
+    con = con or duckdb.connect()
+    if not path.exists():
+        ret = Return(path, con)
+        ret.problems.append(Problem(str(path), "does not exist", "give the folder (or .xlsx workbook) that holds the return"))
+        return ret
+    root = path if path.is_dir() else path.parent
+    ret = Return(root, con)
+    toml = root / org_mod.FILE
+    if toml.is_file():
+        ret.organisation, problems = org_mod.load(toml)
+        ret.problems.extend(problems)
+
+    workbooks = [path] if path.is_file() else sorted(p for p in root.glob("*.xlsx") if not p.name.startswith("~$"))
+    if path.is_file() and path.suffix.lower() != ".xlsx":
+        ret.problems.append(Problem(path.name, "is not a return", "give a folder of CSV or Parquet files, or one .xlsx workbook"))
+        return ret
+    if path.is_dir():
+        by_stem: dict[str, Path] = {}
+        for p in sorted(root.iterdir()):
+            stem = p.stem.strip().lower()
+            if p.suffix.lower() in (".csv", ".parquet") and stem in KNOWN:
+                if stem in by_stem:
+                    ret.problems.append(Problem(p.name, f"and {by_stem[stem].name} are both in the return", "keep one of the two"))
+                    continue
+                by_stem[stem] = p
+        for stem, p in by_stem.items():
+            reader = _read_parquet if p.suffix.lower() == ".parquet" else _read_csv
+            _keep(ret, reader(con, stem, p))
+        if len(workbooks) > 1 and not by_stem:
+            ret.problems.append(Problem(root.name, "holds more than one workbook", "keep one .xlsx workbook per return, or give its path"))
+            return ret
+        if by_stem:
+            workbooks = []
+    for wb in workbooks:
+        _read_workbook(ret, wb)
+
+    if ret.organisation is None and not any(p.file.startswith(org_mod.FILE) or "sheet organisation" in p.file.lower() for p in ret.problems):
+        ret.problems.append(
+            Problem(org_mod.FILE, "is missing", "add organisation.toml with name, period_start and period_end (see templates/organisation.toml)")
+        )
+    if not ret.sources and not any(p.severity == "error" for p in ret.problems if p.file != org_mod.FILE):
+        ret.problems.append(
+            Problem(root.name, "holds no return files", "add staff.csv and the event files, or counts.csv (see templates/)")
+        )
+    return ret
+
+
+def ethnicity_mapping(ret: Return) -> tuple[dict[str, str], list[Problem]]:
+    """The authority's local codes: ethnicity_map.csv with columns local_value, ethnicity."""
+    src = ret.sources.get("ethnicity_map")
+    if src is None:
+        return {}, []
+    missing = [c for c in ("local_value", "ethnicity") if c not in src.columns]
+    if missing:
+        return {}, [Problem(src.label, f"has no column {m}", "give two columns: local_value, ethnicity", column=m, rows=(1,), row_count=1) for m in missing]
+    rows = ret.con.execute(f"SELECT _row, local_value, ethnicity FROM {src.table} WHERE local_value IS NOT NULL ORDER BY _row").fetchall()
+    return {normalise(str(local)): (eth or "") for _, local, eth in rows}, []

@@ -1,0 +1,1 @@
+"""Renderers: they read a (disclosed) metrics document and never compute."""

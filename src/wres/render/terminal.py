@@ -1,0 +1,88 @@
+"""Rich tables and problem lists for people at a terminal.
+
+Colour only repeats what the words already say (worse / within / better, error / warning), so output
+read without colour (NO_COLOR, a pipe, a screen reader) loses nothing. Input values are shown as
+rich Text, never as markup, so a cell like "[bold]" prints as typed.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from wres.problems import Problem
+from wres.results import Document, Figures
+from wres.stats import fmt
+
+SUPPRESSED = "*"
+ASSESSMENT = {
+    "worse_for_minority_ethnic": ("worse for ME", "bold red"),
+    "within_range": ("within range", "green"),
+    "better_for_minority_ethnic": ("better for ME", "cyan"),
+}
+
+
+def _figures(f: Figures, with_rate: bool = True) -> str:
+    n = SUPPRESSED if f.numerator is None else f"{f.numerator:,}"
+    d = SUPPRESSED if f.denominator is None else f"{f.denominator:,}"
+    rate = f" ({f.rate:.1%})" if with_rate and f.rate is not None else ""
+    return f"{n}/{d}{rate}"
+
+
+def metrics_table(doc: Document, console: Console) -> None:
+    period = f"{doc.period['start']} to {doc.period['end']}"
+    title = Text(f"{doc.organisation['name']} — SC-WRES {period}", style="bold")
+    if doc.marking:
+        console.print(Text(doc.marking, style="bold reverse red"))
+    table = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
+    for col, justify in (
+        ("Metric", "left"), ("Service", "left"), ("Band", "left"), ("Minority ethnic", "right"),
+        ("White", "right"), ("Unknown", "right"), ("Declared", "right"), ("RL", "right"), ("95% CI", "right"),
+        ("Assessment", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    previous: str | None = None
+    for r in doc.results:
+        if r.reason == "not submitted":
+            row = [r.metric, r.service, Text(r.band or ""), "—", "—", "—", "—", "—", "—", Text("not submitted", style="dim")]
+        else:
+            rl = "" if r.relative_likelihood is None else fmt(r.relative_likelihood)
+            if r.relative_likelihood is None and r.suppressed:
+                rl = SUPPRESSED
+            ci = f"{fmt(r.ci95[0])}–{fmt(r.ci95[1])}" if r.ci95 else ""
+            words, style = ASSESSMENT.get(r.assessment or "", ("", ""))
+            if not words and r.reason:
+                words, style = ("suppressed" if r.suppressed else "undefined"), "dim"
+            row = [
+                r.metric, r.service, Text(r.band or ""), _figures(r.minority_ethnic), _figures(r.white),
+                _figures(r.unknown, with_rate=False),
+                "" if r.declaration_rate is None else f"{r.declaration_rate:.0%}",
+                rl, ci, Text(words, style=style),
+            ]
+        if previous is not None and previous != r.metric:
+            table.add_section()
+        table.add_row(*row)
+        previous = r.metric
+    console.print(table)
+    notes = ["Numerator/denominator (rate). RL = relative likelihood, minority ethnic ÷ white; non-adverse range 0.80–1.25."]
+    if doc.suppression.get("applied"):
+        notes.append(f"{SUPPRESSED} withheld: a count under {doc.suppression['threshold']} (primary suppression).")
+    for n in notes:
+        console.print(Text(n, style="dim"))
+    for w in doc.warnings:
+        console.print(Text("warning: ", style="yellow bold") + Text(w))
+
+
+def problems(items: list[Problem], console: Console) -> None:
+    """Errors first, then warnings; each with where, what, and how to fix."""
+    ordered = [p for p in items if p.severity == "error"] + [p for p in items if p.severity == "warning"]
+    for p in ordered:
+        mark = Text("✗ error   ", style="bold red") if p.severity == "error" else Text("! warning ", style="bold yellow")
+        console.print(mark + Text(p.where, style="bold") + Text(": " + p.message))
+        if p.fix:
+            console.print(Text("          how to fix: ", style="dim") + Text(p.fix))
+    n_err = sum(p.severity == "error" for p in items)
+    n_warn = len(items) - n_err
+    summary = f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}"
+    console.print(Text(summary, style="bold red" if n_err else "bold green"))

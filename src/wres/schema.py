@@ -1,0 +1,92 @@
+"""The input files of the data contract as data: columns, what kind of value each holds, and vocabularies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["id", "ethnicity", "service", "bool", "date", "salary", "band", "answer", "text"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = True  # the column must be present
+    blank_ok: bool = False  # a present column may have blank cells
+
+
+def _c(name: str, kind: Kind, required: bool = True, blank_ok: bool = False) -> Column:
+    return Column(name, kind, required, blank_ok)
+
+
+_EVENT = (
+    _c("ethnicity", "ethnicity", blank_ok=True),  # blank: taken from staff.csv by staff_id, else unknown
+    _c("service", "service", blank_ok=True),  # blank: taken from staff.csv by staff_id
+    _c("date", "date"),
+    _c("staff_id", "id", required=False, blank_ok=True),
+)
+
+FILES: dict[str, tuple[Column, ...]] = {
+    "staff": (
+        _c("staff_id", "id"),
+        _c("ethnicity", "ethnicity", blank_ok=True),
+        _c("service", "service"),
+        _c("senior_manager", "bool"),
+        _c("registered_professional", "bool"),
+        _c("annual_salary", "salary", required=False, blank_ok=True),  # one of salary or band is required
+        _c("pay_band", "band", required=False, blank_ok=True),
+        _c("start_date", "date", required=False, blank_ok=True),
+    ),
+    "recruitment": (
+        _c("ethnicity", "ethnicity", blank_ok=True),
+        _c("service", "service"),
+        _c("shortlisted", "bool"),
+        _c("appointed", "bool"),
+        _c("applicant_id", "id", required=False, blank_ok=True),
+        _c("date", "date", required=False, blank_ok=True),
+    ),
+    "disciplinary": _EVENT,
+    "fitness_to_practise": _EVENT,
+    "training": _EVENT,
+    "leavers": _EVENT,
+    "survey": (
+        _c("ethnicity", "ethnicity", blank_ok=True),
+        _c("service", "service"),
+        _c("abuse_public", "answer", blank_ok=True),
+        _c("abuse_colleagues", "answer", blank_ok=True),
+        _c("abuse_managers", "answer", blank_ok=True),
+        _c("respondent_id", "id", required=False, blank_ok=True),
+    ),
+}
+
+# Files whose rows are people at the snapshot or respondents: a header with no rows is an error.
+MUST_HAVE_ROWS = ("staff", "survey")
+
+SERVICES = ("adults", "children")
+SERVICE_WORDS = {
+    "adults": "adults", "adult": "adults", "adultsocialcare": "adults", "adultssocialcare": "adults", "asc": "adults",
+    "children": "children", "child": "children", "childrens": "children", "children's": "children",
+    "childrenssocialcare": "children", "children'ssocialcare": "children", "csc": "children",
+}
+BOOL_WORDS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
+# Staff-survey frequency scale: True = at least one experience; False = never.
+ANSWER_WORDS = {
+    "never": False, "no": False, "0": False,
+    "1-2": True, "3-5": True, "6-10": True, "morethan10": True, "yes": True,
+}
+ANSWER_SCALE = "Never, 1-2, 3-5, 6-10, More than 10 (or yes/no)"
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d")
+
+FIXES: dict[Kind, str] = {
+    "ethnicity": "use an ONS 2021 label, a broad group (White, Mixed, Asian, Black, Other), an NHS letter code, "
+    "or 'Not stated'; map local codes in ethnicity_map.csv (columns local_value, ethnicity)",
+    "service": "write adults or children",
+    "bool": "write yes or no",
+    "date": "write the date as YYYY-MM-DD (e.g. 2024-05-31) or DD/MM/YYYY",
+    "salary": "write the full-time equivalent annual salary in pounds as a number, e.g. 32500",
+    "band": "use one of the pay band labels in organisation.toml (or the defaults), or give annual_salary",
+    "answer": f"use one of {ANSWER_SCALE}; leave blank if the question was not answered",
+    "id": "give every row its own identifier",
+    "text": "",
+}

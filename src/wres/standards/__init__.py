@@ -1,0 +1,39 @@
+"""Standards as data: each is a table of metric definitions the engine reads, never branches on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Direction = Literal["below", "above"] | None
+"""Which side of the non-adverse range is worse for minority ethnic staff (None: no assessment)."""
+
+CountKind = Literal["pay_band", "staff_flag", "staff_event", "recruitment", "survey"]
+"""How counts.py reduces records to this metric's numerator and denominator."""
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    id: str
+    title: str
+    kind: CountKind
+    source: str  # the file (stem) the numerator comes from
+    numerator: str  # in words, for the method section and the docs
+    denominator: str
+    direction: Direction
+    phrase: str  # completes "Minority ethnic staff … were 1.8 times as likely as white staff {phrase}"
+    column: str | None = None  # the staff flag or survey question the count reads
+    denominator_flag: str | None = None  # a staff flag that narrows the headcount (M4: registered)
+
+
+@dataclass(frozen=True)
+class PayBand:
+    label: str
+    below: float | None  # upper bound (exclusive, FTE GBP); None for the top band
+
+
+def metric(standard: tuple[MetricDef, ...], metric_id: str) -> MetricDef:
+    for m in standard:
+        if m.id == metric_id:
+            return m
+    raise KeyError(metric_id)

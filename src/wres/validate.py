@@ -1,0 +1,232 @@
+"""Check a return in one pass and collect every problem; build the typed tables counts.py reads.
+
+Each check is a set-based query over a whole file (no Python loop over rows), so validating two million
+staff costs a few column scans. Categorical columns are classified once per distinct value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from wres import schema
+from wres.ethnicity import classify, normalise
+from wres.problems import ROWS_SHOWN, Problem
+from wres.read import RECORD_FILES, Return, Source, ethnicity_mapping, _sql_str
+from wres.schema import FILES, Column
+
+VALUES_SHOWN = 20
+
+
+@dataclass
+class Checked:
+    """A return after validation: its problems, and typed tables (t_<file>) where the file was usable."""
+
+    ret: Return
+    problems: list[Problem] = field(default_factory=list)
+    typed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+@dataclass(frozen=True)
+class _Check:
+    condition: str  # SQL over the typed table: true on a bad row
+    column: str | None
+    message: str  # for one value: may use {value}
+    fix: str
+    by_value: str | None = None  # the raw column: one problem per distinct bad value
+    severity: str = "error"
+
+
+def _vocabulary(ret: Return, src: Source, col: str, lookup: Callable[[str], Any], sql_type: str) -> str:
+    """Classify each distinct value once in Python; return a table (raw, val) to join on."""
+    table = f"voc_{src.name}_{col}"
+    distinct = [r[0] for r in ret.con.execute(f"SELECT DISTINCT {col} FROM {src.table} WHERE {col} IS NOT NULL").fetchall()]
+    ret.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (raw VARCHAR, val {sql_type})")
+    pairs = [(v, lookup(v)) for v in distinct]
+    if pairs:
+        ret.con.executemany(f"INSERT INTO {table} VALUES (?, ?)", pairs)
+    return table
+
+
+def _date_expr(col: str) -> str:
+    tries = ", ".join(f"try_strptime(r.{col}, '{f}')::DATE" for f in schema.DATE_FORMATS)
+    return f"COALESCE({tries})"
+
+
+def _band_expr(ret: Return) -> str:
+    """The pay band of a salary, from the organisation's bands (lowest first)."""
+    assert ret.organisation is not None
+    whens = " ".join(
+        f"WHEN annual_salary < {b.below} THEN {_sql_str(b.label)}" for b in ret.organisation.bands if b.below is not None
+    )
+    return f"CASE WHEN annual_salary IS NULL THEN NULL {whens} ELSE {_sql_str(ret.organisation.bands[-1].label)} END"
+
+
+def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str], staff_lookup: bool) -> tuple[str, list[_Check]]:
+    """The SELECT that types one file, and the checks to run over its result."""
+    select = ["r._row AS _row"]
+    joins: list[str] = []
+    checks: list[_Check] = []
+    period = ret.organisation
+    for c in cols:
+        raw = f"r.{c.name}"
+        select.append(f"{raw} AS {c.name}_raw")
+        if not c.blank_ok:
+            checks.append(_Check(f"{c.name}_raw IS NULL", c.name, f"{c.name} is blank", schema.FIXES[c.kind] if c.kind != "id" else f"give every row a {c.name}"))
+        if c.kind in ("ethnicity", "service", "bool", "answer", "band"):
+            lookup, sql_type, message = {
+                "ethnicity": (lambda v: classify(v, mapping), "VARCHAR", '"{value}" is not a recognised ethnicity'),
+                "service": (lambda v: schema.SERVICE_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a service'),
+                "bool": (lambda v: schema.BOOL_WORDS.get(normalise(v)), "BOOLEAN", '"{value}" is not yes or no'),
+                "answer": (lambda v: schema.ANSWER_WORDS.get(normalise(v)), "BOOLEAN", '"{value}" is not on the survey scale'),
+                "band": (_band_lookup(ret), "VARCHAR", '"{value}" is not a pay band'),
+            }[c.kind]
+            voc = _vocabulary(ret, src, c.name, lookup, sql_type)
+            joins.append(f"LEFT JOIN {voc} v_{c.name} ON {raw} = v_{c.name}.raw")
+            value = f"v_{c.name}.val"
+            if c.kind == "ethnicity":
+                fallback = "COALESCE(s.grp, 'unknown')" if staff_lookup else "'unknown'"
+                value = f"CASE WHEN {raw} IS NULL THEN {fallback} ELSE {value} END"
+            if c.kind == "service" and staff_lookup:
+                value = f"CASE WHEN {raw} IS NULL THEN s.service ELSE {value} END"
+                checks.append(_Check(f"{c.name}_raw IS NULL AND {c.name} IS NULL", c.name, "service is blank and staff_id is not in staff.csv", "write adults or children"))
+            select.append(f"{value} AS {c.name}")
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, message, schema.FIXES[c.kind], by_value=f"{c.name}_raw"))
+        elif c.kind == "date":
+            select.append(f"{_date_expr(c.name)} AS {c.name}")
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a date', schema.FIXES["date"], by_value=f"{c.name}_raw"))
+            if period is not None and c.name == "date":
+                start, end = period.period_start.isoformat(), period.period_end.isoformat()
+                checks.append(_Check(
+                    f"{c.name} NOT BETWEEN DATE '{start}' AND DATE '{end}'", c.name,
+                    f"dated outside the reporting period ({start} to {end}): left out of the figures",
+                    "check the dates; events outside the period belong to another year's return", severity="warning",
+                ))
+        elif c.kind == "salary":
+            select.append(f"TRY_CAST(replace(replace({raw}, ',', ''), '£', '') AS DOUBLE) AS {c.name}")
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a number', schema.FIXES["salary"], by_value=f"{c.name}_raw"))
+            checks.append(_Check(f"{c.name} < 0", c.name, "salary is negative", schema.FIXES["salary"]))
+        else:  # id, text
+            select.append(f"{raw} AS {c.name}")
+    if staff_lookup:
+        joins.append(
+            "LEFT JOIN (SELECT staff_id AS sid, any_value(ethnicity) AS grp, any_value(service) AS service "
+            "FROM t_staff WHERE staff_id IS NOT NULL GROUP BY staff_id) s ON r.staff_id = s.sid"
+        )
+    sql = f"SELECT {', '.join(select)} FROM {src.table} r {' '.join(joins)}"
+    return sql, checks
+
+
+def _band_lookup(ret: Return) -> Callable[[str], str | None]:
+    labels = {normalise(b.label): b.label for b in ret.organisation.bands} if ret.organisation else {}
+    return lambda v: labels.get(normalise(v))
+
+
+def _file_checks(name: str, cols: set[str]) -> list[_Check]:
+    """Checks across columns of one file."""
+    if name == "staff":
+        checks = [
+            _Check(
+                "staff_id IN (SELECT staff_id FROM t_staff GROUP BY staff_id HAVING count(*) > 1)", "staff_id",
+                'staff_id "{value}" appears more than once', "give each person one row (their main post at the snapshot date)",
+                by_value="staff_id",
+            )
+        ]
+        if {"annual_salary", "pay_band"} <= cols:
+            checks.append(_Check("annual_salary_raw IS NULL AND pay_band_raw IS NULL", "annual_salary", "has neither annual_salary nor pay_band", schema.FIXES["salary"]))
+        elif "annual_salary" in cols:
+            checks.append(_Check("annual_salary_raw IS NULL", "annual_salary", "annual_salary is blank", schema.FIXES["salary"]))
+        else:
+            checks.append(_Check("pay_band_raw IS NULL", "pay_band", "pay_band is blank", schema.FIXES["band"]))
+        return checks
+    if name == "recruitment":
+        return [_Check("appointed AND NOT shortlisted", "appointed", "appointed is yes but shortlisted is no", "an applicant appointed must have been shortlisted: set shortlisted to yes, or correct appointed")]
+    return []
+
+
+def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check]) -> list[Problem]:
+    if not checks:
+        return []
+    counts = ret.con.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c.condition})" for c in checks) + f" FROM {table}"
+    ).fetchone()
+    problems: list[Problem] = []
+    for check, n in zip(checks, counts or ()):
+        if not n:
+            continue
+        sev: Any = check.severity
+        if check.by_value:
+            rows = ret.con.execute(
+                f"SELECT {check.by_value}, count(*), list(_row ORDER BY _row)[1:{ROWS_SHOWN}] FROM {table} "
+                f"WHERE {check.condition} GROUP BY {check.by_value} ORDER BY min(_row) LIMIT {VALUES_SHOWN + 1}"
+            ).fetchall()
+            for value, k, first in rows[:VALUES_SHOWN]:
+                problems.append(Problem(src.label, check.message.format(value=value), check.fix, check.column, tuple(first), k, sev))
+            if len(rows) > VALUES_SHOWN:
+                problems.append(Problem(src.label, f"more values like these ({n:,} rows in all)", check.fix, check.column, (), 0, sev))
+        else:
+            first = ret.con.execute(f"SELECT list(_row ORDER BY _row)[1:{ROWS_SHOWN}] FROM {table} WHERE {check.condition}").fetchone()[0]  # type: ignore[index]
+            problems.append(Problem(src.label, check.message, check.fix, check.column, tuple(first), n, sev))
+    return problems
+
+
+def _check_mapping(ret: Return, mapping: dict[str, str]) -> list[Problem]:
+    src = ret.sources["ethnicity_map"]
+    bad = [(local, eth) for local, eth in mapping.items() if classify(eth) is None or not eth]
+    if not bad:
+        return []
+    rows = ret.con.execute(f"SELECT _row, local_value, ethnicity FROM {src.table}").fetchall()
+    problems = []
+    for row, local, eth in rows:
+        if local is not None and (eth is None or classify(eth) is None):
+            problems.append(Problem(src.label, f'"{local}" maps to "{eth or ""}", which is not a recognised ethnicity', schema.FIXES["ethnicity"], "ethnicity", (row,), 1))
+    return problems
+
+
+def validate(ret: Return) -> Checked:
+    """Every problem in the return, and typed tables for the files that can be counted."""
+    out = Checked(ret, list(ret.problems))
+    mapping, problems = ethnicity_mapping(ret)
+    out.problems += problems
+    if mapping:
+        out.problems += _check_mapping(ret, mapping)
+    if "counts" in ret.sources:
+        return out  # an aggregate return: counts.py checks it
+    for name in RECORD_FILES:
+        src = ret.sources.get(name)
+        if src is None:
+            if name == "staff":
+                out.problems.append(Problem("staff.csv", "is missing", "add staff.csv: one row per directly employed person at the snapshot date (see templates/staff.csv)"))
+            continue
+        cols = set(src.columns)
+        missing = [c.name for c in FILES[name] if c.required and c.name not in cols]
+        if name == "staff" and not ({"annual_salary", "pay_band"} & cols):
+            missing.append("annual_salary (or pay_band)")
+        for m in missing:
+            out.problems.append(Problem(src.label, f"has no column {m}", f"add a column headed {m} (column names are not case-sensitive)", m, (1,), 1))
+        if missing:
+            continue
+        if src.rows == 0 and name in schema.MUST_HAVE_ROWS:
+            out.problems.append(Problem(src.label, "has a header but no rows", f"fill in {src.label} or leave the file out"))
+            continue
+        present = [c for c in FILES[name] if c.name in cols]
+        staff_lookup = name not in ("staff", "recruitment", "survey") and "staff_id" in cols and "staff" in out.typed
+        sql, checks = _typed_select(ret, src, present, mapping, staff_lookup)
+        table = f"t_{name}"
+        if name == "staff" and ret.organisation is not None:
+            # A band label given on the row wins over the band of its salary.
+            label = "pay_band" if "pay_band" in cols else "NULL"
+            salary = _band_expr(ret) if "annual_salary" in cols else "NULL"
+            sql = f"SELECT *, COALESCE({label}, {salary}) AS band FROM ({sql})"
+        ret.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+        out.problems += _run_checks(ret, src, table, checks + _file_checks(name, cols))
+        out.typed[name] = table
+    return out
