@@ -96,8 +96,8 @@ def _result(m: MetricDef, counts: Counts, service: str, band: str, top_band: boo
             False, reason, f"Not submitted: the return had no {source_label} for {m.title.lower()}.", m.title,
         )
     (a, n1), (c, n2), (u, nu) = (counts.get(m.id, service, band, g) for g in ("minority_ethnic", "white", "unknown"))
-    lk = stats.relative_likelihood(a, n1, c, n2)
-    assessment = stats.assess(lk.rl, direction)
+    lk = stats.relative_likelihood(a, n1, c, n2, m.subject)
+    assessment = stats.assess(lk.exact, direction)
     total = n1 + n2 + nu
     representation = None
     if m.kind == "staff_flag":
@@ -119,7 +119,7 @@ def _result(m: MetricDef, counts: Counts, service: str, band: str, top_band: boo
         assessment=assessment,
         suppressed=False,
         reason=lk.reason,
-        sentence=stats.sentence(phrase, service, lk.rl, lk.ci95, assessment, lk.reason),
+        sentence=stats.sentence(m.title, phrase, service, lk.rl, lk.ci95, assessment, lk.reason, m.subject),
         title=m.title,
         representation=representation,
     )

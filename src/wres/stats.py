@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from statistics import NormalDist
 from typing import Literal
 
@@ -26,30 +27,33 @@ class Likelihood:
     rl: float | None
     ci95: tuple[float, float] | None
     reason: str | None  # why rl is None
+    exact: Fraction | None = None  # RL as a ratio of whole numbers: assessed without rounding error
 
 
-def relative_likelihood(a: int, n1: int, c: int, n2: int, confidence_z: float = Z95) -> Likelihood:
+def relative_likelihood(a: int, n1: int, c: int, n2: int, subject: str = "staff", confidence_z: float = Z95) -> Likelihood:
     """RL of minority ethnic (a of n1) against white (c of n2), with Katz's log interval."""
     if n1 == 0 and n2 == 0:
-        return Likelihood(None, None, "no minority ethnic or white staff in the denominator")
+        return Likelihood(None, None, f"there are no minority ethnic or white {subject} in the denominator")
     if n1 == 0:
-        return Likelihood(None, None, "no minority ethnic staff in the denominator")
+        return Likelihood(None, None, f"there are no minority ethnic {subject} in the denominator")
     if n2 == 0:
-        return Likelihood(None, None, "no white staff in the denominator")
+        return Likelihood(None, None, f"there are no white {subject} in the denominator")
     if c == 0:
-        return Likelihood(None, None, "the rate for white staff is 0, so there is nothing to compare with")
-    rl = (a / n1) / (c / n2)
+        return Likelihood(None, None, f"the rate for white {subject} is 0, so there is nothing to compare with")
+    exact = Fraction(a * n2, n1 * c)
+    rl = float(exact)
     if a == 0:
-        return Likelihood(rl, None, None)
+        return Likelihood(rl, None, None, exact)
     se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
-    return Likelihood(rl, (math.exp(math.log(rl) - confidence_z * se), math.exp(math.log(rl) + confidence_z * se)), None)
+    ci = (math.exp(math.log(rl) - confidence_z * se), math.exp(math.log(rl) + confidence_z * se))
+    return Likelihood(rl, ci, None, exact)
 
 
-def assess(rl: float | None, direction: Direction) -> Assessment | None:
-    """Against the non-adverse range 0.80–1.25; which side is worse depends on the metric."""
+def assess(rl: Fraction | float | None, direction: Direction) -> Assessment | None:
+    """Against the non-adverse range 0.80–1.25 (ends included); which side is worse depends on the metric."""
     if rl is None or direction is None:
         return None
-    low, high = NON_ADVERSE_RANGE
+    low, high = (Fraction(str(x)) for x in NON_ADVERSE_RANGE)
     if low <= rl <= high:
         return "within_range"
     below = rl < low
@@ -64,20 +68,23 @@ def fmt(x: float) -> str:
 SERVICE_WORDS = {"adults": "adult social care", "children": "children's social care", "all": "adult and children's social care"}
 
 
-def sentence(phrase: str, service: str, rl: float | None, ci: tuple[float, float] | None, assessment: Assessment | None, reason: str | None) -> str:
+def sentence(
+    title: str, phrase: str, service: str, rl: float | None, ci: tuple[float, float] | None,
+    assessment: Assessment | None, reason: str | None, subject: str = "staff",
+) -> str:
     """One sentence a councillor can read."""
     where = SERVICE_WORDS[service]
     if rl is None:
-        return f"In {where} the relative likelihood cannot be calculated: {reason}."
+        return f"{title} in {where}: the relative likelihood cannot be calculated, because {reason}."
     if round(rl, 2) == 1:
-        how = "as likely as white staff"
+        how = f"as likely as white {subject}"
     else:
-        how = f"{fmt(rl)} times as likely as white staff"
-    text = f"Minority ethnic staff in {where} were {how} {phrase}"
+        how = f"{fmt(rl)} times as likely as white {subject}"
+    text = f"Minority ethnic {subject} in {where} were {how} {phrase}"
     if ci:
         text += f" (95% CI {fmt(ci[0])} to {fmt(ci[1])})."
     else:  # rl is 0: Katz's interval needs at least one minority ethnic case
-        text += ": none of the minority ethnic staff did, so no confidence interval can be given."
+        text += f": none of the minority ethnic {subject} did, so no confidence interval can be given."
     if assessment == "within_range":
         text += " This is within the non-adverse range (0.80 to 1.25)."
     elif assessment == "worse_for_minority_ethnic":

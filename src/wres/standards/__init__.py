@@ -24,6 +24,7 @@ class MetricDef:
     phrase: str  # completes "Minority ethnic staff … were 1.8 times as likely as white staff {phrase}"
     column: str | None = None  # the staff flag or survey question the count reads
     denominator_flag: str | None = None  # a staff flag that narrows the headcount (M4: registered)
+    subject: str = "staff"  # who the sentence speaks of: staff, applicants
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ METRICS: tuple[MetricDef, ...] = (
         "M2", "Appointed from shortlisting", "recruitment", "recruitment",
         "shortlisted applicants appointed", "shortlisted applicants", "below",
         "to be appointed from shortlisting",
+        subject="applicants",
     ),
     MetricDef(
         "M3", "Formal disciplinary process", "staff_event", "disciplinary",
