@@ -105,8 +105,7 @@ def _count_metric(chk: Checked, m: MetricDef, bands: list[str]) -> dict[tuple[st
     elif m.kind == "staff_event":
         flag = f"WHERE {m.denominator_flag}" if m.denominator_flag else ""
         den = _by_group(con, f"SELECT service, ethnicity, 0, count(*) FROM t_staff {flag} GROUP BY service, ethnicity")
-        id_col = "staff_id" if "staff_id" in chk.ret.sources[m.source].columns else None
-        person = _event_person("e", id_col) if id_col else "'#' || e._row"
+        person = _event_person("e", "staff_id")
         num = _by_group(
             con,
             f"SELECT service, ethnicity, count(DISTINCT {person}), 0 FROM t_{m.source} e "
@@ -114,8 +113,7 @@ def _count_metric(chk: Checked, m: MetricDef, bands: list[str]) -> dict[tuple[st
         )
         res = {k: (num.get(k, (0, 0))[0], den.get(k, (0, 0))[1]) for k in set(num) | set(den)}
     elif m.kind == "recruitment":
-        id_col = "applicant_id" if "applicant_id" in chk.ret.sources["recruitment"].columns else None
-        person = _event_person("r", id_col) if id_col else "'#' || r._row"
+        person = _event_person("r", "applicant_id")
         period = chk.ret.organisation
         in_period = f"(date IS NULL OR date BETWEEN DATE '{period.period_start}' AND DATE '{period.period_end}')"  # type: ignore[union-attr]
         res = _by_group(
@@ -125,8 +123,7 @@ def _count_metric(chk: Checked, m: MetricDef, bands: list[str]) -> dict[tuple[st
             f"FROM t_recruitment r WHERE {in_period} GROUP BY p, service, ethnicity) GROUP BY service, ethnicity",
         )
     else:  # survey: per respondent, any experience; answered if any answer was given
-        id_col = "respondent_id" if "respondent_id" in chk.ret.sources["survey"].columns else None
-        person = _event_person("v", id_col) if id_col else "'#' || v._row"
+        person = _event_person("v", "respondent_id")
         res = _by_group(
             con,
             f"SELECT service, ethnicity, count(*) FILTER (WHERE x), count(*) FILTER (WHERE x IS NOT NULL) FROM ("
@@ -204,7 +201,7 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
                 bad(col, f'"{v or ""}" is not a whole number of people', "write a count (0 or more)")
         if len(values) < 2:
             continue
-        if values[0] > values[1]:
+        if values[0] > values[1] and not EVENTS_MAY_EXCEED[mid]:
             bad("numerator", f"numerator {values[0]} is larger than denominator {values[1]}", "the numerator counts people within the denominator")
             continue
         key = (mid, svc, label, grp)
@@ -216,7 +213,29 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
         counts.cells[key] = (values[0], values[1])  # type: ignore[index]
     counts.bands = bands
     problems += _m1_consistency(src.label, counts)
+    problems += more_events_than_staff(counts, src.label)
     return counts, problems
+
+
+# Events over the year are counted against the headcount on its last day, so a group can have more
+# leavers (say) than staff at the snapshot. Allowed, with a warning; never for metrics whose numerator
+# is a subset of the denominator.
+EVENTS_MAY_EXCEED = {m.id: m.kind == "staff_event" for m in METRICS}
+
+
+def more_events_than_staff(counts: Counts, file: str | None = None) -> list[Problem]:
+    problems = []
+    for (metric, service, band, group), (n, d) in counts.cells.items():
+        if n > d and EVENTS_MAY_EXCEED[metric]:
+            m = next(x for x in METRICS if x.id == metric)
+            problems.append(Problem(
+                file or f"{m.source}.csv",
+                f"{metric} {service} {group.replace('_', ' ')}: {n} people counted but only {d} in the headcount, "
+                "so the rate is not a proportion and no confidence interval is given",
+                "check the ethnicity and service of these rows against staff.csv (a blank ethnicity is taken from staff.csv)",
+                severity="warning",
+            ))
+    return problems
 
 
 def _m1_consistency(label: str, counts: Counts) -> list[Problem]:

@@ -49,7 +49,7 @@ def _primary_result(r: Result, threshold: int) -> Result:
             assessment=None,
             representation={k: None for k in r.representation} if r.representation else None,
             reason=f"too few staff to publish (a count under {threshold})",
-            sentence=f"{r.title} in {SERVICE_WORDS[r.service]}: too few staff to publish. "
+            sentence=f"{r.label} in {SERVICE_WORDS[r.service]}: too few staff to publish. "
             f"Counts under {threshold} are withheld to protect the people they describe.",
         )
     else:

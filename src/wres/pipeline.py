@@ -43,6 +43,7 @@ def load(path: Path) -> Loaded:
             problems += more
         else:
             counts = counts_mod.from_records(chk)
+            problems += counts_mod.more_events_than_staff(counts)
     errors = [p for p in problems if p.severity == "error"]
     if errors or counts is None or ret.organisation is None:
         raise InvalidInput(errors)

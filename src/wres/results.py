@@ -44,6 +44,11 @@ class Result:
     title: str = ""
     representation: dict[str, float | None] | None = None  # M9 only: minority ethnic shares
 
+    @property
+    def label(self) -> str:
+        """The metric's name as a sentence starts with it: 'Pay bands (under 30k)'."""
+        return f"{self.title} ({self.band})" if self.band else self.title
+
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["unknown"].pop("rate")
@@ -119,7 +124,7 @@ def _result(m: MetricDef, counts: Counts, service: str, band: str, top_band: boo
         assessment=assessment,
         suppressed=False,
         reason=lk.reason,
-        sentence=stats.sentence(m.title, phrase, service, lk.rl, lk.ci95, assessment, lk.reason, m.subject),
+        sentence=stats.sentence(f"{m.title} ({band})" if band else m.title, phrase, service, lk.rl, lk.ci95, assessment, lk.reason, m.subject),
         title=m.title,
         representation=representation,
     )

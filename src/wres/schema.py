@@ -60,8 +60,8 @@ FILES: dict[str, tuple[Column, ...]] = {
     ),
 }
 
-# Files whose rows are people at the snapshot or respondents: a header with no rows is an error.
-MUST_HAVE_ROWS = ("staff", "survey")
+# A staff file with a header and no rows is an error; an event file or survey with none means zero.
+MUST_HAVE_ROWS = ("staff",)
 
 SERVICES = ("adults", "children")
 SERVICE_WORDS = {

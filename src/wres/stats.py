@@ -42,7 +42,7 @@ def relative_likelihood(a: int, n1: int, c: int, n2: int, subject: str = "staff"
         return Likelihood(None, None, f"the rate for white {subject} is 0, so there is nothing to compare with")
     exact = Fraction(a * n2, n1 * c)
     rl = float(exact)
-    if a == 0:
+    if a == 0 or a > n1 or c > n2:  # Katz's interval needs a case, and proportions
         return Likelihood(rl, None, None, exact)
     se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
     ci = (math.exp(math.log(rl) - confidence_z * se), math.exp(math.log(rl) + confidence_z * se))
@@ -83,8 +83,10 @@ def sentence(
     text = f"Minority ethnic {subject} in {where} were {how} {phrase}"
     if ci:
         text += f" (95% CI {fmt(ci[0])} to {fmt(ci[1])})."
-    else:  # rl is 0: Katz's interval needs at least one minority ethnic case
+    elif rl == 0:  # Katz's interval needs at least one minority ethnic case
         text += f": none of the minority ethnic {subject} did, so no confidence interval can be given."
+    else:
+        text += f" (no confidence interval: more {subject} were counted than the headcount holds)."
     if assessment == "within_range":
         text += " This is within the non-adverse range (0.80 to 1.25)."
     elif assessment == "worse_for_minority_ethnic":

@@ -16,6 +16,8 @@ from wres.read import RECORD_FILES, Return, Source, ethnicity_mapping, _sql_str
 from wres.schema import FILES, Column
 
 VALUES_SHOWN = 20
+_SQL_TYPE = {"id": "VARCHAR", "text": "VARCHAR", "ethnicity": "VARCHAR", "service": "VARCHAR", "band": "VARCHAR",
+             "bool": "BOOLEAN", "answer": "BOOLEAN", "date": "DATE", "salary": "DOUBLE"}
 
 
 @dataclass
@@ -116,6 +118,9 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             checks.append(_Check(f"{c.name} < 0", c.name, "salary is negative", schema.FIXES["salary"]))
         else:  # id, text
             select.append(f"{raw} AS {c.name}")
+    for c in FILES[src.name]:  # absent optional columns are NULL, so later stages need no special cases
+        if c not in cols:
+            select.append(f"NULL::{_SQL_TYPE[c.kind]} AS {c.name}")
     if staff_lookup:
         joins.append(
             "LEFT JOIN (SELECT staff_id AS sid, any_value(ethnicity) AS grp, any_value(service) AS service "

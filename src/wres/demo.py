@@ -1,0 +1,541 @@
+"""A realistic synthetic SC-WRES return for a fictional London borough (`wres demo`).
+
+Why it exists: people trying the tool need a return that looks like theirs (a few hundred staff across
+adult and children's social care, a small minority ethnic headcount in most cells, untidy event files),
+and the benchmarks need the same return at millions of rows. So the data are:
+
+- fictional (the London Borough of Eastmere does not exist; no row describes a real person);
+- deterministic: the same seed and staff number give byte-identical files;
+- vectorised with numpy and written by DuckDB, so 2,000,000 staff take seconds, not minutes;
+- shaped like the national SC-WRES 2023/2024 picture (relative likelihoods of minority ethnic vs white
+  staff: appointed from shortlisting ~0.5, disciplinary ~1.4, fitness to practise ~2, CPD ~1.0, leaving
+  ~1.2, senior manager ~0.55, top pay band ~0.6, abuse from public/colleagues/managers ~1.2/1.3/1.9);
+- a little messy on purpose, so that `wres validate` has something to say: ethnicity written in several
+  accepted forms, some blank event ethnicities (filled from staff.csv by staff_id), people with two training
+  rows (counted once), and a handful of events dated just outside the reporting period (a warning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+PERIOD_START = date(2024, 4, 1)
+PERIOD_END = date(2025, 3, 31)
+_DAYS = (PERIOD_END - PERIOD_START).days + 1
+_EPOCH_OFFSET = (PERIOD_START - date(1970, 1, 1)).days  # date32 counts days since 1970-01-01
+
+WHITE, MINORITY, UNKNOWN = 0, 1, 2
+SENIOR_SHARE = 0.04
+ADULTS_SHARE = 0.55
+
+ORGANISATION_TOML = """\
+# A FICTIONAL authority: synthetic demo data written by `wres demo` (seed {seed}, {staff:,} staff).
+# Eastmere, its code and every person in these files are invented.
+name = "London Borough of Eastmere"
+code = "E09000099"
+region = "London"
+period_start = {start}
+period_end = {end}
+sponsors = {{adults = "Harriet Okonjo-Blake, Director of Adult Social Care", children = "Daniel Ferreira-Hughes, Director of Children's Services"}}
+programme_lead = "Marcia Penhaligon, Workforce Development Manager, Programme Management Office"
+staff_voice_lead = "Tunde Adebayo-Reid, Chair of the Race Equality Staff Network"
+local_population_minority_ethnic_pct = 28.0
+"""
+
+# Accepted ethnicity values as a real HR extract holds them: mostly ONS 2021 labels, some "Broad: label",
+# some broad groups, a few NHS letter codes. (value, group, weight); weights are renormalised per group.
+_ETHNICITIES: tuple[tuple[str | None, int, float], ...] = (
+    ("English, Welsh, Scottish, Northern Irish or British", WHITE, 0.470),
+    ("White: English, Welsh, Scottish, Northern Irish or British", WHITE, 0.045),
+    ("Any other White background", WHITE, 0.085),
+    ("White - Any other White background", WHITE, 0.010),
+    ("Irish", WHITE, 0.022),
+    ("Gypsy or Irish Traveller", WHITE, 0.002),
+    ("Roma", WHITE, 0.002),
+    ("White", WHITE, 0.035),
+    ("A", WHITE, 0.007),
+    ("C", WHITE, 0.002),
+    ("African", MINORITY, 0.060),
+    ("Black: African", MINORITY, 0.014),
+    ("Caribbean", MINORITY, 0.032),
+    ("Black - Caribbean", MINORITY, 0.005),
+    ("Any other Black, Black British, or Caribbean background", MINORITY, 0.008),
+    ("Black", MINORITY, 0.010),
+    ("M", MINORITY, 0.004),
+    ("N", MINORITY, 0.002),
+    ("Indian", MINORITY, 0.024),
+    ("Asian: Indian", MINORITY, 0.004),
+    ("Pakistani", MINORITY, 0.009),
+    ("Bangladeshi", MINORITY, 0.006),
+    ("Chinese", MINORITY, 0.004),
+    ("Any other Asian background", MINORITY, 0.010),
+    ("Asian", MINORITY, 0.007),
+    ("H", MINORITY, 0.003),
+    ("White and Black Caribbean", MINORITY, 0.012),
+    ("White and Black African", MINORITY, 0.006),
+    ("White and Asian", MINORITY, 0.005),
+    ("Any other Mixed or multiple ethnic background", MINORITY, 0.006),
+    ("Mixed", MINORITY, 0.003),
+    ("Arab", MINORITY, 0.003),
+    ("Any other ethnic group", MINORITY, 0.008),
+    ("Not stated", UNKNOWN, 0.020),
+    ("Prefer not to say", UNKNOWN, 0.015),
+    (None, UNKNOWN, 0.015),  # blank
+)
+_ETH_VALUES = pa.array([v for v, _, _ in _ETHNICITIES], pa.string())
+_ETH_GROUP = np.array([g for _, g, _ in _ETHNICITIES], np.int8)
+_ETH_WEIGHT = np.array([w for _, _, w in _ETHNICITIES])
+_PREFER_NOT = next(i for i, (v, _, _) in enumerate(_ETHNICITIES) if v == "Prefer not to say")
+
+# Roles below senior manager: (job_role, P(registered), salary low, salary high, weight, minority ethnic
+# weight multiplier). The multipliers follow the national returns' shape: minority ethnic staff are most
+# represented in qualified social work (middle band, 22%), less in the lowest-paid roles (18%) and least in
+# management and the top band (14%).
+_Role = tuple[str, float, int, int, float, float]
+_ADULT_ROLES: tuple[_Role, ...] = (
+    ("Social worker", 1.0, 37_000, 47_500, 0.25, 1.2),
+    ("Senior social worker", 1.0, 45_000, 54_500, 0.09, 1.0),
+    ("Occupational therapist", 1.0, 38_000, 49_500, 0.07, 1.0),
+    ("Approved mental health professional", 1.0, 48_000, 57_500, 0.04, 0.9),
+    ("Team manager", 0.95, 56_000, 68_500, 0.06, 0.8),
+    ("Principal social worker", 1.0, 64_000, 76_000, 0.012, 0.9),
+    ("Social care assessor", 0.0, 30_500, 36_500, 0.08, 1.1),
+    ("Care and support worker", 0.0, 23_500, 28_500, 0.16, 0.9),
+    ("Reablement worker", 0.0, 24_000, 29_500, 0.09, 0.9),
+    ("Business support officer", 0.0, 25_000, 32_000, 0.08, 0.9),
+)
+_CHILD_ROLES: tuple[_Role, ...] = (
+    ("Social worker", 1.0, 39_000, 49_500, 0.26, 1.2),
+    ("Senior practitioner", 1.0, 49_000, 57_500, 0.10, 1.0),
+    ("Independent reviewing officer", 1.0, 52_000, 60_500, 0.04, 0.9),
+    ("Team manager", 0.95, 58_000, 69_500, 0.07, 0.8),
+    ("Principal social worker", 1.0, 64_000, 76_000, 0.012, 0.9),
+    ("Family support worker", 0.0, 27_000, 33_500, 0.14, 1.0),
+    ("Personal adviser", 0.0, 30_000, 36_000, 0.07, 1.1),
+    ("Residential care worker", 0.0, 25_500, 31_000, 0.09, 0.9),
+    ("Business support officer", 0.0, 25_000, 32_000, 0.08, 0.9),
+)
+_SENIOR_ROLES: tuple[_Role, ...] = (
+    ("Service manager", 0.7, 66_000, 82_000, 0.50, 1.0),
+    ("Head of service", 0.6, 78_000, 96_000, 0.36, 1.0),
+    ("Assistant director", 0.4, 95_000, 115_000, 0.14, 1.0),
+)
+
+_GENDERS = pa.array(["Female", "Male", "Prefer not to say"], pa.string())
+_GENDER_P = [0.80, 0.19, 0.01]
+_AGE_BANDS = pa.array(["16-24", "25-34", "35-44", "45-54", "55-64", "65 and over"], pa.string())
+_AGE_P = [0.04, 0.22, 0.27, 0.27, 0.17, 0.03]
+_AGE_MAX_YEARS = np.array([4.0, 12.0, 22.0, 32.0, 42.0, 48.0])  # longest plausible service for the band
+
+_YES_NO = pa.array(["no", "yes"], pa.string())
+_ANSWERS = pa.array(["Never", "1-2", "3-5", "6-10", "More than 10", None], pa.string())
+_FREQUENCY_P = [0.55, 0.25, 0.12, 0.08]  # how often, for those with at least one experience
+# (question, white rate, RL): SC-WRES 2023 national RLs; white rates typical of LA staff surveys.
+_SURVEY_RATES = (("abuse_public", 0.30, 1.2), ("abuse_colleagues", 0.18, 1.3), ("abuse_managers", 0.10, 1.9))
+
+_COURSES = pa.array([
+    "Practice educator (PEPS) stage 1",
+    "Practice educator (PEPS) stage 2",
+    "Best Interests Assessor",
+    "AMHP qualifying programme",
+    "Leadership and management apprenticeship",
+    "Systemic practice foundation",
+    "Trauma-informed practice",
+    "Motivational interviewing",
+    "Court skills",
+    "Reflective supervision for supervisors",
+    "Level 5 Diploma in Leadership for Health and Social Care",
+    "Return to social work",
+], pa.string())
+_REASONS = pa.array([
+    "Resignation", "Moved to agency work", "Retirement", "End of fixed-term contract",
+    "Dismissal", "Redundancy", "Ill health",
+], pa.string())
+_REASON_P = [0.52, 0.14, 0.12, 0.10, 0.05, 0.03, 0.04]
+_REGULATORS = pa.array(["Social Work England", "Health and Care Professions Council"], pa.string())
+
+
+def write_demo(
+    directory: Path,
+    seed: int = 1,
+    staff: int = 425,
+    progress: Callable[[str], None] | None = None,
+) -> None:
+    """Write the fictional London Borough of Eastmere's SC-WRES return for 2024/25 into `directory`.
+
+    `directory` exists and is empty (the caller makes it, so a failure leaves nothing half-written).
+    Same `seed` and `staff` give byte-identical files. `progress` gets a short text as each file is written.
+    """
+    if staff < 1:
+        raise ValueError("staff must be at least 1")
+    directory = Path(directory)
+    say = progress or (lambda text: None)
+    rng = np.random.default_rng(seed)
+    con = duckdb.connect()
+    try:
+        say("Writing organisation.toml")
+        (directory / "organisation.toml").write_text(
+            ORGANISATION_TOML.format(seed=seed, staff=staff, start=PERIOD_START, end=PERIOD_END),
+            encoding="utf-8", newline="\n",
+        )
+        people = _Staff(rng, staff)
+        outside = max(2, round(2 * staff / 425))  # events dated just outside the period (a warning)
+        files: list[tuple[str, Callable[[], pa.Table]]] = [
+            ("staff", people.table),
+            ("recruitment", lambda: _recruitment(rng, staff)),
+            ("disciplinary", lambda: _disciplinary(rng, people, outside // 2)),
+            ("fitness_to_practise", lambda: _fitness_to_practise(rng, people)),
+            ("training", lambda: _training(rng, people, outside - outside // 2)),
+            ("leavers", lambda: _leavers(rng, people)),
+            ("survey", lambda: _survey(rng, people)),
+        ]
+        for name, make in files:
+            table = make()
+            say(f"Writing {name}.csv ({table.num_rows:,} rows)")
+            _write_csv(con, table, directory / f"{name}.csv")
+            del table  # one file's columns in memory at a time keeps 2,000,000 staff well under 2 GB
+    finally:
+        con.close()
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+def _write_csv(con: duckdb.DuckDBPyConnection, table: pa.Table, path: Path) -> None:
+    """UTF-8, comma, header, quotes only where a value needs them (as Excel writes), rows in order."""
+    con.register("demo_out", table)
+    try:
+        target = "'" + str(path).replace("'", "''") + "'"
+        con.execute(f"COPY demo_out TO {target} (FORMAT csv, HEADER, DELIMITER ',')")
+    finally:
+        con.unregister("demo_out")
+
+
+def _take(values: pa.Array, index: np.ndarray) -> pa.Array:
+    """Look values up by index in C++ (a null value gives a blank cell)."""
+    return values.take(pa.array(index.astype(np.int32, copy=False)))
+
+
+def _ids(prefix: str, numbers: np.ndarray, width: int) -> pa.Array:
+    """'S000123'-style identifiers, built without a Python loop."""
+    text = pc.cast(pa.array(numbers.astype(np.int64, copy=False)), pa.string())
+    digits = pc.utf8_lpad(text, width=width, padding="0")
+    return pc.binary_join_element_wise(prefix, digits, "")
+
+
+def _width(largest: int, at_least: int = 6) -> int:
+    return max(at_least, len(str(largest)))
+
+
+def _dates(offsets: np.ndarray) -> pa.Array:
+    """Days from the period start → ISO dates in the CSV."""
+    return pa.array((offsets + _EPOCH_OFFSET).astype(np.int32), pa.date32())
+
+
+def _draw_ethnicity(rng: np.random.Generator, n: int, shares: tuple[float, float, float]) -> np.ndarray:
+    """Indices into _ETHNICITIES with the given white / minority ethnic / unknown shares."""
+    p = _ETH_WEIGHT.copy()
+    for g, share in enumerate(shares):
+        mask = _ETH_GROUP == g
+        p[mask] *= share / p[mask].sum()
+    return rng.choice(len(p), size=n, p=p / p.sum())
+
+
+def _round_to(rng: np.random.Generator, expected: np.ndarray, k: int) -> np.ndarray:
+    """Whole numbers adding to k, each the floor or ceiling of `expected` (which adds to about k).
+
+    The units left after the floors go at random, in proportion to the fractions, so that every cell is
+    right on average: fixed largest-remainder rounding would, for example, always give a single expected
+    fitness-to-practise referral (0.55 white vs 0.40 minority ethnic) to white staff, on every seed.
+    """
+    quota = np.floor(expected).astype(np.int64)
+    short = k - int(quota.sum())
+    if short > 0:
+        fraction = expected - quota
+        with np.errstate(divide="ignore"):
+            keys = rng.standard_exponential(len(expected)) / fraction  # a weighted draw without replacement
+        keys[fraction <= 0] = np.inf
+        quota[np.argsort(keys, kind="stable")[:short]] += 1
+    return quota
+
+
+def _pick(
+    rng: np.random.Generator,
+    group: np.ndarray,
+    children: np.ndarray,
+    rate: float,
+    rl: float,
+    *,
+    white_rate: bool = False,
+) -> np.ndarray:
+    """Sorted positions of the people an event happens to: minority ethnic people rl times as likely as
+    white (and unknown) people; `rate` is the rate over everyone, or with white_rate the white rate.
+
+    Counts are allocated to each group (so the 'all' figure is as close to the intended RL as whole
+    numbers allow), then to each service within it, rounding up or down at random (_round_to); then who
+    in a cell is random. A Bernoulli draw on 425 people is mostly noise (seed 1 gave a disciplinary RL of
+    0.4); this way the default demo tells the national story while its small cells stay small and real.
+    """
+    n = len(group)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    mult = np.where(group == MINORITY, rl, 1.0)
+    p = np.minimum(rate * mult if white_rate else rate * mult / mult.mean(), 1.0)
+    cell = children.astype(np.int64) * 3 + group
+    sizes = np.bincount(cell, minlength=6)
+    expected = np.bincount(cell, weights=p, minlength=6).reshape(2, 3)  # [service, group]
+    k = min(n, int(np.floor(expected.sum() + 0.5)))  # half up: 2% of 425 is 9 cases, not 8
+    by_group = expected.sum(axis=0)
+    group_quota = _round_to(rng, by_group, k)
+    quota = np.zeros((2, 3), np.int64)
+    for g in range(3):  # three groups, not n people
+        if by_group[g] > 0:
+            quota[:, g] = _round_to(rng, expected[:, g] * group_quota[g] / by_group[g], int(group_quota[g]))
+    quota = np.minimum(quota.reshape(6), sizes)
+    # Random order within each cell (cell + U[0,1) sorts cell by cell), then the first `quota` of each.
+    order = np.argsort(cell + rng.random(n), kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    sorted_cell = cell[order]
+    rank = np.arange(n) - starts[sorted_cell]
+    return np.sort(order[rank < quota[sorted_cell]])
+
+
+def _blank_some(rng: np.random.Generator, index: np.ndarray, share: float) -> np.ndarray:
+    """Blank a share of ethnicities, as event logs kept outside HR often do (engine uses staff.csv)."""
+    blank = len(_ETHNICITIES) - 1
+    return np.where(rng.random(len(index)) < share, blank, index)
+
+
+def _event_dates(rng: np.random.Generator, n: int) -> np.ndarray:
+    return rng.integers(0, _DAYS, size=n)
+
+
+def _outside_dates(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Just before the period (late March) or, less often, just after it (early April next year)."""
+    before = rng.integers(-10, 0, size=n)
+    after = rng.integers(_DAYS, _DAYS + 7, size=n)
+    return np.where(rng.random(n) < 0.7, before, after)
+
+
+# --- staff -------------------------------------------------------------------------------------------
+
+class _Staff:
+    """The workforce at the snapshot date; event files draw their people from it."""
+
+    def __init__(self, rng: np.random.Generator, n: int) -> None:
+        self.n = n
+        self.eth = _draw_ethnicity(rng, n, (0.68, 0.27, 0.05))
+        self.group = _ETH_GROUP[self.eth]
+        minority = self.group == MINORITY
+        self.children = rng.random(n) >= ADULTS_SHARE
+        self.senior = np.zeros(n, bool)
+        self.senior[_pick(rng, self.group, self.children, SENIOR_SHARE, 0.55)] = True
+
+        # Role, registration and salary, drawn per (service, senior, minority ethnic) cell: 8 cells, not n.
+        self.role = np.zeros(n, np.int32)  # index into self.role_names
+        self.registered = np.zeros(n, bool)
+        salary = np.zeros(n)
+        self.role_names: list[str] = []
+        self.ot_role = -1
+        u = rng.random(n)
+        u = np.where(minority, u ** 1.1, u)  # within a role, minority ethnic staff sit lower on the scale
+        for children in (False, True):
+            for senior in (False, True):
+                roles = _SENIOR_ROLES if senior else (_CHILD_ROLES if children else _ADULT_ROLES)
+                offset = self._names(roles)
+                for me in (False, True):
+                    cell = np.flatnonzero((self.children == children) & (self.senior == senior) & (minority == me))
+                    w = np.array([r[4] * (r[5] if me else 1.0) for r in roles])
+                    per_role = _round_to(rng, w / w.sum() * len(cell), len(cell))  # exact mix, random who
+                    pick = rng.permutation(np.repeat(np.arange(len(roles)), per_role))
+                    reg_p, lo, hi = (np.array([r[i] for r in roles]) for i in (1, 2, 3))
+                    self.role[cell] = offset[pick]
+                    self.registered[cell] = rng.random(len(cell)) < reg_p[pick]
+                    salary[cell] = lo[pick] + (hi[pick] - lo[pick]) * u[cell]
+        self.salary = np.round(salary).astype(np.int64)
+
+        pool = n + int(n * 0.15) + 10  # ids also cover people who left (leavers.csv), so staff ids have gaps
+        order = rng.permutation(pool) + 1
+        self.ids = np.sort(order[:n])
+        self.former_ids = order[n:]
+        self.pool = pool
+        self.id_width = _width(pool)
+
+        self.gender = rng.choice(len(_GENDER_P), size=n, p=_GENDER_P)
+        self.age = rng.choice(len(_AGE_P), size=n, p=_AGE_P)
+        # Length of service: a truncated exponential (most staff recent), never longer than the age allows.
+        scale, cap = 6.5 * 365.25, _AGE_MAX_YEARS[self.age] * 365.25
+        days = -scale * np.log1p(-rng.random(n) * -np.expm1(-cap / scale))
+        self.start = (_DAYS - 1) - np.floor(days).astype(np.int64)
+
+    def _names(self, roles: tuple[_Role, ...]) -> np.ndarray:
+        out = []
+        for r in roles:
+            if r[0] not in self.role_names:
+                self.role_names.append(r[0])
+            out.append(self.role_names.index(r[0]))
+        if "Occupational therapist" in self.role_names:
+            self.ot_role = self.role_names.index("Occupational therapist")
+        return np.array(out)
+
+    def service(self, index: np.ndarray | None = None) -> pa.Array:
+        children = self.children if index is None else self.children[index]
+        return _take(pa.array(["adults", "children"], pa.string()), children.astype(np.int8))
+
+    def staff_ids(self, index: np.ndarray) -> pa.Array:
+        return _ids("S", self.ids[index], self.id_width)
+
+    def table(self) -> pa.Table:
+        every = np.arange(self.n)
+        return pa.table({
+            "staff_id": self.staff_ids(every),
+            "ethnicity": _take(_ETH_VALUES, self.eth),
+            "service": self.service(),
+            "job_role": _take(pa.array(self.role_names, pa.string()), self.role),
+            "senior_manager": _take(_YES_NO, self.senior.astype(np.int8)),
+            "registered_professional": _take(_YES_NO, self.registered.astype(np.int8)),
+            "annual_salary": pa.array(self.salary),
+            "gender": _take(_GENDERS, self.gender),
+            "age_band": _take(_AGE_BANDS, self.age),
+            "start_date": _dates(self.start),
+        })
+
+
+# --- event files ---------------------------------------------------------------------------------------
+
+def _recruitment(rng: np.random.Generator, staff: int) -> pa.Table:
+    """Applicants in the year (~1.2 per staff member): London applicant pools are more diverse than the
+    workforce; shortlisting is a little less likely for minority ethnic applicants and appointment from
+    shortlisting half as likely (national RL ~0.5). Appointed always implies shortlisted."""
+    n = round(1.2 * staff)
+    vacancies = max(1, round(n / 10))
+    vac_children = rng.random(vacancies) >= ADULTS_SHARE
+    vac_date = _event_dates(rng, vacancies)
+    vacancy = rng.integers(0, vacancies, size=n)
+    order = np.lexsort((vacancy, vac_date[vacancy]))  # by closing date, then vacancy
+    vacancy = vacancy[order]
+
+    eth = _draw_ethnicity(rng, n, (0.52, 0.42, 0.06))
+    group = _ETH_GROUP[eth]
+    children = vac_children[vacancy]
+    shortlisted = np.zeros(n, bool)
+    shortlisted[_pick(rng, group, children, 0.38, 0.82, white_rate=True)] = True
+    listed = np.flatnonzero(shortlisted)
+    appointed = np.zeros(n, bool)  # chosen from the shortlisted only: appointed always implies shortlisted
+    appointed[listed[_pick(rng, group[listed], children[listed], 0.25, 0.5, white_rate=True)]] = True
+    return pa.table({
+        "applicant_id": _ids("A", np.arange(1, n + 1), _width(n)),
+        "vacancy_id": _ids("V", vacancy + 1, _width(vacancies, 5)),
+        "ethnicity": _take(_ETH_VALUES, eth),
+        "service": _take(pa.array(["adults", "children"], pa.string()), children.astype(np.int8)),
+        "date": _dates(vac_date[vacancy]),
+        "shortlisted": _take(_YES_NO, shortlisted.astype(np.int8)),
+        "appointed": _take(_YES_NO, appointed.astype(np.int8)),
+    })
+
+
+def _events(
+    rng: np.random.Generator, people: _Staff, who: np.ndarray, dates: np.ndarray, blank: float
+) -> dict[str, pa.Array]:
+    """Columns shared by the staff event files, rows sorted by date as a case log is."""
+    order = np.argsort(dates, kind="stable")
+    who, dates = who[order], dates[order]
+    return {
+        "staff_id": people.staff_ids(who),
+        "ethnicity": _take(_ETH_VALUES, _blank_some(rng, people.eth[who], blank)),
+        "service": people.service(who),
+        "date": _dates(dates),
+        "_who": pa.array(who),
+    }
+
+
+def _disciplinary(rng: np.random.Generator, people: _Staff, outside: int) -> pa.Table:
+    """~2% of staff enter a formal disciplinary process; minority ethnic staff ~1.4 times as likely."""
+    who = _pick(rng, people.group, people.children, 0.02, 1.4)
+    late = rng.integers(0, people.n, size=outside)  # cases opened last year or next: outside the period
+    dates = np.concatenate([_event_dates(rng, len(who)), _outside_dates(rng, outside)])
+    cols = _events(rng, people, np.concatenate([who, late]), dates, 1 / 40)
+    cols.pop("_who")
+    n = len(dates)
+    return pa.table({"case_id": _ids("DC", np.arange(1, n + 1), _width(n, 5)), **cols})
+
+
+def _fitness_to_practise(rng: np.random.Generator, people: _Staff) -> pa.Table:
+    """~0.6% of registered professionals referred to their regulator; minority ethnic ~2 times as likely."""
+    registered = np.flatnonzero(people.registered)
+    who = registered[_pick(rng, people.group[registered], people.children[registered], 0.006, 2.0)]
+    cols = _events(rng, people, who, _event_dates(rng, len(who)), 1 / 40)
+    who = cols.pop("_who").to_numpy()
+    hcpc = (people.role[who] == people.ot_role).astype(np.int8)  # occupational therapists: HCPC
+    return pa.table({**cols, "regulator": _take(_REGULATORS, hcpc)})
+
+
+def _training(rng: np.random.Generator, people: _Staff, outside: int) -> pa.Table:
+    """~35% of staff access funded CPD, equally by ethnicity; a few have two courses (counted once)."""
+    who = _pick(rng, people.group, people.children, 0.35, 1.0)
+    again = who[rng.random(len(who)) < 0.04]
+    late = rng.integers(0, people.n, size=outside)
+    everyone = np.concatenate([who, again, late])
+    dates = np.concatenate([_event_dates(rng, len(who) + len(again)), _outside_dates(rng, outside)])
+    course = rng.integers(0, len(_COURSES), size=len(everyone))
+    order = np.argsort(dates, kind="stable")
+    cols = _events(rng, people, everyone, dates, 1 / 40)  # sorts the same way (stable on the same dates)
+    cols.pop("_who")
+    return pa.table({**cols, "course": _take(_COURSES, course[order])})
+
+
+def _leavers(rng: np.random.Generator, people: _Staff) -> pa.Table:
+    """~12% of the headcount leave in the year; minority ethnic staff ~1.2 times as likely.
+
+    Leavers are no longer employed at the snapshot date, so they are not in staff.csv: each is drawn as a
+    staff profile (ethnicity, service) and given a former employee's id (the engine cannot look them up,
+    so no blanks are added: a leaver's ethnicity is blank only where the HR record's was).
+    """
+    profile = _pick(rng, people.group, people.children, 0.12, 1.2)
+    dates = _event_dates(rng, len(profile))
+    order = np.argsort(dates, kind="stable")
+    profile, dates = profile[order], dates[order]
+    former = people.former_ids
+    ids = former[rng.permutation(len(former))[: len(profile)]]
+    if len(profile) > len(ids):  # only for a tiny workforce with an unlucky draw: new ids past the pool
+        ids = np.concatenate([ids, np.arange(len(profile) - len(ids)) + people.pool + 1])
+    reason = rng.choice(len(_REASON_P), size=len(profile), p=_REASON_P)
+    return pa.table({
+        "staff_id": _ids("S", ids, _width(int(ids.max()) if len(ids) else 0, people.id_width)),
+        "ethnicity": _take(_ETH_VALUES, people.eth[profile]),
+        "service": people.service(profile),
+        "date": _dates(dates),
+        "reason": _take(_REASONS, reason),
+    })
+
+
+def _survey(rng: np.random.Generator, people: _Staff) -> pa.Table:
+    """An anonymous staff survey, ~60% response. Experience of harassment, bullying or abuse in the last
+    12 months, white rates / RL: public 30% / 1.2, colleagues 18% / 1.3, managers 10% / 1.9."""
+    who = _pick(rng, people.group, people.children, 0.60, 1.0)
+    who = who[rng.permutation(len(who))]  # responses arrive in no particular order
+    n = len(who)
+    eth = people.eth[who]
+    eth = np.where(rng.random(n) < 0.03, _PREFER_NOT, eth)  # more people withhold ethnicity in a survey
+    shown = _ETH_GROUP[eth]  # allocate on the group the engine will see
+    children = people.children[who]
+    cols: dict[str, pa.Array] = {
+        "respondent_id": _ids("R", np.arange(1, n + 1), _width(n)),
+        "ethnicity": _take(_ETH_VALUES, eth),
+        "service": people.service(who),
+    }
+    for column, white_rate, rl in _SURVEY_RATES:
+        answered = np.flatnonzero(rng.random(n) >= 0.02)  # ~2% leave a question blank
+        chosen = _pick(rng, shown[answered], children[answered], white_rate, rl, white_rate=True)
+        experienced = answered[chosen]
+        answer = np.full(n, len(_ANSWERS) - 1)  # blank
+        answer[answered] = 0  # Never
+        answer[experienced] = rng.choice(len(_FREQUENCY_P), size=len(experienced), p=_FREQUENCY_P) + 1
+        cols[column] = _take(_ANSWERS, answer)
+    return pa.table(cols)

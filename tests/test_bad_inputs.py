@@ -1,0 +1,556 @@
+"""A corpus of bad returns, each run through the real command.
+
+Every case builds one return that is valid except for one thing, and says what the message must name:
+the file label, the row(s) (header is row 1, first data row is row 2), the column, and a word of the
+message. For every case:
+
+- `wres validate PATH` exits 1 and names the file, rows and column, followed by a `how to fix:` line;
+- `wres counts PATH -o OUT` exits 1, leaves no OUT and no stray temporary file in OUT's folder;
+- `wres metrics PATH --format json` exits 1 with nothing on stdout (messages on stderr);
+- no output holds a traceback.
+
+Where a case says `only` (the default), the bad thing must be the only error reported, once.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from tests.conftest import ORG, Run, person, run_command, write_csv, write_return, write_toml
+
+# --- valid parts ---------------------------------------------------------------------------------------
+# Staff rows 2..7 (header is row 1).
+
+def staff_rows() -> list[dict[str, Any]]:
+    return [
+        person("S1", "Indian", "adults"),
+        person("S2", "White", "children"),
+        person("S3", "African", "adults", registered="yes", salary=41000),
+        person("S4", "Not stated", "children", senior="yes", salary=72000),
+        person("S5", "Pakistani", "children", registered="yes", salary=28000),
+        person("S6", "Any other White background", "adults", salary=52000),
+    ]
+
+
+def recruitment_rows() -> list[dict[str, Any]]:
+    return [
+        {"applicant_id": "A1", "ethnicity": "Indian", "service": "adults", "shortlisted": "yes", "appointed": "yes", "date": "2024-06-01"},
+        {"applicant_id": "A2", "ethnicity": "White", "service": "children", "shortlisted": "yes", "appointed": "no", "date": "2024-07-01"},
+        {"applicant_id": "A3", "ethnicity": "Black", "service": "adults", "shortlisted": "no", "appointed": "no", "date": "2024-08-01"},
+    ]
+
+
+def disciplinary_rows() -> list[dict[str, Any]]:
+    return [
+        {"staff_id": "S1", "ethnicity": "Indian", "service": "adults", "date": "2024-06-01"},
+        {"staff_id": "S2", "ethnicity": "White", "service": "children", "date": "2024-09-15"},
+        {"staff_id": "S3", "ethnicity": "African", "service": "adults", "date": "2025-01-20"},
+    ]
+
+
+def survey_rows() -> list[dict[str, Any]]:
+    return [
+        {"respondent_id": "R1", "ethnicity": "Indian", "service": "adults", "abuse_public": "Never", "abuse_colleagues": "1-2", "abuse_managers": "never"},
+        {"respondent_id": "R2", "ethnicity": "White", "service": "children", "abuse_public": "3-5", "abuse_colleagues": "Never", "abuse_managers": "Never"},
+        {"respondent_id": "R3", "ethnicity": "Asian", "service": "children", "abuse_public": "Never", "abuse_colleagues": "never", "abuse_managers": "6-10"},
+    ]
+
+
+def counts_rows() -> list[dict[str, Any]]:
+    """counts.csv rows 2..5."""
+    return [
+        {"metric": "M3", "service": "adults", "band": None, "group": "minority_ethnic", "numerator": 2, "denominator": 40},
+        {"metric": "M3", "service": "adults", "band": None, "group": "white", "numerator": 3, "denominator": 60},
+        {"metric": "M3", "service": "children", "band": None, "group": "minority_ethnic", "numerator": 1, "denominator": 30},
+        {"metric": "M3", "service": "children", "band": None, "group": "white", "numerator": 2, "denominator": 50},
+    ]
+
+
+def record_files(**overrides: Any) -> dict[str, Any]:
+    """The valid record-level files; an override replaces one (None leaves it out)."""
+    files: dict[str, Any] = {
+        "staff": staff_rows(),
+        "recruitment": recruitment_rows(),
+        "disciplinary": disciplinary_rows(),
+        "survey": survey_rows(),
+    }
+    for name, rows in overrides.items():
+        if rows is None:
+            files.pop(name, None)
+        else:
+            files[name] = rows
+    return files
+
+
+def changed(rows: list[dict[str, Any]], changes: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with some cells changed; keys are the row numbers a person sees (first data row is 2)."""
+    out = [dict(r) for r in rows]
+    for row, cells in changes.items():
+        out[row - 2].update(cells)
+    return out
+
+
+def without(rows: list[dict[str, Any]], *columns: str) -> list[dict[str, Any]]:
+    return [{k: v for k, v in r.items() if k not in columns} for r in rows]
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    lines = [",".join(cols)] + [",".join("" if r.get(c) is None else str(r[c]) for c in cols) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+RET = "return"  # the return folder, relative to tmp_path (commands run with tmp_path as working folder)
+
+
+def folder(files: dict[str, Any], org: dict[str, Any] | None | bool = None) -> Callable[[Path], str]:
+    def build(tmp: Path) -> str:
+        write_return(tmp / RET, files, org=org)  # type: ignore[arg-type]
+        return RET
+
+    return build
+
+
+def write_workbook(path: Path, sheets: dict[str, list[dict[str, Any]]]) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        cols = list(dict.fromkeys(k for r in rows for k in r))
+        ws.append(cols)
+        for r in rows:
+            ws.append([r.get(c) for c in cols])
+    wb.save(path)
+
+
+def workbook(sheets: dict[str, list[dict[str, Any]]]) -> Callable[[Path], str]:
+    def build(tmp: Path) -> str:
+        (tmp / RET).mkdir()
+        write_toml(tmp / RET / "organisation.toml", ORG)
+        write_workbook(tmp / RET / "return.xlsx", sheets)
+        return f"{RET}/return.xlsx"
+
+    return build
+
+
+def write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    table = pa.table({c: pa.array([None if r.get(c) is None else str(r[c]) for r in rows], pa.string()) for c in cols})
+    pq.write_table(table, path)
+
+
+def parquet(files: dict[str, list[dict[str, Any]]]) -> Callable[[Path], str]:
+    def build(tmp: Path) -> str:
+        (tmp / RET).mkdir()
+        write_toml(tmp / RET / "organisation.toml", ORG)
+        for name, rows in files.items():
+            write_parquet(tmp / RET / f"{name}.parquet", rows)
+        return RET
+
+    return build
+
+
+def raw_staff(data: bytes, **overrides: Any) -> Callable[[Path], str]:
+    """A return whose staff.csv holds exactly these bytes."""
+
+    def build(tmp: Path) -> str:
+        write_return(tmp / RET, record_files(staff=None, **overrides))
+        (tmp / RET / "staff.csv").write_bytes(data)
+        return RET
+
+    return build
+
+
+def corrupt_workbook(tmp: Path) -> str:
+    (tmp / RET).mkdir()
+    write_toml(tmp / RET / "organisation.toml", ORG)
+    (tmp / RET / "return.xlsx").write_bytes(random.Random(7).randbytes(4096))
+    return f"{RET}/return.xlsx"
+
+
+def no_such_path(tmp: Path) -> str:
+    return "no-such-return"
+
+
+def only_events(tmp: Path) -> str:
+    write_return(tmp / RET, record_files(staff=None))
+    return RET
+
+
+ORG_BAD_PERIOD = {**ORG, "period_end": "2024-03-31"}
+ORG_NO_NAME = {k: v for k, v in ORG.items() if k != "name"}
+ORG_BANDS_OUT_OF_ORDER = {
+    **ORG,
+    "pay_bands": [{"label": "lower", "below": 50000}, {"label": "middle", "below": 30000}, {"label": "upper"}],
+}
+
+
+def org_not_toml(tmp: Path) -> str:
+    write_return(tmp / RET, record_files(), org=False)
+    (tmp / RET / "organisation.toml").write_text(
+        "name = Test Borough\nperiod_start = 2024-04-01\nperiod_end = 2025-03-31\n", encoding="utf-8"
+    )
+    return RET
+
+
+STAFF_HEADER = "staff_id,ethnicity,service,senior_manager,registered_professional,annual_salary"
+
+CP1252_STAFF = (
+    STAFF_HEADER + ",job_role\n"
+    "S1,Indian,adults,no,no,35000,Social worker\n"
+    "S2,White,children,no,no,35000,Travailleur social \xe9\n"
+    "S3,African,adults,no,yes,41000,Social worker\n"
+).encode("cp1252")
+
+RAGGED_STAFF = (
+    STAFF_HEADER + "\n"
+    "S1,Indian,adults,no,no,35000\n"
+    "S2,White,children,no,no,35000\n"
+    "S3,African,adults,no,yes,41000,surplus\n"
+    "S4,Not stated,children,yes,no,72000\n"
+).encode()
+
+DOUBLE_COLUMN_STAFF = (
+    STAFF_HEADER + ",ethnicity\n"
+    "S1,Indian,adults,no,no,35000,Indian\n"
+    "S2,White,children,no,no,35000,White\n"
+    "S3,African,adults,no,yes,41000,African\n"
+).encode()
+
+PAY_BAND_STAFF = [
+    {**without([r], "annual_salary")[0], "pay_band": band}
+    for r, band in zip(staff_rows(), ["under 30k", "30k to 70k", "Band Z", "70k and over", "under 30k", "30k to 70k"])
+]
+
+ETHNICITY_MAP = [
+    {"local_value": "W1", "ethnicity": "White"},
+    {"local_value": "A1", "ethnicity": "Indian"},
+    {"local_value": "X9", "ethnicity": "Martian"},
+]
+
+
+def counts_return(rows: list[dict[str, Any]]) -> Callable[[Path], str]:
+    return folder({"counts": rows})
+
+
+# --- the table -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Expect:
+    """One message: file label, rows (None: not checked), column (None: not checked), a word of the message."""
+
+    file: str
+    word: str | tuple[str, ...]
+    rows: tuple[int, ...] | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    build: Callable[[Path], str]
+    expect: tuple[Expect, ...]
+    only: bool = True  # no other error is reported
+
+
+def E(file: str, word: str | tuple[str, ...], rows: tuple[int, ...] | None = None, column: str | None = None) -> Expect:
+    return Expect(file, word, rows, column)
+
+
+CASES: list[Case] = [
+    # organisation.toml
+    Case("org_missing", folder(record_files(), org=False), (E("organisation.toml", "missing"),)),
+    Case("org_missing_name", folder(record_files(), org=ORG_NO_NAME), (E("organisation.toml", "missing", column="name"),)),
+    Case("org_period_end_before_start", folder(record_files(), org=ORG_BAD_PERIOD),
+         (E("organisation.toml", "period_start", column="period_end"),)),
+    Case("org_not_toml", org_not_toml, (E("organisation.toml", "TOML"),)),
+    Case("org_pay_bands_out_of_order", folder(record_files(), org=ORG_BANDS_OUT_OF_ORDER),
+         (E("organisation.toml", "highest", column="pay_bands"),)),
+    # staff.csv: the file and its columns
+    Case("staff_missing", only_events, (E("staff.csv", "missing"),)),
+    Case("staff_no_ethnicity_column", folder(record_files(staff=without(staff_rows(), "ethnicity"))),
+         (E("staff.csv", "no column", column="ethnicity"),)),
+    Case("staff_no_salary_or_band_column", folder(record_files(staff=without(staff_rows(), "annual_salary"))),
+         (E("staff.csv", "no column", column="annual_salary"),)),
+    Case("staff_zero_bytes", raw_staff(b""), (E("staff.csv", "empty"),)),
+    Case("staff_header_only", raw_staff((STAFF_HEADER + "\n").encode()), (E("staff.csv", "no rows"),)),
+    Case("staff_cp1252", raw_staff(CP1252_STAFF), (E("staff.csv", "UTF-8", rows=(3,)),)),
+    Case("staff_ragged_row", raw_staff(RAGGED_STAFF), (E("staff.csv", ("CSV", "field", "column"), rows=(4,)),)),
+    Case("staff_same_column_twice", raw_staff(DOUBLE_COLUMN_STAFF), (E("staff.csv", "more than once", column="ethnicity"),)),
+    # staff.csv: values
+    Case("staff_unknown_ethnicities",
+         folder(record_files(staff=changed(staff_rows(), {3: {"ethnicity": "Martian"}, 4: {"ethnicity": "Klingon"},
+                                                          5: {"ethnicity": "Martian"}, 6: {"ethnicity": "Klingon"},
+                                                          7: {"ethnicity": "Martian"}}))),
+         (E("staff.csv", '"Martian"', rows=(3, 5, 7), column="ethnicity"),
+          E("staff.csv", '"Klingon"', rows=(4, 6), column="ethnicity"))),
+    Case("staff_unknown_service", folder(record_files(staff=changed(staff_rows(), {5: {"service": "fostering"}}))),
+         (E("staff.csv", '"fostering"', rows=(5,), column="service"),)),
+    Case("staff_bad_boolean", folder(record_files(staff=changed(staff_rows(), {4: {"senior_manager": "maybe"}}))),
+         (E("staff.csv", '"maybe"', rows=(4,), column="senior_manager"),)),
+    Case("staff_blank_registered", folder(record_files(staff=changed(staff_rows(), {3: {"registered_professional": None}}))),
+         (E("staff.csv", "blank", rows=(3,), column="registered_professional"),)),
+    Case("staff_duplicate_id", folder(record_files(staff=changed(staff_rows(), {6: {"staff_id": "S2"}}))),
+         (E("staff.csv", "more than once", rows=(3, 6), column="staff_id"),)),
+    Case("staff_negative_salary", folder(record_files(staff=changed(staff_rows(), {4: {"annual_salary": -100}}))),
+         (E("staff.csv", "negative", rows=(4,), column="annual_salary"),)),
+    Case("staff_salary_not_number", folder(record_files(staff=changed(staff_rows(), {3: {"annual_salary": "thirty grand"}}))),
+         (E("staff.csv", '"thirty grand"', rows=(3,), column="annual_salary"),)),
+    Case("staff_unknown_pay_band", folder(record_files(staff=PAY_BAND_STAFF)),
+         (E("staff.csv", '"Band Z"', rows=(4,), column="pay_band"),)),
+    Case("staff_blank_staff_id", folder(record_files(staff=changed(staff_rows(), {3: {"staff_id": None}}))),
+         (E("staff.csv", "blank", rows=(3,), column="staff_id"),)),
+    # event files
+    Case("recruitment_appointed_not_shortlisted",
+         folder(record_files(recruitment=changed(recruitment_rows(), {4: {"appointed": "yes"}}))),
+         (E("recruitment.csv", "shortlisted", rows=(4,), column="appointed"),)),
+    Case("disciplinary_bad_date", folder(record_files(disciplinary=changed(disciplinary_rows(), {2: {"date": "31/13/2024"}}))),
+         (E("disciplinary.csv", '"31/13/2024"', rows=(2,), column="date"),)),
+    Case("disciplinary_blank_date", folder(record_files(disciplinary=changed(disciplinary_rows(), {3: {"date": None}}))),
+         (E("disciplinary.csv", "blank", rows=(3,), column="date"),)),
+    Case("disciplinary_blank_service_unknown_staff",
+         folder(record_files(disciplinary=changed(disciplinary_rows(), {4: {"service": None, "staff_id": "S99"}}))),
+         (E("disciplinary.csv", "staff_id", rows=(4,), column="service"),)),
+    Case("survey_answer_off_scale", folder(record_files(survey=changed(survey_rows(), {3: {"abuse_colleagues": "sometimes"}}))),
+         (E("survey.csv", '"sometimes"', rows=(3,), column="abuse_colleagues"),)),
+    # counts.csv
+    Case("counts_unknown_metric", counts_return(counts_rows() + [{**counts_rows()[0], "metric": "M10"}]),
+         (E("counts.csv", '"M10"', rows=(6,), column="metric"),)),
+    # a subset metric (senior managers among staff) cannot have more in the numerator than the denominator
+    Case("counts_numerator_over_denominator",
+         counts_return(counts_rows() + [{"metric": "M9", "service": "adults", "band": None, "group": "white", "numerator": 70, "denominator": 60}]),
+         (E("counts.csv", "larger", rows=(6,), column="numerator"),)),
+    Case("counts_negative", counts_return(changed(counts_rows(), {4: {"numerator": -1}})),
+         (E("counts.csv", '"-1"', rows=(4,), column="numerator"),)),
+    Case("counts_not_a_number", counts_return(changed(counts_rows(), {5: {"denominator": "ten"}})),
+         (E("counts.csv", '"ten"', rows=(5,), column="denominator"),)),
+    Case("counts_no_group_column", counts_return(without(counts_rows(), "group")),
+         (E("counts.csv", "no column", column="group"),)),
+    Case("counts_band_on_m3", counts_return(changed(counts_rows(), {2: {"band": "under 30k"}})),
+         (E("counts.csv", "M1", rows=(2,), column="band"),)),
+    # other shapes of return
+    Case("xlsx_unknown_ethnicity",
+         workbook(record_files(staff=changed(staff_rows(), {4: {"ethnicity": "Martian"}}))),
+         (E("return.xlsx, sheet staff", '"Martian"', rows=(4,), column="ethnicity"),)),
+    Case("xlsx_corrupt", corrupt_workbook, (E("return.xlsx", ("Excel", "workbook")),)),
+    Case("parquet_bad_boolean",
+         parquet(record_files(staff=changed(staff_rows(), {3: {"senior_manager": "maybe"}}))),
+         (E("staff.parquet", '"maybe"', rows=(3,), column="senior_manager"),)),
+    Case("ethnicity_map_unrecognised",
+         folder(record_files(ethnicity_map=ETHNICITY_MAP, staff=changed(staff_rows(), {3: {"ethnicity": "W1"}, 2: {"ethnicity": "A1"}}))),
+         (E("ethnicity_map.csv", '"Martian"', rows=(4,), column="ethnicity"),)),
+    Case("path_does_not_exist", no_such_path, (E("no-such-return", "not exist"),)),
+]
+
+# Cases also run as a real process, as a user would.
+SUBPROCESS_CASES = {"org_not_toml", "staff_cp1252", "staff_ragged_row", "xlsx_corrupt", "parquet_bad_boolean", "path_does_not_exist"}
+
+# The valid return each group of cases is built from: it must pass, so a case fails only for its own reason.
+BASELINES: dict[str, Callable[[Path], str]] = {
+    "folder": folder(record_files()),
+    "folder_pay_band_column": folder(record_files(staff=[{**r, "pay_band": "under 30k"} for r in without(staff_rows(), "annual_salary")])),
+    "folder_ethnicity_map": folder(record_files(ethnicity_map=ETHNICITY_MAP[:2], staff=changed(staff_rows(), {3: {"ethnicity": "W1"}, 2: {"ethnicity": "A1"}}))),
+    "folder_with_job_role": raw_staff(CP1252_STAFF.replace(b"\xe9", b"e")),
+    "counts": counts_return(counts_rows()),
+    "workbook": workbook(record_files()),
+    "parquet": parquet(record_files()),
+}
+
+
+# --- reading the output --------------------------------------------------------------------------------
+
+SUMMARY = re.compile(r"^\d+ errors?, \d+ warnings?$")
+
+
+@dataclass
+class Entry:
+    kind: str  # error, warning, fix, summary, other
+    text: str
+
+
+def entries(output: str) -> list[Entry]:
+    """The problem list as printed, with lines that the terminal wrapped joined back."""
+    out: list[Entry] = []
+    for line in output.splitlines():
+        if line.startswith("✗ error"):
+            out.append(Entry("error", line.removeprefix("✗ error")))
+        elif line.startswith("! warning"):
+            out.append(Entry("warning", line.removeprefix("! warning")))
+        elif line[:1].isspace() and line.strip().startswith("how to fix:"):
+            out.append(Entry("fix", line.strip().removeprefix("how to fix:")))
+        elif SUMMARY.match(line.strip()):
+            out.append(Entry("summary", line.strip()))
+        elif out and out[-1].kind in ("error", "warning", "fix"):
+            out[-1].text += " " + line
+        else:
+            out.append(Entry("other", line))
+    return out
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def where_pattern(e: Expect) -> re.Pattern[str]:
+    """What an error line must start with, compared without whitespace (the terminal may wrap it)."""
+    p = re.escape(_squash(e.file))
+    if e.rows is None:
+        p += r"(?:,rows?\d+(?:,\d+)*(?:and[\d,]+more)?)?"
+    elif e.rows:
+        label = "row" if len(e.rows) == 1 else "rows"
+        p += re.escape(f",{label}" + ",".join(map(str, e.rows)))
+    if e.column is None:
+        p += r"(?:,column[^:]*)?"
+    else:
+        p += re.escape(f",column{e.column}") + r"(?:\([^)]*\))?"
+    return re.compile(p + r":(?P<message>.*)$", re.S)
+
+
+def _has_word(message: str, word: str | tuple[str, ...]) -> bool:
+    words = (word,) if isinstance(word, str) else word
+    return any(_squash(w).lower() in _squash(message).lower() for w in words)
+
+
+def assert_problems(output: str, case: Case, what: str) -> None:
+    """Each expected problem is printed once, with its how-to-fix line; and (if `only`) nothing else is."""
+    items = entries(output)
+    errors = [(i, en) for i, en in enumerate(items) if en.kind == "error"]
+    shown = "\n".join(output.splitlines()[:40])
+    for e in case.expect:
+        pattern = where_pattern(e)
+        hits = []
+        for i, en in errors:
+            m = pattern.match(_squash(en.text))
+            if m and _has_word(m.group("message"), e.word):
+                hits.append(i)
+        assert len(hits) == 1, f"{what}: expected one error naming {e} (where like {pattern.pattern!r}), found {len(hits)} in:\n{shown}"
+        i = hits[0]
+        assert i + 1 < len(items) and items[i + 1].kind == "fix" and items[i + 1].text.strip(), (
+            f"{what}: the error for {e} is not followed by a 'how to fix:' line:\n{shown}"
+        )
+    if case.only:
+        assert len(errors) == len(case.expect), (
+            f"{what}: expected exactly {len(case.expect)} error(s), got {len(errors)}:\n{shown}"
+        )
+
+
+def assert_no_traceback(run: Run, what: str) -> None:
+    for stream in (run.stdout, run.stderr):
+        assert "Traceback" not in stream, f"{what} printed a traceback:\n{stream}"
+
+
+# --- the tests -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(case: Case, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = case.build(tmp_path)
+
+    # validate: exit 1, every message with file, rows, column and how to fix
+    v = cli("validate", path)
+    assert_no_traceback(v, "validate")
+    assert v.code == 1, f"validate exited {v.code}, expected 1:\n{v.stdout}\n{v.stderr}"
+    assert_problems(v.stdout + "\n" + v.stderr, case, "validate")
+
+    # counts: exit 1, no output file and nothing else left in its folder
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    c = cli("counts", path, "-o", "out/counts.csv")
+    assert_no_traceback(c, "counts")
+    assert c.code == 1, f"counts exited {c.code}, expected 1:\n{c.stdout}\n{c.stderr}"
+    assert not (out_dir / "counts.csv").exists(), "counts wrote its output for a bad return"
+    assert sorted(p.name for p in out_dir.iterdir()) == [], "counts left files behind"
+    assert_problems(c.stderr, case, "counts (stderr)")
+
+    # metrics --format json: exit 1, nothing on stdout, the messages on stderr
+    m = cli("metrics", path, "--format", "json")
+    assert_no_traceback(m, "metrics")
+    assert m.code == 1, f"metrics exited {m.code}, expected 1:\n{m.stdout}\n{m.stderr}"
+    assert m.stdout == "", f"metrics printed on stdout for a bad return:\n{m.stdout}"
+    assert_problems(m.stderr, case, "metrics (stderr)")
+
+    # the return itself is left as it was: no output written into it
+    if (tmp_path / RET).is_dir():
+        assert not any(p.name.endswith(".tmp") or p.name.startswith(".") for p in (tmp_path / RET).iterdir())
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.id in SUBPROCESS_CASES], ids=lambda c: c.id)
+def test_bad_input_real_process(case: Case, tmp_path: Path) -> None:
+    """The installed command, in its own process: exit 1 and no traceback reaches the user."""
+    path = case.build(tmp_path)
+    (tmp_path / "out").mkdir()
+    for args in (("validate", path), ("metrics", path, "--format", "json"), ("counts", path, "-o", "out/counts.csv")):
+        r = run_command(*args, cwd=tmp_path)
+        assert_no_traceback(r, args[0])
+        assert "internal error" not in r.stderr, f"{args[0]} reported an internal error:\n{r.stderr}"
+        assert r.code == 1, f"{args[0]} exited {r.code}, expected 1:\n{r.stdout}\n{r.stderr}"
+        output = r.stdout + "\n" + r.stderr if args[0] == "validate" else r.stderr
+        assert_problems(output, case, f"{args[0]} (real process)")
+        if args[0] == "metrics":
+            assert r.stdout == ""
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_case_table_is_large_enough() -> None:
+    assert len(CASES) >= 30
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("name", list(BASELINES))
+def test_baseline_is_valid(name: str, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The valid parts the cases are built from pass, so each bad case fails only for its own reason."""
+    monkeypatch.chdir(tmp_path)
+    path = BASELINES[name](tmp_path)
+    v = cli("validate", path)
+    assert v.code == 0, v.stdout + v.stderr
+    assert not [e for e in entries(v.stdout) if e.kind == "error"]
+    m = cli("metrics", path, "--format", "json")
+    assert m.code == 0, m.stderr
+    assert m.stdout.lstrip().startswith("{")
+    c = cli("counts", path, "-o", "out/counts.csv")
+    assert c.code == 0, c.stderr
+    assert (tmp_path / "out" / "counts.csv").read_text().startswith("metric,service,band,group,numerator,denominator")
+
+
+def test_every_problem_in_one_run(cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several problems in several files are all reported by one run: checking does not stop at the first."""
+    monkeypatch.chdir(tmp_path)
+    files = record_files(
+        staff=changed(staff_rows(), {3: {"ethnicity": "Martian"}, 5: {"senior_manager": "maybe"}, 6: {"annual_salary": "thirty grand"}}),
+        recruitment=changed(recruitment_rows(), {4: {"appointed": "yes"}}),
+        disciplinary=changed(disciplinary_rows(), {3: {"date": "31/13/2024"}}),
+        survey=changed(survey_rows(), {4: {"abuse_public": "sometimes"}}),
+    )
+    write_return(tmp_path / RET, files, org={**ORG, "pay_bands": ORG_BANDS_OUT_OF_ORDER["pay_bands"]})
+    case = Case("many", lambda _: RET, (
+        E("organisation.toml", "highest", column="pay_bands"),
+        E("staff.csv", '"Martian"', rows=(3,), column="ethnicity"),
+        E("staff.csv", '"maybe"', rows=(5,), column="senior_manager"),
+        E("staff.csv", '"thirty grand"', rows=(6,), column="annual_salary"),
+        E("recruitment.csv", "shortlisted", rows=(4,), column="appointed"),
+        E("disciplinary.csv", '"31/13/2024"', rows=(3,), column="date"),
+        E("survey.csv", '"sometimes"', rows=(4,), column="abuse_public"),
+    ))
+    v = cli("validate", RET)
+    assert_no_traceback(v, "validate")
+    assert v.code == 1
+    assert_problems(v.stdout, case, "validate")
+    assert re.search(r"^7 errors?, \d+ warnings?$", v.stdout, re.M), v.stdout
+    m = cli("metrics", RET, "--format", "json")
+    assert m.code == 1 and m.stdout == ""
+    assert_problems(m.stderr, case, "metrics (stderr)")
+    (tmp_path / "out").mkdir()
+    c = cli("counts", RET, "-o", "out/counts.csv")
+    assert c.code == 1 and list((tmp_path / "out").iterdir()) == []
+    assert_problems(c.stderr, case, "counts (stderr)")
