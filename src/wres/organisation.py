@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from wres.problems import Problem
 from wres.standards import PayBand
@@ -54,11 +54,13 @@ class Organisation(BaseModel):
             raise ValueError("pay band labels must be different from each other")
         return bands
 
-    @model_validator(mode="after")
-    def _period_order(self) -> "Organisation":
-        if self.period_end <= self.period_start:
-            raise ValueError("period_end must be after period_start")
-        return self
+    @field_validator("period_end")
+    @classmethod
+    def _period_order(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("period_start")
+        if start is not None and end <= start:
+            raise ValueError(f"must be after period_start ({start.isoformat()})")
+        return end
 
     @property
     def bands(self) -> tuple[PayBand, ...]:

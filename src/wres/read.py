@@ -6,6 +6,7 @@ point at the row. Column names are matched case-insensitively.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -48,20 +49,31 @@ class Return:
     organisation: Organisation | None = None
     sources: dict[str, Source] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # files there but unreadable; "*" for the whole return
+
+    def absent(self, name: str) -> bool:
+        """Not in the return at all (as opposed to there but unreadable, which is already reported)."""
+        return name not in self.sources and name not in self.unreadable and "*" not in self.unreadable
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str) -> Source | Problem:
-    """Copy a relation into a table of text columns with lower-case names and a _row column."""
-    cols = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
-    names = [c[0] for c in cols]
-    lowered = [n.strip().lower() for n in names]
+def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str, headers: list[str] | None = None) -> Source | Problem:
+    """Copy a relation into a table of text columns with lower-case names and a _row column.
+
+    `headers` are the names as the file spells them, where the relation's own names are positional.
+    """
+    names = [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+    shown = headers or names
+    lowered = [n.strip().lower() for n in shown]
     dupes = sorted({n for n in lowered if lowered.count(n) > 1})
     if dupes:
         return Problem(label, f"has the column {dupes[0]!r} more than once", "keep one column of each name", column=dupes[0], rows=(1,), row_count=1)
+    blank = [i for i, n in enumerate(lowered) if not n]
+    if blank:
+        return Problem(label, f"column {blank[0] + 1} has no name", "give every column a name on the first row, or delete the empty column", rows=(1,), row_count=1)
     select = ", ".join(
         f"NULLIF(TRIM(CAST({_quote(n)} AS VARCHAR)), '') AS {_quote(lo)}" for n, lo in zip(names, lowered) if n != "_row"
     )
@@ -71,18 +83,24 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
         relation = f"load_{name}"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {row_expr} AS _row, {select} FROM {relation}")
     con.execute(f"DROP TABLE IF EXISTS load_{name}")
-    n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+    n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     return Source(name, label, table, [lo for lo in lowered if lo != "_row"], n)
 
 
 def _csv_problem(label: str, exc: Exception) -> Problem:
     text = str(exc)
-    line = re.search(r"[Ll]ine:? (\d+)", text)
+    line = re.search(r"Line:? (\d+)", text)
     rows = (int(line.group(1)),) if line else ()
-    if "unicode" in text.lower() or "utf-8" in text.lower():
+    if "Invalid unicode" in text:
         return Problem(label, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=rows, row_count=len(rows))
-    first = text.splitlines()[0] if text else "unreadable"
-    first = first.replace("Invalid Input Error: ", "")
+    widths = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if widths:
+        return Problem(
+            label, f"this row has {widths.group(2)} values but the header has {widths.group(1)} columns",
+            "make every row have one value per column: look for a stray comma, or a value with a comma that needs quotes",
+            rows=rows, row_count=len(rows),
+        )
+    first = (text.splitlines() or ["unreadable"])[0].replace("Invalid Input Error: ", "")
     return Problem(
         label,
         f"could not be read as CSV ({first})",
@@ -92,12 +110,32 @@ def _csv_problem(label: str, exc: Exception) -> Problem:
     )
 
 
+def _csv_header(path: Path) -> list[str] | Problem:
+    """The header row as the file spells it (DuckDB would rename a repeated name, hiding the mistake)."""
+    with path.open("rb") as f:
+        first = f.readline()
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Problem(path.name, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=(1,), row_count=1)
+    return next(csv.reader([text]), [])
+
+
 def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Source | Problem:
     if path.stat().st_size == 0:
         return Problem(path.name, "is empty (no header row)", f"put the column names on the first row; see templates/{path.name}")
-    rel = f"read_csv({_sql_str(str(path))}, all_varchar=true, header=true, delim=',', quote='\"', escape='\"', strict_mode=true, sample_size=-1)"
+    headers = _csv_header(path)
+    if isinstance(headers, Problem):
+        return headers
+    if not any(h.strip() for h in headers):
+        return Problem(path.name, "has no header row", "put the column names on the first row", rows=(1,), row_count=1)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
+    rel = (
+        f"read_csv({_sql_str(str(path))}, header=true, auto_detect=false, columns={columns}, delim=',', "
+        "quote='\"', escape='\"', strict_mode=true)"
+    )
     try:
-        return _text_table(con, name, path.name, rel, "rowid + 2")
+        return _text_table(con, name, path.name, rel, "rowid + 2", headers)
     except duckdb.Error as exc:
         return _csv_problem(path.name, exc)
 
@@ -135,7 +173,7 @@ def _read_workbook(ret: Return, path: Path) -> None:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad file
-        ret.problems.append(Problem(path.name, f"could not be opened as an Excel workbook ({type(exc).__name__})", "save it from Excel as .xlsx"))
+        _keep(ret, "*", Problem(path.name, f"could not be opened as an Excel workbook ({type(exc).__name__})", "save it from Excel as .xlsx"))
         return
     try:
         sheets = {s.strip().lower(): s for s in wb.sheetnames}
@@ -146,7 +184,7 @@ def _read_workbook(ret: Return, path: Path) -> None:
             rows = wb[sheets[name]].iter_rows(values_only=True)
             header = next(rows, None)
             if header is None or all(h is None for h in header):
-                ret.problems.append(Problem(label, "is empty (no header row)", "put the column names on the first row"))
+                _keep(ret, name, Problem(label, "is empty (no header row)", "put the column names on the first row"))
                 continue
             width = max(i for i, h in enumerate(header) if h is not None) + 1
             heads = [_cell(h) or f"column{i + 1}" for i, h in enumerate(header[:width])]
@@ -167,7 +205,7 @@ def _read_workbook(ret: Return, path: Path) -> None:
             ret.con.register(f"arrow_{name}", arrow)
             src = _text_table(ret.con, name, label, f"arrow_{name}", "_row")
             ret.con.unregister(f"arrow_{name}")
-            _keep(ret, src)
+            _keep(ret, name, src)
     finally:
         wb.close()
 
@@ -181,9 +219,10 @@ def _organisation_sheet(ret: Return, label: str, heads: list[str], data: list[li
     ret.problems.extend(problems)
 
 
-def _keep(ret: Return, src: Source | Problem) -> None:
+def _keep(ret: Return, name: str, src: Source | Problem) -> None:
     if isinstance(src, Problem):
         ret.problems.append(src)
+        ret.unreadable.add(name)
     else:
         ret.sources[src.name] = src
 
@@ -194,7 +233,7 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Ret
     con = con or duckdb.connect()
     if not path.exists():
         ret = Return(path, con)
-        ret.problems.append(Problem(str(path), "does not exist", "give the folder (or .xlsx workbook) that holds the return"))
+        _keep(ret, "*", Problem(str(path), "does not exist", "give the folder (or .xlsx workbook) that holds the return"))
         return ret
     root = path if path.is_dir() else path.parent
     ret = Return(root, con)
@@ -205,7 +244,7 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Ret
 
     workbooks = [path] if path.is_file() else sorted(p for p in root.glob("*.xlsx") if not p.name.startswith("~$"))
     if path.is_file() and path.suffix.lower() != ".xlsx":
-        ret.problems.append(Problem(path.name, "is not a return", "give a folder of CSV or Parquet files, or one .xlsx workbook"))
+        _keep(ret, "*", Problem(path.name, "is not a return", "give a folder of CSV or Parquet files, or one .xlsx workbook"))
         return ret
     if path.is_dir():
         by_stem: dict[str, Path] = {}
@@ -218,22 +257,20 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Ret
                 by_stem[stem] = p
         for stem, p in by_stem.items():
             reader = _read_parquet if p.suffix.lower() == ".parquet" else _read_csv
-            _keep(ret, reader(con, stem, p))
+            _keep(ret, stem, reader(con, stem, p))
         if len(workbooks) > 1 and not by_stem:
-            ret.problems.append(Problem(root.name, "holds more than one workbook", "keep one .xlsx workbook per return, or give its path"))
+            _keep(ret, "*", Problem(root.name, "holds more than one workbook", "keep one .xlsx workbook per return, or give its path"))
             return ret
         if by_stem:
             workbooks = []
     for wb in workbooks:
         _read_workbook(ret, wb)
 
+    if "*" in ret.unreadable:
+        return ret
     if ret.organisation is None and not any(p.file.startswith(org_mod.FILE) or "sheet organisation" in p.file.lower() for p in ret.problems):
         ret.problems.append(
             Problem(org_mod.FILE, "is missing", "add organisation.toml with name, period_start and period_end (see templates/organisation.toml)")
-        )
-    if not ret.sources and not any(p.severity == "error" for p in ret.problems if p.file != org_mod.FILE):
-        ret.problems.append(
-            Problem(root.name, "holds no return files", "add staff.csv and the event files, or counts.csv (see templates/)")
         )
     return ret
 

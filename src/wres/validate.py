@@ -162,7 +162,7 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check]) -> l
         return []
     counts = ret.con.execute(
         "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c.condition})" for c in checks) + f" FROM {table}"
-    ).fetchone()
+    ).fetchall()[0]
     problems: list[Problem] = []
     for check, n in zip(checks, counts or ()):
         if not n:
@@ -178,7 +178,7 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check]) -> l
             if len(rows) > VALUES_SHOWN:
                 problems.append(Problem(src.label, f"more values like these ({n:,} rows in all)", check.fix, check.column, (), 0, sev))
         else:
-            first = ret.con.execute(f"SELECT list(_row ORDER BY _row)[1:{ROWS_SHOWN}] FROM {table} WHERE {check.condition}").fetchone()[0]  # type: ignore[index]
+            first = ret.con.execute(f"SELECT list(_row ORDER BY _row)[1:{ROWS_SHOWN}] FROM {table} WHERE {check.condition}").fetchall()[0][0]
             problems.append(Problem(src.label, check.message, check.fix, check.column, tuple(first), n, sev))
     return problems
 
@@ -208,7 +208,7 @@ def validate(ret: Return) -> Checked:
     for name in RECORD_FILES:
         src = ret.sources.get(name)
         if src is None:
-            if name == "staff":
+            if name == "staff" and ret.absent("staff"):
                 out.problems.append(Problem("staff.csv", "is missing", "add staff.csv: one row per directly employed person at the snapshot date (see templates/staff.csv)"))
             continue
         cols = set(src.columns)
