@@ -13,7 +13,6 @@ from rich.text import Text
 
 from wres.problems import Problem
 from wres.results import Document, Figures
-from wres.stats import fmt
 
 SUPPRESSED = "*"
 ASSESSMENT = {
@@ -47,12 +46,12 @@ def metrics_table(doc: Document, console: Console) -> None:
         if r.reason == "not submitted":
             row = [r.metric, r.service, Text(r.band or ""), "—", "—", "—", "—", "—", "—", Text("not submitted", style="dim")]
         else:
-            rl = "" if r.relative_likelihood is None else fmt(r.relative_likelihood)
+            rl = "" if r.relative_likelihood is None else f"{r.relative_likelihood:.2f}"
             if r.relative_likelihood is None and r.suppressed:
                 rl = SUPPRESSED
-            ci = f"{fmt(r.ci95[0])}–{fmt(r.ci95[1])}" if r.ci95 else ""
+            ci = f"{r.ci95[0]:.2f}–{r.ci95[1]:.2f}" if r.ci95 else ""
             words, style = ASSESSMENT.get(r.assessment or "", ("", ""))
-            if not words and r.reason:
+            if r.relative_likelihood is None:  # say why there is no assessment; blank means "not assessed"
                 words, style = ("suppressed" if r.suppressed else "undefined"), "dim"
             row = [
                 r.metric, r.service, Text(r.band or ""), _figures(r.minority_ethnic), _figures(r.white),
