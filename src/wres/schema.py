@@ -68,6 +68,7 @@ SERVICE_WORDS = {
     "adults": "adults", "adult": "adults", "adultsocialcare": "adults", "adultssocialcare": "adults", "asc": "adults",
     "children": "children", "child": "children", "childrens": "children", "children's": "children",
     "childrenssocialcare": "children", "children'ssocialcare": "children", "csc": "children",
+    "children’s": "children", "children’ssocialcare": "children",
 }
 BOOL_WORDS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 # Staff-survey frequency scale: True = at least one experience; False = never.
