@@ -62,16 +62,21 @@ def demo(
     err.print(f"Wrote a demo return for {staff:,} staff to {directory}. Next: wres validate {directory}")
 
 
+class ProblemFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 @app.command()
 def validate(
     path: PathArg,
-    format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    format: Annotated[ProblemFormat, typer.Option("--format", help="text for people; json for machines.")] = ProblemFormat.text,
 ) -> None:
     """Check a return: every problem, as file, row, column, what is wrong and how to fix it."""
     with err.status("Checking…"):
         problems = pipeline.check(path)
-    if format == "json":
-        out.print_json(json.dumps([p.as_dict() for p in problems]))
+    if format is ProblemFormat.json:
+        sys.stdout.write(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False) + "\n")
     else:
         terminal.problems(problems, out)
     if any(p.severity == "error" for p in problems):

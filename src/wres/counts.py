@@ -16,6 +16,7 @@ from wres.problems import Problem
 from wres.read import Return
 from wres.schema import SERVICES
 from wres.standards import MetricDef
+from wres.standards import metric as metric_def
 from wres.standards.sc_wres import METRIC_IDS, METRICS
 from wres.validate import Checked
 
@@ -82,8 +83,8 @@ def _event_person(table: str, id_col: str) -> str:
 
 def _count_metric(chk: Checked, m: MetricDef, bands: list[str]) -> dict[tuple[str, str, str], tuple[int, int]] | None:
     """(service, band, group) → (numerator, denominator) for one metric; None when its file is missing."""
-    con, typed = chk.ret.con, chk.typed
-    if m.source not in typed or "staff" not in typed and m.kind != "survey" and m.kind != "recruitment":
+    con = chk.ret.con
+    if m.source not in chk.typed:
         return None
     out: dict[tuple[str, str, str], tuple[int, int]] = {}
     if m.kind == "pay_band":
@@ -227,7 +228,7 @@ def more_events_than_staff(counts: Counts, file: str | None = None) -> list[Prob
     problems = []
     for (metric, service, band, group), (n, d) in counts.cells.items():
         if n > d and EVENTS_MAY_EXCEED[metric]:
-            m = next(x for x in METRICS if x.id == metric)
+            m = metric_def(METRICS, metric)
             problems.append(Problem(
                 file or f"{m.source}.csv",
                 f"{metric} {service} {group.replace('_', ' ')}: {n} people counted but only {d} in the headcount, "

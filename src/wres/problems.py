@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -42,28 +42,6 @@ class Problem:
             "message": self.message,
             "fix": self.fix,
         }
-
-
-@dataclass
-class Problems:
-    items: list[Problem] = field(default_factory=list)
-
-    def add(self, problem: Problem) -> None:
-        self.items.append(problem)
-
-    def error(self, file: str, message: str, fix: str, **kw: object) -> None:
-        self.items.append(Problem(file, message, fix, **kw))  # type: ignore[arg-type]
-
-    def warning(self, file: str, message: str, fix: str, **kw: object) -> None:
-        self.items.append(Problem(file, message, fix, severity="warning", **kw))  # type: ignore[arg-type]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "warning"]
 
 
 class InvalidInput(Exception):

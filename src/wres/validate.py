@@ -183,17 +183,15 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check]) -> l
     return problems
 
 
-def _check_mapping(ret: Return, mapping: dict[str, str]) -> list[Problem]:
+def _check_mapping(ret: Return) -> list[Problem]:
+    """Every local code must map to a value the classification knows (a blank target is not allowed)."""
     src = ret.sources["ethnicity_map"]
-    bad = [(local, eth) for local, eth in mapping.items() if classify(eth) is None or not eth]
-    if not bad:
-        return []
-    rows = ret.con.execute(f"SELECT _row, local_value, ethnicity FROM {src.table}").fetchall()
-    problems = []
-    for row, local, eth in rows:
-        if local is not None and (eth is None or classify(eth) is None):
-            problems.append(Problem(src.label, f'"{local}" maps to "{eth or ""}", which is not a recognised ethnicity', schema.FIXES["ethnicity"], "ethnicity", (row,), 1))
-    return problems
+    rows = ret.con.execute(f"SELECT _row, local_value, ethnicity FROM {src.table} WHERE local_value IS NOT NULL ORDER BY _row").fetchall()
+    return [
+        Problem(src.label, f'"{local}" maps to "{eth or ""}", which is not a recognised ethnicity', schema.FIXES["ethnicity"], "ethnicity", (row,), 1)
+        for row, local, eth in rows
+        if not eth or classify(eth) is None
+    ]
 
 
 def validate(ret: Return) -> Checked:
@@ -202,7 +200,7 @@ def validate(ret: Return) -> Checked:
     mapping, problems = ethnicity_mapping(ret)
     out.problems += problems
     if mapping:
-        out.problems += _check_mapping(ret, mapping)
+        out.problems += _check_mapping(ret)
     if "counts" in ret.sources:
         return out  # an aggregate return: counts.py checks it
     for name in RECORD_FILES:
