@@ -35,7 +35,7 @@ CONTRACT_KEYS = {
     "relative_likelihood", "ci95", "assessment", "suppressed", "reason", "sentence",
 }
 # Extensions beyond the contract. Adding one is a deliberate change: list it here.
-EXTENSION_KEYS = {"title"}
+EXTENSION_KEYS = {"title", "total"}
 EXTENSION_KEYS_BY_METRIC = {"M9": {"representation"}}
 REPRESENTATION_KEYS = {"senior_managers", "workforce", "local_population"}
 TOP_LEVEL_KEYS = {"schema_version", "standard", "organisation", "period", "suppression", "warnings", "results"}
@@ -75,7 +75,7 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Chain:
 
 
 def groups_of(r: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    return [(g, r[g]) for g in ("minority_ethnic", "white", "unknown")]
+    return [(g, r[g]) for g in ("minority_ethnic", "white", "unknown", "total")]
 
 
 def table_rows(stdout: str) -> list[list[str]]:
@@ -130,6 +130,7 @@ def test_every_result_has_exactly_the_contract_keys(chain: Chain, which: str) ->
         assert set(r["minority_ethnic"]) == {"numerator", "denominator", "rate"}
         assert set(r["white"]) == {"numerator", "denominator", "rate"}
         assert set(r["unknown"]) == {"numerator", "denominator"}
+        assert set(r["total"]) == {"numerator", "denominator"}
         assert r["ci95"] is None or len(r["ci95"]) == 2
         assert isinstance(r["suppressed"], bool)
         assert isinstance(r["sentence"], str) and r["sentence"]
@@ -163,15 +164,16 @@ def test_suppressed_results_withhold_what_would_reveal_a_count(chain: Chain) -> 
         if hidden & {"minority_ethnic", "white"}:
             withheld_me_or_white += 1
             assert r["relative_likelihood"] is None and r["ci95"] is None and r["assessment"] is None
-            assert "too few staff to publish" in r["sentence"]
-            assert "too few staff to publish" in r["reason"]
+            # primary (a small count in the row) or secondary (hidden so a small count elsewhere stays hidden)
+            assert "too few staff to publish" in r["sentence"] or "cannot be worked out by subtraction" in r["sentence"]
+            assert "too few staff to publish" in r["reason"] or "worked out by subtraction" in r["reason"]
             if r.get("representation"):
-                assert all(v is None for v in r["representation"].values())
+                assert r["representation"]["senior_managers"] is None and r["representation"]["workforce"] is None
         else:
-            # only the unknown count is small: the minority ethnic and white figures (and so the RL) stand
+            # only the unknown or total counts are hidden: the minority ethnic and white figures (and so the RL) stand
             assert "unknown" in r["reason"]
         for g, f in groups_of(r):
-            if g != "unknown" and (f["numerator"] is None or f["denominator"] is None):
+            if g in ("minority_ethnic", "white") and (f["numerator"] is None or f["denominator"] is None):
                 assert f["rate"] is None
     assert withheld_me_or_white > 0
 

@@ -57,4 +57,4 @@ def document(path: Path, internal: bool = False, threshold: int | None = None) -
     doc = results.compute(loaded.counts, loaded.organisation, warnings, loaded.from_counts_file)
     if internal:
         return doc
-    return disclosure.primary(doc, threshold or loaded.organisation.suppression_threshold)
+    return disclosure.protect(doc, threshold or loaded.organisation.suppression_threshold)

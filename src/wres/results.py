@@ -43,6 +43,7 @@ class Result:
     sentence: str
     title: str = ""
     representation: dict[str, float | None] | None = None  # M9 only: minority ethnic shares
+    total: Figures = field(default_factory=lambda: Figures(None, None))  # all three groups together
 
     @property
     def label(self) -> str:
@@ -52,6 +53,7 @@ class Result:
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["unknown"].pop("rate")
+        d["total"].pop("rate")
         d["ci95"] = list(self.ci95) if self.ci95 else None
         if self.representation is None:
             d.pop("representation")
@@ -127,6 +129,7 @@ def _result(m: MetricDef, counts: Counts, service: str, band: str, top_band: boo
         sentence=stats.sentence(f"{m.title} ({band})" if band else m.title, phrase, service, lk.rl, lk.ci95, assessment, lk.reason, m.subject),
         title=m.title,
         representation=representation,
+        total=Figures(a + c + u, total),
     )
 
 

@@ -25,6 +25,7 @@ class MetricDef:
     column: str | None = None  # the staff flag or survey question the count reads
     denominator_flag: str | None = None  # a staff flag that narrows the headcount (M4: registered)
     subject: str = "staff"  # who the sentence speaks of: staff, applicants
+    denominator_key: str | None = None  # metrics sharing a key share one denominator (the staff headcount)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ METRICS: tuple[MetricDef, ...] = (
         "M1", "Pay bands", "pay_band", "staff",
         "staff in the pay band", "all staff of the group", "below",
         "to be in the {band} pay band",
+        denominator_key="headcount",
     ),
     MetricDef(
         "M2", "Appointed from shortlisting", "recruitment", "recruitment",
@@ -25,6 +26,7 @@ METRICS: tuple[MetricDef, ...] = (
         "M3", "Formal disciplinary process", "staff_event", "disciplinary",
         "distinct staff entering the formal disciplinary process", "staff headcount", "above",
         "to enter the formal disciplinary process",
+        denominator_key="headcount",
     ),
     MetricDef(
         "M4", "Fitness to practise referrals", "staff_event", "fitness_to_practise",
@@ -36,6 +38,7 @@ METRICS: tuple[MetricDef, ...] = (
         "M5", "Funded training and CPD", "staff_event", "training",
         "distinct staff accessing funded non-mandatory training or CPD", "staff headcount", "below",
         "to access non-mandatory training or CPD funded by the authority",
+        denominator_key="headcount",
     ),
     MetricDef(
         "M6", "Abuse from the public", "survey", "survey", _ABUSE, _ANSWERED, "above",
@@ -56,12 +59,14 @@ METRICS: tuple[MetricDef, ...] = (
         "M8", "Leaving the authority", "staff_event", "leavers",
         "distinct leavers", "staff headcount at the snapshot date", "above",
         "to leave the authority",
+        denominator_key="headcount",
     ),
     MetricDef(
         "M9", "Senior manager roles", "staff_flag", "staff",
         "senior managers", "staff headcount", "below",
         "to hold a senior manager role",
         column="senior_manager",
+        denominator_key="headcount",
     ),
 )
 
