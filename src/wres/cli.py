@@ -125,6 +125,25 @@ def counts(
     err.print(f"Wrote {output_file} ({len(loaded.counts.cells):,} rows).", markup=False)
 
 
+@app.command()
+def audit(
+    path: Annotated[Path, typer.Argument(help="A published metrics document (JSON), or a folder wres national wrote.", show_default=False)],
+    threshold: Annotated[Optional[int], typer.Option(min=2, max=1000, help="The smallest count that may be published (default: as the document says, else 10).")] = None,
+) -> None:
+    """Prove a published document leaks no small count: exit 1 if any hidden count can be worked out."""
+    from wres import disclosure, published
+
+    doc, problems = published.read(path)
+    if doc is None:
+        _fail(problems)
+    limit = threshold or doc.threshold or disclosure.DEFAULT_THRESHOLD
+    with err.status("Auditing…"):
+        result = disclosure.audit(doc.tables, limit, doc.sums)
+    terminal.audit(result, limit, out)
+    if result.leaks:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point: no traceback reaches a user; a bug says so plainly."""
     try:

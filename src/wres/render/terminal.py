@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from wres.disclosure import Audit
 from wres.problems import Problem
 from wres.results import Document, Figures
 
@@ -85,3 +86,23 @@ def problems(items: list[Problem], console: Console) -> None:
     n_warn = len(items) - n_err
     summary = f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}"
     console.print(Text(summary, style="bold red" if n_err else "bold green"))
+
+
+def audit(result: Audit, threshold: int, console: Console) -> None:
+    """Each leak as a person would say it: which count, and what a reader can tell about it."""
+    for leak in result.leaks:
+        table, metric, service, band, group, kind = leak.cell
+        where = " ".join(x for x in (metric, service, band, group.replace("_", " "), kind) if x)
+        prefix = "" if table in ("doc", "national") else f"{table.removeprefix('region:')}: "
+        if leak.low == leak.high:
+            text = f"{prefix}{where} is {leak.low:g}: a count under {threshold} that can be read or worked out exactly"
+        else:
+            text = f"{prefix}{where} is hidden, but must lie between {leak.low:g} and {leak.high:g}: under {threshold}"
+        console.print(Text("✗ leak ", style="bold red") + Text(text))
+    if result.leaks:
+        console.print(Text(f"{len(result.leaks)} leak(s) in {result.hidden} hidden and {result.published} published counts.", style="bold red"))
+    else:
+        console.print(Text(
+            f"No leak: each of the {result.hidden} hidden counts could be {threshold} or more given the {result.published} published ones.",
+            style="bold green",
+        ))

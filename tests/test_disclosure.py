@@ -1,0 +1,186 @@
+"""Disclosure control: nothing under the threshold is published or can be worked out from what is."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wres import disclosure, results
+from wres.counts import Counts
+from wres.organisation import Organisation
+from wres.results import Document, Figures
+
+ORG = Organisation(name="Attack Borough", period_start="2024-04-01", period_end="2025-03-31")  # type: ignore[arg-type]
+GROUPS = ("minority_ethnic", "white", "unknown")
+
+
+def naive(doc: Document, threshold: int = 10) -> Document:
+    """What a spreadsheet user would do: blank each small count and its rate, nothing else."""
+    def blank(f: Figures) -> Figures:
+        small = [x is not None and 0 < x < threshold for x in (f.numerator, f.denominator)]
+        if not any(small):
+            return f
+        return Figures(None if small[0] else f.numerator, None if small[1] else f.denominator, None)
+
+    out = []
+    for r in doc.results:
+        new = replace(r, minority_ethnic=blank(r.minority_ethnic), white=blank(r.white), unknown=blank(r.unknown), total=blank(r.total))
+        if new != r:
+            new = replace(new, relative_likelihood=None, ci95=None, assessment=None, declaration_rate=None, suppressed=True)
+        out.append(new)
+    return replace(doc, results=out, suppression={"applied": True, "threshold": threshold}, marking=None)
+
+
+def tables(doc: Document) -> dict[str, list[dict[str, Any]]]:
+    return {"doc": [r.as_dict() for r in doc.results]}
+
+
+def published_counts(doc: Document) -> list[int]:
+    return [f[k] for r in tables(doc)["doc"] for g in (*GROUPS, "total") if (f := r.get(g)) for k in ("numerator", "denominator") if f.get(k) is not None]
+
+
+def m3(adults_me: int) -> Counts:
+    """Disciplinary: 5 minority ethnic adults (small), 40 in children's; everything else large."""
+    cells = {}
+    for service, me, white, unknown in (("adults", adults_me, 30, 12), ("children", 40, 25, 11)):
+        cells[("M3", service, "", "minority_ethnic")] = (me, 200)
+        cells[("M3", service, "", "white")] = (white, 400)
+        cells[("M3", service, "", "unknown")] = (unknown, 50)
+    return Counts(cells, bands=[])
+
+
+def test_naive_primary_suppression_leaks_by_subtraction_and_the_audit_says_so() -> None:
+    doc = results.compute(m3(5), ORG)
+    weak = naive(doc)
+    adults = next(r for r in weak.results if r.metric == "M3" and r.service == "adults")
+    assert adults.minority_ethnic.numerator is None  # blanked …
+    report = disclosure.audit(tables(weak), 10)
+    # … but all (45) − children (40) = 5, and total − white − unknown gives it too
+    leak = next(x for x in report.leaks if x.cell[1:] == ("M3", "adults", "", "minority_ethnic", "numerator"))
+    assert leak.low == pytest.approx(5) and leak.high == pytest.approx(5)
+
+
+def test_protection_prevents_the_same_attack() -> None:
+    doc = disclosure.protect(results.compute(m3(5), ORG), 10)
+    assert disclosure.audit(tables(doc), 10).leaks == []
+    assert all(not 0 < x < 10 for x in published_counts(doc))
+    lost = doc.suppression["counts_suppressed"]
+    assert lost["primary"] == 1 and lost["secondary"] >= 2  # the small cell, and enough around it
+    # smallest adequate cells, not whole tables: a few of the 24 counts of this table, and never a white one
+    # (the cycle is closed through the smaller minority ethnic and unknown cells)
+    assert lost["secondary"] <= 5
+    for r in doc.results:
+        if r.metric == "M3":
+            assert r.white.numerator is not None and r.white.denominator is not None
+
+
+def test_nothing_small_nothing_hidden() -> None:
+    doc = disclosure.protect(results.compute(m3(25), ORG), 10)
+    assert doc.suppression["counts_suppressed"] == {"primary": 0, "secondary": 0}
+    assert all(not r.suppressed for r in doc.results if r.reason != "not submitted")
+
+
+def test_zero_is_published() -> None:
+    doc = disclosure.protect(results.compute(m3(0), ORG), 10)
+    adults = next(r for r in doc.results if r.metric == "M3" and r.service == "adults")
+    assert adults.minority_ethnic.numerator == 0
+
+
+def test_audit_command_flags_the_naive_document(tmp_path: Path, cli: Any) -> None:
+    weak = tmp_path / "naive.json"
+    weak.write_text(json.dumps(naive(results.compute(m3(5), ORG)).as_dict()))
+    run = cli("audit", weak)
+    assert run.code == 1
+    assert "M3 adults minority ethnic numerator is 5" in run.stdout
+    safe = tmp_path / "safe.json"
+    safe.write_text(json.dumps(disclosure.protect(results.compute(m3(5), ORG), 10).as_dict()))
+    run = cli("audit", safe)
+    assert run.code == 0 and "No leak" in run.stdout
+
+
+def test_audit_reads_published_rates_as_relations_too() -> None:
+    """A rate left beside a hidden numerator gives it away: numerator = rate × denominator."""
+    doc = results.compute(m3(5), ORG)
+    weak = naive(doc)
+    for r in weak.results:
+        if r.metric == "M3" and r.service == "adults":
+            r.minority_ethnic = Figures(None, 200, 5 / 200)  # the rate survived the blanking
+    assert any(x.cell[1:3] == ("M3", "adults") for x in disclosure.audit(tables(weak), 10).leaks)
+
+
+@pytest.mark.parametrize("bad", ["{not json", '{"schema_version": 2, "results": []}', "[]"])
+def test_audit_bad_input(tmp_path: Path, cli: Any, bad: str) -> None:
+    p = tmp_path / "doc.json"
+    p.write_text(bad)
+    run = cli("audit", p)
+    assert run.code == 1 and "doc.json" in run.stderr and "Traceback" not in run.stderr
+
+
+# --- properties ---------------------------------------------------------------------------------------
+
+SERVICES = ("adults", "children")
+
+
+@st.composite
+def counts_tables(draw: st.DrawFn) -> Counts:
+    """A consistent table set: headcounts split into pay bands, senior managers and disciplinary within them."""
+    small = st.integers(0, 14)
+    cells: dict[tuple[str, str, str, str], tuple[int, int]] = {}
+    bands = ["low", "mid", "top"]
+    for service in SERVICES:
+        for group in GROUPS:
+            split = [draw(small) for _ in bands]
+            head = sum(split)
+            for band, n in zip(bands, split):
+                cells[("M1", service, band, group)] = (n, head)
+            cells[("M9", service, "", group)] = (draw(st.integers(0, head)), head)
+            cells[("M3", service, "", group)] = (draw(st.integers(0, head)), head)
+            shortlisted = draw(st.integers(0, 40))
+            cells[("M2", service, "", group)] = (draw(st.integers(0, shortlisted)), shortlisted)
+    return Counts(cells, bands=bands)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(counts_tables(), st.sampled_from([5, 10]))
+def test_protected_documents_never_leak(counts: Counts, threshold: int) -> None:
+    internal = results.compute(counts, ORG)
+    doc = disclosure.protect(internal, threshold)
+    # 1. no count from 1 to threshold − 1 is published
+    assert all(not 0 < x < threshold for x in published_counts(doc))
+    # 2. the linear-programming audit pins no hidden count below the threshold
+    assert disclosure.audit(tables(doc), threshold).leaks == []
+    # 3. what is published is true, and what is lost is reported
+    truth = {(r.metric, r.service, r.band): r for r in internal.results}
+    hidden = 0
+    for r in doc.results:
+        t = truth[(r.metric, r.service, r.band)]
+        for g in (*GROUPS, "total"):
+            for k in ("numerator", "denominator"):
+                shown = getattr(getattr(r, g), k)
+                assert shown is None or shown == getattr(getattr(t, g), k)
+                hidden += shown is None and r.reason != "not submitted"
+        if r.relative_likelihood is not None:
+            assert r.relative_likelihood == t.relative_likelihood
+    lost = doc.suppression["counts_suppressed"]
+    assert (lost["primary"] > 0) == (hidden > 0) or lost["secondary"] > 0
+
+
+def test_linked_tables_region_totals_cannot_be_subtracted_from_the_nation() -> None:
+    """Two regions and their sum: a small regional count must not be national − the other region."""
+    north = results.compute(m3(5), ORG)
+    south = results.compute(m3(30), ORG)
+    nation = results.compute(m3(5) + m3(30), ORG)
+    sums = [("national", ["region:north", "region:south"])]
+    # each region protected on its own (as separate publications would be) is not enough …
+    alone = {"national": disclosure.protect(nation, 10), "region:north": disclosure.protect(north, 10), "region:south": disclosure.protect(south, 10)}
+    joint = disclosure.protect_tables({"national": nation, "region:north": north, "region:south": south}, 10, sums)
+    as_tables = lambda docs: {k: [r.as_dict() for r in d.results] for k, d in docs.items()}  # noqa: E731
+    assert disclosure.audit(as_tables(alone), 10, sums).leaks != []
+    # … protecting them together is
+    assert disclosure.audit(as_tables(joint), 10, sums).leaks == []
