@@ -48,18 +48,25 @@ PathArg = Annotated[Path, typer.Argument(help="A return: folder of CSV/Parquet f
 def demo(
     directory: Annotated[Path, typer.Argument(help="New folder to write the demo return into.")],
     seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 1,
-    staff: Annotated[int, typer.Option(min=10, max=5_000_000, help="Number of staff (scale up for benchmarks).")] = 425,
+    staff: Annotated[int, typer.Option(min=10, max=5_000_000, help="Number of staff (with --authorities: the median authority's).")] = 425,
+    authorities: Annotated[int, typer.Option(min=0, max=288, help="Write this many authorities' returns (la-001 …) for the national view.")] = 0,
 ) -> None:
-    """Write a realistic fictional authority's return (all files, with a staff survey)."""
-    from wres.demo import write_demo
+    """Write a realistic fictional authority's return (all files, with a staff survey), or many."""
+    from wres.demo import write_authorities, write_demo
 
     try:
         with output.new_directory(directory) as tmp, err.status("Writing demo return…") as status:
-            write_demo(tmp, seed=seed, staff=staff, progress=lambda text: status.update(text))
+            if authorities:
+                write_authorities(tmp, authorities, seed=seed, staff=staff, progress=lambda text: status.update(text))
+            else:
+                write_demo(tmp, seed=seed, staff=staff, progress=lambda text: status.update(text))
     except FileExistsError:
         err.print(f"{directory} already exists and is not empty: give a new folder name.")
         raise typer.Exit(1)
-    err.print(f"Wrote a demo return for {staff:,} staff to {directory}. Next: wres validate {directory}")
+    if authorities:
+        err.print(f"Wrote {authorities} authorities' demo returns to {directory}. Next: wres national {directory}/la-* -o national")
+    else:
+        err.print(f"Wrote a demo return for {staff:,} staff to {directory}. Next: wres validate {directory}")
 
 
 class ProblemFormat(str, Enum):
@@ -123,6 +130,58 @@ def counts(
     for p in loaded.warnings:
         err.print(f"warning: {p.where}: {p.message}", markup=False, highlight=False)
     err.print(f"Wrote {output_file} ({len(loaded.counts.cells):,} rows).", markup=False)
+
+
+def _returns(paths: list[Path]) -> list[Path]:
+    """The returns named; a folder of returns (each with organisation.toml) stands for all of them."""
+    out: list[Path] = []
+    for p in paths:
+        inner = sorted(q.parent for q in p.glob("*/organisation.toml")) if p.is_dir() and not (p / "organisation.toml").exists() else []
+        out += inner or [p]
+    return out
+
+
+DEFAULT_KEY = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "wres" / "pseudonym.key"
+
+
+@app.command()
+def national(
+    returns: Annotated[list[Path], typer.Argument(help="Authorities' returns (folders, workbooks, or folders of counts.csv); a folder of returns stands for each.", show_default=False)],
+    output_dir: Annotated[Path, typer.Option("-o", "--output", help="New folder for the national output (an earlier one is replaced).")],
+    named: Annotated[bool, typer.Option("--named", help="Name authorities in the benchmark instead of pseudonyms.")] = False,
+    key_file: Annotated[Path, typer.Option(help="Secret key for pseudonyms (made on first use): same key, same pseudonyms.")] = DEFAULT_KEY,
+    threshold: Annotated[Optional[int], typer.Option(min=2, max=1000, help="Smallest count published (default 10).")] = None,
+    internal: Annotated[bool, typer.Option("--internal", help="No suppression, pooled counts.csv too; marked OFFICIAL-SENSITIVE.")] = False,
+) -> None:
+    """Pool many authorities into the national document, regional breakdowns and an anonymous benchmark."""
+    from rich.progress import Progress
+
+    from wres import disclosure
+    from wres import national as national_mod
+    from wres.render import national as render_national
+
+    paths = _returns(returns)
+    limit = threshold or disclosure.DEFAULT_THRESHOLD
+    try:
+        key = None if named else national_mod.key_from(key_file)
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("Reading returns", total=len(paths))
+            authorities, problems = national_mod.load(paths, progress=lambda text: bar.advance(task))
+            if problems:
+                raise InvalidInput(problems)
+            bar.update(task, description="Pooling and protecting")
+            result = national_mod.run(authorities, key, limit, internal)
+    except InvalidInput as exc:
+        _fail(exc.problems)
+    try:
+        with output.new_directory(output_dir, replaces="national.json") as tmp:
+            written = render_national.write(result, tmp, limit, named, internal)
+    except FileExistsError:
+        err.print(f"{output_dir} exists and is not an earlier national output: give a new folder name.", markup=False)
+        raise typer.Exit(1)
+    for w in result.warnings:
+        err.print(f"warning: {w}", markup=False, highlight=False)
+    err.print(f"Pooled {len(authorities)} authorities into {output_dir}: {', '.join(written[:3])}{' …' if len(written) > 3 else ''}", markup=False)
 
 
 @app.command()

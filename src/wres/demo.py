@@ -18,6 +18,7 @@ and the benchmarks need the same return at millions of rows. So the data are:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -35,18 +36,31 @@ WHITE, MINORITY, UNKNOWN = 0, 1, 2
 SENIOR_SHARE = 0.04
 ADULTS_SHARE = 0.55
 
+@dataclass(frozen=True)
+class Profile:
+    """Who the fictional authority is: the national demo varies these across authorities."""
+
+    name: str = "London Borough of Eastmere"
+    code: str = "E09000099"
+    region: str = "London"
+    minority_share: float = 0.27  # of the workforce
+    local_population_minority_ethnic_pct: float = 28.0
+
+
+EASTMERE = Profile()
+
 ORGANISATION_TOML = """\
 # A FICTIONAL authority: synthetic demo data written by `wres demo` (seed {seed}, {staff:,} staff).
-# Eastmere, its code and every person in these files are invented.
-name = "London Borough of Eastmere"
-code = "E09000099"
-region = "London"
+# {name}, its code and every person in these files are invented.
+name = "{name}"
+code = "{code}"
+region = "{region}"
 period_start = {start}
 period_end = {end}
 sponsors = {{adults = "Harriet Okonjo-Blake, Director of Adult Social Care", children = "Daniel Ferreira-Hughes, Director of Children's Services"}}
 programme_lead = "Marcia Penhaligon, Workforce Development Manager, Programme Management Office"
 staff_voice_lead = "Tunde Adebayo-Reid, Chair of the Race Equality Staff Network"
-local_population_minority_ethnic_pct = 28.0
+local_population_minority_ethnic_pct = {population_pct}
 """
 
 # Accepted ethnicity values as a real HR extract holds them: mostly ONS 2021 labels, some "Broad: label",
@@ -167,14 +181,16 @@ def write_demo(
     seed: int = 1,
     staff: int = 425,
     progress: Callable[[str], None] | None = None,
+    profile: Profile | None = None,
 ) -> None:
-    """Write the fictional London Borough of Eastmere's SC-WRES return for 2024/25 into `directory`.
+    """Write a fictional authority's SC-WRES return for 2024/25 into `directory` (Eastmere by default).
 
     `directory` exists and is empty (the caller makes it, so a failure leaves nothing half-written).
     Same `seed` and `staff` give byte-identical files. `progress` gets a short text as each file is written.
     """
     if staff < 1:
         raise ValueError("staff must be at least 1")
+    profile = profile or EASTMERE
     directory = Path(directory)
     say = progress or (lambda text: None)
     rng = np.random.default_rng(seed)
@@ -182,14 +198,17 @@ def write_demo(
     try:
         say("Writing organisation.toml")
         (directory / "organisation.toml").write_text(
-            ORGANISATION_TOML.format(seed=seed, staff=staff, start=PERIOD_START, end=PERIOD_END),
+            ORGANISATION_TOML.format(
+                seed=seed, staff=staff, start=PERIOD_START, end=PERIOD_END, name=profile.name, code=profile.code,
+                region=profile.region, population_pct=profile.local_population_minority_ethnic_pct,
+            ),
             encoding="utf-8", newline="\n",
         )
-        people = _Staff(rng, staff)
+        people = _Staff(rng, staff, profile.minority_share)
         outside = max(2, round(2 * staff / 425))  # events dated just outside the period (a warning)
         files: list[tuple[str, Callable[[], pa.Table]]] = [
             ("staff", people.table),
-            ("recruitment", lambda: _recruitment(rng, staff)),
+            ("recruitment", lambda: _recruitment(rng, staff, profile.minority_share)),
             ("disciplinary", lambda: _disciplinary(rng, people, outside // 2)),
             ("fitness_to_practise", lambda: _fitness_to_practise(rng, people)),
             ("training", lambda: _training(rng, people, outside - outside // 2)),
@@ -328,9 +347,9 @@ def _outside_dates(rng: np.random.Generator, n: int) -> np.ndarray:
 class _Staff:
     """The workforce at the snapshot date; event files draw their people from it."""
 
-    def __init__(self, rng: np.random.Generator, n: int) -> None:
+    def __init__(self, rng: np.random.Generator, n: int, minority_share: float) -> None:
         self.n = n
-        self.eth = _draw_ethnicity(rng, n, (0.68, 0.27, 0.05))
+        self.eth = _draw_ethnicity(rng, n, (0.95 - minority_share, minority_share, 0.05))
         self.group = _ETH_GROUP[self.eth]
         minority = self.group == MINORITY
         self.children = rng.random(n) >= ADULTS_SHARE
@@ -409,7 +428,7 @@ class _Staff:
 
 # --- event files ---------------------------------------------------------------------------------------
 
-def _recruitment(rng: np.random.Generator, staff: int) -> pa.Table:
+def _recruitment(rng: np.random.Generator, staff: int, minority_share: float) -> pa.Table:
     """Applicants in the year (~1.2 per staff member): London applicant pools are more diverse than the
     workforce; shortlisting is a little less likely for minority ethnic applicants and appointment from
     shortlisting half as likely (national RL ~0.5). Appointed always implies shortlisted."""
@@ -421,7 +440,8 @@ def _recruitment(rng: np.random.Generator, staff: int) -> pa.Table:
     order = np.lexsort((vacancy, vac_date[vacancy]))  # by closing date, then vacancy
     vacancy = vacancy[order]
 
-    eth = _draw_ethnicity(rng, n, (0.52, 0.42, 0.06))
+    me = min(0.9, minority_share + 0.15)  # applicant pools are more diverse than the workforce
+    eth = _draw_ethnicity(rng, n, (0.94 - me, me, 0.06))
     group = _ETH_GROUP[eth]
     children = vac_children[vacancy]
     shortlisted = np.zeros(n, bool)
@@ -539,3 +559,46 @@ def _survey(rng: np.random.Generator, people: _Staff) -> pa.Table:
         answer[experienced] = rng.choice(len(_FREQUENCY_P), size=len(experienced), p=_FREQUENCY_P) + 1
         cols[column] = _take(_ANSWERS, answer)
     return pa.table(cols)
+
+
+# --- many authorities (national demo) ------------------------------------------------------------------
+
+REGIONS: dict[str, float] = {  # English regions and a typical minority ethnic share of the social care workforce
+    "North East": 0.06, "North West": 0.14, "Yorkshire and The Humber": 0.13, "East Midlands": 0.15,
+    "West Midlands": 0.22, "East of England": 0.12, "London": 0.42, "South East": 0.12, "South West": 0.06,
+}
+_REGION_P = np.array([12, 35, 15, 9, 14, 11, 33, 18, 15], float)  # roughly how many authorities each has
+_STEMS = ("Ash", "Bram", "Cold", "Dun", "East", "Fair", "Glen", "Hart", "Kings", "Lang", "Marsh", "North",
+          "Oak", "Pen", "Red", "Stone", "Thorn", "Wick", "West", "Whit", "Alder", "Brook", "Elm", "Fern")
+_ENDS = ("ford", "mere", "ley", "bury", "field", "ham", "wood", "bridge", "ton", "dale", "combe", "stead")
+_KINDS = ("{} County Council", "{} City Council", "{} Council", "Metropolitan Borough of {}")
+
+
+def authority_profiles(count: int, seed: int = 1) -> list[Profile]:
+    """`count` different fictional authorities across the nine regions (codes E99…: no real ONS code)."""
+    if not 1 <= count <= len(_STEMS) * len(_ENDS):
+        raise ValueError(f"between 1 and {len(_STEMS) * len(_ENDS)} authorities")
+    rng = np.random.default_rng(seed)
+    names = rng.permutation(len(_STEMS) * len(_ENDS))[:count]
+    regions = list(REGIONS)
+    picked = rng.choice(len(regions), size=count, p=_REGION_P / _REGION_P.sum())
+    out = []
+    for i, (n, r) in enumerate(zip(names, picked)):
+        place = _STEMS[n // len(_ENDS)] + _ENDS[n % len(_ENDS)]
+        region = regions[r]
+        kind = "London Borough of {}" if region == "London" else _KINDS[int(rng.integers(len(_KINDS)))]
+        share = float(np.clip(REGIONS[region] * rng.uniform(0.5, 1.5), 0.02, 0.75))
+        out.append(Profile(kind.format(place), f"E99{i + 1:06d}", region, round(share, 3), round(min(95.0, share * 100 * 1.05), 1)))
+    return out
+
+
+def write_authorities(directory: Path, count: int, seed: int = 1, staff: int = 425, progress: Callable[[str], None] | None = None) -> None:
+    """`count` authorities' returns in `directory`/la-001 …, sizes spread around `staff` (median)."""
+    rng = np.random.default_rng(seed + 7919)
+    sizes = np.clip(np.round(staff * rng.lognormal(0.0, 0.6, size=count)), max(10, staff // 6), staff * 8).astype(int)
+    say = progress or (lambda text: None)
+    for i, (profile, size) in enumerate(zip(authority_profiles(count, seed), sizes)):
+        folder = Path(directory) / f"la-{i + 1:03d}"
+        folder.mkdir()
+        say(f"Writing {profile.name} ({i + 1} of {count}, {size:,} staff)")
+        write_demo(folder, seed=seed * 1000 + i, staff=int(size), profile=profile)

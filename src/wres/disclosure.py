@@ -192,17 +192,18 @@ class _Programme:
     def value(self, res: Any, v: int) -> float:
         return float(res.x[self.col[v]])
 
-    def range(self, v: int) -> Range:
-        low, high = self.solve({v: 1.0}), self.solve({v: -1.0})
-        if low.status != 0 or high.status != 0:  # the published figures contradict each other: claim nothing
+    def range(self, v: int, low_too: bool = True) -> Range:
+        high = self.solve({v: -1.0})
+        low = self.solve({v: 1.0}) if low_too else None
+        if high.status != 0 or (low is not None and low.status != 0):  # the figures contradict each other: claim nothing
             return Range(float("nan"), float("inf"), ())
         binding: set[int] = set()
         for rows, duals in ((self.eq, high.eqlin.marginals if self.eq else []), (self.ub, high.ineqlin.marginals if self.ub else [])):
             binding.update(p for (_, _, pub), y in zip(rows, duals) if abs(y) > 1e-9 for p in pub)
-        return Range(low.fun, -high.fun, tuple(sorted(binding)))
+        return Range(low.fun if low is not None else float("nan"), -high.fun, tuple(sorted(binding)))
 
 
-def pinned(ts: TableSet, hidden: set[int], targets: Iterable[int], threshold: int) -> dict[int, Range]:
+def pinned(ts: TableSet, hidden: set[int], targets: Iterable[int], threshold: int, low_too: bool = True) -> dict[int, Range]:
     """The targets a reader can pin below the threshold, with their ranges.
 
     One solution in which a count reaches the threshold proves that count safe, so each programme
@@ -218,7 +219,7 @@ def pinned(ts: TableSet, hidden: set[int], targets: Iterable[int], threshold: in
         if not proven:
             break
         unproven -= proven
-    found = {v: lp.range(v) for v in sorted(unproven)}
+    found = {v: lp.range(v, low_too) for v in sorted(unproven)}
     return {v: r for v, r in found.items() if r.high < threshold - 1e-6}
 
 
@@ -261,28 +262,37 @@ def _choose(ts: TableSet, hidden: set[int], candidates: Iterable[int]) -> int | 
     return min(left, key=lambda v: (ts.values[v] == 0, ts.values[v])) if left else None
 
 
-def suppress(ts: TableSet, threshold: int) -> tuple[set[int], set[int]]:
-    """Primary and secondary hidden variables such that the audit finds no leak."""
+def suppress(ts: TableSet, threshold: int, forced: set[int] = frozenset()) -> tuple[set[int], set[int]]:  # type: ignore[assignment]
+    """Primary and secondary hidden variables such that the audit finds no leak.
+
+    `forced` are hidden whatever their size (a table that is not published) and protected like the rest.
+    """
     values = ts.values
     primary = {v for v, x in enumerate(values) if x is not None and 0 < x < threshold}
-    hidden = set(primary)
-    # 1. no relation may hide exactly one of its cells (it would be the total minus the rest)
+    hidden = primary | forced
+    # 1. relation by relation (cheap, and it settles most cells): a hidden total needs a hidden part, or it is
+    #    the sum of the parts; hidden parts of a published total need at least two of them adding to the
+    #    threshold, or each is at most the total minus the published parts
     changed = True
     while changed:
         changed = False
         for total, parts in ts.relations:
-            members = (total, *parts)
-            if sum(m in hidden for m in members) == 1:
-                pick = _choose(ts, hidden, members)
+            hidden_parts = [p for p in parts if p in hidden]
+            if total in hidden:
+                short = not hidden_parts
+            else:
+                short = bool(hidden_parts) and (len(hidden_parts) == 1 or sum(values[p] or 0 for p in hidden_parts) < threshold)
+            if short:
+                pick = _choose(ts, hidden, parts) or _choose(ts, hidden, (total,))
                 if pick is not None:
                     hidden.add(pick)
                     changed = True
     # 2. while a hidden count can be pinned below the threshold, hide the smallest published count
     #    among those that pin it (the binding relations of its linear programme)
     relations = ts.relations_of()
-    check = {v for v in hidden if (values[v] or 0) < threshold}
+    check = {v for v in hidden if (values[v] or 0) < threshold and not (v in forced and not values[v])}
     while check:
-        leaking = pinned(ts, hidden, check, threshold)
+        leaking = pinned(ts, hidden, check, threshold, low_too=False)
         check = set(leaking)
         before = len(hidden)
         for v, r in leaking.items():
@@ -347,12 +357,20 @@ def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: se
     return out
 
 
-def protect_tables(docs: dict[str, Document], threshold: int, sums: Sequence[tuple[str, Sequence[str]]] = ()) -> dict[str, Document]:
-    """Publishable versions of linked documents (e.g. a nation and its regions), protected together."""
+def protect_tables(
+    docs: dict[str, Document], threshold: int, sums: Sequence[tuple[str, Sequence[str]]] = (), unpublished: Sequence[str] = (),
+) -> dict[str, Document]:
+    """Publishable versions of linked documents (e.g. a nation and its regions), protected together.
+
+    `unpublished` tables take part (their counts add up to a published total) but are not returned.
+    """
     ts = build({name: [r.as_dict() for r in d.results] for name, d in docs.items()}, sums)
-    primary, secondary = suppress(ts, threshold)
+    forced = {v for c, v in ts.var.items() if c[0] in unpublished}
+    primary, secondary = suppress(ts, threshold, forced)
     out = {}
     for name, doc in docs.items():
+        if name in unpublished:
+            continue
         results = [_apply(name, r, ts, primary, secondary, threshold) for r in doc.results]
         mine = {v for c, v in ts.var.items() if c[0] == name}
         out[name] = replace(

@@ -27,18 +27,27 @@ def write_text(path: Path, text: str) -> None:
 
 
 @contextmanager
-def new_directory(path: Path) -> Iterator[Path]:
-    """Yield a temporary folder beside `path` and move it to `path` only when the block succeeds."""
+def new_directory(path: Path, replaces: str | None = None) -> Iterator[Path]:
+    """Yield a temporary folder beside `path` and move it to `path` only when the block succeeds.
+
+    `path` must not exist or be empty, unless it holds the file named by `replaces` (an earlier run of the
+    same command), which is then replaced whole.
+    """
     path = Path(path)
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+    earlier = path.is_dir() and replaces is not None and (path / replaces).is_file()
+    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not earlier)):
         raise FileExistsError(str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
         yield tmp
+        old = None
         if path.exists():
-            path.rmdir()
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+            os.replace(path, old / "x")
         os.replace(tmp, path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

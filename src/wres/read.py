@@ -227,10 +227,19 @@ def _keep(ret: Return, name: str, src: Source | Problem) -> None:
         ret.sources[src.name] = src
 
 
+def _small(path: Path, limit: int = 8 << 20) -> bool:
+    """Under a few MB threads cost more than they save (most returns: one authority's year)."""
+    try:
+        files = [path] if path.is_file() else list(path.iterdir())
+        return sum(f.stat().st_size for f in files if f.is_file()) < limit
+    except OSError:
+        return True
+
+
 def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Return:
     """Read what is there; problems found while reading are collected, not raised."""
     path = Path(path)
-    con = con or duckdb.connect()
+    con = con or duckdb.connect(config={"threads": 1} if _small(path) else {})
     if not path.exists():
         ret = Return(path, con)
         _keep(ret, "*", Problem(str(path), "does not exist", "give the folder (or .xlsx workbook) that holds the return"))

@@ -51,10 +51,16 @@ def _vocabulary(ret: Return, src: Source, col: str, lookup: Callable[[str], Any]
     """Classify each distinct value once in Python; return a table (raw, val) to join on."""
     table = f"voc_{src.name}_{col}"
     distinct = [r[0] for r in ret.con.execute(f"SELECT DISTINCT {col} FROM {src.table} WHERE {col} IS NOT NULL").fetchall()]
-    ret.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (raw VARCHAR, val {sql_type})")
     pairs = [(v, lookup(v)) for v in distinct]
-    if pairs:
-        ret.con.executemany(f"INSERT INTO {table} VALUES (?, ?)", pairs)
+    if not pairs:
+        ret.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (raw VARCHAR, val {sql_type})")
+        return table
+    rows = ", ".join("(?, ?)" for _ in pairs)  # one statement: executemany costs a round trip per row
+    ret.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT CAST(raw AS VARCHAR) AS raw, CAST(val AS {sql_type}) AS val "
+        f"FROM (VALUES {rows}) v(raw, val)",
+        [x for pair in pairs for x in pair],
+    )
     return table
 
 

@@ -16,7 +16,7 @@ COLUMNS = (
 )
 
 
-def _safe(value: object) -> object:
+def safe_cell(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula is written as text."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -31,7 +31,7 @@ def render(doc: Document) -> str:
     w.writerow(COLUMNS)
     for r in doc.results:
         ci = r.ci95 or (None, None)
-        w.writerow(_safe(v) for v in (
+        w.writerow(safe_cell(v) for v in (
             r.metric, r.title, r.service, r.band,
             r.minority_ethnic.numerator, r.minority_ethnic.denominator, r.minority_ethnic.rate,
             r.white.numerator, r.white.denominator, r.white.rate,

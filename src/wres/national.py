@@ -1,0 +1,274 @@
+"""National pooling and benchmark: many authorities' counts summed, each authority set beside the nation.
+
+Pooling is a sum of counts, never an average of rates. What is published is protected: the national and
+regional documents together (a region is part of the nation, so its hidden counts must not be the nation
+minus the other regions), and each authority's relative likelihood in the benchmark only where none of
+its four counts is under the threshold. Authorities are pseudonymised unless asked for by name: the
+pseudonym is a keyed hash of the authority's code, so it is stable for as long as the key is kept, and
+cannot be reversed by hashing the list of councils (there are only about 150) without the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import os
+import re
+import secrets
+import statistics
+from collections import Counter as Tally
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from statistics import NormalDist
+from typing import Any
+
+from wres import disclosure, pipeline, results, stats
+from wres.counts import Counts
+from wres.organisation import Organisation
+from wres.problems import InvalidInput, Problem
+from wres.standards.sc_wres import METRICS
+
+Z95 = NormalDist().inv_cdf(0.975)
+Z998 = NormalDist().inv_cdf(0.999)
+MIN_AUTHORITIES_PER_REGION = 3  # a region of one or two authorities would all but name them
+FUNNEL_POINTS = 40
+
+
+@dataclass
+class Authority:
+    path: Path
+    organisation: Organisation
+    counts: Counts
+    label: str = ""  # the name shown: a pseudonym unless --named
+
+
+def pseudonym(key: bytes, organisation: Organisation) -> str:
+    """A stable code such as LA-7KQ2M from the authority's ONS code (or name): HMAC-SHA256 with the key."""
+    ident = (organisation.code or organisation.name).strip().upper().encode()
+    digest = hmac.new(key, ident, hashlib.sha256).digest()
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
+    n = int.from_bytes(digest[:8], "big")
+    return "LA-" + "".join(alphabet[(n >> (5 * i)) & 31] for i in range(6))
+
+
+def key_from(path: Path, create: bool = True) -> bytes:
+    """The pseudonym key kept in a file (made on first use): same key, same pseudonyms."""
+    if path.exists():
+        text = path.read_text(encoding="utf-8").strip()
+        if len(text) < 32:
+            raise InvalidInput([Problem(str(path), "is too short to be a pseudonym key", "delete it to make a new one (pseudonyms will change), or restore the kept key")])
+        return text.encode()
+    if not create:
+        raise InvalidInput([Problem(str(path), "does not exist", "give the key file used before")])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip().encode()
+
+
+def _load_one(path: Path) -> tuple[Path, pipeline.Loaded | None, list[Problem]]:
+    try:
+        return path, pipeline.load(path), []
+    except InvalidInput as exc:
+        return path, None, [replace(p, file=f"{path}: {p.file}") for p in exc.problems]
+
+
+def load(paths: Sequence[Path], progress: Callable[[str], None] | None = None, workers: int | None = None) -> tuple[list[Authority], list[Problem]]:
+    """Every authority's counts; every problem in every return, each named by its return.
+
+    Returns are independent, so many are read in parallel processes (one per core).
+    """
+    say = progress or (lambda text: None)
+    workers = workers or min(os.cpu_count() or 1, 8)
+    authorities, problems = [], []
+    if workers > 1 and len(paths) >= 8:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as pool_:
+            done = list(_progress(pool_.map(_load_one, paths, chunksize=4), say, len(paths)))
+    else:
+        done = list(_progress(map(_load_one, paths), say, len(paths)))
+    for path, loaded, found in done:
+        problems += found
+        if loaded is not None:
+            authorities.append(Authority(Path(path), loaded.organisation, loaded.counts))
+    problems += _consistency(authorities)
+    return authorities, problems
+
+
+def _progress(items: Any, say: Callable[[str], None], total: int) -> Any:
+    for i, item in enumerate(items):
+        say(f"Read {item[0]} ({i + 1} of {total})")
+        yield item
+
+
+def _consistency(authorities: list[Authority]) -> list[Problem]:
+    problems = []
+    periods = Tally((a.organisation.period_start, a.organisation.period_end) for a in authorities)
+    if len(periods) > 1:
+        common = periods.most_common(1)[0][0]
+        for a in authorities:
+            if (a.organisation.period_start, a.organisation.period_end) != common:
+                problems.append(Problem(
+                    f"{a.path}: organisation.toml", f"is for {a.organisation.period_start} to {a.organisation.period_end}, "
+                    f"but most returns are for {common[0]} to {common[1]}", "pool one reporting year at a time", "period_start",
+                ))
+    seen: dict[str, Path] = {}
+    for a in authorities:
+        ident = (a.organisation.code or a.organisation.name).strip().upper()
+        if ident in seen:
+            problems.append(Problem(f"{a.path}: organisation.toml", f"is the same authority as {seen[ident]}", "give each authority once", "code"))
+        seen[ident] = a.path
+    return problems
+
+
+def pool(authorities: Sequence[Authority]) -> tuple[Counts, list[str]]:
+    """National counts: the sum. M1 only over authorities that use the common pay bands (warned)."""
+    total = Counts()
+    bands = Tally(tuple(a.counts.bands) for a in authorities if "M1" in a.counts.submitted)
+    common = list(bands.most_common(1)[0][0]) if bands else []
+    warnings = []
+    for a in authorities:
+        counts = a.counts
+        if "M1" in counts.submitted and counts.bands != common:
+            counts = Counts({k: v for k, v in counts.cells.items() if k[0] != "M1"}, common)
+            warnings.append(f"{a.label}: pay bands {a.counts.bands} differ from the common {common}; left out of M1")
+        total = total + counts
+    total.bands = common
+    return total, warnings
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "region"
+
+
+def _document(counts: Counts, org: Organisation, name: str, warnings: list[str]) -> results.Document:
+    national_org = org.model_copy(update={"name": name, "code": None, "local_population_minority_ethnic_pct": None})
+    return results.compute(counts, national_org, warnings)
+
+
+# --- benchmark ---------------------------------------------------------------------------------------
+
+def _se(a: int, n1: int, c: int, n2: int) -> float | None:
+    if min(a, c) <= 0 or a > n1 or c > n2:
+        return None
+    return math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+
+
+def _position(rl: float, se: float, centre: float) -> str:
+    z = (math.log(rl) - math.log(centre)) / se
+    if abs(z) <= Z95:
+        return "within 95% limits"
+    side = "above" if z > 0 else "below"
+    return f"{side} 99.8% limits" if abs(z) > Z998 else f"{side} 95% limits"
+
+
+def _quartiles(values: list[float]) -> list[float] | None:
+    if len(values) < 4:
+        return None
+    q = statistics.quantiles(values, n=4, method="inclusive")
+    return [q[0], q[1], q[2]]
+
+
+def benchmark(authorities: Sequence[Authority], national: results.Document, threshold: int) -> list[dict[str, Any]]:
+    """Per metric × service × band: the national RL, quartiles, funnel limits, and each authority beside it.
+
+    An authority's figures are shown only where all four counts are 0 or at least the threshold, and its
+    relative likelihood is defined; quartiles are taken over what is shown.
+    """
+    out = []
+    for r in national.results:
+        if r.reason == "not submitted":
+            continue
+        m = next(x for x in METRICS if x.id == r.metric)
+        band = r.band or ""
+        rows, ses = [], []
+        centre = r.relative_likelihood
+        for a in sorted(authorities, key=lambda a: a.label):
+            if r.metric not in a.counts.submitted:
+                continue
+            (x, n1), (c, n2) = (a.counts.get(r.metric, r.service, band, g) for g in ("minority_ethnic", "white"))
+            lk = stats.relative_likelihood(x, n1, c, n2, m.subject)
+            shown = all(v == 0 or v >= threshold for v in (x, n1, c, n2)) and lk.rl is not None
+            row: dict[str, Any] = {"authority": a.label, "relative_likelihood": None, "ci95": None, "assessment": None,
+                                   "se_log": None, "funnel": None, "suppressed": not shown}
+            if shown:
+                se = _se(x, n1, c, n2)
+                row.update(relative_likelihood=lk.rl, ci95=list(lk.ci95) if lk.ci95 else None, se_log=se,
+                           assessment=stats.assess(lk.exact, _direction(m, r, national)))
+                if se is not None and centre:
+                    row["funnel"] = _position(lk.rl, se, centre)  # type: ignore[arg-type]
+                    ses.append(se)
+            rows.append(row)
+        shown_rls = [row["relative_likelihood"] for row in rows if row["relative_likelihood"] is not None]
+        limits = []
+        if centre and ses:
+            lo, hi = min(ses), max(ses)
+            for i in range(FUNNEL_POINTS):
+                se = lo + (hi - lo) * i / (FUNNEL_POINTS - 1)
+                limits.append({"se_log": se, **{f"{side}{level}": math.exp(math.log(centre) + sign * z * se)
+                               for level, z in (("95", Z95), ("998", Z998)) for side, sign in (("lower", -1), ("upper", 1))}})
+        out.append({
+            "metric": r.metric, "service": r.service, "band": r.band, "title": r.title,
+            "national": {"relative_likelihood": r.relative_likelihood, "ci95": list(r.ci95) if r.ci95 else None, "assessment": r.assessment},
+            "quartiles": _quartiles(shown_rls),
+            "authorities_shown": len(shown_rls),
+            "authorities_suppressed": sum(row["suppressed"] for row in rows),
+            "authorities": rows,
+            "funnel_limits": limits,
+        })
+    return out
+
+
+def _direction(m: Any, r: results.Result, national: results.Document) -> Any:
+    """The metric's direction; for M1 only the top band is assessed (as in the national result)."""
+    if m.kind != "pay_band":
+        return m.direction
+    bands = [x.band for x in national.results if x.metric == m.id]
+    return m.direction if r.band == bands[-1] else None
+
+
+# --- the whole run -----------------------------------------------------------------------------------
+
+@dataclass
+class NationalOutput:
+    national: results.Document
+    regions: dict[str, results.Document]
+    benchmark: list[dict[str, Any]]
+    authorities: list[Authority]
+    counts: Counts
+    warnings: list[str]
+
+
+def run(authorities: list[Authority], key: bytes | None, threshold: int, internal: bool = False) -> NationalOutput:
+    """Pool, break down by region, benchmark, and protect everything that will be published."""
+    for a in authorities:
+        a.label = a.organisation.name if key is None else pseudonym(key, a.organisation)
+    org = authorities[0].organisation
+    counts, warnings = pool(authorities)
+    national = _document(counts, org, f"England — {len(authorities)} authorities", warnings)
+    by_region: dict[str, list[Authority]] = {}
+    for a in authorities:
+        by_region.setdefault((a.organisation.region or "").strip() or "(no region given)", []).append(a)
+    # Every region is protected together with the nation (they add up to it); only regions of three or more
+    # authorities are published, and the others' counts are hidden but still may not be worked out.
+    regions = {region: _document(pool(members)[0], org, f"{region} — {len(members)} authorities", [])
+               for region, members in sorted(by_region.items())}
+    small = [r for r, members in by_region.items() if len(members) < MIN_AUTHORITIES_PER_REGION or r.startswith("(")]
+    for region in sorted(small):
+        warnings.append(f"{region}: fewer than {MIN_AUTHORITIES_PER_REGION} authorities (or no region given), so no regional breakdown is published")
+    bench = benchmark(authorities, national, threshold)
+    if not internal:
+        names = {f"region:{_slug(k)}": v for k, v in regions.items()}
+        protected = disclosure.protect_tables(
+            {"national": national, **names}, threshold, [("national", list(names))],
+            unpublished=[f"region:{_slug(k)}" for k in small],
+        )
+        national = protected.pop("national")
+        regions = {k: protected[f"region:{_slug(k)}"] for k in regions if k not in small}
+    else:
+        regions = {k: v for k, v in regions.items() if k not in small}
+    national.warnings = warnings
+    return NationalOutput(national, regions, bench, authorities, counts, warnings)

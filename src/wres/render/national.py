@@ -1,0 +1,66 @@
+"""The national output folder: the national and regional documents, the benchmark and its funnel data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from wres.national import NationalOutput, _slug
+from wres.published import NATIONAL, REGIONS
+from wres.render import json as render_json
+from wres.render.csv import safe_cell
+from wres.results import INTERNAL_MARKING, SCHEMA_VERSION
+from wres.standards.sc_wres import NAME
+
+
+def _csv(rows: list[list[Any]]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([safe_cell(v) for v in row] for row in rows)
+    return buf.getvalue()
+
+
+def write(out: NationalOutput, directory: Path, threshold: int, named: bool, internal: bool) -> list[str]:
+    """Write every file into `directory` (a fresh temporary folder); return their names."""
+    written = [NATIONAL]
+    (directory / NATIONAL).write_text(render_json.render(out.national), encoding="utf-8")
+    if out.regions:
+        (directory / REGIONS).mkdir()
+        for region, doc in out.regions.items():
+            name = f"{REGIONS}/{_slug(region)}.json"
+            (directory / name).write_text(render_json.render(doc), encoding="utf-8")
+            written.append(name)
+    bench = {
+        "schema_version": SCHEMA_VERSION,
+        "standard": NAME,
+        "period": out.national.period,
+        "authorities": len(out.authorities),
+        "named": named,
+        "suppression": {"applied": not internal, "threshold": threshold,
+                        "rule": "an authority's figures are shown only where each of its four counts is 0 or at least the threshold"},
+        "funnel": "limits are exp(ln national RL ± z × the authority's standard error of ln RL), z = 1.96 (95%) and 3.09 (99.8%)",
+        "metrics": out.benchmark,
+    }
+    if internal:
+        bench["marking"] = INTERNAL_MARKING
+    (directory / "benchmark.json").write_text(json.dumps(bench, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    rows: list[list[Any]] = [["authority", "metric", "service", "band", "relative_likelihood", "ci95_low", "ci95_high",
+                              "assessment", "se_log", "funnel", "national_relative_likelihood", "suppressed"]]
+    for m in out.benchmark:
+        for a in m["authorities"]:
+            ci = a["ci95"] or [None, None]
+            rows.append([a["authority"], m["metric"], m["service"], m["band"] or "", a["relative_likelihood"], ci[0], ci[1],
+                         a["assessment"], a["se_log"], a["funnel"], m["national"]["relative_likelihood"], a["suppressed"]])
+    (directory / "benchmark.csv").write_text(_csv(rows), encoding="utf-8")
+    funnel: list[list[Any]] = [["metric", "service", "band", "se_log", "lower998", "lower95", "upper95", "upper998"]]
+    for m in out.benchmark:
+        for p in m["funnel_limits"]:
+            funnel.append([m["metric"], m["service"], m["band"] or "", p["se_log"], p["lower998"], p["lower95"], p["upper95"], p["upper998"]])
+    (directory / "funnel.csv").write_text(_csv(funnel), encoding="utf-8")
+    written += ["benchmark.json", "benchmark.csv", "funnel.csv"]
+    if internal:
+        (directory / "counts.csv").write_text(out.counts.to_csv(), encoding="utf-8")
+        written.append("counts.csv")
+    return written
