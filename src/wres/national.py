@@ -259,7 +259,6 @@ def run(authorities: list[Authority], key: bytes | None, threshold: int, interna
     small = [r for r, members in by_region.items() if len(members) < MIN_AUTHORITIES_PER_REGION or r.startswith("(")]
     for region in sorted(small):
         warnings.append(f"{region}: fewer than {MIN_AUTHORITIES_PER_REGION} authorities (or no region given), so no regional breakdown is published")
-    bench = benchmark(authorities, national, threshold)
     if not internal:
         names = {f"region:{_slug(k)}": v for k, v in regions.items()}
         protected = disclosure.protect_tables(
@@ -270,5 +269,7 @@ def run(authorities: list[Authority], key: bytes | None, threshold: int, interna
         regions = {k: protected[f"region:{_slug(k)}"] for k in regions if k not in small}
     else:
         regions = {k: v for k, v in regions.items() if k not in small}
+    # after protection: the benchmark repeats the national figures, so it may only repeat published ones
+    bench = benchmark(authorities, national, 1 if internal else threshold)
     national.warnings = warnings
     return NationalOutput(national, regions, bench, authorities, counts, warnings)
