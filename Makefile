@@ -29,6 +29,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_metrics.py
+	$(BIN)/python bench/bench_national.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) bench/data .pytest_cache .hypothesis

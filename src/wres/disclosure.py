@@ -37,6 +37,9 @@ _DEN_KEY = {m.id: m.denominator_key for m in METRICS}
 _BANDED = {m.id for m in METRICS if m.kind == "pay_band"}
 
 Cell = tuple[str, str, str, str, str, str]  # table, metric, service, band ("" if none), group, kind
+# Hiding a minority ethnic or white count costs the reader a relative likelihood; an unknown or total count
+# costs much less. Secondary suppression prefers the cheap ones.
+_WEIGHT = {"minority_ethnic": 1.0, "white": 1.0, "unknown": 0.05, "total": 0.05}
 
 
 @dataclass
@@ -45,6 +48,7 @@ class TableSet:
 
     var: dict[Cell, int] = field(default_factory=dict)  # cell → variable (one definition, one variable)
     values: list[int | None] = field(default_factory=list)  # None: not published (or unknown to the auditor)
+    weight: list[float] = field(default_factory=list)  # what hiding it costs a reader, per person counted
     relations: set[tuple[int, tuple[int, ...]]] = field(default_factory=set)  # total = sum(parts)
     at_most: set[tuple[int, int]] = field(default_factory=set)  # x[a] <= x[b]
     ratios: list[tuple[tuple[tuple[int, float], ...], float]] = field(default_factory=list)  # sum(coef·x) = rhs
@@ -92,6 +96,7 @@ def build(tables: dict[str, list[dict[str, Any]]], sums: Sequence[tuple[str, Seq
         known = sorted({v for _, v in members if v is not None})
         index = {v: len(ts.values) + i for i, v in enumerate(known)} or {None: len(ts.values)}
         ts.values += known or [None]
+        ts.weight += [_WEIGHT[members[0][0][4]]] * len(index)
         for cell, value in members:
             ts.var[cell] = index.get(value, next(iter(index.values())))
 
@@ -257,9 +262,10 @@ def audit(tables: dict[str, list[dict[str, Any]]], threshold: int, sums: Sequenc
 # --- protection --------------------------------------------------------------------------------------
 
 def _choose(ts: TableSet, hidden: set[int], candidates: Iterable[int]) -> int | None:
-    """The smallest adequate cell to hide next: the smallest non-zero one; a zero only if nothing else."""
+    """The cheapest adequate cell to hide next: the smallest non-zero count, unknown and total counts
+    before minority ethnic and white ones (which cost a relative likelihood); a zero only if nothing else."""
     left = [v for v in candidates if v not in hidden]
-    return min(left, key=lambda v: (ts.values[v] == 0, ts.values[v])) if left else None
+    return min(left, key=lambda v: (ts.values[v] == 0, (ts.values[v] or 0) * ts.weight[v], v)) if left else None
 
 
 def suppress(ts: TableSet, threshold: int, forced: set[int] = frozenset()) -> tuple[set[int], set[int]]:  # type: ignore[assignment]
@@ -283,7 +289,7 @@ def suppress(ts: TableSet, threshold: int, forced: set[int] = frozenset()) -> tu
             else:
                 short = bool(hidden_parts) and (len(hidden_parts) == 1 or sum(values[p] or 0 for p in hidden_parts) < threshold)
             if short:
-                pick = _choose(ts, hidden, parts) or _choose(ts, hidden, (total,))
+                pick = _choose(ts, hidden, (total, *parts) if total not in hidden else parts)
                 if pick is not None:
                     hidden.add(pick)
                     changed = True

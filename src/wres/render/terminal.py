@@ -67,7 +67,7 @@ def metrics_table(doc: Document, console: Console) -> None:
     console.print(table)
     notes = ["Numerator/denominator (rate). RL = relative likelihood, minority ethnic ÷ white; non-adverse range 0.80–1.25."]
     if doc.suppression.get("applied"):
-        notes.append(f"{SUPPRESSED} withheld: a count under {doc.suppression['threshold']} (primary suppression).")
+        notes.append(f"{SUPPRESSED} withheld: a count under {doc.suppression['threshold']}, or one from which such a count could be worked out.")
     for n in notes:
         console.print(Text(n, style="dim"))
     for w in doc.warnings:
