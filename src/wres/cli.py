@@ -132,6 +132,32 @@ def counts(
     err.print(f"Wrote {output_file} ({len(loaded.counts.cells):,} rows).", markup=False)
 
 
+@app.command()
+def report(
+    path: PathArg,
+    output_dir: Annotated[Path, typer.Option("-o", "--output", help="New folder for the report set (an earlier report there is replaced).")],
+    previous: Annotated[Optional[list[Path]], typer.Option("--previous", help="An earlier year's return, for the trend (repeat for more years).")] = None,
+    internal: Annotated[bool, typer.Option("--internal", help="No suppression; every page marked OFFICIAL-SENSITIVE, not for publication.")] = False,
+    threshold: Annotated[Optional[int], typer.Option(min=2, max=1000, help="Suppress counts below this (default: organisation.toml, else 10).")] = None,
+) -> None:
+    """The report people read: report.html, report.pdf, workbook.xlsx, charts/ and metrics.json, all or none."""
+    from wres import report as report_mod
+    from wres.render import report_set
+
+    try:
+        with err.status("Computing metrics…"):
+            built = report_mod.build(path, previous or [], internal=internal, threshold=threshold)
+    except InvalidInput as exc:
+        _fail(exc.problems)
+    try:
+        with output.new_directory(output_dir, replaces="report.html") as tmp, err.status("Writing the report…") as status:
+            report_set.write(built, tmp, progress=lambda text: status.update(text))
+    except FileExistsError:
+        err.print(f"{output_dir} exists and is not an earlier report: give a new folder name.", markup=False)
+        raise typer.Exit(1)
+    err.print(f"Wrote {', '.join(report_set.FILES)} to {output_dir}.", markup=False)
+
+
 def _returns(paths: list[Path]) -> list[Path]:
     """The returns named; a folder of returns (each with organisation.toml) stands for all of them."""
     out: list[Path] = []

@@ -50,11 +50,15 @@ def load(path: Path) -> Loaded:
     return Loaded(ret.organisation, counts, [p for p in problems if p.severity == "warning"], "counts" in ret.sources)
 
 
-def document(path: Path, internal: bool = False, threshold: int | None = None) -> results.Document:
-    """The metrics document of a return: suppressed for publication unless internal."""
-    loaded = load(path)
+def publish(loaded: Loaded, internal: bool = False, threshold: int | None = None) -> results.Document:
+    """The metrics document of loaded counts: protected for publication unless internal."""
     warnings = [f"{p.where}: {p.message}" + (f" ({p.row_count:,} rows)" if p.row_count > 1 else "") for p in loaded.warnings]
     doc = results.compute(loaded.counts, loaded.organisation, warnings, loaded.from_counts_file)
     if internal:
         return doc
     return disclosure.protect(doc, threshold or loaded.organisation.suppression_threshold)
+
+
+def document(path: Path, internal: bool = False, threshold: int | None = None) -> results.Document:
+    """The metrics document of a return: protected for publication unless internal."""
+    return publish(load(path), internal, threshold)

@@ -1,0 +1,219 @@
+"""The report as one self-contained, accessible HTML page (charts inlined as SVG), also the PDF's source.
+
+Jinja2 escapes every value from the input, so a name like `<script>` is shown, never run.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from wres import __version__
+from wres.render.charts import Chart
+from wres.report import SERVICE_NAMES, Report
+from wres.results import Figures, Result
+from wres.stats import fmt
+
+MARK = "[c]"  # withheld: the Office for National Statistics' mark for a confidential cell
+ASSESSMENT_WORDS = {
+    "worse_for_minority_ethnic": "worse for minority ethnic staff",
+    "within_range": "within range",
+    "better_for_minority_ethnic": "better for minority ethnic staff",
+}
+DIRECTION_WORDS = {"below": "below the range (under 0.80)", "above": "above the range (over 1.25)", None: "not assessed"}
+
+
+@dataclass
+class Figure:
+    src: str
+    alt: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    width: int
+    height: int
+
+
+def figure(chart: Chart, svg: str) -> Figure:
+    size = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
+    width, height = (round(float(size.group(1))), round(float(size.group(2)))) if size else (600, 300)
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return Figure(src, chart.alt, chart.title, chart.columns, chart.rows, width, height)
+
+
+def _count(x: int | None, r: Result) -> str:
+    if x is None:
+        return MARK if r.suppressed else "–"
+    return f"{x:,}"
+
+
+def _group(f: Figures, r: Result, with_rate: bool = True) -> str:
+    text = f"{_count(f.numerator, r)} of {_count(f.denominator, r)}"
+    if with_rate and f.rate is not None:
+        text += f" ({f.rate:.1%})"
+    return text
+
+
+def _rl(r: Result) -> tuple[str, str, str]:
+    if r.relative_likelihood is None:
+        mark = MARK if r.suppressed else "–"
+        return mark, mark if r.suppressed else "", ""
+    ci = f"{fmt(r.ci95[0])} to {fmt(r.ci95[1])}" if r.ci95 else "–"
+    return f"{r.relative_likelihood:.2f}", ci, ASSESSMENT_WORDS.get(r.assessment or "", "not assessed")
+
+
+def _rows(results: list[Result], banded: bool) -> list[list[str]]:
+    rows = []
+    for r in results:
+        if r.reason == "not submitted":
+            row = [SERVICE_NAMES[r.service], *([r.band or ""] if banded else []), "not submitted", "", "", "", "", "", ""]
+        else:
+            rl, ci, assessment = _rl(r)
+            declared = f"{r.declaration_rate:.0%}" if r.declaration_rate is not None else (MARK if r.suppressed else "–")
+            row = [SERVICE_NAMES[r.service], *([r.band or ""] if banded else []), _group(r.minority_ethnic, r), _group(r.white, r),
+                   _group(r.unknown, r, with_rate=False), declared, rl, ci, assessment]
+        rows.append(row)
+    return rows
+
+
+def _sponsors(org: Any) -> list[tuple[str, str]]:
+    s = org.sponsors
+    if isinstance(s, dict):
+        return [(f"Senior sponsor, {SERVICE_NAMES.get(k, k).lower()}", v) for k, v in s.items()]
+    return [("Senior sponsor", s)] if s else []
+
+
+def governance_text(report: Report) -> str:
+    """How the plan was agreed and is monitored, from organisation.toml [governance], in the seed's words."""
+    g = getattr(report.organisation, "governance", None) or {}
+    if not isinstance(g, dict) or not g:
+        return "organisation.toml does not yet say how the action plan is agreed and monitored ([governance])."
+    parts = []
+    if g.get("agreed_by"):
+        parts.append(f"The action plan has been agreed through {g['agreed_by']}")
+    if g.get("reviewed_with"):
+        parts.append(f"and will be reviewed with {g['reviewed_with']}" if parts else f"The action plan will be reviewed with {g['reviewed_with']}")
+    text = " ".join(parts) + "." if parts else ""
+    if g.get("monitoring"):
+        text += f" Progress is monitored {g['monitoring']}."
+    if g.get("co_produced_with"):
+        text += f" It was co-produced with {g['co_produced_with']}."
+    return text.strip()
+
+
+def _profile(report: Report) -> list[tuple[str, str]]:
+    org = report.organisation
+    rows = [("Local authority", org.name)]
+    if org.code:
+        rows.append(("ONS code", org.code))
+    rows += _sponsors(org)
+    if org.programme_lead:
+        rows.append(("Programme lead", org.programme_lead))
+    if org.staff_voice_lead:
+        rows.append(("Staff voice lead", org.staff_voice_lead))
+    head = report.headcount
+    rows.append(("Direct employees", f"{head:,} across adult and children's social care" if head is not None else f"{MARK} (withheld)"))
+    rows.append(("Agreement and monitoring", governance_text(report)))
+    return rows
+
+
+def _summary(report: Report) -> list[tuple[str, list[str], str]]:
+    worse, better, within, none = [], [], [], []
+    for m in report.metrics:
+        for r in report.results(m.id):
+            if m.kind == "pay_band" and r.band != report.results(m.id)[-1].band:
+                continue
+            label = f"{m.id} {m.title}" + (f" ({r.band})" if r.band else "") + f", {SERVICE_NAMES[r.service].lower()}"
+            if r.assessment == "worse_for_minority_ethnic":
+                worse.append(f"{label}: {fmt(r.relative_likelihood)}")  # type: ignore[arg-type]
+            elif r.assessment == "better_for_minority_ethnic":
+                better.append(f"{label}: {fmt(r.relative_likelihood)}")  # type: ignore[arg-type]
+            elif r.assessment == "within_range":
+                within.append(f"{label}: {fmt(r.relative_likelihood)}")  # type: ignore[arg-type]
+            else:
+                none.append(f"{label}: " + ("withheld to protect small numbers" if r.suppressed else (r.reason or "not assessed")))
+    return [
+        ("Outside the range, to the disadvantage of minority ethnic staff", worse, "worse"),
+        ("Outside the range, in favour of minority ethnic staff", better, "better"),
+        ("Within the non-adverse range", within, "within"),
+        ("Not assessed", none, ""),
+    ]
+
+
+def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
+    doc = report.current
+    threshold = doc.suppression.get("threshold")
+    metrics = []
+    for m in report.metrics:
+        results = report.results(m.id)
+        banded = m.kind == "pay_band"
+        metrics.append({
+            "id": m.id, "title": m.title, "banded": banded,
+            "definition": f"Numerator: {m.numerator}. Denominator: {m.denominator}. "
+                          f"Worse for minority ethnic staff when the relative likelihood is {DIRECTION_WORDS[m.direction]}"
+                          + (" (top pay band only)." if banded else "."),
+            "sentences": [r.sentence for r in results],
+            "chart": figures[f"rl-{m.id}"],
+            "extra_chart": figures.get("pay-bands") if banded else None,
+            "columns": ["Service", *(["Pay band"] if banded else []), "Minority ethnic", "White", "Unknown", "Declared",
+                        "Relative likelihood", "95% CI", "Assessment"],
+            "rows": _rows(results, banded),
+        })
+    period = doc.period
+    if doc.suppression.get("applied"):
+        suppression_text = (f"Any count from 1 to {threshold - 1} people is withheld ([c]), with every rate, relative likelihood "
+                            "and interval that would reveal it, and enough other counts that none can be worked out by adding "
+                            "or subtracting published figures (checked by a linear-programming audit). "
+                            f"This year {doc.suppression['counts_suppressed']['primary']} counts were withheld for being small and "
+                            f"{doc.suppression['counts_suppressed']['secondary']} more to protect them; "
+                            f"{doc.suppression['counts_published']} are published.")
+    else:
+        suppression_text = "This is an internal report: no figure is withheld. It must not be published."
+    declaration = []
+    for m in report.metrics:
+        r = report.result(m.id, "all", report.results(m.id)[0].band)
+        if r is None or r.reason == "not submitted":
+            declaration.append((f"{m.id} {m.title}", "not submitted"))
+        else:
+            declaration.append((f"{m.id} {m.title}", f"{r.declaration_rate:.0%}" if r.declaration_rate is not None else MARK))
+    year = report.year_label()
+    return {
+        "org": report.organisation,
+        "year": year,
+        "running_head": f"{report.organisation.name} — SC-WRES {year}" + (" — OFFICIAL-SENSITIVE" if report.internal else ""),
+        "internal": report.internal,
+        "threshold_text": f"{threshold}" if threshold else "the threshold",
+        "period_text": f"{period['start']} to {period['end']}",
+        "snapshot": period["end"],
+        "range_text": f"{fmt(report.range[0])} and {fmt(report.range[1])}",
+        "profile": _profile(report),
+        "summary": _summary(report),
+        "summary_chart": figures["rl-summary"],
+        "metrics": metrics,
+        "suppressed_any": any(r.suppressed for r in doc.results),
+        "trend": [figures[f"trend-{m.id}"] for m in report.metrics if f"trend-{m.id}" in figures],
+        "trend_years": len(report.years),
+        "action_plan": report.extra.get("action_plan_html"),
+        "governance_text": governance_text(report),
+        "definitions": [(f"{m.id} {m.title}", m.numerator, m.denominator, DIRECTION_WORDS[m.direction] + (" (top band)" if m.kind == "pay_band" else ""))
+                        for m in report.metrics],
+        "suppression_text": suppression_text,
+        "declaration": declaration,
+        "warnings": doc.warnings,
+        "version": __version__,
+    }
+
+
+def _css_string(value: str) -> str:
+    """A value safe inside a CSS double-quoted string in a <style> element."""
+    return re.sub(r'[\\"<>\n\r]', lambda m: "\\" + format(ord(m.group()), "x") + " ", str(value))
+
+
+def render(report: Report, figures: dict[str, Figure]) -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("wres.render", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["css_string"] = _css_string
+    return env.get_template("report.html.j2").render(**context(report, figures))

@@ -1,0 +1,73 @@
+"""The report set people read: one authority's figures, this year and earlier years, ready to render.
+
+Renderers (render/html.py, render/pdf.py, render/xlsx.py, render/charts.py) read a Report and never
+compute: every figure in it has already passed disclosure control (unless the report is internal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from wres import pipeline
+from wres.organisation import Organisation
+from wres.problems import InvalidInput, Problem
+from wres.results import Document, Result
+from wres.standards import MetricDef
+from wres.standards.sc_wres import METRICS, NON_ADVERSE_RANGE
+
+SERVICES = ("adults", "children", "all")
+SERVICE_NAMES = {"adults": "Adult social care", "children": "Children's social care", "all": "Both services"}
+
+
+@dataclass
+class Report:
+    organisation: Organisation
+    years: list[Document]  # oldest first; the last is the year reported on; each protected on its own
+    internal: bool = False
+    metrics: tuple[MetricDef, ...] = METRICS
+    range: tuple[float, float] = NON_ADVERSE_RANGE
+    extra: dict[str, object] = field(default_factory=dict)  # later stages (the action plan) add their part here
+
+    @property
+    def current(self) -> Document:
+        return self.years[-1]
+
+    def results(self, metric: str, year: int = -1) -> list[Result]:
+        return [r for r in self.years[year].results if r.metric == metric]
+
+    def result(self, metric: str, service: str, band: str | None = None, year: int = -1) -> Result | None:
+        for r in self.years[year].results:
+            if r.metric == metric and r.service == service and r.band == band:
+                return r
+        return None
+
+    @property
+    def headcount(self) -> int | None:
+        """Direct employees across both services (the total behind M9), as published."""
+        r = self.result("M9", "all")
+        return r.total.denominator if r else None
+
+    def year_label(self, year: int = -1) -> str:
+        p = self.years[year].period
+        return f"{p['start'][:4]}/{p['end'][2:4]}"
+
+
+def build(path: Path, previous: list[Path] | None = None, internal: bool = False, threshold: int | None = None) -> Report:
+    """Load the return and any earlier years' returns; raises InvalidInput with every problem in any of them."""
+    loaded: list[pipeline.Loaded] = []
+    problems: list[Problem] = []
+    for p in [*(previous or []), path]:
+        try:
+            loaded.append(pipeline.load(p))
+        except InvalidInput as exc:
+            problems += [replace(prob, file=f"{p}: {prob.file}") if p != path else prob for prob in exc.problems]
+    if problems:
+        raise InvalidInput(problems)
+    current = loaded[-1]
+    limit = threshold or current.organisation.suppression_threshold
+    docs = sorted((pipeline.publish(x, internal, limit) for x in loaded), key=lambda d: d.period["start"])
+    starts = [d.period["start"] for d in docs]
+    if len(set(starts)) != len(starts):
+        raise InvalidInput([Problem(str(path), "two of the returns given are for the same year", "give each earlier year once, with --previous")])
+    return Report(current.organisation, docs, internal)
