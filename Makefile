@@ -1,22 +1,47 @@
 # The two commands a new user runs (see README): `make demo` and `make test`.
-# Each installs what it needs into .venv first, so a fresh clone works.
+# Each installs what it needs first (Debian packages when missing, axe-core from npm, the project into
+# .venv), so a fresh clone works. Stamp files keep a second run from installing anything again.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.package-lock.json
 DEMO := demo-return
+# The browser and PDF tests: Debian's Chromium (driven by playwright; never `playwright install`), poppler's
+# pdftotext/pdftoppm/pdfimages, the fonts the report names, and Pango for weasyprint (the PDF).
+DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench install system-packages clean
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
+
+# apt-get only when something is missing (dpkg -s is quick), as root or through sudo.
+system-packages:
+	@missing=""; \
+	for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v chromium >/dev/null 2>&1 || case "$$missing" in *" chromium"*) ;; *) missing="$$missing chromium";; esac; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "Please install:$$missing (Debian/Ubuntu package names); the browser and PDF tests need them." >&2; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	echo "Installing Debian packages:$$missing"; \
+	$$sudo apt-get update -qq && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "wres needs Python 3.11 or newer" or 0)'
+	$(MAKE) --no-print-directory system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# axe-core, for the accessibility tests (tests/browser.py); npm writes the stamp itself.
+$(NODE_STAMP): package.json $(wildcard package-lock.json) | $(STAMP)
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $(NODE_STAMP)
 
 demo: $(STAMP)
 	rm -rf $(DEMO)
@@ -24,7 +49,7 @@ demo: $(STAMP)
 	$(BIN)/wres validate $(DEMO)
 	$(BIN)/wres metrics $(DEMO)
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
@@ -32,4 +57,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_national.py
 
 clean:
-	rm -rf $(VENV) $(DEMO) bench/data .pytest_cache .hypothesis
+	rm -rf $(VENV) $(DEMO) bench/data .pytest_cache .hypothesis node_modules

@@ -437,8 +437,8 @@ def test_custom_pay_bands_with_pay_band_labels(tmp_path: Path) -> None:
 def threshold_return(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("threshold") / "r"
     shutil.copytree(demo, root)
-    with (root / "organisation.toml").open("a", encoding="utf-8") as f:
-        f.write("suppression_threshold = 5\n")
+    toml = root / "organisation.toml"  # a top-level key goes before the first [table]
+    toml.write_text("suppression_threshold = 5\n" + toml.read_text(encoding="utf-8"), encoding="utf-8")
     return root
 
 

@@ -61,6 +61,13 @@ sponsors = {{adults = "Harriet Okonjo-Blake, Director of Adult Social Care", chi
 programme_lead = "Marcia Penhaligon, Workforce Development Manager, Programme Management Office"
 staff_voice_lead = "Tunde Adebayo-Reid, Chair of the Race Equality Staff Network"
 local_population_minority_ethnic_pct = {population_pct}
+
+[governance]
+steering_group = "WRES Steering Group"
+agreed_by = "the WRES Steering Group and the Corporate Leadership Team"
+reviewed_with = "the relevant lead Members"
+monitoring = "monthly by the WRES Steering Group"
+co_produced_with = "the Race Equality Staff Network"
 """
 
 # Accepted ethnicity values as a real HR extract holds them: mostly ONS 2021 labels, some "Broad: label",

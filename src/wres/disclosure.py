@@ -350,7 +350,7 @@ def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: se
         small = "primary" in compared
         out = replace(
             out, relative_likelihood=None, ci95=None, assessment=None,
-            representation={k: (v if k == "local_population" else None) for k, v in r.representation.items()} if r.representation else None,
+            representation=_representation(r, status),
             reason=f"too few staff to publish (a count under {threshold})" if small
             else "withheld so that a small count elsewhere cannot be worked out by subtraction",
             sentence=(f"{r.label} in {where}: too few staff to publish. Counts under {threshold} are withheld "
@@ -358,9 +358,18 @@ def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: se
             else (f"{r.label} in {where}: withheld, so that small numbers elsewhere in the tables cannot be "
                   "worked out by subtraction."),
         )
-    else:
+    elif r.reason is None:  # an undefined RL keeps its own reason
         out = replace(out, reason="some unknown-ethnicity or total counts are withheld to protect small numbers")
     return out
+
+
+def _representation(r: Result, status: dict[tuple[str, str], str | None]) -> dict[str, float | None] | None:
+    """M9's shares: of senior managers (needs both numerators), of the workforce (both denominators)."""
+    if r.representation is None:
+        return None
+    needs = {"senior_managers": "numerator", "workforce": "denominator"}
+    return {k: None if k in needs and any(status[(g, needs[k])] for g in ("minority_ethnic", "white")) else v
+            for k, v in r.representation.items()}
 
 
 def protect_tables(

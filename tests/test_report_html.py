@@ -1,0 +1,295 @@
+"""report.html in a real browser (Debian's headless Chromium): accessible (axe-core, WCAG 2.2 AA), well
+structured, self-contained, faithful to the metrics document, and safe with hostile input.
+
+The report sets come from the real `wres report` on the demo return (tests/browser.py).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.browser import (  # noqa: F401  (fixtures are used by name)
+    HOSTILE_LEAD,
+    HOSTILE_NAME,
+    ReportSet,
+    axe,
+    browser,
+    demo_return,
+    describe,
+    hostile_report,
+    internal_report,
+    open_page,
+    published_report,
+)
+
+MARK = "[c]"  # the report's mark for a withheld figure
+DASH = "–"  # a figure that does not exist (no denominator)
+SERVICE = {"adults": "Adult social care", "children": "Children's social care", "all": "Both services"}
+ASSESSMENT = {
+    "worse_for_minority_ethnic": "worse for minority ethnic staff",
+    "within_range": "within range",
+    "better_for_minority_ethnic": "better for minority ethnic staff",
+}
+
+
+@pytest.fixture(params=["published", "internal"])
+def report_set(request: pytest.FixtureRequest) -> ReportSet:
+    return request.getfixturevalue(f"{request.param}_report")
+
+
+# ---- accessibility -------------------------------------------------------------------------------------------
+
+def test_axe_finds_no_wcag_violation(report_set: ReportSet, open_page: Any) -> None:
+    page = open_page(report_set.url).page
+    violations = axe(page)
+    assert violations == [], f"axe-core found {len(violations)} WCAG 2.2 A/AA violation(s):\n{describe(violations)}"
+
+
+def test_axe_finds_no_violation_with_every_chart_table_open(published_report: ReportSet, open_page: Any) -> None:
+    """The data tables behind the charts are inside <details>: check them as a reader who opens them sees them."""
+    page = open_page(published_report.url).page
+    opened = page.evaluate("() => { const d = [...document.querySelectorAll('details')]; d.forEach(x => x.open = true); return d.length }")
+    assert opened > 0
+    violations = axe(page)
+    assert violations == [], f"axe-core found {len(violations)} violation(s) with the chart tables open:\n{describe(violations)}"
+
+
+def test_one_h1_and_heading_levels_never_skip(report_set: ReportSet, open_page: Any) -> None:
+    page = open_page(report_set.url).page
+    headings = page.evaluate(
+        "() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => [Number(h.tagName[1]), h.textContent.trim()])"
+    )
+    assert [text for level, text in headings if level == 1] and sum(level == 1 for level, _ in headings) == 1, headings
+    assert headings[0][0] == 1, f"the first heading is not the h1: {headings[0]}"
+    for (before, before_text), (level, text) in zip(headings, headings[1:]):
+        assert level <= before + 1, f"heading level skips from h{before} ({before_text!r}) to h{level} ({text!r})"
+    assert all(text for _, text in headings), "an empty heading"
+
+
+def test_every_table_has_a_caption_and_header_cells(report_set: ReportSet, open_page: Any) -> None:
+    page = open_page(report_set.url).page
+    tables = page.evaluate("""() => [...document.querySelectorAll('table')].map(t => ({
+        caption: t.caption ? t.caption.textContent.trim() : null,
+        headers: [...t.querySelectorAll('th')].map(th => th.getAttribute('scope')),
+        html: t.outerHTML.slice(0, 200)}))""")
+    assert len(tables) >= 10
+    for t in tables:
+        assert t["caption"], f"a table without a caption: {t['html']}"
+        assert t["headers"], f"a table without header cells: {t['caption']}"
+        assert set(t["headers"]) <= {"col", "row"}, f"a header cell without scope=col|row in {t['caption']!r}: {t['headers']}"
+
+
+def test_every_image_has_a_text_alternative(report_set: ReportSet, open_page: Any) -> None:
+    page = open_page(report_set.url).page
+    images = page.evaluate("() => [...document.images].map(i => [i.getAttribute('alt'), i.src.slice(0, 40)])")
+    assert images, "the report has no chart images"
+    for alt, src in images:
+        assert alt is not None and alt.strip(), f"an image without a text alternative: {src}…"
+
+
+def test_skip_link_is_first_focusable_and_leads_into_main(published_report: ReportSet, open_page: Any) -> None:
+    page = open_page(published_report.url).page
+    page.keyboard.press("Tab")
+    first = page.evaluate("() => [document.activeElement.outerHTML, document.activeElement.getAttribute('href')]")
+    assert first[1] == "#main", f"the first element Tab reaches is not the skip link to #main: {first[0]}"
+    assert page.evaluate("() => document.getElementById('main')?.tagName") == "MAIN"
+    box = page.evaluate("() => { const r = document.activeElement.getBoundingClientRect(); return [r.left, r.top, r.width, r.height] }")
+    assert box[0] >= 0 and box[1] >= 0 and box[2] > 0 and box[3] > 0, f"the focused skip link is not on screen: {box}"
+    assert page.evaluate("() => document.querySelector('a.skip').getBoundingClientRect().right") > 0
+
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => location.hash") == "#main"
+    page.keyboard.press("Tab")
+    after = page.evaluate("() => [!!document.activeElement.closest('main'), document.activeElement.outerHTML.slice(0, 120)]")
+    assert after[0], f"after the skip link, Tab goes to {after[1]}, not into <main>"
+    # hidden again once it loses focus
+    assert page.evaluate("() => document.querySelector('a.skip').getBoundingClientRect().right") <= 0
+
+
+@pytest.mark.xfail(strict=True, reason="report.html.j2: <main id=\"main\"> needs tabindex=\"-1\" for the skip link to move "
+                   "focus itself (Chromium only moves the sequential-navigation starting point); drop this mark once fixed")
+def test_skip_link_moves_focus_to_main(published_report: ReportSet, open_page: Any) -> None:
+    page = open_page(published_report.url).page
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+def test_print_styles_hide_the_skip_link(published_report: ReportSet, open_page: Any) -> None:
+    page = open_page(published_report.url).page
+    assert page.evaluate("() => getComputedStyle(document.querySelector('a.skip')).display") != "none"
+    page.emulate_media(media="print")
+    assert page.evaluate("() => getComputedStyle(document.querySelector('a.skip')).display") == "none"
+
+
+def test_page_is_self_contained(report_set: ReportSet, open_page: Any) -> None:
+    opened = open_page(report_set.url)
+    opened.page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    opened.page.wait_for_load_state("networkidle")
+    log = opened.log
+    external = [u for u in log.requests if not (u.startswith("data:") or u == report_set.url)]
+    assert not external, f"the report loads something besides itself: {external}"
+    assert all(u.startswith(("data:", "file:")) for u in log.requests)
+    assert not log.failed and not log.errors and not log.console, (log.failed, log.errors, log.console)
+    broken = opened.page.evaluate("() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.alt)")
+    assert not broken, f"images that did not load: {broken}"
+
+
+def test_internal_report_is_marked_on_screen(internal_report: ReportSet, published_report: ReportSet, open_page: Any) -> None:
+    page = open_page(internal_report.url).page
+    assert "OFFICIAL-SENSITIVE" in page.locator(".marking").inner_text()
+    assert page.locator(".marking").is_visible()
+    assert open_page(published_report.url).page.locator(".marking").count() == 0
+
+
+# ---- the figures are the metrics document's -----------------------------------------------------------------
+
+def _tables(page: Any) -> dict[str, list[list[str]]]:
+    """Each metric's counts table: metric id → rows of cell texts (the header cells included)."""
+    found = page.evaluate("""() => [...document.querySelectorAll('table')]
+        .filter(t => t.caption && /^\\S+ .*: counts/.test(t.caption.textContent.trim()))
+        .map(t => [t.caption.textContent.trim().split(' ')[0],
+                   [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim()))])""")
+    return dict(found)
+
+
+def _int(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+GROUP = re.compile(r"^(?P<num>\[c\]|–|[\d,]+) of (?P<den>\[c\]|–|[\d,]+)(?: \((?P<rate>[\d.]+)%\))?$")
+
+
+def _check_count(shown: str, value: int | None, suppressed: bool, where: str) -> None:
+    if value is None:
+        assert shown == (MARK if suppressed else DASH), f"{where}: shows {shown!r} for a figure that is not published"
+    else:
+        assert shown not in (MARK, DASH) and _int(shown) == value, f"{where}: shows {shown!r}, the document has {value}"
+
+
+def _check_row(row: list[str], r: dict[str, Any], banded: bool) -> None:
+    where = f"{r['metric']} {r['service']}" + (f" {r['band']}" if r["band"] else "")
+    cells = row[2:] if banded else row[1:]
+    assert row[0] == SERVICE[r["service"]], f"{where}: row is {row}"
+    if banded:
+        assert row[1] == r["band"], f"{where}: band cell {row[1]!r}"
+    if r["reason"] == "not submitted":
+        assert cells[0] == "not submitted", f"{where}: {row}"
+        return
+    me, white, unknown, declared, rl, ci, assessment = cells
+    for name, shown in (("minority_ethnic", me), ("white", white), ("unknown", unknown)):
+        m = GROUP.match(shown)
+        assert m, f"{where}: {name} cell {shown!r} is not 'N of D (R%)'"
+        fig = r[name]
+        _check_count(m["num"], fig["numerator"], r["suppressed"], f"{where} {name} numerator")
+        _check_count(m["den"], fig["denominator"], r["suppressed"], f"{where} {name} denominator")
+        rate = fig.get("rate")
+        if name != "unknown" and rate is not None:
+            assert m["rate"] is not None and abs(float(m["rate"]) - 100 * rate) <= 0.05 + 1e-9, f"{where} {name} rate: {shown!r} vs {rate}"
+        else:
+            assert m["rate"] is None, f"{where} {name}: shows a rate the document does not have: {shown!r}"
+    if r["declaration_rate"] is None:
+        assert declared == (MARK if r["suppressed"] else DASH), f"{where}: declared {declared!r}"
+    else:
+        assert declared.endswith("%") and abs(float(declared[:-1]) - 100 * r["declaration_rate"]) <= 0.5 + 1e-9, \
+            f"{where}: declared {declared!r}, the document has {r['declaration_rate']}"
+    if r["relative_likelihood"] is None:
+        assert rl == (MARK if r["suppressed"] else DASH), f"{where}: relative likelihood {rl!r} for none"
+        assert ci == (MARK if r["suppressed"] else ""), f"{where}: CI {ci!r} for no relative likelihood"
+        assert assessment == "", f"{where}: assessment {assessment!r} for no relative likelihood"
+    else:
+        assert re.fullmatch(r"\d+\.\d\d", rl), f"{where}: relative likelihood {rl!r} is not to 2 decimals"
+        assert abs(float(rl) - r["relative_likelihood"]) <= 0.005 + 1e-9, f"{where}: RL {rl} vs {r['relative_likelihood']}"
+        if r["ci95"] is None:
+            assert ci == DASH, f"{where}: CI {ci!r} for none"
+        else:
+            low, high = re.fullmatch(r"([\d.]+) to ([\d.]+)", ci).groups()  # type: ignore[union-attr]
+            assert abs(float(low) - r["ci95"][0]) <= 0.005 + 1e-9 and abs(float(high) - r["ci95"][1]) <= 0.005 + 1e-9, \
+                f"{where}: CI {ci!r} vs {r['ci95']}"
+        assert assessment == ASSESSMENT.get(r["assessment"] or "", "not assessed"), f"{where}: assessment {assessment!r}"
+
+
+def _by_metric(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in doc["results"]:
+        out.setdefault(r["metric"], []).append(r)
+    return out
+
+
+def test_every_figure_is_the_metrics_documents(report_set: ReportSet, open_page: Any) -> None:
+    doc = report_set.metrics()
+    page = open_page(report_set.url).page
+    tables = _tables(page)
+    by_metric = _by_metric(doc)
+    assert set(tables) == set(by_metric), f"counts tables {sorted(tables)} vs metrics {sorted(by_metric)}"
+    for metric, results in by_metric.items():
+        rows = tables[metric]
+        assert len(rows) == len(results), f"{metric}: {len(rows)} rows in the table, {len(results)} results"
+        banded = any(r["band"] for r in results)
+        for row, r in zip(rows, results):
+            _check_row(row, r, banded)
+    # and every result's sentence, in its metric's section
+    for r in doc["results"]:
+        sentences = page.evaluate("id => [...document.getElementById(id).closest('section').querySelectorAll('li')].map(li => li.textContent)", r["metric"])
+        assert r["sentence"] in sentences, f"{r['metric']} {r['service']}: sentence not shown: {r['sentence']}"
+
+
+def test_published_report_withholds_small_numbers(published_report: ReportSet, internal_report: ReportSet, open_page: Any) -> None:
+    """Where the published document withholds a figure the cell shows [c], and never the true value."""
+    published, internal = published_report.metrics(), internal_report.metrics()
+    assert published["suppression"]["applied"] and not internal["suppression"]["applied"]
+    truth = {(r["metric"], r["service"], r["band"]): r for r in internal["results"]}
+    tables = _tables(open_page(published_report.url).page)
+    withheld = 0
+    for metric, results in _by_metric(published).items():
+        banded = any(r["band"] for r in results)
+        for row, r in zip(tables[metric], results):
+            true = truth[(r["metric"], r["service"], r["band"])]
+            cells = row[2:] if banded else row[1:]
+            for i, name in enumerate(("minority_ethnic", "white", "unknown")):
+                m = GROUP.match(cells[i])
+                assert m, cells[i]
+                for part in ("numerator", "denominator"):
+                    if r[name][part] is None and true[name][part] is not None:
+                        withheld += 1
+                        shown = m["num" if part == "numerator" else "den"]
+                        assert shown == MARK, f"{metric} {r['service']} {name} {part}: {cells[i]!r}"
+                        others = {m["den"]} if part == "numerator" else {m["num"]}  # the other figure may equal it
+                        numbers = set(re.findall(r"\d[\d,]*", cells[i])) - others
+                        assert f"{true[name][part]:,}" not in numbers, f"{metric} {r['service']} {name}: {cells[i]!r} reveals {true[name][part]}"
+            if r["relative_likelihood"] is None and true["relative_likelihood"] is not None:
+                assert cells[4] == MARK and cells[5] == MARK, f"{metric} {r['service']}: RL {cells[4]!r}, CI {cells[5]!r}"
+            if r["declaration_rate"] is None and true["declaration_rate"] is not None:
+                assert cells[3] == MARK, f"{metric} {r['service']}: declared {cells[3]!r}"
+    assert withheld >= 10, "the demo return should have small numbers to withhold"
+
+
+def test_internal_report_shows_every_figure(internal_report: ReportSet, open_page: Any) -> None:
+    tables = _tables(open_page(internal_report.url).page)
+    for metric, rows in tables.items():
+        for row in rows:
+            assert MARK not in " ".join(row), f"{metric}: the internal report withholds a figure: {row}"
+
+
+# ---- hostile input -------------------------------------------------------------------------------------------
+
+def test_markup_in_the_return_is_shown_as_text_never_run(hostile_report: ReportSet, open_page: Any) -> None:
+    opened = open_page(hostile_report.url)
+    page, log = opened.page, opened.log
+    page.wait_for_timeout(300)  # give an injected onerror the chance to fire
+    assert HOSTILE_NAME in page.locator("h1").inner_text()
+    assert HOSTILE_NAME in page.title()
+    assert page.get_by_text(HOSTILE_LEAD, exact=True).is_visible()
+    assert page.evaluate("() => typeof window.pwned") == "undefined"
+    assert log.dialogs == [], f"a dialog opened: {log.dialogs}"
+    assert page.evaluate("() => document.scripts.length") == 0
+    assert page.evaluate("() => [...document.images].filter(i => i.getAttribute('src') === 'x').length") == 0
+    assert all(u.startswith("data:") or u == hostile_report.url for u in log.requests), log.requests
+    assert not log.errors, log.errors
+    # the running head carries the name into the print styles: it must stay inside its CSS string
+    page.emulate_media(media="print")
+    assert page.evaluate("() => document.styleSheets.length") == 1
+    assert page.evaluate("() => getComputedStyle(document.querySelector('a.skip')).display") == "none"

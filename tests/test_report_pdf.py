@@ -1,0 +1,214 @@
+"""report.pdf as a reader gets it: A4, numbered pages, a contents list whose page numbers are right, charts
+as vector graphics (no raster image anywhere), and the same sentences as the metrics document.
+
+Text is read with poppler's pdftotext (what a reader's copy-and-paste or a screen reader gets), structure
+with pypdf. The report sets come from the real `wres report` on the demo return (tests/browser.py).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import (  # noqa: F401  (fixtures are used by name)
+    HOSTILE_NAME,
+    ReportSet,
+    demo_return,
+    hostile_report,
+    internal_report,
+    published_report,
+    require,
+)
+
+A4 = (595.28, 841.89)  # points
+PATH_CONSTRUCTION = {"m", "l", "c", "v", "y", "re", "h"}
+PATH_PAINTING = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
+
+
+def _pypdf() -> Any:
+    try:
+        import pypdf
+    except ImportError:
+        pytest.fail("The Python package pypdf is not installed: run `make install` (the test extra of pyproject.toml).", pytrace=False)
+    return pypdf
+
+
+@cache
+def pages_text(pdf: Path, layout: bool = False) -> list[str]:
+    """Each page's text as pdftotext gives it (form feeds separate pages)."""
+    out = subprocess.run([require("pdftotext"), *(["-layout"] if layout else []), "-enc", "UTF-8", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    pages = out.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def squash(text: str) -> str:
+    """Text compared across line breaks and hyphenation: no whitespace, no hyphens (hard or soft), NFKC."""
+    return re.sub(r"[\s\u00ad\u2010\u2011-]+", "", unicodedata.normalize("NFKC", text))
+
+
+def lines(text: str) -> list[str]:
+    return [re.sub(r"\s+", " ", ln).strip() for ln in text.splitlines() if ln.strip()]
+
+
+@pytest.fixture(params=["published", "internal"])
+def report_set(request: pytest.FixtureRequest) -> ReportSet:
+    return request.getfixturevalue(f"{request.param}_report")
+
+
+def test_every_page_is_a4(report_set: ReportSet) -> None:
+    reader = _pypdf().PdfReader(report_set.pdf)
+    assert len(reader.pages) >= 10
+    for n, page in enumerate(reader.pages, 1):
+        box = page.mediabox
+        size = (float(box.width), float(box.height))
+        assert abs(size[0] - A4[0]) < 1 and abs(size[1] - A4[1]) < 1, f"page {n} is {size[0]:.1f} × {size[1]:.1f} pt, not A4"
+
+
+def test_every_page_is_numbered(report_set: ReportSet) -> None:
+    pages = pages_text(report_set.pdf)
+    total = len(_pypdf().PdfReader(report_set.pdf).pages)
+    assert len(pages) == total
+    for n, text in enumerate(pages, 1):
+        assert f"Page {n} of {total}" in re.sub(r"\s+", " ", text), f"page {n} has no 'Page {n} of {total}'"
+
+
+def test_running_head_marks_internal_report_on_every_page(internal_report: ReportSet, published_report: ReportSet) -> None:
+    for n, text in enumerate(pages_text(internal_report.pdf), 1):
+        assert "OFFICIAL-SENSITIVE" in text, f"internal report page {n} is not marked OFFICIAL-SENSITIVE"
+    assert not any("OFFICIAL-SENSITIVE" in t for t in pages_text(published_report.pdf))
+
+
+CONTENTS_ENTRY = re.compile(r"^\s*\d+\.\s+(?P<title>\S.*?)(?:\s*\.{2,}\s*|\s{2,})(?P<page>\d+)\s*$")  # "3. M1 Pay bands .... 6"
+
+
+def _contents(pdf: Path) -> tuple[int, list[tuple[str, int]]]:
+    """The contents page's number and its entries (title, page number) as printed."""
+    for n, text in enumerate(pages_text(pdf, layout=True), 1):
+        if "Contents" in lines(text)[:3]:
+            entries = []
+            for ln in text.splitlines():
+                m = CONTENTS_ENTRY.match(ln)
+                if m:
+                    entries.append((m["title"], int(m["page"])))
+            return n, entries
+    pytest.fail("no page starts with the heading 'Contents'")
+
+
+def _nav_titles(report_set: ReportSet) -> list[str]:
+    nav = re.search(r'<nav class="contents".*?</nav>', report_set.html.read_text(encoding="utf-8"), re.S)
+    assert nav, "report.html has no contents list"
+    return [html.unescape(t).strip() for t in re.findall(r"<a href=\"#[^\"]+\">(.*?)</a>", nav.group())]
+
+
+def _outline(reader: Any) -> dict[str, int]:
+    """Bookmark title → page number (1-based), every level."""
+    out: dict[str, int] = {}
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                out.setdefault(item.title.strip(), reader.get_destination_page_number(item) + 1)
+
+    walk(reader.outline)
+    return out
+
+
+def test_contents_page_numbers_match_where_each_section_starts(report_set: ReportSet) -> None:
+    reader = _pypdf().PdfReader(report_set.pdf)
+    contents_page, entries = _contents(report_set.pdf)
+    titles = _nav_titles(report_set)
+    assert [t for t, _ in entries] == titles, f"the PDF's contents list {entries} is not the report's sections {titles}"
+    pages = pages_text(report_set.pdf)
+    bookmarks = _outline(reader)
+    previous = contents_page
+    for title, number in entries:
+        assert contents_page < number <= len(pages), f"contents: {title!r} on page {number}"
+        assert title in lines(pages[number - 1]), f"contents says {title!r} is on page {number}, but that page has no such heading"
+        assert bookmarks.get(title) == number, f"contents says {title!r} is on page {number}, its bookmark says {bookmarks.get(title)}"
+        assert number >= previous, f"contents: {title!r} on page {number}, before the section listed above it"
+        previous = number
+
+
+def _content_ops(reader: Any, obj: Any, resources: Any, seen: set[int]) -> tuple[set[str], list[str]]:
+    """The operators a page (or form) draws with, following the form XObjects it paints; and the raster images it paints."""
+    from pypdf.generic import ContentStream
+
+    contents = obj.get_contents() if hasattr(obj, "get_contents") else obj
+    if contents is None:
+        return set(), []
+    ops: set[str] = set()
+    images: list[str] = []
+    xobjects = (resources or {}).get("/XObject", {})
+    for operands, op in ContentStream(contents, reader).operations:
+        name = op.decode() if isinstance(op, bytes) else op
+        ops.add(name)
+        if name == "BI" or name == "INLINE IMAGE":
+            images.append("inline image")
+        if name == "Do":
+            x = xobjects[operands[0]].get_object()
+            if x.get("/Subtype") == "/Image":
+                images.append(f"{operands[0]} ({x.get('/Width')}×{x.get('/Height')})")
+            elif x.get("/Subtype") == "/Form" and id(x) not in seen:
+                seen.add(id(x))
+                sub_ops, sub_images = _content_ops(reader, x, x.get("/Resources") or resources, seen)
+                ops |= sub_ops
+                images += sub_images
+    return ops, images
+
+
+def _svg_texts(svg: str) -> set[str]:
+    texts = {re.sub(r"\s+", " ", html.unescape(t)).strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)}
+    return {t for t in texts if len(t) >= 2}
+
+
+def test_charts_are_vector_graphics(published_report: ReportSet) -> None:
+    """Each chart is drawn on its page as paths and text (all of the SVG's words are in the page's text), and no
+    page paints a raster image."""
+    reader = _pypdf().PdfReader(published_report.pdf)
+    pages = [squash(t) for t in pages_text(published_report.pdf)]
+    listing = subprocess.run([require("pdfimages"), "-list", str(published_report.pdf)], capture_output=True, text=True, check=True).stdout
+    assert len(listing.strip().splitlines()) <= 2, f"the PDF contains raster images:\n{listing}"
+    svgs = sorted((published_report.directory / "charts").glob("*.svg"))
+    assert len(svgs) >= 10, f"charts/ has {len(svgs)} SVGs"
+    ops_cache: dict[int, tuple[set[str], list[str]]] = {}
+    for svg in svgs:
+        texts = _svg_texts(svg.read_text(encoding="utf-8"))
+        assert texts, f"{svg.name} has no text"
+        found = [n for n, page in enumerate(pages, 1) if all(squash(t) in page for t in texts)]
+        assert found, f"no page has all of {svg.name}'s text {sorted(texts)}: the chart is missing or drawn as a picture"
+        n = found[0]
+        if n not in ops_cache:
+            page = reader.pages[n - 1]
+            ops_cache[n] = _content_ops(reader, page, page.get("/Resources"), set())
+        ops, images = ops_cache[n]
+        assert not images, f"page {n} ({svg.name}) paints raster images: {images}"
+        assert ops & PATH_CONSTRUCTION and ops & PATH_PAINTING, f"page {n} ({svg.name}) draws no paths: {sorted(ops)}"
+    for n, page in enumerate(reader.pages, 1):
+        if n not in ops_cache:
+            assert not _content_ops(reader, page, page.get("/Resources"), set())[1], f"page {n} paints a raster image"
+
+
+def test_pdf_has_every_sentence_of_the_metrics_document(report_set: ReportSet) -> None:
+    text = squash("\n".join(pages_text(report_set.pdf)))
+    doc = report_set.metrics()
+    missing = [r["sentence"] for r in doc["results"] if squash(r["sentence"]) not in text]
+    assert not missing, f"{len(missing)} of {len(doc['results'])} sentences are not in the PDF, e.g.:\n" + "\n".join(missing[:5])
+
+
+def test_markup_in_the_return_is_printed_as_text(hostile_report: ReportSet) -> None:
+    """The organisation name goes into the print styles (running head) as well as the page: both show it as typed."""
+    pages = pages_text(hostile_report.pdf)
+    assert HOSTILE_NAME in lines(pages[0])[0], f"running head: {lines(pages[0])[:2]}"
+    assert squash(f"{HOSTILE_NAME}: report for") in squash(pages[0])
+    for n, text in enumerate(pages, 1):
+        assert HOSTILE_NAME in text, f"page {n} lacks the running head with the organisation's name"
