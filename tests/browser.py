@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = os.environ.get("WRES_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = "/usr/bin/chromium"  # Debian's package chromium; WRES_CHROMIUM=PATH names another build
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -43,9 +43,10 @@ class MissingTool(RuntimeError):
 
 
 def chromium_path() -> str:
-    path = CHROMIUM if os.path.isfile(CHROMIUM) else shutil.which("chromium")
-    if not path or not os.access(path, os.X_OK):
-        raise MissingTool(f"Chromium is not installed ({CHROMIUM} not found). {INSTALL}")
+    wanted = os.environ.get("WRES_CHROMIUM")
+    path = wanted or (CHROMIUM if os.path.isfile(CHROMIUM) else shutil.which("chromium"))
+    if not path or not os.path.isfile(path) or not os.access(path, os.X_OK):
+        raise MissingTool(f"Chromium is not installed ({wanted or CHROMIUM} not found). {INSTALL}")
     return path
 
 

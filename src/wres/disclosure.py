@@ -35,6 +35,7 @@ KINDS = ("numerator", "denominator")
 PARTS = {"all": ("adults", "children"), "total": ("minority_ethnic", "white", "unknown")}
 _DEN_KEY = {m.id: m.denominator_key for m in METRICS}
 _BANDED = {m.id for m in METRICS if m.kind == "pay_band"}
+_SUBJECT = {m.id: m.subject for m in METRICS}
 
 Cell = tuple[str, str, str, str, str, str]  # table, metric, service, band ("" if none), group, kind
 # Hiding a minority ethnic or white count costs the reader a relative likelihood; an unknown or total count
@@ -351,9 +352,9 @@ def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: se
         out = replace(
             out, relative_likelihood=None, ci95=None, assessment=None,
             representation=_representation(r, status),
-            reason=f"too few staff to publish (a count under {threshold})" if small
+            reason=f"too few {_SUBJECT.get(r.metric, 'staff')} to publish (a count under {threshold})" if small
             else "withheld so that a small count elsewhere cannot be worked out by subtraction",
-            sentence=(f"{r.label} in {where}: too few staff to publish. Counts under {threshold} are withheld "
+            sentence=(f"{r.label} in {where}: too few {_SUBJECT.get(r.metric, 'staff')} to publish. Counts under {threshold} are withheld "
                       "to protect the people they describe.") if small
             else (f"{r.label} in {where}: withheld, so that small numbers elsewhere in the tables cannot be "
                   "worked out by subtraction."),

@@ -7,7 +7,9 @@ point has a shape for its assessment and a label with its value, and each servic
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from wres.report import SERVICE_NAMES, Report
@@ -80,32 +82,47 @@ def _status(r: Result) -> str:
     return "not available: " + (r.reason or "no figure")
 
 
-def forest(report: Report, name: str, title: str, results: list[tuple[str, Result]], subject: str) -> Chart:
-    """Relative likelihood and its 95% CI for each row, against the shaded non-adverse range (log scale)."""
+@lru_cache(maxsize=4)
+def _forest_template(low: float, high: float) -> str:
+    """The forest plot's specification with named, empty datasets: composed once (altair's layering is
+    slow), then filled per metric."""
     import altair as alt
 
-    low, high = report.range
-    rows = _point_rows(results)
-    order = [label for label, _ in results]
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
-    x = alt.X("rl:Q", scale=alt.Scale(type="log", domain=list(DOMAIN), clamp=True), title="Relative likelihood (log scale)")
-    data = alt.Data(values=rows)
-    bars = alt.Chart(data).mark_rule(strokeWidth=2, color="#0b0c0c").encode(y=y, x=alt.X("low:Q", scale=alt.Scale(type="log", domain=list(DOMAIN), clamp=True)), x2="high:Q")
-    points = alt.Chart(data).mark_point(size=110, filled=True, stroke="#0b0c0c", strokeWidth=0.8).encode(
+    log = alt.Scale(type="log", domain=list(DOMAIN), clamp=True)
+    y = alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=260))
+    x = alt.X("rl:Q", scale=log, title="Relative likelihood (log scale)")
+    points_data = alt.Data(name="points")
+    bars = alt.Chart(points_data).mark_rule(strokeWidth=2, color="#0b0c0c").encode(y=y, x=alt.X("low:Q", scale=log), x2="high:Q")
+    words = [a[0] for a in ASSESSMENT.values()]
+    points = alt.Chart(points_data).mark_point(size=110, filled=True, stroke="#0b0c0c", strokeWidth=0.8).encode(
         y=y, x=x,
-        color=alt.Color("assessment:N", scale=alt.Scale(domain=[a[0] for a in ASSESSMENT.values()], range=[a[1] for a in ASSESSMENT.values()]), legend=alt.Legend(title=None, orient="bottom")),
-        shape=alt.Shape("assessment:N", scale=alt.Scale(domain=[a[0] for a in ASSESSMENT.values()], range=[a[2] for a in ASSESSMENT.values()]), legend=alt.Legend(title=None, orient="bottom")),
+        color=alt.Color("assessment:N", scale=alt.Scale(domain=words, range=[a[1] for a in ASSESSMENT.values()]), legend=alt.Legend(title=None, orient="bottom")),
+        shape=alt.Shape("assessment:N", scale=alt.Scale(domain=words, range=[a[2] for a in ASSESSMENT.values()]), legend=alt.Legend(title=None, orient="bottom")),
     )
-    labels = alt.Chart(data).mark_text(dy=-12, fontSize=12, color="#0b0c0c").encode(y=y, x=x, text="text:N")
-    height = max(60, 34 * len(order))
+    labels = alt.Chart(points_data).mark_text(dy=-12, fontSize=12, color="#0b0c0c").encode(y=y, x=x, text="text:N")
     # rows without a point say why, in words, at the left edge
-    missing = [{"label": label, "x": DOMAIN[0] * 1.08, "text": "withheld (small numbers)" if r.suppressed else "not available"}
-               for label, r in results if not (r.relative_likelihood and r.relative_likelihood > 0)]
-    notes = alt.Chart(alt.Data(values=missing)).mark_text(align="left", fontSize=11, fontStyle="italic", color="#0b0c0c").encode(
-        y=y, x=alt.X("x:Q", scale=alt.Scale(type="log", domain=list(DOMAIN), clamp=True)), text="text:N")
-    axis_rows = alt.Chart(alt.Data(values=[{"label": lab} for lab in order])).mark_tick(opacity=0).encode(y=y)
-    chart = (_range_layer(alt, low, high) + axis_rows + bars + points + labels + notes).properties(width=520, height=height, title=title)
-    spec = _config(chart).to_dict(validate=False)
+    notes = alt.Chart(alt.Data(name="missing")).mark_text(align="left", fontSize=11, fontStyle="italic", color="#0b0c0c").encode(
+        y=y, x=alt.X("x:Q", scale=log), text="text:N")
+    axis_rows = alt.Chart(alt.Data(name="rows")).mark_tick(opacity=0).encode(y=y)
+    chart = (_range_layer(alt, low, high) + axis_rows + bars + points + labels + notes).properties(width=520, height=60, title="")
+    return json.dumps(_config(chart).to_dict(validate=False))
+
+
+def forest(report: Report, name: str, title: str, results: list[tuple[str, Result]], subject: str) -> Chart:
+    """Relative likelihood and its 95% CI for each row, against the shaded non-adverse range (log scale)."""
+    low, high = report.range
+    order = [label for label, _ in results]
+    spec = json.loads(_forest_template(low, high))
+    spec["datasets"] = {
+        "points": _point_rows(results),
+        "missing": [{"label": label, "x": DOMAIN[0] * 1.08, "text": "withheld (small numbers)" if r.suppressed else "not available"}
+                    for label, r in results if not (r.relative_likelihood and r.relative_likelihood > 0)],
+        "rows": [{"label": label} for label in order],
+    }
+    spec["title"], spec["height"] = title, max(60, 34 * len(order))
+    for layer in spec["layer"]:
+        if "y" in layer.get("encoding", {}) and layer["encoding"]["y"].get("field") == "label":
+            layer["encoding"]["y"]["sort"] = order
     alt_text = (
         f"{title}. Relative likelihood of minority ethnic {subject} compared with white {subject}, with 95% confidence "
         f"intervals, against the non-adverse range {fmt(low)} to {fmt(high)} (shaded). "
@@ -149,7 +166,8 @@ def pay_band_chart(report: Report) -> Chart:
     rows = []
     for r in results:
         for group, f in (("Minority ethnic staff", r.minority_ethnic), ("White staff", r.white)):
-            rows.append({"band": r.band, "group": group, "share": f.rate, "text": "withheld" if f.rate is None and r.suppressed else (f"{f.rate:.0%}" if f.rate is not None else "–")})
+            rows.append({"band": r.band, "group": group, "share": f.rate, "at": f.rate or 0,
+                         "text": "[c]" if f.rate is None and r.suppressed else (f"{f.rate:.0%}" if f.rate is not None else "–")})
     bands = [r.band for r in results]
     data = alt.Data(values=rows)
     x = alt.X("band:N", sort=bands, title="Pay band (full-time equivalent salary)", axis=alt.Axis(labelAngle=0))
@@ -157,10 +175,10 @@ def pay_band_chart(report: Report) -> Chart:
         x=x, xOffset=alt.XOffset("group:N"), y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="Share of the group"),
         color=alt.Color("group:N", scale=alt.Scale(domain=["Minority ethnic staff", "White staff"], range=[ORANGE, BLUE]), legend=alt.Legend(title=None, orient="bottom")),
     )
-    text = alt.Chart(data).mark_text(dy=-8, fontSize=11, color="#0b0c0c").encode(x=x, xOffset=alt.XOffset("group:N"), y=alt.Y("share:Q", impute=alt.ImputeParams(value=0)), text="text:N")
+    text = alt.Chart(data).mark_text(dy=-8, fontSize=11, color="#0b0c0c").encode(x=x, xOffset=alt.XOffset("group:N"), y=alt.Y("at:Q"), text="text:N")
     chart = (bars + text).properties(width=520, height=240, title="M1 Pay bands: where each group sits")
     table = [[row["band"], row["group"], row["text"]] for row in rows]
-    alt_text = "M1 Pay bands: share of minority ethnic staff and of white staff in each pay band, both services together. " + " ".join(
+    alt_text = "M1 Pay bands: share of minority ethnic staff and of white staff in each pay band, both services together ([c]: withheld to protect small numbers). " + " ".join(
         f"{row['band']}, {row['group'].lower()}: {row['text']}." for row in rows)
     return Chart("pay-bands", "M1 Pay bands: where each group sits", alt_text, ["Pay band", "Group", "Share of the group"], table, _config(chart).to_dict(validate=False))
 
