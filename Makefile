@@ -48,6 +48,8 @@ demo: $(STAMP)
 	$(BIN)/wres demo $(DEMO)
 	$(BIN)/wres validate $(DEMO)
 	$(BIN)/wres metrics $(DEMO)
+	$(BIN)/wres report $(DEMO) -o $(DEMO)-report
+	@echo "Open $(DEMO)-report/report.html (or report.pdf, workbook.xlsx) to read the published report."
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
@@ -55,6 +57,7 @@ test: $(STAMP) $(NODE_STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_metrics.py
 	$(BIN)/python bench/bench_national.py
+	$(BIN)/python bench/bench_report.py
 
 clean:
-	rm -rf $(VENV) $(DEMO) bench/data .pytest_cache .hypothesis node_modules
+	rm -rf $(VENV) $(DEMO) $(DEMO)-report bench/data .pytest_cache .hypothesis node_modules

@@ -1,6 +1,6 @@
 """Regenerate the pictures of the demo authority's report (a script, not a test):
 
-    docs/img/report-html.png          report.html in headless Chromium, full page, 1200 px wide
+    docs/img/report-html.png          report.html in headless Chromium, the top 2,200 px, 1200 px wide
     docs/img/report-pdf-page-N.png    report.pdf pages 1 (cover), 4 (summary) and the first page of M2, by pdftoppm
 
     .venv/bin/python docs/make_report_screenshots.py     (after `make install`)
@@ -34,7 +34,8 @@ def html_screenshot(url: str, out: Path) -> None:
         browser = launch(p)
         page = browser.new_page(viewport={"width": WIDTH, "height": 900})
         page.goto(url, wait_until="load")
-        page.screenshot(path=str(out), full_page=True)
+        # the top of the report (title, contents, profile, summary): the whole page is 14,000 px tall
+        page.screenshot(path=str(out), full_page=True, clip={"x": 0, "y": 0, "width": WIDTH, "height": 2200})
         browser.close()
 
 
