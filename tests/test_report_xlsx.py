@@ -194,7 +194,7 @@ def test_sheets_in_order(wb: openpyxl.Workbook, published: Report) -> None:
         "M5 Funded training and CPD", "M6 Abuse from the public", "M7a Abuse from colleagues",
         "M7b Abuse from managers", "M8 Leaving the authority", "M9 Senior manager roles",
     ]
-    assert names[-2:] == ["Counts", "Method"]  # one year only: no Trend
+    assert names[-4:] == ["Counts", "Method", "actions", "action_updates"]  # one year only: no Trend; the plan last
     for name in names:
         assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
 
@@ -318,14 +318,21 @@ def test_every_sheet_with_c_explains_it(wb: openpyxl.Workbook, published: Report
     assert with_c >= 10
 
 
+PLAN_SHEETS = ("actions", "action_updates")  # row 1 is the header, so wres can read the sheet back
+
+
 def test_internal_marking_on_every_sheet(wb_internal: openpyxl.Workbook, wb: openpyxl.Workbook) -> None:
     for ws in wb_internal.worksheets:
+        if ws.title in PLAN_SHEETS:
+            assert INTERNAL_MARKING in (ws.oddHeader.center.text or ""), ws.title  # on every printed page
+            assert ws["A1"].value == "action_id"
+            continue
         cell = ws["A1"]
         assert cell.value == INTERNAL_MARKING, ws.title
         assert cell.font.b and cell.font.color is not None and cell.font.color.rgb.endswith("C00000"), ws.title
         assert ws["A2"].value and ws["A2"].font.b  # the sheet's title follows
     for ws in wb.worksheets:
-        assert ws["A1"].font.b and ws["A1"].value  # the title is in A1
+        assert ws["A1"].font.b and ws["A1"].value  # the title (or, on the plan sheets, the header) is in A1
         assert INTERNAL_MARKING not in {c.value for row in ws.iter_rows() for c in row}, ws.title
 
 
@@ -456,7 +463,7 @@ def test_trend_sheet(three_years: tuple[Report, Path]) -> None:
     rep, path = three_years
     assert [d.period["start"] for d in rep.years] == ["2022-04-01", "2023-04-01", "2024-04-01"]
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[-1] == "Trend"
+    assert wb.sheetnames[-3:] == ["Trend", "actions", "action_updates"]
     ws = wb["Trend"]
     labels = [rep.year_label(i) for i in range(3)]
     assert labels == ["2022/23", "2023/24", "2024/25"]

@@ -158,6 +158,53 @@ def report(
     err.print(f"Wrote {', '.join(report_set.FILES)} to {output_dir}.", markup=False)
 
 
+@app.command()
+def actions(
+    path_or_suggest: Annotated[str, typer.Argument(metavar="[suggest] PATH", help="A return; or 'suggest' then a return, for evidence-informed actions.", show_default=False)],
+    path: Annotated[Optional[Path], typer.Argument(help="The return, after 'suggest'.", show_default=False)] = None,
+    month: Annotated[Optional[str], typer.Option(help="Show the plan as it stood at this month's end (YYYY-MM); default: the month of the latest update.")] = None,
+) -> None:
+    """The action plan as the steering group reads it: by metric, RAG, overdue and stale actions, uncovered metrics."""
+    from datetime import date
+
+    from wres import actions as actions_mod
+
+    suggest = path_or_suggest == "suggest"
+    target = path if suggest else Path(path_or_suggest)
+    if target is None or (not suggest and path is not None):
+        err.print("Usage: wres actions PATH [--month YYYY-MM]   or   wres actions suggest PATH", markup=False)
+        raise typer.Exit(2)
+    try:
+        view = pipeline.action_plan(target)
+    except InvalidInput as exc:
+        _fail(exc.problems)
+    if view.metric_errors:
+        err.print(f"The return has {len(view.metric_errors)} problem(s) outside the action plan (run wres validate), so the "
+                  "metrics no action addresses cannot be checked.", markup=False)
+    results = view.document.results if view.document else []
+    if suggest:
+        from wres.standards.action_catalogue import suggest as suggest_actions
+
+        terminal.suggestions(suggest_actions(results), view.plan, out)
+        return
+    if view.plan is None:
+        out.print(f"{target} has no action plan (actions.csv, action_updates.csv; see templates/).", markup=False)
+        for u in actions_mod.uncovered(None, results):
+            out.print(f"! {u}", markup=False, highlight=False)
+        return
+    try:
+        day = actions_mod.month_end(month) if month else None
+    except ValueError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2)
+    note = f"end of {month}" if month else "the month of the latest update"
+    if day is None:
+        latest = view.plan.latest_update or date.today()
+        day = actions_mod.month_end(f"{latest:%Y-%m}")
+    states = view.plan.as_of(day)
+    terminal.action_plan(view.organisation.name, states, day, note, actions_mod.uncovered(view.plan, results), out)
+
+
 def _returns(paths: list[Path]) -> list[Path]:
     """The returns named; a folder of returns (each with organisation.toml) stands for all of them."""
     out: list[Path] = []

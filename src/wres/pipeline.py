@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from wres import actions
 from wres import counts as counts_mod
 from wres import disclosure, results
 from wres.organisation import Organisation
 from wres.problems import InvalidInput, Problem
-from wres.read import read_return
-from wres.validate import validate
+from wres.read import Return, read_return
+from wres.validate import Checked, validate
 
 
 @dataclass
@@ -19,6 +20,17 @@ class Loaded:
     counts: counts_mod.Counts
     warnings: list[Problem]
     from_counts_file: bool
+    plan: actions.Plan | None = None
+
+
+@dataclass
+class PlanView:
+    """What `wres actions` needs: the plan, and the (internal) metrics when the rest of the return is sound."""
+
+    organisation: Organisation
+    plan: actions.Plan | None
+    document: results.Document | None
+    metric_errors: list[Problem]
 
 
 def check(path: Path) -> list[Problem]:
@@ -34,7 +46,10 @@ def check(path: Path) -> list[Problem]:
 def load(path: Path) -> Loaded:
     """A return reduced to counts; raises InvalidInput with every problem when it has errors."""
     ret = read_return(path)
-    chk = validate(ret)
+    return _loaded(ret, validate(ret))
+
+
+def _loaded(ret: Return, chk: Checked) -> Loaded:
     problems = list(chk.problems)
     counts = None
     if not chk.errors:
@@ -47,7 +62,29 @@ def load(path: Path) -> Loaded:
     errors = [p for p in problems if p.severity == "error"]
     if errors or counts is None or ret.organisation is None:
         raise InvalidInput(errors)
-    return Loaded(ret.organisation, counts, [p for p in problems if p.severity == "warning"], "counts" in ret.sources)
+    return Loaded(ret.organisation, counts, [p for p in problems if p.severity == "warning"], "counts" in ret.sources, actions.load(chk))
+
+
+def action_plan(path: Path) -> PlanView:
+    """The action plan of a return; raises InvalidInput for problems in the plan (or no organisation.toml).
+
+    Problems elsewhere in the return do not stop the plan being shown: they only mean the metrics, and so
+    the check for metrics no action addresses, are not available.
+    """
+    ret = read_return(path)
+    chk = validate(ret)
+    plan_files = {src.label for name, src in ret.sources.items() if name in ("actions", "action_updates")}
+    plan_errors = [p for p in chk.errors if p.file in plan_files or p.file.startswith("organisation")]
+    if plan_errors or ret.organisation is None:
+        raise InvalidInput(plan_errors or chk.errors)
+    others = [p for p in chk.errors if p not in plan_errors]
+    document = None
+    if not others:
+        try:
+            document = publish(_loaded(ret, chk), internal=True)
+        except InvalidInput as exc:
+            others = exc.problems
+    return PlanView(ret.organisation, actions.load(chk), document, others)
 
 
 def publish(loaded: Loaded, internal: bool = False, threshold: int | None = None) -> results.Document:

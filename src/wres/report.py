@@ -6,10 +6,13 @@ compute: every figure in it has already passed disclosure control (unless the re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from datetime import date
+
 from wres import pipeline
+from wres.actions import Plan, month_end
 from wres.organisation import Organisation
 from wres.problems import InvalidInput, Problem
 from wres.results import Document, Result
@@ -27,7 +30,14 @@ class Report:
     internal: bool = False
     metrics: tuple[MetricDef, ...] = METRICS
     range: tuple[float, float] = NON_ADVERSE_RANGE
-    extra: dict[str, object] = field(default_factory=dict)  # later stages (the action plan) add their part here
+    plan: Plan | None = None  # the action plan of the year reported on
+
+    def plan_as_of(self) -> date | None:
+        """The plan is shown as it stood at the end of the month of its latest update."""
+        if self.plan is None:
+            return None
+        latest = self.plan.latest_update
+        return month_end(f"{latest:%Y-%m}") if latest else date.fromisoformat(self.current.period["end"])
 
     @property
     def current(self) -> Document:
@@ -70,4 +80,4 @@ def build(path: Path, previous: list[Path] | None = None, internal: bool = False
     starts = [d.period["start"] for d in docs]
     if len(set(starts)) != len(starts):
         raise InvalidInput([Problem(str(path), "two of the returns given are for the same year", "give each earlier year once, with --previous")])
-    return Report(current.organisation, docs, internal)
+    return Report(current.organisation, docs, internal, plan=current.plan)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["id", "ethnicity", "service", "bool", "date", "salary", "band", "answer", "text"]
+Kind = Literal["id", "ethnicity", "service", "bool", "date", "salary", "band", "answer", "text", "status", "metric_list"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,30 @@ FILES: dict[str, tuple[Column, ...]] = {
     ),
 }
 
+# The action plan: checked like every other file, but counted for no metric.
+PLAN_FILES: dict[str, tuple[Column, ...]] = {
+    "actions": (
+        _c("action_id", "id"),
+        _c("metrics", "metric_list"),
+        _c("action", "text"),
+        _c("owner", "text"),
+        _c("due", "date"),
+        _c("status", "status"),
+        _c("success_measure", "text", required=False, blank_ok=True),
+        _c("note", "text", required=False, blank_ok=True),
+    ),
+    "action_updates": (
+        _c("action_id", "id"),
+        _c("date", "date"),
+        _c("status", "status"),
+        _c("note", "text", required=False, blank_ok=True),
+        _c("by", "text", required=False, blank_ok=True),
+    ),
+}
+FILES.update(PLAN_FILES)
+STATUSES = ("not started", "on track", "at risk", "off track", "complete")
+STATUS_WORDS = {**{s.replace(" ", ""): s for s in STATUSES}, "completed": "complete", "done": "complete"}
+
 # A staff file with a header and no rows is an error; an event file or survey with none means zero.
 MUST_HAVE_ROWS = ("staff",)
 
@@ -89,5 +113,7 @@ FIXES: dict[Kind, str] = {
     "band": "use one of the pay band labels in organisation.toml (or the defaults), or give annual_salary",
     "answer": f"use one of {ANSWER_SCALE}; leave blank if the question was not answered",
     "id": "give every row its own identifier",
-    "text": "",
+    "text": "fill it in",
+    "status": "use one of: " + ", ".join(STATUSES),
+    "metric_list": "give one or more metric ids (M1, M2, M3, M4, M5, M6, M7a, M7b, M8, M9) separated by ; or ,",
 }

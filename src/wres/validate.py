@@ -6,6 +6,7 @@ staff costs a few column scans. Categorical columns are classified once per dist
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -13,11 +14,22 @@ from wres import schema
 from wres.ethnicity import classify, normalise
 from wres.problems import ROWS_SHOWN, Problem
 from wres.read import RECORD_FILES, Return, Source, ethnicity_mapping, _sql_str
-from wres.schema import FILES, Column
+from wres.schema import FILES, PLAN_FILES, Column
+from wres.standards.sc_wres import METRIC_IDS
 
 VALUES_SHOWN = 20
 _SQL_TYPE = {"id": "VARCHAR", "text": "VARCHAR", "ethnicity": "VARCHAR", "service": "VARCHAR", "band": "VARCHAR",
-             "bool": "BOOLEAN", "answer": "BOOLEAN", "date": "DATE", "salary": "DOUBLE"}
+             "bool": "BOOLEAN", "answer": "BOOLEAN", "date": "DATE", "salary": "DOUBLE", "status": "VARCHAR",
+             "metric_list": "VARCHAR"}
+
+
+def _metric_list(value: str) -> str | None:
+    """'m3; M7a' → 'M3;M7a'; None if any part is not a metric id."""
+    ids = {m.lower(): m for m in METRIC_IDS}
+    parts = [p.strip().lower() for p in re.split(r"[;,]", value)]
+    if not parts or any(p not in ids for p in parts):
+        return None
+    return ";".join(dict.fromkeys(ids[p] for p in parts))
 
 
 @dataclass
@@ -89,13 +101,15 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
         select.append(f"{raw} AS {c.name}_raw")
         if not c.blank_ok:
             checks.append(_Check(f"{c.name}_raw IS NULL", c.name, f"{c.name} is blank", schema.FIXES[c.kind] if c.kind != "id" else f"give every row a {c.name}"))
-        if c.kind in ("ethnicity", "service", "bool", "answer", "band"):
+        if c.kind in ("ethnicity", "service", "bool", "answer", "band", "status", "metric_list"):
             lookup, sql_type, message = {
                 "ethnicity": (lambda v: classify(v, mapping), "VARCHAR", '"{value}" is not a recognised ethnicity'),
                 "service": (lambda v: schema.SERVICE_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a service'),
                 "bool": (lambda v: schema.BOOL_WORDS.get(normalise(v)), "BOOLEAN", '"{value}" is not yes or no'),
                 "answer": (lambda v: schema.ANSWER_WORDS.get(normalise(v)), "BOOLEAN", '"{value}" is not on the survey scale'),
                 "band": (_band_lookup(ret), "VARCHAR", '"{value}" is not a pay band'),
+                "status": (lambda v: schema.STATUS_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a status'),
+                "metric_list": (_metric_list, "VARCHAR", '"{value}" names a metric that does not exist'),
             }[c.kind]
             voc = _vocabulary(ret, src, c.name, lookup, sql_type)
             joins.append(f"LEFT JOIN {voc} v_{c.name} ON {raw} = v_{c.name}.raw")
@@ -111,7 +125,7 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
         elif c.kind == "date":
             select.append(f"{_date_expr(c.name)} AS {c.name}")
             checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a date', schema.FIXES["date"], by_value=f"{c.name}_raw"))
-            if period is not None and c.name == "date":
+            if period is not None and c.name == "date" and src.name in RECORD_FILES:  # events, not plan updates
                 start, end = period.period_start.isoformat(), period.period_end.isoformat()
                 checks.append(_Check(
                     f"{c.name} NOT BETWEEN DATE '{start}' AND DATE '{end}'", c.name,
@@ -141,7 +155,7 @@ def _band_lookup(ret: Return) -> Callable[[str], str | None]:
     return lambda v: labels.get(normalise(v))
 
 
-def _file_checks(name: str, cols: set[str]) -> list[_Check]:
+def _file_checks(name: str, cols: set[str], plan: bool = False) -> list[_Check]:
     """Checks across columns of one file."""
     if name == "staff":
         checks = [
@@ -158,6 +172,19 @@ def _file_checks(name: str, cols: set[str]) -> list[_Check]:
         else:
             checks.append(_Check("pay_band_raw IS NULL", "pay_band", "pay_band is blank", schema.FIXES["band"]))
         return checks
+    if name == "actions":
+        return [_Check(
+            "action_id IN (SELECT action_id FROM t_actions GROUP BY action_id HAVING count(*) > 1)", "action_id",
+            'action_id "{value}" appears more than once', "give each action its own action_id; progress goes in action_updates.csv",
+            by_value="action_id",
+        )]
+    if name == "action_updates":
+        return [_Check(
+            "action_id IS NOT NULL AND action_id NOT IN (SELECT action_id FROM t_actions WHERE action_id IS NOT NULL)"
+            if plan else "action_id IS NOT NULL",
+            "action_id", 'update for action "{value}", which is not in actions.csv',
+            "use an action_id from actions.csv, or add the action there", by_value="action_id",
+        )]
     if name == "recruitment":
         return [_Check("appointed AND NOT shortlisted", "appointed", "appointed is yes but shortlisted is no", "an applicant appointed must have been shortlisted: set shortlisted to yes, or correct appointed")]
     return []
@@ -207,9 +234,9 @@ def validate(ret: Return) -> Checked:
     out.problems += problems
     if mapping:
         out.problems += _check_mapping(ret)
-    if "counts" in ret.sources:
-        return out  # an aggregate return: counts.py checks it
-    for name in RECORD_FILES:
+    # an aggregate return's counts.csv is checked by counts.py; its action plan is checked here
+    names = [*([] if "counts" in ret.sources else RECORD_FILES), *PLAN_FILES]
+    for name in names:
         src = ret.sources.get(name)
         if src is None:
             if name == "staff" and ret.absent("staff"):
@@ -236,6 +263,6 @@ def validate(ret: Return) -> Checked:
             salary = _band_expr(ret) if "annual_salary" in cols else "NULL"
             sql = f"SELECT *, COALESCE({label}, {salary}) AS band FROM ({sql})"
         ret.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
-        out.problems += _run_checks(ret, src, table, checks + _file_checks(name, cols))
+        out.problems += _run_checks(ret, src, table, checks + _file_checks(name, cols, plan="actions" in out.typed))
         out.typed[name] = table
     return out

@@ -195,7 +195,7 @@ def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
         "suppressed_any": any(r.suppressed for r in doc.results),
         "trend": [figures[f"trend-{m.id}"] for m in report.metrics if f"trend-{m.id}" in figures],
         "trend_years": len(report.years),
-        "action_plan": report.extra.get("action_plan_html"),
+        "plan": _plan(report),
         "governance_text": governance_text(report),
         "definitions": [(f"{m.id} {m.title}", m.numerator, m.denominator, DIRECTION_WORDS[m.direction] + (" (top band)" if m.kind == "pay_band" else ""))
                         for m in report.metrics],
@@ -203,6 +203,35 @@ def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
         "declaration": declaration,
         "warnings": doc.warnings,
         "version": __version__,
+    }
+
+
+def _plan(report: Report) -> dict[str, Any] | None:
+    """The action plan by metric, as it stood at the end of the month of its latest update."""
+    from wres.actions import RAG_ORDER, counts, uncovered
+
+    day = report.plan_as_of()
+    if report.plan is None or day is None:
+        return None
+    states = report.plan.as_of(day)
+    by_metric = []
+    for m in report.metrics:
+        mine = [s for s in states if m.id in s.action.metrics]
+        if mine:
+            by_metric.append({"id": m.id, "title": m.title, "rows": [[
+                s.action.id, s.action.action, s.action.owner, s.action.due.isoformat(), s.status, s.rag.capitalize(),
+                f"{s.latest.date}: {s.latest.note or s.latest.status}" if s.latest else "none yet",
+                ", ".join(s.flags) or "–", s.action.success_measure or "–",
+            ] for s in mine]})
+    tally = counts(states)
+    return {
+        "as_of": f"{day:%-d %B %Y}",
+        "rag": [(k.capitalize(), tally[k]) for k in RAG_ORDER],
+        "by_metric": by_metric,
+        "overdue": [f"{s.action.id} ({s.action.owner})" for s in states if s.overdue],
+        "stale": [f"{s.action.id} ({s.action.owner})" for s in states if s.stale],
+        # only published assessments: a withheld figure's direction is not given away here either
+        "uncovered": uncovered(report.plan, report.current.results),
     }
 
 

@@ -106,3 +106,50 @@ def audit(result: Audit, threshold: int, console: Console) -> None:
             f"No leak: each of the {result.hidden} hidden counts could be {threshold} or more given the {result.published} published ones.",
             style="bold green",
         ))
+
+
+RAG_STYLE = {"red": "bold red", "amber": "bold yellow", "green": "green", "not started": "dim", "complete": "cyan"}
+
+
+def action_plan(org_name: str, states: list, day: object, note: str, uncovered: list[str], console: Console) -> None:
+    """The plan as a steering group reads it: RAG counts, then by metric, then what needs attention."""
+    from wres.actions import RAG_ORDER, counts
+    from wres.standards.sc_wres import METRICS
+
+    console.print(Text(f"Action plan — {org_name} — as at {day:%-d %B %Y} ({note})", style="bold"))
+    tally = counts(states)
+    line = Text("RAG: ")
+    for i, k in enumerate(RAG_ORDER):
+        line += Text(f"{k.capitalize()} {tally[k]}", style=RAG_STYLE[k]) + Text(" · " if i < len(RAG_ORDER) - 1 else "")
+    console.print(line)
+    for m in METRICS:
+        mine = [s for s in states if m.id in s.action.metrics]
+        if not mine:
+            continue
+        table = Table(title=Text(f"{m.id} {m.title}", style="bold"), title_justify="left", header_style="bold", show_lines=False)
+        for col in ("ID", "Action", "Owner", "Due", "Status", "RAG", "Latest update", "Flags"):
+            table.add_column(col, overflow="fold")
+        for s in mine:
+            latest = f"{s.latest.date}: {s.latest.note or ''}".strip() if s.latest else "none yet"
+            table.add_row(Text(s.action.id), Text(s.action.action), Text(s.action.owner), str(s.action.due), Text(s.status),
+                          Text(s.rag, style=RAG_STYLE[s.rag]), Text(latest), Text(", ".join(s.flags), style="bold red" if s.flags else ""))
+        console.print(table)
+    for label, chosen in (("Overdue", [s for s in states if s.overdue]), ("No update this month", [s for s in states if s.stale])):
+        if chosen:
+            console.print(Text(f"{label}: ", style="bold red") + Text(", ".join(f"{s.action.id} ({s.action.owner})" for s in chosen)))
+    for u in uncovered:
+        console.print(Text("! ", style="bold yellow") + Text(u))
+
+
+def suggestions(found: list, plan: object, console: Console) -> None:
+    """Evidence-informed actions for each metric outside the range, with where each idea comes from."""
+    if not found:
+        console.print("No metric is outside the non-adverse range to the disadvantage of minority ethnic staff.")
+        return
+    for metric, where, entries in found:
+        console.print(Text(where, style="bold"))
+        for e in entries:
+            console.print(Text("  • ") + Text(e.action))
+            console.print(Text("    why: ", style="dim") + Text(e.why))
+            console.print(Text("    measure: ", style="dim") + Text(e.success_measure))
+            console.print(Text("    source: ", style="dim") + Text(e.source))

@@ -341,7 +341,38 @@ class _Book:
         self.method_sheet()
         if len(r.years) > 1:
             self.trend_sheet()
+        self.plan_sheets()
         summary.activate()
+
+    # -- Action plan: sheets an authority keeps working in, read back as actions.csv / action_updates.csv --
+
+    def plan_sheets(self) -> None:
+        """`actions` and `action_updates`, headed exactly as the files (row 1), so the workbook can be given
+        back to wres as the plan; derived columns to the right are for reading and are ignored on the way in."""
+        from wres.schema import PLAN_FILES
+
+        plan = self.report.plan
+        day = self.report.plan_as_of()
+        states = {s.action.id: s for s in plan.as_of(day)} if plan and day else {}
+        derived = [f"current status (derived, {day})", "RAG (derived)", "flags (derived)"] if day else []
+        for name, rows in (
+            ("actions", [[a.id, ";".join(a.metrics), a.action, a.owner, a.due.isoformat(), a.status, a.success_measure, a.note,
+                          *([states[a.id].status, states[a.id].rag, ", ".join(states[a.id].flags)] if states else [])]
+                         for a in (plan.actions if plan else [])]),
+            ("action_updates", [[u.action_id, u.date.isoformat(), u.status, u.note, u.by] for u in (plan.updates if plan else [])]),
+        ):
+            ws = self.wb.add_worksheet(name)
+            self.used.add(name)
+            headers = [c.name for c in PLAN_FILES[name]] + (derived if name == "actions" else [])
+            for col, h in enumerate(headers):
+                ws.write_string(0, col, h, self.f["header"])
+                ws.set_column(col, col, 40 if h in ("action", "note", "success_measure") else 16)
+            for i, row in enumerate(rows, start=1):
+                for col, value in enumerate(row):
+                    self.text(ws, i, col, value, "wrap" if headers[col] in ("action", "note", "success_measure") else "text")
+            ws.freeze_panes(1, 1)
+            if self.report.internal:
+                ws.set_header(f'&C&"Arial,Bold"&K{_RED[1:]}{INTERNAL_MARKING}')
 
     # -- Summary --
 

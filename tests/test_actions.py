@@ -1,0 +1,205 @@
+"""The action plan: derived status and RAG, overdue and stale flags, month-end views, coverage, round trip."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import person, write_csv, write_return
+from tests.test_metrics_hand import hand_return
+from wres import actions, pipeline, report
+from wres.actions import Action, Plan, Update
+
+
+def plan(*updates: tuple[str, str, str], due: str = "2025-03-31", status: str = "not started") -> Plan:
+    return Plan([Action("A1", ("M3",), "Review decisions", "Head of HR", date.fromisoformat(due), status)],
+                [Update(a, date.fromisoformat(d), s) for a, d, s in updates])
+
+
+@pytest.mark.parametrize(
+    ("status", "rag"),
+    [("not started", "not started"), ("on track", "green"), ("at risk", "amber"), ("off track", "red"), ("complete", "complete")],
+)
+def test_rag_follows_the_latest_status(status: str, rag: str) -> None:
+    (state,) = plan(("A1", "2024-06-30", status)).as_of(date(2024, 6, 30))
+    assert (state.status, state.rag, state.overdue) == (status, rag, False)
+
+
+def test_the_latest_update_on_or_before_the_day_wins() -> None:
+    p = plan(("A1", "2024-05-31", "on track"), ("A1", "2024-06-28", "at risk"), ("A1", "2024-07-31", "complete"))
+    assert [p.as_of(d)[0].status for d in (date(2024, 4, 30), date(2024, 5, 31), date(2024, 6, 30), date(2024, 7, 31))] == [
+        "not started", "on track", "at risk", "complete"]
+
+
+def test_overdue_is_red_whatever_the_status_unless_complete() -> None:
+    p = plan(("A1", "2025-03-28", "on track"), due="2025-03-15")
+    (state,) = p.as_of(date(2025, 3, 31))
+    assert state.overdue and state.rag == "red" and "overdue" in state.flags
+    done = plan(("A1", "2025-03-28", "complete"), due="2025-03-15").as_of(date(2025, 3, 31))[0]
+    assert not done.overdue and done.rag == "complete"
+    # not yet due on the due date itself
+    assert not plan(("A1", "2025-03-01", "on track"), due="2025-03-31").as_of(date(2025, 3, 31))[0].overdue
+
+
+def test_a_missing_monthly_update_is_flagged() -> None:
+    p = plan(("A1", "2024-05-31", "on track"))
+    assert not p.as_of(date(2024, 5, 31))[0].stale
+    june = p.as_of(date(2024, 6, 30))[0]
+    assert june.stale and "no update this month" in june.flags and june.status == "on track"
+    assert plan().as_of(date(2024, 4, 30))[0].stale  # never updated
+    assert not plan(("A1", "2024-05-31", "complete")).as_of(date(2024, 9, 30))[0].stale  # complete needs no update
+
+
+def test_month_end() -> None:
+    assert actions.month_end("2025-06") == date(2025, 6, 30)
+    assert actions.month_end("2024-02") == date(2024, 2, 29)
+    for bad in ("2025-13", "June 2025", "2025/06", ""):
+        with pytest.raises(ValueError):
+            actions.month_end(bad)
+
+
+# --- from files ----------------------------------------------------------------------------------------------
+
+ACTIONS = [
+    {"action_id": "A1", "metrics": "M2", "action": "Diverse interview panels", "owner": "Head of HR", "due": "2025-01-31", "status": "not started"},
+    {"action_id": "A2", "metrics": "m3; M9", "action": "Independent review of disciplinary decisions", "owner": "Principal Social Worker",
+     "due": "2024-12-31", "status": "Not Started"},
+]
+UPDATES = [
+    {"action_id": "A1", "date": "2024-05-31", "status": "on track", "note": "Panels trained", "by": "HR"},
+    {"action_id": "A2", "date": "2024-05-30", "status": "at risk", "note": "No reviewer yet", "by": "PSW"},
+    {"action_id": "A1", "date": "2024-06-28", "status": "complete", "note": "All panels diverse", "by": "HR"},
+]
+
+
+@pytest.fixture
+def planned(tmp_path: Path) -> Path:
+    root = hand_return(tmp_path / "r")
+    write_csv(root / "actions.csv", ACTIONS)
+    write_csv(root / "action_updates.csv", UPDATES)
+    return root
+
+
+def test_plan_is_read_and_normalised(planned: Path) -> None:
+    p = pipeline.load(planned).plan
+    assert p is not None
+    assert [a.metrics for a in p.actions] == [("M2",), ("M3", "M9")]
+    assert p.actions[1].status == "not started" and p.actions[1].due == date(2024, 12, 31)
+    assert p.latest_update == date(2024, 6, 28)
+
+
+def test_uncovered_metrics_are_warned(planned: Path) -> None:
+    doc = pipeline.document(planned, internal=True)
+    worse = {r.metric for r in doc.results if r.assessment == "worse_for_minority_ethnic"}
+    assert {"M2", "M3", "M9"} <= worse  # the hand return (tests/test_metrics_hand.py)
+    warned = actions.uncovered(pipeline.load(planned).plan, doc.results)
+    named = {w.split()[0] for w in warned}
+    assert named == worse - {"M2", "M3", "M9"} and named, "M4, M6, M7b, M8 … are uncovered"
+    assert all("no action in the plan addresses it" in w for w in warned)
+    assert {w.split()[0] for w in actions.uncovered(None, doc.results)} == worse
+
+
+def test_actions_command_as_the_steering_group_reads_it(planned: Path, cli: Any) -> None:
+    run = cli("actions", planned)
+    assert run.code == 0, run.stderr
+    out = " ".join(run.stdout.split())
+    assert "as at 30 June 2024 (the month of the latest update)" in out
+    assert "RAG: Red 0 · Amber 1 · Green 0 · Not started 0 · Complete 1" in out
+    assert "M3 Formal disciplinary process" in out and "M9 Senior manager roles" in out
+    assert "No update this month: A2 (Principal Social Worker)" in out
+    assert "M8 is outside the non-adverse range" in out
+    may = " ".join(cli("actions", planned, "--month", "2024-05").stdout.split())
+    assert "as at 31 May 2024 (end of 2024-05)" in may and "Green 1" in may
+    january = " ".join(cli("actions", planned, "--month", "2025-01").stdout.split())
+    assert "Overdue: A2 (Principal Social Worker)" in january and "Red 1" in january
+    bad = cli("actions", planned, "--month", "2025-13")
+    assert bad.code == 2 and "YYYY-MM" in bad.stderr
+
+
+def test_actions_without_a_plan(tmp_path: Path, cli: Any) -> None:
+    run = cli("actions", hand_return(tmp_path / "r"))
+    assert run.code == 0 and "has no action plan" in run.stdout and "M3 is outside" in " ".join(run.stdout.split())
+
+
+def test_plan_shown_even_when_the_rest_of_the_return_is_broken(planned: Path, cli: Any) -> None:
+    staff = planned / "staff.csv"
+    staff.write_text(staff.read_text().replace(",adults,", ",martians,", 1))
+    run = cli("actions", planned)
+    assert run.code == 0 and "A1" in run.stdout and "cannot be checked" in " ".join(run.stderr.split())
+
+
+@pytest.mark.parametrize(
+    ("file", "row", "change", "column", "words"),
+    [
+        ("actions", 2, {"metrics": "M2;M10"}, "metrics", '"M2;M10" names a metric that does not exist'),
+        ("actions", 3, {"due": "end of March"}, "due", '"end of March" is not a date'),
+        ("actions", 2, {"status": "pending"}, "status", '"pending" is not a status'),
+        ("actions", 3, {"action_id": "A1"}, "action_id", 'action_id "A1" appears more than once'),
+        ("actions", 2, {"owner": None}, "owner", "owner is blank"),
+        ("action_updates", 3, {"action_id": "A9"}, "action_id", 'update for action "A9", which is not in actions.csv'),
+        ("action_updates", 4, {"date": "31/02/2025"}, "date", '"31/02/2025" is not a date'),
+        ("action_updates", 2, {"status": "done-ish"}, "status", '"done-ish" is not a status'),
+    ],
+)
+def test_bad_action_plan_inputs(planned: Path, cli: Any, file: str, row: int, change: dict[str, Any], column: str, words: str) -> None:
+    rows = [dict(r) for r in (ACTIONS if file == "actions" else UPDATES)]
+    rows[row - 2].update(change)
+    write_csv(planned / f"{file}.csv", rows, list((ACTIONS if file == "actions" else UPDATES)[0]))
+    for args in (("validate", planned), ("actions", planned), ("metrics", planned)):
+        run = cli(*args)
+        text = " ".join((run.stdout + run.stderr).split())
+        assert run.code == 1, args
+        rows_named = "rows 2, 3" if "more than once" in words else f"row {row}"  # a duplicate names both rows
+        assert f"{file}.csv, {rows_named}, column {column}: {words}" in text, (args, text)
+        assert "how to fix:" in text
+
+
+def test_update_without_actions_file_is_an_error(tmp_path: Path, cli: Any) -> None:
+    root = write_return(tmp_path / "r", {"staff": [person("1")], "action_updates": UPDATES})
+    run = cli("validate", root)
+    assert run.code == 1 and 'update for action "A1", which is not in actions.csv' in " ".join(run.stdout.split())
+
+
+def test_workbook_plan_sheets_round_trip(planned: Path, tmp_path: Path) -> None:
+    """The workbook's actions and action_updates sheets are the plan: edited in Excel, read back by wres."""
+    from wres.render import xlsx
+
+    built = report.build(planned)
+    book = tmp_path / "book" / "workbook.xlsx"
+    book.parent.mkdir()
+    xlsx.write(built, book)
+    again = tmp_path / "again"
+    shutil.copytree(planned, again)
+    (again / "actions.csv").unlink()
+    (again / "action_updates.csv").unlink()
+    # an authority keeps the plan in the workbook: give wres the workbook's two sheets back as the plan
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    for name in ("actions", "action_updates"):
+        rows = [[c for c in r] for r in wb[name].iter_rows(values_only=True)]
+        header = [h for h in rows[0] if h and "(derived" not in h]
+        write_csv(again / f"{name}.csv", [dict(zip(header, r[: len(header)])) for r in rows[1:]], header)
+    assert pipeline.load(again).plan == built.plan
+    states = {s.action.id: s for s in built.plan.as_of(built.plan_as_of())}  # type: ignore[union-attr, arg-type]
+    derived = {r[0]: r for r in wb["actions"].iter_rows(min_row=2, values_only=True)}
+    assert derived["A2"][8:11] == (states["A2"].status, states["A2"].rag, ", ".join(states["A2"].flags))
+
+
+def test_report_shows_the_plan(planned: Path, tmp_path: Path) -> None:
+    from wres.render import html
+
+    built = report.build(planned)
+    page = html.render(built, {name: html.Figure("", "", "", [], [], 1, 1) for name in _chart_names(built)})
+    assert "Actions for M3 Formal disciplinary process" in page and "Independent review of disciplinary decisions" in page
+    assert "The plan as it stood on 30 June 2024" in page and "No update in the month:</strong> A2" in page
+
+
+def _chart_names(built: report.Report) -> list[str]:
+    from wres.render import charts
+
+    return [c.name for c in charts.all_charts(built)]
