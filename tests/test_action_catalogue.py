@@ -149,3 +149,98 @@ def test_suggest_on_the_demo_return(tmp_path: Path) -> None:
 def test_suggest_shows_more_places_where_two_would_sit_on_the_edge() -> None:
     [(_, line, _)] = ac.suggest([R("M6", "adults", None, WORSE, 1.2512)])
     assert line == "M6 is above the non-adverse range in adult social care (1.2512)"
+
+
+# --- the demo action plan (wres.demo) ---------------------------------------------------------------------
+
+STATUSES = ("not started", "on track", "at risk", "off track", "complete")
+
+
+def _demo_plan(tmp_path: Path) -> tuple[list[dict[str, str]], list[dict[str, str]], Path]:
+    import csv
+
+    from wres import demo
+
+    tmp_path.mkdir(exist_ok=True)
+    demo.write_demo(tmp_path, seed=1)
+    with (tmp_path / "actions.csv").open(encoding="utf-8", newline="") as f:
+        header_a = next(csv.reader(f))
+    with (tmp_path / "action_updates.csv").open(encoding="utf-8", newline="") as f:
+        header_u = next(csv.reader(f))
+    assert header_a == ["action_id", "metrics", "action", "owner", "due", "status", "success_measure", "note"]
+    assert header_u == ["action_id", "date", "status", "note", "by"]
+    with (tmp_path / "actions.csv").open(encoding="utf-8", newline="") as f:
+        actions = list(csv.DictReader(f))
+    with (tmp_path / "action_updates.csv").open(encoding="utf-8", newline="") as f:
+        updates = list(csv.DictReader(f))
+    return actions, updates, tmp_path
+
+
+def test_demo_plan_is_well_formed_and_drawn_from_the_catalogue(tmp_path: Path) -> None:
+    import datetime as dt
+
+    actions, updates, _ = _demo_plan(tmp_path)
+    assert 8 <= len(actions) <= 10
+    assert len({a["action_id"] for a in actions}) == len(actions)
+    catalogue = {(e.metric, e.action) for e in ac.CATALOGUE}
+    covered = set()
+    for a in actions:
+        metrics = a["metrics"].split(";")
+        assert set(metrics) <= set(METRIC_IDS)
+        covered |= set(metrics)
+        assert any((m, a["action"]) in catalogue for m in metrics), a["action"]
+        assert a["owner"] and a["success_measure"] and a["status"] in STATUSES
+        assert dt.date(2024, 9, 30) <= dt.date.fromisoformat(a["due"]) <= dt.date(2025, 12, 31)
+    assert {"M1", "M2", "M3", "M7a", "M7b", "M8", "M9"} <= covered
+    assert any(";" in a["metrics"] for a in actions)
+    assert sum(a["status"] == "not started" for a in actions) > len(actions) / 2
+    ids = {a["action_id"] for a in actions}
+    for u in updates:
+        assert u["action_id"] in ids and u["status"] in STATUSES and u["note"] and u["by"]
+        day = dt.date.fromisoformat(u["date"])
+        assert dt.date(2024, 4, 1) <= day <= dt.date(2025, 3, 31) and day.day >= 20  # near the month end
+    months = {(u["action_id"], u["date"][:7]) for u in updates}
+    assert len(months) == len(updates)  # at most one update per action per month
+
+
+def test_demo_plan_is_messy_like_a_real_one(tmp_path: Path) -> None:
+    actions, updates, _ = _demo_plan(tmp_path)
+    by_action: dict[str, list[dict[str, str]]] = {}
+    for u in sorted(updates, key=lambda u: u["date"]):
+        by_action.setdefault(u["action_id"], []).append(u)
+    due = {a["action_id"]: a["due"] for a in actions}
+    last = {k: v[-1] for k, v in by_action.items()}
+    # stale: an action with no update in February or March 2025
+    assert [k for k, v in last.items() if v["date"] < "2025-02-01"] == ["A08"]
+    # overdue: past its due date at 2025-03-31 and not complete
+    assert [k for k, v in last.items() if due[k] < "2025-03-31" and v["status"] != "complete"] == ["A03"]
+    # complete early: first 'complete' update dated before the due date's month
+    early = [k for k, v in by_action.items() if any(u["status"] == "complete" and u["date"][:7] < due[k][:7] for u in v)]
+    assert "A02" in early
+    # at risk, then back on track
+    statuses = [u["status"] for u in by_action["A04"]]
+    assert "at risk" in statuses and statuses[statuses.index("at risk"):].count("on track") > 0
+    # every action starts from 'not started' or 'on track' and a complete action stays complete
+    for v in by_action.values():
+        s = [u["status"] for u in v]
+        assert s[0] in ("not started", "on track")
+        if "complete" in s:
+            assert set(s[s.index("complete"):]) == {"complete"}
+
+
+def test_demo_plan_has_no_validation_problems_and_is_deterministic(tmp_path: Path) -> None:
+    from wres import demo, pipeline
+
+    _, _, root = _demo_plan(tmp_path / "a")
+    assert [p for p in pipeline.check(root) if p.file in ("actions.csv", "action_updates.csv")] == []
+    (tmp_path / "b").mkdir()
+    demo.write_demo(tmp_path / "b", seed=1)
+    for name in ("actions.csv", "action_updates.csv"):
+        assert (root / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_national_demo_writes_no_plans(tmp_path: Path) -> None:
+    from wres import demo
+
+    demo.write_authorities(tmp_path, 2, staff=30)
+    assert not list(tmp_path.glob("*/actions.csv")) and not list(tmp_path.glob("*/action_updates.csv"))

@@ -194,8 +194,12 @@ def write_demo(
     staff: int = 425,
     progress: Callable[[str], None] | None = None,
     profile: Profile | None = None,
+    action_plan: bool = True,
 ) -> None:
     """Write a fictional authority's SC-WRES return for 2024/25 into `directory` (Eastmere by default).
+
+    With `action_plan`, also the steering group's action plan and its monthly updates (actions.csv,
+    action_updates.csv); the national demo leaves them out (the national programme pools counts, not plans).
 
     `directory` exists and is empty (the caller makes it, so a failure leaves nothing half-written).
     Same `seed` and `staff` give byte-identical files. `progress` gets a short text as each file is written.
@@ -232,8 +236,9 @@ def write_demo(
             say(f"Writing {name}.csv ({table.num_rows:,} rows)")
             _write_csv(con, table, directory / f"{name}.csv")
             del table  # one file's columns in memory at a time keeps 2,000,000 staff well under 2 GB
-        say("Writing actions.csv and action_updates.csv (the action plan)")
-        _write_plan(directory)
+        if action_plan:
+            say("Writing actions.csv and action_updates.csv (the action plan)")
+            _write_plan(directory)
     finally:
         con.close()
 
@@ -835,4 +840,4 @@ def write_authorities(directory: Path, count: int, seed: int = 1, staff: int = 4
         folder = Path(directory) / f"la-{i + 1:03d}"
         folder.mkdir()
         say(f"Writing {profile.name} ({i + 1} of {count}, {size:,} staff)")
-        write_demo(folder, seed=seed * 1000 + i, staff=int(size), profile=profile)
+        write_demo(folder, seed=seed * 1000 + i, staff=int(size), profile=profile, action_plan=False)
