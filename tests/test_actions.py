@@ -203,3 +203,21 @@ def _chart_names(built: report.Report) -> list[str]:
     from wres.render import charts
 
     return [c.name for c in charts.all_charts(built)]
+
+
+def test_governance_is_read_checked_and_told(tmp_path: Path, cli: Any) -> None:
+    from wres.render.html import governance_text
+
+    root = hand_return(tmp_path / "r")
+    text = (root / "organisation.toml").read_text() + (
+        '\n[governance]\nagreed_by = "the WRES Steering Group"\napproved_by = "the Corporate Leadership Team"\n'
+        'approved_on = 2024-06-04\nreviewed_with = "lead Members"\nmonitoring = "monthly by the WRES Steering Group"\n'
+        'co_produced_with = "the staff network"\nco_production_signed_off_by = "its chair"\nco_production_signed_off_on = 2024-05-14\n')
+    (root / "organisation.toml").write_text(text)
+    assert governance_text(report.build(root)) == (
+        "The action plan has been agreed through the WRES Steering Group and approved by the Corporate Leadership Team "
+        "on 4 June 2024 and will be reviewed with lead Members. Progress is monitored monthly by the WRES Steering Group. "
+        "It was co-produced with the staff network, and signed off by its chair on 14 May 2024.")
+    (root / "organisation.toml").write_text(text.replace("approved_on = 2024-06-04", 'approved_on = "June"'))
+    run = cli("validate", root)
+    assert run.code == 1 and "organisation.toml, column governance.approved_on" in " ".join(run.stdout.split())

@@ -69,10 +69,14 @@ local_population_minority_ethnic_pct = {population_pct}
 
 [governance]
 steering_group = "WRES Steering Group"
-agreed_by = "the WRES Steering Group and the Corporate Leadership Team"
+agreed_by = "the WRES Steering Group"
 reviewed_with = "the relevant lead Members"
 monitoring = "monthly by the WRES Steering Group"
 co_produced_with = "the Race Equality Staff Network"
+co_production_signed_off_by = "the Chair of the Race Equality Staff Network"
+co_production_signed_off_on = 2024-05-14
+approved_by = "the Corporate Leadership Team"
+approved_on = 2024-06-04
 """
 
 # Accepted ethnicity values as a real HR extract holds them: mostly ONS 2021 labels, some "Broad: label",

@@ -21,6 +21,23 @@ class PayBandSetting(BaseModel):
     below: float | None = Field(default=None, gt=0)
 
 
+class Governance(BaseModel):
+    """How the action plan is agreed, co-produced and monitored (the seed's profile), with dates of sign-off."""
+
+    model_config = ConfigDict(extra="allow")
+
+    steering_group: str | None = None
+    agreed_by: str | None = None
+    approved_by: str | None = None
+    approved_on: date | None = None
+    reviewed_with: str | None = None
+    reviewed_on: date | None = None
+    co_produced_with: str | None = None
+    co_production_signed_off_by: str | None = None
+    co_production_signed_off_on: date | None = None
+    monitoring: str | None = None
+
+
 class Organisation(BaseModel):
     """Fields the contract names; anything else (governance, notes) is kept for later stages."""
 
@@ -37,6 +54,7 @@ class Organisation(BaseModel):
     local_population_minority_ethnic_pct: float | None = Field(default=None, ge=0, le=100)
     pay_bands: list[PayBandSetting] | None = None
     suppression_threshold: int = Field(default=10, ge=1, le=1000)
+    governance: Governance | None = None
 
     @field_validator("pay_bands")
     @classmethod
@@ -76,7 +94,7 @@ def _fix_for(field: str) -> str:
         "period_end": "give the last day of the reporting year as an ISO date, e.g. period_end = 2025-03-31",
         "pay_bands": 'write each band as [[pay_bands]] with label = "…" and below = 30000 (none on the last)',
         "suppression_threshold": "use a whole number such as 10",
-    }.get(field, f"correct {field} in {FILE}")
+    }.get(field, f"write a date as 2025-06-30 (no quotes)" if field.endswith("_on") else f"correct {field} in {FILE}")
 
 
 def parse(data: dict[str, Any], file: str = FILE) -> tuple[Organisation | None, list[Problem]]:
@@ -85,7 +103,7 @@ def parse(data: dict[str, Any], file: str = FILE) -> tuple[Organisation | None, 
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            field = str(err["loc"][0]) if err["loc"] else None
+            field = ".".join(str(x) for x in err["loc"]) if err["loc"] else None
             what = "is missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
             problems.append(
                 Problem(file, f"{field} {what}" if field else what, _fix_for(field or ""), column=field)

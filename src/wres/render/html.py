@@ -87,19 +87,23 @@ def _sponsors(org: Any) -> list[tuple[str, str]]:
 
 def governance_text(report: Report) -> str:
     """How the plan was agreed and is monitored, from organisation.toml [governance], in the seed's words."""
-    g = getattr(report.organisation, "governance", None) or {}
-    if not isinstance(g, dict) or not g:
+    g = report.organisation.governance
+    if g is None:
         return "organisation.toml does not yet say how the action plan is agreed and monitored ([governance])."
+    on = lambda d: f" on {d:%-d %B %Y}" if d else ""  # noqa: E731
     parts = []
-    if g.get("agreed_by"):
-        parts.append(f"The action plan has been agreed through {g['agreed_by']}")
-    if g.get("reviewed_with"):
-        parts.append(f"and will be reviewed with {g['reviewed_with']}" if parts else f"The action plan will be reviewed with {g['reviewed_with']}")
+    if g.agreed_by:
+        parts.append(f"The action plan has been agreed through {g.agreed_by}")
+    if g.approved_by:
+        parts.append(("and" if parts else "The action plan was") + f" approved by {g.approved_by}{on(g.approved_on)}")
+    if g.reviewed_with:
+        parts.append(("and will be" if parts else "The action plan will be") + f" reviewed with {g.reviewed_with}{on(g.reviewed_on)}")
     text = " ".join(parts) + "." if parts else ""
-    if g.get("monitoring"):
-        text += f" Progress is monitored {g['monitoring']}."
-    if g.get("co_produced_with"):
-        text += f" It was co-produced with {g['co_produced_with']}."
+    if g.monitoring:
+        text += f" Progress is monitored {g.monitoring}."
+    if g.co_produced_with:
+        signed = f", and signed off by {g.co_production_signed_off_by}{on(g.co_production_signed_off_on)}" if g.co_production_signed_off_by else ""
+        text += f" It was co-produced with {g.co_produced_with}{signed}."
     return text.strip()
 
 
