@@ -78,12 +78,15 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
         f"NULLIF(TRIM(CAST({_quote(n)} AS VARCHAR)), '') AS {_quote(lo)}" for n, lo in zip(names, lowered) if n != "_row"
     )
     table = f"raw_{name}"
-    if row_expr == "rowid + 2":  # a file reader has no rowid: land the rows first, in file order
+    if row_expr == "rowid + 2":
+        # A file reader has no row numbers: land the rows once, in file order, and give them names and
+        # trimmed text through a view (a second copy of two million rows would cost a second and a GB).
         con.execute(f"CREATE OR REPLACE TEMP TABLE load_{name} AS SELECT * FROM {relation}")
-        relation = f"load_{name}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {row_expr} AS _row, {select} FROM {relation}")
-    con.execute(f"DROP TABLE IF EXISTS load_{name}")
-    n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {row_expr} AS _row, {select} FROM load_{name}")
+        n = con.execute(f"SELECT count(*) FROM load_{name}").fetchall()[0][0]
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {row_expr} AS _row, {select} FROM {relation}")
+        n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     return Source(name, label, table, [lo for lo in lowered if lo != "_row"], n)
 
 

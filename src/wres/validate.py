@@ -59,10 +59,17 @@ class _Check:
     severity: str = "error"
 
 
-def _vocabulary(ret: Return, src: Source, col: str, lookup: Callable[[str], Any], sql_type: str) -> str:
+def _distinct(ret: Return, src: Source, cols: list[str]) -> dict[str, list[str]]:
+    """The distinct values of several columns in one pass over the file."""
+    if not cols:
+        return {}
+    row = ret.con.execute("SELECT " + ", ".join(f"list(DISTINCT {c}) FILTER (WHERE {c} IS NOT NULL)" for c in cols) + f" FROM {src.table}").fetchall()[0]
+    return {c: list(v or []) for c, v in zip(cols, row)}
+
+
+def _vocabulary(ret: Return, src: Source, col: str, lookup: Callable[[str], Any], sql_type: str, distinct: list[str]) -> str:
     """Classify each distinct value once in Python; return a table (raw, val) to join on."""
     table = f"voc_{src.name}_{col}"
-    distinct = [r[0] for r in ret.con.execute(f"SELECT DISTINCT {col} FROM {src.table} WHERE {col} IS NOT NULL").fetchall()]
     pairs = [(v, lookup(v)) for v in distinct]
     if not pairs:
         ret.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (raw VARCHAR, val {sql_type})")
@@ -77,8 +84,9 @@ def _vocabulary(ret: Return, src: Source, col: str, lookup: Callable[[str], Any]
 
 
 def _date_expr(col: str) -> str:
-    tries = ", ".join(f"try_strptime(r.{col}, '{f}')::DATE" for f in schema.DATE_FORMATS)
-    return f"COALESCE({tries})"
+    # ISO first, by the fast cast; the other formats only for rows it leaves empty
+    tries = ", ".join(f"try_strptime(r.{col}, '{f}')::DATE" for f in schema.DATE_FORMATS[1:])
+    return f"COALESCE(TRY_CAST(r.{col} AS DATE), {tries})"
 
 
 def _band_expr(ret: Return) -> str:
@@ -96,12 +104,14 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
     joins: list[str] = []
     checks: list[_Check] = []
     period = ret.organisation
+    categorical = ("ethnicity", "service", "bool", "answer", "band", "status", "metric_list")
+    distinct = _distinct(ret, src, [c.name for c in cols if c.kind in categorical])
     for c in cols:
         raw = f"r.{c.name}"
         select.append(f"{raw} AS {c.name}_raw")
         if not c.blank_ok:
             checks.append(_Check(f"{c.name}_raw IS NULL", c.name, f"{c.name} is blank", schema.FIXES[c.kind] if c.kind != "id" else f"give every row a {c.name}"))
-        if c.kind in ("ethnicity", "service", "bool", "answer", "band", "status", "metric_list"):
+        if c.kind in categorical:
             lookup, sql_type, message = {
                 "ethnicity": (lambda v: classify(v, mapping), "VARCHAR", '"{value}" is not a recognised ethnicity'),
                 "service": (lambda v: schema.SERVICE_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a service'),
@@ -111,7 +121,7 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                 "status": (lambda v: schema.STATUS_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a status'),
                 "metric_list": (_metric_list, "VARCHAR", '"{value}" names a metric that does not exist'),
             }[c.kind]
-            voc = _vocabulary(ret, src, c.name, lookup, sql_type)
+            voc = _vocabulary(ret, src, c.name, lookup, sql_type, distinct[c.name])
             joins.append(f"LEFT JOIN {voc} v_{c.name} ON {raw} = v_{c.name}.raw")
             value = f"v_{c.name}.val"
             if c.kind == "ethnicity":
