@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.package-lock.json
+BENCH_STAMP := $(VENV)/.bench-stamp
 DEMO := demo-return
 # The browser and PDF tests: Debian's Chromium (driven by playwright; never `playwright install`), poppler's
 # pdftotext/pdftoppm/pdfimages, the fonts the report names, and Pango for weasyprint (the PDF).
@@ -54,10 +55,17 @@ demo: $(STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
-bench: $(STAMP)
+# The bench extra (pandas, for bench/scale_pandas.py), installed once on top of the test install.
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/pip install -q -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+# bench_scale.py last: it generates returns of up to 2,000,000 staff and takes several minutes.
+bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python bench/bench_metrics.py
 	$(BIN)/python bench/bench_national.py
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_scale.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) $(DEMO)-report bench/data .pytest_cache .hypothesis node_modules

@@ -275,4 +275,5 @@ def validate(ret: Return) -> Checked:
         ret.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
         out.problems += _run_checks(ret, src, table, checks + _file_checks(name, cols, plan="actions" in out.typed))
         out.typed[name] = table
+        src.release(ret.con)
     return out
