@@ -28,9 +28,10 @@ from wres import disclosure, pipeline, results, stats
 from wres.counts import Counts
 from wres.organisation import Organisation
 from wres.problems import InvalidInput, Problem
+from wres.standards import metric
 from wres.standards.sc_wres import METRICS
 
-Z95 = NormalDist().inv_cdf(0.975)
+Z95 = stats.Z95
 Z998 = NormalDist().inv_cdf(0.999)
 MIN_AUTHORITIES_PER_REGION = 3  # a region of one or two authorities would all but name them
 FUNNEL_POINTS = 40
@@ -182,7 +183,7 @@ def benchmark(authorities: Sequence[Authority], national: results.Document, thre
     for r in national.results:
         if r.reason == "not submitted":
             continue
-        m = next(x for x in METRICS if x.id == r.metric)
+        m = metric(METRICS, r.metric)
         band = r.band or ""
         rows, ses = [], []
         centre = r.relative_likelihood

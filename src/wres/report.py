@@ -7,9 +7,8 @@ compute: every figure in it has already passed disclosure control (unless the re
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
-
 from datetime import date
+from pathlib import Path
 
 from wres import pipeline
 from wres.actions import Plan, month_end
