@@ -102,3 +102,8 @@ def test_internal_report_is_marked_everywhere(years: list[Path], tmp_path: Path)
     assert run_command("report", years[-1], "-o", out, "--internal").code == 0
     assert "OFFICIAL-SENSITIVE" in (out / "report.html").read_text()
     assert json.loads((out / "metrics.json").read_text())["marking"].startswith("OFFICIAL-SENSITIVE")
+
+
+def test_published_report_document_passes_the_audit(three_year_report: Path) -> None:
+    run = run_command("audit", three_year_report / "metrics.json")
+    assert run.code == 0 and "No leak" in run.stdout
