@@ -25,8 +25,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+# Piped output (a log, a file) has no terminal width: use a wide one rather than rich's 80 columns,
+# which would wrap the metrics table past reading.
+_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 150
+out = Console(width=_WIDTH)
+err = Console(stderr=True, width=_WIDTH)
 
 
 class Format(str, Enum):
