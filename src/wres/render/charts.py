@@ -65,7 +65,7 @@ def _point_rows(results: list[tuple[str, Result]]) -> list[dict[str, Any]]:
     for label, r in results:
         if r.relative_likelihood is None or r.relative_likelihood <= 0:
             continue
-        words, colour, shape = ASSESSMENT[r.assessment]
+        words = ASSESSMENT[r.assessment][0]
         rows.append({
             "label": label, "rl": r.relative_likelihood, "low": r.ci95[0] if r.ci95 else None, "high": r.ci95[1] if r.ci95 else None,
             "text": fmt(r.relative_likelihood), "assessment": words,
