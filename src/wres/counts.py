@@ -10,6 +10,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from wres.ethnicity import GROUPS, Group
 from wres.problems import Problem
@@ -54,6 +55,11 @@ class Counts:
                 cells[k] = (a + n, b + d)
         bands = self.bands + [b for b in other.bands if b not in self.bands]
         return Counts(dict(cells), bands)
+
+    @classmethod
+    def from_rows(cls, rows: list[list[Any]] | list[tuple[str, str, str, str, int, int]], bands: list[str]) -> "Counts":
+        """The inverse of rows(): counts kept as plain data (the web service's database) come back whole."""
+        return cls({(m, s, b, g): (int(n), int(d)) for m, s, b, g, n, d in rows}, list(bands))  # type: ignore[misc]
 
     def rows(self) -> list[tuple[str, str, str, str, int, int]]:
         order = {m: i for i, m in enumerate(METRIC_IDS)}

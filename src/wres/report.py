@@ -73,10 +73,15 @@ def build(path: Path, previous: list[Path] | None = None, internal: bool = False
             problems += [replace(prob, file=f"{p}: {prob.file}") if p != path else prob for prob in exc.problems]
     if problems:
         raise InvalidInput(problems)
+    return from_loaded(loaded, internal, threshold, str(path))
+
+
+def from_loaded(loaded: list[pipeline.Loaded], internal: bool = False, threshold: int | None = None, label: str = "the return") -> Report:
+    """A report of counts already loaded (earlier years first, the year reported on last)."""
     current = loaded[-1]
     limit = threshold or current.organisation.suppression_threshold
     docs = sorted((pipeline.publish(x, internal, limit) for x in loaded), key=lambda d: d.period["start"])
     starts = [d.period["start"] for d in docs]
     if len(set(starts)) != len(starts):
-        raise InvalidInput([Problem(str(path), "two of the returns given are for the same year", "give each earlier year once, with --previous")])
+        raise InvalidInput([Problem(label, "two of the returns given are for the same year", "give each earlier year once, with --previous")])
     return Report(current.organisation, docs, internal, plan=current.plan)

@@ -1,0 +1,97 @@
+"""Who may do what: roles, tenancy, and the audit log.
+
+Authority pages are reached through `member(...)`, which sets request.authority from the user's own
+profile: views look every object up *through* that authority, so another authority's object is simply
+not found (404). A role that may not do something gets 403. National administrators have no authority
+and never reach authority pages; they see pooled, disclosure-controlled views only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from wres.web.models import AuditEvent, Authority, Profile, Role
+
+AUTHORITY_ROLES = (Role.ANALYST, Role.VIEWER, Role.NETWORK_LEAD)
+# What each role may do beyond reading its authority's pages.
+CAN = {
+    "submit": {Role.ANALYST},
+    "edit_plan": {Role.ANALYST},
+    "comment": {Role.ANALYST, Role.NETWORK_LEAD},
+    "sign_off": {Role.ANALYST},
+    "request_report": {Role.ANALYST, Role.VIEWER, Role.NETWORK_LEAD},
+}
+
+View = Callable[..., HttpResponse]
+
+
+def profile_of(request: HttpRequest) -> Profile | None:
+    if not request.user.is_authenticated:
+        return None
+    try:
+        return request.user.profile  # type: ignore[union-attr]
+    except Profile.DoesNotExist:
+        return None
+
+
+def can(request: HttpRequest, what: str) -> bool:
+    p = profile_of(request)
+    return p is not None and p.role in CAN[what]
+
+
+def member(what: str | None = None) -> Callable[[View], View]:
+    """An authority page: signed in, a member of an authority, and (if `what`) allowed to do it."""
+
+    def wrap(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            p = profile_of(request)
+            if p is None or p.authority_id is None or p.role not in AUTHORITY_ROLES:
+                raise PermissionDenied("This page is for members of an authority.")
+            if what is not None and p.role not in CAN[what]:
+                raise PermissionDenied("Your role does not allow this.")
+            request.authority = p.authority  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+def national(view: View) -> View:
+    """A national page: national administrators only."""
+
+    @login_required
+    @wraps(view)
+    def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        p = profile_of(request)
+        if p is None or p.role != Role.NATIONAL_ADMIN:
+            raise PermissionDenied("This page is for the national programme team.")
+        return view(request, *args, **kwargs)
+
+    return inner
+
+
+def audit(request: HttpRequest, action: str, target: object = "", authority: Authority | None = None, **detail: Any) -> None:
+    user = request.user if request.user.is_authenticated else None
+    AuditEvent.objects.create(
+        user=user, username=getattr(user, "username", ""), authority=authority or getattr(request, "authority", None),
+        action=action, target=str(target)[:200], detail=detail,
+    )
+
+
+def context(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the user's role and what it allows, for navigation and buttons."""
+    p = profile_of(request)
+    return {
+        "profile": p,
+        "is_national": p is not None and p.role == Role.NATIONAL_ADMIN,
+        "allowed": {what: p is not None and p.role in roles for what, roles in CAN.items()},
+    }

@@ -1,0 +1,58 @@
+"""Forms, laid out in the GOV.UK Design System's style by crispy-forms-gds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+
+
+def _helper(*fields: Any, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Button("submit", button))
+    return helper
+
+
+class SignInForm(AuthenticationForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Username"
+        self.helper = _helper(Field.text("username", field_width=20), Field.text("password", field_width=20), button="Sign in")
+        self.error_messages["invalid_login"] = "Enter a correct username and password (both are case-sensitive)"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload your return",
+        help_text="One Excel workbook (.xlsx) with a sheet for each file, or the CSV files and organisation.toml in one .zip. At most 50 MB.",
+        error_messages={"required": "Select the return to upload", "empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.zip"
+        self.helper = _helper(Field("file"), button="Upload and check")
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if Path(f.name).suffix.lower() not in (".xlsx", ".zip"):
+            raise forms.ValidationError("The selected file must be an Excel workbook (.xlsx) or a zip of CSV files (.zip)")
+        if f.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"The selected file must be smaller than {settings.MAX_UPLOAD_BYTES >> 20} MB")
+        return f
+
+
+class SubmitForm(forms.Form):
+    keep_files = forms.BooleanField(
+        required=False, label="Keep the uploaded record-level files",
+        help_text="Without this, the service keeps only the counts and deletes the staff, event and survey files as soon as you submit.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.checkbox("keep_files", small=True), button="Submit the return")

@@ -1,0 +1,253 @@
+"""What the service keeps: authorities, their people and roles, submissions (counts, never records),
+report jobs, the action plan, governance sign-off, and an audit log.
+
+Every row that belongs to an authority carries it, and every view looks rows up through it, so a user of
+one authority can never reach another's (tests/web/test_tenancy.py walks every URL to prove it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from wres.counts import Counts
+from wres.organisation import Organisation
+from wres.problems import Problem
+from wres.schema import STATUSES
+from wres.standards.sc_wres import METRICS
+
+
+class Authority(models.Model):
+    name = models.CharField(max_length=200)
+    code = models.CharField("ONS code", max_length=20, unique=True)
+    region = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ANALYST = "analyst", "Authority analyst"
+    VIEWER = "viewer", "Authority viewer (steering group)"
+    NETWORK_LEAD = "network_lead", "Staff-network lead"
+    NATIONAL_ADMIN = "national_admin", "National administrator"
+
+
+class Profile(models.Model):
+    """A user's one authority and role (national administrators have no authority)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    authority = models.ForeignKey(Authority, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="national_admin", authority__isnull=True) | (~models.Q(role="national_admin") & models.Q(authority__isnull=False)),
+                name="authority_role_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.authority or 'national'})"
+
+
+class Upload(models.Model):
+    """A return as uploaded and checked, before it is submitted. Record-level files are staged only until
+    the authority submits or starts again; they are deleted then unless it chose to keep them."""
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", "Has problems"
+        VALID = "valid", "Ready to submit"
+        SUBMITTED = "submitted", "Submitted"
+        DISCARDED = "discarded", "Replaced by a later upload"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="uploads")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    problems = models.JSONField(default=list)  # Problem.as_dict() of every error and warning
+    organisation = models.JSONField(null=True)
+    counts = models.JSONField(null=True)  # {"rows": [...], "bands": [...]}
+    files = models.JSONField(default=list)  # what the return held: file name and rows
+    staged = models.CharField(max_length=500, blank=True)  # path of the staged files while valid
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def errors(self) -> list[dict[str, Any]]:
+        return [p for p in self.problems if p["severity"] == "error"]
+
+    def warnings(self) -> list[dict[str, Any]]:
+        return [p for p in self.problems if p["severity"] == "warning"]
+
+
+class Submission(models.Model):
+    """One version of an authority's return for a period: its counts, and the published figures."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="submissions")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    version = models.PositiveIntegerField()
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    organisation = models.JSONField()
+    counts = models.JSONField()
+    warnings = models.JSONField(default=list)  # Problem.as_dict() of the warnings
+    document = models.JSONField()  # the published (disclosure-controlled) metrics document
+    kept_files = models.CharField(max_length=500, blank=True)  # where record-level files are kept, if chosen
+
+    class Meta:
+        ordering = ["-period_start", "-version"]
+        constraints = [models.UniqueConstraint(fields=["authority", "period_start", "version"], name="one_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.period_label} v{self.version}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period_start:%Y}/{self.period_end:%y}"
+
+    def loaded_counts(self) -> Counts:
+        return Counts.from_rows(self.counts["rows"], self.counts["bands"])
+
+    def loaded_organisation(self) -> Organisation:
+        return Organisation.model_validate(self.organisation)
+
+    def warning_problems(self) -> list[Problem]:
+        return [Problem(**{**p, "rows": tuple(p["rows"])}) for p in self.warnings]
+
+    @classmethod
+    def latest(cls, authority: Authority | None = None) -> models.QuerySet[Submission]:
+        """The latest version for each authority and period (the one that counts)."""
+        qs = cls.objects.all() if authority is None else cls.objects.filter(authority=authority)
+        newer = cls.objects.filter(authority=models.OuterRef("authority"), period_start=models.OuterRef("period_start"), version__gt=models.OuterRef("version"))
+        return qs.filter(~models.Exists(newer))
+
+
+class ReportJob(models.Model):
+    """The report set (HTML, PDF, XLSX) of one submission, built in the background."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Being built"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def directory(self):  # noqa: ANN201 - a Path
+        return settings.REPORT_DIR / str(self.submission.authority_id) / str(self.pk)
+
+
+METRIC_CHOICES = [(m.id, f"{m.id}: {m.title}") for m in METRICS]
+STATUS_CHOICES = [(s, s.capitalize()) for s in STATUSES]
+
+
+class Action(models.Model):
+    """An action in an authority's plan: the same fields as actions.csv."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="actions")
+    action_id = models.CharField("Action ID", max_length=30)
+    metrics = models.CharField(max_length=100, help_text="Metric ids separated by ;")
+    action = models.TextField()
+    owner = models.CharField(max_length=200)
+    due = models.DateField()
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES, default="not started")
+    success_measure = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["action_id"]
+        constraints = [models.UniqueConstraint(fields=["authority", "action_id"], name="one_action_id")]
+
+    def __str__(self) -> str:
+        return f"{self.action_id}: {self.action[:60]}"
+
+    def metric_list(self) -> list[str]:
+        return [m for m in self.metrics.replace(",", ";").split(";") if m.strip()]
+
+
+class ActionUpdate(models.Model):
+    """A monthly progress update: the same fields as action_updates.csv."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField()
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    note = models.TextField(blank=True)
+    by = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+
+
+class Comment(models.Model):
+    """A staff-network lead's (or colleague's) comment on an action: co-production on the record."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class SignOff(models.Model):
+    """A governance decision on the plan: steering group, leadership team, lead Members, staff network."""
+
+    class Body(models.TextChoices):
+        STEERING_GROUP = "steering_group", "Steering group"
+        LEADERSHIP_TEAM = "leadership_team", "Leadership team"
+        LEAD_MEMBERS = "lead_members", "Lead Members"
+        STAFF_NETWORK = "staff_network", "Staff network (co-production)"
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="sign_offs")
+    body = models.CharField(max_length=20, choices=Body.choices)
+    decision = models.CharField(max_length=200, help_text="For example: agreed the action plan")
+    by = models.CharField("Signed off by", max_length=200)
+    on = models.DateField("Date")
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-created_at"]
+
+
+class AuditEvent(models.Model):
+    """Who did what, when: submissions, edits and downloads. Never edited, never deleted by the service."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(max_length=150, blank=True)  # kept if the user is deleted
+    authority = models.ForeignKey(Authority, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=50)
+    target = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at"]

@@ -1,0 +1,178 @@
+"""An uploaded return: staged, unpacked safely, checked by the pipeline, and submitted as counts.
+
+The web service never checks or counts anything itself: it hands the staged files to wres.pipeline and
+keeps what comes back (problems, counts, the published document). Record-level files live only in the
+staging folder and are deleted once the counts are kept, unless the authority chose to keep them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+
+from wres import pipeline
+from wres.problems import InvalidInput, Problem
+from wres.read import KNOWN as STEMS
+from wres.web.models import Authority, Submission, Upload
+
+KNOWN = {f"{stem}.{ext}" for stem in STEMS for ext in ("csv", "parquet")} | {"organisation.toml"}
+MAX_MEMBERS = 50
+
+
+@dataclass
+class Checked:
+    problems: list[Problem]
+    loaded: pipeline.Loaded | None
+    files: list[dict[str, Any]]
+
+
+def _problem(message: str, fix: str, file: str = "the upload") -> Problem:
+    return Problem(file, message, fix)
+
+
+def _unpack(archive: Path, into: Path) -> list[Problem]:
+    """Unzip only the return's own files, flattening one enclosing folder; refuse anything risky."""
+    try:
+        zf = zipfile.ZipFile(archive)
+    except zipfile.BadZipFile:
+        return [_problem("is not a zip file that can be opened", "make the zip again (select the files, then 'Compress' or 'Send to > Compressed folder')")]
+    with zf:
+        members = [m for m in zf.infolist() if not m.is_dir() and not PurePosixPath(m.filename).name.startswith(".")
+                   and "__MACOSX" not in m.filename]
+        if len(members) > MAX_MEMBERS:
+            return [_problem(f"holds {len(members)} files", "a return has at most a dozen files: zip only the return's CSV files and organisation.toml")]
+        if sum(m.file_size for m in members) > settings.MAX_UNPACKED_BYTES:
+            return [_problem(f"unpacks to more than {settings.MAX_UNPACKED_BYTES >> 20} MB", "send the aggregated counts.csv instead, or ask the programme team about a larger return")]
+        names: dict[str, zipfile.ZipInfo] = {}
+        unknown = []
+        for m in members:
+            name = PurePosixPath(m.filename).name.lower()
+            if name in KNOWN:
+                if name in names:
+                    return [_problem(f"holds two files called {name}", "keep one copy of each file in the zip")]
+                names[name] = m
+            else:
+                unknown.append(PurePosixPath(m.filename).name)
+        if not names:
+            return [_problem("holds none of the return's files", "zip staff.csv, the event files, survey.csv and organisation.toml (see the data preparation guide)")]
+        into.mkdir(parents=True)
+        for name, m in names.items():
+            with zf.open(m) as src, open(into / name, "wb") as dst:  # only the known base name: no paths
+                shutil.copyfileobj(src, dst, 1 << 20)
+    if not unknown:
+        return []
+    return [replace(_problem(f"holds {', '.join(sorted(unknown))}, which is not part of a return and was ignored",
+                             "nothing to do, unless it was meant to be one of the return's files (check its name)"), severity="warning")]
+
+
+def check(upload_file: UploadedFile, staging: Path) -> Checked:
+    """Stage the file and run the pipeline on it. Nothing raises: every failure is a Problem."""
+    name = Path(upload_file.name or "upload").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".xlsx", ".zip"):
+        return Checked([_problem(f'"{name}" is not an Excel workbook (.xlsx) or a zip of CSV files (.zip)', "upload the return as one .xlsx workbook, or the CSV files in one .zip")], None, [])
+    if upload_file.size and upload_file.size > settings.MAX_UPLOAD_BYTES:
+        return Checked([_problem(f"is larger than {settings.MAX_UPLOAD_BYTES >> 20} MB", "zip the CSV files (they compress well), or upload the aggregated counts.csv instead")], None, [])
+    staging.mkdir(parents=True)
+    saved = staging / ("return.xlsx" if suffix == ".xlsx" else "return.zip")
+    with open(saved, "wb") as out:
+        for chunk in upload_file.chunks():
+            out.write(chunk)
+    path = saved
+    notes: list[Problem] = []
+    if suffix == ".zip":
+        notes = _unpack(saved, staging / "return")
+        saved.unlink()
+        if any(p.severity == "error" for p in notes):
+            return Checked(notes, None, [])
+        path = staging / "return"
+    try:
+        loaded = pipeline.load(path)
+        problems = notes + list(loaded.warnings)
+    except InvalidInput as exc:
+        loaded, problems = None, notes + exc.problems
+    except Exception as exc:  # a file the reader could not make sense of: say so, never a traceback
+        loaded, problems = None, [_problem(f"could not be read ({type(exc).__name__})", "check the file opens in Excel and is saved as .xlsx, or zip the CSV files again")]
+    files = [{"name": p.name, "size": p.stat().st_size} for p in sorted(path.iterdir())] if path.is_dir() else [{"name": name, "size": path.stat().st_size}]
+    return Checked(problems, loaded, files)
+
+
+def record(authority: Authority, user: Any, upload_file: UploadedFile) -> Upload:
+    """Check an upload and keep the outcome; staged files are kept only while the return can be submitted."""
+    for old in Upload.objects.filter(authority=authority, status=Upload.Status.VALID):
+        discard(old)
+    upload = Upload(authority=authority, uploaded_by=user, filename=Path(upload_file.name or "upload").name[:255], size=upload_file.size or 0)
+    staging = settings.UPLOAD_DIR / str(authority.pk) / str(upload.id)
+    result = check(upload_file, staging)
+    problems = list(result.problems)
+    loaded = result.loaded
+    if loaded is not None:
+        code = (loaded.organisation.code or "").strip().upper()
+        if code and code != authority.code.upper():
+            problems.append(Problem("organisation.toml", f"is for the authority with code {code}, but you are signed in for {authority.name} ({authority.code})",
+                                    "upload your own authority's return, or correct the code in organisation.toml", "code"))
+            loaded = None
+    errors = [p for p in problems if p.severity == "error"]
+    upload.problems = [p.as_dict() for p in problems]
+    upload.files = result.files
+    if errors or loaded is None:
+        upload.status = Upload.Status.INVALID
+        shutil.rmtree(staging, ignore_errors=True)  # nothing record-level is kept for a return with problems
+    else:
+        upload.status = Upload.Status.VALID
+        upload.organisation = loaded.organisation.model_dump(mode="json")
+        upload.counts = {"rows": [list(r) for r in loaded.counts.rows()], "bands": loaded.counts.bands}
+        upload.staged = str(staging)
+    upload.save()
+    return upload
+
+
+def discard(upload: Upload) -> None:
+    if upload.staged:
+        shutil.rmtree(upload.staged, ignore_errors=True)
+    upload.staged = ""
+    if upload.status == Upload.Status.VALID:
+        upload.status = Upload.Status.DISCARDED
+    upload.save()
+
+
+def loaded_of(upload: Upload | Submission) -> pipeline.Loaded:
+    from wres.counts import Counts
+    from wres.organisation import Organisation
+
+    warnings = upload.warning_problems() if isinstance(upload, Submission) else [
+        Problem(**{**p, "rows": tuple(p["rows"])}) for p in upload.warnings()]
+    return pipeline.Loaded(Organisation.model_validate(upload.organisation), Counts.from_rows(upload.counts["rows"], upload.counts["bands"]), warnings, False)
+
+
+def submit(upload: Upload, user: Any, keep_files: bool) -> Submission:
+    """Keep the counts and the published figures as the next version for the period, all in one transaction."""
+    loaded = loaded_of(upload)
+    document = pipeline.publish(loaded).as_dict()
+    org = loaded.organisation
+    with transaction.atomic():
+        Authority.objects.select_for_update().get(pk=upload.authority_id)  # one version number at a time
+        latest = Submission.objects.filter(authority=upload.authority, period_start=org.period_start).aggregate(v=Max("version"))["v"] or 0
+        sub = Submission.objects.create(
+            authority=upload.authority, period_start=org.period_start, period_end=org.period_end, version=latest + 1,
+            submitted_by=user, filename=upload.filename, organisation=upload.organisation, counts=upload.counts,
+            warnings=upload.warnings(), document=document,
+        )
+        if keep_files and upload.staged:
+            kept = settings.KEPT_DIR / str(upload.authority_id) / str(sub.pk)
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(upload.staged, kept)
+            sub.kept_files = str(kept)
+            sub.save(update_fields=["kept_files"])
+        upload.status = Upload.Status.SUBMITTED
+        upload.save(update_fields=["status"])
+    discard(upload)
+    return sub

@@ -1,0 +1,180 @@
+"""Settings for the wres web service.
+
+SQLite in a data folder by default (`make serve`), PostgreSQL when DATABASE_URL is set. Everything the
+service keeps on disk (the database, staged uploads, kept uploads, generated reports, the secret and
+pseudonym keys) lives under WRES_WEB_DATA (default: ./web-data).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+DATA_DIR = Path(os.environ.get("WRES_WEB_DATA", Path.cwd() / "web-data")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """From the environment in production; else one made once and kept beside the database."""
+    if os.environ.get("WRES_SECRET_KEY"):
+        return os.environ["WRES_SECRET_KEY"]
+    path = DATA_DIR / "secret.key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = os.environ.get("WRES_DEBUG") == "1"
+ALLOWED_HOSTS = os.environ.get("WRES_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "crispy_forms_gds",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "wres.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "wres.web.urls"
+WSGI_APPLICATION = "wres.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wres.web.access.context",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.config(default=f"sqlite:///{DATA_DIR / 'wres.sqlite3'}", conn_max_age=60),
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling: five failures for a username from one address locks it for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+
+# Cookies: secure (HTTPS only; browsers also accept them on http://localhost), not readable by scripts,
+# and the session ends after 8 hours. WRES_INSECURE_COOKIES=1 is for plain-HTTP tools on loopback only.
+_secure = os.environ.get("WRES_INSECURE_COOKIES") != "1"
+SESSION_COOKIE_SECURE = _secure
+CSRF_COOKIE_SECURE = _secure
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if os.environ.get("WRES_HTTPS") == "1":  # behind a TLS-terminating proxy in production
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+
+# No inline script or style anywhere: GOV.UK Frontend is started from a static file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
+# Uploads: a return is one .xlsx workbook or a .zip of CSV files, at most 50 MB as sent and 500 MB
+# unpacked (about 2 million staff rows). Larger files go to disk, never memory.
+MAX_UPLOAD_BYTES = int(os.environ.get("WRES_MAX_UPLOAD_MB", "50")) << 20
+MAX_UNPACKED_BYTES = int(os.environ.get("WRES_MAX_UNPACKED_MB", "500")) << 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 << 20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 << 20
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# The report set is built in the background by a worker (`python -m wres.web db_worker`).
+TASKS = {"default": {"BACKEND": os.environ.get("WRES_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+# GOV.UK Frontend (npm) is served from /assets/: its stylesheet asks for /assets/fonts/ and /assets/images/.
+STATIC_URL = "/assets/"
+STATIC_ROOT = DATA_DIR / "static"
+_GOVUK = REPO / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+STATICFILES_DIRS = [_GOVUK / "assets", ("govuk", _GOVUK)]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+UPLOAD_DIR = DATA_DIR / "uploads"  # staged until submitted or discarded; deleted after aggregation
+KEPT_DIR = DATA_DIR / "kept"  # record-level files an authority chose to keep
+REPORT_DIR = DATA_DIR / "reports"
+NATIONAL_DIR = DATA_DIR / "national"
+PSEUDONYM_KEY = DATA_DIR / "pseudonym.key"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth
+from django.urls import path
+
+from wres.web.forms import SignInForm
+from wres.web.views import core, national, plan, submit
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("accounts/login/", auth.LoginView.as_view(template_name="web/registration/login.html", authentication_form=SignInForm, redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
+    # an authority's own pages
+    path("dashboard/", core.dashboard, name="dashboard"),
+    path("submissions/", core.submissions, name="submissions"),
+    path("submissions/<int:pk>/", core.dashboard, name="submission"),
+    path("submissions/<int:pk>/report/", core.report_request, name="report-request"),
+    path("reports/<int:pk>/status/", core.report_status, name="report-status"),
+    path("reports/<int:pk>/<path:name>", core.report_file, name="report-file"),
+    path("submit/", submit.upload, name="upload"),
+    path("submit/<uuid:pk>/", submit.upload_result, name="upload-result"),
+    path("submit/<uuid:pk>/check/", submit.check_answers, name="check-answers"),
+    path("plan/", plan.plan, name="plan"),
+    path("plan/new/", plan.action_new, name="action-new"),
+    path("plan/<int:pk>/", plan.action_detail, name="action"),
+    path("plan/<int:pk>/edit/", plan.action_edit, name="action-edit"),
+    path("plan/<int:pk>/update/", plan.action_update, name="action-update"),
+    path("plan/<int:pk>/comment/", plan.action_comment, name="action-comment"),
+    path("governance/", plan.governance, name="governance"),
+    # the national programme team's pages
+    path("national/", national.tracker, name="national"),
+    path("national/report/", national.report, name="national-report"),
+    path("national/counts.csv", national.pooled_counts, name="national-counts"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,150 @@
+"""Signing in, the authority dashboard, submissions and their report downloads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from wres.report import SERVICE_NAMES
+from wres.standards.sc_wres import METRICS
+from wres.web.access import audit, member, profile_of
+from wres.web.models import ReportJob, Role, Submission
+from wres.web.tasks import request_report, years_of
+
+DOWNLOADS = {  # what a report job offers, and how it is sent
+    "report.html": ("text/html; charset=utf-8", "HTML report"),
+    "report.pdf": ("application/pdf", "PDF report"),
+    "workbook.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel workbook"),
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("login")
+    p = profile_of(request)
+    if p is None:
+        if request.user.is_superuser:
+            return redirect("admin:index")
+        raise PermissionDenied("Your account has no role yet: ask your programme lead to give you one.")
+    return redirect("national" if p.role == Role.NATIONAL_ADMIN else "dashboard")
+
+
+def _year_label(doc: dict[str, Any]) -> str:
+    return f"{doc['period']['start'][:4]}/{doc['period']['end'][2:4]}"
+
+
+def _metrics(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each metric with its results: the whole authority first, then each service (M1: every band)."""
+    by_metric: dict[str, list[dict[str, Any]]] = {}
+    for r in doc["results"]:
+        r = {**r, "service_name": SERVICE_NAMES.get(r["service"], r["service"])}
+        by_metric.setdefault(r["metric"], []).append(r)
+    out = []
+    for m in METRICS:
+        results = by_metric.get(m.id, [])
+        if not results:
+            out.append({"id": m.id, "title": m.title, "results": [], "headline": None})
+            continue
+        headline = [r for r in results if r["service"] == "all"]
+        out.append({"id": m.id, "title": m.title, "headline": headline, "others": [r for r in results if r["service"] != "all"]})
+    return out
+
+
+def _trend(subs: list[Submission]) -> list[dict[str, Any]]:
+    """Relative likelihood of each metric (both services) by year, as published in each year."""
+    rows = []
+    for m in METRICS:
+        cells = []
+        for s in subs:
+            r = next((x for x in s.document["results"] if x["metric"] == m.id and x["service"] == "all" and not x["band"]), None)
+            cells.append(r)
+        if any(cells):
+            rows.append({"id": m.id, "title": m.title, "cells": cells})
+    return rows
+
+
+def _charts(job: ReportJob | None) -> dict[str, dict[str, str]]:
+    if job is None or job.status != ReportJob.Status.DONE:
+        return {}
+    index = job.directory / "charts" / "index.json"
+    if not index.exists():
+        return {}
+    return {c["name"]: {**c, "path": f"charts/{c['name']}.svg"} for c in json.loads(index.read_text(encoding="utf-8"))}
+
+
+@member()
+def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        sub = Submission.latest(request.authority).order_by("-period_start").first()  # type: ignore[attr-defined]
+        if sub is None:
+            return render(request, "web/empty.html")
+    else:
+        sub = get_object_or_404(Submission, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
+    job = sub.reports.first()
+    years = years_of(sub)
+    charts = _charts(job)
+    metrics = _metrics(sub.document)
+    for m in metrics:
+        m["chart"] = charts.get(f"rl-{m['id']}")
+    return render(request, "web/dashboard.html", {
+        "sub": sub,
+        "doc": sub.document,
+        "metrics": metrics,
+        "years": [s.period_label for s in years],
+        "trend": _trend(years) if len(years) > 1 else [],
+        "trend_charts": [c for name, c in charts.items() if name.startswith("trend-")],
+        "job": job,
+        "downloads": DOWNLOADS,
+        "newer": Submission.objects.filter(authority=sub.authority, period_start=sub.period_start, version__gt=sub.version).exists(),
+    })
+
+
+@member()
+def submissions(request: HttpRequest) -> HttpResponse:
+    subs = Submission.objects.filter(authority=request.authority).select_related("submitted_by")  # type: ignore[attr-defined]
+    latest = set(Submission.latest(request.authority).values_list("pk", flat=True))  # type: ignore[attr-defined]
+    return render(request, "web/submissions.html", {"subs": subs, "latest": latest})
+
+
+@require_POST
+@member("request_report")
+def report_request(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = get_object_or_404(Submission, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
+    job = sub.reports.first()
+    if job is None or job.status == ReportJob.Status.FAILED:
+        job = request_report(sub, request.user)
+        audit(request, "report requested", sub, job=job.pk)
+        messages.success(request, "The report is being prepared. This page shows when it is ready.")
+    return redirect("submission", pk=sub.pk)
+
+
+@member()
+def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ReportJob, pk=pk, submission__authority=request.authority)  # type: ignore[attr-defined]
+    return JsonResponse({"status": job.status, "label": job.get_status_display()})
+
+
+@member()
+def report_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    job = get_object_or_404(ReportJob, pk=pk, submission__authority=request.authority, status=ReportJob.Status.DONE)  # type: ignore[attr-defined]
+    chart = name.startswith("charts/") and name.endswith(".svg") and "/" not in name[7:] and ".." not in name
+    if name not in DOWNLOADS and not chart:
+        raise Http404("No such file in the report set")
+    path: Path = job.directory / name
+    if not path.is_file():
+        raise Http404("No such file in the report set")
+    if chart:
+        response = FileResponse(open(path, "rb"), content_type="image/svg+xml")
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"  # an image, never a page
+        return response
+    sub = job.submission
+    audit(request, "report downloaded", sub, file=name)
+    filename = f"sc-wres-{sub.authority.code}-{sub.period_start:%Y}-v{sub.version}-{name}"
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=filename, content_type=DOWNLOADS[name][0])

@@ -1,0 +1,55 @@
+"""Submitting a return: upload → problems (GOV.UK error summary) or check your answers → submit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from wres.ethnicity import GROUPS
+from wres.web import returns
+from wres.web.access import audit, member
+from wres.web.forms import SubmitForm, UploadForm
+from wres.web.models import Submission, Upload
+from wres.web.tasks import request_report
+
+
+@member("submit")
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        up = returns.record(request.authority, request.user, form.cleaned_data["file"])  # type: ignore[attr-defined]
+        audit(request, "return uploaded", up.filename, upload=str(up.id), status=up.status, problems=len(up.errors()))
+        return redirect("upload-result", pk=up.id)
+    return render(request, "web/submit/upload.html", {"form": form})
+
+
+@member("submit")
+def upload_result(request: HttpRequest, pk: str) -> HttpResponse:
+    up = get_object_or_404(Upload, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
+    if up.status == Upload.Status.VALID:
+        return redirect("check-answers", pk=up.id)
+    return render(request, "web/submit/problems.html", {"up": up, "errors": up.errors(), "warnings": up.warnings(), "form": UploadForm()})
+
+
+@member("submit")
+def check_answers(request: HttpRequest, pk: str) -> HttpResponse:
+    up = get_object_or_404(Upload, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
+    if up.status != Upload.Status.VALID:
+        return redirect("upload-result", pk=up.id)
+    form = SubmitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sub = returns.submit(up, request.user, form.cleaned_data["keep_files"])
+        request_report(sub, request.user)
+        audit(request, "return submitted", sub, submission=sub.pk, version=sub.version, kept_files=bool(sub.kept_files))
+        messages.success(request, f"Return submitted: {sub.period_label}, version {sub.version}")
+        return redirect("submission", pk=sub.pk)
+    org = up.organisation or {}
+    period = (org.get("period_start", ""), org.get("period_end", ""))
+    earlier = Submission.objects.filter(authority=up.authority, period_start=period[0]).order_by("-version").first()
+    loaded = returns.loaded_of(up)
+    staff = sum(loaded.counts.get("M9", "all", "", g)[1] for g in GROUPS) if "M9" in loaded.counts.submitted else None  # the headcount
+    return render(request, "web/submit/check.html", {
+        "up": up, "org": org, "period": period, "earlier": earlier, "form": form, "warnings": up.warnings(),
+        "submitted_metrics": sorted(loaded.counts.submitted), "staff": staff,
+    })
