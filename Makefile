@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml
 	$(MAKE) --no-print-directory system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,web]'
 	touch $(STAMP)
 
 # axe-core, for the accessibility tests (tests/browser.py); npm writes the stamp itself.
@@ -57,7 +57,7 @@ test: $(STAMP) $(NODE_STAMP)
 
 # The bench extra (pandas, for bench/scale_pandas.py), installed once on top of the test install.
 $(BENCH_STAMP): pyproject.toml | $(STAMP)
-	$(BIN)/pip install -q -e '.[test,bench]'
+	$(BIN)/pip install -q -e '.[test,web,bench]'
 	touch $(BENCH_STAMP)
 
 # bench_scale.py last: it generates returns of up to 2,000,000 staff and takes several minutes.

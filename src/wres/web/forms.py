@@ -14,6 +14,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 def _helper(*fields: Any, button: str) -> FormHelper:
     helper = FormHelper()
+    helper.form_tag = False  # the template writes the <form> (method, action, enctype, CSRF)
     helper.layout = Layout(*fields, Button("submit", button))
     return helper
 

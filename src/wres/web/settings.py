@@ -160,7 +160,8 @@ USE_TZ = True
 
 # GOV.UK Frontend (npm) is served from /assets/: its stylesheet asks for /assets/fonts/ and /assets/images/.
 STATIC_URL = "/assets/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # only for `collectstatic`; whitenoise serves from the finders
+STATIC_ROOT.mkdir(exist_ok=True)
 _GOVUK = REPO / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 STATICFILES_DIRS = [_GOVUK / "assets", ("govuk", _GOVUK)]
 WHITENOISE_USE_FINDERS = True

@@ -16,7 +16,8 @@ from wres.web.tasks import request_report
 
 @member("submit")
 def upload(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         up = returns.record(request.authority, request.user, form.cleaned_data["file"])  # type: ignore[attr-defined]
         audit(request, "return uploaded", up.filename, upload=str(up.id), status=up.status, problems=len(up.errors()))
@@ -37,7 +38,7 @@ def check_answers(request: HttpRequest, pk: str) -> HttpResponse:
     up = get_object_or_404(Upload, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
     if up.status != Upload.Status.VALID:
         return redirect("upload-result", pk=up.id)
-    form = SubmitForm(request.POST or None)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         sub = returns.submit(up, request.user, form.cleaned_data["keep_files"])
         request_report(sub, request.user)

@@ -1,0 +1,102 @@
+"""Fixtures for the web service's tests: two authorities, a user of each role, and a submitted return.
+
+Submissions are made the way the service makes them (wres.web.returns on a real demo return), so the
+counts and published figures are the pipeline's own. Report jobs run in the foreground here
+(ImmediateBackend); tests/web/test_e2e.py runs a real worker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from wres.demo import Profile as DemoProfile
+from wres.demo import write_demo
+from wres.web import returns
+from wres.web.models import Authority, Profile, Role, Submission
+
+PASSWORD = "correct-horse-battery-staple"
+EASTMERE = DemoProfile()
+NORTHFIELD = DemoProfile("Northfield County Council", "E10000099", "North West", 0.12, 10.0)
+
+
+@pytest.fixture(autouse=True)
+def _own_files_and_immediate_tasks(settings, tmp_path: Path) -> None:  # noqa: ANN001
+    """Each test's uploads and reports in its own folder; report jobs run in the foreground."""
+    for name in ("UPLOAD_DIR", "KEPT_DIR", "REPORT_DIR", "NATIONAL_DIR"):
+        setattr(settings, name, tmp_path / "web-data" / name.lower())
+    settings.PSEUDONYM_KEY = tmp_path / "web-data" / "pseudonym.key"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(scope="session")
+def demo_returns(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A real demo return folder for each of the two authorities (small, so quick)."""
+    root = tmp_path_factory.mktemp("web-returns")
+    out = {}
+    for key, profile in (("A", EASTMERE), ("B", NORTHFIELD)):
+        d = root / key
+        d.mkdir()
+        write_demo(d, seed=11 if key == "A" else 12, staff=300, profile=profile)
+        out[key] = d
+    return out
+
+
+def zipped(folder: Path, name: str = "return.zip", skip: tuple[str, ...] = ()) -> SimpleUploadedFile:
+    """A folder's files in one zip, as an analyst would upload them."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(folder.iterdir()):
+            if f.name not in skip:
+                zf.write(f, f.name)
+    return SimpleUploadedFile(name, buf.getvalue(), content_type="application/zip")
+
+
+def make_user(username: str, role: str, authority: Authority | None) -> User:
+    user = User.objects.create_user(username, password=PASSWORD)
+    Profile.objects.create(user=user, role=role, authority=authority)
+    return user
+
+
+@pytest.fixture
+def authorities(db) -> dict[str, Authority]:  # noqa: ANN001
+    return {
+        "A": Authority.objects.create(name=EASTMERE.name, code=EASTMERE.code, region=EASTMERE.region),
+        "B": Authority.objects.create(name=NORTHFIELD.name, code=NORTHFIELD.code, region=NORTHFIELD.region),
+    }
+
+
+@pytest.fixture
+def users(authorities: dict[str, Authority]) -> dict[str, User]:
+    """Keys: analyst_A, viewer_A, network_A, analyst_B, viewer_B, network_B, national."""
+    out = {}
+    for key, auth in authorities.items():
+        out[f"analyst_{key}"] = make_user(f"analyst-{key.lower()}", Role.ANALYST, auth)
+        out[f"viewer_{key}"] = make_user(f"viewer-{key.lower()}", Role.VIEWER, auth)
+        out[f"network_{key}"] = make_user(f"network-{key.lower()}", Role.NETWORK_LEAD, auth)
+    out["national"] = make_user("national", Role.NATIONAL_ADMIN, None)
+    return out
+
+
+def client_for(user: User) -> Client:
+    c = Client()
+    c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return c
+
+
+@pytest.fixture
+def submitted(users: dict[str, User], authorities: dict[str, Authority], demo_returns: dict[str, Path]) -> dict[str, Submission]:
+    """A submitted return for each authority, made through the service's own upload and submit steps."""
+    out = {}
+    for key in ("A", "B"):
+        up = returns.record(authorities[key], users[f"analyst_{key}"], zipped(demo_returns[key]))
+        assert up.status == up.Status.VALID, up.problems
+        out[key] = returns.submit(up, users[f"analyst_{key}"], keep_files=False)
+    return out
