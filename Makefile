@@ -13,7 +13,7 @@ DEMO := demo-return
 # pdftotext/pdftoppm/pdfimages, the fonts the report names, and Pango for weasyprint (the PDF).
 DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: demo test bench install system-packages clean
+.PHONY: demo serve test bench install system-packages clean
 
 install: $(STAMP) $(NODE_STAMP)
 
@@ -51,6 +51,17 @@ demo: $(STAMP)
 	$(BIN)/wres metrics $(DEMO)
 	$(BIN)/wres report $(DEMO) -o $(DEMO)-report
 	@echo "Open $(DEMO)-report/report.html (or report.pdf, workbook.xlsx) to read the published report."
+
+# The web service with demo authorities and users (see README): http://localhost:8000, password
+# demo-password-2026. Data in web-data/ (delete it to start afresh). A worker builds reports in the background.
+WEB := $(BIN)/python -m wres.web
+serve: $(STAMP) $(NODE_STAMP)
+	$(WEB) migrate --noinput -v0
+	$(WEB) demo_data
+	@echo "Open http://localhost:8000 and sign in as analyst, viewer, network, national or admin (password demo-password-2026). Ctrl-C stops."
+	$(WEB) db_worker --no-startup-delay --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn wres.web.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile - --timeout 120
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -11,21 +10,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import run_command
-from wres.demo import write_demo
+from wres.demo import shifted, write_demo
 
 FILES = {"report.html", "report.pdf", "workbook.xlsx", "metrics.json"}
-
-
-def shifted(src: Path, dst: Path, years: int) -> Path:
-    """The same return moved `years` earlier: organisation period and every event date."""
-    shutil.copytree(src, dst)
-    for f in dst.iterdir():
-        text = f.read_text(encoding="utf-8")
-        # 29 February moves to the 28th: the year it lands in may not be a leap year
-        text = re.sub(r"\b(20\d\d)-(\d\d)-(\d\d)\b",
-                      lambda m: f"{int(m.group(1)) - years}-{m.group(2)}-{'28' if m.group(2, 3) == ('02', '29') else m.group(3)}", text)
-        f.write_text(text, encoding="utf-8")
-    return dst
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ import pytest
 
 from tests.conftest import person, write_return
 from wres import pipeline, report
-from wres.demo import write_demo
+from wres.demo import shifted, write_demo
 from wres.render import xlsx
 from wres.report import SERVICE_NAMES, Report
 from wres.results import INTERNAL_MARKING, Result
@@ -429,18 +428,6 @@ def test_written_whole_or_not_at_all(tmp_path: Path, published: Report) -> None:
 
 
 # --- three years ---------------------------------------------------------------------------------------
-
-def shifted(source: Path, target: Path, years: int) -> Path:
-    """The demo return moved `years` earlier: every 2024-/2025- date (and the period) shifted back."""
-    shutil.copytree(source, target)
-    for f in target.iterdir():
-        if f.suffix in (".csv", ".toml"):
-            text = f.read_text(encoding="utf-8")
-            text = text.replace("2024-", f"{2024 - years}-").replace("2025-", f"{2025 - years}-")
-            text = text.replace(f"{2024 - years}-02-29", f"{2024 - years}-02-28")  # no leap day in the new year
-            f.write_text(text, encoding="utf-8")
-    return target
-
 
 @pytest.fixture(scope="module")
 def three_years(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Path]:

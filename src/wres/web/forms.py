@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm

@@ -92,14 +92,13 @@ def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     charts = _charts(job)
     metrics = _metrics(sub.document)
     for m in metrics:
-        m["chart"] = charts.get(f"rl-{m['id']}")
+        m["chart"], m["trend_chart"] = charts.get(f"rl-{m['id']}"), charts.get(f"trend-{m['id']}")
     return render(request, "web/dashboard.html", {
         "sub": sub,
         "doc": sub.document,
         "metrics": metrics,
         "years": [s.period_label for s in years],
         "trend": _trend(years) if len(years) > 1 else [],
-        "trend_charts": [c for name, c in charts.items() if name.startswith("trend-")],
         "job": job,
         "downloads": DOWNLOADS,
         "newer": Submission.objects.filter(authority=sub.authority, period_start=sub.period_start, version__gt=sub.version).exists(),

@@ -1,6 +1,3 @@
-// GOV.UK Frontend styles its components for JavaScript only when the body says it is there (no inline script: CSP).
-document.documentElement.classList.add('js-enabled')
-document.addEventListener('DOMContentLoaded', function () {
-  document.body.classList.add('js-enabled')
-  if ('noModule' in HTMLScriptElement.prototype) document.body.classList.add('govuk-frontend-supported')
-})
+// Loaded first thing in <body> (an external file: the CSP allows no inline script), as GOV.UK Frontend's
+// template snippet does: its components are styled for JavaScript only when the body says so.
+document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '')

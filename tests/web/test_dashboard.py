@@ -1,0 +1,63 @@
+"""The authority dashboard: each metric's sentence, charts and trend once the report is built in the
+background, report downloads (audited), and the report's status while it is being built."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import client_for
+from wres.web.models import AuditEvent, ReportJob
+from wres.web.tasks import build_report, request_report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_shows_every_published_sentence(users, submitted) -> None:
+    sub = submitted["A"]
+    html = client_for(users["viewer_A"]).get("/dashboard/").content.decode()
+    assert f"{sub.authority.name}: 2024/25" in html
+    for r in sub.document["results"]:
+        if r["service"] == "all":
+            assert r["sentence"].replace("'", "&#x27;") in html
+    assert "Prepare the report" in html  # no report yet: any member may ask for one
+
+
+def test_report_built_in_background_then_charts_and_downloads(users, submitted, django_capture_on_commit_callbacks) -> None:
+    sub = submitted["A"]
+    c = client_for(users["network_A"])
+    job = request_report(sub, users["analyst_A"])  # queued: not yet run (its commit has not happened)
+    html = c.get("/dashboard/").content.decode()
+    assert "Waiting to start" in html and f'data-report-status-url="/reports/{job.pk}/status/"' in html
+    assert c.get(f"/reports/{job.pk}/status/").json()["status"] == "queued"
+    assert c.get(f"/reports/{job.pk}/report.pdf").status_code == 404  # not ready: nothing to download
+    build_report.call(job.pk)
+    assert c.get(f"/reports/{job.pk}/status/").json()["status"] == "done"
+    html = c.get("/dashboard/").content.decode()
+    assert html.count('class="wres-chart"') >= 9 and 'src="/reports/' in html
+    r = c.get(f"/reports/{job.pk}/report.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert b"".join(r.streaming_content).startswith(b"%PDF")
+    assert f"sc-wres-{sub.authority.code}-2024-v1-report.pdf" in r["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="report downloaded", detail__file="report.pdf").count() == 1
+    svg = c.get(f"/reports/{job.pk}/charts/rl-M3.svg")
+    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
+    for bad in ("metrics.json", "charts/../report.pdf", "../../secret.key", "charts/index.json"):
+        assert c.get(f"/reports/{job.pk}/{bad}").status_code == 404
+
+
+def test_failed_report_says_so_and_can_be_tried_again(users, submitted, django_capture_on_commit_callbacks) -> None:
+    sub = submitted["A"]
+    job = ReportJob.objects.create(submission=sub, status=ReportJob.Status.FAILED, error="boom")
+    c = client_for(users["analyst_A"])
+    html = c.get("/dashboard/").content.decode()
+    assert "could not be prepared" in html and "boom" not in html  # no internals on the page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert c.post(f"/submissions/{sub.pk}/report/").status_code == 302
+    assert sub.reports.first().status == ReportJob.Status.DONE
+    assert job.pk != sub.reports.first().pk
+
+
+def test_no_submission_yet(users) -> None:
+    html = client_for(users["analyst_A"]).get("/dashboard/").content.decode()
+    assert "No return submitted yet" in html and 'href="/submit/"' in html
+    assert 'href="/submit/"' not in client_for(users["viewer_A"]).get("/dashboard/").content.decode()
