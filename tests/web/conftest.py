@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -31,6 +32,7 @@ def _own_files_and_immediate_tasks(settings, tmp_path: Path) -> None:  # noqa: A
         setattr(settings, name, tmp_path / "web-data" / name.lower())
     settings.PSEUDONYM_KEY = tmp_path / "web-data" / "pseudonym.key"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    cache.clear()  # the dashboard's cached parts are keyed by primary keys, which a rolled-back test reuses
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from wres.report import SERVICE_NAMES
@@ -79,29 +82,41 @@ def _charts(job: ReportJob | None) -> dict[str, dict[str, str]]:
     return {c["name"]: {**c, "path": f"charts/{c['name']}.svg"} for c in json.loads(index.read_text(encoding="utf-8"))}
 
 
+def _body(sub: Submission, job: ReportJob | None) -> str:
+    """The figures, charts and trend of a submission: the same for every reader, and a submission never
+    changes, so it is rendered once per submission and report state and then served from the cache."""
+    key = f"dashboard:{sub.pk}:{job.pk if job else 0}:{job.status if job else ''}"
+    body = cache.get(key)
+    if body is None:
+        years = years_of(sub)
+        charts = _charts(job)
+        metrics = _metrics(sub.document)
+        for m in metrics:
+            m["chart"], m["trend_chart"] = charts.get(f"rl-{m['id']}"), charts.get(f"trend-{m['id']}")
+        body = render_to_string("web/dashboard_body.html", {
+            "sub": sub, "doc": sub.document, "metrics": metrics, "job": job,
+            "years": [s.period_label for s in years], "trend": _trend(years) if len(years) > 1 else [],
+        })
+        cache.set(key, body, 24 * 3600)
+    return body
+
+
 @member()
 def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    subs = Submission.objects.filter(authority=request.authority).select_related("authority", "submitted_by")  # type: ignore[attr-defined]
     if pk is None:
-        sub = Submission.latest(request.authority).order_by("-period_start").first()  # type: ignore[attr-defined]
+        sub = Submission.latest(request.authority).select_related("authority", "submitted_by").order_by("-period_start").first()  # type: ignore[attr-defined]
         if sub is None:
             return render(request, "web/empty.html")
     else:
-        sub = get_object_or_404(Submission, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
+        sub = get_object_or_404(subs, pk=pk)
     job = sub.reports.first()
-    years = years_of(sub)
-    charts = _charts(job)
-    metrics = _metrics(sub.document)
-    for m in metrics:
-        m["chart"], m["trend_chart"] = charts.get(f"rl-{m['id']}"), charts.get(f"trend-{m['id']}")
     return render(request, "web/dashboard.html", {
         "sub": sub,
-        "doc": sub.document,
-        "metrics": metrics,
-        "years": [s.period_label for s in years],
-        "trend": _trend(years) if len(years) > 1 else [],
         "job": job,
+        "body": mark_safe(_body(sub, job)),  # noqa: S308 - rendered by Django's autoescaping templates
         "downloads": DOWNLOADS,
-        "newer": Submission.objects.filter(authority=sub.authority, period_start=sub.period_start, version__gt=sub.version).exists(),
+        "newer": subs.filter(period_start=sub.period_start, version__gt=sub.version).exists(),
     })
 
 
