@@ -13,7 +13,7 @@ DEMO := demo-return
 # pdftotext/pdftoppm/pdfimages, the fonts the report names, and Pango for weasyprint (the PDF).
 DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: demo serve test bench install system-packages clean
+.PHONY: demo serve test test-postgres bench install system-packages clean
 
 install: $(STAMP) $(NODE_STAMP)
 
@@ -65,6 +65,13 @@ serve: $(STAMP) $(NODE_STAMP)
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-postgres
+
+# The web service's tests again on PostgreSQL (the browser test once is enough), started if it is down.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+test-postgres: $(STAMP)
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest tests/web --ignore=tests/web/test_e2e.py -p no:cacheprovider
 
 # The bench extra (pandas, for bench/scale_pandas.py), installed once on top of the test install.
 $(BENCH_STAMP): pyproject.toml | $(STAMP)
