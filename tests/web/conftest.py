@@ -32,6 +32,7 @@ def _own_files_and_immediate_tasks(settings, tmp_path: Path) -> None:  # noqa: A
         setattr(settings, name, tmp_path / "web-data" / name.lower())
     settings.PSEUDONYM_KEY = tmp_path / "web-data" / "pseudonym.key"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: seven users a test
     cache.clear()  # the dashboard's cached parts are keyed by primary keys, which a rolled-back test reuses
 
 
