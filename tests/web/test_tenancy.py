@@ -263,7 +263,7 @@ Y, X, L, M = OK, DENIED, LOGIN, NOT_ALLOWED  # the table's shorthand
 #   Y  allowed: a 200, or a redirect that is not to the sign-in page
 #   X  refused: 403
 #   L  a redirect to the sign-in page
-#   M  405: a POST-only action asked for with GET, refused before anything else, for everybody
+#   M  405: a POST-only action asked for with GET (after the sign-in, role and tenancy checks)
 MATRIX: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     #                                                   anonymous analyst viewer network national
     ("GET", "dashboard/"):                              (L, Y, Y, Y, X),
@@ -272,7 +272,7 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("POST", "submissions/"):                           (L, Y, Y, Y, X),
     ("GET", "submissions/<int:pk>/"):                   (L, Y, Y, Y, X),
     ("POST", "submissions/<int:pk>/"):                  (L, Y, Y, Y, X),
-    ("GET", "submissions/<int:pk>/report/"):            (M, M, M, M, M),
+    ("GET", "submissions/<int:pk>/report/"):            (L, M, M, M, X),
     ("POST", "submissions/<int:pk>/report/"):           (L, Y, Y, Y, X),
     ("GET", "reports/<int:pk>/status/"):                (L, Y, Y, Y, X),
     ("POST", "reports/<int:pk>/status/"):               (L, Y, Y, Y, X),

@@ -8,12 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
 
 from wres.report import SERVICE_NAMES
 from wres.standards.sc_wres import METRICS
@@ -127,10 +126,11 @@ def submissions(request: HttpRequest) -> HttpResponse:
     return render(request, "web/submissions.html", {"subs": subs, "latest": latest})
 
 
-@require_POST
 @member("request_report")
 def report_request(request: HttpRequest, pk: int) -> HttpResponse:
     sub = get_object_or_404(Submission, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
+    if request.method != "POST":  # only after the lookup: another authority's submission is 404 either way
+        return HttpResponseNotAllowed(["POST"])
     job = sub.reports.first()
     if job is None or job.status == ReportJob.Status.FAILED:
         job = request_report(sub, request.user)
