@@ -15,7 +15,7 @@ DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation lib
 
 .PHONY: demo serve test test-postgres bench install system-packages clean
 
-install: $(STAMP) $(NODE_STAMP)
+install: $(STAMP) $(NODE_STAMP) $(WEB_CSS)
 
 # apt-get only when something is missing (dpkg -s is quick), as root or through sudo.
 system-packages:
@@ -39,10 +39,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,web]'
 	touch $(STAMP)
 
-# axe-core, for the accessibility tests (tests/browser.py); npm writes the stamp itself.
+# axe-core (the accessibility tests), GOV.UK Frontend and sass (the web service); npm writes the stamp itself.
 $(NODE_STAMP): package.json $(wildcard package-lock.json) | $(STAMP)
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	touch $(NODE_STAMP)
+
+# GOV.UK Frontend's styles, built from its Sass without the GOV.UK-only typeface (src/wres/web/styles).
+WEB_CSS := src/wres/web/static/wres/govuk.css
+$(WEB_CSS): src/wres/web/styles/govuk.scss $(NODE_STAMP)
+	npx --no-install sass --quiet --no-source-map --style=compressed --load-path=node_modules $< $@
 
 demo: $(STAMP)
 	rm -rf $(DEMO)
@@ -55,7 +60,7 @@ demo: $(STAMP)
 # The web service with demo authorities and users (see README): http://localhost:8000, password
 # demo-password-2026. Data in web-data/ (delete it to start afresh). A worker builds reports in the background.
 WEB := $(BIN)/python -m wres.web
-serve: $(STAMP) $(NODE_STAMP)
+serve: $(STAMP) $(NODE_STAMP) $(WEB_CSS)
 	$(WEB) migrate --noinput -v0
 	$(WEB) demo_data
 	@echo "Open http://localhost:8000 and sign in as analyst, viewer, network, national or admin (password demo-password-2026). Ctrl-C stops."
@@ -63,7 +68,7 @@ serve: $(STAMP) $(NODE_STAMP)
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn wres.web.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile - --timeout 120
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(WEB_CSS)
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory test-postgres
 

@@ -23,6 +23,7 @@ from wres.web.models import Authority, Profile, Role, Submission
 PASSWORD = "correct-horse-battery-staple"
 EASTMERE = DemoProfile()
 NORTHFIELD = DemoProfile("Northfield County Council", "E10000099", "North West", 0.12, 10.0)
+SOUTHBY = DemoProfile("Southby Council", "E06000099", "South West", 0.06, 5.0)  # a third, for national views
 
 
 @pytest.fixture(autouse=True)
@@ -41,10 +42,10 @@ def demo_returns(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A real demo return folder for each of the two authorities (small, so quick)."""
     root = tmp_path_factory.mktemp("web-returns")
     out = {}
-    for key, profile in (("A", EASTMERE), ("B", NORTHFIELD)):
+    for seed, (key, profile) in enumerate((("A", EASTMERE), ("B", NORTHFIELD), ("C", SOUTHBY)), start=11):
         d = root / key
         d.mkdir()
-        write_demo(d, seed=11 if key == "A" else 12, staff=300, profile=profile)
+        write_demo(d, seed=seed, staff=300, profile=profile)
         out[key] = d
     return out
 
@@ -60,6 +61,13 @@ def zipped(folder: Path, name: str = "return.zip", skip: tuple[str, ...] = ()) -
             if f.name not in skip:
                 zf.write(f, f.name)
     return SimpleUploadedFile(name, buf.getvalue(), content_type="application/zip")
+
+
+def submit_return(authority: Authority, user: User, folder: Path) -> Submission:
+    """Upload and submit a return as an analyst would (the service's own steps)."""
+    up = returns.record(authority, user, zipped(folder))
+    assert up.status == up.Status.VALID, up.problems
+    return returns.submit(up, user, keep_files=False)
 
 
 def make_user(username: str, role: str, authority: Authority | None) -> User:
@@ -97,9 +105,11 @@ def client_for(user: User) -> Client:
 @pytest.fixture
 def submitted(users: dict[str, User], authorities: dict[str, Authority], demo_returns: dict[str, Path]) -> dict[str, Submission]:
     """A submitted return for each authority, made through the service's own upload and submit steps."""
-    out = {}
-    for key in ("A", "B"):
-        up = returns.record(authorities[key], users[f"analyst_{key}"], zipped(demo_returns[key]))
-        assert up.status == up.Status.VALID, up.problems
-        out[key] = returns.submit(up, users[f"analyst_{key}"], keep_files=False)
-    return out
+    return {key: submit_return(authorities[key], users[f"analyst_{key}"], demo_returns[key]) for key in ("A", "B")}
+
+
+@pytest.fixture
+def third(submitted: dict[str, Submission], demo_returns: dict[str, Path]) -> Submission:
+    """A third authority's submission: the national report needs three (views/national.py)."""
+    auth = Authority.objects.create(name=SOUTHBY.name, code=SOUTHBY.code, region=SOUTHBY.region)
+    return submit_return(auth, make_user("analyst-c", Role.ANALYST, auth), demo_returns["C"])

@@ -43,10 +43,9 @@ from tests.browser import (
     describe,
     launch,
 )
-from tests.web.conftest import PASSWORD, zipped
+from tests.web.conftest import PASSWORD, SOUTHBY, make_user, submit_return
 from wres.standards.sc_wres import METRICS
-from wres.web import returns
-from wres.web.models import ReportJob, Submission
+from wres.web.models import Authority, ReportJob, Role, Submission
 
 SHOTS = os.environ.get("WRES_SCREENSHOTS") == "1"
 IMG = ROOT / "docs" / "img"
@@ -391,17 +390,18 @@ def test_analyst_submits_a_return_and_keeps_the_plan(live_server, settings, user
         tour.go("/governance/")
         tour.visit("governance", expect_title="Governance")
 
-        # … and the national programme team, once a second authority has submitted too
-        up = returns.record(authorities["B"], users["analyst_B"], zipped(demo_returns["B"]))
-        assert up.status == up.Status.VALID, up.problems
-        returns.submit(up, users["analyst_B"], keep_files=False)
+        # … and the national programme team, once two more authorities have submitted too (the national
+        # report needs three)
+        submit_return(authorities["B"], users["analyst_B"], demo_returns["B"])
+        southby = Authority.objects.create(name=SOUTHBY.name, code=SOUTHBY.code, region=SOUTHBY.region)
+        submit_return(southby, make_user("analyst-c", Role.ANALYST, southby), demo_returns["C"])
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_load_state("load")
         assert urlsplit(page.url).path == "/accounts/login/"
         tour.visit("sign in", shot="sign-in", expect_title="Sign in")
         sign_in(tour, "national")
         assert urlsplit(page.url).path == "/national/", page.url
-        assert "2 of 2 authorities have submitted" in page.locator("main").inner_text()
+        assert "3 of 3 authorities have submitted" in page.locator("main").inner_text()
         tour.visit("national tracker", shot="national", expect_title="Returns submitted")
         page.get_by_role("link", name=re.compile(r"^National report for")).click()
         page.wait_for_load_state("load")

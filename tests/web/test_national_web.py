@@ -88,6 +88,15 @@ def test_no_submissions_at_all(users) -> None:
     assert "No authority has submitted a return yet" in _text(c.get("/national/report/"))
 
 
+def test_two_authorities_are_not_a_nation(users, submitted) -> None:
+    """With two, either could take its own counts from the nation's and be left with the other's."""
+    c = client_for(users["national"])
+    assert "Only 2 authorities have submitted a return for 2024/25" in _text(c.get("/national/report/"))
+    assert "National report for" not in _text(c.get("/national/"))
+    assert c.get("/national/report/?period=2024&file=national.json").status_code == 404
+    assert c.get("/national/counts.csv").status_code == 200  # the national team's own pooled counts
+
+
 def test_one_authority_is_not_a_nation(users, authorities, demo_returns) -> None:
     up = returns.record(authorities["A"], users["analyst_A"], zipped(demo_returns["A"]))
     returns.submit(up, users["analyst_A"], keep_files=False)
@@ -98,7 +107,9 @@ def test_one_authority_is_not_a_nation(users, authorities, demo_returns) -> None
     assert c.get("/national/counts.csv").status_code == 404
 
 
-def test_national_report_is_pseudonymised_and_disclosure_controlled(users, authorities, submitted) -> None:
+def test_national_report_is_pseudonymised_and_disclosure_controlled(users, authorities, submitted, third) -> None:
+    submitted = {**submitted, "C": third}
+    authorities = {**authorities, "C": third.authority}
     c = client_for(users["national"])
     started = time.perf_counter()
     r = c.get("/national/report/?period=2024")
@@ -111,12 +122,12 @@ def test_national_report_is_pseudonymised_and_disclosure_controlled(users, autho
     assert "Authorities pooled" in html
     # the benchmark names authorities by pseudonym only
     pseudonyms = set(re.findall(r"LA-[A-Z2-9]{6}", html))
-    assert len(pseudonyms) == 2
+    assert len(pseudonyms) == 3
     assert re.search(r'<th scope="row" class="govuk-table__header">LA-[A-Z2-9]{6}</th>', html)
     for a in authorities.values():
         assert a.name not in html and a.code not in html
-        assert max(a.name.split(), key=len) not in html  # Eastmere, Northfield
-    # two authorities, each its own region: no regional breakdown is published
+        assert max(a.name.split(), key=len) not in html  # Eastmere, Northfield, Southby
+    # three authorities, each its own region: no regional breakdown is published
     assert "No regional breakdown is published for 2024/25" in html
 
     # what was rendered is the cached national output, and it passes the disclosure audit
@@ -160,7 +171,7 @@ def test_national_report_is_pseudonymised_and_disclosure_controlled(users, autho
     assert again < max(first, 0.5)
 
 
-def test_new_submission_makes_a_new_national_report(users, authorities, submitted) -> None:
+def test_new_submission_makes_a_new_national_report(users, authorities, submitted, third) -> None:
     c = client_for(users["national"])
     assert c.get("/national/report/").status_code == 200
     assert len(_cached_folders()) == 1
@@ -173,7 +184,7 @@ def test_new_submission_makes_a_new_national_report(users, authorities, submitte
     assert len(_cached_folders()) == 2
 
 
-def test_national_files_download_and_are_audited(users, submitted) -> None:
+def test_national_files_download_and_are_audited(users, submitted, third) -> None:
     c = client_for(users["national"])
     r = c.get("/national/report/?period=2024&file=benchmark.csv")
     assert r.status_code == 200
@@ -185,7 +196,7 @@ def test_national_files_download_and_are_audited(users, submitted) -> None:
     assert c.get("/national/report/?period=2024&file=meta.json").status_code == 404
 
 
-def test_pooled_counts_are_the_sum_and_audited(users, submitted) -> None:
+def test_pooled_counts_are_the_sum_and_audited(users, submitted, third) -> None:
     c = client_for(users["national"])
     report = _text(c.get("/national/report/?period=2024"))
     assert "not disclosure-controlled" in report and "/national/counts.csv?period=2024" in report
@@ -193,7 +204,7 @@ def test_pooled_counts_are_the_sum_and_audited(users, submitted) -> None:
     assert r.status_code == 200
     assert r["Content-Type"].startswith("text/csv")
     assert r["Content-Disposition"] == 'attachment; filename="sc-wres-national-counts-2024.csv"'
-    expected = submitted["A"].loaded_counts() + submitted["B"].loaded_counts()
+    expected = submitted["A"].loaded_counts() + submitted["B"].loaded_counts() + third.loaded_counts()
     assert r.content.decode() == expected.to_csv()
     rows = list(csv.reader(io.StringIO(r.content.decode())))
     back = Counts.from_rows(rows[1:], expected.bands)
@@ -233,7 +244,7 @@ def test_only_national_administrators_see_national_pages(users, submitted) -> No
         assert c.get(url).status_code == 403, url
 
 
-def test_pages_are_govuk_and_have_no_inline_script_or_style(users, submitted) -> None:
+def test_pages_are_govuk_and_have_no_inline_script_or_style(users, submitted, third) -> None:
     c = client_for(users["national"])
     for url in ("/national/", "/national/report/"):
         html = c.get(url).content.decode()

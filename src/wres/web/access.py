@@ -92,6 +92,7 @@ def context(request: HttpRequest) -> dict[str, Any]:
     p = profile_of(request)
     return {
         "profile": p,
+        "section": "/" + request.path.split("/")[1] + "/",  # the navigation item to highlight
         "is_national": p is not None and p.role == Role.NATIONAL_ADMIN,
         "allowed": {what: p is not None and p.role in roles for what, roles in CAN.items()},
     }

@@ -51,7 +51,7 @@ class UploadForm(forms.Form):
 class SubmitForm(forms.Form):
     keep_files = forms.BooleanField(
         required=False, label="Keep the uploaded record-level files",
-        help_text="Without this, the service keeps only the counts and deletes the staff, event and survey files as soon as you submit.",
+        help_text="Left unticked, the service keeps only the counts, and deletes the staff, event and survey files as soon as you submit.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

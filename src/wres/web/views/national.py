@@ -38,7 +38,10 @@ from wres.standards.sc_wres import METRICS
 from wres.web.access import audit, national
 from wres.web.models import Authority, Submission
 
-MIN_AUTHORITIES = 2  # fewer, and the "national" figures would be one authority's
+# Fewer than three, and an authority could take its own counts from the "national" ones and be left with
+# another's: the same rule as for regions.
+MIN_AUTHORITIES = engine.MIN_AUTHORITIES_PER_REGION
+MIN_POOLED = 2  # the pooled counts are the national team's own (it sees every authority's counts anyway)
 CACHE_FORMAT = 1  # bump when what is kept in a cached folder changes
 META = "meta.json"
 FILES = {  # the national files offered for download: name → (content type, what it is)
@@ -235,7 +238,7 @@ def counts_csv(counts: Counts) -> str:
 def pooled_counts(request: HttpRequest) -> HttpResponse:
     ctx = _context(request)
     subs = _latest(ctx["year"]) if ctx["year"] is not None else []
-    if len(subs) < MIN_AUTHORITIES:
+    if len(subs) < MIN_POOLED:
         raise Http404("Pooled counts need returns from at least two authorities")
     counts, _ = engine.pool(_authorities(subs))
     audit(request, "pooled counts downloaded", f"period {ctx['year']}", authority=None, authorities=len(subs))
