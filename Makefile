@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.package-lock.json
 BENCH_STAMP := $(VENV)/.bench-stamp
 DEMO := demo-return
+# GOV.UK Frontend's styles, built from its Sass without the GOV.UK-only typeface (src/wres/web/styles).
+WEB_CSS := src/wres/web/static/wres/govuk.css
 # The browser and PDF tests: Debian's Chromium (driven by playwright; never `playwright install`), poppler's
 # pdftotext/pdftoppm/pdfimages, the fonts the report names, and Pango for weasyprint (the PDF).
 DEBIAN_PACKAGES := chromium poppler-utils fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0
@@ -44,8 +46,6 @@ $(NODE_STAMP): package.json $(wildcard package-lock.json) | $(STAMP)
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	touch $(NODE_STAMP)
 
-# GOV.UK Frontend's styles, built from its Sass without the GOV.UK-only typeface (src/wres/web/styles).
-WEB_CSS := src/wres/web/static/wres/govuk.css
 $(WEB_CSS): src/wres/web/styles/govuk.scss $(NODE_STAMP)
 	npx --no-install sass --quiet --no-source-map --style=compressed --load-path=node_modules $< $@
 
