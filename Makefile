@@ -84,10 +84,11 @@ $(BENCH_STAMP): pyproject.toml | $(STAMP)
 	touch $(BENCH_STAMP)
 
 # bench_scale.py last: it generates returns of up to 2,000,000 staff and takes several minutes.
-bench: $(STAMP) $(BENCH_STAMP)
+bench: $(STAMP) $(BENCH_STAMP) $(NODE_STAMP) $(WEB_CSS)
 	$(BIN)/python bench/bench_metrics.py
 	$(BIN)/python bench/bench_national.py
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_web.py
 	$(BIN)/python bench/bench_scale.py
 
 clean:
