@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,8 +159,9 @@ def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> ReportSet:
 
 # ---- the browser ---------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium under playwright, or the test fails saying what to install."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -173,6 +175,12 @@ def browser() -> Iterator[Any]:
         b = launch(p)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    with chromium() as b:
+        yield b
 
 
 @dataclass

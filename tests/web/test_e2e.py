@@ -33,15 +33,12 @@ import pytest
 from django.test import Client
 
 from tests.browser import (
-    INSTALL,
     ROOT,
     WCAG_TAGS,
     WIDTH,
-    MissingTool,
     axe_source,
-    chromium_path,
+    chromium,
     describe,
-    launch,
 )
 from tests.web.conftest import PASSWORD, SOUTHBY, make_user, submit_return
 from wres.standards.sc_wres import METRICS
@@ -63,20 +60,9 @@ def e2e_browser(live_server, users, authorities, monkeypatch) -> Iterator[Any]:
     own ORM calls as "async unsafe"; the live server answers from its own thread as ever. (tests.browser's
     session-wide browser would keep the loop running into later database tests.)
     """
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail(f"The Python package playwright is not installed. {INSTALL}", pytrace=False)
-    try:
-        chromium_path()
-        axe_source()
-    except MissingTool as exc:
-        pytest.fail(str(exc), pytrace=False)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    with sync_playwright() as p:
-        browser = launch(p)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @dataclass

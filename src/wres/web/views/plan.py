@@ -173,18 +173,32 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, obj)
 
 
-@member("edit_plan")
-def action_update(request: HttpRequest, pk: int) -> HttpResponse:
-    """POST: add a monthly update. GET (or a POST with errors): the action's page with the form."""
+def _add_to_action(request: HttpRequest, pk: int, form_class: type, form_key: str,
+                   **fields: Any) -> tuple[Action, Any] | HttpResponse:
+    """An update or comment from a POST, saved against the user's own action; or the page to show instead.
+
+    A GET, or a POST with errors, gets the action's page (with the form and its errors)."""
     obj = get_object_or_404(Action, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
     if request.method != "POST":
         return _detail(request, obj)
-    form = UpdateForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        return _detail(request, obj, update_form=form)
-    update = form.save(commit=False)
-    update.action = obj
-    update.save()
+        return _detail(request, obj, **{form_key: form})
+    item = form.save(commit=False)
+    item.action = obj
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.save()
+    return obj, item
+
+
+@member("edit_plan")
+def action_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: add a monthly update."""
+    added = _add_to_action(request, pk, UpdateForm, "update_form")
+    if isinstance(added, HttpResponse):
+        return added
+    obj, update = added
     audit(request, "update added", obj, pk=obj.pk, action_id=obj.action_id, update=update.pk,
           date=update.date.isoformat(), status=update.status)
     messages.success(request, f"Update added to action {obj.action_id}: {update.get_status_display().lower()} on {_day(update.date)}")
@@ -193,16 +207,11 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @member("comment")
 def action_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    """POST: add a comment. GET (or a POST with errors): the action's page with the form."""
-    obj = get_object_or_404(Action, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
-    if request.method != "POST":
-        return _detail(request, obj)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, obj, comment_form=form)
-    comment = form.save(commit=False)
-    comment.action, comment.author = obj, request.user
-    comment.save()
+    """POST: add a comment."""
+    added = _add_to_action(request, pk, CommentForm, "comment_form", author=request.user)
+    if isinstance(added, HttpResponse):
+        return added
+    obj, comment = added
     audit(request, "comment added", obj, pk=obj.pk, action_id=obj.action_id, comment=comment.pk)
     messages.success(request, f"Comment added to action {obj.action_id}")
     return redirect("action", pk=obj.pk)
