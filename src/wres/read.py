@@ -6,6 +6,7 @@ point at the row. Column names are matched case-insensitively.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import re
@@ -18,6 +19,7 @@ from wres import organisation as org_mod
 from wres.ethnicity import normalise
 from wres.organisation import Organisation
 from wres.problems import Problem
+from wres.schema import FILES
 
 # The files a return may hold (stems), in the order they are checked.
 RECORD_FILES = (
@@ -67,9 +69,11 @@ def _quote(name: str) -> str:
 
 
 def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str, headers: list[str] | None = None) -> Source | Problem:
-    """Copy a relation into a table of text columns with lower-case names and a _row column.
+    """Land a relation as a table of trimmed text columns with lower-case names and a _row column.
 
-    `headers` are the names as the file spells them, where the relation's own names are positional.
+    `headers` are the names as the file spells them, where the relation's own names are positional. Of a
+    file the contract describes, only its columns are landed (a staff file's job_role or gender is counted
+    for nothing): at two million staff each unused column would cost a tenth of a second and 100 MB.
     """
     names = [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
     shown = headers or names
@@ -80,15 +84,17 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     blank = [i for i, n in enumerate(lowered) if not n]
     if blank:
         return Problem(label, f"column {blank[0] + 1} has no name", "give every column a name on the first row, or delete the empty column", rows=(1,), row_count=1)
+    wanted = _wanted(name)
     select = ", ".join(
-        f"NULLIF(TRIM(CAST({_quote(n)} AS VARCHAR)), '') AS {_quote(lo)}" for n, lo in zip(names, lowered) if n != "_row"
-    )
+        f"NULLIF(TRIM(CAST({_quote(n)} AS VARCHAR)), '') AS {_quote(lo)}"
+        for n, lo in zip(names, lowered) if n != "_row" and (wanted is None or lo in wanted)
+    ) or "NULL AS _none"
     table = f"raw_{name}"
     if row_expr == "rowid + 2":
-        # A file reader has no row numbers: land the rows once, in file order, and give them names and
-        # trimmed text through a view (a second copy of two million rows would cost a second and a GB).
-        con.execute(f"CREATE OR REPLACE TEMP TABLE load_{name} AS SELECT * FROM {relation}")
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {row_expr} AS _row, {select} FROM load_{name}")
+        # A file reader has no row numbers: land the rows once, in file order (DuckDB keeps insertion
+        # order), and number them through a view.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE load_{name} AS SELECT {select} FROM {relation}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {row_expr} AS _row, * FROM load_{name}")
         n = con.execute(f"SELECT count(*) FROM load_{name}").fetchall()[0][0]
         drops = (f"DROP VIEW IF EXISTS {table}", f"DROP TABLE IF EXISTS load_{name}")
     else:
@@ -96,6 +102,25 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
         n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         drops = (f"DROP TABLE IF EXISTS {table}",)
     return Source(name, label, table, [lo for lo in lowered if lo != "_row"], n, drops)
+
+
+def _wanted(name: str) -> set[str] | None:
+    """The columns of a file worth landing: the contract's, for a file it describes; otherwise all."""
+    return {c.name for c in FILES[name]} if name in FILES else None
+
+
+def _utf8(path: Path) -> bool:
+    """Whether a file is UTF-8 throughout (DuckDB checks only the columns it lands). ASCII chunks are quick."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 24):
+                if not (chunk.isascii() and not decoder.getstate()[0]):
+                    decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _csv_problem(label: str, exc: Exception) -> Problem:
@@ -146,6 +171,11 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Source |
         "quote='\"', escape='\"', strict_mode=true)"
     )
     try:
+        wanted = _wanted(name)
+        if wanted is not None and not {h.strip().lower() for h in headers} <= wanted and not _utf8(path):
+            # Not UTF-8 somewhere, perhaps in a column not landed: let DuckDB read every column to say where.
+            con.execute("SELECT " + ", ".join(f"max(length(c{i}))" for i in range(len(headers))) + f" FROM {rel}").fetchall()
+            return Problem(path.name, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')
         return _text_table(con, name, path.name, rel, "rowid + 2", headers)
     except duckdb.Error as exc:
         return _csv_problem(path.name, exc)

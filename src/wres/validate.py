@@ -108,9 +108,10 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
     distinct = _distinct(ret, src, [c.name for c in cols if c.kind in categorical])
     for c in cols:
         raw = f"r.{c.name}"
-        select.append(f"{raw} AS {c.name}_raw")
+        if c.kind not in ("id", "text"):  # the text as given, kept to name a bad value; ids and text are it
+            select.append(f"{raw} AS {c.name}_raw")
         if not c.blank_ok:
-            checks.append(_Check(f"{c.name}_raw IS NULL", c.name, f"{c.name} is blank", schema.FIXES[c.kind] if c.kind != "id" else f"give every row a {c.name}"))
+            checks.append(_Check(f"{_raw(c)} IS NULL", c.name, f"{c.name} is blank", schema.FIXES[c.kind] if c.kind != "id" else f"give every row a {c.name}"))
         if c.kind in categorical:
             lookup, sql_type, message = {
                 "ethnicity": (lambda v: classify(v, mapping), "VARCHAR", '"{value}" is not a recognised ethnicity'),
@@ -152,12 +153,20 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
         if c not in cols:
             select.append(f"NULL::{_SQL_TYPE[c.kind]} AS {c.name}")
     if staff_lookup:
+        # Only rows with a blank ethnicity or service need staff.csv: look up just their people, not
+        # group two million staff for every event file.
+        blank = " OR ".join(f"{c.name} IS NULL" for c in cols if c.name in ("ethnicity", "service")) or "false"
         joins.append(
-            "LEFT JOIN (SELECT staff_id AS sid, any_value(ethnicity) AS grp, any_value(service) AS service "
-            "FROM t_staff WHERE staff_id IS NOT NULL GROUP BY staff_id) s ON r.staff_id = s.sid"
+            "LEFT JOIN (SELECT staff_id AS sid, any_value(ethnicity) AS grp, any_value(service) AS service FROM t_staff "
+            f"WHERE staff_id IN (SELECT staff_id FROM {src.table} WHERE {blank}) GROUP BY staff_id) s ON r.staff_id = s.sid"
         )
     sql = f"SELECT {', '.join(select)} FROM {src.table} r {' '.join(joins)}"
     return sql, checks
+
+
+def _raw(c: Column) -> str:
+    """The typed table's column holding a column's text as given."""
+    return c.name if c.kind in ("id", "text") else f"{c.name}_raw"
 
 
 def _band_lookup(ret: Return) -> Callable[[str], str | None]:
