@@ -87,7 +87,7 @@ def _event_person(table: str, id_col: str) -> str:
     return f"COALESCE({table}.{id_col}, '#' || {table}._row)"
 
 
-def _count_metric(chk: Checked, m: MetricDef, bands: list[str]) -> dict[tuple[str, str, str], tuple[int, int]] | None:
+def _count_metric(chk: Checked, m: MetricDef, bands: list[str], memo: dict[str, Any]) -> dict[tuple[str, str, str], tuple[int, int]] | None:
     """(service, band, group) → (numerator, denominator) for one metric; None when its file is missing."""
     con = chk.ret.con
     if m.source not in chk.typed:
@@ -111,7 +111,9 @@ def _count_metric(chk: Checked, m: MetricDef, bands: list[str]) -> dict[tuple[st
         res = _by_group(con, f"SELECT service, ethnicity, count(*) FILTER (WHERE {m.column}), count(*) FROM t_staff GROUP BY service, ethnicity")
     elif m.kind == "staff_event":
         flag = f"WHERE {m.denominator_flag}" if m.denominator_flag else ""
-        den = _by_group(con, f"SELECT service, ethnicity, 0, count(*) FROM t_staff {flag} GROUP BY service, ethnicity")
+        if flag not in memo:  # several metrics share a denominator (all staff, or registered professionals)
+            memo[flag] = _by_group(con, f"SELECT service, ethnicity, 0, count(*) FROM t_staff {flag} GROUP BY service, ethnicity")
+        den = memo[flag]
         person = _event_person("e", "staff_id")
         num = _by_group(
             con,
@@ -130,16 +132,26 @@ def _count_metric(chk: Checked, m: MetricDef, bands: list[str]) -> dict[tuple[st
             f"FROM t_recruitment r WHERE {in_period} GROUP BY p, service, ethnicity) GROUP BY service, ethnicity",
         )
     else:  # survey: per respondent, any experience; answered if any answer was given
-        person = _event_person("v", "respondent_id")
-        res = _by_group(
-            con,
-            f"SELECT service, ethnicity, count(*) FILTER (WHERE x), count(*) FILTER (WHERE x IS NOT NULL) FROM ("
-            f"SELECT {person} AS p, service, ethnicity, bool_or({m.column}) AS x FROM t_survey v GROUP BY p, service, ethnicity) GROUP BY service, ethnicity",
-        )
+        if "survey" not in memo:
+            memo["survey"] = _survey(con)
+        res = memo["survey"][m.column]
     for s in SERVICES:
         for g in GROUPS:
             out[(s, "", g)] = res.get((s, g), (0, 0))
     return out
+
+
+def _survey(con) -> dict[str, dict[tuple[str, str], tuple[int, int]]]:
+    """Every survey question's counts by service and group, from one grouping of the respondents."""
+    questions = [m.column for m in METRICS if m.kind == "survey"]
+    person = _event_person("v", "respondent_id")
+    per_person = ", ".join(f"bool_or({q}) AS x{i}" for i, q in enumerate(questions))
+    counted = ", ".join(f"count(*) FILTER (WHERE x{i}), count(*) FILTER (WHERE x{i} IS NOT NULL)" for i in range(len(questions)))
+    rows = con.execute(
+        f"SELECT service, ethnicity, {counted} FROM (SELECT {person} AS p, service, ethnicity, {per_person} "
+        "FROM t_survey v GROUP BY p, service, ethnicity) GROUP BY service, ethnicity"
+    ).fetchall()
+    return {q: {(r[0], r[1]): (int(r[2 + 2 * i]), int(r[3 + 2 * i])) for r in rows} for i, q in enumerate(questions)}
 
 
 def from_records(chk: Checked) -> Counts:
@@ -148,8 +160,9 @@ def from_records(chk: Checked) -> Counts:
     assert chk.ret.organisation is not None
     bands = [b.label for b in chk.ret.organisation.bands]
     counts = Counts(bands=bands)
+    memo: dict[str, Any] = {}  # queries that serve several metrics
     for m in METRICS:
-        cells = _count_metric(chk, m, bands)
+        cells = _count_metric(chk, m, bands, memo)
         if cells is None:
             continue
         for (s, b, g), nd in cells.items():
