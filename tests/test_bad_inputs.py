@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import pytest
 
-from tests.conftest import ORG, Run, person, run_command, write_csv, write_return, write_toml
+from tests.conftest import ORG, Run, person, run_command, write_return, write_toml
 
 # --- valid parts ---------------------------------------------------------------------------------------
 # Staff rows 2..7 (header is row 1).

@@ -95,7 +95,7 @@ def _count_metric(chk: Checked, m: MetricDef, bands: list[str], memo: dict[str, 
     out: dict[tuple[str, str, str], tuple[int, int]] = {}
     if m.kind == "pay_band":
         rows = con.execute(
-            f"SELECT service, ethnicity, band, count(*), sum(count(*)) OVER (PARTITION BY service, ethnicity) "
+            "SELECT service, ethnicity, band, count(*), sum(count(*)) OVER (PARTITION BY service, ethnicity) "
             "FROM t_staff GROUP BY service, ethnicity, band"
         ).fetchall()
         dens: dict[tuple[str, str], int] = {}

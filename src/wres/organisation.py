@@ -94,7 +94,7 @@ def _fix_for(field: str) -> str:
         "period_end": "give the last day of the reporting year as an ISO date, e.g. period_end = 2025-03-31",
         "pay_bands": 'write each band as [[pay_bands]] with label = "…" and below = 30000 (none on the last)',
         "suppression_threshold": "use a whole number such as 10",
-    }.get(field, f"write a date as 2025-06-30 (no quotes)" if field.endswith("_on") else f"correct {field} in {FILE}")
+    }.get(field, "write a date as 2025-06-30 (no quotes)" if field.endswith("_on") else f"correct {field} in {FILE}")
 
 
 def parse(data: dict[str, Any], file: str = FILE) -> tuple[Organisation | None, list[Problem]]:

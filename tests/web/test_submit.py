@@ -120,3 +120,90 @@ def test_another_authoritys_return_is_refused(users, demo_returns) -> None:
     r = c.post("/submit/", {"file": zipped(demo_returns["B"])}, follow=True)
     assert "you are signed in for London Borough of Eastmere" in r.content.decode()
     assert Submission.objects.count() == 0
+
+
+def _plan_files(folder: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    read = lambda name: list(csv.DictReader((folder / name).open(encoding="utf-8", newline="")))  # noqa: E731
+    return read("actions.csv"), read("action_updates.csv")
+
+
+def test_the_returns_action_plan_is_added_only_when_asked(users, demo_returns, authorities) -> None:
+    from wres.web.models import Action, ActionUpdate
+
+    actions, updates = _plan_files(demo_returns["A"])
+    assert actions and updates, "the demo return holds a plan"
+    c = client_for(users["analyst_A"])
+    c.post("/submit/", {"file": zipped(demo_returns["A"])})
+    up = Upload.objects.get()
+    html = c.get(f"/submit/{up.id}/check/").content.decode()
+    assert f"{len(actions)} actions and {len(updates)} monthly updates" in html
+    assert f"Adds {len(actions)} new actions and {len(updates)} monthly updates." in html
+    # not ticked: the plan here is untouched
+    c.post(f"/submit/{up.id}/check/", {})
+    assert not Action.objects.exists()
+
+    c.post("/submit/", {"file": zipped(demo_returns["A"])})
+    up = Upload.objects.filter(status=Upload.Status.VALID).get()
+    r = c.post(f"/submit/{up.id}/check/", {"add_plan": "on"}, follow=True)
+    assert f"Action plan: {len(actions)} actions and {len(updates)} updates added" in r.content.decode()
+    got = {a.action_id: a for a in Action.objects.filter(authority=authorities["A"])}
+    assert set(got) == {a["action_id"] for a in actions}
+    first = actions[0]
+    a = got[first["action_id"]]
+    assert (a.action, a.owner, a.due.isoformat()) == (first["action"], first["owner"], first["due"])
+    assert a.metric_list() == [m.strip() for m in first["metrics"].replace(",", ";").split(";")]
+    assert ActionUpdate.objects.filter(action__authority=authorities["A"]).count() == len(updates)
+    assert not Action.objects.filter(authority=authorities["B"]).exists()
+    assert AuditEvent.objects.filter(action="plan added from return").count() == 1
+
+
+def test_adding_a_plan_again_keeps_what_the_plan_here_says(users, demo_returns, authorities, tmp_path) -> None:
+    from wres.web.models import Action, ActionUpdate
+
+    c = client_for(users["analyst_A"])
+    c.post("/submit/", {"file": zipped(demo_returns["A"])})
+    c.post(f"/submit/{Upload.objects.get().id}/check/", {"add_plan": "on"})
+    actions, updates = _plan_files(demo_returns["A"])
+    edited = Action.objects.get(authority=authorities["A"], action_id=actions[0]["action_id"])
+    edited.owner = "Changed in the service"
+    edited.save()
+    # next month's return: the same plan with one more update
+    later = tmp_path / "later"
+    later.mkdir()
+    for f in demo_returns["A"].iterdir():
+        (later / f.name).write_bytes(f.read_bytes())
+    with (later / "action_updates.csv").open("a", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerow([actions[0]["action_id"], "2025-03-28", "on track", "Reviewed at March steering group", "HR"])
+    c.post("/submit/", {"file": zipped(later)})
+    up = Upload.objects.order_by("-created_at").first()
+    assert up.status == Upload.Status.VALID, [p["message"] for p in up.problems]
+    html = c.get(f"/submit/{up.id}/check/").content.decode()
+    assert "Adds 0 new actions and 1 monthly update." in html and "already in the plan" in html
+    c.post(f"/submit/{up.id}/check/", {"add_plan": "on"})
+    assert Action.objects.filter(authority=authorities["A"]).count() == len(actions)
+    assert Action.objects.get(pk=edited.pk).owner == "Changed in the service"
+    assert ActionUpdate.objects.filter(action__authority=authorities["A"]).count() == len(updates) + 1
+    # a third time: nothing new, so no choice is offered
+    c.post("/submit/", {"file": zipped(later)})
+    up = Upload.objects.filter(status=Upload.Status.VALID).get()
+    html = c.get(f"/submit/{up.id}/check/").content.decode()
+    assert "all already in the" in html and 'name="add_plan"' not in html
+
+
+def test_a_plan_value_too_long_for_the_service_is_a_warning_not_a_failure(users, demo_returns, tmp_path) -> None:
+    folder = tmp_path / "long"
+    folder.mkdir()
+    for f in demo_returns["A"].iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    actions, _ = _plan_files(folder)
+    actions[0]["owner"] = "x" * 201
+    with (folder / "actions.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(actions[0]))
+        w.writeheader()
+        w.writerows(actions)
+    c = client_for(users["analyst_A"])
+    c.post("/submit/", {"file": zipped(folder)})
+    up = Upload.objects.get()
+    assert up.status == Upload.Status.VALID and up.plan is None
+    html = c.get(f"/submit/{up.id}/check/").content.decode()
+    assert "longer than 200 characters" in html and 'name="add_plan"' not in html

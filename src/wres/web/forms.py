@@ -54,6 +54,15 @@ class SubmitForm(forms.Form):
         help_text="Left unticked, the service keeps only the counts, and deletes the staff, event and survey files as soon as you submit.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    add_plan = forms.BooleanField(required=False, label="Add this return's action plan to the action plan here")
+
+    def __init__(self, *args: Any, plan_hint: str = "", **kwargs: Any) -> None:
+        """`plan_hint` says what adding the return's plan would do; without one (no plan) there is no choice."""
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.checkbox("keep_files", small=True), button="Submit the return")
+        fields = [Field.checkbox("keep_files", small=True)]
+        if plan_hint:
+            self.fields["add_plan"].help_text = plan_hint
+            fields.append(Field.checkbox("add_plan", small=True))
+        else:
+            del self.fields["add_plan"]
+        self.helper = _helper(*fields, button="Submit the return")

@@ -81,6 +81,7 @@ class Upload(models.Model):
     counts = models.JSONField(null=True)  # {"rows": [...], "bands": [...]}
     files = models.JSONField(default=list)  # what the return held: file name and rows
     staged = models.CharField(max_length=500, blank=True)  # path of the staged files while valid
+    plan = models.JSONField(null=True)  # the return's actions.csv and action_updates.csv, if it had them
 
     class Meta:
         ordering = ["-created_at"]

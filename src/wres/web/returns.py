@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -18,10 +19,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 
-from wres import pipeline
+from wres import actions, pipeline
 from wres.problems import InvalidInput, Problem
 from wres.read import KNOWN as STEMS
-from wres.web.models import Authority, Submission, Upload
+from wres.web.models import Action, ActionUpdate, Authority, Submission, Upload
 
 KNOWN = {f"{stem}.{ext}" for stem in STEMS for ext in ("csv", "parquet")} | {"organisation.toml"}
 MAX_MEMBERS = 50
@@ -131,8 +132,73 @@ def record(authority: Authority, user: Any, upload_file: UploadedFile) -> Upload
         upload.organisation = loaded.organisation.model_dump(mode="json")
         upload.counts = {"rows": [list(r) for r in loaded.counts.rows()], "bands": loaded.counts.bands}
         upload.staged = str(staging)
+        if loaded.plan is not None and loaded.plan.actions:
+            upload.plan, too_long = _plan_data(loaded.plan)
+            upload.problems += [p.as_dict() for p in too_long]
     upload.save()
     return upload
+
+
+def _plan_data(plan: actions.Plan) -> tuple[dict[str, list[dict[str, str]]] | None, list[Problem]]:
+    """A return's action plan as the web plan's fields; None, with warnings, if a value would not fit."""
+    data = {
+        "actions": [{"action_id": a.id, "metrics": ";".join(a.metrics), "action": a.action, "owner": a.owner,
+                     "due": a.due.isoformat(), "status": a.status, "success_measure": a.success_measure or "",
+                     "note": a.note or ""} for a in plan.actions],
+        "updates": [{"action_id": u.action_id, "date": u.date.isoformat(), "status": u.status, "note": u.note or "",
+                     "by": u.by or ""} for u in plan.updates],
+    }
+    too_long = []
+    for file, model, rows in (("actions.csv", Action, data["actions"]), ("action_updates.csv", ActionUpdate, data["updates"])):
+        limits = {f.name: f.max_length for f in model._meta.get_fields() if getattr(f, "max_length", None)}
+        too_long += [
+            Problem(file, f'{name} of action "{row["action_id"]}" is longer than {limits[name]} characters, so this plan '
+                    "cannot be added to the action plan here", f"shorten it to {limits[name]} characters or fewer", name, severity="warning")
+            for row in rows for name in row if name in limits and len(row[name]) > limits[name]
+        ]
+    return (None, too_long) if too_long else (data, [])
+
+
+@dataclass
+class PlanChanges:
+    """What adding a return's plan would do: actions new to the plan, ids already there, updates not yet recorded."""
+
+    new: list[dict[str, str]] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    updates: list[dict[str, str]] = field(default_factory=list)
+
+
+def plan_changes(authority: Authority, plan: dict[str, list[dict[str, str]]] | None) -> PlanChanges:
+    """Actions whose id is new are added; an action already in the plan is left as it is there (the plan
+    here is the record once entered) but gets the return's updates it does not already have."""
+    changes = PlanChanges()
+    if not plan:
+        return changes
+    have = set(Action.objects.filter(authority=authority).values_list("action_id", flat=True))
+    recorded = {(a, d.isoformat(), st, n) for a, d, st, n in ActionUpdate.objects.filter(action__authority=authority)
+                .values_list("action__action_id", "date", "status", "note")}
+    for a in plan["actions"]:
+        if a["action_id"] in have:
+            changes.existing.append(a["action_id"])
+        else:
+            changes.new.append(a)
+    for u in plan["updates"]:
+        key = (u["action_id"], u["date"], u["status"], u["note"])
+        if key not in recorded:
+            recorded.add(key)
+            changes.updates.append(u)
+    return changes
+
+
+def add_plan(authority: Authority, changes: PlanChanges) -> None:
+    """Apply plan_changes (inside the caller's transaction)."""
+    for a in changes.new:
+        Action.objects.create(authority=authority, **{**a, "due": date.fromisoformat(a["due"])})
+    by_id = {a.action_id: a for a in Action.objects.filter(authority=authority)}
+    ActionUpdate.objects.bulk_create(
+        ActionUpdate(action=by_id[u["action_id"]], date=date.fromisoformat(u["date"]), status=u["status"], note=u["note"], by=u["by"])
+        for u in changes.updates
+    )
 
 
 def discard(upload: Upload) -> None:
@@ -153,8 +219,9 @@ def loaded_of(upload: Upload | Submission) -> pipeline.Loaded:
     return pipeline.Loaded(Organisation.model_validate(upload.organisation), Counts.from_rows(upload.counts["rows"], upload.counts["bands"]), warnings, False)
 
 
-def submit(upload: Upload, user: Any, keep_files: bool) -> Submission:
-    """Keep the counts and the published figures as the next version for the period, all in one transaction."""
+def submit(upload: Upload, user: Any, keep_files: bool, plan: PlanChanges | None = None) -> Submission:
+    """Keep the counts and the published figures as the next version for the period, and add the return's
+    action plan if asked (`plan`, from plan_changes), all in one transaction."""
     loaded = loaded_of(upload)
     document = pipeline.publish(loaded).as_dict()
     org = loaded.organisation
@@ -172,6 +239,8 @@ def submit(upload: Upload, user: Any, keep_files: bool) -> Submission:
             shutil.move(upload.staged, kept)
             sub.kept_files = str(kept)
             sub.save(update_fields=["kept_files"])
+        if plan is not None:
+            add_plan(upload.authority, plan)
         upload.status = Upload.Status.SUBMITTED
         upload.save(update_fields=["status"])
     discard(upload)

@@ -38,12 +38,18 @@ def check_answers(request: HttpRequest, pk: str) -> HttpResponse:
     up = get_object_or_404(Upload, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
     if up.status != Upload.Status.VALID:
         return redirect("upload-result", pk=up.id)
-    form = SubmitForm(request.POST if request.method == "POST" else None)
+    changes = returns.plan_changes(up.authority, up.plan)
+    form = SubmitForm(request.POST if request.method == "POST" else None, plan_hint=_plan_hint(changes))
     if request.method == "POST" and form.is_valid():
-        sub = returns.submit(up, request.user, form.cleaned_data["keep_files"])
+        plan = changes if form.cleaned_data.get("add_plan") else None
+        sub = returns.submit(up, request.user, form.cleaned_data["keep_files"], plan)
         request_report(sub, request.user)
         audit(request, "return submitted", sub, submission=sub.pk, version=sub.version, kept_files=bool(sub.kept_files))
-        messages.success(request, f"Return submitted: {sub.period_label}, version {sub.version}")
+        done = f"Return submitted: {sub.period_label}, version {sub.version}"
+        if plan is not None:
+            audit(request, "plan added from return", sub, submission=sub.pk, actions=[a["action_id"] for a in plan.new], updates=len(plan.updates))
+            done += f". Action plan: {_count(len(plan.new), 'action')} and {_count(len(plan.updates), 'update')} added"
+        messages.success(request, done)
         return redirect("submission", pk=sub.pk)
     org = up.organisation or {}
     period = (org.get("period_start", ""), org.get("period_end", ""))
@@ -52,5 +58,20 @@ def check_answers(request: HttpRequest, pk: str) -> HttpResponse:
     staff = sum(loaded.counts.get("M9", "all", "", g)[1] for g in GROUPS) if "M9" in loaded.counts.submitted else None  # the headcount
     return render(request, "web/submit/check.html", {
         "up": up, "org": org, "period": period, "earlier": earlier, "form": form, "warnings": up.warnings(),
-        "submitted_metrics": sorted(loaded.counts.submitted), "staff": staff,
+        "submitted_metrics": sorted(loaded.counts.submitted), "staff": staff, "plan": up.plan, "changes": changes,
     })
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'' if n == 1 else 's'}"
+
+
+def _plan_hint(changes: returns.PlanChanges) -> str:
+    """What ticking the box does, in this authority's case (empty when there is nothing to add)."""
+    if not (changes.new or changes.updates):
+        return ""
+    hint = f"Adds {_count(len(changes.new), 'new action')} and {_count(len(changes.updates), 'monthly update')}."
+    if changes.existing:
+        hint += (f" {_count(len(changes.existing), 'action')} ({', '.join(changes.existing)}) already in the plan "
+                 "keep what the plan says; only their new updates are added.")
+    return hint
