@@ -286,6 +286,8 @@ CASES: list[Case] = [
     Case("staff_zero_bytes", raw_staff(b""), (E("staff.csv", "empty"),)),
     Case("staff_header_only", raw_staff((STAFF_HEADER + "\n").encode()), (E("staff.csv", "no rows"),)),
     Case("staff_cp1252", raw_staff(CP1252_STAFF), (E("staff.csv", "UTF-8", rows=(3,)),)),
+    Case("staff_mixed_line_endings", raw_staff((STAFF_HEADER + "\r\nS1,Indian,adults,no,no,35000\r\nS2,White,children,no,no,35000\n").encode()),
+         (E("staff.csv", "end in different ways"),)),
     Case("staff_ragged_row", raw_staff(RAGGED_STAFF), (E("staff.csv", ("CSV", "field", "column"), rows=(4,)),)),
     Case("staff_same_column_twice", raw_staff(DOUBLE_COLUMN_STAFF), (E("staff.csv", "more than once", column="ethnicity"),)),
     # staff.csv: values

@@ -123,10 +123,18 @@ def _utf8(path: Path) -> bool:
     return True
 
 
-def _csv_problem(label: str, exc: Exception) -> Problem:
+def _mixed_line_endings(path: Path) -> bool:
+    data = path.read_bytes()
+    return b"\r\n" in data and re.search(rb"(?<!\r)\n", data) is not None
+
+
+def _csv_problem(label: str, exc: Exception, path: Path | None = None) -> Problem:
     text = str(exc)
     line = re.search(r"Line:? (\d+)", text)
     rows = (int(line.group(1)),) if line else ()
+    if "invalid state" in text and path is not None and _mixed_line_endings(path):
+        return Problem(label, "has lines that end in different ways (some Windows, some not), as when rows are added in another program",
+                       'open it in Excel and "Save As" CSV UTF-8 (comma delimited) again: every line then ends the same way', rows=rows, row_count=len(rows))
     if "Invalid unicode" in text:
         return Problem(label, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=rows, row_count=len(rows))
     widths = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
@@ -178,7 +186,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Source |
             return Problem(path.name, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')
         return _text_table(con, name, path.name, rel, "rowid + 2", headers)
     except duckdb.Error as exc:
-        return _csv_problem(path.name, exc)
+        return _csv_problem(path.name, exc, path)
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Source | Problem:
