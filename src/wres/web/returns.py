@@ -190,7 +190,7 @@ def plan_changes(authority: Authority, plan: dict[str, list[dict[str, str]]] | N
     return changes
 
 
-def add_plan(authority: Authority, changes: PlanChanges) -> None:
+def _add_plan(authority: Authority, changes: PlanChanges) -> None:
     """Apply plan_changes (inside the caller's transaction)."""
     for a in changes.new:
         Action.objects.create(authority=authority, **{**a, "due": date.fromisoformat(a["due"])})
@@ -219,9 +219,10 @@ def loaded_of(upload: Upload | Submission) -> pipeline.Loaded:
     return pipeline.Loaded(Organisation.model_validate(upload.organisation), Counts.from_rows(upload.counts["rows"], upload.counts["bands"]), warnings, False)
 
 
-def submit(upload: Upload, user: Any, keep_files: bool, plan: PlanChanges | None = None) -> Submission:
+def submit(upload: Upload, user: Any, keep_files: bool, add_plan: bool = False) -> Submission:
     """Keep the counts and the published figures as the next version for the period, and add the return's
-    action plan if asked (`plan`, from plan_changes), all in one transaction."""
+    action plan if asked, all in one transaction. What the plan gained is on the result as `plan_added`
+    (worked out inside the transaction, so an action entered meanwhile is not added twice)."""
     loaded = loaded_of(upload)
     document = pipeline.publish(loaded).as_dict()
     org = loaded.organisation
@@ -233,14 +234,16 @@ def submit(upload: Upload, user: Any, keep_files: bool, plan: PlanChanges | None
             submitted_by=user, filename=upload.filename, organisation=upload.organisation, counts=upload.counts,
             warnings=upload.warnings(), document=document,
         )
-        if keep_files and upload.staged:
+        sub.plan_added = None  # type: ignore[attr-defined]
+        if add_plan and upload.plan:
+            sub.plan_added = plan_changes(upload.authority, upload.plan)  # type: ignore[attr-defined]
+            _add_plan(upload.authority, sub.plan_added)  # type: ignore[attr-defined]
+        if keep_files and upload.staged:  # as late as it can be: the one step the database cannot roll back
             kept = settings.KEPT_DIR / str(upload.authority_id) / str(sub.pk)
             kept.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(upload.staged, kept)
             sub.kept_files = str(kept)
             sub.save(update_fields=["kept_files"])
-        if plan is not None:
-            add_plan(upload.authority, plan)
         upload.status = Upload.Status.SUBMITTED
         upload.save(update_fields=["status"])
     discard(upload)

@@ -41,8 +41,8 @@ def check_answers(request: HttpRequest, pk: str) -> HttpResponse:
     changes = returns.plan_changes(up.authority, up.plan)
     form = SubmitForm(request.POST if request.method == "POST" else None, plan_hint=_plan_hint(changes))
     if request.method == "POST" and form.is_valid():
-        plan = changes if form.cleaned_data.get("add_plan") else None
-        sub = returns.submit(up, request.user, form.cleaned_data["keep_files"], plan)
+        sub = returns.submit(up, request.user, form.cleaned_data["keep_files"], bool(form.cleaned_data.get("add_plan")))
+        plan = sub.plan_added
         request_report(sub, request.user)
         audit(request, "return submitted", sub, submission=sub.pk, version=sub.version, kept_files=bool(sub.kept_files))
         done = f"Return submitted: {sub.period_label}, version {sub.version}"
