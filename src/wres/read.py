@@ -123,6 +123,10 @@ def _utf8(path: Path) -> bool:
     return True
 
 
+def _not_utf8(label: str, rows: tuple[int, ...] = ()) -> Problem:
+    return Problem(label, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=rows, row_count=len(rows))
+
+
 def _mixed_line_endings(path: Path) -> bool:
     data = path.read_bytes()
     return b"\r\n" in data and re.search(rb"(?<!\r)\n", data) is not None
@@ -136,7 +140,7 @@ def _csv_problem(label: str, exc: Exception, path: Path | None = None) -> Proble
         return Problem(label, "has lines that end in different ways (some Windows, some not), as when rows are added in another program",
                        'open it in Excel and "Save As" CSV UTF-8 (comma delimited) again: every line then ends the same way', rows=rows, row_count=len(rows))
     if "Invalid unicode" in text:
-        return Problem(label, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=rows, row_count=len(rows))
+        return _not_utf8(label, rows)
     widths = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if widths:
         return Problem(
@@ -161,7 +165,7 @@ def _csv_header(path: Path) -> list[str] | Problem:
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return Problem(path.name, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=(1,), row_count=1)
+        return _not_utf8(path.name, (1,))
     return next(csv.reader([text]), [])
 
 
@@ -183,7 +187,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Source |
         if wanted is not None and not {h.strip().lower() for h in headers} <= wanted and not _utf8(path):
             # Not UTF-8 somewhere, perhaps in a column not landed: let DuckDB read every column to say where.
             con.execute("SELECT " + ", ".join(f"max(length(c{i}))" for i in range(len(headers))) + f" FROM {rel}").fetchall()
-            return Problem(path.name, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')
+            return _not_utf8(path.name)
         return _text_table(con, name, path.name, rel, "rowid + 2", headers)
     except duckdb.Error as exc:
         return _csv_problem(path.name, exc, path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 
 from wres.ethnicity import GROUPS
 from wres.web import returns
@@ -63,7 +64,7 @@ def check_answers(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 def _count(n: int, thing: str) -> str:
-    return f"{n} {thing}{'' if n == 1 else 's'}"
+    return f"{n} {thing}{pluralize(n)}"
 
 
 def _plan_hint(changes: returns.PlanChanges) -> str:
