@@ -108,7 +108,7 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
     distinct = _distinct(ret, src, [c.name for c in cols if c.kind in categorical])
     for c in cols:
         raw = f"r.{c.name}"
-        if c.kind not in ("id", "text"):  # the text as given, kept to name a bad value; ids and text are it
+        if _raw(c) != c.name:  # the text as given, kept to name a bad value (an id or text is its own)
             select.append(f"{raw} AS {c.name}_raw")
         if not c.blank_ok:
             checks.append(_Check(f"{_raw(c)} IS NULL", c.name, f"{c.name} is blank", schema.FIXES[c.kind] if c.kind != "id" else f"give every row a {c.name}"))
