@@ -39,15 +39,26 @@ KNOWN = RECORD_FILES + OTHER_FILES
 class Source:
     name: str  # the stem: "staff"
     label: str  # how messages name it: "staff.csv", or "return.xlsx, sheet staff"
-    table: str  # the DuckDB table of text columns, with _row (the row number a person sees)
+    table: str  # the DuckDB relation of trimmed text columns (with _row, the row number a person sees, if numbered)
     columns: list[str]
-    rows: int
+    rows: int | None  # None until validation has read the file (a streamed file is not counted twice)
     drops: tuple[str, ...] = ()  # statements that free it once validation has typed it
+    # False for a file the contract types, read straight from CSV or Parquet: `table` is then a view over the
+    # file, read once by validation into a typed table whose rowid gives the row numbers (DuckDB keeps a
+    # file's order through a projection). Landing the text first cost a third of the time at 2M staff.
+    numbered: bool = True
+    path: Path | None = None  # the file a streamed view reads, to explain a read error met while typing
 
     def release(self, con: duckdb.DuckDBPyConnection) -> None:
         """Free the text copy: after validation only the typed table is read (half the memory at 2M staff)."""
         for statement in self.drops:
             con.execute(statement)
+
+    def unreadable(self, exc: duckdb.Error) -> Problem:
+        """A streamed file that failed part-way through (a stray comma on row 1,500,000), said as read would."""
+        if self.path is not None and self.path.suffix.lower() == ".parquet":
+            return _parquet_problem(self.label, exc)
+        return _csv_problem(self.label, exc, self.path)
 
 
 @dataclass
@@ -68,7 +79,8 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str, headers: list[str] | None = None) -> Source | Problem:
+def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str, headers: list[str] | None = None,
+                path: Path | None = None) -> Source | Problem:
     """Land a relation as a table of trimmed text columns with lower-case names and a _row column.
 
     `headers` are the names as the file spells them, where the relation's own names are positional. Of a
@@ -89,10 +101,14 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
         f"NULLIF(TRIM(CAST({_quote(n)} AS VARCHAR)), '') AS {_quote(lo)}"
         for n, lo in zip(names, lowered) if n != "_row" and (wanted is None or lo in wanted)
     ) or "NULL AS _none"
+    columns = [lo for lo in lowered if lo != "_row"]
     table = f"raw_{name}"
+    if row_expr == "rowid + 2" and name in FILES:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select} FROM {relation}")
+        return Source(name, label, table, columns, None, (f"DROP VIEW IF EXISTS {table}",), numbered=False, path=path)
     if row_expr == "rowid + 2":
-        # A file reader has no row numbers: land the rows once, in file order (DuckDB keeps insertion
-        # order), and number them through a view.
+        # Files only looked up (counts.csv, ethnicity_map.csv) are landed, in file order (DuckDB keeps
+        # insertion order), and numbered through a view.
         con.execute(f"CREATE OR REPLACE TEMP TABLE load_{name} AS SELECT {select} FROM {relation}")
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {row_expr} AS _row, * FROM load_{name}")
         n = con.execute(f"SELECT count(*) FROM load_{name}").fetchall()[0][0]
@@ -101,7 +117,7 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {row_expr} AS _row, {select} FROM {relation}")
         n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         drops = (f"DROP TABLE IF EXISTS {table}",)
-    return Source(name, label, table, [lo for lo in lowered if lo != "_row"], n, drops)
+    return Source(name, label, table, columns, n, drops)
 
 
 def _wanted(name: str) -> set[str] | None:
@@ -188,16 +204,20 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Source |
             # Not UTF-8 somewhere, perhaps in a column not landed: let DuckDB read every column to say where.
             con.execute("SELECT " + ", ".join(f"max(length(c{i}))" for i in range(len(headers))) + f" FROM {rel}").fetchall()
             return _not_utf8(path.name)
-        return _text_table(con, name, path.name, rel, "rowid + 2", headers)
+        return _text_table(con, name, path.name, rel, "rowid + 2", headers, path)
     except duckdb.Error as exc:
         return _csv_problem(path.name, exc, path)
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Source | Problem:
     try:
-        return _text_table(con, name, path.name, f"read_parquet({_sql_str(str(path))})", "rowid + 2")
+        return _text_table(con, name, path.name, f"read_parquet({_sql_str(str(path))})", "rowid + 2", path=path)
     except duckdb.Error as exc:
-        return Problem(path.name, f"could not be read as Parquet ({str(exc).splitlines()[0]})", "write it again with a Parquet writer, or send CSV")
+        return _parquet_problem(path.name, exc)
+
+
+def _parquet_problem(label: str, exc: Exception) -> Problem:
+    return Problem(label, f"could not be read as Parquet ({str(exc).splitlines()[0]})", "write it again with a Parquet writer, or send CSV")
 
 
 def _sql_str(s: str) -> str:

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import duckdb
+
 from wres import schema
 from wres.ethnicity import classify, normalise
 from wres.problems import ROWS_SHOWN, Problem
@@ -59,28 +61,35 @@ class _Check:
     severity: str = "error"
 
 
-def _distinct(ret: Return, src: Source, cols: list[str]) -> dict[str, list[str]]:
-    """The distinct values of several columns in one pass over the file."""
+# A file's vocabularies come from its first rows; a spelling first met further down costs one more pass.
+SAMPLE_ROWS = 100_000
+
+
+def _distinct(ret: Return, src: Source, cols: list[str], limit: int | None) -> dict[str, set[str]]:
+    """The distinct values of several columns in one pass (over the first `limit` rows only, if given)."""
     if not cols:
         return {}
-    row = ret.con.execute("SELECT " + ", ".join(f"list(DISTINCT {c}) FILTER (WHERE {c} IS NOT NULL)" for c in cols) + f" FROM {src.table}").fetchall()[0]
-    return {c: list(v or []) for c, v in zip(cols, row)}
+    rel = src.table if limit is None else f"(SELECT {', '.join(cols)} FROM {src.table} LIMIT {limit})"
+    row = ret.con.execute("SELECT " + ", ".join(f"list(DISTINCT {c}) FILTER (WHERE {c} IS NOT NULL)" for c in cols) + f" FROM {rel}").fetchall()[0]
+    return {c: set(v or []) for c, v in zip(cols, row)}
 
 
-def _vocabulary(ret: Return, src: Source, col: str, lookup: Callable[[str], Any], sql_type: str, distinct: list[str]) -> str:
-    """Classify each distinct value once in Python; return a table (raw, val) to join on."""
-    table = f"voc_{src.name}_{col}"
-    pairs = [(v, lookup(v)) for v in distinct]
-    if not pairs:
-        ret.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (raw VARCHAR, val {sql_type})")
-        return table
-    rows = ", ".join("(?, ?)" for _ in pairs)  # one statement: executemany costs a round trip per row
-    ret.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT CAST(raw AS VARCHAR) AS raw, CAST(val AS {sql_type}) AS val "
-        f"FROM (VALUES {rows}) v(raw, val)",
-        [x for pair in pairs for x in pair],
-    )
-    return table
+def _literal(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else _sql_str(str(value))
+
+
+def _lookup(ret: Return, enum: str, raw: str, pairs: list[tuple[str, Any]], sql_type: str) -> str:
+    """SQL for a categorical value: each recognised spelling, classified once in Python, found through an ENUM.
+
+    Unlike a join to a table of spellings, an expression keeps the file's row order, so the typed table's
+    rowid is the row number. An unrecognised spelling (not in the ENUM) gives NULL.
+    """
+    known = sorted((v, x) for v, x in pairs if x is not None)
+    ret.con.execute(f"DROP TYPE IF EXISTS {enum}")
+    if not known:
+        return f"NULL::{sql_type}"
+    ret.con.execute(f"CREATE TYPE {enum} AS ENUM ({', '.join(_sql_str(v) for v, _ in known)})")
+    return f"[{', '.join(_literal(x) for _, x in known)}][enum_code(TRY_CAST({raw} AS {enum})) + 1]"
 
 
 def _date_expr(col: str) -> str:
@@ -98,43 +107,48 @@ def _band_expr(ret: Return) -> str:
     return f"CASE WHEN annual_salary IS NULL THEN NULL {whens} ELSE {_sql_str(ret.organisation.bands[-1].label)} END"
 
 
-def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str], staff_lookup: bool) -> tuple[str, list[_Check]]:
-    """The SELECT that types one file, and the checks to run over its result."""
-    select = ["r._row AS _row"]
-    joins: list[str] = []
+# How each categorical kind is read: the lookup of one (trimmed) spelling, its SQL type, and the message
+# for a spelling it does not know.
+def _classifiers(ret: Return, mapping: dict[str, str]) -> dict[str, tuple[Callable[[str], Any], str, str]]:
+    return {
+        "ethnicity": (lambda v: classify(v, mapping), "VARCHAR", '"{value}" is not a recognised ethnicity'),
+        "service": (lambda v: schema.SERVICE_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a service'),
+        "bool": (lambda v: schema.BOOL_WORDS.get(normalise(v)), "BOOLEAN", '"{value}" is not yes or no'),
+        "answer": (lambda v: schema.ANSWER_WORDS.get(normalise(v)), "BOOLEAN", '"{value}" is not on the survey scale'),
+        "band": (_band_lookup(ret), "VARCHAR", '"{value}" is not a pay band'),
+        "status": (lambda v: schema.STATUS_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a status'),
+        "metric_list": (_metric_list, "VARCHAR", '"{value}" names a metric that does not exist'),
+    }
+
+
+def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str], staff_lookup: bool,
+                  spellings: dict[str, set[str]]) -> tuple[str, list[_Check]]:
+    """The SELECT that types one file, and the checks to run over its result (through the t_ view).
+
+    A column's text is kept (as <column>_raw) only on rows where its typed value is empty, which is all a
+    check or a message needs: a column of NULLs costs next to nothing, a copy of two million names does not.
+    With staff_lookup, a blank ethnicity or service is left empty here and filled from staff.csv by the view.
+    """
+    typed = ["r._row AS _row"] if src.numbered else []
+    keep: list[str] = []  # the text of these columns is kept where their typed value is NULL
     checks: list[_Check] = []
     period = ret.organisation
-    categorical = ("ethnicity", "service", "bool", "answer", "band", "status", "metric_list")
-    distinct = _distinct(ret, src, [c.name for c in cols if c.kind in categorical])
+    classifiers = _classifiers(ret, mapping)
     for c in cols:
         raw = f"r.{c.name}"
-        if _raw(c) != c.name:  # the text as given, kept to name a bad value (an id or text is its own)
-            select.append(f"{raw} AS {c.name}_raw")
         if not c.blank_ok:
-            checks.append(_Check(f"{_raw(c)} IS NULL", c.name, f"{c.name} is blank", schema.FIXES[c.kind] if c.kind != "id" else f"give every row a {c.name}"))
-        if c.kind in categorical:
-            lookup, sql_type, message = {
-                "ethnicity": (lambda v: classify(v, mapping), "VARCHAR", '"{value}" is not a recognised ethnicity'),
-                "service": (lambda v: schema.SERVICE_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a service'),
-                "bool": (lambda v: schema.BOOL_WORDS.get(normalise(v)), "BOOLEAN", '"{value}" is not yes or no'),
-                "answer": (lambda v: schema.ANSWER_WORDS.get(normalise(v)), "BOOLEAN", '"{value}" is not on the survey scale'),
-                "band": (_band_lookup(ret), "VARCHAR", '"{value}" is not a pay band'),
-                "status": (lambda v: schema.STATUS_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a status'),
-                "metric_list": (_metric_list, "VARCHAR", '"{value}" names a metric that does not exist'),
-            }[c.kind]
-            voc = _vocabulary(ret, src, c.name, lookup, sql_type, distinct[c.name])
-            joins.append(f"LEFT JOIN {voc} v_{c.name} ON {raw} = v_{c.name}.raw")
-            value = f"v_{c.name}.val"
+            checks.append(_Check(_blank(c), c.name, f"{c.name} is blank", schema.FIXES[c.kind] if c.kind != "id" else f"give every row a {c.name}"))
+        if c.kind in schema.CATEGORICAL:
+            lookup, sql_type, message = classifiers[c.kind]
+            value = _lookup(ret, f"voc_{src.name}_{c.name}", raw, [(v, lookup(v)) for v in spellings[c.name]], sql_type)
             if c.kind == "ethnicity":
-                fallback = "COALESCE(s.grp, 'unknown')" if staff_lookup else "'unknown'"
-                value = f"CASE WHEN {raw} IS NULL THEN {fallback} ELSE {value} END"
+                blank = "NULL" if staff_lookup else "'unknown'"  # with staff_lookup, the view fills it in
+                value = f"CASE WHEN {raw} IS NULL THEN {blank} ELSE {value} END"
             if c.kind == "service" and staff_lookup:
-                value = f"CASE WHEN {raw} IS NULL THEN s.service ELSE {value} END"
-                checks.append(_Check(f"{c.name}_raw IS NULL AND {c.name} IS NULL", c.name, "service is blank and staff_id is not in staff.csv", "write adults or children"))
-            select.append(f"{value} AS {c.name}")
+                checks.append(_Check(_blank(c), c.name, "service is blank and staff_id is not in staff.csv", "write adults or children"))
             checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, message, schema.FIXES[c.kind], by_value=f"{c.name}_raw"))
         elif c.kind == "date":
-            select.append(f"{_date_expr(c.name)} AS {c.name}")
+            value = _date_expr(c.name)
             checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a date', schema.FIXES["date"], by_value=f"{c.name}_raw"))
             if period is not None and c.name == "date" and src.name in RECORD_FILES:  # events, not plan updates
                 start, end = period.period_start.isoformat(), period.period_end.isoformat()
@@ -144,29 +158,75 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                     "check the dates; events outside the period belong to another year's return", severity="warning",
                 ))
         elif c.kind == "salary":
-            select.append(f"TRY_CAST(replace(replace({raw}, ',', ''), '£', '') AS DOUBLE) AS {c.name}")
+            value = f"TRY_CAST(replace(replace({raw}, ',', ''), '£', '') AS DOUBLE)"
             checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a number', schema.FIXES["salary"], by_value=f"{c.name}_raw"))
             checks.append(_Check(f"{c.name} < 0", c.name, "salary is negative", schema.FIXES["salary"]))
-        else:  # id, text
-            select.append(f"{raw} AS {c.name}")
+        else:  # id, text: the value is its own text
+            typed.append(f"{raw} AS {c.name}")
+            continue
+        typed += [f"{value} AS {c.name}", f"{raw} AS {c.name}_raw"]
+        keep.append(c.name)
     for c in FILES[src.name]:  # absent optional columns are NULL, so later stages need no special cases
         if c not in cols:
-            select.append(f"NULL::{_SQL_TYPE[c.kind]} AS {c.name}")
+            typed.append(f"NULL::{_SQL_TYPE[c.kind]} AS {c.name}")
+    kept = ", ".join(f"CASE WHEN {k} IS NULL THEN {k}_raw END AS {k}_raw" for k in keep)
+    outer = f"* REPLACE ({kept})" if kept else "*"
+    if src.name == "staff" and ret.organisation is not None:
+        # A band label given on the row wins over the band of its salary.
+        names = {c.name for c in cols}
+        label = "pay_band" if "pay_band" in names else "NULL"
+        salary = _band_expr(ret) if "annual_salary" in names else "NULL"
+        outer += f", COALESCE({label}, {salary}) AS band"
+    return f"SELECT {outer} FROM (SELECT {', '.join(typed)} FROM {src.table} r)", checks
+
+
+def _blank(c: Column, at: str = "") -> str:
+    """SQL true where a column was left blank (its text is kept only where its typed value is empty)."""
+    return f"{at}{c.name} IS NULL" if c.kind in ("id", "text") else f"{at}{c.name} IS NULL AND {at}{c.name}_raw IS NULL"
+
+
+def _type(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str], staff_lookup: bool) -> list[_Check]:
+    """Type a file into b_<file> in one pass, and put the view t_<file> (with _row) over it; its checks.
+
+    Spellings are classified from the first SAMPLE_ROWS rows; one met only further down is typed empty with
+    its text kept, so the first pass finds it and a second, with it classified, gives the same table as one
+    pass that knew every spelling.
+    """
+    con, base = ret.con, f"b_{src.name}"
+    categorical = [c.name for c in cols if c.kind in schema.CATEGORICAL]
+    spellings = _distinct(ret, src, categorical, SAMPLE_ROWS)
+    while True:
+        sql, checks = _typed_select(ret, src, cols, mapping, staff_lookup, spellings)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {base} AS {sql}")
+        if not categorical:
+            break
+        # the spellings typed empty: unrecognised ones, and any not in the first rows (their text is kept)
+        later = con.execute("SELECT " + ", ".join(f"list(DISTINCT {c}_raw) FILTER (WHERE {c} IS NULL AND {c}_raw IS NOT NULL)" for c in categorical) + f" FROM {base}").fetchall()[0]
+        new = {c: set(v or []) - spellings[c] for c, v in zip(categorical, later)}
+        if not any(new.values()):
+            break
+        spellings = {c: spellings[c] | new[c] for c in categorical}
+    for c in categorical:
+        con.execute(f"DROP TYPE IF EXISTS voc_{src.name}_{c}")
+    numbered = f"(SELECT {'' if src.numbered else 'rowid + 2 AS _row, '}* FROM {base})"
     if staff_lookup:
-        # Only rows with a blank ethnicity or service need staff.csv: look up just their people, not
-        # group two million staff for every event file.
-        blank = " OR ".join(f"{c.name} IS NULL" for c in cols if c.name in ("ethnicity", "service")) or "false"
-        joins.append(
-            "LEFT JOIN (SELECT staff_id AS sid, any_value(ethnicity) AS grp, any_value(service) AS service FROM t_staff "
-            f"WHERE staff_id IN (SELECT staff_id FROM {src.table} WHERE {blank}) GROUP BY staff_id) s ON r.staff_id = s.sid"
+        # Only rows with a blank ethnicity or service need staff.csv: look up just their people.
+        eth, service = (next(c for c in cols if c.name == k) for k in ("ethnicity", "service"))
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE s_{src.name} AS SELECT staff_id AS sid, any_value(ethnicity) AS grp, any_value(service) AS service "
+            f"FROM t_staff WHERE staff_id IN (SELECT staff_id FROM {base} WHERE ({_blank(eth)}) OR ({_blank(service)})) GROUP BY staff_id"
         )
-    sql = f"SELECT {', '.join(select)} FROM {src.table} r {' '.join(joins)}"
-    return sql, checks
-
-
-def _raw(c: Column) -> str:
-    """The typed table's column holding a column's text as given."""
-    return c.name if c.kind in ("id", "text") else f"{c.name}_raw"
+        fill = {"ethnicity": _blank(eth, "r."), "service": _blank(service, "r.")}
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT r.* REPLACE ("
+            f"CASE WHEN {fill['ethnicity']} THEN COALESCE(s.grp, 'unknown') ELSE r.ethnicity END AS ethnicity, "
+            f"CASE WHEN {fill['service']} THEN s.service ELSE r.service END AS service) "
+            f"FROM {numbered} r LEFT JOIN s_{src.name} s ON r.staff_id = s.sid"
+        )
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT * FROM {numbered}")
+    src.rows = con.execute(f"SELECT count(*) FROM {base}").fetchall()[0][0]
+    return checks
 
 
 def _band_lookup(ret: Return) -> Callable[[str], str | None]:
@@ -184,12 +244,13 @@ def _file_checks(name: str, cols: set[str], plan: bool = False) -> list[_Check]:
                 by_value="staff_id",
             )
         ]
+        salary, band = (next(c for c in FILES["staff"] if c.name == k) for k in ("annual_salary", "pay_band"))
         if {"annual_salary", "pay_band"} <= cols:
-            checks.append(_Check("annual_salary_raw IS NULL AND pay_band_raw IS NULL", "annual_salary", "has neither annual_salary nor pay_band", schema.FIXES["salary"]))
+            checks.append(_Check(f"{_blank(salary)} AND {_blank(band)}", "annual_salary", "has neither annual_salary nor pay_band", schema.FIXES["salary"]))
         elif "annual_salary" in cols:
-            checks.append(_Check("annual_salary_raw IS NULL", "annual_salary", "annual_salary is blank", schema.FIXES["salary"]))
+            checks.append(_Check(_blank(salary), "annual_salary", "annual_salary is blank", schema.FIXES["salary"]))
         else:
-            checks.append(_Check("pay_band_raw IS NULL", "pay_band", "pay_band is blank", schema.FIXES["band"]))
+            checks.append(_Check(_blank(band), "pay_band", "pay_band is blank", schema.FIXES["band"]))
         return checks
     if name == "actions":
         return [_Check(
@@ -269,20 +330,20 @@ def validate(ret: Return) -> Checked:
             out.problems.append(Problem(src.label, f"has no column {m}", f"add a column headed {m} (column names are not case-sensitive)", m, (1,), 1))
         if missing:
             continue
+        present = [c for c in FILES[name] if c.name in cols]
+        staff_lookup = name not in ("staff", "recruitment", "survey") and "staff_id" in cols and "staff" in out.typed
+        try:
+            checks = _type(ret, src, present, mapping, staff_lookup)
+        except duckdb.Error as exc:  # a streamed file is read through for the first time here
+            out.problems.append(src.unreadable(exc))
+            ret.unreadable.add(name)
+            src.release(ret.con)
+            continue
+        src.release(ret.con)
         if src.rows == 0 and name in schema.MUST_HAVE_ROWS:
             out.problems.append(Problem(src.label, "has a header but no rows", f"fill in {src.label} or leave the file out"))
             continue
-        present = [c for c in FILES[name] if c.name in cols]
-        staff_lookup = name not in ("staff", "recruitment", "survey") and "staff_id" in cols and "staff" in out.typed
-        sql, checks = _typed_select(ret, src, present, mapping, staff_lookup)
         table = f"t_{name}"
-        if name == "staff" and ret.organisation is not None:
-            # A band label given on the row wins over the band of its salary.
-            label = "pay_band" if "pay_band" in cols else "NULL"
-            salary = _band_expr(ret) if "annual_salary" in cols else "NULL"
-            sql = f"SELECT *, COALESCE({label}, {salary}) AS band FROM ({sql})"
-        ret.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
         out.problems += _run_checks(ret, src, table, checks + _file_checks(name, cols, plan="actions" in out.typed))
         out.typed[name] = table
-        src.release(ret.con)
     return out
