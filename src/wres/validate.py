@@ -7,15 +7,16 @@ staff costs a few column scans. Categorical columns are classified once per dist
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import duckdb
 
 from wres import schema
 from wres.ethnicity import classify, normalise
 from wres.problems import ROWS_SHOWN, Problem
-from wres.read import RECORD_FILES, Return, Source, ethnicity_mapping, _sql_str
+from wres.read import RECORD_FILES, Return, Source, _sql_str, ethnicity_mapping
 from wres.schema import FILES, PLAN_FILES, Column
 from wres.standards.sc_wres import METRIC_IDS
 
