@@ -259,6 +259,17 @@ def test_all_ethnicity_unknown(tmp_path: Path) -> None:
     assert res(d, "M9", "all")["unknown"] == {"numerator": 0, "denominator": 30}
 
 
+def test_spaces_around_a_value_or_only_spaces_count_as_the_value_or_blank(tmp_path: Path) -> None:
+    """Values are looked up as given and trimmed only when not found: the figures must not depend on it."""
+    staff = [
+        person("S1", "  Indian ", " adults", senior=" yes "), person("S2", "Indian", "adults", senior="yes"),
+        person("S3", "   ", "adults  "), person("S4", "White", "adults"), person("S5", " White", "adults", senior="no "),
+    ]
+    d = pipeline.document(write_return(tmp_path / "r", {"staff": staff}), internal=True).as_dict()
+    m9 = res(d, "M9", "adults")
+    assert [(m9[g]["numerator"], m9[g]["denominator"]) for g in ("minority_ethnic", "white", "unknown")] == [(2, 2), (0, 2), (0, 1)]
+
+
 def test_group_with_no_staff(tmp_path: Path) -> None:
     staff = [person(f"W{i}", "White", "adults", senior="yes" if i < 3 else "no") for i in range(20)]
     d = pipeline.document(write_return(tmp_path / "r", {"staff": staff}), internal=True).as_dict()

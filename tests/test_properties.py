@@ -189,9 +189,9 @@ def test_swapping_groups_in_counts_inverts_every_rl(counts: Counts) -> None:
 # --- typing a file: vocabularies from its first rows, row numbers from its order -----------------------
 
 SPELLINGS = {
-    "ethnicity": ["Indian", "indian", "  White ", "WHITE", "Martian", "", "A", "Black:  African", "not stated"],
-    "service": ["adults", "Adults", " children", "ASC", "bogus", "Childrens"],
-    "senior_manager": ["yes", "no", "Y", "N", "maybe", "TRUE"],
+    "ethnicity": ["Indian", "indian", "  White ", "WHITE", "Martian", "", "   ", "A", "Black:  African", "not stated"],
+    "service": ["adults", "Adults", " children", "ASC", "bogus", "Childrens", "  "],
+    "senior_manager": ["yes", "no", "Y", "N", "maybe", "TRUE", " yes", "no  ", " maybe ", "   "],
 }
 
 

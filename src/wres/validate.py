@@ -71,7 +71,8 @@ def _distinct(ret: Return, src: Source, cols: list[str], limit: int | None) -> d
     if not cols:
         return {}
     rel = src.table if limit is None else f"(SELECT {', '.join(cols)} FROM {src.table} LIMIT {limit})"
-    row = ret.con.execute("SELECT " + ", ".join(f"list(DISTINCT {c}) FILTER (WHERE {c} IS NOT NULL)" for c in cols) + f" FROM {rel}").fetchall()[0]
+    trimmed = [f"NULLIF(TRIM({c}), '')" for c in cols]  # read lands categorical columns as given
+    row = ret.con.execute("SELECT " + ", ".join(f"list(DISTINCT {t}) FILTER (WHERE {t} IS NOT NULL)" for t in trimmed) + f" FROM {rel}").fetchall()[0]
     return {c: set(v or []) for c, v in zip(cols, row)}
 
 
@@ -90,7 +91,9 @@ def _lookup(ret: Return, enum: str, raw: str, pairs: list[tuple[str, Any]], sql_
     if not known:
         return f"NULL::{sql_type}"
     ret.con.execute(f"CREATE TYPE {enum} AS ENUM ({', '.join(_sql_str(v) for v, _ in known)})")
-    return f"[{', '.join(_literal(x) for _, x in known)}][enum_code(TRY_CAST({raw} AS {enum})) + 1]"
+    # as given first (nearly every row), trimmed only where that fails (CASE and COALESCE evaluate lazily)
+    code = f"COALESCE(enum_code(TRY_CAST({raw} AS {enum})), enum_code(TRY_CAST(TRIM({raw}) AS {enum})))"
+    return f"[{', '.join(_literal(x) for _, x in known)}][{code} + 1]"
 
 
 def _date_expr(col: str) -> str:
@@ -132,6 +135,7 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
     """
     typed = ["r._row AS _row"] if src.numbered else []
     keep: list[str] = []  # the text of these columns is kept where their typed value is NULL
+    unknown: list[str] = []  # a blank ethnicity, once blanks are told apart from unrecognised spellings
     checks: list[_Check] = []
     period = ret.organisation
     classifiers = _classifiers(ret, mapping)
@@ -142,9 +146,8 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
         if c.kind in schema.CATEGORICAL:
             lookup, sql_type, message = classifiers[c.kind]
             value = _lookup(ret, f"voc_{src.name}_{c.name}", raw, [(v, lookup(v)) for v in spellings[c.name]], sql_type)
-            if c.kind == "ethnicity":
-                blank = "NULL" if staff_lookup else "'unknown'"  # with staff_lookup, the view fills it in
-                value = f"CASE WHEN {raw} IS NULL THEN {blank} ELSE {value} END"
+            if c.kind == "ethnicity" and not staff_lookup:  # with staff_lookup, the view fills a blank in
+                unknown.append(f"CASE WHEN {_blank(c)} THEN 'unknown' ELSE ethnicity END AS ethnicity")
             if c.kind == "service" and staff_lookup:
                 checks.append(_Check(_blank(c), c.name, "service is blank and staff_id is not in staff.csv", "write adults or children"))
             checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, message, schema.FIXES[c.kind], by_value=f"{c.name}_raw"))
@@ -170,15 +173,17 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
     for c in FILES[src.name]:  # absent optional columns are NULL, so later stages need no special cases
         if c not in cols:
             typed.append(f"NULL::{_SQL_TYPE[c.kind]} AS {c.name}")
-    kept = ", ".join(f"CASE WHEN {k} IS NULL THEN {k}_raw END AS {k}_raw" for k in keep)
-    outer = f"* REPLACE ({kept})" if kept else "*"
+    # trimmed here, on the few rows that keep it: read trims only what it cannot classify as given
+    kept = ", ".join(f"CASE WHEN {k} IS NULL THEN NULLIF(TRIM({k}_raw), '') END AS {k}_raw" for k in keep)
+    sql = f"SELECT {f'* REPLACE ({kept})' if kept else '*'} FROM (SELECT {', '.join(typed)} FROM {src.table} r)"
+    outer = f"* REPLACE ({', '.join(unknown)})" if unknown else "*"
     if src.name == "staff" and ret.organisation is not None:
         # A band label given on the row wins over the band of its salary.
         names = {c.name for c in cols}
         label = "pay_band" if "pay_band" in names else "NULL"
         salary = _band_expr(ret) if "annual_salary" in names else "NULL"
         outer += f", COALESCE({label}, {salary}) AS band"
-    return f"SELECT {outer} FROM (SELECT {', '.join(typed)} FROM {src.table} r)", checks
+    return f"SELECT {outer} FROM ({sql})", checks
 
 
 def _blank(c: Column, at: str = "") -> str:
