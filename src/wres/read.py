@@ -1,7 +1,10 @@
-"""Read a return (folder of CSV or Parquet files, or one .xlsx workbook) into DuckDB tables of text.
+"""Read a return (folder of CSV or Parquet files, or one .xlsx workbook) as DuckDB relations of text.
 
 Every column is read as text so that validation, not the reader, decides what a value means and can
-point at the row. Column names are matched case-insensitively.
+point at the row. Column names are matched case-insensitively. A file the contract types (staff.csv, the
+event files, the survey, the action plan) read from CSV or Parquet is only described here, as a view:
+validation reads it through once, straight into its typed table. Workbook sheets and the files that are
+only looked up (counts.csv, ethnicity_map.csv) are landed as tables with their row numbers.
 """
 
 from __future__ import annotations
@@ -81,10 +84,10 @@ def _quote(name: str) -> str:
 
 def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str, headers: list[str] | None = None,
                 path: Path | None = None) -> Source | Problem:
-    """Land a relation as a table of (mostly trimmed) text columns with lower-case names and a _row column.
+    """A relation as text columns with lower-case names: a view over a file the contract types, else a table with _row.
 
     `headers` are the names as the file spells them, where the relation's own names are positional. Of a
-    file the contract describes, only its columns are landed (a staff file's job_role or gender is counted
+    file the contract describes, only its columns are read (a staff file's job_role or gender is counted
     for nothing): at two million staff each unused column would cost a tenth of a second and 100 MB.
     """
     names = [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]

@@ -1,7 +1,9 @@
-"""Check a return in one pass and collect every problem; build the typed tables counts.py reads.
+"""Check a return and collect every problem; build the typed tables (t_<file> views) counts.py reads.
 
-Each check is a set-based query over a whole file (no Python loop over rows), so validating two million
-staff costs a few column scans. Categorical columns are classified once per distinct value.
+Each file is read through once, straight into a typed table (b_<file>) whose rowid is the row number.
+Categorical columns are classified once per distinct spelling, in Python, and looked up by an ENUM. Each
+check is then a set-based query over the typed table (no Python loop over rows): one pass counts every
+check of a file, and rows are listed only for the checks that fail.
 """
 
 from __future__ import annotations
