@@ -93,34 +93,28 @@ def _count_metric(chk: Checked, m: MetricDef, bands: list[str], memo: dict[str, 
     if m.source not in chk.typed:
         return None
     out: dict[tuple[str, str, str], tuple[int, int]] = {}
+    if m.kind in ("pay_band", "staff_flag", "staff_event"):
+        if "staff" not in memo:
+            memo["staff"] = _staff_cube(con)
+        cube = memo["staff"]
     if m.kind == "pay_band":
-        rows = con.execute(
-            "SELECT service, ethnicity, band, count(*), sum(count(*)) OVER (PARTITION BY service, ethnicity) "
-            "FROM t_staff GROUP BY service, ethnicity, band"
-        ).fetchall()
-        dens: dict[tuple[str, str], int] = {}
-        for s, g, b, n, d in rows:
-            out[(s, b, g)] = (int(n), int(d))
-            dens[(s, g)] = int(d)
-        for s in SERVICES:
-            for g in GROUPS:
-                for b in bands:
-                    out.setdefault((s, b, g), (0, dens.get((s, g), 0)))
-        return out
+        head = _sum_cube(cube, None)
+        in_band: dict[tuple[str, str, str], int] = defaultdict(int)
+        for (s, g, b, _), n in cube.items():
+            in_band[(s, b, g)] += n
+        keys = set(in_band) | {(s, b, g) for s in SERVICES for g in GROUPS for b in bands}
+        return {(s, b, g): (in_band[(s, b, g)], head[(s, g)][1]) for s, b, g in keys}
     if m.kind == "staff_flag":
-        res = _by_group(con, f"SELECT service, ethnicity, count(*) FILTER (WHERE {m.column}), count(*) FROM t_staff GROUP BY service, ethnicity")
+        res = _sum_cube(cube, m.column)
     elif m.kind == "staff_event":
-        flag = f"WHERE {m.denominator_flag}" if m.denominator_flag else ""
-        if flag not in memo:  # several metrics share a denominator (all staff, or registered professionals)
-            memo[flag] = _by_group(con, f"SELECT service, ethnicity, 0, count(*) FROM t_staff {flag} GROUP BY service, ethnicity")
-        den = memo[flag]
+        den = _sum_cube(cube, m.denominator_flag)
         person = _event_person("e", "staff_id")
         num = _by_group(
             con,
             f"SELECT service, ethnicity, count(DISTINCT {person}), 0 FROM t_{m.source} e "
             f"WHERE date BETWEEN DATE '{chk.ret.organisation.period_start}' AND DATE '{chk.ret.organisation.period_end}' GROUP BY service, ethnicity",  # type: ignore[union-attr]
         )
-        res = {k: (num.get(k, (0, 0))[0], den.get(k, (0, 0))[1]) for k in set(num) | set(den)}
+        res = {k: (num.get(k, (0, 0))[0], den[k][0]) for k in set(num) | set(den)}
     elif m.kind == "recruitment":
         person = _event_person("r", "applicant_id")
         period = chk.ret.organisation
@@ -138,6 +132,28 @@ def _count_metric(chk: Checked, m: MetricDef, bands: list[str], memo: dict[str, 
     for s in SERVICES:
         for g in GROUPS:
             out[(s, "", g)] = res.get((s, g), (0, 0))
+    return out
+
+
+# The staff flags any metric counts or narrows a headcount by (M9's senior managers, M4's registered).
+_STAFF_FLAGS = tuple(dict.fromkeys(f for m in METRICS for f in (m.column if m.kind == "staff_flag" else None, m.denominator_flag) if f))
+_CubeKey = tuple[str, str, str, tuple[bool | None, ...]]
+
+
+def _staff_cube(con) -> dict[_CubeKey, int]:
+    """Staff by service, group, pay band and every flag, from one grouping: M1, M9 and every headcount add up from it."""
+    flags = ", ".join(_STAFF_FLAGS)
+    rows = con.execute(f"SELECT service, ethnicity, band, {flags}, count(*) FROM t_staff GROUP BY ALL").fetchall()
+    return {(r[0], r[1], r[2], tuple(r[3:-1])): int(r[-1]) for r in rows}
+
+
+def _sum_cube(cube: dict[_CubeKey, int], flag: str | None) -> dict[tuple[str, str], tuple[int, int]]:
+    """(service, group) → (staff with the flag, all staff); with no flag, both are the headcount."""
+    out: dict[tuple[str, str], tuple[int, int]] = defaultdict(lambda: (0, 0))
+    at = _STAFF_FLAGS.index(flag) if flag else None
+    for (s, g, _, flags), n in cube.items():
+        a, b = out[(s, g)]
+        out[(s, g)] = (a + (n if at is None or flags[at] else 0), b + n)
     return out
 
 
