@@ -324,6 +324,8 @@ CASES: list[Case] = [
     Case("disciplinary_blank_service_unknown_staff",
          folder(record_files(disciplinary=changed(disciplinary_rows(), {4: {"service": None, "staff_id": "S99"}}))),
          (E("disciplinary.csv", "staff_id", rows=(4,), column="service"),)),
+    Case("disciplinary_unknown_service", folder(record_files(disciplinary=changed(disciplinary_rows(), {3: {"service": "Housing"}}))),
+         (E("disciplinary.csv", '"Housing" is not a service', rows=(3,), column="service"),)),
     # without staff_id nothing says which service the row is in: never dropped from the figures in silence
     Case("disciplinary_blank_service_no_staff_id",
          folder(record_files(disciplinary=changed(without(disciplinary_rows(), "staff_id"), {3: {"service": None}}))),

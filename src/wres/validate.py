@@ -151,8 +151,8 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             if c.kind == "ethnicity" and not staff_lookup:  # with staff_lookup, the view fills a blank in
                 unknown.append(f"CASE WHEN {_blank(c)} THEN 'unknown' ELSE ethnicity END AS ethnicity")
             if c.kind == "service" and c.blank_ok:  # an event row's blank service comes from staff.csv, or is an error
-                message = "service is blank and staff_id is not in staff.csv" if staff_lookup else "service is blank"
-                checks.append(_Check(_blank(c), c.name, message, "write adults or children (a blank is taken from staff.csv only for a staff_id there)"))
+                said = "service is blank and staff_id is not in staff.csv" if staff_lookup else "service is blank"
+                checks.append(_Check(_blank(c), c.name, said, "write adults or children (a blank is taken from staff.csv only for a staff_id there)"))
             checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, message, schema.FIXES[c.kind], by_value=f"{c.name}_raw"))
         elif c.kind == "date":
             value = _date_expr(c.name)
