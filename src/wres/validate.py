@@ -194,48 +194,56 @@ def _blank(c: Column, at: str = "") -> str:
     return f"{at}{c.name} IS NULL" if c.kind in ("id", "text") else f"{at}{c.name} IS NULL AND {at}{c.name}_raw IS NULL"
 
 
-def _type(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str], staff_lookup: bool) -> list[_Check]:
-    """Type a file into b_<file> in one pass, and put the view t_<file> (with _row) over it; its checks.
+def _type(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str], staff_lookup: bool,
+          file_checks: list[_Check]) -> tuple[list[_Check], list[int]]:
+    """Type a file into b_<file> in one pass and put the view t_<file> (with _row) over it; its checks, counted.
 
     Spellings are classified from the first SAMPLE_ROWS rows; one met only further down is typed empty with
-    its text kept, so the first pass finds it and a second, with it classified, gives the same table as one
-    pass that knew every spelling.
+    its text kept, so the query that counts the checks also finds it, and a second pass, with it classified,
+    gives the same table as one pass that knew every spelling.
     """
-    con, base = ret.con, f"b_{src.name}"
+    con = ret.con
     categorical = [c.name for c in cols if c.kind in schema.CATEGORICAL]
     spellings = _distinct(ret, src, categorical, SAMPLE_ROWS)
     while True:
         sql, checks = _typed_select(ret, src, cols, mapping, staff_lookup, spellings)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {base} AS {sql}")
-        if not categorical:
-            break
-        # the spellings typed empty: unrecognised ones, and any not in the first rows (their text is kept)
-        later = con.execute("SELECT " + ", ".join(f"list(DISTINCT {c}_raw) FILTER (WHERE {c} IS NULL AND {c}_raw IS NOT NULL)" for c in categorical) + f" FROM {base}").fetchall()[0]
-        new = {c: set(v or []) - spellings[c] for c, v in zip(categorical, later)}
+        checks += file_checks
+        con.execute(f"CREATE OR REPLACE TEMP TABLE b_{src.name} AS {sql}")
+        _view(ret, src, cols, staff_lookup)
+        # the spellings typed empty (unrecognised ones, and any not in the first rows: their text is kept),
+        # the rows, and every check, in one pass
+        later = [f"list(DISTINCT {c}_raw) FILTER (WHERE {c} IS NULL AND {c}_raw IS NOT NULL)" for c in categorical]
+        counted = [f"count(*) FILTER (WHERE {c.condition})" for c in checks]
+        row = con.execute(f"SELECT {', '.join(['count(*)', *later, *counted])} FROM t_{src.name}").fetchall()[0]
+        src.rows = row[0]
+        new = {c: set(v or []) - spellings[c] for c, v in zip(categorical, row[1:])}
         if not any(new.values()):
             break
         spellings = {c: spellings[c] | new[c] for c in categorical}
     for c in categorical:
         con.execute(f"DROP TYPE IF EXISTS voc_{src.name}_{c}")
+    return checks, list(row[1 + len(categorical):])
+
+
+def _view(ret: Return, src: Source, cols: list[Column], staff_lookup: bool) -> None:
+    """t_<file>: the typed table with its row numbers, and a blank ethnicity or service filled from staff.csv."""
+    con, base = ret.con, f"b_{src.name}"
     numbered = f"(SELECT {'' if src.numbered else 'rowid + 2 AS _row, '}* FROM {base})"
-    if staff_lookup:
-        # Only rows with a blank ethnicity or service need staff.csv: look up just their people.
-        eth, service = (next(c for c in cols if c.name == k) for k in ("ethnicity", "service"))
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE s_{src.name} AS SELECT staff_id AS sid, any_value(ethnicity) AS grp, any_value(service) AS service "
-            f"FROM t_staff WHERE staff_id IN (SELECT staff_id FROM {base} WHERE ({_blank(eth)}) OR ({_blank(service)})) GROUP BY staff_id"
-        )
-        fill = {"ethnicity": _blank(eth, "r."), "service": _blank(service, "r.")}
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT r.* REPLACE ("
-            f"CASE WHEN {fill['ethnicity']} THEN COALESCE(s.grp, 'unknown') ELSE r.ethnicity END AS ethnicity, "
-            f"CASE WHEN {fill['service']} THEN s.service ELSE r.service END AS service) "
-            f"FROM {numbered} r LEFT JOIN s_{src.name} s ON r.staff_id = s.sid"
-        )
-    else:
+    if not staff_lookup:
         con.execute(f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT * FROM {numbered}")
-    src.rows = con.execute(f"SELECT count(*) FROM {base}").fetchall()[0][0]
-    return checks
+        return
+    # Only rows with a blank ethnicity or service need staff.csv: look up just their people.
+    eth, service = (next(c for c in cols if c.name == k) for k in ("ethnicity", "service"))
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE s_{src.name} AS SELECT staff_id AS sid, any_value(ethnicity) AS grp, any_value(service) AS service "
+        f"FROM t_staff WHERE staff_id IN (SELECT staff_id FROM {base} WHERE ({_blank(eth)}) OR ({_blank(service)})) GROUP BY staff_id"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT r.* REPLACE ("
+        f"CASE WHEN {_blank(eth, 'r.')} THEN COALESCE(s.grp, 'unknown') ELSE r.ethnicity END AS ethnicity, "
+        f"CASE WHEN {_blank(service, 'r.')} THEN s.service ELSE r.service END AS service) "
+        f"FROM {numbered} r LEFT JOIN s_{src.name} s ON r.staff_id = s.sid"
+    )
 
 
 def _band_lookup(ret: Return) -> Callable[[str], str | None]:
@@ -279,12 +287,8 @@ def _file_checks(name: str, cols: set[str], plan: bool = False) -> list[_Check]:
     return []
 
 
-def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check]) -> list[Problem]:
-    if not checks:
-        return []
-    counts = ret.con.execute(
-        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c.condition})" for c in checks) + f" FROM {table}"
-    ).fetchall()[0]
+def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], counts: list[int]) -> list[Problem]:
+    """The problems of the checks that found rows (`counts`, one per check): their values and first rows."""
     problems: list[Problem] = []
     for check, n in zip(checks, counts or ()):
         if not n:
@@ -342,8 +346,8 @@ def validate(ret: Return) -> Checked:
         present = [c for c in FILES[name] if c.name in cols]
         staff_lookup = name not in ("staff", "recruitment", "survey") and "staff_id" in cols and "staff" in out.typed
         try:
-            checks = _type(ret, src, present, mapping, staff_lookup)
-        except duckdb.Error as exc:  # a streamed file is read through for the first time here
+            checks, counts = _type(ret, src, present, mapping, staff_lookup, _file_checks(name, cols, plan="actions" in out.typed))
+        except (duckdb.InvalidInputException, duckdb.IOException) as exc:  # a streamed file is read through here first
             out.problems.append(src.unreadable(exc))
             ret.unreadable.add(name)
             src.release(ret.con)
@@ -353,6 +357,6 @@ def validate(ret: Return) -> Checked:
             out.problems.append(Problem(src.label, "has a header but no rows", f"fill in {src.label} or leave the file out"))
             continue
         table = f"t_{name}"
-        out.problems += _run_checks(ret, src, table, checks + _file_checks(name, cols, plan="actions" in out.typed))
+        out.problems += _run_checks(ret, src, table, checks, counts)
         out.typed[name] = table
     return out
