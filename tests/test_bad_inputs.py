@@ -562,3 +562,26 @@ def test_every_problem_in_one_run(cli, tmp_path: Path, monkeypatch: pytest.Monke
     c = cli("counts", RET, "-o", "out/counts.csv")
     assert c.code == 1 and list((tmp_path / "out").iterdir()) == []
     assert_problems(c.stderr, case, "counts (stderr)")
+
+
+def test_rows_are_named_rightly_in_a_file_read_in_parallel(tmp_path: Path) -> None:
+    """A staff file over the size read with threads, with bad values far apart and one spelling first met after
+    the rows its vocabulary is sampled from: every problem names exactly its rows (row 1 is the header)."""
+    from wres import pipeline, validate
+
+    n = 130_000
+    bad_flag = {5, 77_777, n + 1}  # rows as a person counts them
+    martian = {validate.SAMPLE_ROWS + 5_000, n - 3}
+    late_spelling = validate.SAMPLE_ROWS + 20_000  # recognised, but not in the sampled rows: no problem at all
+    lines = ["staff_id,ethnicity,service,senior_manager,registered_professional,annual_salary,job_role"]
+    for row in range(2, n + 2):
+        ethnicity = "Martian" if row in martian else "\"Any other Black, Black British, or Caribbean background\"" if row == late_spelling else "Indian"
+        flag = "maybe" if row in bad_flag else "no"
+        lines.append(f"S{row},{ethnicity},adults,{flag},no,35000,Social worker with a long job title to make the file larger")
+    root = write_return(tmp_path / "r", {})
+    (root / "staff.csv").write_text("\n".join(lines) + "\n")
+    assert (root / "staff.csv").stat().st_size > 8 << 20  # read with threads (read._small)
+    problems = {p.message: p for p in pipeline.check(root) if p.severity == "error"}
+    assert set(problems) == {'"maybe" is not yes or no', '"Martian" is not a recognised ethnicity'}
+    assert (problems['"maybe" is not yes or no'].rows, problems['"maybe" is not yes or no'].row_count) == (tuple(sorted(bad_flag)), 3)
+    assert (problems['"Martian" is not a recognised ethnicity'].rows, problems['"Martian" is not a recognised ethnicity'].row_count) == (tuple(sorted(martian)), 2)
