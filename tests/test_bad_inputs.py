@@ -289,6 +289,9 @@ CASES: list[Case] = [
     Case("staff_mixed_line_endings", raw_staff((STAFF_HEADER + "\r\nS1,Indian,adults,no,no,35000\r\nS2,White,children,no,no,35000\n").encode()),
          (E("staff.csv", "end in different ways"),)),
     Case("staff_ragged_row", raw_staff(RAGGED_STAFF), (E("staff.csv", ("CSV", "field", "column"), rows=(4,)),)),
+    # a missing column and a broken row: both in one run (the file is still read to its end)
+    Case("staff_ragged_row_and_no_service", raw_staff(RAGGED_STAFF.replace(b",service,", b",team,")),
+         (E("staff.csv", "no column service", column="service"), E("staff.csv", ("CSV", "field", "column"), rows=(4,)))),
     Case("staff_same_column_twice", raw_staff(DOUBLE_COLUMN_STAFF), (E("staff.csv", "more than once", column="ethnicity"),)),
     # staff.csv: values
     Case("staff_unknown_ethnicities",
@@ -585,3 +588,14 @@ def test_rows_are_named_rightly_in_a_file_read_in_parallel(tmp_path: Path) -> No
     assert set(problems) == {'"maybe" is not yes or no', '"Martian" is not a recognised ethnicity'}
     assert (problems['"maybe" is not yes or no'].rows, problems['"maybe" is not yes or no'].row_count) == (tuple(sorted(bad_flag)), 3)
     assert (problems['"Martian" is not a recognised ethnicity'].rows, problems['"Martian" is not a recognised ethnicity'].row_count) == (tuple(sorted(martian)), 2)
+
+
+def test_record_files_beside_counts_csv_are_said_to_be_unread(tmp_path: Path, cli) -> None:
+    """counts.csv gives the figures; record files sent with it are not silently ignored."""
+    root = write_return(tmp_path / "r", {"counts": counts_rows(), "staff": staff_rows()})
+    from wres import pipeline
+
+    warnings = [p for p in pipeline.check(root) if p.severity == "warning"]
+    assert [(p.file, p.message) for p in warnings] == [("staff.csv", "is not read: this return also holds counts.csv, which gives the figures")]
+    run = cli("metrics", root, "--format", "json", "--internal")
+    assert run.code == 0 and "staff.csv: is not read" in run.stdout

@@ -320,6 +320,17 @@ def _check_mapping(ret: Return) -> list[Problem]:
     ]
 
 
+def _read_through(ret: Return, src: Source) -> list[Problem]:
+    """A file that cannot be typed is still read to its end, so a broken row is named in the same run."""
+    if src.numbered:
+        return []  # landed, so read already
+    try:
+        ret.con.execute(f"SELECT count(*) FROM {src.table}").fetchall()
+    except (duckdb.InvalidInputException, duckdb.IOException) as exc:
+        return [src.unreadable(exc)]
+    return []
+
+
 def validate(ret: Return) -> Checked:
     """Every problem in the return, and typed tables for the files that can be counted."""
     out = Checked(ret, list(ret.problems))
@@ -329,6 +340,12 @@ def validate(ret: Return) -> Checked:
         out.problems += _check_mapping(ret)
     # an aggregate return's counts.csv is checked by counts.py; its action plan is checked here
     names = [*([] if "counts" in ret.sources else RECORD_FILES), *PLAN_FILES]
+    if "counts" in ret.sources:
+        out.problems += [
+            Problem(ret.sources[n].label, "is not read: this return also holds counts.csv, which gives the figures",
+                    "send either the record files or counts.csv, not both", severity="warning")
+            for n in RECORD_FILES if n in ret.sources
+        ]
     for name in names:
         src = ret.sources.get(name)
         if src is None:
@@ -342,6 +359,7 @@ def validate(ret: Return) -> Checked:
         for m in missing:
             out.problems.append(Problem(src.label, f"has no column {m}", f"add a column headed {m} (column names are not case-sensitive)", m, (1,), 1))
         if missing:
+            out.problems += _read_through(ret, src)  # its other problems are found once the columns are there
             continue
         present = [c for c in FILES[name] if c.name in cols]
         staff_lookup = name not in ("staff", "recruitment", "survey") and "staff_id" in cols and "staff" in out.typed
