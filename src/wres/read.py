@@ -42,7 +42,7 @@ KNOWN = RECORD_FILES + OTHER_FILES
 class Source:
     name: str  # the stem: "staff"
     label: str  # how messages name it: "staff.csv", or "return.xlsx, sheet staff"
-    table: str  # the DuckDB relation of trimmed text columns (with _row, the row number a person sees, if numbered)
+    table: str  # the DuckDB relation of text columns, trimmed but for categorical ones (with _row, the row number, if numbered)
     columns: list[str]
     rows: int | None  # None until validation has read the file (a streamed file is not counted twice)
     drops: tuple[str, ...] = ()  # statements that free it once validation has typed it
@@ -53,7 +53,7 @@ class Source:
     path: Path | None = None  # the file a streamed view reads, to explain a read error met while typing
 
     def release(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Free the text copy: after validation only the typed table is read (half the memory at 2M staff)."""
+        """Drop the text relation (a landed table's memory): after validation only the typed table is read."""
         for statement in self.drops:
             con.execute(statement)
 

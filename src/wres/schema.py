@@ -15,6 +15,7 @@ class Column:
     required: bool = True  # the column must be present
     blank_ok: bool = False  # a present column may have blank cells
 
+
 # Kinds whose values come from a vocabulary: each distinct spelling is classified once, not each row.
 CATEGORICAL: tuple[Kind, ...] = ("ethnicity", "service", "bool", "answer", "band", "status", "metric_list")
 
