@@ -42,7 +42,7 @@ from tests.browser import (
 )
 from tests.web.conftest import PASSWORD, SOUTHBY, make_user, submit_return
 from wres.standards.sc_wres import METRICS
-from wres.web.models import Authority, ReportJob, Role, Submission
+from wres.web.models import Authority, ReportJob, Role, Submission, Upload
 
 SHOTS = os.environ.get("WRES_SCREENSHOTS") == "1"
 IMG = ROOT / "docs" / "img"
@@ -376,6 +376,10 @@ def test_analyst_submits_a_return_and_keeps_the_plan(live_server, settings, user
         tour.visit("submissions", expect_title="Submissions")
         tour.go("/governance/")
         tour.visit("governance", expect_title="Governance")
+        gone = Upload.objects.create(authority=sub.authority, filename="eastmere-2024-old.zip", status=Upload.Status.DISCARDED)
+        tour.go(f"/submit/{gone.pk}/")  # a checked return left unsubmitted, whose files prune deleted
+        assert page.get_by_role("heading", level=1).inner_text() == "This upload is no longer available"
+        tour.visit("upload no longer available", expect_title="This upload is no longer available")
 
         # … and the national programme team, once two more authorities have submitted too (the national
         # report needs three)

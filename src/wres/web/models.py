@@ -67,7 +67,7 @@ class Upload(models.Model):
         INVALID = "invalid", "Has problems"
         VALID = "valid", "Ready to submit"
         SUBMITTED = "submitted", "Submitted"
-        DISCARDED = "discarded", "Replaced by a later upload"
+        DISCARDED = "discarded", "Discarded: replaced, or not submitted in time"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="uploads")

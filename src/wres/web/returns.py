@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import zipfile
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from wres import actions, pipeline
 from wres.problems import InvalidInput, Problem
@@ -199,6 +200,23 @@ def _add_plan(authority: Authority, changes: PlanChanges) -> None:
         ActionUpdate(action=by_id[u["action_id"]], date=date.fromisoformat(u["date"]), status=u["status"], note=u["note"], by=u["by"])
         for u in changes.updates
     )
+
+
+def discard_stale(days: int) -> list[Upload]:
+    """Checked returns left unsubmitted for `days`: their staged files deleted, the upload marked discarded.
+
+    Also removes staging folders no upload points to (left by a check that was cut off), once a day old.
+    """
+    cutoff = timezone.now() - timedelta(days=days)
+    stale = list(Upload.objects.filter(status=Upload.Status.VALID, created_at__lt=cutoff).select_related("authority"))
+    for upload in stale:
+        discard(upload)
+    staged = {Path(p) for p in Upload.objects.exclude(staged="").values_list("staged", flat=True)}
+    day_ago = (timezone.now() - timedelta(days=1)).timestamp()
+    for folder in Path(settings.UPLOAD_DIR).glob("*/*"):
+        if folder.is_dir() and folder not in staged and folder.stat().st_mtime < day_ago:
+            shutil.rmtree(folder, ignore_errors=True)
+    return stale
 
 
 def discard(upload: Upload) -> None:

@@ -169,6 +169,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 UPLOAD_DIR = DATA_DIR / "uploads"  # staged until submitted or discarded; deleted after aggregation
+# A checked return not submitted within this many days has its staged record-level files deleted by
+# `python -m wres.web prune` (run it daily): files about identifiable people are not kept for nothing.
+STAGED_DAYS = int(os.environ.get("WRES_STAGED_DAYS", "7"))
 KEPT_DIR = DATA_DIR / "kept"  # record-level files an authority chose to keep
 REPORT_DIR = DATA_DIR / "reports"
 NATIONAL_DIR = DATA_DIR / "national"

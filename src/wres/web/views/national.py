@@ -126,6 +126,27 @@ def _cache_dir(year: int, subs: list[Submission], threshold: int, key: bytes) ->
     return Path(settings.NATIONAL_DIR) / "reports" / hashlib.sha256(ident.encode()).hexdigest()[:32]
 
 
+def prune_reports() -> list[Path]:
+    """Delete the national report folders no page can ask for any more (built for superseded submissions).
+
+    Kept: for each period, the folder of its latest submissions (built or not), and any build under way
+    for less than an hour.
+    """
+    reports = Path(settings.NATIONAL_DIR) / "reports"
+    if not reports.is_dir():
+        return []
+    key = engine.key_from(Path(settings.PSEUDONYM_KEY))
+    current = set()
+    for year in _labels():
+        subs = _latest(year)
+        current.add(_cache_dir(year, subs, _threshold(_authorities(subs)), key))
+    hour_ago = time.time() - 3600
+    gone = [p for p in reports.iterdir() if p not in current and (not p.name.startswith(".") or p.stat().st_mtime < hour_ago)]
+    for p in gone:
+        shutil.rmtree(p, ignore_errors=True)
+    return gone
+
+
 def _build(year: int, subs: list[Submission]) -> Path:
     """Run the national engine and write its files (once: a cached folder is used as it is)."""
     authorities = _authorities(subs)

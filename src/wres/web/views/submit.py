@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +24,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         up = returns.record(request.authority, request.user, form.cleaned_data["file"])  # type: ignore[attr-defined]
         audit(request, "return uploaded", up.filename, upload=str(up.id), status=up.status, problems=len(up.errors()))
         return redirect("upload-result", pk=up.id)
-    return render(request, "web/submit/upload.html", {"form": form})
+    return render(request, "web/submit/upload.html", {"form": form, "staged_days": settings.STAGED_DAYS})
 
 
 @member("submit")
@@ -31,6 +32,11 @@ def upload_result(request: HttpRequest, pk: str) -> HttpResponse:
     up = get_object_or_404(Upload, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
     if up.status == Upload.Status.VALID:
         return redirect("check-answers", pk=up.id)
+    if up.status == Upload.Status.SUBMITTED:  # as after the browser's back button
+        messages.info(request, f"{up.filename} has been submitted.")
+        return redirect("submissions")
+    if up.status == Upload.Status.DISCARDED:
+        return render(request, "web/submit/gone.html", {"up": up, "staged_days": settings.STAGED_DAYS, "form": UploadForm()})
     return render(request, "web/submit/problems.html", {"up": up, "errors": up.errors(), "warnings": up.warnings(), "form": UploadForm()})
 
 

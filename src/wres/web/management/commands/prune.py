@@ -1,0 +1,39 @@
+"""`python -m wres.web prune`: delete what the service no longer needs. Run it daily (cron or a timer).
+
+- a checked return not submitted within STAGED_DAYS (7 unless WRES_STAGED_DAYS says) loses its staged
+  record-level files and is marked discarded, with an audit event: files about identifiable people are kept
+  only while they can still be submitted;
+- national report folders built for submissions since superseded are deleted (the pages only ever ask for
+  the latest submissions' folder).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from wres.web import returns
+from wres.web.models import AuditEvent
+from wres.web.views import national
+
+
+class Command(BaseCommand):
+    help = "Delete staged uploads not submitted in time and superseded national report folders."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--days", type=int, default=None,
+                            help=f"days a checked return's files are kept unsubmitted (default {settings.STAGED_DAYS})")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        days = settings.STAGED_DAYS if options["days"] is None else options["days"]
+        if days < 0:
+            raise CommandError("--days must be 0 or more")
+        stale = returns.discard_stale(days)
+        for upload in stale:
+            AuditEvent.objects.create(username="(prune)", authority=upload.authority, action="upload discarded",
+                                      target=upload.filename[:200], detail={"reason": f"not submitted within {days} days", "upload": str(upload.id)})
+        folders = national.prune_reports()
+        self.stdout.write(f"Discarded {len(stale)} checked return{'s' if len(stale) != 1 else ''} not submitted within {days} days; "
+                          f"deleted {len(folders)} superseded national report folder{'s' if len(folders) != 1 else ''}.")
