@@ -62,6 +62,18 @@ def test_month_end() -> None:
             actions.month_end(bad)
 
 
+def test_a_month_under_way_is_judged_today_not_at_its_end() -> None:
+    """Due on the 20th is not overdue on the 10th; an update dated after today has not happened yet."""
+    today = date(2026, 11, 10)
+    assert actions.judged_on("2026-11", today) == today
+    assert actions.judged_on("2026-10", today) == date(2026, 10, 31)
+    p = plan(("A1", "2026-11-05", "on track"), ("A1", "2026-11-25", "complete"), due="2026-11-20")
+    (state,) = p.as_of(actions.judged_on("2026-11", today))
+    assert (state.status, state.overdue, state.rag) == ("on track", False, "green")
+    (state,) = p.as_of(actions.judged_on("2026-11", date(2026, 11, 22)))
+    assert (state.status, state.overdue, state.rag) == ("on track", True, "red")
+
+
 # --- from files ----------------------------------------------------------------------------------------------
 
 ACTIONS = [

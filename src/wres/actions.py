@@ -93,6 +93,12 @@ def month_end(month: str) -> date:
     return date(year, mon, calendar.monthrange(year, mon)[1])
 
 
+def judged_on(month: str, today: date | None = None) -> date:
+    """The day a month's plan is judged on: its last day, or today while the month is under way (an action
+    due on the 20th is not overdue on the 10th, and an update dated tomorrow has not happened yet)."""
+    return min(month_end(month), today or date.today())
+
+
 def load(chk: Checked) -> Plan | None:
     """The plan from a validated return's typed tables (None when the return has no actions.csv)."""
     if "actions" not in chk.typed:

@@ -196,14 +196,17 @@ def actions(
             out.print(f"! {u}", markup=False, highlight=False)
         return
     try:
-        day = actions_mod.month_end(month) if month else None
+        day = actions_mod.judged_on(month) if month else None
     except ValueError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(2)
-    note = f"end of {month}" if month else "the month of the latest update"
     if day is None:
         latest = view.plan.latest_update or date.today()
-        day = actions_mod.month_end(f"{latest:%Y-%m}")
+        month = f"{latest:%Y-%m}"
+        day = actions_mod.judged_on(month)
+        note = "the month of the latest update" + (", so far" if day < actions_mod.month_end(month) else "")
+    else:
+        note = f"end of {month}" if day == actions_mod.month_end(month) else f"{month} so far"
     states = view.plan.as_of(day)
     terminal.action_plan(view.organisation.name, states, day, note, actions_mod.uncovered(view.plan, results), out)
 

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from wres import pipeline
-from wres.actions import Plan, month_end
+from wres.actions import Plan, judged_on
 from wres.organisation import Organisation
 from wres.problems import InvalidInput, Problem
 from wres.results import Document, Result
@@ -32,11 +32,11 @@ class Report:
     plan: Plan | None = None  # the action plan of the year reported on
 
     def plan_as_of(self) -> date | None:
-        """The plan is shown as it stood at the end of the month of its latest update."""
+        """The plan as it stood at the end of the month of its latest update (or today, that month being under way)."""
         if self.plan is None:
             return None
         latest = self.plan.latest_update
-        return month_end(f"{latest:%Y-%m}") if latest else date.fromisoformat(self.current.period["end"])
+        return judged_on(f"{latest:%Y-%m}") if latest else date.fromisoformat(self.current.period["end"])
 
     @property
     def current(self) -> Document:

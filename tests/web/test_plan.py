@@ -49,10 +49,10 @@ def _row(html: str, action_id: str) -> str:
 
 
 def _state(action: Action, month: str = THIS_MONTH) -> actions.ActionState:
-    """The action's state as wres.actions computes it at the end of the month."""
+    """The action's state as wres.actions computes it for the month (to today, for this month)."""
     plan = plan_of(action.authority_id)
     assert plan is not None
-    return next(s for s in plan.as_of(actions.month_end(month)) if s.action.id == action.action_id)
+    return next(s for s in plan.as_of(actions.judged_on(month)) if s.action.id == action.action_id)
 
 
 def _create(c: Client, **over: object) -> Action:
@@ -98,6 +98,17 @@ def test_edit_an_action(users) -> None:
     assert "Amber</strong>" in row and "Director of Adult Services" in row
     event = AuditEvent.objects.get(action="action edited")
     assert {"owner", "status", "metrics"} <= set(event.detail["changed"])
+
+
+def test_an_action_due_today_is_not_shown_overdue(users) -> None:
+    """This month is judged as it stands today, not at its end (which would flag anything due later in it)."""
+    c = client_for(users["analyst_A"])
+    obj = _create(c, due=TODAY.isoformat(), status="on track")
+    assert not _state(obj).overdue
+    html = c.get("/plan/").content.decode()
+    row = _row(html, "A1")
+    assert "Green</strong>" in row and "Overdue" not in row
+    assert f"stands today, {TODAY.day} {TODAY:%B %Y}" in html
 
 
 def test_monthly_updates_change_status_and_rag_as_wres_actions_computes_them(users) -> None:

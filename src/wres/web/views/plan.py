@@ -89,7 +89,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         month = form.cleaned_data["month"]
         form = MonthForm(initial={"month": month})  # shown as the page reads it: 2025-6 → 2025-06
-    day = actions.month_end(month)
+    day = actions.judged_on(month)
     the_plan, states = _states(authority, day)
     rows = [{"obj": a, **_shown(states[a.action_id])} for a in Action.objects.filter(authority=authority) if a.action_id in states]
     tally = actions.counts(states.values())
@@ -99,6 +99,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         "form": form,
         "month": month,
         "day": day,
+        "so_far": day < actions.month_end(month),
         "rows": rows,
         "tally": [(RAG_TAGS[k][0], RAG_TAGS[k][1], tally[k]) for k in actions.RAG_ORDER],
         "overdue": sum(1 for s in states.values() if s.overdue),
@@ -148,8 +149,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, obj: Action, update_form: UpdateForm | None = None, comment_form: CommentForm | None = None) -> HttpResponse:
     """The action's page, with the forms the user's role allows (bound ones carry their errors)."""
-    month = _this_month()
-    _, states = _states(request.authority, actions.month_end(month))  # type: ignore[attr-defined]
+    day = actions.judged_on(_this_month())
+    _, states = _states(request.authority, day)  # type: ignore[attr-defined]
     if can(request, "edit_plan") and update_form is None:
         update_form = UpdateForm()
     if can(request, "comment") and comment_form is None:
@@ -157,7 +158,7 @@ def _detail(request: HttpRequest, obj: Action, update_form: UpdateForm | None = 
     return render(request, "web/plan/action.html", {
         "obj": obj,
         "shown": _shown(states[obj.action_id]),
-        "day": actions.month_end(month),
+        "day": day,
         "updates": obj.updates.all(),
         "comments": obj.comments.select_related("author"),
         "update_form": update_form,
