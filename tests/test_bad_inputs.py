@@ -599,3 +599,29 @@ def test_record_files_beside_counts_csv_are_said_to_be_unread(tmp_path: Path, cl
     assert [(p.file, p.message) for p in warnings] == [("staff.csv", "is not read: this return also holds counts.csv, which gives the figures")]
     run = cli("metrics", root, "--format", "json", "--internal")
     assert run.code == 0 and "staff.csv: is not read" in run.stdout
+
+
+def test_empty_rows_in_a_csv_do_not_shift_the_rows_named(tmp_path: Path) -> None:
+    """DuckDB skips empty lines; a spreadsheet shows them as rows. Row numbers are the spreadsheet's."""
+    from wres import pipeline
+
+    root = write_return(tmp_path / "r", {"disciplinary": disciplinary_rows(), "counts": counts_rows()})
+    (root / "counts.csv").unlink()
+    (root / "staff.csv").write_text(
+        STAFF_HEADER + "\n\n"                       # row 2 empty
+        "S1,Indian,adults,maybe,no,35000\n"          # row 3
+        "S2,White,children,no,no,35000\n\n\n"         # row 4, then rows 5 and 6 empty
+        'S3,"African",adults,no,yes,41000\n'         # row 7
+        "S4,Martian,children,maybe,no,72000\n\n"     # row 8, then an empty row at the end
+    )
+    (root / "disciplinary.csv").write_text("staff_id,ethnicity,service,date\nS1,,,2024-06-01\n\nS99,,,2024-07-01\n")
+    problems = {(p.file, p.message): p.rows for p in pipeline.check(root) if p.severity == "error"}
+    assert problems == {
+        ("staff.csv", '"maybe" is not yes or no'): (3, 8),
+        ("staff.csv", '"Martian" is not a recognised ethnicity'): (8,),
+        ("disciplinary.csv", "service is blank and staff_id is not in staff.csv"): (4,),
+    }
+    # a file only looked up (counts.csv) is numbered the same way
+    agg = write_return(tmp_path / "agg", {})
+    (agg / "counts.csv").write_text("metric,service,band,group,numerator,denominator\n\nM10,adults,,white,1,10\n")
+    assert [(p.message, p.rows) for p in pipeline.check(agg) if p.severity == "error"] == [('"M10" is not a metric id', (3,))]

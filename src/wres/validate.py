@@ -18,7 +18,7 @@ import duckdb
 from wres import schema
 from wres.ethnicity import classify, normalise
 from wres.problems import ROWS_SHOWN, Problem
-from wres.read import RECORD_FILES, Return, Source, _sql_str, ethnicity_mapping
+from wres.read import RECORD_FILES, Return, Source, _sql_str, ethnicity_mapping, with_rows
 from wres.schema import FILES, PLAN_FILES, Column
 from wres.standards.sc_wres import METRIC_IDS
 
@@ -222,15 +222,18 @@ def _type(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str],
         spellings = {c: spellings[c] | new[c] for c in categorical}
     for c in categorical:
         con.execute(f"DROP TYPE IF EXISTS voc_{src.name}_{c}")
-    return checks, list(row[1 + len(categorical):])
+    counts = list(row[1 + len(categorical):])
+    if any(counts) and not src.numbered and src.find_gaps(con):
+        _view(ret, src, cols, staff_lookup)  # rows are to be named: number them past the file's empty rows
+    return checks, counts
 
 
 def _view(ret: Return, src: Source, cols: list[Column], staff_lookup: bool) -> None:
     """t_<file>: the typed table with its row numbers, and a blank ethnicity or service filled from staff.csv."""
     con, base = ret.con, f"b_{src.name}"
-    numbered = f"(SELECT {'' if src.numbered else 'rowid + 2 AS _row, '}* FROM {base})"
+    rows = f"(SELECT * FROM {base})" if src.numbered else with_rows(base, src.gaps)
     if not staff_lookup:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT * FROM {numbered}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT * FROM {rows}")
         return
     # Only rows with a blank ethnicity or service need staff.csv: look up just their people.
     eth, service = (next(c for c in cols if c.name == k) for k in ("ethnicity", "service"))
@@ -242,7 +245,7 @@ def _view(ret: Return, src: Source, cols: list[Column], staff_lookup: bool) -> N
         f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT r.* REPLACE ("
         f"CASE WHEN {_blank(eth, 'r.')} THEN COALESCE(s.grp, 'unknown') ELSE r.ethnicity END AS ethnicity, "
         f"CASE WHEN {_blank(service, 'r.')} THEN s.service ELSE r.service END AS service) "
-        f"FROM {numbered} r LEFT JOIN s_{src.name} s ON r.staff_id = s.sid"
+        f"FROM {rows} r LEFT JOIN s_{src.name} s ON r.staff_id = s.sid"
     )
 
 
