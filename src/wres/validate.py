@@ -18,7 +18,14 @@ import duckdb
 from wres import schema
 from wres.ethnicity import classify, normalise
 from wres.problems import ROWS_SHOWN, Problem
-from wres.read import RECORD_FILES, Return, Source, _sql_str, ethnicity_mapping, with_rows
+from wres.read import (
+    RECORD_FILES,
+    Return,
+    Source,
+    _sql_str,
+    ethnicity_mapping,
+    with_rows,
+)
 from wres.schema import FILES, PLAN_FILES, Column
 from wres.standards.sc_wres import METRIC_IDS
 
