@@ -45,6 +45,16 @@ def test_a_checked_return_not_submitted_in_time_loses_its_files(users, authoriti
     assert old.counts and old.counts["rows"]
 
 
+def test_any_upload_discards_returns_left_unsubmitted_too_long(users, authorities, demo_returns) -> None:
+    """Without a timer, the service keeps its word at the next upload by anyone."""
+    old = returns.record(authorities["A"], users["analyst_A"], zipped(demo_returns["A"]))
+    Upload.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=settings.STAGED_DAYS + 1))
+    returns.record(authorities["B"], users["analyst_B"], zipped(demo_returns["B"]))
+    old.refresh_from_db()
+    assert old.status == Upload.Status.DISCARDED and not Path(old.staged or "/nonexistent").exists()
+    assert AuditEvent.objects.filter(action="upload discarded", authority=authorities["A"]).count() == 1
+
+
 def test_folders_no_upload_points_to_go_after_a_day(users, authorities, demo_returns) -> None:
     kept = returns.record(authorities["A"], users["analyst_A"], zipped(demo_returns["A"]))
     _age(Path(kept.staged), 30)  # old, but still its upload's: kept (age is judged by the upload)

@@ -23,7 +23,14 @@ from django.utils import timezone
 from wres import actions, pipeline
 from wres.problems import InvalidInput, Problem
 from wres.read import KNOWN as STEMS
-from wres.web.models import Action, ActionUpdate, Authority, Submission, Upload
+from wres.web.models import (
+    Action,
+    ActionUpdate,
+    AuditEvent,
+    Authority,
+    Submission,
+    Upload,
+)
 
 KNOWN = {f"{stem}.{ext}" for stem in STEMS for ext in ("csv", "parquet")} | {"organisation.toml"}
 MAX_MEMBERS = 50
@@ -109,6 +116,7 @@ def check(upload_file: UploadedFile, staging: Path) -> Checked:
 
 def record(authority: Authority, user: Any, upload_file: UploadedFile) -> Upload:
     """Check an upload and keep the outcome; staged files are kept only while the return can be submitted."""
+    discard_stale(settings.STAGED_DAYS)
     for old in Upload.objects.filter(authority=authority, status=Upload.Status.VALID):
         discard(old)
     upload = Upload(authority=authority, uploaded_by=user, filename=Path(upload_file.name or "upload").name[:255], size=upload_file.size or 0)
@@ -206,11 +214,14 @@ def discard_stale(days: int) -> list[Upload]:
     """Checked returns left unsubmitted for `days`: their staged files deleted, the upload marked discarded.
 
     Also removes staging folders no upload points to (left by a check that was cut off), once a day old.
+    Run at every upload and by `python -m wres.web prune`, so nothing waits for a timer.
     """
     cutoff = timezone.now() - timedelta(days=days)
     stale = list(Upload.objects.filter(status=Upload.Status.VALID, created_at__lt=cutoff).select_related("authority"))
     for upload in stale:
         discard(upload)
+        AuditEvent.objects.create(username="(service)", authority=upload.authority, action="upload discarded", target=upload.filename[:200],
+                                  detail={"reason": f"not submitted within {days} days", "upload": str(upload.id)})
     staged = {Path(p) for p in Upload.objects.exclude(staged="").values_list("staged", flat=True)}
     day_ago = (timezone.now() - timedelta(days=1)).timestamp()
     for folder in Path(settings.UPLOAD_DIR).glob("*/*"):

@@ -178,6 +178,8 @@ def _build(year: int, subs: list[Submission]) -> Path:
         except OSError:
             if not (folder / META).is_file():
                 raise
+        else:
+            prune_reports()  # a new set of submissions: the folders of earlier sets are never asked for again
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

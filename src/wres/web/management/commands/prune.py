@@ -1,4 +1,5 @@
-"""`python -m wres.web prune`: delete what the service no longer needs. Run it daily (cron or a timer).
+"""`python -m wres.web prune`: delete what the service no longer needs. Run it daily (cron or a timer); the
+service also does the same at every upload (stale uploads) and every new national build (old folders).
 
 - a checked return not submitted within STAGED_DAYS (7 unless WRES_STAGED_DAYS says) loses its staged
   record-level files and is marked discarded, with an audit event: files about identifiable people are kept
@@ -15,7 +16,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wres.web import returns
-from wres.web.models import AuditEvent
 from wres.web.views import national
 
 
@@ -31,9 +31,6 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError("--days must be 0 or more")
         stale = returns.discard_stale(days)
-        for upload in stale:
-            AuditEvent.objects.create(username="(prune)", authority=upload.authority, action="upload discarded",
-                                      target=upload.filename[:200], detail={"reason": f"not submitted within {days} days", "upload": str(upload.id)})
         folders = national.prune_reports()
         self.stdout.write(f"Discarded {len(stale)} checked return{'s' if len(stale) != 1 else ''} not submitted within {days} days; "
                           f"deleted {len(folders)} superseded national report folder{'s' if len(folders) != 1 else ''}.")
