@@ -71,6 +71,10 @@ class _Check:
     severity: str = "error"
 
 
+# What DuckDB raises for a file it cannot read (a stray comma, not UTF-8, not Parquet); anything else it
+# raises is a fault of ours and is not dressed up as one of the file's.
+READ_ERRORS = (duckdb.InvalidInputException, duckdb.IOException)
+
 # A file's vocabularies come from its first rows; a spelling first met further down costs one more pass.
 SAMPLE_ROWS = 100_000
 
@@ -336,7 +340,7 @@ def _read_through(ret: Return, src: Source) -> list[Problem]:
         return []  # landed, so read already
     try:
         ret.con.execute(f"SELECT count(*) FROM {src.table}").fetchall()
-    except (duckdb.InvalidInputException, duckdb.IOException) as exc:
+    except READ_ERRORS as exc:
         return [src.unreadable(exc)]
     return []
 
@@ -375,7 +379,7 @@ def validate(ret: Return) -> Checked:
         staff_lookup = name not in ("staff", "recruitment", "survey") and "staff_id" in cols and "staff" in out.typed
         try:
             checks, counts = _type(ret, src, present, mapping, staff_lookup, _file_checks(name, cols, plan="actions" in out.typed))
-        except (duckdb.InvalidInputException, duckdb.IOException) as exc:  # a streamed file is read through here first
+        except READ_ERRORS as exc:  # a streamed file is read through here first
             out.problems.append(src.unreadable(exc))
             ret.unreadable.add(name)
             src.release(ret.con)
