@@ -57,9 +57,9 @@ def test_assessment_against_the_range(rl: Fraction | None, direction: str | None
 def test_sentence_reads_as_the_standard_shows() -> None:
     text = stats.sentence("Formal disciplinary process", "to enter the formal disciplinary process", "children", 1.8, (1.0917, 2.9678), "worse_for_minority_ethnic", None)
     assert text == (
-        "Minority ethnic staff in children's social care were 1.8 times as likely as white staff to enter the formal "
+        "Minority ethnic staff in children's social care were 1.80 times as likely as white staff to enter the formal "
         "disciplinary process (95% CI 1.09 to 2.97). This is outside the non-adverse range, to the disadvantage of "
-        "minority ethnic staff."
+        "minority ethnic staff, but the confidence interval includes values inside the range, so this could be chance."
     )
     undefined = stats.sentence("Senior manager roles", "to hold a senior manager role", "all", None, None, None, "there are no white staff in the denominator")
     assert undefined == (
@@ -69,4 +69,25 @@ def test_sentence_reads_as_the_standard_shows() -> None:
 
 
 def test_formatting_to_two_places() -> None:
-    assert [stats.fmt(x) for x in (1.8, 1.0, 0.5249, 2.967, 10.0)] == ["1.8", "1", "0.52", "2.97", "10"]
+    """One number style: always two decimals, so 1.2 in a summary is never 1.20 in a table."""
+    assert [stats.fmt(x) for x in (1.8, 1.0, 0.5249, 2.967, 10.0)] == ["1.80", "1.00", "0.52", "2.97", "10.00"]
+    assert stats.ci_text((1.0149, 1.1)) == "1.01 to 1.10"
+    assert stats.pct(0.27394) == "27.4%"
+
+
+@pytest.mark.parametrize(
+    ("rl", "ci", "assessment", "says"),
+    [
+        (1.28, (0.72, 2.27), "worse_for_minority_ethnic", "to the disadvantage of minority ethnic staff, but the confidence interval includes values inside the range, so this could be chance."),
+        (1.9, (1.3, 2.8), "worse_for_minority_ethnic", "to the disadvantage of minority ethnic staff."),
+        (1.26, (1.25, 1.27), "worse_for_minority_ethnic", "so this could be chance."),  # the range's end counts as inside
+        (0.6, (0.4, 0.9), "better_for_minority_ethnic", "in favour of minority ethnic staff, but the confidence interval includes values inside the range, so this could be chance."),
+        (1.0, (0.73, 1.36), "within_range", "(0.80 to 1.25), but the confidence interval includes values outside it, so a real difference cannot be ruled out."),
+        (1.0, (0.9, 1.1), "within_range", "within the non-adverse range (0.80 to 1.25)."),
+    ],
+)
+def test_the_verdict_carries_its_uncertainty(rl: float, ci: tuple[float, float], assessment: str, says: str) -> None:
+    text = stats.sentence("Abuse from colleagues", "to report abuse", "all", rl, ci, assessment, None)  # type: ignore[arg-type]
+    assert text.endswith(says), text
+    short = stats.verdict(assessment, ci)  # type: ignore[arg-type]
+    assert ("could be chance" in short or "reaches outside" in short) == ("but the confidence interval" in text)

@@ -35,7 +35,7 @@ KINDS = ("numerator", "denominator")
 PARTS = {"all": ("adults", "children"), "total": ("minority_ethnic", "white", "unknown")}
 _DEN_KEY = {m.id: m.denominator_key for m in METRICS}
 _BANDED = {m.id for m in METRICS if m.kind == "pay_band"}
-_SUBJECT = {m.id: m.subject for m in METRICS}
+_METRIC = {m.id: m for m in METRICS}
 
 Cell = tuple[str, str, str, str, str, str]  # table, metric, service, band ("" if none), group, kind
 # Hiding a minority ethnic or white count costs the reader a relative likelihood; an unknown or total count
@@ -348,13 +348,12 @@ def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: se
     compared = [status[(g, k)] for g in ("minority_ethnic", "white") for k in KINDS]
     where = SERVICE_WORDS[r.service]
     if any(compared):
-        small = "primary" in compared
+        small = small_counts(r, status, threshold)
         out = replace(
             out, relative_likelihood=None, ci95=None, assessment=None,
             representation=_representation(r, status),
-            reason=f"too few {_SUBJECT.get(r.metric, 'staff')} to publish (a count under {threshold})" if small
-            else "withheld so that a small count elsewhere cannot be worked out by subtraction",
-            sentence=(f"{r.label} in {where}: too few {_SUBJECT.get(r.metric, 'staff')} to publish. Counts under {threshold} are withheld "
+            reason=small or "withheld so that a small count elsewhere cannot be worked out by subtraction",
+            sentence=(f"{r.label} in {where}: withheld, because {small}. Counts under {threshold} are withheld "
                       "to protect the people they describe.") if small
             else (f"{r.label} in {where}: withheld, so that small numbers elsewhere in the tables cannot be "
                   "worked out by subtraction."),
@@ -362,6 +361,18 @@ def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: se
     elif r.reason is None:  # an undefined RL keeps its own reason
         out = replace(out, reason="some unknown-ethnicity or total counts are withheld to protect small numbers")
     return out
+
+
+def small_counts(r: Result, status: dict[tuple[str, str], str | None], threshold: int) -> str | None:
+    """Which of a result's compared counts are small, in words: "fewer than 10 minority ethnic applicants were
+    appointed". The count itself stays hidden; saying that it is under the threshold is what [c] means anyway."""
+    metric = _METRIC[r.metric]
+    said = []
+    for kind, template in (("numerator", metric.small_numerator), ("denominator", metric.small_denominator)):
+        groups = [words for group, words in (("minority_ethnic", "minority ethnic"), ("white", "white")) if status[(group, kind)] == "primary"]
+        if groups:  # "fewer than 10 minority ethnic and fewer than 10 white staff left the authority"
+            said.append(f"fewer than {threshold} " + template.format(group=f" and fewer than {threshold} ".join(groups), band=r.band or ""))
+    return " and ".join(said) or None
 
 
 def _representation(r: Result, status: dict[tuple[str, str], str | None]) -> dict[str, float | None] | None:

@@ -61,8 +61,57 @@ def assess(rl: Fraction | float | None, direction: Direction) -> Assessment | No
 
 
 def fmt(x: float) -> str:
-    """Two decimal places for people, without trailing zeros: 1.8, 0.52, 2."""
-    return f"{x:.2f}".rstrip("0").rstrip(".")
+    """A relative likelihood or interval end as people read it: always two decimal places (1.00, 1.20, 0.52).
+
+    The one place such numbers are formatted: every renderer and sentence uses it, so 1.2 in the summary is
+    never 1.20 in a table.
+    """
+    return f"{x:.2f}"
+
+
+def ci_text(ci: tuple[float, float]) -> str:
+    """A 95% confidence interval in words: '0.72 to 2.27'."""
+    return f"{fmt(ci[0])} to {fmt(ci[1])}"
+
+
+PERCENT_PLACES = 1
+PERCENT_RULE = "Percentages are rounded to one decimal place."
+
+
+def pct(x: float) -> str:
+    """A share as a percentage, rounded as PERCENT_RULE says (the method section prints the rule)."""
+    return f"{x:.{PERCENT_PLACES}%}"
+
+
+def crosses_range(ci: tuple[float, float] | None, assessment: Assessment | None) -> bool:
+    """Whether the 95% CI reaches across an end of the non-adverse range from where the RL lies.
+
+    Outside the range but with an interval reaching into it, the difference could be chance; within the range
+    but with an interval reaching beyond it, a real difference cannot be ruled out.
+    """
+    if ci is None or assessment is None:
+        return False
+    low, high = NON_ADVERSE_RANGE
+    if assessment == "within_range":
+        return ci[0] < low or ci[1] > high
+    return ci[0] <= high and ci[1] >= low
+
+
+VERDICTS: dict[str, str] = {
+    "worse_for_minority_ethnic": "Outside the range: worse for minority ethnic staff",
+    "better_for_minority_ethnic": "Outside the range: better for minority ethnic staff",
+    "within_range": "Within the range",
+}
+
+
+def verdict(assessment: Assessment | None, ci: tuple[float, float] | None) -> str:
+    """The short verdict a summary table prints, with its uncertainty: the sentence's judgement in a few words."""
+    if assessment is None:
+        return "Not assessed"
+    text = VERDICTS[assessment]
+    if crosses_range(ci, assessment):
+        text += ", but could be chance" if assessment != "within_range" else ", but the 95% CI reaches outside it"
+    return text
 
 
 SERVICE_WORDS = {"adults": "adult social care", "children": "children's social care", "all": "adult and children's social care"}
@@ -82,15 +131,18 @@ def sentence(
         how = f"{fmt(rl)} times as likely as white {subject}"
     text = f"Minority ethnic {subject} in {where} were {how} {phrase}"
     if ci:
-        text += f" (95% CI {fmt(ci[0])} to {fmt(ci[1])})."
+        text += f" (95% CI {ci_text(ci)})."
     elif rl == 0:  # Katz's interval needs at least one minority ethnic case
         text += f": none of the minority ethnic {subject} did, so no confidence interval can be given."
     else:
         text += f" (no confidence interval: more {subject} were counted than the headcount holds)."
+    ci_words = "the confidence interval"  # its figures are in the sentence already
     if assessment == "within_range":
-        text += " This is within the non-adverse range (0.80 to 1.25)."
-    elif assessment == "worse_for_minority_ethnic":
-        text += " This is outside the non-adverse range, to the disadvantage of minority ethnic staff."
-    elif assessment == "better_for_minority_ethnic":
-        text += " This is outside the non-adverse range, in favour of minority ethnic staff."
+        low, high = (fmt(x) for x in NON_ADVERSE_RANGE)
+        text += f" This is within the non-adverse range ({low} to {high})"
+        text += f", but {ci_words} includes values outside it, so a real difference cannot be ruled out." if crosses_range(ci, assessment) else "."
+    elif assessment in ("worse_for_minority_ethnic", "better_for_minority_ethnic"):
+        side = "to the disadvantage of" if assessment == "worse_for_minority_ethnic" else "in favour of"
+        text += f" This is outside the non-adverse range, {side} minority ethnic staff"
+        text += f", but {ci_words} includes values inside the range, so this could be chance." if crosses_range(ci, assessment) else "."
     return text

@@ -26,6 +26,10 @@ class MetricDef:
     denominator_flag: str | None = None  # a staff flag that narrows the headcount (M4: registered)
     subject: str = "staff"  # who the sentence speaks of: staff, applicants
     denominator_key: str | None = None  # metrics sharing a key share one denominator (the staff headcount)
+    # Which count is small, when a result is withheld for one: "fewer than 10 {…}", {group} being "minority
+    # ethnic" or "white" (and {band} M1's band). Said of the numerator and of the denominator.
+    small_numerator: str = "{group} staff were counted"
+    small_denominator: str = "{group} staff were in the headcount"
 
 
 @dataclass(frozen=True)
