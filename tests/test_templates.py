@@ -1,33 +1,76 @@
-"""The blank templates an authority fills in stay in step with the data contract."""
+"""The blank templates an authority fills in stay in step with the data contract, and a copy of them, filled
+in the way a council's staff would fill it, is a return that validates."""
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
+from typing import Any
 
 from wres import organisation, pipeline
 from wres.counts import COLUMNS
 from wres.schema import FILES
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PLACEHOLDERS = ["name", "code", "sponsors.adults", "sponsors.children", "programme_lead", "staff_voice_lead"]
 
 
 def test_every_input_file_has_a_template_with_its_columns() -> None:
     for name, cols in FILES.items():
         header = (TEMPLATES / f"{name}.csv").read_text().splitlines()[0]
         assert header.split(",") == [c.name for c in cols]
-    assert (TEMPLATES / "counts.csv").read_text().splitlines()[0].split(",") == list(COLUMNS)
+    # the aggregated route lives apart: a copied templates/ folder is a record-level return
+    assert not (TEMPLATES / "counts.csv").exists()
+    assert (TEMPLATES / "aggregate" / "counts.csv").read_text().splitlines()[0].split(",") == list(COLUMNS)
+    assert (TEMPLATES / "aggregate" / "organisation.toml").read_text() == (TEMPLATES / "organisation.toml").read_text()
 
 
-def test_organisation_template_is_valid() -> None:
+def test_organisation_template_is_valid_and_its_placeholders_are_named() -> None:
     org, problems = organisation.load(TEMPLATES / "organisation.toml")
-    assert problems == [] and org is not None
+    assert org is not None and not [p for p in problems if p.severity == "error"]
     assert org.sponsors == {"adults": "Name, Director of Adult Social Care", "children": "Name, Director of Children's Services"}
+    assert [p.message.split()[0] for p in problems] == PLACEHOLDERS
+    assert all(p.severity == "warning" and p.file == "organisation.toml" for p in problems)
 
 
 def test_blank_templates_say_only_that_staff_is_empty(tmp_path: Path) -> None:
     d = tmp_path / "r"
     shutil.copytree(TEMPLATES, d)
-    (d / "counts.csv").unlink()
     problems = pipeline.check(d)
     assert [(p.file, p.message) for p in problems if p.severity == "error"] == [("staff.csv", "has a header but no rows")]
+
+
+def _fill_staff(d: Path, rows: list[list[Any]]) -> None:
+    """Rows added under the template's header, as a spreadsheet saving CSV would (one line ending throughout)."""
+    with (d / "staff.csv").open("a", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def test_a_copied_template_filled_in_validates_and_warns_of_its_placeholders(tmp_path: Path, cli: Any) -> None:
+    d = tmp_path / "my-return"
+    shutil.copytree(TEMPLATES, d)
+    labels = ["White", "Black", "Asian", "Mixed", "Not stated"]
+    _fill_staff(d, [[f"E{i:04d}", labels[i % 5], "adults" if i % 3 else "children", "no" if i % 7 else "yes",
+                     "yes" if i % 2 else "no", "31,500" if i % 2 else "£45,250", "", ""] for i in range(40)])
+    run = cli("validate", d)
+    assert run.code == 0, run.stdout + run.stderr
+    for key in PLACEHOLDERS:
+        assert f"{key} still holds the template's placeholder" in run.stdout.replace("\n", " ")
+    # a published report is refused until they are filled in (or accepted), with nothing written
+    out = tmp_path / "report"
+    refused = cli("report", d, "-o", out)
+    assert refused.code == 1 and not out.exists()
+    assert "sponsors.adults still holds the template's placeholder" in refused.stdout + refused.stderr
+    assert "--accept-placeholders" in refused.stdout + refused.stderr
+    assert cli("report", d, "-o", out, "--internal").code == 0
+
+
+def test_an_empty_counts_csv_beside_records_is_set_aside_with_a_warning(tmp_path: Path) -> None:
+    d = tmp_path / "r"
+    shutil.copytree(TEMPLATES, d)
+    shutil.copy(TEMPLATES / "aggregate" / "counts.csv", d / "counts.csv")
+    _fill_staff(d, [[f"E{i}", "White" if i % 2 else "Black", "adults", "no", "no", "30000", "", ""] for i in range(12)])
+    problems = pipeline.check(d)
+    assert not [p for p in problems if p.severity == "error"]
+    assert [p.message for p in problems if p.file == "counts.csv"] == ["has no rows, so the record files are read instead"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
 from wres.problems import Problem
 from wres.standards import PayBand
@@ -55,6 +57,12 @@ class Organisation(BaseModel):
     pay_bands: list[PayBandSetting] | None = None
     suppression_threshold: int = Field(default=10, ge=1, le=1000)
     governance: Governance | None = None
+    # Where the settings came from, as messages name it: "organisation.toml", or "HR.xlsx, sheet organisation".
+    _label: str = PrivateAttr(default=FILE)
+
+    @property
+    def label(self) -> str:
+        return self._label
 
     @field_validator("pay_bands")
     @classmethod
@@ -87,6 +95,36 @@ class Organisation(BaseModel):
         return tuple(PayBand(b.label.strip(), b.below) for b in self.pay_bands)
 
 
+# The blank template's stand-in text (templates/organisation.toml): left in, it would be printed in a published
+# report. An ellipsis, a value that starts "Name," and the template's code E09000000.
+_PLACEHOLDER = re.compile(r"…|\.\.\.|^\s*name\s*,|^\s*e09000000\s*$", re.IGNORECASE)
+
+
+def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value, start=1):
+            yield from _strings(v, f"{path}.{i}")
+
+
+def placeholders(org: Organisation) -> list[tuple[str, str]]:
+    """The settings still holding the template's placeholder text, as (setting, value)."""
+    return [(k, v) for k, v in _strings(org.model_dump(mode="json"), "") if _PLACEHOLDER.search(v)]
+
+
+def placeholder_problems(org: Organisation, where: Callable[[str], str] | None = None) -> list[Problem]:
+    """A warning for each placeholder left in: `wres report` will not publish until they are filled in."""
+    return [
+        Problem((where or (lambda _: org.label))(key), f"{key} still holds the template's placeholder \"{value}\"",
+                "write the real value (it is printed in the published report), or delete the setting", severity="warning")
+        for key, value in placeholders(org)
+    ]
+
+
 def _fix_for(field: str) -> str:
     return {
         "name": 'add name = "London Borough of …"',
@@ -97,18 +135,21 @@ def _fix_for(field: str) -> str:
     }.get(field, "write a date as 2025-06-30 (no quotes)" if field.endswith("_on") else f"correct {field} in {FILE}")
 
 
-def parse(data: dict[str, Any], file: str = FILE) -> tuple[Organisation | None, list[Problem]]:
+def parse(data: dict[str, Any], file: str = FILE, where: Callable[[str], str] | None = None) -> tuple[Organisation | None, list[Problem]]:
+    """The settings, or the problems with them. `where` names the place a setting was given (a workbook's
+    cell, "HR.xlsx, sheet organisation, cell B4"); by default the file."""
+    locate = where or (lambda _: file)
     try:
-        return Organisation.model_validate(data), []
+        org = Organisation.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             field = ".".join(str(x) for x in err["loc"]) if err["loc"] else None
             what = "is missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
-            problems.append(
-                Problem(file, f"{field} {what}" if field else what, _fix_for(field or ""), column=field)
-            )
+            problems.append(Problem(locate(field or ""), f"{field} {what}" if field else what, _fix_for(field or "")))
         return None, problems
+    org._label = file
+    return org, placeholder_problems(org, locate)
 
 
 def load(path: Path) -> tuple[Organisation | None, list[Problem]]:
