@@ -207,3 +207,49 @@ def test_a_plan_value_too_long_for_the_service_is_a_warning_not_a_failure(users,
     assert up.status == Upload.Status.VALID and up.plan is None
     html = c.get(f"/submit/{up.id}/check/").content.decode()
     assert "longer than 200 characters" in html and 'name="add_plan"' not in html
+
+
+def test_placeholders_left_in_need_a_deliberate_yes_before_submitting(users, demo_returns, tmp_path, django_capture_on_commit_callbacks) -> None:
+    """The template's "Name, …" text would be printed in the published report: the service asks first."""
+    folder = tmp_path / "placeholder"
+    folder.mkdir()
+    for f in demo_returns["A"].iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    toml = folder / "organisation.toml"
+    toml.write_text(re.sub(r"programme_lead = .*", 'programme_lead = "Name, role"', toml.read_text()), encoding="utf-8")
+    c = client_for(users["analyst_A"])
+    c.post("/submit/", {"file": zipped(folder)})
+    up = Upload.objects.get()
+    html = c.get(f"/submit/{up.id}/check/").content.decode()
+    assert "programme_lead still holds the template&#x27;s placeholder" in html  # a warning on the page
+    assert 'name="accept_placeholders"' in html and 'The published report will print programme_lead as "Name, role".' in html
+    r = c.post(f"/submit/{up.id}/check/", {})
+    html = r.content.decode()
+    assert r.status_code == 200 and "There is a problem" in html and "confirm you want the report published with it" in html
+    assert Submission.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(f"/submit/{up.id}/check/", {"accept_placeholders": "on"})
+    assert r.status_code == 302
+    job = ReportJob.objects.get(submission=Submission.objects.get())
+    assert job.status == ReportJob.Status.DONE, job.error
+
+
+def test_a_workbooks_problems_name_the_file_sent_its_sheet_and_cell(users, tmp_path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    org = wb.active
+    org.title = "organisation"
+    for row in (("setting", "value"), ("name", "London Borough of Eastmere"), ("code", "E09000099"),
+                ("period_start", "2024-04-01"), ("period_end", "2023-03-31")):
+        org.append(row)
+    staff = wb.create_sheet("staff")
+    staff.append(("staff_id", "ethnicity", "service", "senior_manager", "registered_professional", "annual_salary"))
+    staff.append(("S1", "White", "adults", "perhaps", "no", 30000))
+    buf = io.BytesIO()
+    wb.save(buf)
+    c = client_for(users["analyst_A"])
+    html = c.post("/submit/", {"file": SimpleUploadedFile("Eastmere WRES 2025.xlsx", buf.getvalue())}, follow=True).content.decode()
+    assert "Eastmere WRES 2025.xlsx, sheet organisation, cell B5" in html and "period_end must be after period_start" in html
+    assert "Eastmere WRES 2025.xlsx, sheet staff, row 2, column senior_manager (D)" in html
+    assert "return.xlsx" not in html

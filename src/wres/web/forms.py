@@ -56,8 +56,16 @@ class SubmitForm(forms.Form):
 
     add_plan = forms.BooleanField(required=False, label="Add this return's action plan to the action plan here")
 
-    def __init__(self, *args: Any, plan_hint: str = "", **kwargs: Any) -> None:
-        """`plan_hint` says what adding the return's plan would do; without one (no plan) there is no choice."""
+    accept_placeholders = forms.BooleanField(
+        label="Publish the report with the template's example text",
+        error_messages={"required": "Fill in the organisation settings that still hold the template's example text and upload "
+                                    "the return again, or confirm you want the report published with it"},
+    )
+
+    def __init__(self, *args: Any, plan_hint: str = "", placeholders: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        """`plan_hint` says what adding the return's plan would do; without one (no plan) there is no choice.
+        `placeholders` are the settings still holding the template's text: the published report would print
+        them, so submitting needs a deliberate yes (as `wres report --accept-placeholders`)."""
         super().__init__(*args, **kwargs)
         fields = [Field.checkbox("keep_files", small=True)]
         if plan_hint:
@@ -65,4 +73,10 @@ class SubmitForm(forms.Form):
             fields.append(Field.checkbox("add_plan", small=True))
         else:
             del self.fields["add_plan"]
+        if placeholders:
+            self.fields["accept_placeholders"].help_text = "The published report will print " + "; ".join(
+                f'{key} as "{value}"' for key, value in placeholders) + "."
+            fields.append(Field.checkbox("accept_placeholders", small=True))
+        else:
+            del self.fields["accept_placeholders"]
         self.helper = _helper(*fields, button="Submit the return")

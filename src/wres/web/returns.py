@@ -7,6 +7,8 @@ staging folder and are deleted once the counts are kept, unless the authority ch
 
 from __future__ import annotations
 
+import re
+
 import shutil
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -23,6 +25,7 @@ from django.utils import timezone
 from wres import actions, pipeline
 from wres.problems import InvalidInput, Problem
 from wres.read import KNOWN as STEMS
+from wres.web import importing
 from wres.web.models import (
     Action,
     ActionUpdate,
@@ -82,8 +85,15 @@ def _unpack(archive: Path, into: Path) -> list[Problem]:
                              "nothing to do, unless it was meant to be one of the return's files (check its name)"), severity="warning")]
 
 
-def check(upload_file: UploadedFile, staging: Path) -> Checked:
-    """Stage the file and run the pipeline on it. Nothing raises: every failure is a Problem."""
+def _safe_name(name: str) -> str:
+    """The uploaded file's own name, with nothing in it a path or a shell could misread."""
+    stem = re.sub(r"[^\w .()&,+-]", "_", Path(name).stem).strip(" .") or "return"
+    return f"{stem[:100]}{Path(name).suffix.lower()}"
+
+
+def check(upload_file: UploadedFile, staging: Path, mapping: str | None = None) -> Checked:
+    """Stage the file and run the pipeline on it, through the authority's import mapping (mapping.toml
+    text) if it has one. Nothing raises: every failure is a Problem."""
     name = Path(upload_file.name or "upload").name
     suffix = Path(name).suffix.lower()
     if suffix not in (".xlsx", ".zip"):
@@ -91,7 +101,8 @@ def check(upload_file: UploadedFile, staging: Path) -> Checked:
     if upload_file.size and upload_file.size > settings.MAX_UPLOAD_BYTES:
         return Checked([_problem(f"is larger than {settings.MAX_UPLOAD_BYTES >> 20} MB", "zip the CSV files (they compress well), or upload the aggregated counts.csv instead")], None, [])
     staging.mkdir(parents=True)
-    saved = staging / ("return.xlsx" if suffix == ".xlsx" else "return.zip")
+    # kept under the name the user gave it (made safe), which is how every message about it names it
+    saved = staging / (_safe_name(name) if suffix == ".xlsx" else "return.zip")
     with open(saved, "wb") as out:
         for chunk in upload_file.chunks():
             out.write(chunk)
@@ -103,39 +114,68 @@ def check(upload_file: UploadedFile, staging: Path) -> Checked:
         if any(p.severity == "error" for p in notes):
             return Checked(notes, None, [])
         path = staging / "return"
+    problems, loaded = _load(path, mapping)
+    files = [{"name": p.name, "size": p.stat().st_size} for p in sorted(path.iterdir()) if p.name != importing.FILE] if path.is_dir() else [{"name": name, "size": path.stat().st_size}]
+    return Checked(notes + problems, loaded, files)
+
+
+def _load(path: Path, mapping: str | None) -> tuple[list[Problem], pipeline.Loaded | None]:
+    """The pipeline's problems and counts of a staged return, read through `mapping` if given."""
+    importing.place(path, mapping)
     try:
         loaded = pipeline.load(path)
-        problems = notes + list(loaded.warnings)
+        return list(loaded.warnings), loaded
     except InvalidInput as exc:
-        loaded, problems = None, notes + exc.problems
+        return exc.problems, None
     except Exception as exc:  # a file the reader could not make sense of: say so, never a traceback
-        loaded, problems = None, [_problem(f"could not be read ({type(exc).__name__})", "check the file opens in Excel and is saved as .xlsx, or zip the CSV files again")]
-    files = [{"name": p.name, "size": p.stat().st_size} for p in sorted(path.iterdir())] if path.is_dir() else [{"name": name, "size": path.stat().st_size}]
-    return Checked(problems, loaded, files)
+        return [_problem(f"could not be read ({type(exc).__name__})", "check the file opens in Excel and is saved as .xlsx, or zip the CSV files again")], None
 
 
 def record(authority: Authority, user: Any, upload_file: UploadedFile) -> Upload:
     """Check an upload and keep the outcome; staged files are kept only while the return can be submitted."""
     discard_stale(settings.STAGED_DAYS)
-    for old in Upload.objects.filter(authority=authority, status=Upload.Status.VALID):
+    for old in Upload.objects.filter(authority=authority).exclude(staged=""):
         discard(old)
     upload = Upload(authority=authority, uploaded_by=user, filename=Path(upload_file.name or "upload").name[:255], size=upload_file.size or 0)
     staging = settings.UPLOAD_DIR / str(authority.pk) / str(upload.id)
-    result = check(upload_file, staging)
-    problems = list(result.problems)
-    loaded = result.loaded
+    result = check(upload_file, staging, importing.saved(authority))
+    upload.files = result.files
+    return _settle(upload, result.problems, result.loaded, staging)
+
+
+def recheck(upload: Upload, mapping: str | None) -> Upload:
+    """Check a staged upload again through a new import mapping (the mapping pages' last step)."""
+    staging = Path(upload.staged)
+    path = importing.staged_return(staging)
+    if path is None:  # its files are gone (discarded meanwhile): nothing to check
+        return upload
+    kept = [Problem(**{**p, "rows": tuple(p["rows"])}) for p in upload.problems if p["file"] == "the upload"]  # the zip's own notes
+    problems, loaded = _load(path, mapping)
+    upload.plan = None
+    return _settle(upload, kept + problems, loaded, staging)
+
+
+def _settle(upload: Upload, found: list[Problem], loaded: pipeline.Loaded | None, staging: Path) -> Upload:
+    """Keep the outcome of a check. The staged files stay while the return can be submitted, or while an
+    import mapping could fix its problems (the mapping pages re-check them); otherwise they go at once."""
+    authority = upload.authority
+    problems = list(found)
     if loaded is not None:
         code = (loaded.organisation.code or "").strip().upper()
         if code and code != authority.code.upper():
-            problems.append(Problem("organisation.toml", f"is for the authority with code {code}, but you are signed in for {authority.name} ({authority.code})",
-                                    "upload your own authority's return, or correct the code in organisation.toml", "code"))
+            where = loaded.organisation.label
+            problems.append(Problem(where, f"is for the authority with code {code}, but you are signed in for {authority.name} ({authority.code})",
+                                    f"upload your own authority's return, or correct the code in {where}", "code"))
             loaded = None
     errors = [p for p in problems if p.severity == "error"]
     upload.problems = [p.as_dict() for p in problems]
-    upload.files = result.files
     if errors or loaded is None:
         upload.status = Upload.Status.INVALID
-        shutil.rmtree(staging, ignore_errors=True)  # nothing record-level is kept for a return with problems
+        if importing.can_help(errors) and importing.staged_return(staging) is not None:
+            upload.staged = str(staging)  # kept for the mapping pages only, and deleted as a valid one's are
+        else:
+            upload.staged = ""
+            shutil.rmtree(staging, ignore_errors=True)  # nothing record-level is kept for a return with problems
     else:
         upload.status = Upload.Status.VALID
         upload.organisation = loaded.organisation.model_dump(mode="json")
@@ -217,7 +257,7 @@ def discard_stale(days: int) -> list[Upload]:
     Run at every upload and by `python -m wres.web prune`, so nothing waits for a timer.
     """
     cutoff = timezone.now() - timedelta(days=days)
-    stale = list(Upload.objects.filter(status=Upload.Status.VALID, created_at__lt=cutoff).select_related("authority"))
+    stale = list(Upload.objects.filter(created_at__lt=cutoff).exclude(staged="").select_related("authority"))
     for upload in stale:
         discard(upload)
         AuditEvent.objects.create(username="(service)", authority=upload.authority, action="upload discarded", target=upload.filename[:200],

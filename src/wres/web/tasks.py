@@ -50,13 +50,13 @@ def build_report(job_id: int) -> str:
     try:
         loaded = [loaded_of(s) for s in years_of(job.submission)]
         loaded[-1].plan = plan_of(job.submission.authority_id)
-        report = from_loaded(loaded)
+        report = from_loaded(loaded, accept_placeholders=True)  # submitting such a return needed a deliberate yes
         if job.directory.exists():
             shutil.rmtree(job.directory)
         with new_directory(job.directory) as tmp:
             report_set.write(report, tmp)
             # what the dashboard shows beside each chart: its title and its text alternative
-            index = [{"name": c.name, "title": c.title, "alt": c.alt} for c in charts.all_charts(report)]
+            index = [{"name": c.name, "title": c.title, "alt": c.alt} for c in charts.all_charts(report) if not c.empty]  # an empty chart has no file
             (tmp / "charts" / "index.json").write_text(json.dumps(index), encoding="utf-8")
     except Exception as exc:  # recorded for the page; the user sees a plain message, never a traceback
         job.status, job.error = ReportJob.Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 
 from wres.ethnicity import GROUPS
+from wres.organisation import Organisation, placeholders
 from wres.web import returns
 from wres.web.access import audit, member
 from wres.web.forms import SubmitForm, UploadForm
@@ -46,7 +47,8 @@ def check_answers(request: HttpRequest, pk: str) -> HttpResponse:
     if up.status != Upload.Status.VALID:
         return redirect("upload-result", pk=up.id)
     changes = returns.plan_changes(up.authority, up.plan)
-    form = SubmitForm(request.POST if request.method == "POST" else None, plan_hint=_plan_hint(changes))
+    form = SubmitForm(request.POST if request.method == "POST" else None, plan_hint=_plan_hint(changes),
+                      placeholders=placeholders(Organisation.model_validate(up.organisation)))
     if request.method == "POST" and form.is_valid():
         sub = returns.submit(up, request.user, form.cleaned_data["keep_files"], bool(form.cleaned_data.get("add_plan")))
         plan = sub.plan_added
