@@ -1,0 +1,146 @@
+"""Dates as council exports write them: the SQL that reads a date column, and what to say of one it cannot.
+
+(wres.dates prints dates for people; this module reads the dates people and systems wrote.)
+
+Read set-based, never row by row in Python: a column's commonest spelling is found from its first rows
+(`main_format`) and tried first, so two million dates cost one cheap parse each; YYYY-MM-DD is read by a
+cast, the other spellings (schema.DATE_FORMATS, in the file's order) only where those leave a row empty.
+A failed parse in DuckDB is slow (about 3 µs), which is why the commonest spelling goes first.
+
+A date that is not read is explained per distinct value (`explain`): an impossible one ("there is no 31
+February 2024"), one that only makes sense in the other order (a US export), or one that is not a date.
+A column that holds dates only the other order can read makes its dates that read both ways ambiguous
+(`ambiguous`): they are errors, never silently read in one order.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+import duckdb
+
+from wres import schema
+from wres.read import _sql_str
+
+ORDERS = ("day-first", "month-first")
+SHAPE = {"day-first": "DD/MM/YYYY", "month-first": "MM/DD/YYYY"}
+SAMPLE = 200  # distinct spellings looked at to find a column's commonest
+_NUMERIC = re.compile(r"(\d{1,2})([/.\- ])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d.*)?")
+_YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T]\d.*)?")
+_NAMED = re.compile(r"(\d{1,2})[ /.\-]*([A-Za-z]+)\.?[ /.\-,]*(\d{4}|\d{2})(?:[ T]\d.*)?")
+_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m} | {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS["sept"] = 9
+
+
+def _other(order: str) -> str:
+    return "month-first" if order == "day-first" else "day-first"
+
+
+def _year_ok(expr: str) -> str:
+    """A parse whose year is below 100 read a two-digit year as four ('01/04/24' by %Y, '4/1/24' by the cast)."""
+    return f"CASE WHEN year({expr}) >= 100 THEN {expr} END::DATE"
+
+
+def _formats(forms: tuple[str, ...]) -> str:
+    return "[" + ", ".join(_sql_str(f) for f in forms) + "]"
+
+
+def main_format(con: duckdb.DuckDBPyConnection, table: str, col: str, order: str) -> str | None:
+    """The spelling most of a column's first rows use (a strptime format), or None for YYYY-MM-DD."""
+    forms = schema.DATE_FORMATS[order] + schema.SHORT_YEAR[order]
+    sample = f"(SELECT DISTINCT {col} AS v FROM (SELECT {col} FROM {table} LIMIT 2000) WHERE {col} IS NOT NULL LIMIT {SAMPLE})"
+    counted = [f"count({_year_ok('TRY_CAST(v AS DATE)')})"] + [
+        f"count({_year_ok(f'try_strptime(v, {_sql_str(f)})')})" for f in forms
+    ]
+    row = con.execute(f"SELECT {', '.join(counted)} FROM {sample}").fetchall()[0]
+    best = max(range(len(row)), key=lambda i: (row[i], -i))
+    return None if best == 0 or row[best] == 0 else forms[best - 1]
+
+
+def expr(col: str, order: str = "day-first", main: str | None = None, workbook: bool = False) -> str:
+    """SQL for a date column `r.<col>`: the commonest spelling first, then the cast, then every other spelling.
+
+    In a workbook a five-digit number is an Excel date (days since 30 December 1899): a date cell Excel
+    was not told is a date. In a CSV it is not read: `explain` says what it is.
+    """
+    raw = f"r.{col}"
+    tries = [] if main is None else [_year_ok(f"try_strptime({raw}, {_sql_str(main)})")]
+    tries += [
+        _year_ok(f"TRY_CAST({raw} AS DATE)"),
+        _year_ok(f"try_strptime({raw}, {_formats(schema.DATE_FORMATS[order])})"),
+        f"try_strptime({raw}, {_formats(schema.SHORT_YEAR[order])})::DATE",
+    ]
+    if workbook:
+        tries.append(f"CASE WHEN regexp_full_match({raw}, '\\d{{5}}(\\.\\d+)?') THEN DATE '1899-12-30' + CAST(floor(CAST({raw} AS DOUBLE)) AS INTEGER) END")
+    return f"COALESCE({', '.join(tries)})"
+
+
+def ambiguous(col: str, table: str, order: str) -> str:
+    """SQL true on a row whose date reads both ways, where the column holds a date only the other order reads."""
+    other = _formats(schema.DATE_FORMATS[_other(order)] + schema.SHORT_YEAR[_other(order)])
+    return (f"{col} IS NOT NULL AND day({col}) <= 12 AND day({col}) <> month({col}) AND "
+            f"(SELECT count(*) FROM {table} WHERE {col} IS NULL AND {col}_raw IS NOT NULL AND try_strptime({col}_raw, {other}) IS NOT NULL) > 0")
+
+
+def ambiguous_problem(order: str, stem: str) -> tuple[str, str]:
+    """The message and fix for dates that read both ways in a column that looks the other order."""
+    other = _other(order)
+    return (f"these dates could be read day-first or month-first, and the column holds dates that only make sense "
+            f"{other} ({SHAPE[other]}): none of its dates is read until its order is known",
+            _order_fix(other, stem))
+
+
+def _order_fix(other: str, stem: str) -> str:
+    return (f'if the export writes dates {other} ({SHAPE[other]}), say so in mapping.toml: date_order = "{other}" under [{stem}] '
+            f"(see docs/data-preparation.md); if not, correct the dates listed")
+
+
+def _two_digit(y: str) -> int:
+    """As DuckDB's %y reads a two-digit year: 00-68 → 2000s, 69-99 → 1900s."""
+    n = int(y)
+    return n if len(y) == 4 else (2000 + n if n < 69 else 1900 + n)
+
+
+def _impossible(day: int, month: int, year: int) -> str | None:
+    """Why a day, month and year are no date; None when they are one."""
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return f"there is no {day} {calendar.month_name[month]} {year}" if day else "there is no day 0"
+    return None
+
+
+def _shown(day: int, month: int, year: int) -> str:
+    return f"{day} {calendar.month_name[month]} {year}"
+
+
+def explain(value: str, order: str = "day-first", stem: str = "staff") -> tuple[str, str]:
+    """What to tell the user of a date value that was not read: (message, fix)."""
+    v = value.strip()
+    if m := _NUMERIC.fullmatch(v):
+        a, b, year = int(m.group(1)), int(m.group(3)), _two_digit(m.group(4))
+        day, month = (a, b) if order == "day-first" else (b, a)
+        why = _impossible(day, month, year)
+        if why and _impossible(month, day, year) is None:
+            other = _other(order)
+            return (f'"{value}" is not a date read {order} ({why}); read {other} it is {_shown(month, day, year)}: '
+                    f"this column looks {other} ({SHAPE[other]}){', as US systems write dates' if other == 'month-first' else ''}", _order_fix(other, stem))
+        if why:
+            return f'"{value}" is not a date: {why}', f"correct the day or month (it was probably mistyped); dates are read {order} ({SHAPE[order]})"
+    elif m := _YEAR_FIRST.fullmatch(v):
+        why = _impossible(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if why:
+            return f'"{value}" is not a date: {why}', "correct the day or month (YYYY-MM-DD: the month comes second)"
+    elif (m := _NAMED.fullmatch(v)) and m.group(2).lower() in _MONTHS:
+        why = _impossible(int(m.group(1)), _MONTHS[m.group(2).lower()], _two_digit(m.group(3)))
+        if why:
+            return f'"{value}" is not a date: {why}', "correct the day (it was probably mistyped)"
+    elif _SERIAL.fullmatch(v):
+        when = dt.date(1899, 12, 30) + dt.timedelta(days=int(float(v)))
+        return (f'"{value}" is a number, not a date (it is how Excel stores {when.day} {calendar.month_name[when.month]} {when.year}, '
+                "shown when a column is not formatted as dates)",
+                "in Excel, format the column as Date (Format Cells, Date) before saving as CSV, or send the workbook itself")
+    return f'"{value}" is not a date', schema.FIXES["date"]

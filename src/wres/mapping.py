@@ -1,0 +1,551 @@
+"""The import mapping: a council's own export, as it is, read as the data contract (mapping.toml).
+
+A council's HR system writes its own headings ("Ethnic Origin"), department names ("Children & Families"),
+yes/no spellings ("Y", "Yes - Tier 3") and date order. Rather than have the analyst retype an export every
+year, a mapping says once how it reads, in a file people can edit and keep beside the return:
+
+    [staff]
+    file = "HR export *.csv"          # the export's file name (a glob), when it is not staff.csv
+    sheet = "Sheet1"                  # a workbook's sheet, when the export is a workbook
+    date_order = "day-first"          # or "month-first" (a US-order export)
+    [staff.columns]                   # contract column = your heading
+    ethnicity = "Ethnic Origin"
+    [staff.values.service]            # your spelling = the contract's value ("" is a blank cell)
+    "Children & Families" = "children"
+
+Public API (the command line and the web pages use only these):
+- `load(path)` / `parse(data, label)`: a Mapping and the problems of a broken one (never raises).
+- `save(mapping, path, notes)` (atomic) / `dumps(mapping, notes)`: the TOML text, with notes as comments.
+- `read_export(path)`: an export's headings and distinct values (`Export`), for `suggest`.
+- `suggest(exports, existing, file)`: a Mapping (the existing one, plus only what is new), notes for the
+  file's comments and a summary of what to check.
+- `Mapping.renames / headings / values_for / date_order / files`: how read.py and validate.py apply it.
+Whether a mapped value is one the contract knows is checked by validate.py, which owns the vocabularies.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import fnmatch
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from wres import output, schema
+from wres.ethnicity import normalise
+from wres.problems import Problem
+
+FILE = "mapping.toml"
+DateOrder = Literal["day-first", "month-first"]
+DATE_ORDERS: tuple[DateOrder, ...] = ("day-first", "month-first")
+TODO = "TODO"  # a value the analyst must decide: validation refuses it until they do
+# the contract files an export can stand for (ethnicity_map.csv, counts.csv and organisation.toml are ours)
+MAPPABLE = tuple(n for n in schema.FILES)
+_KEYS = {"file", "sheet", "date_order", "columns", "values"}
+VALUES_KEPT = 500  # distinct values read per export column: more than this is not a vocabulary
+
+
+@dataclass
+class FileMap:
+    """How one export reads as one contract file."""
+
+    file: str | None = None  # a glob of the export's file name, when it is not <stem>.csv
+    sheet: str | None = None  # a workbook's sheet, when it is not named after the contract file
+    date_order: DateOrder = "day-first"
+    columns: dict[str, str] = field(default_factory=dict)  # contract column → the export's heading
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # contract column → spelling → contract value
+
+
+@dataclass
+class Mapping:
+    """An authority's import mapping: for each contract file, how its export reads."""
+
+    files: dict[str, FileMap] = field(default_factory=dict)
+    label: str = FILE  # how messages name it
+
+    def renames(self, stem: str) -> dict[str, str]:
+        """The export's headings (stripped, lower case, as read.py compares them) → contract column."""
+        fm = self.files.get(stem)
+        return {h.strip().lower(): c for c, h in fm.columns.items()} if fm else {}
+
+    def headings(self, stem: str) -> dict[str, str]:
+        """Contract column → the heading as the export spells it: problems name the user's own heading."""
+        fm = self.files.get(stem)
+        return dict(fm.columns) if fm else {}
+
+    def values_for(self, stem: str, column: str) -> dict[str, str]:
+        """The export's spellings (normalised as the contract's lookups are; "" is blank) → contract value."""
+        fm = self.files.get(stem)
+        return {normalise(k): v for k, v in fm.values.get(column, {}).items()} if fm else {}
+
+    def date_order(self, stem: str) -> DateOrder:
+        fm = self.files.get(stem)
+        return fm.date_order if fm else "day-first"
+
+    def exports(self, root: Path) -> tuple[dict[str, Path], list[Problem]]:
+        """The files in a return folder that stand for contract files (by the mapping's `file` globs)."""
+        found: dict[str, Path] = {}
+        problems: list[Problem] = []
+        names = sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
+        for stem, fm in self.files.items():
+            if not fm.file:
+                continue
+            hits = [p for p in names if fnmatch.fnmatch(p.name.lower(), fm.file.lower())]
+            if not hits:
+                problems.append(Problem(self.label, f'gives "{fm.file}" as the {stem} file, and no file in {root.name or root} has that name',
+                                        f"put the export in the return folder, or correct file under [{stem}] (a * stands for any text)", column=f"[{stem}] file"))
+            elif len(hits) > 1:
+                problems.append(Problem(self.label, f'gives "{fm.file}" as the {stem} file, and {len(hits)} files match it ({", ".join(p.name for p in hits[:3])})',
+                                        f"keep one of them in the folder, or make file under [{stem}] name one", column=f"[{stem}] file"))
+            else:
+                found[stem] = hits[0]
+        return found, problems
+
+
+def _problem(label: str, where: str, message: str, fix: str) -> Problem:
+    return Problem(label, message, fix, column=where)
+
+
+def parse(data: dict[str, object], label: str = FILE) -> tuple[Mapping, list[Problem]]:
+    """A mapping from parsed TOML; every problem in its shape is listed (what a value maps to is validate's)."""
+    mapping, problems = Mapping(label=label), []
+    for stem, section in data.items():
+        if stem not in MAPPABLE:
+            problems.append(_problem(label, f"[{stem}]", f"[{stem}] is not a file of the data contract",
+                                     "name sections after the contract's files: " + ", ".join(MAPPABLE)))
+            continue
+        if not isinstance(section, dict):
+            problems.append(_problem(label, f"[{stem}]", f"{stem} should be a section ([{stem}]), not a value", f"write [{stem}] on a line of its own, then its settings"))
+            continue
+        fm = FileMap()
+        for key in section.keys() - _KEYS:
+            problems.append(_problem(label, f"[{stem}] {key}", f"[{stem}] has a setting {key!r}, which wres does not know",
+                                     "use file, sheet, date_order, [" + stem + ".columns] and [" + stem + ".values.<column>]"))
+        for key in ("file", "sheet"):
+            if key in section:
+                if isinstance(section[key], str) and section[key].strip():
+                    setattr(fm, key, section[key].strip())
+                else:
+                    problems.append(_problem(label, f"[{stem}] {key}", f"[{stem}] {key} should be text in quotes", f'write e.g. {key} = "HR export *.csv"'))
+        order = section.get("date_order", "day-first")
+        if order in DATE_ORDERS:
+            fm.date_order = order  # type: ignore[assignment]
+        else:
+            problems.append(_problem(label, f"[{stem}] date_order", f'[{stem}] date_order is "{order}"', 'write "day-first" (31/05/2024, as in the UK) or "month-first" (05/31/2024)'))
+        contract = {c.name: c for c in schema.FILES[stem]}
+        columns = section.get("columns", {})
+        if not isinstance(columns, dict):
+            columns = {}
+            problems.append(_problem(label, f"[{stem}.columns]", f"{stem}.columns should be a section", f"write [{stem}.columns], then lines like ethnicity = \"Ethnic Origin\""))
+        seen: dict[str, str] = {}
+        for col, heading in columns.items():
+            where = f"[{stem}.columns] {col}"
+            if col not in contract:
+                problems.append(_problem(label, where, f"{col} is not a column of {stem}.csv",
+                                         "on the left, write a contract column (" + ", ".join(contract) + "); on the right, your heading"))
+            elif not isinstance(heading, str) or not heading.strip():
+                problems.append(_problem(label, where, f"{col} is given no heading", f'write your export\'s heading in quotes, e.g. {col} = "My heading", or delete the line'))
+            elif heading.strip().lower() in seen:
+                problems.append(_problem(label, where, f'"{heading}" is given for both {seen[heading.strip().lower()]} and {col}', "give each of your headings to one contract column"))
+            else:
+                seen[heading.strip().lower()] = col
+                fm.columns[col] = heading.strip()
+        values = section.get("values", {})
+        if not isinstance(values, dict):
+            values = {}
+            problems.append(_problem(label, f"[{stem}.values]", f"{stem}.values should be sections", f"write [{stem}.values.service], then lines like \"Adult Social Care\" = \"adults\""))
+        for col, table in values.items():
+            where = f"[{stem}.values.{col}]"
+            if col not in contract or contract[col].kind not in schema.CATEGORICAL:
+                kinds = ", ".join(c.name for c in contract.values() if c.kind in schema.CATEGORICAL)
+                problems.append(_problem(label, where, f"{col} is not a column of {stem}.csv with a list of values", f"map values of {kinds}"))
+                continue
+            if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+                problems.append(_problem(label, where, f"{where} should hold lines like \"your spelling\" = \"contract value\"", "put both sides in quotes"))
+                continue
+            fm.values[col] = {str(k): v.strip() for k, v in table.items()}
+        mapping.files[stem] = fm
+    return mapping, problems
+
+
+def load(path: Path) -> tuple[Mapping | None, list[Problem]]:
+    """Read mapping.toml (or another file given with --mapping); a broken file is a problem, not a traceback."""
+    path = Path(path)
+    label = path.name
+    if not path.is_file():
+        return None, [Problem(label, "does not exist", "give the path of a mapping file (wres map writes one)")]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        return None, [Problem(label, "is not UTF-8 encoded", "save it as UTF-8 text (any plain-text editor can)")]
+    except tomllib.TOMLDecodeError as exc:
+        text = str(exc)
+        line = re.search(r"line (\d+)", text)
+        return None, [Problem(label, f"is not a valid mapping file ({text})",
+                              'each line is setting = "value": put text in double quotes, and give each section and key once',
+                              rows=(int(line.group(1)),) if line else (), row_count=1 if line else 0)]
+    mapping, problems = parse(data, label)
+    return mapping, problems
+
+
+def _key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else _string(name)
+
+
+def _string(text: str) -> str:
+    """A TOML basic string."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped)
+    return f'"{escaped}"'
+
+
+Notes = dict[tuple[str, ...], str]  # ("staff", "columns", "ethnicity") → a comment for that line
+
+
+def dumps(mapping: Mapping, notes: Notes | None = None, title: str = "your exports") -> str:
+    """The mapping as TOML people can read and edit, with `notes` as comments (what was guessed, TODOs)."""
+    notes = notes or {}
+
+    def line(key: str, value: str, path: tuple[str, ...]) -> str:
+        note = notes.get(path)
+        return f"{_key(key)} = {_string(value)}" + (f"  # {note}" if note else "")
+
+    out = [
+        f"# wres import mapping for {title}: your export → the SC-WRES data contract (docs/data-preparation.md).",
+        "# Edit it freely and keep it with the return: wres reads it every year. Check what says \"guessed\";",
+        '# replace every "TODO" with the contract\'s value (or delete the line).',
+    ]
+    for stem in (s for s in MAPPABLE if s in mapping.files):
+        fm = mapping.files[stem]
+        out += ["", f"[{stem}]"]
+        if fm.file:
+            out.append(line("file", fm.file, (stem, "file")))
+        if fm.sheet:
+            out.append(line("sheet", fm.sheet, (stem, "sheet")))
+        out.append(line("date_order", fm.date_order, (stem, "date_order")))
+        out += ["", f"[{stem}.columns]  # contract column = your heading"]
+        for c in schema.FILES[stem]:
+            if c.name in fm.columns:
+                out.append(line(c.name, fm.columns[c.name], (stem, "columns", c.name)))
+            elif (stem, "columns", c.name) in notes:
+                out.append(f"# {c.name} = \"\"  # {notes[(stem, 'columns', c.name)]}")
+        for col, table in fm.values.items():
+            out += ["", f"[{stem}.values.{col}]  # your spelling = the contract's value"]
+            out += [line(k, v, (stem, "values", col, k)) for k, v in table.items()]
+    return "\n".join(out) + "\n"
+
+
+def save(mapping: Mapping, path: Path, notes: Notes | None = None, title: str = "your exports") -> None:
+    """Write the mapping atomically: an interrupted save leaves the earlier file whole."""
+    output.write_text(Path(path), dumps(mapping, notes, title))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Suggesting a mapping from exports
+
+
+@dataclass
+class Export:
+    """What `suggest` needs of one export: its name, headings and each column's distinct values."""
+
+    name: str  # the file name ("HR export 2025.csv")
+    headings: list[str]
+    values: dict[str, list[str]]  # heading → distinct non-blank values (the first VALUES_KEPT)
+    blanks: dict[str, int] = field(default_factory=dict)  # heading → blank cells
+    sheet: str | None = None  # a workbook's sheet
+
+
+def read_export(path: Path) -> tuple[list[Export], list[Problem]]:
+    """An export's headings and distinct values: a CSV, or each sheet of a workbook that has a header row."""
+    path = Path(path)
+    if not path.is_file():
+        return [], [Problem(path.name, "does not exist", "give the path of your export (a .csv or .xlsx file)")]
+    if path.suffix.lower() == ".xlsx":
+        return _read_workbook(path)
+    if path.suffix.lower() != ".csv":
+        return [], [Problem(path.name, "is not a CSV file or an Excel workbook", "save the export from Excel as CSV UTF-8 or .xlsx")]
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return [_collect(path.name, csv.reader(f))], []
+    except UnicodeDecodeError:
+        return [], [Problem(path.name, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')]
+    except csv.Error as exc:
+        return [], [Problem(path.name, f"could not be read as CSV ({exc})", "save it from Excel as CSV UTF-8")]
+
+
+def _collect(name: str, rows, sheet: str | None = None) -> Export:  # noqa: ANN001 (any iterator of rows)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    values: list[dict[str, None]] = [{} for _ in header]
+    blanks = [0] * len(header)
+    for row in rows:
+        if not any(str(v).strip() for v in row if v is not None):
+            continue
+        for i in range(len(header)):
+            v = row[i] if i < len(row) else None
+            text = "" if v is None else str(v).strip()
+            if not text:
+                blanks[i] += 1
+            elif len(values[i]) < VALUES_KEPT:
+                values[i][text] = None
+    heads = [h or f"column {i + 1}" for i, h in enumerate(header)]
+    return Export(name, heads, {h: list(v) for h, v in zip(heads, values)}, dict(zip(heads, blanks)), sheet)
+
+
+def _read_workbook(path: Path) -> tuple[list[Export], list[Problem]]:
+    import openpyxl
+
+    from wres.read import _cell  # a cell as the text a CSV of it would hold, as the return reader sees it
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        return [], [Problem(path.name, f"could not be opened as an Excel workbook ({type(exc).__name__})", "save it from Excel as .xlsx")]
+    try:
+        exports = []
+        for ws in wb.worksheets:
+            rows = ([_cell(v) for v in row] for row in ws.iter_rows(values_only=True))
+            ex = _collect(path.name, rows, ws.title)
+            if any(not h.startswith("column ") for h in ex.headings):
+                exports.append(ex)
+        return exports, ([] if exports else [Problem(path.name, "has no sheet with a header row", "put the column headings on the first row")])
+    finally:
+        wb.close()
+
+
+@cache
+def _synonyms() -> dict[str, dict[str, list[str]]]:
+    with (Path(__file__).parent / "standards" / "column_synonyms.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+def _words(text: str) -> str:
+    """A heading as words: 'Emp. No' → 'emp no'; 'FTE_Salary (£)' → 'fte salary'."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def _choices(stem: str) -> dict[str, str]:
+    """Every known heading (as words) → its contract column, for one contract file."""
+    syn = _synonyms()
+    out: dict[str, str] = {}
+    for c in schema.FILES[stem]:
+        for words in [*syn.get(stem, {}).get(c.name, []), *syn["common"].get(c.name, []), c.name]:
+            out.setdefault(_words(words), c.name)
+    return out
+
+
+def _match_columns(stem: str, headings: list[str], taken: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """Contract column → (heading, score) for the columns not yet `taken`; 100 is an exact known heading."""
+    from rapidfuzz import fuzz
+
+    choices = _choices(stem)
+    used = {h.strip().lower() for h in taken.values()}
+    pairs: list[tuple[int, str, str]] = []
+    for h in headings:
+        if h.strip().lower() in used:
+            continue
+        w = _words(h)
+        for known, col in choices.items():
+            score = 100 if w == known else int(fuzz.ratio(w, known))
+            if score >= 85:
+                pairs.append((score, h, col))
+    found: dict[str, tuple[str, int]] = {}
+    for score, h, col in sorted(pairs, key=lambda p: -p[0]):
+        if col not in found and col not in taken and all(h != x for x, _ in found.values()):
+            found[col] = (h, score)
+    return found
+
+
+def guess_file(ex: Export) -> tuple[str | None, str]:
+    """Which contract file an export is, from its name and headings; None when two are equally likely."""
+    syn = _synonyms()
+    name = _words(f"{Path(ex.name).stem} {ex.sheet or ''}")
+    scores: dict[str, int] = {}
+    for stem in MAPPABLE:
+        if stem in schema.PLAN_FILES:
+            continue
+        matched = _match_columns(stem, ex.headings, {})
+        required = [c.name for c in schema.FILES[stem] if c.required]
+        score = sum(2 if c in required else 1 for c in matched)
+        score += sum(3 for c in matched if c not in ("ethnicity", "service", "date", "staff_id"))  # what sets it apart
+        score += sum(5 for w in syn["file_words"].get(stem, []) if re.search(rf"\b{re.escape(w)}\b", name))
+        score += 5 if stem in name.split() else 0
+        scores[stem] = score
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top == 0 or top == second:
+        return None, "its name and headings fit " + (" and ".join(s for s, v in ranked[:2]) if top else "no contract file")
+    return best, "from its name and headings"
+
+
+def _suggest_value(kind: str, column: str, value: str) -> tuple[str | None, str]:
+    """The nearest contract value of a spelling wres does not know, and how sure: (None, why) is a TODO."""
+    from rapidfuzz import fuzz, process
+
+    w = _words(value)
+    first = w.split(" ")[0] if w else ""
+    if kind == "service":
+        if re.search(r"\badult|\basc\b|older people", w):
+            return "adults", "guessed: it names adults"
+        if re.search(r"\bchild|\bfamil|young people|\bcsc\b|\bcyp\b", w):
+            return "children", "guessed: it names children or families"
+        return None, "TODO: adults or children?"
+    if kind in ("bool", "answer"):
+        if first in ("y", "yes", "true"):
+            return "yes", "guessed: it starts with yes"
+        if first in ("n", "no", "not", "non", "false"):
+            return "no", "guessed: it starts with no"
+        if kind == "answer":
+            nums = re.findall(r"\d+", w)
+            if "never" in w:
+                return "Never", "guessed"
+            if "more than" in w or "over" in w:
+                return "More than 10", "guessed"
+            if len(nums) == 2:
+                key = f"{nums[0]}-{nums[1]}"
+                if key in schema.ANSWER_WORDS:
+                    return key, "guessed"
+        return None, f"TODO: is this {column.replace('_', ' ')}: yes or no?"
+    if kind == "status":
+        hit = process.extractOne(w, schema.STATUSES, scorer=fuzz.ratio, score_cutoff=70)
+        return (hit[0], "guessed: the nearest status") if hit else (None, "TODO: one of " + ", ".join(schema.STATUSES))
+    if kind == "ethnicity":
+        from wres import ethnicity
+
+        near = getattr(ethnicity, "suggest", None)  # the nearest accepted labels, where ethnicity.py offers them
+        options = list(near(value))[:3] if near else []
+        options = [o if isinstance(o, str) else o[0] for o in options]
+        return None, "TODO: which ethnicity?" + (f" nearest: {', '.join(options)}" if options else " (an ONS 2021 label)")
+    return None, "TODO"
+
+
+def _date_order(values: list[str]) -> tuple[DateOrder | None, str]:
+    """Which order a column's numeric dates are in, from a value that fits only one (13/04/2024: day-first)."""
+    day = month = None
+    for v in values:
+        m = re.match(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}", v)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            if a > 12 >= b and day is None:
+                day = v
+            elif b > 12 >= a and month is None:
+                month = v
+    if day and month:
+        return None, f"TODO: the dates are in both orders ({day} is day-first, {month} month-first): correct them in the export"
+    if month:
+        return "month-first", f"guessed: {month} only makes sense month-first"
+    if day:
+        return "day-first", f"guessed: {day} only makes sense day-first"
+    return None, "no date says which order: day-first (the UK's) assumed"
+
+
+@dataclass
+class Suggestion:
+    mapping: Mapping
+    notes: Notes
+    summary: list[str]  # what to check, for people
+    todo: int = 0  # decisions left (TODO values, unknown files, required columns not found)
+
+
+def suggest(exports: list[Export], existing: Mapping | None = None, file: str | None = None) -> Suggestion:
+    """A mapping for the exports: the `existing` one kept as it is, with only what is new added and noted.
+
+    `file` says which contract file the exports are (else each is guessed from its name and headings).
+    """
+    from wres.validate import recognised  # the contract's vocabularies live with validation
+
+    mapping = copy.deepcopy(existing) if existing else Mapping()
+    notes: Notes = {}
+    summary: list[str] = []
+    todo = 0
+    for ex in exports:
+        shown = ex.name + (f", sheet {ex.sheet}" if ex.sheet else "")
+        stem = file or next((s for s, fm in mapping.files.items() if fm.file and fnmatch.fnmatch(ex.name.lower(), fm.file.lower())
+                             and (fm.sheet is None or fm.sheet == ex.sheet)), None)
+        why = "as your mapping says" if stem and not file else "as you said"
+        if stem is None:
+            stem, why = guess_file(ex)
+            if stem is None:
+                summary.append(f"{shown}: cannot tell which contract file it is ({why}): run again with --file NAME")
+                todo += 1
+                continue
+            why = f"guessed {why}"
+        fm = mapping.files.setdefault(stem, FileMap())
+        if Path(ex.name).stem.strip().lower() != stem and not fm.file:
+            fm.file = ex.name
+        if ex.sheet and ex.sheet.strip().lower() != stem and not fm.sheet:
+            fm.sheet = ex.sheet
+        lines = [f"{shown} → {stem}.csv ({why})"]
+        # columns: what the mapping already says stays; a heading spelled as the contract needs no line
+        present = {h.strip().lower(): h for h in ex.headings}
+        taken = {c: h for c, h in fm.columns.items()}
+        for c in schema.FILES[stem]:
+            if c.name not in taken and c.name in present:
+                taken[c.name] = present[c.name]
+        found = _match_columns(stem, ex.headings, taken)
+        for col, (heading, score) in found.items():
+            fm.columns[col] = heading
+            note = "guessed" if score < 100 else None
+            if existing is not None:
+                note = "new" + (", guessed" if note else "")
+            if note:
+                notes[(stem, "columns", col)] = f"{note}: {heading!r} ({score}% like a known heading)" if score < 100 else note
+        guessed = [f"{c} = {h!r}" for c, (h, s) in found.items() if s < 100]
+        if guessed:
+            lines.append("  check these guessed columns: " + "; ".join(guessed))
+        headings = {**taken, **{c: h for c, (h, _) in found.items()}}
+        missing = [c.name for c in schema.FILES[stem] if c.name not in headings and (c.required or c.name in ("annual_salary", "pay_band"))]
+        if stem == "staff" and ({"annual_salary", "pay_band"} & headings.keys()):
+            missing = [m for m in missing if m not in ("annual_salary", "pay_band")]
+        for m in missing:
+            notes[(stem, "columns", m)] = "TODO: no heading of the export looks like it: give yours"
+        if missing:
+            todo += len(missing)
+            lines.append("  no heading found for: " + ", ".join(missing) + f" (add yours under [{stem}.columns])")
+        # values: each spelling of a categorical column the contract does not read
+        kinds = {c.name: c for c in schema.FILES[stem]}
+        decided = 0
+        for col, heading in headings.items():
+            c = kinds[col]
+            seen = ex.values.get(next((h for h in ex.headings if h.strip().lower() == heading.strip().lower()), heading), [])
+            if c.kind == "date":
+                order, note = _date_order(seen)
+                if order and order != fm.date_order and not (existing and stem in existing.files):
+                    fm.date_order = order
+                if order or (stem, "date_order") not in notes:
+                    notes[(stem, "date_order")] = note
+                if order is None and note.startswith("TODO"):
+                    todo += 1
+                    lines.append(f"  dates in {heading!r}: {note[6:]}")
+                continue
+            if c.kind not in schema.CATEGORICAL or c.kind in ("band", "metric_list") or len(seen) >= VALUES_KEPT:
+                continue
+            table = fm.values.setdefault(col, {})
+            known = {normalise(k) for k in table}
+            for v in seen:
+                if normalise(v) in known or recognised(c.kind, v) is not None:
+                    continue
+                target, note = _suggest_value(c.kind, col, v)
+                # a yes/no column holding one word and blanks is a flag: the word is yes, a blank no
+                if target is None and c.kind == "bool" and len(seen) == 1 and ex.blanks.get(heading, 0):
+                    target, note = "yes", "guessed: the only value in this column (a blank is no)"
+                table[v] = target or TODO
+                notes[(stem, "values", col, v)] = ("new, " if existing else "") + note
+                decided += 1
+                todo += target is None
+            if c.kind == "bool" and not c.blank_ok and ex.blanks.get(heading, 0) and "" not in table:
+                yes_like = all(recognised("bool", table.get(v, v)) is True for v in seen)
+                table[""] = "no" if yes_like and seen else TODO
+                notes[(stem, "values", col, "")] = (f"guessed: {ex.blanks[heading]} blank cells read as no" if yes_like and seen
+                                                    else f"TODO: {ex.blanks[heading]} cells are blank: yes or no?")
+                decided += 1
+                todo += table[""] == TODO
+            if not table:
+                del fm.values[col]
+        if decided:
+            lines.append(f"  {decided} spelling(s) to check under [{stem}.values.*] (\"TODO\" ones need your decision)")
+        summary += lines
+    return Suggestion(mapping, notes, summary, todo)
