@@ -65,13 +65,43 @@ def test_month_end() -> None:
 def test_a_month_under_way_is_judged_today_not_at_its_end() -> None:
     """Due on the 20th is not overdue on the 10th; an update dated after today has not happened yet."""
     today = date(2026, 11, 10)
-    assert actions.judged_on("2026-11", today) == today
-    assert actions.judged_on("2026-10", today) == date(2026, 10, 31)
+    assert actions.judgement(None, month="2026-11", today=today) == actions.Judgement(today, "November 2026 so far")
+    assert actions.judgement(None, month="2026-10", today=today) == actions.Judgement(date(2026, 10, 31), "the end of October 2026")
+    assert actions.judgement(None, month="2027-02", today=today).day == today  # a month not yet begun: as it stands
     p = plan(("A1", "2026-11-05", "on track"), ("A1", "2026-11-25", "complete"), due="2026-11-20")
-    (state,) = p.as_of(actions.judged_on("2026-11", today))
+    (state,) = p.as_of(actions.judgement(p, month="2026-11", today=today).day)
     assert (state.status, state.overdue, state.rag) == ("on track", False, "green")
-    (state,) = p.as_of(actions.judged_on("2026-11", date(2026, 11, 22)))
+    (state,) = p.as_of(actions.judgement(p, month="2026-11", today=date(2026, 11, 22)).day)
     assert (state.status, state.overdue, state.rag) == ("on track", True, "red")
+
+
+@pytest.mark.parametrize(
+    ("updates", "period_end", "today", "day", "why"),
+    [
+        # the report's snapshot: the reporting period's end ...
+        ([("A1", "2025-03-12", "on track")], "2025-03-31", date(2026, 12, 1), date(2025, 3, 31), "the end of the reporting period"),
+        # ... updates that stopped before it do not move it back (what was overdue at the year end still shows)
+        ([("A1", "2024-06-28", "on track")], "2025-03-31", date(2026, 12, 1), date(2025, 3, 31), "the end of the reporting period"),
+        ([], "2025-03-31", date(2026, 12, 1), date(2025, 3, 31), "the end of the reporting period"),
+        # ... or the month of the latest update when the plan was updated after the year end
+        ([("A1", "2025-08-04", "on track")], "2025-03-31", date(2026, 12, 1), date(2025, 8, 31), "the end of the month of the plan's latest update"),
+        # never later than today: a report made during the year, or in the month of the latest update
+        ([("A1", "2024-10-04", "on track")], "2025-03-31", date(2024, 10, 20), date(2024, 10, 20), "today"),
+        ([("A1", "2025-05-02", "on track")], "2025-03-31", date(2025, 5, 10), date(2025, 5, 10), "today"),
+    ],
+)
+def test_the_snapshot_day(updates: list[tuple[str, str, str]], period_end: str, today: date, day: date, why: str) -> None:
+    judged = actions.judgement(plan(*updates), period_end, today=today)
+    assert (judged.day, judged.why) == (day, why)
+    assert judged.words == f"Judged on {day.day} {day:%B %Y} ({why})"
+
+
+def test_live_is_today_and_a_month_overrides_everything() -> None:
+    p, today = plan(("A1", "2025-03-12", "on track")), date(2026, 12, 1)
+    assert actions.judgement(p, "2025-03-31", today=today, live=True) == actions.Judgement(today, "today")
+    assert actions.judgement(p, "2025-03-31", month="2024-09", today=today, live=True).day == date(2024, 9, 30)
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        actions.judgement(p, "2025-03-31", month="2025-13")
 
 
 # --- from files ----------------------------------------------------------------------------------------------
@@ -119,13 +149,17 @@ def test_actions_command_as_the_steering_group_reads_it(planned: Path, cli: Any)
     run = cli("actions", planned)
     assert run.code == 0, run.stderr
     out = " ".join(run.stdout.split())
-    assert "as at 30 June 2024 (the month of the latest update)" in out
-    assert "RAG: Red 0 · Amber 1 · Green 0 · Not started 0 · Complete 1" in out
+    # judged as the report judges it: at the year end (A2 was due on 31 December 2024 and never completed)
+    assert "Judged on 31 March 2025 (the end of the reporting period)" in out
+    assert "RAG: Red 1 · Amber 0 · Green 0 · Not started 0 · Complete 1" in out
     assert "M3 Formal disciplinary process" in out and "M9 Senior manager roles" in out
-    assert "No update this month: A2 (Principal Social Worker)" in out
+    assert "No update in March 2025: A2 (Principal Social Worker)" in out and "Overdue: A2" in out
     assert "M8 is outside the non-adverse range" in out
+    assert "31 December 2024" in out and "28 June 2024: All panels diverse" in out and "2024-" not in out  # one date style
+    june = " ".join(cli("actions", planned, "--month", "2024-06").stdout.split())
+    assert "Judged on 30 June 2024 (the end of June 2024)" in june and "RAG: Red 0 · Amber 1 · Green 0 · Not started 0 · Complete 1" in june
     may = " ".join(cli("actions", planned, "--month", "2024-05").stdout.split())
-    assert "as at 31 May 2024 (end of 2024-05)" in may and "Green 1" in may
+    assert "Judged on 31 May 2024 (the end of May 2024)" in may and "Green 1" in may
     january = " ".join(cli("actions", planned, "--month", "2025-01").stdout.split())
     assert "Overdue: A2 (Principal Social Worker)" in january and "Red 1" in january
     bad = cli("actions", planned, "--month", "2025-13")
@@ -208,7 +242,8 @@ def test_report_shows_the_plan(planned: Path, tmp_path: Path) -> None:
     built = report.build(planned)
     page = html.render(built, {name: html.Figure("", "", "", [], [], 1, 1) for name in _chart_names(built)})
     assert "Actions for M3 Formal disciplinary process" in page and "Independent review of disciplinary decisions" in page
-    assert "The plan as it stood on 30 June 2024" in page and "No update in the month:</strong> A2" in page
+    assert "Judged on 31 March 2025 (the end of the reporting period). RAG: Red 1, Amber 0" in " ".join(page.split())
+    assert "No update in March 2025:</strong> A2" in page and "<td>31 December 2024</td>" in page
 
 
 def _chart_names(built: report.Report) -> list[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable
 
+from wres.dates import long_date, long_month
 from wres.validate import Checked
 
 RAG = {"complete": "complete", "on track": "green", "at risk": "amber", "off track": "red", "not started": "not started"}
@@ -93,10 +94,55 @@ def month_end(month: str) -> date:
     return date(year, mon, calendar.monthrange(year, mon)[1])
 
 
-def judged_on(month: str, today: date | None = None) -> date:
-    """The day a month's plan is judged on: its last day, or today while the month is under way (an action
-    due on the 20th is not overdue on the 10th, and an update dated tomorrow has not happened yet)."""
-    return min(month_end(month), today or date.today())
+@dataclass(frozen=True)
+class Judgement:
+    """The day a plan's RAG is judged on, and why that day: every page or output that shows RAG says both."""
+
+    day: date
+    why: str  # "today", "the end of March 2025", "the end of the reporting period", …
+
+    @property
+    def words(self) -> str:
+        """'Judged on 31 March 2025 (the end of the reporting period)': the one phrasing, everywhere."""
+        return f"Judged on {long_date(self.day)} ({self.why})"
+
+    @property
+    def month(self) -> str:
+        """The month judged, as --month and the web's ?month= take it (2025-03)."""
+        return f"{self.day:%Y-%m}"
+
+
+def judgement(plan: Plan | None, period_end: date | str | None = None, month: str | None = None,
+              today: date | None = None, *, live: bool = False) -> Judgement:
+    """The one rule for the day the plan is judged on (web pages, `wres actions`, the report).
+
+    - A month asked for (--month, ?month=): its last day, or today while it is under way (an action due on
+      the 20th is not overdue on the 10th, and an update dated tomorrow has not happened yet).
+    - Live (the web's plan pages): today — the plan as it stands, for tracking month by month.
+    - Otherwise a snapshot (the report; `wres actions` on a return): the end of the reporting period, or the
+      end of the month of the plan's latest update if that is later (a report published in September shows
+      the plan as updated since the year end; updates that stopped before the year end do not hide what was
+      overdue or not updated at the year end). Never later than today.
+    The same plan judged on the same day gives the same RAG wherever it is shown.
+    """
+    today = today or date.today()
+    if month is not None:
+        end = month_end(month)
+        if end <= today:
+            return Judgement(end, f"the end of {long_month(end)}")
+        return Judgement(today, f"{long_month(today)} so far" if f"{today:%Y-%m}" == f"{end:%Y-%m}" else "today")
+    if live:
+        return Judgement(today, "today")
+    end = date.fromisoformat(period_end) if isinstance(period_end, str) else period_end
+    latest = plan.latest_update if plan else None
+    updated = month_end(f"{latest:%Y-%m}") if latest else None
+    if end is None and updated is None:
+        return Judgement(today, "today")
+    if updated is not None and (end is None or updated > end):
+        day, why = updated, "the end of the month of the plan's latest update"
+    else:
+        day, why = end, "the end of the reporting period"  # type: ignore[assignment]
+    return Judgement(day, why) if day <= today else Judgement(today, "today")
 
 
 def load(chk: Checked) -> Plan | None:

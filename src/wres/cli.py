@@ -165,11 +165,9 @@ def report(
 def actions(
     path_or_suggest: Annotated[str, typer.Argument(metavar="[suggest] PATH", help="A return; or 'suggest' then a return, for evidence-informed actions.", show_default=False)],
     path: Annotated[Optional[Path], typer.Argument(help="The return, after 'suggest'.", show_default=False)] = None,
-    month: Annotated[Optional[str], typer.Option(help="Show the plan as it stood at this month's end (YYYY-MM); default: the month of the latest update.")] = None,
+    month: Annotated[Optional[str], typer.Option(help="Judge the plan at this month's end (YYYY-MM); default: as the report does, at the end of the reporting period or of the month of the latest update if later.")] = None,
 ) -> None:
     """The action plan as the steering group reads it: by metric, RAG, overdue and stale actions, uncovered metrics."""
-    from datetime import date
-
     from wres import actions as actions_mod
 
     suggest = path_or_suggest == "suggest"
@@ -195,20 +193,13 @@ def actions(
         for u in actions_mod.uncovered(None, results):
             out.print(f"! {u}", markup=False, highlight=False)
         return
-    try:
-        day = actions_mod.judged_on(month) if month else None
+    try:  # the same day the report judges the plan on, unless a month is asked for
+        judged = actions_mod.judgement(view.plan, view.organisation.period_end, month)
     except ValueError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(2)
-    if day is None:
-        latest = view.plan.latest_update or date.today()
-        month = f"{latest:%Y-%m}"
-        day = actions_mod.judged_on(month)
-        note = "the month of the latest update" + (", so far" if day < actions_mod.month_end(month) else "")
-    else:
-        note = f"end of {month}" if day == actions_mod.month_end(month) else f"{month} so far"
-    states = view.plan.as_of(day)
-    terminal.action_plan(view.organisation.name, states, day, note, actions_mod.uncovered(view.plan, results), out)
+    states = view.plan.as_of(judged.day)
+    terminal.action_plan(view.organisation.name, states, judged, actions_mod.uncovered(view.plan, results), out)
 
 
 def _returns(paths: list[Path]) -> list[Path]:

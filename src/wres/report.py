@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from wres import pipeline
-from wres.actions import Plan, judged_on
+from wres.actions import Judgement, Plan, judgement
 from wres.organisation import Organisation
 from wres.problems import InvalidInput, Problem
 from wres.results import Document, Result
@@ -31,12 +31,14 @@ class Report:
     range: tuple[float, float] = NON_ADVERSE_RANGE
     plan: Plan | None = None  # the action plan of the year reported on
 
+    def plan_judgement(self) -> Judgement | None:
+        """The day the report judges the plan on, and why (a snapshot: wres.actions.judgement says which day)."""
+        return judgement(self.plan, self.current.period["end"]) if self.plan is not None else None
+
     def plan_as_of(self) -> date | None:
-        """The plan as it stood at the end of the month of its latest update (or today, that month being under way)."""
-        if self.plan is None:
-            return None
-        latest = self.plan.latest_update
-        return judged_on(f"{latest:%Y-%m}") if latest else date.fromisoformat(self.current.period["end"])
+        """Only the day of plan_judgement()."""
+        j = self.plan_judgement()
+        return j.day if j else None
 
     @property
     def current(self) -> Document:

@@ -359,7 +359,7 @@ def test_analyst_submits_a_return_and_keeps_the_plan(live_server, settings, user
         assert "Update added to action E2E-1: at risk" in page.locator(".govuk-notification-banner--success").inner_text()
         updates = page.get_by_role("table", name=re.compile("Updates to action E2E-1"))
         assert "Two of the five reviewers trained" in updates.inner_text() and "At risk" in updates.inner_text()
-        headline = page.locator("main p.govuk-body", has_text="Today, ")
+        headline = page.locator("main p.govuk-body", has_text="Judged on ")
         assert "Amber" in headline.inner_text() and "No update this month" not in headline.inner_text(), headline.inner_text()
         status_row = page.locator(".govuk-summary-list__row", has=page.locator("dt", has_text=re.compile(r"^Status$")))
         assert status_row.locator("dd").inner_text().startswith("At risk"), status_row.inner_text()

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
-from tests.web.conftest import client_for
+from tests.web.conftest import client_for, zipped
 from wres import actions
 from wres.web.models import Action, ActionUpdate, AuditEvent, Comment, SignOff
 from wres.web.tasks import plan_of
@@ -52,7 +52,7 @@ def _state(action: Action, month: str = THIS_MONTH) -> actions.ActionState:
     """The action's state as wres.actions computes it for the month (to today, for this month)."""
     plan = plan_of(action.authority_id)
     assert plan is not None
-    return next(s for s in plan.as_of(actions.judged_on(month)) if s.action.id == action.action_id)
+    return next(s for s in plan.as_of(actions.judgement(plan, month=month).day) if s.action.id == action.action_id)
 
 
 def _create(c: Client, **over: object) -> Action:
@@ -108,7 +108,7 @@ def test_an_action_due_today_is_not_shown_overdue(users) -> None:
     html = c.get("/plan/").content.decode()
     row = _row(html, "A1")
     assert "Green</strong>" in row and "Overdue" not in row
-    assert f"stands today, {TODAY.day} {TODAY:%B %Y}" in html
+    assert f"Judged on {TODAY.day} {TODAY:%B %Y} (today)." in html
 
 
 def test_monthly_updates_change_status_and_rag_as_wres_actions_computes_them(users) -> None:
@@ -214,7 +214,58 @@ def test_month_picker_shows_the_month_asked(users) -> None:
     c = client_for(users["analyst_A"])
     _create(c)
     html = c.get("/plan/", {"month": "2025-6"}).content.decode()
-    assert "as it stood on 30 June 2025" in html and 'value="2025-06"' in html and "Error:" not in html
+    assert "Judged on 30 June 2025 (the end of June 2025)." in html and 'value="2025-06"' in html and "Error:" not in html
+
+
+RAG_WORDS = r"(Red|Amber|Green|Not started|Complete)"
+
+
+def _web_tally(html: str) -> dict[str, int]:
+    """The plan page's summary table: RAG label → number of actions."""
+    return {k: int(n) for k, n in re.findall(RAG_WORDS + r"</strong></th><td[^>]*>(\d+)</td>", html)}
+
+
+def _text_tally(line: str) -> dict[str, int]:
+    """"RAG: Red 1 · Amber 0 …" (terminal) or "RAG: Red 1, Amber 0 …" (report) → RAG label → number."""
+    return {k: int(n) for k, n in re.findall(RAG_WORDS + r" (\d+)", line.split("RAG:", 1)[1])[:5]}
+
+
+def test_the_same_plan_gets_the_same_rag_on_the_web_in_wres_actions_and_in_the_report(users, authorities, demo_returns, cli) -> None:
+    """One judgement day everywhere (wres.actions.judgement): the demo plan, added to the web plan from its return
+    as an analyst does, gives identical RAG counts on the plan page, from `wres actions` and in the report on the
+    same day, and each of them says the day."""
+    from wres import report
+    from wres.render import charts, html as html_render
+    from wres.web import returns
+
+    folder = demo_returns["A"]
+    up = returns.record(authorities["A"], users["analyst_A"], zipped(folder))
+    returns.submit(up, users["analyst_A"], keep_files=False, add_plan=True)
+    c = client_for(users["analyst_A"])
+
+    # the report judges the plan at the year's end; it says so, and the plan page offers that day
+    built = report.build(folder)
+    page = html_render.render(built, {ch.name: html_render.Figure("", "", "", [], [], 1, 1) for ch in charts.all_charts(built)})
+    page = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Judged on 31 March 2025 (the end of the reporting period). RAG:" in page
+    in_report = _text_tally(page)
+    live = c.get("/plan/").content.decode()
+    assert f"Judged on {TODAY.day} {TODAY:%B %Y} (today)." in live
+    assert "judges the plan on 31 March 2025 (the end of the reporting period)" in live and 'href="/plan/?month=2025-03"' in live
+    web = c.get("/plan/", {"month": "2025-03"}).content.decode()
+    assert "Judged on 31 March 2025 (the end of March 2025)." in web and "judges the plan on" not in web
+    cli_default = " ".join(cli("actions", folder).stdout.split())
+    assert "Judged on 31 March 2025 (the end of the reporting period)" in cli_default
+    assert _web_tally(web) == in_report == _text_tally(cli_default) == _text_tally(" ".join(cli("actions", folder, "--month", "2025-03").stdout.split()))
+    assert sum(in_report.values()) == 10 and in_report["Red"] >= 1 and in_report["Complete"] >= 1  # the demo's untidy plan
+
+    # any other month agrees too, and today's view (everything past due is red) is not the year end's
+    for month, day in (("2024-09", "30 September 2024"), ("2025-01", "31 January 2025")):
+        web = c.get("/plan/", {"month": month}).content.decode()
+        terminal = " ".join(cli("actions", folder, "--month", month).stdout.split())
+        assert f"Judged on {day}" in web and f"Judged on {day}" in terminal
+        assert _web_tally(web) == _text_tally(terminal), month
+    assert _web_tally(live) != in_report
 
 
 def test_viewer_reads_but_cannot_change_anything(users) -> None:
@@ -282,7 +333,7 @@ def test_governance_sign_off_recorded_and_audited(users, submitted) -> None:
                                 "on": "2025-06-12", "note": "Reviewed quarterly"}, follow=True)
     html = r.content.decode()
     assert "Sign-off recorded: Steering group, 12 June 2025" in html
-    assert "Agreed the action plan" in html and "Chair of the steering group" in html and "12 Jun 2025" in html
+    assert "Agreed the action plan" in html and "Chair of the steering group" in html and "12 June 2025" in html
     s = SignOff.objects.get()
     assert (s.authority, s.recorded_by, s.on) == (submitted["A"].authority, users["analyst_A"], date(2025, 6, 12))
     event = AuditEvent.objects.get(action="sign-off recorded")

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from wres import __version__
+from wres import __version__, dates
+from wres.dates import long_date, long_month
 from wres.render.charts import Chart
 from wres.report import SERVICE_NAMES, Report
 from wres.results import Figures, Result
@@ -90,7 +91,7 @@ def governance_text(report: Report) -> str:
     g = report.organisation.governance
     if g is None:
         return "organisation.toml does not yet say how the action plan is agreed and monitored ([governance])."
-    on = lambda d: f" on {d:%-d %B %Y}" if d else ""  # noqa: E731
+    on = lambda d: f" on {long_date(d)}" if d else ""  # noqa: E731
     parts = []
     if g.agreed_by:
         parts.append(f"The action plan has been agreed through {g.agreed_by}")
@@ -189,8 +190,8 @@ def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
         "running_head": f"{report.organisation.name} — SC-WRES {year}" + (" — OFFICIAL-SENSITIVE" if report.internal else ""),
         "internal": report.internal,
         "threshold_text": f"{threshold}" if threshold else "the threshold",
-        "period_text": f"{period['start']} to {period['end']}",
-        "snapshot": period["end"],
+        "period_text": dates.period(period["start"], period["end"]),
+        "snapshot": long_date(period["end"]),
         "range_text": f"{fmt(report.range[0])} and {fmt(report.range[1])}",
         "profile": _profile(report),
         "summary": _summary(report),
@@ -211,25 +212,26 @@ def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
 
 
 def _plan(report: Report) -> dict[str, Any] | None:
-    """The action plan by metric, as it stood at the end of the month of its latest update."""
+    """The action plan by metric, as it stood on the day the report judges it (Report.plan_judgement)."""
     from wres.actions import RAG_ORDER, counts, uncovered
 
-    day = report.plan_as_of()
-    if report.plan is None or day is None:
+    judged = report.plan_judgement()
+    if report.plan is None or judged is None:
         return None
-    states = report.plan.as_of(day)
+    states = report.plan.as_of(judged.day)
     by_metric = []
     for m in report.metrics:
         mine = [s for s in states if m.id in s.action.metrics]
         if mine:
             by_metric.append({"id": m.id, "title": m.title, "rows": [[
-                s.action.id, s.action.action, s.action.owner, s.action.due.isoformat(), s.status, s.rag.capitalize(),
-                f"{s.latest.date}: {s.latest.note or s.latest.status}" if s.latest else "none yet",
+                s.action.id, s.action.action, s.action.owner, long_date(s.action.due), s.status, s.rag.capitalize(),
+                f"{long_date(s.latest.date)}: {s.latest.note or s.latest.status}" if s.latest else "none yet",
                 ", ".join(s.flags) or "–", s.action.success_measure or "–",
             ] for s in mine]})
     tally = counts(states)
     return {
-        "as_of": f"{day:%-d %B %Y}",
+        "judged": judged.words,
+        "month": long_month(judged.day),
         "rag": [(k.capitalize(), tally[k]) for k in RAG_ORDER],
         "by_metric": by_metric,
         "overdue": [f"{s.action.id} ({s.action.owner})" for s in states if s.overdue],

@@ -7,13 +7,19 @@ rich Text, never as markup, so a cell like "[bold]" prints as typed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from wres import dates
 from wres.disclosure import Audit
 from wres.problems import Problem
 from wres.results import Document, Figures
+
+if TYPE_CHECKING:
+    from wres.actions import Judgement
 
 SUPPRESSED = "*"
 ASSESSMENT = {
@@ -31,7 +37,7 @@ def _figures(f: Figures, with_rate: bool = True) -> str:
 
 
 def metrics_table(doc: Document, console: Console) -> None:
-    period = f"{doc.period['start']} to {doc.period['end']}"
+    period = dates.period(doc.period["start"], doc.period["end"])
     title = Text(f"{doc.organisation['name']} — SC-WRES {period}", style="bold")
     if doc.marking:
         console.print(Text(doc.marking, style="bold reverse red"))
@@ -111,12 +117,13 @@ def audit(result: Audit, threshold: int, console: Console) -> None:
 RAG_STYLE = {"red": "bold red", "amber": "bold yellow", "green": "green", "not started": "dim", "complete": "cyan"}
 
 
-def action_plan(org_name: str, states: list, day: object, note: str, uncovered: list[str], console: Console) -> None:
+def action_plan(org_name: str, states: list, judged: Judgement, uncovered: list[str], console: Console) -> None:
     """The plan as a steering group reads it: RAG counts, then by metric, then what needs attention."""
     from wres.actions import RAG_ORDER, counts
     from wres.standards.sc_wres import METRICS
 
-    console.print(Text(f"Action plan — {org_name} — as at {day:%-d %B %Y} ({note})", style="bold"))
+    console.print(Text(f"Action plan — {org_name}", style="bold"))
+    console.print(Text(f"{judged.words}. Another month: --month YYYY-MM."))
     tally = counts(states)
     line = Text("RAG: ")
     for i, k in enumerate(RAG_ORDER):
@@ -130,11 +137,11 @@ def action_plan(org_name: str, states: list, day: object, note: str, uncovered: 
         for col in ("ID", "Action", "Owner", "Due", "Status", "RAG", "Latest update", "Flags"):
             table.add_column(col, overflow="fold")
         for s in mine:
-            latest = f"{s.latest.date}: {s.latest.note or ''}".strip() if s.latest else "none yet"
-            table.add_row(Text(s.action.id), Text(s.action.action), Text(s.action.owner), str(s.action.due), Text(s.status),
+            latest = f"{dates.long_date(s.latest.date)}: {s.latest.note or ''}".strip() if s.latest else "none yet"
+            table.add_row(Text(s.action.id), Text(s.action.action), Text(s.action.owner), dates.long_date(s.action.due), Text(s.status),
                           Text(s.rag, style=RAG_STYLE[s.rag]), Text(latest), Text(", ".join(s.flags), style="bold red" if s.flags else ""))
         console.print(table)
-    for label, chosen in (("Overdue", [s for s in states if s.overdue]), ("No update this month", [s for s in states if s.stale])):
+    for label, chosen in (("Overdue", [s for s in states if s.overdue]), (f"No update in {dates.long_month(judged.day)}", [s for s in states if s.stale])):
         if chosen:
             console.print(Text(f"{label}: ", style="bold red") + Text(", ".join(f"{s.action.id} ({s.action.owner})" for s in chosen)))
     for u in uncovered:

@@ -31,7 +31,6 @@ import math
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +39,7 @@ from xlsxwriter.utility import quote_sheetname, xl_range_abs
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from wres import __version__
+from wres import __version__, dates
 from wres.report import SERVICE_NAMES, SERVICES, Report
 from wres.results import INTERNAL_MARKING, Figures, Result
 from wres.standards import MetricDef
@@ -133,11 +132,7 @@ def _plot(value: Value) -> float | None:
 
 
 def _period_words(period: dict[str, str]) -> str:
-    def words(iso: str) -> str:
-        d = date.fromisoformat(iso)
-        return f"{d.day} {d:%B %Y}"
-
-    return f"{words(period['start'])} to {words(period['end'])}"
+    return dates.period(period["start"], period["end"])
 
 
 def _ratio_words(x: float) -> str:
@@ -352,9 +347,10 @@ class _Book:
         from wres.schema import PLAN_FILES
 
         plan = self.report.plan
-        day = self.report.plan_as_of()
-        states = {s.action.id: s for s in plan.as_of(day)} if plan and day else {}
-        derived = [f"current status (derived, {day})", "RAG (derived)", "flags (derived)"] if day else []
+        judged = self.report.plan_judgement()
+        states = {s.action.id: s for s in plan.as_of(judged.day)} if plan and judged else {}
+        # the derived columns say the day they were judged on; the file's own columns stay ISO (read back as the plan)
+        derived = [f"current status (derived, judged on {dates.long_date(judged.day)})", "RAG (derived)", "flags (derived)"] if judged else []
         for name, rows in (
             ("actions", [[a.id, ";".join(a.metrics), a.action, a.owner, a.due.isoformat(), a.status, a.success_measure, a.note,
                           *([states[a.id].status, states[a.id].rag, ", ".join(states[a.id].flags)] if states else [])]

@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wres.web.access.context",
             ],
+            "builtins": ["wres.web.templatetags.dates"],  # {{ d|long_date }} everywhere: wres.dates' one style
         },
     },
 ]

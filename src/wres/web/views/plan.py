@@ -1,8 +1,9 @@
 """The action plan (actions, monthly updates, comments) and governance sign-off.
 
 Status, RAG and flags are wres.actions' own: the plan is read from the database by tasks.plan_of, the
-same objects actions.csv gives, and shown as it stood at the end of the month asked about. Every object
-is looked up through request.authority, so another authority's is not found (404).
+same objects actions.csv gives, and judged on the day wres.actions.judgement gives: today (live
+tracking), or the end of the month asked about. Every page that shows RAG says the day it judged on.
+Every object is looked up through request.authority, so another authority's is not found (404).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from wres import actions
+from wres.dates import long_date
 from wres.web import tasks
 from wres.web.access import audit, can, member
 from wres.web.models import Action, Authority, SignOff, Submission
@@ -52,14 +54,6 @@ GOVERNANCE_LABELS = {
 }
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
-def _this_month() -> str:
-    return f"{date.today():%Y-%m}"
-
-
 def _shown(state: actions.ActionState) -> dict[str, Any]:
     """What a page shows of one action's state: RAG and flags as labelled tags."""
     label, css = RAG_TAGS[state.rag]
@@ -72,9 +66,8 @@ def _shown(state: actions.ActionState) -> dict[str, Any]:
     }
 
 
-def _states(authority: Authority, day: date) -> tuple[actions.Plan | None, dict[str, actions.ActionState]]:
-    plan = tasks.plan_of(authority.id)
-    return plan, ({s.action.id: s for s in plan.as_of(day)} if plan else {})
+def _states(plan: actions.Plan | None, day: date) -> dict[str, actions.ActionState]:
+    return {s.action.id: s for s in plan.as_of(day)} if plan else {}
 
 
 def _latest_submission(authority: Authority) -> Submission | None:
@@ -83,23 +76,26 @@ def _latest_submission(authority: Authority) -> Submission | None:
 
 @member()
 def plan(request: HttpRequest) -> HttpResponse:
+    """The plan judged today, or at the end of the month asked for (?month=YYYY-MM, as `wres actions --month`)."""
     authority: Authority = request.authority  # type: ignore[attr-defined]
-    month = _this_month()
-    form = MonthForm(request.GET if "month" in request.GET else None, initial={"month": month})
+    the_plan = tasks.plan_of(authority.id)
+    judged = actions.judgement(the_plan, live=True)
+    form = MonthForm(request.GET if "month" in request.GET else None, initial={"month": judged.month})
     if form.is_bound and form.is_valid():
-        month = form.cleaned_data["month"]
-        form = MonthForm(initial={"month": month})  # shown as the page reads it: 2025-6 → 2025-06
-    day = actions.judged_on(month)
-    the_plan, states = _states(authority, day)
+        judged = actions.judgement(the_plan, month=form.cleaned_data["month"])
+        form = MonthForm(initial={"month": form.cleaned_data["month"]})  # shown as the page reads it: 2025-6 → 2025-06
+    states = _states(the_plan, judged.day)
     rows = [{"obj": a, **_shown(states[a.action_id])} for a in Action.objects.filter(authority=authority) if a.action_id in states]
     tally = actions.counts(states.values())
     sub = _latest_submission(authority)
     gaps = actions.uncovered(the_plan, [SimpleNamespace(**r) for r in sub.document["results"]]) if sub else []
+    # the day the latest return's report judges the plan on: offered when this page shows another day
+    in_report = actions.judgement(the_plan, sub.period_end) if sub and the_plan else None
     return render(request, "web/plan/plan.html", {
         "form": form,
-        "month": month,
-        "day": day,
-        "so_far": day < actions.month_end(month),
+        "judged": judged,
+        "day": judged.day,
+        "in_report": in_report if in_report and in_report.day != judged.day else None,
         "rows": rows,
         "tally": [(RAG_TAGS[k][0], RAG_TAGS[k][1], tally[k]) for k in actions.RAG_ORDER],
         "overdue": sum(1 for s in states.values() if s.overdue),
@@ -149,8 +145,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, obj: Action, update_form: UpdateForm | None = None, comment_form: CommentForm | None = None) -> HttpResponse:
     """The action's page, with the forms the user's role allows (bound ones carry their errors)."""
-    day = actions.judged_on(_this_month())
-    _, states = _states(request.authority, day)  # type: ignore[attr-defined]
+    judged = actions.judgement(None, live=True)
+    states = _states(tasks.plan_of(request.authority.id), judged.day)  # type: ignore[attr-defined]
     if can(request, "edit_plan") and update_form is None:
         update_form = UpdateForm()
     if can(request, "comment") and comment_form is None:
@@ -158,7 +154,7 @@ def _detail(request: HttpRequest, obj: Action, update_form: UpdateForm | None = 
     return render(request, "web/plan/action.html", {
         "obj": obj,
         "shown": _shown(states[obj.action_id]),
-        "day": day,
+        "judged": judged,
         "updates": obj.updates.all(),
         "comments": obj.comments.select_related("author"),
         "update_form": update_form,
@@ -202,7 +198,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     obj, update = added
     audit(request, "update added", obj, pk=obj.pk, action_id=obj.action_id, update=update.pk,
           date=update.date.isoformat(), status=update.status)
-    messages.success(request, f"Update added to action {obj.action_id}: {update.get_status_display().lower()} on {_day(update.date)}")
+    messages.success(request, f"Update added to action {obj.action_id}: {update.get_status_display().lower()} on {long_date(update.date)}")
     return redirect("action", pk=obj.pk)
 
 
@@ -233,7 +229,7 @@ def _value(v: object) -> str:
         return ", ".join(_value(x) for x in v)
     if isinstance(v, str):
         try:
-            return _day(date.fromisoformat(v))
+            return long_date(date.fromisoformat(v))
         except ValueError:
             return v
     return str(v)
@@ -255,7 +251,7 @@ def governance(request: HttpRequest) -> HttpResponse:
             sign_off.save()
             audit(request, "sign-off recorded", f"{sign_off.get_body_display()}: {sign_off.decision}", sign_off=sign_off.pk,
                   body=sign_off.body, on=sign_off.on.isoformat())
-            messages.success(request, f"Sign-off recorded: {sign_off.get_body_display()}, {_day(sign_off.on)}")
+            messages.success(request, f"Sign-off recorded: {sign_off.get_body_display()}, {long_date(sign_off.on)}")
             return redirect("governance")
     elif allowed:
         form = SignOffForm()

@@ -1,0 +1,43 @@
+"""Template filters for dates as people read them: wres.dates' one style, loaded in every template (settings
+TEMPLATES builtins), so no page writes a date format of its own.
+
+    {{ sub.period_end|long_date }}      → 31 March 2025
+    {{ job.finished_at|long_date }}     → 31 March 2025, 14:05 (a date and time: in the service's time zone)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+
+from wres import dates
+
+register = template.Library()
+
+
+@register.filter
+def long_date(value: date | datetime | None) -> str:
+    """A date as "31 March 2025"; a date and time with its time as well, in local time ("…, 14:05")."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return dates.long_datetime(timezone.localtime(value) if timezone.is_aware(value) else value)
+    return dates.long_date(value)
+
+
+@register.filter
+def long_day(value: date | datetime | None) -> str:
+    """Only the day of a date or date and time ("31 March 2025"), where the time does not matter."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    return dates.long_date(value)
+
+
+@register.filter
+def long_month(value: date | None) -> str:
+    """The month of a date in words ("March 2025")."""
+    return dates.long_month(value) if value else ""
