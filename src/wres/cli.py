@@ -81,16 +81,65 @@ class ProblemFormat(str, Enum):
 def validate(
     path: PathArg,
     format: Annotated[ProblemFormat, typer.Option("--format", help="text for people; json for machines.")] = ProblemFormat.text,
+    write_map: Annotated[bool, typer.Option("--write-map", help="Write the ethnicity values not recognised into ethnicity_map.csv in the return folder, the nearest accepted label filled in, ready to check and finish (an existing map only gets new rows added).")] = False,
+    map_file: Annotated[Optional[Path], typer.Option("--map-file", help="With --write-map: write the map here instead.", show_default=False)] = None,
 ) -> None:
     """Check a return: every problem, as file, row, column, what is wrong and how to fix it."""
+    unknown: list[pipeline.Unknown] | None = [] if write_map or map_file else None
     with err.status("Checking…"):
-        problems = pipeline.check(path)
+        problems = pipeline.check(path, unknown)
     if format is ProblemFormat.json:
         sys.stdout.write(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False) + "\n")
     else:
         terminal.problems(problems, out)
+    if unknown is not None and Path(path).exists():
+        _write_map(Path(path), map_file, unknown)
+    elif any(p.column == "ethnicity" and "not a recognised ethnicity" in p.message for p in problems) and format is ProblemFormat.text:
+        err.print(f"To map the values not recognised, run: wres validate {path} --write-map", markup=False, highlight=False)
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
+
+
+def _write_map(path: Path, chosen: Path | None, unknown: list[pipeline.Unknown]) -> None:
+    """validate --write-map: the ready-to-edit ethnicity map, and what to do with it (said on stderr)."""
+    from wres import ethnicity
+    from wres.read import KNOWN
+
+    say = lambda text: err.print(text, markup=False, highlight=False)  # noqa: E731
+    root = path.parent if path.is_file() else path
+    # A workbook return reads its map from a sheet, and a CSV beside it would turn the folder into a CSV
+    # return: the map is written under another name, to be copied into the workbook.
+    workbook = path if path.is_file() else None
+    if workbook is None and not any(p.suffix.lower() in (".csv", ".parquet") and p.stem.strip().lower() in KNOWN for p in root.iterdir()):
+        workbook = next(iter(sorted(p for p in root.glob("*.xlsx") if not p.name.startswith("~$"))), None)
+    default = root / (f"{workbook.stem} ethnicity_map.csv" if workbook else "ethnicity_map.csv")
+    target = chosen or default
+    if not unknown:
+        say("Every ethnicity value is recognised: no map to write.")
+        return
+    try:
+        done = ethnicity.write_map(target, [(u.value, u.rows, u.files) for u in unknown])
+    except (ValueError, OSError) as exc:
+        say(f"Could not write the ethnicity map: {exc}. Give another file with --map-file, or move that one aside.")
+        raise typer.Exit(1)
+    if not done.suggested + done.blank:
+        say(f"{target} already lists every value not recognised ({done.already}): fill in its ethnicity column.")
+        return
+    added = f"{done.suggested + done.blank} value{'s' if done.suggested + done.blank != 1 else ''} not recognised"
+    said = f"Added {added} to {target} (its rows are kept as they were)" if done.appended else f"Wrote {added} to {target}"
+    say(f"{said}: {done.suggested} with the nearest accepted label filled in, {done.blank} left blank.")
+    where = (
+        f"copy its local_value and ethnicity columns into a sheet named ethnicity_map in {workbook.name}"
+        if workbook else "" if target.resolve() == (root / "ethnicity_map.csv").resolve()
+        else f"put it in {root} as ethnicity_map.csv"
+    )
+    steps = [
+        *(["check each filled-in label (it is only the nearest spelling: correct it if the value means something else)"] if done.suggested else []),
+        *(["write the ethnicity of each blank row (an accepted label such as Indian or White British, or Not stated)"] if done.blank else []),
+        *([where] if where else []),
+        f"run: wres validate {path}",
+    ]
+    say("Next: open it, " + "; ".join(steps) + ".")
 
 
 @app.command()

@@ -1,105 +1,208 @@
-"""Ethnicity classification: ONS 2021 labels, broad groups and NHS letter codes → the three SC-WRES groups.
+"""Ethnicity classification: every label set in use in England since 2001 → the three SC-WRES groups.
+
+The labels are data (data/ethnicity_labels.csv, which names its sources: the ONS 2021, 2011 and 2001
+census classifications, the NHS Data Dictionary's ethnic category codes, the usual 'not stated'
+spellings). Each label is recognised alone, after any heading of its broad group, and (for NHS codes)
+with its code before or after it, in any case, spacing and punctuation: that is one key per spelling.
 
 Values are never guessed: anything not in the table (or in the authority's own mapping file) is a
-validation error that lists the value and its rows.
+validation error that lists the value and its rows, with the nearest labels suggested.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 from typing import Literal
+
+from wres.suggest import Suggester
 
 Group = Literal["minority_ethnic", "white", "unknown"]
 GROUPS: tuple[Group, ...] = ("minority_ethnic", "white", "unknown")
+LABEL_SETS = ("ons2021", "ons2011", "ons2001", "nhs", "common", "not_stated", "group")
 
-# broad group → (group, names the broad group goes by, ONS 2021 labels, NHS letter codes)
-_TABLE: dict[str, tuple[Group, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "White": (
-        "white",
-        ("White",),
-        (
-            "English, Welsh, Scottish, Northern Irish or British",
-            "Irish",
-            "Gypsy or Irish Traveller",
-            "Roma",
-            "Any other White background",
-        ),
-        ("A", "B", "C"),
-    ),
-    "Mixed": (
-        "minority_ethnic",
-        ("Mixed", "Mixed or Multiple ethnic groups", "Mixed or Multiple"),
-        (
-            "White and Black Caribbean",
-            "White and Black African",
-            "White and Asian",
-            "Any other Mixed or multiple ethnic background",
-        ),
-        ("D", "E", "F", "G"),
-    ),
-    "Asian": (
-        "minority_ethnic",
-        ("Asian", "Asian, Asian British or Asian Welsh", "Asian or Asian British"),
-        ("Indian", "Pakistani", "Bangladeshi", "Chinese", "Any other Asian background"),
-        ("H", "J", "K", "L", "R"),
-    ),
-    "Black": (
-        "minority_ethnic",
-        (
-            "Black",
-            "Black, Black British, Black Welsh, Caribbean or African",
-            "Black, Black British, Caribbean or African",
-            "Black or Black British",
-        ),
-        ("African", "Caribbean", "Any other Black, Black British, or Caribbean background"),
-        ("M", "N", "P"),
-    ),
-    "Other": (
-        "minority_ethnic",
-        ("Other", "Other ethnic group"),
-        ("Arab", "Any other ethnic group"),
-        ("S",),
-    ),
-}
-_UNKNOWN_LABELS = ("Not stated", "Not known", "Prefer not to say", "Unknown", "Z")
+_SPACES = re.compile(r"\s+")
+_NOT_A_LETTER = re.compile(r"[\W_]+")
 
 
 def normalise(value: str) -> str:
-    """Case- and spacing-insensitive key: 'White and Asian ' and 'white and  asian' match."""
-    return re.sub(r"\s+", "", value).lower()
+    """Case- and spacing-insensitive key: 'White and Asian ' and 'white and  asian' match.
+
+    The key of local codes (ethnicity_map.csv) and of the other vocabularies (service, yes/no, status).
+    """
+    return _SPACES.sub("", value).lower()
 
 
-def _build() -> dict[str, Group]:
-    table: dict[str, Group] = {}
-    for group, names, labels, codes in _TABLE.values():
-        for name in names:
-            table[normalise(name)] = group
-        for label in labels:
-            table[normalise(label)] = group
-            for name in names:
-                for sep in (":", "-", " - ", ": "):
-                    table[normalise(f"{name}{sep}{label}")] = group
-        for code in codes:
-            table[normalise(code)] = group
-    for label in _UNKNOWN_LABELS:
-        table[normalise(label)] = "unknown"
-    # The group names themselves, so an aggregate source can be re-read without a mapping.
-    table.update({"minorityethnic": "minority_ethnic", "minority_ethnic": "minority_ethnic"})
-    return table
+def key(value: str) -> str:
+    """An ethnicity label's key: case, spacing and punctuation do not count, '&' is 'and'.
+
+    'Asian/Asian British: Indian', 'asian - asian british - indian' and 'Asian, Asian British, Indian'
+    are one key; the table is built so that no key belongs to two groups (checked when it is built).
+    """
+    return _NOT_A_LETTER.sub("", value.replace("&", "and").casefold())
 
 
-CLASSIFICATION: dict[str, Group] = _build()
+@dataclass(frozen=True)
+class Label:
+    """One row of data/ethnicity_labels.csv."""
+
+    label_set: str
+    code: str
+    family: str
+    heading: str
+    label: str
+    group: Group
+
+
+def labels() -> list[Label]:
+    """The table as shipped in the package (comment lines start with #)."""
+    text = resources.files("wres").joinpath("data/ethnicity_labels.csv").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    return [Label(**{k: (v or "").strip() for k, v in r.items()}) for r in rows]  # type: ignore[arg-type]
+
+
+@dataclass
+class _Built:
+    groups: dict[str, set[str]]  # key → the groups it was given (more than one is a fault in the table)
+    shown: dict[str, str]  # key of each written form (no codes) → how a suggestion writes it
+
+
+def _build(rows: list[Label]) -> _Built:
+    headings: dict[str, set[str]] = defaultdict(set)
+    family_group: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        family_group[r.family].add(r.group)
+        if r.heading:
+            headings[r.family] |= {r.heading, r.family}
+    groups: dict[str, set[str]] = defaultdict(set)
+    shown: dict[str, str] = {}
+
+    def add(text: str, group: str, suggest: bool = True) -> None:
+        k = key(text)
+        groups[k].add(group)
+        if suggest:
+            shown.setdefault(k, text)
+
+    for family, names in headings.items():  # a heading alone is its broad group ('Asian', 'Mixed')
+        for g in family_group[family]:
+            for name in sorted(names):
+                add(name, g)
+    for r in rows:
+        if not r.label:
+            continue
+        forms = [r.label]
+        if r.heading:  # after any heading of its family, as its own set writes it or as the census outputs do
+            forms += [f"{h} {r.label}" if h == r.family else f"{h}: {r.label}" for h in sorted(headings[r.family])]
+        for form in forms:
+            add(form, r.group)
+        if r.code:
+            add(r.code, r.group, suggest=False)
+            for form in forms:
+                add(f"{r.code} {form}", r.group, suggest=False)
+                add(f"{form} ({r.code})", r.group, suggest=False)
+    return _Built(dict(groups), shown)
+
+
+_BUILT = _build(labels())
+COLLISIONS = {k: g for k, g in _BUILT.groups.items() if len(g) > 1}
+if COLLISIONS:  # a fault in the table: the key would be classified by chance
+    raise RuntimeError(f"ethnicity_labels.csv gives one spelling two groups: {COLLISIONS}")
+CLASSIFICATION: dict[str, Group] = {k: next(iter(g)) for k, g in _BUILT.groups.items()}  # type: ignore[misc]
+SUGGEST = Suggester(_BUILT.shown, key)
 
 
 def classify(value: str | None, mapping: dict[str, str] | None = None) -> Group | None:
     """The group of one value; None when the value is not recognised.
 
-    `mapping` holds the authority's local codes (normalised local value → accepted value or group).
-    Blank is 'unknown' (not declared), never an error.
+    `mapping` holds the authority's local codes (normalised local value → accepted value or group); a
+    local code wins over the table. Blank is 'unknown' (not declared), never an error.
     """
     if value is None or not value.strip():
         return "unknown"
-    key = normalise(value)
-    if mapping and key in mapping:
-        key = normalise(mapping[key])
-    return CLASSIFICATION.get(key)
+    if mapping:
+        target = mapping.get(normalise(value))
+        if target is not None:
+            return CLASSIFICATION.get(key(target)) if target.strip() else None
+    return CLASSIFICATION.get(key(value))
+
+
+def suggest(value: str) -> list[str]:
+    """The accepted labels nearest to an unrecognised value ('Carribean' → ['Caribbean']); may be empty."""
+    return SUGGEST(value)
+
+
+# --- a ready-to-edit ethnicity_map.csv ---------------------------------------------------------------------
+
+MAP_COLUMNS = ("local_value", "ethnicity", "found_in", "note")
+_SUGGESTED = "suggested (the nearest accepted label): check it"
+_BLANK = "write what this value means: an accepted label (e.g. Indian, White British) or Not stated"
+
+
+@dataclass(frozen=True)
+class MapWritten:
+    """What --write-map did: the rows it added (suggested, left blank) and the values already in the file."""
+
+    path: Path
+    suggested: int
+    blank: int
+    already: int
+    appended: bool  # the file was there: only new rows were added, after the user's own
+
+
+def write_map(path: Path, unknown: Sequence[tuple[str, int, Sequence[str]]]) -> MapWritten:
+    """Write the unrecognised values (value, rows, files) into an ethnicity map, suggestion filled in.
+
+    An existing map is never rewritten: its rows stay as the user left them, and only values not yet in
+    it are appended (a second run after new data adds the new values). Written whole or not at all.
+    The extra columns (found_in, note) guide the editing; the reader uses local_value and ethnicity only.
+    """
+    from wres import output  # only --write-map pays for it
+
+    path = Path(path)
+    header: list[str] = list(MAP_COLUMNS)
+    text = bom = ""
+    have: set[str] = set()
+    if path.exists() and path.stat().st_size:  # an empty file has nothing to keep
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8-sig")  # line ends as they are: the user's rows stay byte for byte
+            bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+        except UnicodeDecodeError:
+            raise ValueError(f"{path.name} is there but is not UTF-8 encoded") from None
+        try:
+            rows = list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise ValueError(f"{path.name} is there but could not be read as CSV ({exc})") from None
+        header = [h.strip().lower() for h in (rows[0] if rows else [])]
+        if not {"local_value", "ethnicity"} <= set(header):
+            raise ValueError(f"{path.name} is there but has no local_value and ethnicity columns")
+        at = header.index("local_value")
+        have = {normalise(r[at]) for r in rows[1:] if len(r) > at and r[at].strip()}
+    new = [(v, n, files) for v, n, files in unknown if normalise(v) not in have]
+    suggested = 0
+    out = io.StringIO()
+    end = "\r\n" if "\r\n" in text else "\n"  # as the file's own rows end (Excel writes \r\n)
+    w = csv.writer(out, lineterminator=end)
+    if not text:
+        w.writerow(header)
+    for value, n, files in new:
+        best = suggest(value)[:1]
+        suggested += bool(best)
+        fields = {
+            "local_value": value,
+            "ethnicity": best[0] if best else "",
+            "found_in": f"{', '.join(files)} ({n:,} row{'s' if n != 1 else ''})",
+            "note": _SUGGESTED if best else _BLANK,
+        }
+        w.writerow([fields.get(h, "") for h in header])
+    if new:
+        joined = bom + text + (end if text and not text.endswith("\n") else "") + out.getvalue()
+        output.write_text(path, joined)
+    return MapWritten(path, suggested, len(new) - suggested, len(unknown) - len(new), bool(text))

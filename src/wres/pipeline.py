@@ -11,7 +11,7 @@ from wres import disclosure, results
 from wres.organisation import Organisation
 from wres.problems import InvalidInput, Problem
 from wres.read import Return, read_return
-from wres.validate import Checked, validate
+from wres.validate import Checked, Unknown, unknown_values, validate
 
 
 @dataclass
@@ -33,10 +33,15 @@ class PlanView:
     metric_errors: list[Problem]
 
 
-def check(path: Path) -> list[Problem]:
-    """Every problem in a return (errors and warnings), without counting it."""
+def check(path: Path, unknown_ethnicities: list[Unknown] | None = None) -> list[Problem]:
+    """Every problem in a return (errors and warnings), without counting it.
+
+    Given a list, the return's unrecognised ethnicity values are added to it (for `validate --write-map`).
+    """
     ret = read_return(path)
     chk = validate(ret)
+    if unknown_ethnicities is not None:
+        unknown_ethnicities += unknown_values(chk, "ethnicity")
     if "counts" in ret.sources and not chk.errors:
         _, problems = counts_mod.from_counts_file(ret)
         return chk.problems + problems

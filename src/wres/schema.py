@@ -108,8 +108,9 @@ ANSWER_SCALE = "Never, 1-2, 3-5, 6-10, More than 10 (or yes/no)"
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d")
 
 FIXES: dict[Kind, str] = {
-    "ethnicity": "use an ONS 2021 label, a broad group (White, Mixed, Asian, Black, Other), an NHS letter code, "
-    "or 'Not stated'; map local codes in ethnicity_map.csv (columns local_value, ethnicity)",
+    "ethnicity": "use an ONS census label (2021, 2011 or 2001), a broad group (White, Mixed, Asian, Black, Other), an NHS "
+    "ethnic category code or label, or 'Not stated'; map local codes in ethnicity_map.csv (columns local_value, "
+    "ethnicity)",
     "service": "write adults or children",
     "bool": "write yes or no",
     "date": "write the date as YYYY-MM-DD (e.g. 2024-05-31) or DD/MM/YYYY",

@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from wres import schema
+from wres import ethnicity, schema
 from wres.ethnicity import classify, normalise
 from wres.problems import ROWS_SHOWN, Problem
 from wres.read import (
@@ -28,6 +28,7 @@ from wres.read import (
 )
 from wres.schema import FILES, PLAN_FILES, Column
 from wres.standards.sc_wres import METRIC_IDS
+from wres.suggest import Suggester
 
 VALUES_SHOWN = 20
 _SQL_TYPE = {"id": "VARCHAR", "text": "VARCHAR", "ethnicity": "VARCHAR", "service": "VARCHAR", "band": "VARCHAR",
@@ -69,6 +70,7 @@ class _Check:
     fix: str
     by_value: str | None = None  # the raw column: one problem per distinct bad value
     severity: str = "error"
+    suggest: str | None = None  # with by_value, the kind of value: its nearest accepted spellings lead the fix
 
 
 # What DuckDB raises for a file it cannot read (a stray comma, not UTF-8, not Parquet); anything else it
@@ -164,7 +166,8 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             if c.kind == "service" and c.blank_ok:  # an event row's blank service comes from staff.csv, or is an error
                 said = "service is blank and staff_id is not in staff.csv" if staff_lookup else "service is blank"
                 checks.append(_Check(_blank(c), c.name, said, "write adults or children (a blank is taken from staff.csv only for a staff_id there)"))
-            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, message, schema.FIXES[c.kind], by_value=f"{c.name}_raw"))
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, message, schema.FIXES[c.kind], by_value=f"{c.name}_raw",
+                                 suggest=c.kind))
         elif c.kind == "date":
             value = _date_expr(c.name)
             checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a date', schema.FIXES["date"], by_value=f"{c.name}_raw"))
@@ -314,7 +317,9 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], coun
                 f"WHERE {check.condition} GROUP BY {check.by_value} ORDER BY min(_row) LIMIT {VALUES_SHOWN + 1}"
             ).fetchall()
             for value, k, first in rows[:VALUES_SHOWN]:
-                problems.append(Problem(src.label, check.message.format(value=value), check.fix, check.column, tuple(first), k, sev))
+                question = _did_you_mean(check.suggest, value) if check.suggest else None
+                fix = f"{question} If not, {check.fix}" if question else check.fix
+                problems.append(Problem(src.label, check.message.format(value=value), fix, check.column, tuple(first), k, sev))
             if len(rows) > VALUES_SHOWN:
                 problems.append(Problem(src.label, f"more values like these ({n:,} rows in all)", check.fix, check.column, (), 0, sev))
         else:
@@ -323,15 +328,67 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], coun
     return problems
 
 
+# What a spelling of each kind is suggested as (what to write instead), by its normalised spelling.
+def _spellings(kind: str) -> dict[str, str]:
+    if kind == "service":
+        return dict(schema.SERVICE_WORDS)
+    if kind == "bool":
+        return {k: "yes" if v else "no" for k, v in schema.BOOL_WORDS.items() if len(k) > 1}
+    if kind == "status":
+        return dict(schema.STATUS_WORDS)
+    if kind == "answer":
+        return {normalise(w): w for w in ("Never", "1-2", "3-5", "6-10", "More than 10", "yes", "no") if normalise(w) in schema.ANSWER_WORDS}
+    return {}
+
+
+def _did_you_mean(kind: str, value: str) -> str | None:
+    """'did you mean "Caribbean"?' for a spelling close to an accepted one; None when none is close.
+
+    Only ever said: a value is classified by its exact (normalised) spelling, never by how near it is.
+    """
+    if kind == "ethnicity":
+        return ethnicity.SUGGEST.did_you_mean(value)
+    spellings = _spellings(kind)
+    return Suggester(spellings, normalise).did_you_mean(value) if spellings else None
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """One unrecognised spelling of a column kind, over the whole return: for a ready-to-edit map."""
+
+    value: str
+    rows: int
+    files: tuple[str, ...]
+
+
+def unknown_values(chk: Checked, kind: str = "ethnicity") -> list[Unknown]:
+    """Every distinct spelling of `kind` no table or mapping recognised (as a local code: case and spacing
+    apart), most rows first, with the files it is in."""
+    found: dict[str, tuple[str, int, list[str]]] = {}
+    for name, table in chk.typed.items():
+        src = chk.ret.sources.get(name)
+        present = [c.name for c in FILES[name] if c.kind == kind and src is not None and c.name in src.columns]
+        for col in present:
+            for value, n in chk.ret.con.execute(
+                f"SELECT {col}_raw, count(*) FROM {table} WHERE {col} IS NULL AND {col}_raw IS NOT NULL GROUP BY 1 ORDER BY min(_row)"
+            ).fetchall():
+                k = normalise(value)
+                first, total, files = found.get(k, (value, 0, []))
+                found[k] = (first, total + n, files + ([src.label] if src.label not in files else []))
+    return sorted((Unknown(v, n, tuple(f)) for v, n, f in found.values()), key=lambda u: -u.rows)
+
+
 def _check_mapping(ret: Return) -> list[Problem]:
     """Every local code must map to a value the classification knows (a blank target is not allowed)."""
     src = ret.sources["ethnicity_map"]
     rows = ret.con.execute(f"SELECT _row, local_value, ethnicity FROM {src.table} WHERE local_value IS NOT NULL ORDER BY _row").fetchall()
-    return [
-        Problem(src.label, f'"{local}" maps to "{eth or ""}", which is not a recognised ethnicity', schema.FIXES["ethnicity"], "ethnicity", (row,), 1)
-        for row, local, eth in rows
-        if not eth or classify(eth) is None
-    ]
+    problems = []
+    for row, local, eth in rows:
+        if not eth or classify(eth) is None:
+            question = _did_you_mean("ethnicity", eth) if eth else None
+            fix = f"{question} If not, {schema.FIXES['ethnicity']}" if question else schema.FIXES["ethnicity"]
+            problems.append(Problem(src.label, f'"{local}" maps to "{eth or ""}", which is not a recognised ethnicity', fix, "ethnicity", (row,), 1))
+    return problems
 
 
 def _read_through(ret: Return, src: Source) -> list[Problem]:
