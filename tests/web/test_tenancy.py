@@ -38,6 +38,7 @@ from wres.web.models import (
     AuditEvent,
     Authority,
     Comment,
+    ImportMapping,
     ReportJob,
     SignOff,
     Submission,
@@ -59,6 +60,7 @@ FILL = {
     ("reports", "<int:pk>"): "job",
     ("reports", "<path:name>"): "report_files",
     ("submit", "<uuid:pk>"): "upload",
+    ("submit", "<slug:file>"): "mapped_file",
     ("plan", "<int:pk>"): "action",
 }
 REPORT_FILES = ("report.html", "report.pdf", "workbook.xlsx", "charts/rl-M3.svg")
@@ -126,7 +128,7 @@ def fill(route: str, pattern: URLPattern, objects: dict[str, Any]) -> list[str]:
 
 
 def objects_of(sub: Submission, job: ReportJob, upload: Upload, action: Action) -> dict[str, Any]:
-    return {"submission": sub.pk, "job": job.pk, "report_files": REPORT_FILES, "upload": upload.pk, "action": action.pk}
+    return {"submission": sub.pk, "job": job.pk, "report_files": REPORT_FILES, "upload": upload.pk, "action": action.pk, "mapped_file": "staff"}
 
 
 def body(r: HttpResponse) -> str:
@@ -160,6 +162,7 @@ def state_of(authority: Authority) -> dict[str, Any]:
         "updates": list(ActionUpdate.objects.filter(action__authority=authority).values()),
         "comments": list(Comment.objects.filter(action__authority=authority).values()),
         "sign-offs": list(SignOff.objects.filter(authority=authority).values()),
+        "import mapping": list(ImportMapping.objects.filter(authority=authority).values_list("text", "updated_at")),
         "audit": AuditEvent.objects.filter(authority=authority).count(),
         "rows": rows,
     }
@@ -183,11 +186,12 @@ def test_every_url_as_authority_a_against_authority_bs_objects_is_403_or_404(use
     Comment.objects.create(action=action, author=users["network_B"], text="Northfield staff network comment on B1")
     SignOff.objects.create(authority=b, body=SignOff.Body.STEERING_GROUP, decision="Northfield steering group agreed the plan",
                            by="Northfield chair", on=date(2024, 6, 1))
+    ImportMapping.objects.create(authority=b, text='[staff.columns]\nstaff_id = "Payroll Ref NCC"\n')  # its own export's heading
     # A's own action, so A's plan page has something of A's own on it
     Action.objects.create(authority=a, action_id="A1", metrics="M2", action="Eastmere diverse shortlisting panels", owner="Eastmere HR",
                           due=date(2025, 6, 30))
     secrets = [b.name, b.code, "Northfield", action.action, "first cohort started", "staff network comment on B1",
-               "steering group agreed the plan", upload.filename]
+               "steering group agreed the plan", upload.filename, "Payroll Ref NCC"]
     for s in secrets:
         assert s not in a.name
 
@@ -197,7 +201,7 @@ def test_every_url_as_authority_a_against_authority_bs_objects_is_403_or_404(use
         assert form(PAYLOAD).is_valid(), form
 
     b_objects = objects_of(submitted["B"], job, upload, action)
-    missing = {"submission": 10**9, "job": 10**9, "report_files": REPORT_FILES, "upload": uuid.uuid4(), "action": 10**9}
+    missing = {"submission": 10**9, "job": 10**9, "report_files": REPORT_FILES, "upload": uuid.uuid4(), "action": 10**9, "mapped_file": "staff"}
     walked: list[tuple[str, str]] = []  # (route, concrete URL) of every parameterised URL
     pages: list[str] = []  # the pages without parameters
     for route, pattern in routes():
@@ -284,6 +288,22 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("POST", "submit/<uuid:pk>/"):                      (L, Y, X, X, X),
     ("GET", "submit/<uuid:pk>/check/"):                 (L, Y, X, X, X),
     ("POST", "submit/<uuid:pk>/check/"):                (L, Y, X, X, X),
+    ("GET", "submit/<uuid:pk>/map/"):                   (L, Y, X, X, X),
+    ("POST", "submit/<uuid:pk>/map/"):                  (L, Y, X, X, X),
+    ("GET", "submit/<uuid:pk>/map/<slug:file>/columns/"): (L, Y, X, X, X),
+    ("POST", "submit/<uuid:pk>/map/<slug:file>/columns/"): (L, Y, X, X, X),
+    ("GET", "submit/<uuid:pk>/map/<slug:file>/values/"): (L, Y, X, X, X),
+    ("POST", "submit/<uuid:pk>/map/<slug:file>/values/"): (L, Y, X, X, X),
+    ("GET", "submit/<uuid:pk>/map/check/"):             (L, Y, X, X, X),
+    ("POST", "submit/<uuid:pk>/map/check/"):            (L, Y, X, X, X),
+    ("GET", "mapping/"):                                (L, Y, X, X, X),
+    ("POST", "mapping/"):                               (L, Y, X, X, X),
+    ("GET", "mapping/mapping.toml"):                    (L, Y, X, X, X),
+    ("POST", "mapping/mapping.toml"):                   (L, Y, X, X, X),
+    ("GET", "mapping/upload/"):                         (L, Y, X, X, X),
+    ("POST", "mapping/upload/"):                        (L, Y, X, X, X),
+    ("GET", "mapping/delete/"):                         (L, Y, X, X, X),
+    ("POST", "mapping/delete/"):                        (L, Y, X, X, X),
     ("GET", "plan/"):                                   (L, Y, Y, Y, X),
     ("POST", "plan/"):                                  (L, Y, Y, Y, X),
     ("GET", "plan/new/"):                               (L, Y, X, X, X),
@@ -310,6 +330,11 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
 WRITES = {
     ("POST", "submit/"): "submit",
     ("POST", "submit/<uuid:pk>/check/"): "submit",
+    ("POST", "submit/<uuid:pk>/map/<slug:file>/columns/"): "submit",
+    ("POST", "submit/<uuid:pk>/map/<slug:file>/values/"): "submit",
+    ("POST", "submit/<uuid:pk>/map/check/"): "submit",
+    ("POST", "mapping/upload/"): "submit",
+    ("POST", "mapping/delete/"): "submit",
     ("POST", "plan/new/"): "edit_plan",
     ("POST", "plan/<int:pk>/edit/"): "edit_plan",
     ("POST", "plan/<int:pk>/update/"): "edit_plan",

@@ -252,3 +252,17 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+
+class ImportMapping(models.Model):
+    """An authority's import mapping: how its own HR exports read as the data contract, kept once and
+    applied to every later upload (next year's export just works). Kept as the mapping.toml text that
+    wres.mapping reads and writes, so the web pages, a downloaded file and `wres map` say the same."""
+
+    authority = models.OneToOneField(Authority, on_delete=models.CASCADE, related_name="import_mapping")
+    text = models.TextField()  # mapping.toml
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Import mapping of {self.authority}"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth
 from django.urls import path
 
 from wres.web.forms import SignInForm
-from wres.web.views import core, national, plan, submit
+from wres.web.views import core, mapping, national, plan, submit
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -19,6 +19,15 @@ urlpatterns = [
     path("submit/", submit.upload, name="upload"),
     path("submit/<uuid:pk>/", submit.upload_result, name="upload-result"),
     path("submit/<uuid:pk>/check/", submit.check_answers, name="check-answers"),
+    # matching a council's own export to the data contract, and the mapping kept for the authority
+    path("submit/<uuid:pk>/map/", mapping.start, name="map-start"),
+    path("submit/<uuid:pk>/map/<slug:file>/columns/", mapping.columns, name="map-columns"),
+    path("submit/<uuid:pk>/map/<slug:file>/values/", mapping.values, name="map-values"),
+    path("submit/<uuid:pk>/map/check/", mapping.check, name="map-check"),
+    path("mapping/", mapping.overview, name="mapping"),
+    path("mapping/mapping.toml", mapping.download, name="mapping-download"),
+    path("mapping/upload/", mapping.upload, name="mapping-upload"),
+    path("mapping/delete/", mapping.delete, name="mapping-delete"),
     path("plan/", plan.plan, name="plan"),
     path("plan/new/", plan.action_new, name="action-new"),
     path("plan/<int:pk>/", plan.action_detail, name="action"),

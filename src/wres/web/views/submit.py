@@ -13,7 +13,7 @@ from wres.organisation import Organisation, placeholders
 from wres.web import returns
 from wres.web.access import audit, member
 from wres.web.forms import SubmitForm, UploadForm
-from wres.web.models import Submission, Upload
+from wres.web.models import ImportMapping, Submission, Upload
 from wres.web.tasks import request_report
 
 
@@ -38,7 +38,8 @@ def upload_result(request: HttpRequest, pk: str) -> HttpResponse:
         return redirect("submissions")
     if up.status == Upload.Status.DISCARDED:
         return render(request, "web/submit/gone.html", {"up": up, "staged_days": settings.STAGED_DAYS, "form": UploadForm()})
-    return render(request, "web/submit/problems.html", {"up": up, "errors": up.errors(), "warnings": up.warnings(), "form": UploadForm()})
+    return render(request, "web/submit/problems.html", {"up": up, "errors": up.errors(), "warnings": up.warnings(), "form": UploadForm(),
+                                                        "can_map": bool(up.staged), "staged_days": settings.STAGED_DAYS, "mapped": ImportMapping.objects.filter(authority=up.authority).exists()})
 
 
 @member("submit")

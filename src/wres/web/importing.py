@@ -1,0 +1,188 @@
+"""An authority's import mapping in the web service: kept, applied to its uploads, and worked out page by page.
+
+The mapping itself (what it says, how it is read, suggested and written) is wres.mapping's; this module
+only keeps it for an authority, puts it beside a staged return (read.py reads a return's mapping.toml),
+and gathers what the mapping pages show: each staged file's headings and the spellings the contract does
+not know. It imports nothing of web.returns, which uses it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wres import ethnicity, mapping, schema
+from wres.problems import Problem
+from wres.read import RECORD_FILES
+from wres.web.models import Authority, ImportMapping
+
+FILE = mapping.FILE  # mapping.toml, as read.py looks for it beside a return
+# The files a council exports from its own systems: the record files (counts.csv, the ethnicity map and
+# the action plan are written for wres, in its own words).
+MAPPED = RECORD_FILES
+MAX_BYTES = 1 << 20  # an uploaded mapping.toml: a few kB in practice
+
+# The problems a mapping can fix: a column the contract needs under another heading, or a spelling of a
+# categorical value the contract does not know (validate.py's messages for them).
+_FIXABLE = re.compile(r'^has no column |^".*" is not (a recognised ethnicity|a service|yes or no|on the survey scale|a status)$', re.S)
+
+
+def saved(authority: Authority) -> str | None:
+    """The authority's saved mapping (mapping.toml text), or None."""
+    found = ImportMapping.objects.filter(authority=authority).values_list("text", flat=True).first()
+    return found or None
+
+
+def can_help(errors: list[Problem]) -> bool:
+    """Whether the mapping pages could fix some of these errors (so the staged files are worth keeping)."""
+    return any(_FIXABLE.search(p.message) for p in errors)
+
+
+def staged_return(staging: Path) -> Path | None:
+    """The return inside a staging folder, as the pipeline reads it: the unzipped folder, or the workbook."""
+    if (staging / "return").is_dir():
+        return staging / "return"
+    books = sorted(staging.glob("*.xlsx")) if staging.is_dir() else []
+    return books[0] if len(books) == 1 else None
+
+
+def place(path: Path, text: str | None) -> None:
+    """Put the mapping beside a staged return, where read.py finds it (or take an earlier one away)."""
+    target = (path if path.is_dir() else path.parent) / FILE
+    if text:
+        target.write_text(text, encoding="utf-8")
+    else:
+        target.unlink(missing_ok=True)
+
+
+def parse(text: str) -> tuple[mapping.Mapping | None, list[Problem]]:
+    """A mapping from TOML text, read as `wres` reads mapping.toml; a broken one is a list of problems."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / FILE).write_text(text, encoding="utf-8")
+        found, problems = mapping.load(Path(tmp) / FILE)
+    return found, problems + (_targets(found) if found is not None else [])
+
+
+def _targets(m: mapping.Mapping) -> list[Problem]:
+    """Every mapped value must be one the contract accepts (a "TODO" is a decision still to make)."""
+    problems = []
+    for stem, fm in m.files.items():
+        kinds = {c.name: c.kind for c in schema.FILES[stem]}
+        for col, table in fm.values.items():
+            accepted = {normalise_choice(v) for v, _ in choices(kinds[col])}
+            for spelling, target in table.items():
+                if kinds[col] == "ethnicity" and ethnicity.classify(target) is not None and target.strip():
+                    continue
+                if normalise_choice(target) not in accepted:
+                    problems.append(Problem(m.label, f'[{stem}.values.{col}] gives "{spelling}" as "{target}", which is not a value of {col}',
+                                            "write one of " + ", ".join(v for v, _ in choices(kinds[col])[:8]), column=f"[{stem}.values.{col}]"))
+    return problems
+
+
+def normalise_choice(value: str) -> str:
+    return ethnicity.normalise(value)
+
+
+def choices(kind: str) -> list[tuple[str, str]]:
+    """The contract's values of a categorical kind, as (value written in the mapping, what a page shows)."""
+    if kind == "service":
+        return [("adults", "Adults' services"), ("children", "Children's services")]
+    if kind == "bool":
+        return [("yes", "Yes"), ("no", "No")]
+    if kind == "answer":
+        return [(w, w) for w in ("Never", "1-2", "3-5", "6-10", "More than 10")]
+    if kind == "status":
+        return [(s, s.capitalize()) for s in schema.STATUSES]
+    if kind == "ethnicity":  # the ONS 2021 labels (the census's short forms), then "not stated"
+        rows = [r for r in ethnicity.labels() if r.label_set == "ons2021" and r.label and not r.label.endswith(" background")]
+        return [*dict.fromkeys((r.label, f"{r.heading}: {r.label}" if r.heading else r.label) for r in rows), ("Not stated", "Not stated")]
+    return []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What the mapping pages show, from the staged files
+
+
+@dataclass
+class StagedFile:
+    """One contract file of a staged upload, as its export spells it."""
+
+    stem: str
+    export: mapping.Export
+    label: str  # how the pages name it: "staff.csv" or "Return.xlsx, sheet staff"
+
+
+def staged_files(path: Path) -> tuple[list[StagedFile], list[Problem]]:
+    """The record files of a staged return (a folder of CSVs or a workbook with a sheet per file)."""
+    found: list[StagedFile] = []
+    problems: list[Problem] = []
+    if path.is_dir():
+        for p in sorted(path.iterdir()):
+            stem = p.stem.strip().lower()
+            if p.suffix.lower() == ".csv" and stem in MAPPED:
+                exports, trouble = mapping.read_export(p)
+                problems += trouble
+                found += [StagedFile(stem, e, p.name) for e in exports]
+    else:
+        exports, trouble = mapping.read_export(path)
+        problems += trouble
+        found += [StagedFile(e.sheet.strip().lower(), e, f"{path.name}, sheet {e.sheet}") for e in exports
+                  if e.sheet and e.sheet.strip().lower() in MAPPED]
+    order = {s: i for i, s in enumerate(MAPPED)}
+    return sorted(found, key=lambda f: order[f.stem]), problems
+
+
+def draft(files: list[StagedFile], base: mapping.Mapping | None) -> mapping.Mapping:
+    """The mapping the pages start from: the authority's own, plus wres's suggestions for what is new."""
+    current = base
+    for f in files:
+        current = mapping.suggest([f.export], current, file=f.stem).mapping
+    return current or mapping.Mapping()
+
+
+def column_of(export: mapping.Export, heading: str) -> str | None:
+    """The export's heading as it spells it, for a heading the mapping gives (case and spaces aside)."""
+    return next((h for h in export.headings if h.strip().lower() == heading.strip().lower()), None)
+
+
+def values_to_decide(f: StagedFile, m: mapping.Mapping) -> dict[str, list[tuple[str, str]]]:
+    """Contract column → the export's spellings the mapping has an entry for (what the values page asks
+    about), with the entry: suggested ones, TODOs and decisions kept from before, as long as the export
+    holds the spelling. A blank ("") stands for the column's blank cells."""
+    fm = m.files.get(f.stem)
+    if fm is None:
+        return {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for col, table in fm.values.items():
+        heading = column_of(f.export, fm.columns.get(col, col))
+        if heading is None:
+            continue
+        present = {ethnicity.normalise(v) for v in f.export.values.get(heading, [])}
+        if f.export.blanks.get(heading):
+            present.add("")
+        rows = [(spelling, target) for spelling, target in table.items() if ethnicity.normalise(spelling) in present]
+        if rows:
+            out[col] = rows
+    return out
+
+
+def kind_of(stem: str, column: str) -> str:
+    return next(c.kind for c in schema.FILES[stem] if c.name == column)
+
+
+def summary(m: mapping.Mapping) -> list[dict[str, Any]]:
+    """A mapping as the pages list it: per file, its columns and its values."""
+    out = []
+    for stem in (s for s in mapping.MAPPABLE if s in m.files):
+        fm = m.files[stem]
+        out.append({
+            "stem": stem,
+            "file": fm.file, "sheet": fm.sheet, "date_order": fm.date_order,
+            "columns": [(c.name, fm.columns[c.name]) for c in schema.FILES[stem] if c.name in fm.columns],
+            "values": [(col, sorted(table.items(), key=lambda kv: kv[0].lower())) for col, table in fm.values.items() if table],
+        })
+    return out

@@ -1,0 +1,155 @@
+"""Forms of the import mapping pages: one select per contract column, one per spelling, a mapping file.
+
+Each page asks one thing (GOV.UK pattern): which of your headings is each column the contract needs, then
+what each spelling the contract does not know means. The choices are the export's own headings and the
+contract's own values, so nothing can be typed wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.layout import Field, Fieldset, HTML
+from django import forms
+from django.utils.html import escape
+
+from wres import mapping, schema
+from wres.web import importing
+from wres.web.plan_forms import ErrorLinks, _helper
+
+# What each contract column holds, in the words a select's label uses ("staff_id: the person's staff number").
+COLUMN_WORDS = {
+    "staff_id": "the person's unique staff number",
+    "applicant_id": "the applicant's unique number",
+    "respondent_id": "the respondent's unique number",
+    "ethnicity": "their ethnicity",
+    "service": "adults' or children's services",
+    "senior_manager": "whether they are a senior manager (yes or no)",
+    "registered_professional": "whether they are a registered professional, such as a social worker (yes or no)",
+    "annual_salary": "full-time equivalent annual salary in pounds",
+    "pay_band": "pay band",
+    "start_date": "date they started",
+    "shortlisted": "whether the applicant was shortlisted (yes or no)",
+    "appointed": "whether the applicant was appointed (yes or no)",
+    "date": "date of the event",
+    "abuse_public": "harassment, bullying or abuse from the public (never to more than 10 times)",
+    "abuse_colleagues": "harassment, bullying or abuse from colleagues",
+    "abuse_managers": "harassment, bullying or abuse from managers",
+}
+NOT_THERE = "Not in this export"
+LEAVE = "Leave it as an error"
+BLANK = "(blank cells)"
+
+
+def column_label(stem: str, column: str) -> str:
+    c = next(c for c in schema.FILES[stem] if c.name == column)
+    optional = not c.required and not (stem == "staff" and column in ("annual_salary", "pay_band"))
+    return f"{column}: {COLUMN_WORDS.get(column, column.replace('_', ' '))}" + (" (optional)" if optional else "")
+
+
+class ColumnsForm(ErrorLinks, forms.Form):
+    """Which of the export's headings is each column of one contract file."""
+
+    def __init__(self, *args: Any, stem: str, headings: list[str], chosen: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stem = stem
+        options = [("", NOT_THERE), *((h, h) for h in headings)]
+        for c in schema.FILES[stem]:
+            initial = next((h for h in headings if h.strip().lower() == chosen.get(c.name, c.name).strip().lower()), "")
+            self.fields[c.name] = forms.ChoiceField(label=column_label(stem, c.name), choices=options, required=False, initial=initial)
+        self.helper = _helper(*(Field.select(c.name) for c in schema.FILES[stem]), button="Continue")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        taken: dict[str, str] = {}
+        for c in schema.FILES[self.stem]:
+            heading = data.get(c.name, "")
+            if not heading:
+                if c.required:
+                    self.add_error(c.name, f"Select the heading that holds {c.name} ({COLUMN_WORDS.get(c.name, c.name)})")
+                continue
+            if heading in taken:
+                self.add_error(c.name, f'Select another heading for {c.name}: "{heading}" is already given to {taken[heading]}')
+            else:
+                taken[heading] = c.name
+        if self.stem == "staff" and not (data.get("annual_salary") or data.get("pay_band")):
+            self.add_error("annual_salary", "Select the heading that holds annual_salary, or the one that holds pay_band")
+        return data
+
+
+class ValuesForm(ErrorLinks, forms.Form):
+    """What each spelling of the export means, for the contract columns of one file that have some."""
+
+    def __init__(self, *args: Any, stem: str, decide: dict[str, list[tuple[str, str]]], headings: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.keys: dict[str, tuple[str, str]] = {}  # field name → (contract column, spelling)
+        layout = []
+        for col, rows in decide.items():
+            kind = importing.kind_of(stem, col)
+            options = [("", LEAVE), *importing.choices(kind)]
+            accepted = {v for v, _ in options}
+            names = []
+            for spelling, target in rows:
+                name = f"value_{len(self.keys) + 1}"
+                self.keys[name] = (col, spelling)
+                self.fields[name] = forms.ChoiceField(
+                    label=escape(f'"{spelling}"') if spelling else BLANK, choices=options, required=False,  # crispy prints labels as given
+                    initial=target if target in accepted and target != mapping.TODO else "",
+                )
+                names.append(name)
+            legend = escape(f'{col}: your heading "{headings.get(col, col)}"')  # as labels: printed as given
+            layout.append(Fieldset(HTML(f'<p class="govuk-hint">{_hint(kind)}</p>'), *(Field.select(n) for n in names), legend=legend, legend_size="m"))
+        self.helper = _helper(*layout, button="Continue")
+
+    def decisions(self) -> dict[str, dict[str, str]]:
+        """Contract column → spelling → the contract's value chosen ("" leaves the spelling as an error)."""
+        out: dict[str, dict[str, str]] = {}
+        for name, (col, spelling) in self.keys.items():
+            out.setdefault(col, {})[spelling] = self.cleaned_data.get(name, "")
+        return out
+
+
+def _hint(kind: str) -> str:
+    return {
+        "service": "Choose the service each of your names belongs to.",
+        "bool": "Choose yes or no for each of your spellings.",
+        "answer": "Choose the survey answer each of your spellings means.",
+        "status": "Choose the status each of your spellings means.",
+        "ethnicity": "Choose the ONS 2021 category each of your codes means.",
+    }.get(kind, "Choose what each of your spellings means.")
+
+
+class MappingFileForm(ErrorLinks, forms.Form):
+    """A mapping.toml to keep as the authority's import mapping (as `wres map` writes it, or edited)."""
+
+    file = forms.FileField(
+        label="Upload a mapping file", help_text="A mapping.toml file, as wres map writes it or as downloaded from this page. At most 1 MB.",
+        error_messages={"required": "Select the mapping file to upload", "empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".toml,text/plain"
+        self.helper = _helper(Field("file"), button="Upload the mapping")
+        self.text = ""
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if f.size > importing.MAX_BYTES:
+            raise forms.ValidationError(f"The selected file must be smaller than {importing.MAX_BYTES >> 20} MB")
+        try:
+            self.text = b"".join(f.chunks()).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The selected file must be a text file saved as UTF-8 (mapping.toml)") from None
+        found, problems = importing.parse(self.text)
+        if found is None or problems:
+            raise forms.ValidationError([f"The mapping file {_problem_text(p)}" for p in problems[:10]])
+        if not found.files:
+            raise forms.ValidationError("The mapping file maps no file: it needs a section such as [staff] with the headings under [staff.columns]")
+        return f
+
+
+def _problem_text(p: Any) -> str:
+    where = f" ({p.column})" if p.column and not p.message.startswith(p.column) else ""
+    rows = f" at line {p.rows[0]}" if p.rows else ""
+    return f"{p.message}{rows}{where}: {p.fix}"

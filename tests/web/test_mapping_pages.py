@@ -1,0 +1,283 @@
+"""The import mapping pages: a council's own export, matched once in the upload and read through ever after.
+
+A council's HR export as it is (its own headings, "Children & Families", "Y"/"N", extra columns it never
+meant for us) is uploaded with the Django test client, refused, matched on the column and values pages,
+saved for the authority and re-checked, then submitted; the same export uploaded again is valid at once;
+no other authority or role reaches the mapping; a broken mapping file gets a GOV.UK error message.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from tests.web.conftest import client_for, zipped
+from wres.web.models import AuditEvent, ImportMapping, Submission, Upload
+
+pytestmark = pytest.mark.django_db
+
+# The council's HR system's headings for the staff file, and its spellings.
+STAFF_HEADINGS = {"staff_id": "Employee Number", "ethnicity": "Ethnic Origin", "service": "Directorate", "job_role": "Job Title",
+                  "senior_manager": "Senior Manager", "registered_professional": "Registered Professional",
+                  "annual_salary": "FTE Salary", "gender": "Gender", "start_date": "Continuous Service Date"}
+SERVICES = {"adults": "Adult Social Care", "children": "Children & Families"}
+YES_NO = {"yes": "Y", "no": "N"}
+
+
+def council_export(demo: Path, out: Path) -> Path:
+    """The demo return as a council's HR system writes it: staff.csv with its own headings, columns in its
+    own order, "Children & Families", "Y"/"N", UK dates, £ salaries; leavers.csv with the same directorates."""
+    out.mkdir()
+    for f in demo.iterdir():
+        if f.name in ("staff.csv", "leavers.csv"):
+            continue
+        (out / f.name).write_bytes(f.read_bytes())
+    with (demo / "staff.csv").open(encoding="utf-8") as src:
+        rows = list(csv.DictReader(src))
+    order = ["Employee Number", "Job Title", "Directorate", "Ethnic Origin", "Gender", "Senior Manager", "Registered Professional",
+             "FTE Salary", "Continuous Service Date"]
+    with (out / "staff.csv").open("w", encoding="utf-8", newline="") as dst:
+        w = csv.DictWriter(dst, order)
+        w.writeheader()
+        for r in rows:
+            y, m, d = r["start_date"].split("-") if r["start_date"] else ("", "", "")
+            w.writerow({
+                STAFF_HEADINGS[k]: (SERVICES[v] if k == "service" else YES_NO[v] if k in ("senior_manager", "registered_professional")
+                                    else f"£{int(v):,}" if k == "annual_salary" and v else f"{d}/{m}/{y}" if k == "start_date" and v else v)
+                for k, v in r.items() if k in STAFF_HEADINGS and k != "age_band"
+            })
+    with (demo / "leavers.csv").open(encoding="utf-8") as src:
+        rows = list(csv.DictReader(src))
+    with (out / "leavers.csv").open("w", encoding="utf-8", newline="") as dst:
+        w = csv.DictWriter(dst, list(rows[0]))
+        w.writeheader()
+        w.writerows({**r, "service": SERVICES[r["service"]]} for r in rows)
+    return out
+
+
+@pytest.fixture
+def export(demo_returns: dict[str, Path], tmp_path: Path) -> Path:
+    return council_export(demo_returns["A"], tmp_path / "eastmere-hr-export")
+
+
+def page(r) -> str:  # noqa: ANN001
+    return r.content.decode()
+
+
+def selected(text: str) -> dict[str, str]:
+    """Each select of a page → its selected option's value (as a browser would post the form unchanged)."""
+    out = {}
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', text, re.S):
+        hit = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+        out[name] = html.unescape(hit.group(1)) if hit else ""
+    return out
+
+
+def labelled(text: str) -> dict[str, str]:
+    """Each select of a page → the text of its label."""
+    return {name: html.unescape(" ".join(label.split())) for name, label in re.findall(r'<label for="id_([^"]+)"[^>]*>(.*?)</label>', text, re.S)}
+
+
+def upload(c: Client, folder: Path) -> str:
+    r = c.post("/submit/", {"file": zipped(folder, name="HR export March 2025.zip")})
+    assert r.status_code == 302, page(r)
+    return r["Location"]
+
+
+def test_a_council_export_is_matched_once_and_read_through_ever_after(users, authorities, export) -> None:
+    a = authorities["A"]
+    c = client_for(users["analyst_A"])
+
+    # 1. refused, with the offer to match it
+    result = upload(c, export)
+    up = Upload.objects.get(authority=a)
+    assert up.status == Upload.Status.INVALID and up.staged and Path(up.staged).is_dir()  # kept for the mapping pages
+    text = page(c.get(result))
+    assert "has no column staff_id" in text and "Match your columns" in text
+    assert f"/submit/{up.pk}/map/" in text
+    assert "Your files are kept only while you match them" in text
+
+    # 2. the column page of staff.csv: a select per contract column, the export's headings pre-selected
+    r = c.get(f"/submit/{up.pk}/map/")
+    assert r.status_code == 302 and r["Location"] == f"/submit/{up.pk}/map/staff/columns/"
+    text = page(c.get(r["Location"]))
+    assert "Match your columns" in text and 'name="csrfmiddlewaretoken"' in text
+    chosen = selected(text)
+    assert chosen == {"staff_id": "Employee Number", "ethnicity": "Ethnic Origin", "service": "Directorate", "senior_manager": "Senior Manager",
+                      "registered_professional": "Registered Professional", "annual_salary": "FTE Salary", "pay_band": "",
+                      "start_date": "Continuous Service Date"}
+    assert "Job Title" in text  # every heading of the export is a choice
+    assert labelled(text)["staff_id"].startswith("staff_id: the person's unique staff number")
+
+    # a required column left out, and one heading given twice, are GOV.UK errors on the page
+    bad = {**chosen, "staff_id": "", "ethnicity": "Directorate"}
+    text = page(c.post(f"/submit/{up.pk}/map/staff/columns/", bad))
+    assert "There is a problem" in text and "Select the heading that holds staff_id" in text
+    assert 'Select another heading for service: &quot;Directorate&quot; is already given to ethnicity' in text
+    assert 'href="#id_staff_id"' in text
+
+    r = c.post(f"/submit/{up.pk}/map/staff/columns/", chosen)
+    assert r.status_code == 302 and r["Location"] == f"/submit/{up.pk}/map/staff/values/"
+
+    # 3. the values page: each spelling the contract does not know, with the suggestion pre-selected
+    text = page(c.get(r["Location"]))
+    assert "Match your values" in text and "Children &amp; Families" in text
+    values = selected(text)
+    labels = labelled(text)
+    by_spelling = {labels[n]: v for n, v in values.items()}
+    assert by_spelling == {'"Children & Families"': "children"}
+    assert "Leave it as an error" in text and "Adult Social Care" not in text  # a spelling the contract knows is not asked
+    r = c.post(r["Location"], values)
+    assert r.status_code == 302 and r["Location"] == f"/submit/{up.pk}/map/leavers/values/"
+    text = page(c.get(r["Location"]))
+    values = selected(text)
+    assert list(values.values()) == ["children"]
+    r = c.post(r["Location"], values)
+    assert r.status_code == 302 and r["Location"] == f"/submit/{up.pk}/map/check/"
+
+    # 4. check, save: kept for the authority, the staged upload checked again and now valid
+    text = page(c.get(r["Location"]))
+    assert "Check your import mapping" in text and "Employee Number" in text and "Children &amp; Families" in text
+    assert f'href="/submit/{up.pk}/map/staff/columns/"' in text
+    r = c.post(f"/submit/{up.pk}/map/check/")
+    assert r.status_code == 302 and r["Location"] == f"/submit/{up.pk}/"
+    up.refresh_from_db()
+    assert up.status == Upload.Status.VALID, up.errors()
+    kept = tomllib.loads(ImportMapping.objects.get(authority=a).text)
+    assert kept["staff"]["columns"]["staff_id"] == "Employee Number"
+    assert kept["staff"]["values"]["service"] == {"Children & Families": "children"}
+    assert kept["leavers"]["values"]["service"] == {"Children & Families": "children"}
+    assert {"import mapping saved", "return checked again"} <= set(AuditEvent.objects.filter(authority=a).values_list("action", flat=True))
+    r = c.get(f"/submit/{up.pk}/", follow=True)
+    assert r.redirect_chain[-1][0] == f"/submit/{up.pk}/check/" and "ready to submit" in page(r)
+
+    # 5. submitted (the counts are those of the contract return: the next test)
+    r = c.post(f"/submit/{up.pk}/check/", {"accept_placeholders": "on"})
+    assert r.status_code == 302, page(r)
+    assert Submission.objects.get(authority=a).counts["rows"]
+
+    # 6. next year's upload of the same export: valid at once, read through the saved mapping
+    result = upload(c, export)
+    assert result.endswith("/"), result
+    second = Upload.objects.filter(authority=a).order_by("-created_at").first()
+    assert second.status == Upload.Status.VALID, second.errors()
+    assert c.get(result)["Location"] == f"/submit/{second.pk}/check/"
+
+
+def test_the_mapped_export_counts_as_the_contract_return_does(users, authorities, export, demo_returns) -> None:
+    """The export read through its mapping gives exactly the counts of the same return in contract spellings."""
+    from wres.web import returns
+
+    a = authorities["A"]
+    plain = returns.record(a, users["analyst_A"], zipped(demo_returns["A"]))  # before the mapping, which every later upload is read through
+    ImportMapping.objects.create(authority=a, text=(
+        '[staff.columns]\nstaff_id = "Employee Number"\nethnicity = "Ethnic Origin"\nservice = "Directorate"\nsenior_manager = "Senior Manager"\n'
+        'registered_professional = "Registered Professional"\nannual_salary = "FTE Salary"\nstart_date = "Continuous Service Date"\n'
+        '[staff.values.service]\n"Children & Families" = "children"\n[leavers.values.service]\n"Children & Families" = "children"\n'))
+    mapped = returns.record(a, users["analyst_A"], zipped(export))
+    assert mapped.status == plain.status == Upload.Status.VALID, mapped.errors()
+    assert sorted(map(tuple, mapped.counts["rows"])) == sorted(map(tuple, plain.counts["rows"]))
+
+
+def test_a_value_left_as_an_error_stays_a_problem_and_the_pages_can_be_used_again(users, authorities, export) -> None:
+    a = authorities["A"]
+    c = client_for(users["analyst_A"])
+    upload(c, export)
+    up = Upload.objects.get(authority=a)
+    c.get(f"/submit/{up.pk}/map/")
+    c.post(f"/submit/{up.pk}/map/staff/columns/", selected(page(c.get(f"/submit/{up.pk}/map/staff/columns/"))))
+    names = selected(page(c.get(f"/submit/{up.pk}/map/staff/values/")))
+    c.post(f"/submit/{up.pk}/map/staff/values/", {n: "" for n in names})  # leave it as an error
+    c.post(f"/submit/{up.pk}/map/leavers/values/", selected(page(c.get(f"/submit/{up.pk}/map/leavers/values/"))))
+    c.post(f"/submit/{up.pk}/map/check/")
+    up.refresh_from_db()
+    assert up.status == Upload.Status.INVALID and up.staged  # still mappable: the files stay for another go
+    text = page(c.get(f"/submit/{up.pk}/"))
+    assert '&quot;Children &amp; Families&quot; is not a service' in text and "staff.csv" in text
+    assert "has no column" not in text  # the columns are matched now
+    assert "Match your columns" in text and "was read through your" in text
+    kept = tomllib.loads(ImportMapping.objects.get(authority=a).text)
+    assert "values" not in kept["staff"]  # nothing decided for staff's service
+    # a new upload discards the staged files of the one before
+    upload(c, export)
+    up.refresh_from_db()
+    assert not up.staged
+
+
+def test_only_the_authoritys_analyst_reaches_its_mapping(users, authorities, export) -> None:
+    a = authorities["A"]
+    c = client_for(users["analyst_A"])
+    upload(c, export)
+    up = Upload.objects.get(authority=a)
+    ImportMapping.objects.create(authority=a, text='[staff.columns]\nstaff_id = "Eastmere Secret Heading"\n')
+    for who in ("viewer_A", "network_A", "national"):
+        other = client_for(users[who])
+        for url in ("/mapping/", "/mapping/mapping.toml", "/mapping/upload/", "/mapping/delete/", f"/submit/{up.pk}/map/",
+                    f"/submit/{up.pk}/map/staff/columns/", f"/submit/{up.pk}/map/check/"):
+            assert other.get(url).status_code == 403, (who, url)
+        assert other.post("/mapping/delete/").status_code == 403
+    b = client_for(users["analyst_B"])
+    for url in (f"/submit/{up.pk}/map/", f"/submit/{up.pk}/map/staff/columns/", f"/submit/{up.pk}/map/staff/values/", f"/submit/{up.pk}/map/check/"):
+        assert b.get(url).status_code == 404, url
+        assert b.post(url, {"staff_id": "Employee Number"}).status_code == 404, url
+    text = page(b.get("/mapping/"))
+    assert "Eastmere Secret Heading" not in text and "has no import mapping" in text
+    assert b.get("/mapping/mapping.toml").status_code == 302  # B has none: back to its own page
+    b.post("/mapping/delete/")
+    assert ImportMapping.objects.filter(authority=a).exists()
+    assert Client().get("/mapping/")["Location"].startswith("/accounts/login/")
+
+
+def test_the_mapping_page_downloads_uploads_and_deletes_with_an_audit_trail(users, authorities) -> None:
+    a = authorities["A"]
+    c = client_for(users["analyst_A"])
+    assert "has no import mapping" in page(c.get("/mapping/"))
+    good = ('# our HR system\n[staff]\ndate_order = "day-first"\n[staff.columns]\nstaff_id = "Employee Number"\n'
+            '[staff.values.service]\n"Children & Families" = "children"\n')
+    r = c.post("/mapping/upload/", {"file": SimpleUploadedFile("mapping.toml", good.encode())})
+    assert r.status_code == 302 and r["Location"] == "/mapping/"
+    text = page(c.get("/mapping/"))
+    assert "Employee Number" in text and "Children &amp; Families" in text and "Download mapping.toml" in text
+    r = c.get("/mapping/mapping.toml")
+    assert r["Content-Disposition"] == 'attachment; filename="mapping.toml"' and r.content.decode() == good  # the file as uploaded, comments and all
+    # broken files: a GOV.UK error message, never a traceback, and the kept mapping unchanged
+    for content, said in (
+        (b'[staff.columns\nstaff_id = "x"', "is not a valid mapping file"),
+        (b'[staff.columns]\nstaff_id = "A"\nethnicity = "A"\n', "is given for both staff_id and ethnicity"),
+        (b'[staf.columns]\nstaff_id = "A"\n', "[staf] is not a file of the data contract"),
+        (b'[staff.values.service]\n"Children & Families" = "kids"\n', 'gives "Children & Families" as "kids", which is not a value of service'),
+        (b"\xff\xfe[staff]", "must be a text file saved as UTF-8"),
+        (b"# nothing\n", "maps no file"),
+    ):
+        r = c.post("/mapping/upload/", {"file": SimpleUploadedFile("mapping.toml", content)})
+        text = page(r)
+        assert r.status_code == 200 and "There is a problem" in text and "govuk-error-message" in text, content
+        assert said in html.unescape(text), (said, text[text.find("govuk-error-message"):][:600])
+        assert "Traceback" not in text
+    assert ImportMapping.objects.get(authority=a).text == good
+    assert c.get("/mapping/delete/").status_code == 200
+    r = c.post("/mapping/delete/")
+    assert r.status_code == 302 and not ImportMapping.objects.filter(authority=a).exists()
+    actions = list(AuditEvent.objects.filter(authority=a).order_by("at").values_list("action", flat=True))
+    assert actions == ["import mapping uploaded", "import mapping downloaded", "import mapping deleted"]
+
+
+def test_pages_of_an_upload_whose_files_are_gone_go_back_to_it(users, authorities, demo_returns) -> None:
+    """A valid upload submitted meanwhile, or one discarded, has no files to match: its page says why."""
+    a = authorities["A"]
+    c = client_for(users["analyst_A"])
+    result = upload(c, demo_returns["A"])
+    up = Upload.objects.get(authority=a)
+    assert up.status == Upload.Status.VALID
+    c.post(f"/submit/{up.pk}/check/", {"accept_placeholders": "on"})
+    for url in (f"/submit/{up.pk}/map/", f"/submit/{up.pk}/map/staff/columns/", f"/submit/{up.pk}/map/check/"):
+        r = c.get(url)
+        assert r.status_code == 302 and r["Location"] == f"/submit/{up.pk}/", url
+    assert result
