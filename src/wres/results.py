@@ -5,6 +5,7 @@ Pure: reads Counts and the organisation's settings, never a file. Disclosure con
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -133,6 +134,20 @@ def _result(m: MetricDef, counts: Counts, service: str, band: str, top_band: boo
     )
 
 
+def top_band(bands: Sequence[str]) -> str | None:
+    """The one band of a pay-band metric (M1) assessed against the non-adverse range: the top band, the last
+    (bands are computed and published lowest first, as organisation.toml lists them). None without bands."""
+    return bands[-1] if bands else None
+
+
+def assessed_band(results: Iterable[Result | Mapping[str, Any]], metric: str) -> str | None:
+    """The assessed band of `metric` among published results (Result objects or a document's dicts), for
+    readers that show one figure per metric (the dashboard's trend). None for a metric without bands."""
+    bands = [r["band"] if isinstance(r, Mapping) else r.band for r in results
+             if (r["metric"] if isinstance(r, Mapping) else r.metric) == metric]
+    return top_band(list(dict.fromkeys(b for b in bands if b)))
+
+
 def compute(counts: Counts, org: Organisation, warnings: list[str] | None = None, from_counts_file: bool = False) -> Document:
     """Every result the standard defines, submitted or not, unsuppressed (marked internal)."""
     bands = counts.bands or [b.label for b in org.bands]
@@ -141,7 +156,7 @@ def compute(counts: Counts, org: Organisation, warnings: list[str] | None = None
         label = "counts" if from_counts_file else f"{m.source}.csv"
         for band in bands if m.kind == "pay_band" else [""]:
             for service in SERVICES_OUT:
-                results.append(_result(m, counts, service, band, band == bands[-1], org, label))
+                results.append(_result(m, counts, service, band, band == top_band(bands), org, label))
     return Document(
         organisation={"name": org.name, "code": org.code},
         period={"start": org.period_start.isoformat(), "end": org.period_end.isoformat()},

@@ -17,6 +17,7 @@ import duckdb
 
 from wres import ethnicity, schema
 from wres.ethnicity import classify, normalise
+from wres.dates import period as period_words
 from wres.problems import ROWS_SHOWN, Problem
 from wres.read import (
     RECORD_FILES,
@@ -175,7 +176,7 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                 start, end = period.period_start.isoformat(), period.period_end.isoformat()
                 checks.append(_Check(
                     f"{c.name} NOT BETWEEN DATE '{start}' AND DATE '{end}'", c.name,
-                    f"dated outside the reporting period ({start} to {end}): left out of the figures",
+                    f"dated outside the reporting period ({period_words(start, end)}): left out of the figures",
                     "check the dates; events outside the period belong to another year's return", severity="warning",
                 ))
         elif c.kind == "salary":

@@ -61,3 +61,32 @@ def test_no_submission_yet(users) -> None:
     html = client_for(users["analyst_A"]).get("/dashboard/").content.decode()
     assert "No return submitted yet" in html and 'href="/submit/"' in html
     assert 'href="/submit/"' not in client_for(users["viewer_A"]).get("/dashboard/").content.decode()
+
+
+def test_trend_has_m1_by_its_top_band(users, authorities, demo_returns, tmp_path) -> None:
+    """M1 is in the trend across years, by the band the report assesses (the top one), named once in its row."""
+    import re
+
+    from tests.web.conftest import submit_return
+    from wres.demo import EASTMERE, shifted, write_demo
+    from wres.organisation import Organisation
+
+    big = tmp_path / "big"  # large enough for the top band's figures to be published, not withheld
+    big.mkdir()
+    write_demo(big, seed=5, staff=2500, profile=EASTMERE, action_plan=False)
+    earlier = submit_return(authorities["A"], users["analyst_A"], shifted(demo_returns["A"], tmp_path / "earlier", 1))
+    latest = submit_return(authorities["A"], users["analyst_A"], big)
+    html = client_for(users["viewer_A"]).get("/dashboard/").content.decode()
+    table = html.split('id="trend"', 1)[1].split("</table>", 1)[0]
+    row = re.search(r"<th scope=\"row\" class=\"govuk-table__header\">M1 Pay bands(.*?)</tr>", table, re.DOTALL)
+    assert row, "M1 is missing from the trend"
+    # the top band: the last of the pay bands as the organisation lists them (lowest first)
+    top = Organisation.model_validate(latest.organisation).bands[-1].label
+    assert f"top band: {top}" in row.group(1)
+    cells = re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric">(.*?)</td>', row.group(1))
+    expected = []
+    for sub in (earlier, latest):
+        (r,) = [x for x in sub.document["results"] if x["metric"] == "M1" and x["service"] == "all" and x["band"] == top]
+        expected.append(f"{r['relative_likelihood']:.2f}" if r["relative_likelihood"] is not None else "[c]" if r["suppressed"] else "–")
+    assert cells == expected and cells[0] == "[c]" and re.fullmatch(r"\d+\.\d\d", cells[1]), cells
+    assert "M1: the top pay band, the one assessed" in html

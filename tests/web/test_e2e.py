@@ -276,7 +276,7 @@ def test_analyst_submits_a_return_and_keeps_the_plan(live_server, settings, user
         page.get_by_role("button", name="Upload and check").click()
         page.wait_for_load_state("load")
         assert page.get_by_role("heading", level=1).inner_text() == "Check your answers before submitting the return"
-        assert "2024-04-01 to 2025-03-31" in page.locator("main .govuk-summary-list").first.inner_text()
+        assert "1 April 2024 to 31 March 2025" in page.locator("main .govuk-summary-list").first.inner_text()
         assert page.get_by_text("eastmere-2024.zip").is_visible()
         tour.visit("check your answers", shot="check-answers", expect_title="Check your answers")
         page.get_by_role("button", name="Submit the return").click()
@@ -350,7 +350,7 @@ def test_analyst_submits_a_return_and_keeps_the_plan(live_server, settings, user
         assert page.get_by_role("heading", level=1).inner_text() == "Action E2E-1"
         assert page.get_by_text("No updates yet.").is_visible()
         form = page.locator("form", has=page.get_by_role("button", name="Add the update"))
-        assert form.locator("#id_date").input_value() == date.today().isoformat()
+        assert form.locator("#id_date").input_value() == f"{date.today().day} {date.today():%B %Y}"
         form.get_by_role("radio", name="At risk").check()
         form.get_by_label(re.compile("What has happened since the last update")).fill("Two of the five reviewers trained; the rest wait for a date")
         form.get_by_label(re.compile("Update given by")).fill("HR business partner")

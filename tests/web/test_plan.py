@@ -168,7 +168,8 @@ def test_duplicate_action_id_is_a_form_error(users) -> None:
 
 
 @pytest.mark.parametrize("over, message", [
-    ({"due": "30/06/2025"}, "Enter the due date as a date, for example 2025-06-30"),
+    ({"due": "06/30/2025"}, "Enter the due date as a date, for example 30 June 2025"),  # US order: no 30th month
+    ({"due": "31 June 2025"}, "Enter the due date as a date, for example 30 June 2025"),
     ({"due": ""}, "Enter the due date"),
     ({"metrics": []}, "Select at least one metric the action addresses"),
     ({"metrics": ["M99"]}, "Select a valid choice"),
@@ -183,13 +184,22 @@ def test_action_form_errors_are_clear(users, over, message) -> None:
     assert Action.objects.count() == 0
 
 
+@pytest.mark.parametrize("typed", ["30 June 2025", "30 jun 2025", "30/06/2025", "2025-06-30"])
+def test_dates_are_typed_as_people_write_them_and_shown_in_one_style(users, typed) -> None:
+    c = client_for(users["analyst_A"])
+    obj = _create(c, due=typed)
+    assert obj.due == date(2025, 6, 30)
+    html = c.get(f"/plan/{obj.pk}/edit/").content.decode()
+    assert 'value="30 June 2025"' in html and "For example, 30 June 2025" in html
+
+
 def test_update_with_bad_status_or_date_shows_errors_on_the_action_page(users) -> None:
     c = client_for(users["analyst_A"])
     obj = _create(c)
     r = c.post(f"/plan/{obj.pk}/update/", {"date": "next week", "status": "done"})
     html = r.content.decode()
     assert r.status_code == 200 and re.search(r"<title>\s*Error: Action A1", html)
-    assert "Enter the date of the update as a date, for example 2025-06-30" in html
+    assert "Enter the date of the update as a date, for example 30 June 2025" in html
     assert "Select one of: not started, on track, at risk, off track, complete" in html
     # each summary link goes to an element on the page: a text input, or a radio group's first option
     links = re.findall(r'<li><a href="#([\w-]+)">', html)
@@ -349,7 +359,7 @@ def test_governance_form_errors(users) -> None:
     html = r.content.decode()
     assert r.status_code == 200 and re.search(r"<title>\s*Error: Governance", html)
     for message in ("Select who signed off the plan", "Enter the decision", "Enter who signed off",
-                    "Enter the date of the decision as a date, for example 2025-06-30"):
+                    "Enter the date of the decision as a date, for example 30 June 2025"):
         assert message in html
     assert SignOff.objects.count() == 0
 
@@ -420,3 +430,32 @@ def test_signed_out_and_national_users_are_kept_out(users) -> None:
         r = Client().get(url)
         assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
         assert client_for(users["national"]).get(url).status_code == 403
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _words(html: str) -> str:
+    """What a person reads on a page: its text, without tags, attributes or the form fields' values."""
+    body = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", body).split())
+
+
+def test_pages_show_dates_in_one_style(users, authorities, demo_returns) -> None:
+    """Every date a person reads on the plan, governance, dashboard and submissions pages is '31 March 2025'."""
+    from wres.web import returns
+
+    up = returns.record(authorities["A"], users["analyst_A"], zipped(demo_returns["A"]))
+    text = _words(client_for(users["analyst_A"]).get(f"/submit/{up.id}/", follow=True).content.decode())
+    assert "1 April 2024 to 31 March 2025" in text and not ISO_DATE.search(text), [text[max(0, m.start() - 150):m.end() + 50] for m in ISO_DATE.finditer(text)]
+    returns.submit(up, users["analyst_A"], keep_files=False, add_plan=True)
+    c = client_for(users["analyst_A"])
+    c.post("/governance/", {"body": "steering_group", "decision": "Agreed the action plan", "by": "Chair", "on": "2025-06-12", "note": ""})
+    action = Action.objects.filter(authority=authorities["A"]).first()
+    pages = ["/plan/", "/plan/?month=2025-03", f"/plan/{action.pk}/", "/governance/", "/dashboard/", "/submissions/"]
+    for url in pages:
+        text = _words(c.get(url).content.decode())
+        found = [d for d in ISO_DATE.findall(text)]
+        assert not found, (url, found)
+    assert "31 March 2025" in _words(c.get("/plan/?month=2025-03").content.decode())
+    assert "12 June 2025" in _words(c.get("/governance/").content.decode())

@@ -61,7 +61,7 @@ def test_check_answers_then_submit_keeps_counts_not_records(users, demo_returns,
     r = c.get(f"/submit/{up.id}/", follow=True)
     html = r.content.decode()
     assert "Check your answers before submitting the return" in html
-    assert "2024-04-01 to 2025-03-31" in html and "Keep the uploaded record-level files" in html
+    assert "1 April 2024 to 31 March 2025" in html and "Keep the uploaded record-level files" in html
     staged = Path(up.staged)
     assert staged.is_dir()
     with django_capture_on_commit_callbacks(execute=True):  # the report job starts once the submission is committed

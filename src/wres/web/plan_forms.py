@@ -13,6 +13,7 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
 from wres import actions
+from wres.dates import long_date
 from wres.web.models import (
     METRIC_CHOICES,
     STATUS_CHOICES,
@@ -47,11 +48,23 @@ class ErrorLinks:
         return [(first, str(e)) for e in self.non_field_errors()] + out  # type: ignore[attr-defined]
 
 
-def _date(label: str, what: str, help_text: str = "For example, 2025-06-30", **kwargs: Any) -> forms.DateField:
-    """A date typed as YYYY-MM-DD; `what` names it in errors ("the due date")."""
+# A date as people in England type it: 30 June 2025, 30 Jun 2025, 30/06/2025 (day first), or 2025-06-30.
+DATE_INPUTS = ["%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y-%m-%d"]
+DATE_EXAMPLE = "30 June 2025"
+
+
+class LongDateInput(forms.TextInput):
+    """A date field's value shown in the service's one date style (wres.dates.long_date), as it is read back."""
+
+    def format_value(self, value: Any) -> str | None:
+        return long_date(value) if isinstance(value, date) else super().format_value(value)
+
+
+def _date(label: str, what: str, help_text: str = f"For example, {DATE_EXAMPLE}", **kwargs: Any) -> forms.DateField:
+    """A date typed as people write it (DATE_INPUTS); `what` names it in errors ("the due date")."""
     return forms.DateField(
-        label=label, help_text=help_text, input_formats=["%Y-%m-%d"], widget=forms.TextInput,
-        error_messages={"required": f"Enter {what}", "invalid": f"Enter {what} as a date, for example 2025-06-30"},
+        label=label, help_text=help_text, input_formats=DATE_INPUTS, widget=LongDateInput,
+        error_messages={"required": f"Enter {what}", "invalid": f"Enter {what} as a date, for example {DATE_EXAMPLE}"},
         **kwargs,
     )
 

@@ -17,21 +17,30 @@ from wres import dates
 register = template.Library()
 
 
+def _read(value: date | datetime | str) -> date | datetime:
+    """A stored ISO string (documents and build records keep dates so) read as the date or date and time it is."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+    return value
+
+
 @register.filter
-def long_date(value: date | datetime | None) -> str:
+def long_date(value: date | datetime | str | None) -> str:
     """A date as "31 March 2025"; a date and time with its time as well, in local time ("…, 14:05")."""
     if value is None or value == "":
         return ""
+    value = _read(value)
     if isinstance(value, datetime):
         return dates.long_datetime(timezone.localtime(value) if timezone.is_aware(value) else value)
     return dates.long_date(value)
 
 
 @register.filter
-def long_day(value: date | datetime | None) -> str:
+def long_day(value: date | datetime | str | None) -> str:
     """Only the day of a date or date and time ("31 March 2025"), where the time does not matter."""
     if value is None or value == "":
         return ""
+    value = _read(value)
     if isinstance(value, datetime):
         value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
     return dates.long_date(value)

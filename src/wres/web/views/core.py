@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from wres.report import SERVICE_NAMES
+from wres.results import assessed_band
 from wres.standards.sc_wres import METRICS
 from wres.web.access import audit, member, profile_of
 from wres.web.models import ReportJob, Role, Submission
@@ -60,15 +61,19 @@ def _metrics(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _trend(subs: list[Submission]) -> list[dict[str, Any]]:
-    """Relative likelihood of each metric (both services) by year, as published in each year."""
+    """Relative likelihood of each metric (both services) by year, as published in each year; M1 by its
+    assessed (top) band, as the report's trend does, named in the row when it is the same every year."""
     rows = []
     for m in METRICS:
-        cells = []
+        cells, bands = [], []
         for s in subs:
-            r = next((x for x in s.document["results"] if x["metric"] == m.id and x["service"] == "all" and not x["band"]), None)
-            cells.append(r)
+            band = assessed_band(s.document["results"], m.id)
+            bands.append(band)
+            cells.append(next((x for x in s.document["results"] if x["metric"] == m.id and x["service"] == "all" and x["band"] == band), None))
         if any(cells):
-            rows.append({"id": m.id, "title": m.title, "cells": cells})
+            same = len(set(bands)) == 1
+            rows.append({"id": m.id, "title": m.title, "cells": cells, "band": bands[-1] if same else None,
+                         "bands": bands if not same and any(bands) else None})
     return rows
 
 
