@@ -218,7 +218,7 @@ def test_no_key_belongs_to_two_groups() -> None:
 
 
 def test_the_table_names_its_sources() -> None:
-    text = (Path(ethnicity.__file__).parent / "data" / "ethnicity_labels.csv").read_text(encoding="utf-8")
+    text = ethnicity.TABLE.read_text(encoding="utf-8")
     for source in ("Census 2021", "Census 2011", "Census 2001", "NHS Data Dictionary", "ETHNIC CATEGORY"):
         assert source in text
     assert {r.label_set for r in ethnicity.labels()} == set(ethnicity.LABEL_SETS)

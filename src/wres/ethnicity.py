@@ -17,7 +17,6 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -27,6 +26,7 @@ Group = Literal["minority_ethnic", "white", "unknown"]
 GROUPS: tuple[Group, ...] = ("minority_ethnic", "white", "unknown")
 LABEL_SETS = ("ons2021", "ons2011", "ons2001", "nhs", "common", "not_stated", "group")
 
+TABLE = Path(__file__).parent / "data" / "ethnicity_labels.csv"  # shipped in the package (hatch includes it)
 _SPACES = re.compile(r"\s+")
 _NOT_A_LETTER = re.compile(r"[\W_]+")
 
@@ -62,7 +62,7 @@ class Label:
 
 def labels() -> list[Label]:
     """The table as shipped in the package (comment lines start with #)."""
-    text = resources.files("wres").joinpath("data/ethnicity_labels.csv").read_text(encoding="utf-8")
+    text = TABLE.read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
     return [Label(**{k: (v or "").strip() for k, v in r.items()}) for r in rows]  # type: ignore[arg-type]

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from rapidfuzz import fuzz, process
-
 # 80 keeps one slip in a short word ('Indain' → 'Indian' scores 83) and drops unrelated words ('Martian'
 # against 'Asian' scores 67); a second suggestion must be nearly as close as the first.
 CUTOFF = 80.0
@@ -28,6 +26,8 @@ class Suggester:
 
     def __call__(self, value: str) -> list[str]:
         """Up to SHOWN suggestions, nearest first; none when nothing is near enough."""
+        from rapidfuzz import fuzz, process  # only a return with a value not recognised pays for it
+
         k = self._key(value)
         if len(k) < 2 or not self._keys:
             return []
