@@ -45,6 +45,7 @@ def _fail(problems: list[Problem]) -> None:
 
 
 PathArg = Annotated[Path, typer.Argument(help="A return: folder of CSV/Parquet files, or an .xlsx workbook.", show_default=False)]
+MappingOpt = Annotated[Optional[Path], typer.Option("--mapping", help="Read the return through this import mapping (default: the return's mapping.toml, if any; see wres map).", show_default=False)]
 
 
 @app.command()
@@ -83,11 +84,12 @@ def validate(
     format: Annotated[ProblemFormat, typer.Option("--format", help="text for people; json for machines.")] = ProblemFormat.text,
     write_map: Annotated[bool, typer.Option("--write-map", help="Write the ethnicity values not recognised into ethnicity_map.csv in the return folder, the nearest accepted label filled in, ready to check and finish (an existing map only gets new rows added).")] = False,
     map_file: Annotated[Optional[Path], typer.Option("--map-file", help="With --write-map: write the map here instead.", show_default=False)] = None,
+    mapping: MappingOpt = None,
 ) -> None:
     """Check a return: every problem, as file, row, column, what is wrong and how to fix it."""
     unknown: list[pipeline.Unknown] | None = [] if write_map or map_file else None
     with err.status("Checking…"):
-        problems = pipeline.check(path, unknown)
+        problems = pipeline.check(path, unknown, mapping=mapping)
     if format is ProblemFormat.json:
         sys.stdout.write(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False) + "\n")
     else:
@@ -148,11 +150,12 @@ def metrics(
     format: Annotated[Format, typer.Option("--format", help="table for people; json (the contract) or csv for machines.")] = Format.table,
     internal: Annotated[bool, typer.Option("--internal", help="No suppression; output marked OFFICIAL-SENSITIVE, not for publication.")] = False,
     threshold: Annotated[Optional[int], typer.Option(min=2, max=1000, help="Suppress counts below this (default: organisation.toml, else 10).")] = None,
+    mapping: MappingOpt = None,
 ) -> None:
     """The nine metrics with relative likelihoods, 95% CIs and sentences."""
     try:
         with err.status("Computing metrics…"):
-            doc = pipeline.document(path, internal=internal, threshold=threshold)
+            doc = pipeline.document(path, internal=internal, threshold=threshold, mapping=mapping)
     except InvalidInput as exc:
         _fail(exc.problems)
     if format is Format.json:
@@ -171,11 +174,12 @@ def metrics(
 def counts(
     path: PathArg,
     output_file: Annotated[Path, typer.Option("-o", "--output", help="Where to write counts.csv.")],
+    mapping: MappingOpt = None,
 ) -> None:
     """The aggregated return (counts.csv) — record-level data reduced to counts, unsuppressed."""
     try:
         with err.status("Counting…"):
-            loaded = pipeline.load(path)
+            loaded = pipeline.load(path, mapping)
     except InvalidInput as exc:
         _fail(exc.problems)
     output.write_text(output_file, loaded.counts.to_csv())
@@ -191,6 +195,8 @@ def report(
     previous: Annotated[Optional[list[Path]], typer.Option("--previous", help="An earlier year's return, for the trend (repeat for more years).")] = None,
     internal: Annotated[bool, typer.Option("--internal", help="No suppression; every page marked OFFICIAL-SENSITIVE, not for publication.")] = False,
     threshold: Annotated[Optional[int], typer.Option(min=2, max=1000, help="Suppress counts below this (default: organisation.toml, else 10).")] = None,
+    accept_placeholders: Annotated[bool, typer.Option("--accept-placeholders", help="Publish even though organisation settings still hold the template's placeholder text.")] = False,
+    mapping: MappingOpt = None,
 ) -> None:
     """The report people read: report.html, report.pdf, workbook.xlsx, charts/ and metrics.json, all or none."""
     from wres import report as report_mod
@@ -198,7 +204,8 @@ def report(
 
     try:
         with err.status("Computing metrics…"):
-            built = report_mod.build(path, previous or [], internal=internal, threshold=threshold)
+            built = report_mod.build(path, previous or [], internal=internal, threshold=threshold, accept_placeholders=accept_placeholders,
+                                     mapping=mapping)
     except InvalidInput as exc:
         _fail(exc.problems)
     try:
@@ -249,6 +256,47 @@ def actions(
         raise typer.Exit(2)
     states = view.plan.as_of(judged.day)
     terminal.action_plan(view.organisation.name, states, judged, actions_mod.uncovered(view.plan, results), out)
+
+
+@app.command(name="map")
+def map_(
+    exports: Annotated[list[Path], typer.Argument(help="Your export(s) as they are: CSV or .xlsx (each sheet with headings is read).", show_default=False)],
+    output_file: Annotated[Path, typer.Option("-o", "--output", help="The mapping to write; an existing one is kept and only what is new is added.")] = Path("mapping.toml"),
+    file: Annotated[Optional[str], typer.Option("--file", help="Which contract file the export(s) are (staff, recruitment, leavers, …); default: guessed.", show_default=False)] = None,
+) -> None:
+    """Suggest an import mapping for your own export: which file it is, its headings and spellings → the contract's."""
+    from wres import mapping as mapping_mod
+    from wres.schema import FILES
+
+    if file is not None and file.strip().lower() not in FILES:
+        err.print(f"--file {file}: not a file of the data contract; use one of {', '.join(FILES)}.", markup=False)
+        raise typer.Exit(2)
+    existing = None
+    problems: list[Problem] = []
+    if output_file.exists():
+        existing, problems = mapping_mod.load(output_file)
+    found: list[mapping_mod.Export] = []
+    for path in exports:
+        more, trouble = mapping_mod.read_export(path)
+        found += more
+        problems += trouble
+    if problems:
+        _fail(problems)
+    with err.status("Reading your export…"):
+        done = mapping_mod.suggest(found, existing, file.strip().lower() if file else None)
+    if not done.mapping.files:
+        _fail([Problem(", ".join(p.name for p in exports), "could not be matched to a file of the data contract", "run again with --file NAME (staff, recruitment, …)")])
+    try:
+        mapping_mod.save(done.mapping, output_file, done.notes)
+    except OSError as exc:
+        err.print(f"Could not write {output_file}: {exc.strerror or exc}. Nothing was written.", markup=False)
+        raise typer.Exit(1)
+    for line in done.summary:
+        out.print(line, markup=False, highlight=False)
+    said = "Updated" if existing else "Wrote"
+    todo = f"; {done.todo} decision{'s' if done.todo != 1 else ''} left (TODO)" if done.todo else ""
+    err.print(f"{said} {output_file}{todo}. Check what it guessed, then put it in the return folder beside the export "
+              "and run: wres validate FOLDER", markup=False, highlight=False)
 
 
 def _returns(paths: list[Path]) -> list[Path]:

@@ -39,11 +39,6 @@ def _other(order: str) -> str:
     return "month-first" if order == "day-first" else "day-first"
 
 
-def _year_ok(expr: str) -> str:
-    """A parse whose year is below 100 read a two-digit year as four ('01/04/24' by %Y, '4/1/24' by the cast)."""
-    return f"CASE WHEN year({expr}) >= 100 THEN {expr} END::DATE"
-
-
 def _formats(forms: tuple[str, ...]) -> str:
     return "[" + ", ".join(_sql_str(f) for f in forms) + "]"
 
@@ -52,8 +47,8 @@ def main_format(con: duckdb.DuckDBPyConnection, table: str, col: str, order: str
     """The spelling most of a column's first rows use (a strptime format), or None for YYYY-MM-DD."""
     forms = schema.DATE_FORMATS[order] + schema.SHORT_YEAR[order]
     sample = f"(SELECT DISTINCT {col} AS v FROM (SELECT {col} FROM {table} LIMIT 2000) WHERE {col} IS NOT NULL LIMIT {SAMPLE})"
-    counted = [f"count({_year_ok('TRY_CAST(v AS DATE)')})"] + [
-        f"count({_year_ok(f'try_strptime(v, {_sql_str(f)})')})" for f in forms
+    counted = ["count(*) FILTER (WHERE TRY_CAST(v AS DATE) >= DATE '0100-01-01')"] + [
+        f"count(*) FILTER (WHERE try_strptime(v, {_sql_str(f)}) >= DATE '0100-01-01')" for f in forms
     ]
     row = con.execute(f"SELECT {', '.join(counted)} FROM {sample}").fetchall()[0]
     best = max(range(len(row)), key=lambda i: (row[i], -i))
@@ -67,21 +62,35 @@ def expr(col: str, order: str = "day-first", main: str | None = None, workbook: 
     was not told is a date. In a CSV it is not read: `explain` says what it is.
     """
     raw = f"r.{col}"
-    tries = [] if main is None else [_year_ok(f"try_strptime({raw}, {_sql_str(main)})")]
-    tries += [
-        _year_ok(f"TRY_CAST({raw} AS DATE)"),
-        _year_ok(f"try_strptime({raw}, {_formats(schema.DATE_FORMATS[order])})"),
-        f"try_strptime({raw}, {_formats(schema.SHORT_YEAR[order])})::DATE",
-    ]
+    # A CASE, not a COALESCE: DuckDB evaluates a CASE's later branches only for the rows still unread, where
+    # a COALESCE of wrapped parses is evaluated whole for every row. A year below 100 is a two-digit year
+    # read as four ('01/04/24' by %Y, '4/1/24' by the cast): that branch does not apply, and a later one reads it.
+    first = [] if main is None else [f"try_strptime({raw}, {_sql_str(main)})"]
+    whens = " ".join(f"WHEN {e} >= DATE '0100-01-01' THEN ({e})::DATE" for e in [
+        *first, f"TRY_CAST({raw} AS DATE)", f"try_strptime({raw}, {_formats(schema.DATE_FORMATS[order])})"])
+    last = f"try_strptime({raw}, {_formats(schema.SHORT_YEAR[order])})::DATE"
     if workbook:
-        tries.append(f"CASE WHEN regexp_full_match({raw}, '\\d{{5}}(\\.\\d+)?') THEN DATE '1899-12-30' + CAST(floor(CAST({raw} AS DOUBLE)) AS INTEGER) END")
-    return f"COALESCE({', '.join(tries)})"
+        last = (f"COALESCE({last}, CASE WHEN regexp_full_match({raw}, '\\d{{5}}(\\.\\d+)?') "
+                f"THEN DATE '1899-12-30' + CAST(floor(CAST({raw} AS DOUBLE)) AS INTEGER) END)")
+    return f"CASE WHEN {raw} IS NULL THEN NULL {whens} ELSE {last} END"
+
+
+def kept(col: str) -> str:
+    """SQL for the text a date column keeps: where it was not read, and where it reads both ways (03/04/2024).
+
+    The second is what `ambiguous` needs; it is told by the typed date and two characters of the text (a
+    number, then a separator, then a digit: not 2024-04-03 nor 03-Apr-2024), which costs next to nothing.
+    """
+    raw = f"{col}_raw"
+    numeric = " OR ".join(f"(substr({raw}, {i}, 1) IN ('/', '.', '-') AND substr({raw}, {i + 1}, 1) BETWEEN '0' AND '9')" for i in (2, 3))
+    return (f"CASE WHEN {col} IS NULL THEN NULLIF(TRIM({raw}), '') "
+            f"WHEN day({col}) <= 12 AND day({col}) <> month({col}) AND ({numeric}) THEN {raw} END")
 
 
 def ambiguous(col: str, table: str, order: str) -> str:
     """SQL true on a row whose date reads both ways, where the column holds a date only the other order reads."""
     other = _formats(schema.DATE_FORMATS[_other(order)] + schema.SHORT_YEAR[_other(order)])
-    return (f"{col} IS NOT NULL AND day({col}) <= 12 AND day({col}) <> month({col}) AND "
+    return (f"{col} IS NOT NULL AND {col}_raw IS NOT NULL AND "
             f"(SELECT count(*) FROM {table} WHERE {col} IS NULL AND {col}_raw IS NOT NULL AND try_strptime({col}_raw, {other}) IS NOT NULL) > 0")
 
 

@@ -33,12 +33,13 @@ class PlanView:
     metric_errors: list[Problem]
 
 
-def check(path: Path, unknown_ethnicities: list[Unknown] | None = None) -> list[Problem]:
+def check(path: Path, unknown_ethnicities: list[Unknown] | None = None, mapping: Path | None = None) -> list[Problem]:
     """Every problem in a return (errors and warnings), without counting it.
 
     Given a list, the return's unrecognised ethnicity values are added to it (for `validate --write-map`).
+    `mapping` is an import mapping to read the return with, in place of its own mapping.toml.
     """
-    ret = read_return(path)
+    ret = read_return(path, mapping=mapping)
     chk = validate(ret)
     if unknown_ethnicities is not None:
         unknown_ethnicities += unknown_values(chk, "ethnicity")
@@ -48,9 +49,9 @@ def check(path: Path, unknown_ethnicities: list[Unknown] | None = None) -> list[
     return chk.problems
 
 
-def load(path: Path) -> Loaded:
+def load(path: Path, mapping: Path | None = None) -> Loaded:
     """A return reduced to counts; raises InvalidInput with every problem when it has errors."""
-    ret = read_return(path)
+    ret = read_return(path, mapping=mapping)
     return _loaded(ret, validate(ret))
 
 
@@ -92,15 +93,35 @@ def action_plan(path: Path) -> PlanView:
     return PlanView(ret.organisation, actions.load(chk), document, others)
 
 
+def detailed_warnings(problems: list[Problem]) -> list[str]:
+    """The analyst's warnings: file, rows and column of each, for the internal document and report."""
+    return [f"{p.where}: {p.message}" + (f" ({p.row_count:,} rows)" if p.row_count > 1 else "") for p in problems]
+
+
+def published_warnings(problems: list[Problem]) -> list[str]:
+    """What the warnings concern, for a published document: one line per kind of warning, with how many
+    records it touched, but no file rows or columns (those are for the analyst's internal report)."""
+    by_message: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_message.setdefault(p.message if p.rows else f"{p.file} {p.message}", []).append(p)
+    lines = []
+    for message, group in by_message.items():
+        records = sum(max(p.row_count, len(p.rows)) for p in group)
+        files = sorted({p.file.removesuffix(".csv") for p in group if p.rows})
+        about = f" ({records:,} record{'s' if records != 1 else ''} in the {' and '.join(files)} data)" if files else ""
+        lines.append(message[0].upper() + message[1:] + about)
+    return lines
+
+
 def publish(loaded: Loaded, internal: bool = False, threshold: int | None = None) -> results.Document:
     """The metrics document of loaded counts: protected for publication unless internal."""
-    warnings = [f"{p.where}: {p.message}" + (f" ({p.row_count:,} rows)" if p.row_count > 1 else "") for p in loaded.warnings]
+    warnings = detailed_warnings(loaded.warnings) if internal else published_warnings(loaded.warnings)
     doc = results.compute(loaded.counts, loaded.organisation, warnings, loaded.from_counts_file)
     if internal:
         return doc
     return disclosure.protect(doc, threshold or loaded.organisation.suppression_threshold)
 
 
-def document(path: Path, internal: bool = False, threshold: int | None = None) -> results.Document:
+def document(path: Path, internal: bool = False, threshold: int | None = None, mapping: Path | None = None) -> results.Document:
     """The metrics document of a return: protected for publication unless internal."""
-    return publish(load(path), internal, threshold)
+    return publish(load(path, mapping), internal, threshold)

@@ -13,13 +13,15 @@ import codecs
 import csv
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
+from wres import mapping as mapping_mod
 from wres import organisation as org_mod
 from wres.ethnicity import normalise
+from wres.mapping import Mapping
 from wres.organisation import Organisation
 from wres.problems import Problem
 from wres.schema import CATEGORICAL, FILES
@@ -53,6 +55,9 @@ class Source:
     path: Path | None = None  # the file a streamed view reads, to explain a read error met while typing
     gaps: str | None = None  # a CSV's empty rows, which DuckDB skips: see with_rows() and find_gaps()
     gaps_looked: bool = False
+    # How messages name a column where the user's file shows it otherwise: a sheet's heading and letter, "Ethnicity (C)"
+    shown: dict[str, str] = field(default_factory=dict)
+    workbook: bool = False  # a workbook's sheet: a number in a date column is an Excel date
 
     def release(self, con: duckdb.DuckDBPyConnection) -> None:
         """Drop the text relation (a landed table's memory): after validation only the typed table is read."""
@@ -82,6 +87,14 @@ class Return:
     sources: dict[str, Source] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # files there but unreadable; "*" for the whole return
+    mapping: Mapping | None = None  # how the council's own exports read (mapping.toml)
+
+    def locate(self, problem: Problem) -> Problem:
+        """A problem with its column named as the user's file shows it (in a workbook: its letter and heading)."""
+        for src in self.sources.values():
+            if src.label == problem.file and problem.column in src.shown:
+                return replace(problem, column=src.shown[problem.column])
+        return problem
 
     def absent(self, name: str) -> bool:
         """Not in the return at all (as opposed to there but unreadable, which is already reported)."""
@@ -93,12 +106,14 @@ def _quote(name: str) -> str:
 
 
 def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str, headers: list[str] | None = None,
-                path: Path | None = None) -> Source | Problem:
+                path: Path | None = None, rename: dict[str, str] | None = None) -> Source | Problem:
     """A relation as text columns with lower-case names: a view over a file the contract types, else a table with _row.
 
     `headers` are the names as the file spells them, where the relation's own names are positional. Of a
     file the contract describes, only its columns are read (a staff file's job_role or gender is counted
     for nothing): at two million staff each unused column would cost a tenth of a second and 100 MB.
+    `rename` (from the import mapping) gives the contract's name of the council's own headings; a column
+    that happens to bear a contract name the mapping gives to another heading is then not read.
     """
     names = [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
     shown = headers or names
@@ -109,19 +124,22 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     blank = [i for i, n in enumerate(lowered) if not n]
     if blank:
         return Problem(label, f"column {blank[0] + 1} has no name", "give every column a name on the first row, or delete the empty column", rows=(1,), row_count=1)
+    rename = rename or {}
+    headings = {rename[lo]: h.strip() for h, lo in zip(shown, lowered) if lo in rename}  # problems name the user's heading
+    lowered = [rename.get(lo, "" if lo in rename.values() else lo) for lo in lowered]
     wanted = _wanted(name)
     # A categorical column is landed as given: validation looks each spelling up as it stands and trims only
     # the few it does not find (trimming two million cells costs a tenth of a second a column).
     as_given = {c.name for c in FILES.get(name, ()) if c.kind in CATEGORICAL}
     select = ", ".join(
         f"CAST({_quote(n)} AS VARCHAR) AS {_quote(lo)}" if lo in as_given else f"NULLIF(TRIM(CAST({_quote(n)} AS VARCHAR)), '') AS {_quote(lo)}"
-        for n, lo in zip(names, lowered) if n != "_row" and (wanted is None or lo in wanted)
+        for n, lo in zip(names, lowered) if n != "_row" and lo and (wanted is None or lo in wanted)
     ) or "NULL AS _none"
-    columns = [lo for lo in lowered if lo != "_row"]
+    columns = [lo for lo in lowered if lo and lo != "_row"]
     table = f"raw_{name}"
     if row_expr == "rowid + 2" and name in FILES:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select} FROM {relation}")
-        return Source(name, label, table, columns, None, (f"DROP VIEW IF EXISTS {table}",), numbered=False, path=path)
+        return Source(name, label, table, columns, None, (f"DROP VIEW IF EXISTS {table}",), numbered=False, path=path, shown=headings)
     if row_expr == "rowid + 2":
         # Files only looked up (counts.csv, ethnicity_map.csv) are landed, in file order (DuckDB keeps
         # insertion order), and numbered through a view.
@@ -134,7 +152,7 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {row_expr} AS _row, {select} FROM {relation}")
         n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
         drops = (f"DROP TABLE IF EXISTS {table}",)
-    return Source(name, label, table, columns, n, drops)
+    return Source(name, label, table, columns, n, drops, shown=headings)
 
 
 def with_rows(table: str, gaps: str | None) -> str:
@@ -255,7 +273,7 @@ def _csv_header(path: Path) -> list[str] | Problem:
     return next(csv.reader([text]), [])
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Source | Problem:
+def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, str] | None = None) -> Source | Problem:
     if path.stat().st_size == 0:
         return Problem(path.name, "is empty (no header row)", f"put the column names on the first row; see templates/{path.name}")
     headers = _csv_header(path)
@@ -270,18 +288,18 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Source |
     )
     try:
         wanted = _wanted(name)
-        if wanted is not None and not {h.strip().lower() for h in headers} <= wanted and not _utf8(path):
+        if wanted is not None and not {(rename or {}).get(h.strip().lower(), h.strip().lower()) for h in headers} <= wanted and not _utf8(path):
             # Not UTF-8 somewhere, perhaps in a column not landed: let DuckDB read every column to say where.
             con.execute("SELECT " + ", ".join(f"max(length(c{i}))" for i in range(len(headers))) + f" FROM {rel}").fetchall()
             return _not_utf8(path.name)
-        return _text_table(con, name, path.name, rel, "rowid + 2", headers, path)
+        return _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename)
     except duckdb.Error as exc:
         return _csv_problem(path.name, exc, path)
 
 
-def _read_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> Source | Problem:
+def _read_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, str] | None = None) -> Source | Problem:
     try:
-        return _text_table(con, name, path.name, f"read_parquet({_sql_str(str(path))})", "rowid + 2", path=path)
+        return _text_table(con, name, path.name, f"read_parquet({_sql_str(str(path))})", "rowid + 2", path=path, rename=rename)
     except duckdb.Error as exc:
         return _parquet_problem(path.name, exc)
 
@@ -309,8 +327,10 @@ def _cell(v: object) -> str | None:
     return str(v)
 
 
-def _read_workbook(ret: Return, path: Path) -> None:
+def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None = None) -> None:
+    """A return's workbook (a sheet per file), or with `only` a council's export: {file: its sheet, None for the first}."""
     import openpyxl  # only workbooks pay for it
+    from openpyxl.utils import get_column_letter
     import pyarrow as pa
 
     try:
@@ -320,7 +340,12 @@ def _read_workbook(ret: Return, path: Path) -> None:
         return
     try:
         sheets = {s.strip().lower(): s for s in wb.sheetnames}
-        for name in KNOWN + ("organisation",):
+        if ret.mapping is not None:  # the mapping may name the sheet that holds a file
+            sheets |= {stem: fm.sheet for stem, fm in ret.mapping.files.items() if fm.sheet in wb.sheetnames and not fm.file}
+        if only is not None:
+            sheets = {stem: sheet if sheet in wb.sheetnames else wb.sheetnames[0] for stem, sheet in only.items()}
+        settings: dict[str, tuple[str, list[str], list[list[str | None]], list[int]]] = {}
+        for name in KNOWN + SETTINGS_SHEETS:
             if name not in sheets:
                 continue
             label = f"{path.name}, sheet {sheets[name]}"
@@ -341,24 +366,78 @@ def _read_workbook(ret: Return, path: Path) -> None:
                 row_numbers.append(number)
                 for col, c in zip(data, cells):
                     col.append(c)
-            if name == "organisation":
-                _organisation_sheet(ret, label, heads, data)
+            if name in SETTINGS_SHEETS:
+                settings[name] = (label, heads, data, row_numbers)
                 continue
             arrow = pa.table({"_row": pa.array(row_numbers, pa.int64()), **{h: pa.array(c, pa.string()) for h, c in zip(heads, data)}})
             ret.con.register(f"arrow_{name}", arrow)
-            src = _text_table(ret.con, name, label, f"arrow_{name}", "_row")
+            rename = ret.mapping.renames(name) if ret.mapping else {}
+            src = _text_table(ret.con, name, label, f"arrow_{name}", "_row", rename=rename)
             ret.con.unregister(f"arrow_{name}")
+            if isinstance(src, Source):
+                src.shown = {rename.get(h.strip().lower(), h.strip().lower()): f"{h.strip()} ({get_column_letter(i + 1)})" for i, h in enumerate(heads)}
+                src.workbook = True
             _keep(ret, name, src)
+        if "organisation" in settings and ret.organisation is None:
+            _organisation_sheet(ret, settings["organisation"], settings.get("pay_bands"))
+        elif ret.organisation is None and only is None:
+            ret.problems.append(Problem(path.name, "has no organisation sheet", ORGANISATION_SHEET_FIX))
     finally:
         wb.close()
 
 
-def _organisation_sheet(ret: Return, label: str, heads: list[str], data: list[list[str | None]]) -> None:
-    """A sheet of two columns (setting, value) stands in for organisation.toml inside a workbook."""
-    if ret.organisation is not None or len(heads) < 2:
+# A workbook's settings: the organisation sheet stands in for organisation.toml, the pay_bands sheet for its
+# [[pay_bands]] (one row a band: label, below).
+SETTINGS_SHEETS = ("organisation", "pay_bands")
+ORGANISATION_SHEET_FIX = ("add a sheet named organisation with two columns, setting and value, and a row each for name, "
+                          "period_start and period_end (as in templates/organisation.toml; sponsors.adults for a [sponsors] table's adults)")
+_SHEET = tuple[str, list[str], list[list[str | None]], list[int]]  # label, headings, columns of cells, row numbers
+
+
+def _organisation_sheet(ret: Return, sheet: _SHEET, bands: _SHEET | None) -> None:
+    """Every setting organisation.toml takes, from a sheet of rows `setting | value` (a heading row optional).
+
+    A table of the TOML file is a dotted setting (sponsors.adults, governance.steering_group); pay bands come
+    from the pay_bands sheet. Problems name the cell that holds the value.
+    """
+    label, heads, data, numbers = sheet
+    if len(heads) < 2:
+        ret.problems.append(Problem(label, "needs two columns: setting and value", ORGANISATION_SHEET_FIX, rows=(1,), row_count=1))
         return
-    settings = {k.strip().lower(): v for k, v in zip(data[0], data[1]) if k and v is not None}
-    ret.organisation, problems = org_mod.parse(settings, label)
+    rows = list(zip(numbers, data[0], data[1]))
+    if heads[0].strip().lower().replace(" ", "_") in org_mod.Organisation.model_fields:  # no heading row: row 1 is a setting
+        rows.insert(0, (1, heads[0], heads[1] if not heads[1].startswith("column") else None))
+    values: dict[str, object] = {}
+    cells: dict[str, str] = {}
+    for number, key, value in rows:
+        if not key or value is None:
+            continue
+        path = [k.strip().lower().replace(" ", "_") for k in key.split(".")]
+        target = values
+        for part in path[:-1]:
+            nested = target.setdefault(part, {})
+            if not isinstance(nested, dict):
+                ret.problems.append(Problem(f"{label}, cell A{number}", f"{key} is given both as one value and as a table", "keep one of the two rows"))
+                return
+            target = nested
+        target[path[-1]] = value
+        cells[".".join(path)] = f"B{number}"
+    if bands is not None:
+        b_label, b_heads, b_data, b_numbers = bands
+        cols = {h.strip().lower(): c for h, c in zip(b_heads, b_data)}
+        values["pay_bands"] = [{"label": lab, "below": below} for lab, below in zip(cols.get("label", []), cols.get("below", [None] * len(b_numbers)))]
+        cells.update({f"pay_bands.{i}": f"row {n}" for i, n in enumerate(b_numbers)})
+
+    def where(field: str) -> str:
+        """The cell of a setting (or of the table it is in); the sheet itself for a missing one."""
+        parts = field.split(".")
+        for k in range(len(parts), 0, -1):
+            cell = cells.get(".".join(parts[:k]))
+            if cell is not None:
+                return f"{bands[0]}, {cell}" if parts[0] == "pay_bands" and bands else f"{label}, cell {cell}"
+        return bands[0] if parts[0] == "pay_bands" and bands else label
+
+    ret.organisation, problems = org_mod.parse(values, label, where)
     ret.problems.extend(problems)
 
 
@@ -379,8 +458,11 @@ def _small(path: Path, limit: int = 8 << 20) -> bool:
         return True
 
 
-def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Return:
-    """Read what is there; problems found while reading are collected, not raised."""
+def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mapping: Path | None = None) -> Return:
+    """Read what is there; problems found while reading are collected, not raised.
+
+    A council's own exports are read through an import mapping: `mapping`, else the return's mapping.toml.
+    """
     path = Path(path)
     con = con or duckdb.connect(config={"threads": 1} if _small(path) else {})
     if not path.exists():
@@ -392,6 +474,10 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Ret
     toml = root / org_mod.FILE
     if toml.is_file():
         ret.organisation, problems = org_mod.load(toml)
+        ret.problems.extend(problems)
+    mapping_file = Path(mapping) if mapping is not None else root / mapping_mod.FILE
+    if mapping is not None or mapping_file.is_file():
+        ret.mapping, problems = mapping_mod.load(mapping_file)
         ret.problems.extend(problems)
 
     workbooks = [path] if path.is_file() else sorted(p for p in root.glob("*.xlsx") if not p.name.startswith("~$"))
@@ -407,9 +493,24 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Ret
                     ret.problems.append(Problem(p.name, f"and {by_stem[stem].name} are both in the return", "keep one of the two"))
                     continue
                 by_stem[stem] = p
+        exported: dict[str, Path] = {}
+        if ret.mapping is not None:  # the council's exports, by the names the mapping gives them
+            exported, problems = ret.mapping.exports(root)
+            ret.problems.extend(problems)
+            for stem, p in exported.items():
+                if by_stem.get(stem, p) != p:
+                    ret.problems.append(Problem(p.name, f"and {by_stem[stem].name} are both in the return as the {stem} file", "keep one of the two"))
+                elif p.suffix.lower() in (".csv", ".parquet"):
+                    by_stem[stem] = p
+                elif p.suffix.lower() != ".xlsx":
+                    ret.problems.append(Problem(p.name, "is not a CSV, Parquet or Excel file", "save the export from Excel as CSV UTF-8 or .xlsx"))
+            books = {p for p in exported.values() if p.suffix.lower() == ".xlsx"}
+            workbooks = [w for w in workbooks if w not in books]
+            for book in sorted(books):
+                _read_workbook(ret, book, {stem: ret.mapping.files[stem].sheet for stem, p in exported.items() if p == book})
         for stem, p in by_stem.items():
             reader = _read_parquet if p.suffix.lower() == ".parquet" else _read_csv
-            _keep(ret, stem, reader(con, stem, p))
+            _keep(ret, stem, reader(con, stem, p, ret.mapping.renames(stem) if ret.mapping else None))
         if len(workbooks) > 1 and not by_stem:
             _keep(ret, "*", Problem(root.name, "holds more than one workbook", "keep one .xlsx workbook per return, or give its path"))
             return ret
@@ -420,7 +521,13 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None) -> Ret
 
     if "*" in ret.unreadable:
         return ret
-    if ret.organisation is None and not any(p.file.startswith(org_mod.FILE) or "sheet organisation" in p.file.lower() for p in ret.problems):
+    counts = ret.sources.get("counts")
+    if counts is not None and counts.rows == 0 and any(n in ret.sources for n in RECORD_FILES):
+        # the aggregated route's blank template left beside the record files: the records are the return
+        del ret.sources["counts"]
+        ret.problems.append(Problem(counts.label, "has no rows, so the record files are read instead",
+                                    "delete the empty counts.csv: it is only for a return that gives counts instead of records", severity="warning"))
+    if ret.organisation is None and not workbooks and not any(p.file.startswith(org_mod.FILE) for p in ret.problems):
         ret.problems.append(
             Problem(org_mod.FILE, "is missing", "add organisation.toml with name, period_start and period_end (see templates/organisation.toml)")
         )

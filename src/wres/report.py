@@ -12,7 +12,7 @@ from pathlib import Path
 
 from wres import pipeline
 from wres.actions import Judgement, Plan, judgement
-from wres.organisation import Organisation
+from wres.organisation import Organisation, placeholder_problems
 from wres.problems import InvalidInput, Problem
 from wres.results import Document, Result
 from wres.standards import MetricDef
@@ -64,23 +64,37 @@ class Report:
         return f"{p['start'][:4]}/{p['end'][2:4]}"
 
 
-def build(path: Path, previous: list[Path] | None = None, internal: bool = False, threshold: int | None = None) -> Report:
-    """Load the return and any earlier years' returns; raises InvalidInput with every problem in any of them."""
+def build(path: Path, previous: list[Path] | None = None, internal: bool = False, threshold: int | None = None,
+          accept_placeholders: bool = False, mapping: Path | None = None) -> Report:
+    """Load the return and any earlier years' returns; raises InvalidInput with every problem in any of them.
+
+    `mapping` reads the return (not the earlier years, which keep their own mapping.toml) with that import mapping.
+    """
     loaded: list[pipeline.Loaded] = []
     problems: list[Problem] = []
     for p in [*(previous or []), path]:
         try:
-            loaded.append(pipeline.load(p))
+            loaded.append(pipeline.load(p, mapping if p == path else None))
         except InvalidInput as exc:
             problems += [replace(prob, file=f"{p}: {prob.file}") if p != path else prob for prob in exc.problems]
     if problems:
         raise InvalidInput(problems)
-    return from_loaded(loaded, internal, threshold, str(path))
+    return from_loaded(loaded, internal, threshold, str(path), accept_placeholders)
 
 
-def from_loaded(loaded: list[pipeline.Loaded], internal: bool = False, threshold: int | None = None, label: str = "the return") -> Report:
-    """A report of counts already loaded (earlier years first, the year reported on last)."""
+def from_loaded(loaded: list[pipeline.Loaded], internal: bool = False, threshold: int | None = None, label: str = "the return",
+                accept_placeholders: bool = False) -> Report:
+    """A report of counts already loaded (earlier years first, the year reported on last).
+
+    A published report is refused while the organisation's settings hold the template's placeholder text
+    (it would print "Name, Director of Adult Social Care"), unless that is accepted on purpose.
+    """
     current = loaded[-1]
+    if not internal and not accept_placeholders:
+        left = placeholder_problems(current.organisation)
+        if left:
+            raise InvalidInput([replace(p, severity="error", fix="fill it in before publishing (or publish it as it is with --accept-placeholders)")
+                                for p in left])
     limit = threshold or current.organisation.suppression_threshold
     docs = sorted((pipeline.publish(x, internal, limit) for x in loaded), key=lambda d: d.period["start"])
     starts = [d.period["start"] for d in docs]

@@ -105,7 +105,20 @@ ANSWER_WORDS = {
     "1-2": True, "3-5": True, "6-10": True, "morethan10": True, "yes": True,
 }
 ANSWER_SCALE = "Never, 1-2, 3-5, 6-10, More than 10 (or yes/no)"
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d")
+# Dates as exports write them. YYYY-MM-DD (with or without a time) is read by a cast; the others by these
+# formats, in the file's date order (day-first, as in the UK, unless its import mapping says month-first).
+# A four-digit year is tried first and a year it reads as below 100 was two digits: the SHORT_YEAR forms
+# read it (24 → 2024, 69 → 1969). A month's name may be short or long, in any case (01-APR-2024, 1 April 2024).
+_DAY_FIRST = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%B-%Y", "%d/%b/%Y",
+              "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+              "%d-%b-%Y %H:%M:%S", "%d %B, %Y", "%Y/%m/%d %H:%M:%S")
+_MONTH_FIRST = tuple(f.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m") if "%b" not in f and "%B" not in f and not f.startswith("%Y")
+                     else f for f in _DAY_FIRST) + ("%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y")
+DATE_FORMATS: dict[str, tuple[str, ...]] = {"day-first": _DAY_FIRST, "month-first": _MONTH_FIRST}
+SHORT_YEAR: dict[str, tuple[str, ...]] = {
+    order: tuple(dict.fromkeys(f.replace("%Y", "%y") for f in forms if "%Y" in f and not f.startswith("%Y"))) for order, forms in DATE_FORMATS.items()
+}
+DATE_SHAPES = "DD/MM/YYYY (31/05/2024), YYYY-MM-DD (2024-05-31) or 31-May-2024"
 
 FIXES: dict[Kind, str] = {
     "ethnicity": "use an ONS census label (2021, 2011 or 2001), a broad group (White, Mixed, Asian, Black, Other), an NHS "
@@ -113,7 +126,7 @@ FIXES: dict[Kind, str] = {
     "ethnicity)",
     "service": "write adults or children",
     "bool": "write yes or no",
-    "date": "write the date as YYYY-MM-DD (e.g. 2024-05-31) or DD/MM/YYYY",
+    "date": f"write the date as {DATE_SHAPES}",
     "salary": "write the full-time equivalent annual salary in pounds as a number, e.g. 32500",
     "band": "use one of the pay band labels in organisation.toml (or the defaults), or give annual_salary",
     "answer": f"use one of {ANSWER_SCALE}; leave blank if the question was not answered",

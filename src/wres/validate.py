@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from wres import ethnicity, schema
+from wres import date_spellings, ethnicity, schema
 from wres.ethnicity import classify, normalise
 from wres.dates import period as period_words
 from wres.problems import ROWS_SHOWN, Problem
@@ -27,6 +27,7 @@ from wres.read import (
     ethnicity_mapping,
     with_rows,
 )
+from wres.mapping import TODO
 from wres.schema import FILES, PLAN_FILES, Column
 from wres.standards.sc_wres import METRIC_IDS
 from wres.suggest import Suggester
@@ -72,6 +73,7 @@ class _Check:
     by_value: str | None = None  # the raw column: one problem per distinct bad value
     severity: str = "error"
     suggest: str | None = None  # with by_value, the kind of value: its nearest accepted spellings lead the fix
+    explain: Callable[[str], tuple[str, str]] | None = None  # with by_value, (message, fix) that depend on the value
 
 
 # What DuckDB raises for a file it cannot read (a stray comma, not UTF-8, not Parquet); anything else it
@@ -112,12 +114,6 @@ def _lookup(ret: Return, enum: str, raw: str, pairs: list[tuple[str, Any]], sql_
     return f"[{', '.join(_literal(x) for _, x in known)}][{code} + 1]"
 
 
-def _date_expr(col: str) -> str:
-    # ISO first, by the fast cast; the other formats only for rows it leaves empty
-    tries = ", ".join(f"try_strptime(r.{col}, '{f}')::DATE" for f in schema.DATE_FORMATS[1:])
-    return f"COALESCE(TRY_CAST(r.{col} AS DATE), {tries})"
-
-
 def _band_expr(ret: Return) -> str:
     """The pay band of a salary, from the organisation's bands (lowest first)."""
     assert ret.organisation is not None
@@ -129,7 +125,7 @@ def _band_expr(ret: Return) -> str:
 
 # How each categorical kind is read: the lookup of one (trimmed) spelling, its SQL type, and the message
 # for a spelling it does not know.
-def _classifiers(ret: Return, mapping: dict[str, str]) -> dict[str, tuple[Callable[[str], Any], str, str]]:
+def _classifiers(ret: Return | None, mapping: dict[str, str]) -> dict[str, tuple[Callable[[str], Any], str, str]]:
     return {
         "ethnicity": (lambda v: classify(v, mapping), "VARCHAR", '"{value}" is not a recognised ethnicity'),
         "service": (lambda v: schema.SERVICE_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a service'),
@@ -139,6 +135,25 @@ def _classifiers(ret: Return, mapping: dict[str, str]) -> dict[str, tuple[Callab
         "status": (lambda v: schema.STATUS_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a status'),
         "metric_list": (_metric_list, "VARCHAR", '"{value}" names a metric that does not exist'),
     }
+
+
+def recognised(kind: str, value: str) -> Any:
+    """The contract's value of one spelling of a categorical kind, or None: what the import mapping may map to.
+
+    A pay band is the organisation's, so it is checked where a return is read, not here.
+    """
+    return None if kind == "band" else _classifiers(None, {})[kind][0](value)
+
+
+def _mapped(kind: str, lookup: Callable[[str], Any], local: dict[str, str], ethnicity_map: dict[str, str]) -> Callable[[str], Any]:
+    """A lookup that reads the import mapping's spellings as the contract values they are mapped to.
+
+    An ethnicity goes through the same mechanism as ethnicity_map.csv (the mapping's spelling wins).
+    """
+    if kind == "ethnicity":
+        both = {**ethnicity_map, **local}
+        return lambda v: classify(v, both)
+    return lambda v: lookup(local[normalise(v)]) if normalise(v) in local else lookup(v)
 
 
 def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str], staff_lookup: bool,
@@ -161,17 +176,27 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             checks.append(_Check(_blank(c), c.name, f"{c.name} is blank", schema.FIXES[c.kind] if c.kind != "id" else f"give every row a {c.name}"))
         if c.kind in schema.CATEGORICAL:
             lookup, sql_type, message = classifiers[c.kind]
+            local = ret.mapping.values_for(src.name, c.name) if ret.mapping else {}
+            if local:
+                lookup = _mapped(c.kind, lookup, local, mapping)
             value = _lookup(ret, f"voc_{src.name}_{c.name}", raw, [(v, lookup(v)) for v in spellings[c.name]], sql_type)
+            if "" in local and c.kind != "ethnicity" and lookup("") is not None:  # the mapping says what a blank cell means
+                value = f"CASE WHEN NULLIF(TRIM({raw}), '') IS NULL THEN {_literal(lookup(''))} ELSE {value} END"
             if c.kind == "ethnicity" and not staff_lookup:  # with staff_lookup, the view fills a blank in
                 unknown.append(f"CASE WHEN {_blank(c)} THEN 'unknown' ELSE ethnicity END AS ethnicity")
             if c.kind == "service" and c.blank_ok:  # an event row's blank service comes from staff.csv, or is an error
                 said = "service is blank and staff_id is not in staff.csv" if staff_lookup else "service is blank"
                 checks.append(_Check(_blank(c), c.name, said, "write adults or children (a blank is taken from staff.csv only for a staff_id there)"))
-            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, message, schema.FIXES[c.kind], by_value=f"{c.name}_raw",
+            fix = schema.FIXES[c.kind] + (f"; or say what it means in {ret.mapping.label} under [{src.name}.values.{c.name}]" if ret.mapping else "")
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, message, fix, by_value=f"{c.name}_raw",
                                  suggest=c.kind))
         elif c.kind == "date":
-            value = _date_expr(c.name)
-            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a date', schema.FIXES["date"], by_value=f"{c.name}_raw"))
+            order = ret.mapping.date_order(src.name) if ret.mapping else "day-first"
+            value = date_spellings.expr(c.name, order, date_spellings.main_format(ret.con, src.table, c.name, order), src.workbook)
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a date', schema.FIXES["date"],
+                                 by_value=f"{c.name}_raw", explain=lambda v, o=order: date_spellings.explain(v, o, src.name)))
+            said, fix = date_spellings.ambiguous_problem(order, src.name)
+            checks.append(_Check(date_spellings.ambiguous(c.name, f"t_{src.name}", order), c.name, said, fix))
             if period is not None and c.name == "date" and src.name in RECORD_FILES:  # events, not plan updates
                 start, end = period.period_start.isoformat(), period.period_end.isoformat()
                 checks.append(_Check(
@@ -192,7 +217,8 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
         if c not in cols:
             typed.append(f"NULL::{_SQL_TYPE[c.kind]} AS {c.name}")
     # trimmed here, on the few rows that keep it: read trims only what it cannot classify as given
-    kept = ", ".join(f"CASE WHEN {k} IS NULL THEN NULLIF(TRIM({k}_raw), '') END AS {k}_raw" for k in keep)
+    dates = {c.name for c in cols if c.kind == "date"}  # a date's text is kept where it reads both ways, too
+    kept = ", ".join((date_spellings.kept(k) if k in dates else f"CASE WHEN {k} IS NULL THEN NULLIF(TRIM({k}_raw), '') END") + f" AS {k}_raw" for k in keep)
     sql = f"SELECT {f'* REPLACE ({kept})' if kept else '*'} FROM (SELECT {', '.join(typed)} FROM {src.table} r)"
     outer = f"* REPLACE ({', '.join(unknown)})" if unknown else "*"
     if src.name == "staff" and ret.organisation is not None:
@@ -265,7 +291,7 @@ def _view(ret: Return, src: Source, cols: list[Column], staff_lookup: bool) -> N
 
 
 def _band_lookup(ret: Return) -> Callable[[str], str | None]:
-    labels = {normalise(b.label): b.label for b in ret.organisation.bands} if ret.organisation else {}
+    labels = {normalise(b.label): b.label for b in ret.organisation.bands} if ret is not None and ret.organisation else {}
     return lambda v: labels.get(normalise(v))
 
 
@@ -320,7 +346,8 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], coun
             for value, k, first in rows[:VALUES_SHOWN]:
                 question = _did_you_mean(check.suggest, value) if check.suggest else None
                 fix = f"{question} If not, {check.fix}" if question else check.fix
-                problems.append(Problem(src.label, check.message.format(value=value), fix, check.column, tuple(first), k, sev))
+                message, fix = check.explain(value) if check.explain else (check.message.format(value=value), fix)
+                problems.append(Problem(src.label, message, fix, check.column, tuple(first), k, sev))
             if len(rows) > VALUES_SHOWN:
                 problems.append(Problem(src.label, f"more values like these ({n:,} rows in all)", check.fix, check.column, (), 0, sev))
         else:
@@ -403,6 +430,23 @@ def _read_through(ret: Return, src: Source) -> list[Problem]:
     return []
 
 
+def _check_import_mapping(ret: Return) -> list[Problem]:
+    """Every spelling the import mapping gives must map to a value the contract reads ("TODO" is a decision left)."""
+    assert ret.mapping is not None
+    problems = []
+    for stem, fm in ret.mapping.files.items():
+        kinds = {c.name: c.kind for c in FILES[stem]}
+        for col, table in fm.values.items():
+            kind = kinds[col]
+            for spelling, target in table.items():
+                if kind == "band" or (target.strip() and recognised(kind, target) is not None):
+                    continue
+                shown = f'"{spelling}"' if spelling else "a blank cell"
+                said = f"still says TODO for {shown}" if target == TODO else f'maps {shown} to "{target}", which is not a value of {col}'
+                problems.append(Problem(ret.mapping.label, said, f"say what {shown} means: {schema.FIXES[kind]} (or delete the line)", f"[{stem}.values.{col}]"))
+    return problems
+
+
 def validate(ret: Return) -> Checked:
     """Every problem in the return, and typed tables for the files that can be counted."""
     out = Checked(ret, list(ret.problems))
@@ -410,6 +454,8 @@ def validate(ret: Return) -> Checked:
     out.problems += problems
     if mapping:
         out.problems += _check_mapping(ret)
+    if ret.mapping is not None:
+        out.problems += _check_import_mapping(ret)
     # an aggregate return's counts.csv is checked by counts.py; its action plan is checked here
     names = [*([] if "counts" in ret.sources else RECORD_FILES), *PLAN_FILES]
     if "counts" in ret.sources:
@@ -428,7 +474,12 @@ def validate(ret: Return) -> Checked:
         missing = [c.name for c in FILES[name] if c.required and c.name not in cols]
         if name == "staff" and not ({"annual_salary", "pay_band"} & cols):
             missing.append("annual_salary (or pay_band)")
+        headings = ret.mapping.headings(name) if ret.mapping else {}
         for m in missing:
+            if m in headings:  # the import mapping named a heading the export does not have
+                out.problems.append(Problem(src.label, f'has no column "{headings[m]}", which {ret.mapping.label} gives as its {m}',
+                                            f"correct the heading under [{name}.columns] in {ret.mapping.label} (as the export's first row spells it)", m, (1,), 1))
+                continue
             out.problems.append(Problem(src.label, f"has no column {m}", f"add a column headed {m} (column names are not case-sensitive)", m, (1,), 1))
         if missing:
             out.problems += _read_through(ret, src)  # its other problems are found once the columns are there
@@ -446,7 +497,11 @@ def validate(ret: Return) -> Checked:
         if src.rows == 0 and name in schema.MUST_HAVE_ROWS:
             out.problems.append(Problem(src.label, "has a header but no rows", f"fill in {src.label} or leave the file out"))
             continue
+        if src.rows == 0 and name in RECORD_FILES:  # a blank template left in: zero is a figure, not a gap
+            out.problems.append(Problem(src.label, "has a header but no rows, so its metrics are counted as none in the period",
+                                        f"fill in {src.label}, or delete it to report its metrics as not submitted", severity="warning"))
         table = f"t_{name}"
         out.problems += _run_checks(ret, src, table, checks, counts)
         out.typed[name] = table
+    out.problems = [ret.locate(p) for p in out.problems]
     return out
