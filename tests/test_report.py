@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,16 @@ def test_report_set_is_complete(three_year_report: Path) -> None:
     names = {p.name for p in three_year_report.iterdir()}
     assert FILES <= names and "charts" in names
     charts = {p.name for p in (three_year_report / "charts").iterdir()}
-    for stem in ("rl-summary", "pay-bands", "rl-M1", "rl-M9", "trend-M3"):
+    for stem in ("rl-summary", "pay-bands", "rl-M1", "trend-M2"):
         assert f"{stem}.svg" in charts and f"{stem}.png" in charts
+    # a chart with nothing to draw is a sentence in the report, not an empty grid in charts/
+    from wres import report as report_mod
+    from wres.render.charts import all_charts
+
+    years = sorted(p for p in three_year_report.parent.iterdir() if p.name.startswith("y"))
+    built = report_mod.build(years[-1], previous=years[:-1])
+    for chart in all_charts(built):
+        assert (f"{chart.name}.svg" in charts) == (not chart.empty), chart.name
     doc = json.loads((three_year_report / "metrics.json").read_text())
     assert doc["period"]["start"] == "2024-04-01" and doc["suppression"]["applied"] is True
 
@@ -94,3 +103,66 @@ def test_internal_report_is_marked_everywhere(years: list[Path], tmp_path: Path)
 def test_published_report_document_passes_the_audit(three_year_report: Path) -> None:
     run = run_command("audit", three_year_report / "metrics.json")
     assert run.code == 0 and "No leak" in run.stdout
+
+
+# ---- a report that reads well for a small authority (the demo's 425 staff) ----------------------------------
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from wres import report as report_mod
+
+    d = tmp_path_factory.mktemp("small")
+    write_demo(d, seed=1, staff=425)
+    return report_mod.build(d), report_mod.build(d, internal=True)
+
+
+def test_a_withheld_result_names_its_small_count(small: Any) -> None:
+    """Said at the source (disclosure), so every renderer prints the same words: M2 has 69 applicants, and
+    it is the appointed minority ethnic applicants who are few."""
+    published, internal = small
+    m2 = published.result("M2", "all")
+    true = internal.result("M2", "all")
+    assert true.minority_ethnic.denominator >= 10 and 0 < true.minority_ethnic.numerator < 10  # the demo's shape
+    assert m2.reason == "fewer than 10 minority ethnic applicants were appointed"
+    assert "too few applicants" not in m2.sentence and m2.reason in m2.sentence
+    for r in published.current.results:
+        if r.suppressed and r.relative_likelihood is None and "subtraction" not in (r.reason or "") and r.reason and r.reason.startswith("fewer"):
+            t = internal.result(r.metric, r.service, r.band)
+            # every count the reason calls small is small in truth
+            for group, words in (("minority_ethnic", "minority ethnic"), ("white", "white")):
+                said = f"fewer than 10 {words}" in r.reason
+                truly = any(0 < (getattr(getattr(t, group), k) or 0) < 10 for k in ("numerator", "denominator"))
+                assert said <= truly, (r.metric, r.service, r.reason)
+
+
+def test_charts_leave_out_what_they_cannot_draw_and_say_so_once(small: Any) -> None:
+    from wres.render.charts import all_charts, drawable
+
+    published, _ = small
+    charts = {c.name: c for c in all_charts(published)}
+    for chart in charts.values():
+        if chart.name.startswith("rl-"):
+            for row in chart.rows:  # every row of the chart's data has a figure
+                assert row[1] not in ("", "[c]", "–"), (chart.name, row)
+    m6 = charts["rl-M6"]
+    assert [row[0] for row in m6.rows] == ["Both services"]
+    assert m6.note == "Adult social care and children's social care are not shown: their figures are withheld to protect small numbers."
+    assert m6.title not in m6.alt  # one visible title: the caption; the text alternative does not repeat it
+    m2 = charts["rl-M2"]
+    assert m2.empty and m2.note.startswith("There is no chart: every figure it would show is withheld")
+    assert all(not drawable(r) for r in published.results("M2"))
+    assert "title" not in charts["rl-summary"].spec  # the picture itself carries no title
+    summary = charts["rl-summary"]
+    assert "M2 Appointed from shortlisting" in summary.note and all(not row[0].startswith("M2") for row in summary.rows)
+    for row in charts["pay-bands"].rows:
+        assert row[2] != "[c]" and re.fullmatch(r"\d+\.\d%", row[2]), row
+
+
+def test_published_warnings_say_what_they_concern_internal_ones_where(small: Any) -> None:
+    published, internal = small
+    assert internal.current.warnings and all(re.search(r"\.csv, rows? \d", w) for w in internal.current.warnings)
+    assert published.current.warnings, "the demo has warnings to summarise"
+    for w in published.current.warnings:
+        assert not re.search(r"\brows? \d|column ", w), w
+    [only] = published.current.warnings  # the demo's two out-of-period events, one kind of warning
+    assert re.fullmatch(r"Dated outside the reporting period \(.+\): left out of the figures \(2 records in the disciplinary and training data\)", only), only

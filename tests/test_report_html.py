@@ -24,15 +24,11 @@ from tests.browser import (  # noqa: F401  (fixtures are used by name)
     open_page,
     published_report,
 )
+from wres.stats import verdict
 
 MARK = "[c]"  # the report's mark for a withheld figure
 DASH = "–"  # a figure that does not exist (no denominator)
 SERVICE = {"adults": "Adult social care", "children": "Children's social care", "all": "Both services"}
-ASSESSMENT = {
-    "worse_for_minority_ethnic": "worse for minority ethnic staff",
-    "within_range": "within range",
-    "better_for_minority_ethnic": "better for minority ethnic staff",
-}
 
 
 @pytest.fixture(params=["published", "internal"])
@@ -207,7 +203,8 @@ def _check_row(row: list[str], r: dict[str, Any], banded: bool) -> None:
             low, high = re.fullmatch(r"([\d.]+) to ([\d.]+)", ci).groups()  # type: ignore[union-attr]
             assert abs(float(low) - r["ci95"][0]) <= 0.005 + 1e-9 and abs(float(high) - r["ci95"][1]) <= 0.005 + 1e-9, \
                 f"{where}: CI {ci!r} vs {r['ci95']}"
-        assert assessment == ASSESSMENT.get(r["assessment"] or "", "not assessed"), f"{where}: assessment {assessment!r}"
+        # the engine's verdict, with its uncertainty, printed as it is
+        assert assessment == verdict(r["assessment"], tuple(r["ci95"]) if r["ci95"] else None), f"{where}: assessment {assessment!r}"
 
 
 def _by_metric(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

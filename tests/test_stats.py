@@ -90,4 +90,4 @@ def test_the_verdict_carries_its_uncertainty(rl: float, ci: tuple[float, float],
     text = stats.sentence("Abuse from colleagues", "to report abuse", "all", rl, ci, assessment, None)  # type: ignore[arg-type]
     assert text.endswith(says), text
     short = stats.verdict(assessment, ci)  # type: ignore[arg-type]
-    assert ("could be chance" in short or "reaches outside" in short) == ("but the confidence interval" in text)
+    assert ("could be chance" in short or "could be outside" in short) == ("but the confidence interval" in text)

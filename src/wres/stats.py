@@ -98,8 +98,8 @@ def crosses_range(ci: tuple[float, float] | None, assessment: Assessment | None)
 
 
 VERDICTS: dict[str, str] = {
-    "worse_for_minority_ethnic": "Outside the range: worse for minority ethnic staff",
-    "better_for_minority_ethnic": "Outside the range: better for minority ethnic staff",
+    "worse_for_minority_ethnic": "Worse for minority ethnic staff",
+    "better_for_minority_ethnic": "Better for minority ethnic staff",
     "within_range": "Within the range",
 }
 
@@ -110,7 +110,7 @@ def verdict(assessment: Assessment | None, ci: tuple[float, float] | None) -> st
         return "Not assessed"
     text = VERDICTS[assessment]
     if crosses_range(ci, assessment):
-        text += ", but could be chance" if assessment != "within_range" else ", but the 95% CI reaches outside it"
+        text += ", but could be chance" if assessment != "within_range" else ", but could be outside it"
     return text
 
 

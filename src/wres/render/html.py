@@ -13,16 +13,11 @@ from typing import Any
 from wres import __version__, dates
 from wres.dates import long_date, long_month
 from wres.render.charts import Chart
-from wres.report import SERVICE_NAMES, Report
+from wres.report import SERVICE_NAMES, SERVICES, Report
 from wres.results import Figures, Result
-from wres.stats import fmt
+from wres.stats import PERCENT_RULE, ci_text, fmt, pct, verdict
 
 MARK = "[c]"  # withheld: the Office for National Statistics' mark for a confidential cell
-ASSESSMENT_WORDS = {
-    "worse_for_minority_ethnic": "worse for minority ethnic staff",
-    "within_range": "within range",
-    "better_for_minority_ethnic": "better for minority ethnic staff",
-}
 DIRECTION_WORDS = {"below": "below the range (under 0.80)", "above": "above the range (over 1.25)", None: "not assessed"}
 
 
@@ -35,13 +30,17 @@ class Figure:
     rows: list[list[Any]]
     width: int
     height: int
+    note: str = ""  # what the chart leaves out; with nothing drawn, the sentence printed instead of it
+    empty: bool = False
+    data_elsewhere: bool = True  # its data is in another table of the report: print does not repeat it
 
 
 def figure(chart: Chart, svg: str) -> Figure:
+    """The chart as the page shows it; an empty chart (svg "") is only its note."""
     size = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
     width, height = (round(float(size.group(1))), round(float(size.group(2)))) if size else (600, 300)
-    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    return Figure(src, chart.alt, chart.title, chart.columns, chart.rows, width, height)
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode() if svg else ""
+    return Figure(src, chart.alt, chart.title, chart.columns, chart.rows, width, height, chart.note, chart.empty, chart.data_elsewhere)
 
 
 def _count(x: int | None, r: Result) -> str:
@@ -53,7 +52,7 @@ def _count(x: int | None, r: Result) -> str:
 def _group(f: Figures, r: Result, with_rate: bool = True) -> str:
     text = f"{_count(f.numerator, r)} of {_count(f.denominator, r)}"
     if with_rate and f.rate is not None:
-        text += f" ({f.rate:.1%})"
+        text += f" ({pct(f.rate)})"
     return text
 
 
@@ -61,8 +60,8 @@ def _rl(r: Result) -> tuple[str, str, str]:
     if r.relative_likelihood is None:
         mark = MARK if r.suppressed else "–"
         return mark, mark if r.suppressed else "", ""
-    ci = f"{fmt(r.ci95[0])} to {fmt(r.ci95[1])}" if r.ci95 else "–"
-    return f"{r.relative_likelihood:.2f}", ci, ASSESSMENT_WORDS.get(r.assessment or "", "not assessed")
+    ci = ci_text(r.ci95) if r.ci95 else "–"
+    return fmt(r.relative_likelihood), ci, verdict(r.assessment, r.ci95)  # type: ignore[arg-type]
 
 
 def _rows(results: list[Result], banded: bool) -> list[list[str]]:
@@ -72,7 +71,7 @@ def _rows(results: list[Result], banded: bool) -> list[list[str]]:
             row = [SERVICE_NAMES[r.service], *([r.band or ""] if banded else []), "not submitted", "", "", "", "", "", ""]
         else:
             rl, ci, assessment = _rl(r)
-            declared = f"{r.declaration_rate:.0%}" if r.declaration_rate is not None else (MARK if r.suppressed else "–")
+            declared = pct(r.declaration_rate) if r.declaration_rate is not None else (MARK if r.suppressed else "–")
             row = [SERVICE_NAMES[r.service], *([r.band or ""] if banded else []), _group(r.minority_ethnic, r), _group(r.white, r),
                    _group(r.unknown, r, with_rate=False), declared, rl, ci, assessment]
         rows.append(row)
@@ -124,27 +123,30 @@ def _profile(report: Report) -> list[tuple[str, str]]:
     return rows
 
 
-def _summary(report: Report) -> list[tuple[str, list[str], str]]:
-    worse, better, within, none = [], [], [], []
+def _summary(report: Report) -> dict[str, Any]:
+    """The year at a glance: a row per published relative likelihood (M1: its top band) with its verdict, and
+    one line per metric for the results that are withheld or not available, saying why."""
+    rows, missing = [], []
     for m in report.metrics:
-        for r in report.results(m.id):
-            if m.kind == "pay_band" and r.band != report.results(m.id)[-1].band:
+        results = report.results(m.id)
+        if m.kind == "pay_band" and results:
+            results = [r for r in results if r.band == results[-1].band]
+        why: dict[str, list[str]] = {}  # reason → services
+        for r in results:
+            if r.relative_likelihood is None:
+                why.setdefault(r.reason or "not assessed", []).append(SERVICE_NAMES[r.service].lower())
                 continue
-            label = f"{m.id} {m.title}" + (f" ({r.band})" if r.band else "") + f", {SERVICE_NAMES[r.service].lower()}"
-            if r.assessment == "worse_for_minority_ethnic":
-                worse.append(f"{label}: {fmt(r.relative_likelihood)}")  # type: ignore[arg-type]
-            elif r.assessment == "better_for_minority_ethnic":
-                better.append(f"{label}: {fmt(r.relative_likelihood)}")  # type: ignore[arg-type]
-            elif r.assessment == "within_range":
-                within.append(f"{label}: {fmt(r.relative_likelihood)}")  # type: ignore[arg-type]
-            else:
-                none.append(f"{label}: " + ("withheld to protect small numbers" if r.suppressed else (r.reason or "not assessed")))
-    return [
-        ("Outside the range, to the disadvantage of minority ethnic staff", worse, "worse"),
-        ("Outside the range, in favour of minority ethnic staff", better, "better"),
-        ("Within the non-adverse range", within, "within"),
-        ("Not assessed", none, ""),
-    ]
+            rows.append({
+                "metric": f"{m.id} {m.title}" + (f" ({r.band})" if r.band else ""), "service": SERVICE_NAMES[r.service],
+                "rl": fmt(r.relative_likelihood) + (f" ({ci_text(r.ci95)})" if r.ci95 else " (no CI)"),
+                "verdict": verdict(r.assessment, r.ci95),  # type: ignore[arg-type]
+                "css": {"worse_for_minority_ethnic": "worse", "better_for_minority_ethnic": "better"}.get(r.assessment or "", ""),
+            })
+        if why:
+            every = len(why) == 1 and len(next(iter(why.values()))) == len(results) == len(SERVICES)
+            parts = [("every service" if every else " and ".join(services)) + f": {reason}" for reason, services in why.items()]
+            missing.append(f"{m.id} {m.title}" + (f" ({results[0].band})" if results[0].band else "") + " — " + "; ".join(parts) + ".")
+    return {"rows": rows, "missing": missing}
 
 
 def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
@@ -182,7 +184,7 @@ def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
         if r is None or r.reason == "not submitted":
             declaration.append((f"{m.id} {m.title}", "not submitted"))
         else:
-            declaration.append((f"{m.id} {m.title}", f"{r.declaration_rate:.0%}" if r.declaration_rate is not None else MARK))
+            declaration.append((f"{m.id} {m.title}", pct(r.declaration_rate) if r.declaration_rate is not None else MARK))
     year = report.year_label()
     return {
         "org": report.organisation,
@@ -192,7 +194,8 @@ def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
         "threshold_text": f"{threshold}" if threshold else "the threshold",
         "period_text": dates.period(period["start"], period["end"]),
         "snapshot": long_date(period["end"]),
-        "range_text": f"{fmt(report.range[0])} and {fmt(report.range[1])}",
+        "range_text": f"{fmt(report.range[0])} to {fmt(report.range[1])}",
+        "percent_rule": PERCENT_RULE,
         "profile": _profile(report),
         "summary": _summary(report),
         "summary_chart": figures["rl-summary"],

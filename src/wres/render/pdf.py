@@ -1,11 +1,17 @@
 """The report as an A4 PDF (weasyprint): the same HTML, laid out by its print styles.
 
-Charts stay vector graphics (SVG); the contents list gets page numbers, every page a footer.
+Charts stay vector graphics (SVG); the contents list gets page numbers, every page a footer. The PDF is
+tagged as PDF/UA-1 (public-sector accessibility rules need it): a structure tree in reading order (headings,
+paragraphs, lists, tables, figures with their text alternatives), the language from <html lang>, the title
+from <title>, shown by viewers in place of the file name.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+
+VARIANT = "pdf/ua-1"  # tagged, with PDF/UA identification in its XMP metadata
 
 
 def write(html: str, path: Path) -> None:
@@ -14,4 +20,4 @@ def write(html: str, path: Path) -> None:
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # font-fallback chatter is not the user's problem
-    HTML(string=html, base_url=str(path.parent)).write_pdf(str(path))
+    HTML(string=html, base_url=str(path.parent)).write_pdf(str(path), pdf_variant=VARIANT)

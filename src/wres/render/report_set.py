@@ -44,11 +44,13 @@ def write(report: Report, directory: Path, progress: Callable[[str], None] | Non
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as helper:
         helper.submit(_warm)
         say("Drawing charts")
-        charts = chart_mod.all_charts(report)
+        every = chart_mod.all_charts(report)
+        charts = [c for c in every if not c.empty]  # an empty chart is only its sentence: nothing to draw
         half = len(charts) // 2
         theirs = helper.submit(_svgs, [c.spec for c in charts[half:]])
         svgs = [c.svg() for c in charts[:half]] + theirs.result()
         figures = {chart.name: html_mod.figure(chart, svg) for chart, svg in zip(charts, svgs)}
+        figures |= {chart.name: html_mod.figure(chart, "") for chart in every if chart.empty}
         say("Writing report.html")
         html = html_mod.render(report, figures)
         (directory / "report.html").write_text(html, encoding="utf-8")

@@ -17,6 +17,7 @@ from wres import dates
 from wres.disclosure import Audit
 from wres.problems import Problem
 from wres.results import Document, Figures
+from wres.stats import fmt, pct
 
 if TYPE_CHECKING:
     from wres.actions import Judgement
@@ -32,7 +33,7 @@ ASSESSMENT = {
 def _figures(f: Figures, with_rate: bool = True) -> str:
     n = SUPPRESSED if f.numerator is None else f"{f.numerator:,}"
     d = SUPPRESSED if f.denominator is None else f"{f.denominator:,}"
-    rate = f" ({f.rate:.1%})" if with_rate and f.rate is not None else ""
+    rate = f" ({pct(f.rate)})" if with_rate and f.rate is not None else ""
     return f"{n}/{d}{rate}"
 
 
@@ -53,17 +54,17 @@ def metrics_table(doc: Document, console: Console) -> None:
         if r.reason == "not submitted":
             row = [r.metric, r.service, Text(r.band or ""), "—", "—", "—", "—", "—", "—", Text("not submitted", style="dim")]
         else:
-            rl = "" if r.relative_likelihood is None else f"{r.relative_likelihood:.2f}"
+            rl = "" if r.relative_likelihood is None else fmt(r.relative_likelihood)
             if r.relative_likelihood is None and r.suppressed:
                 rl = SUPPRESSED
-            ci = f"{r.ci95[0]:.2f}–{r.ci95[1]:.2f}" if r.ci95 else ""
+            ci = f"{fmt(r.ci95[0])}–{fmt(r.ci95[1])}" if r.ci95 else ""
             words, style = ASSESSMENT.get(r.assessment or "", ("", ""))
             if r.relative_likelihood is None:  # say why there is no assessment; blank means "not assessed"
                 words, style = ("suppressed" if r.suppressed else "undefined"), "dim"
             row = [
                 r.metric, r.service, Text(r.band or ""), _figures(r.minority_ethnic), _figures(r.white),
                 _figures(r.unknown, with_rate=False),
-                "" if r.declaration_rate is None else f"{r.declaration_rate:.0%}",
+                "" if r.declaration_rate is None else pct(r.declaration_rate),
                 rl, ci, Text(words, style=style),
             ]
         if previous is not None and previous != r.metric:

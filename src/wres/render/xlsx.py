@@ -43,6 +43,7 @@ from wres import __version__, dates
 from wres.report import SERVICE_NAMES, SERVICES, Report
 from wres.results import INTERNAL_MARKING, Figures, Result
 from wres.standards import MetricDef
+from wres.stats import PERCENT_RULE, fmt
 
 OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 WITHHELD = "[c]"
@@ -136,7 +137,7 @@ def _period_words(period: dict[str, str]) -> str:
 
 
 def _ratio_words(x: float) -> str:
-    return f"{x:.2f}"
+    return fmt(x)  # the one number style of every renderer
 
 
 def _lines(text: str, width: float) -> int:
@@ -440,7 +441,7 @@ class _Book:
         row = self.legend(ws, row)
         self.text(ws, row, 0, "Relative likelihood = rate for minority ethnic staff ÷ rate for white staff; the non-adverse "
                               f"range is {_ratio_words(r.range[0])} to {_ratio_words(r.range[1])}. Rates are shown as "
-                              "percentages, relative likelihoods to 2 decimal places (each cell holds the unrounded value). "
+                              f"percentages, relative likelihoods to 2 decimal places (each cell holds the unrounded value). {PERCENT_RULE} "
                               "Direct employees: the headcount on the last day of the period.",
                   "note")
         head = row + 1
@@ -546,7 +547,7 @@ class _Book:
                     "values": [name, first, col, row, col],
                     "fill": {"color": colour},
                     "border": {"color": colour},
-                    "data_labels": {"value": True, "num_format": "0%"},
+                    "data_labels": {"value": True, "num_format": "0.0%"},  # as PERCENT_RULE says
                 })
             dist.set_title({"name": f"{m.id}: share of each group's staff in each pay band (both services)",
                             "name_font": {"size": 11}})
