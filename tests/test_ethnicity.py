@@ -138,12 +138,29 @@ BROAD = {
     "Black, Black British, Caribbean or African": ME, "Other ethnic group": ME, "Any other ethnic group": ME,
     "minority_ethnic": ME, "Minority ethnic": ME, "BME": ME, "BAME": ME, "unknown": U,
 }
+GOVUK = {  # GOV.UK Design System, equality information pattern: the wording of many council forms
+    "White: Other White background": W,
+    "Other White background": W,
+    "Mixed or multiple ethnic groups: Other mixed or multiple ethnic background": ME,
+    "Asian or Asian British: Other Asian or Asian British background": ME,
+    "Black, African, Caribbean or Black British": ME,
+    "Black, African, Caribbean or Black British: African": ME,
+    "Black, African, Caribbean or Black British: Other Black, African or Caribbean background": ME,
+    "Any other Black, African or Caribbean background": ME,
+}
+SEEN_ELSEWHERE = {  # value lists in public code we did not write: research extracts, FHIR value sets
+    "White - Other": W, "Mixed - White/Black Caribbean": ME, "Mixed - White/Black African": ME, "Mixed - White/Asian": ME,
+    "Mixed - Other": ME, "Asian or Asian British - Other": ME, "Black or Black British - Other": ME,
+    "White English, Welsh, Scottish, Northern Irish or British": W, "White - Any other White Background": W,
+    "Gypsy/Traveller/ Irish Traveller": W, "Black or African or Caribbean or Black British: African": ME,
+    "Mixed multiple ethnic groups: White and Asian": ME, "Other ethnic groups - Chinese": ME, "Not Given": U, "Not Specified": U,
+}
 OTHERS_WHITE = ("White Irish", "Irish", "Gypsy", "Roma", "Traveller", "White other", "White - Other", "Other White",
                 "Any other White background", "White Gypsy/Traveller", "White Scottish", "White English")
 
 
 def _all_expected() -> dict[str, str]:
-    out: dict[str, str] = {**ONS_2021, **ONS_2021_QUESTION, **ONS_2011, **ONS_2001, **BROAD}
+    out: dict[str, str] = {**ONS_2021, **ONS_2021_QUESTION, **ONS_2011, **ONS_2001, **GOVUK, **SEEN_ELSEWHERE, **BROAD}
     for label, group in ONS_2021.items():
         out[label.split(": ", 1)[1]] = group  # without the heading
     for label, group in ONS_2011.items():
@@ -195,7 +212,7 @@ def test_mixed_and_other_forms_are_minority_ethnic(value: str) -> None:
     assert classify(value) == ME
 
 
-@pytest.mark.parametrize("value", ["Martian", "British Martian", "WBRI", "X", "N/A", "White Asian", "Whte British", "0"])
+@pytest.mark.parametrize("value", ["Martian", "British Martian", "WBRI", "X", "N/A", "White Polish", "Whte British", "0"])
 def test_anything_else_is_not_recognised(value: str) -> None:
     assert classify(value) is None
 

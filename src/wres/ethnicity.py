@@ -24,7 +24,7 @@ from wres.suggest import Suggester
 
 Group = Literal["minority_ethnic", "white", "unknown"]
 GROUPS: tuple[Group, ...] = ("minority_ethnic", "white", "unknown")
-LABEL_SETS = ("ons2021", "ons2011", "ons2001", "nhs", "common", "not_stated", "group")
+LABEL_SETS = ("ons2021", "ons2011", "ons2001", "nhs", "govuk", "common", "not_stated", "group")
 
 TABLE = Path(__file__).parent / "data" / "ethnicity_labels.csv"  # shipped in the package (hatch includes it)
 _SPACES = re.compile(r"\s+")
