@@ -96,7 +96,7 @@ def validate(
         terminal.problems(problems, out)
     if unknown is not None and Path(path).exists():
         _write_map(Path(path), map_file, unknown)
-    elif any(p.column == "ethnicity" and "not a recognised ethnicity" in p.message for p in problems) and format is ProblemFormat.text:
+    elif any(p.column == "ethnicity" and p.message.endswith('" is not a recognised ethnicity') for p in problems) and format is ProblemFormat.text:
         err.print(f"To map the values not recognised, run: wres validate {path} --write-map", markup=False, highlight=False)
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
