@@ -479,6 +479,9 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
     if mapping is not None or mapping_file.is_file():
         ret.mapping, problems = mapping_mod.load(mapping_file)
         ret.problems.extend(problems)
+        if ret.mapping is None:  # unreadable: the exports it names cannot be found, and would each be "missing"
+            ret.unreadable.add("*")
+            return ret
 
     workbooks = [path] if path.is_file() else sorted(p for p in root.glob("*.xlsx") if not p.name.startswith("~$"))
     if path.is_file() and path.suffix.lower() != ".xlsx":

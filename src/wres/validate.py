@@ -476,9 +476,10 @@ def validate(ret: Return) -> Checked:
             missing.append("annual_salary (or pay_band)")
         headings = ret.mapping.headings(name) if ret.mapping else {}
         for m in missing:
-            if m in headings:  # the import mapping named a heading the export does not have
-                out.problems.append(Problem(src.label, f'has no column "{headings[m]}", which {ret.mapping.label} gives as its {m}',
-                                            f"correct the heading under [{name}.columns] in {ret.mapping.label} (as the export's first row spells it)", m, (1,), 1))
+            named = next((k for k in headings if k in re.findall(r"\w+", m)), None)  # "annual_salary (or pay_band)" too
+            if named is not None:  # the import mapping named a heading the export does not have
+                out.problems.append(Problem(src.label, f'has no column "{headings[named]}", which {ret.mapping.label} gives as its {named}',
+                                            f"correct the heading under [{name}.columns] in {ret.mapping.label} (as the export's first row spells it)", named, (1,), 1))
                 continue
             out.problems.append(Problem(src.label, f"has no column {m}", f"add a column headed {m} (column names are not case-sensitive)", m, (1,), 1))
         if missing:

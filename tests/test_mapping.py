@@ -1,0 +1,369 @@
+"""A council's own export, as it is, read through an import mapping (mapping.toml) that `wres map` suggests.
+
+Three exports as three kinds of HR system write them (an iTrent-style CSV, an Oracle-style CSV in capitals,
+a SAP-style workbook with date cells and Excel serials), each with its own headings, department names,
+yes/no spellings, £ salaries and dates: `wres map` must find the right file and columns, and the return read
+through the mapping it wrote must give exactly the counts of the same return in the contract's spellings.
+Then every way a mapping goes wrong gets a clear message and no output.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import ORG, person, write_return, write_toml
+from wres import mapping, pipeline
+from wres.demo import write_demo
+from wres.problems import InvalidInput
+
+Cell = Callable[[str, str], object]  # (contract column, contract value) → the export's cell
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("demo")
+    write_demo(root, seed=7, staff=300)
+    return root
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _contract(demo: Path, dest: Path, files: tuple[str, ...]) -> Path:
+    """The same return in the contract's spellings: the demo's files named, and nothing else."""
+    dest.mkdir(parents=True)
+    shutil.copy(demo / "organisation.toml", dest)
+    for name in files:
+        shutil.copy(demo / f"{name}.csv", dest)
+    return dest
+
+
+def _export(rows: list[dict[str, str]], headings: dict[str, str], cell: Cell) -> tuple[list[str], list[list[object]]]:
+    """The export's header and rows: contract columns renamed and re-spelled, plus a column wres ignores."""
+    header = [*headings.values(), "Job Title"]
+    out = [[cell(col, r[col]) for col in headings] + ["Social Worker"] for r in rows]
+    return header, out
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+# --- three systems' exports ------------------------------------------------------------------------------
+
+def _itrent(col: str, v: str, i: list[int] = [0]) -> object:  # noqa: B006 (a counter across cells)
+    i[0] += 1
+    if col == "service":
+        return {"adults": ("Adult Social Care", "ASC"), "children": ("Children & Families", "Childrens Services")}[v][i[0] % 2]
+    if col == "senior_manager":
+        return "Senior Manager" if v == "yes" else ""
+    if col in ("registered_professional", "shortlisted", "appointed"):
+        return "Y" if v == "yes" else "N"
+    if col == "annual_salary":
+        return f"£{float(v):,.0f}"
+    if col in ("start_date", "date") and v:
+        d = dt.date.fromisoformat(v)
+        return (f"{d:%d/%m/%Y}", f"{d.day}/{d.month}/{d.year}", f"{d:%d/%m/%Y} 00:00")[i[0] % 3]
+    return v
+
+
+def _oracle(col: str, v: str) -> object:
+    if col == "service":
+        return {"adults": "ADULTS SERVICES", "children": "CHILDREN'S SERVICES"}[v]
+    if col in ("senior_manager", "registered_professional"):
+        return "Yes" if v == "yes" else "No"
+    if col in ("start_date", "date") and v:
+        return dt.date.fromisoformat(v).strftime("%d-%b-%Y").upper()
+    return v
+
+
+def _sap(col: str, v: str, i: list[int] = [0]) -> object:  # noqa: B006
+    i[0] += 1
+    if col == "service":
+        return {"adults": "Adults and Health", "children": "Children, Young People and Families"}[v]
+    if col == "senior_manager":
+        return "Yes - Tier 3" if v == "yes" else "No"
+    if col == "registered_professional":
+        return v == "yes"  # a TRUE/FALSE cell
+    if col == "annual_salary":
+        return float(v)  # a number cell
+    if col == "start_date" and v:
+        d = dt.date.fromisoformat(v)
+        return (d - dt.date(1899, 12, 30)).days if i[0] % 2 else d  # an Excel serial, or a date cell
+    return v
+
+
+STAFF_COLUMNS = ("staff_id", "ethnicity", "service", "senior_manager", "registered_professional", "annual_salary", "start_date")
+SYSTEMS = {
+    "itrent": ("HR export 2025.csv", dict(zip(STAFF_COLUMNS, ("Employee Number", "Ethnic Origin", "Directorate", "Senior Manager",
+                                                              "Registered SW", "FTE Salary", "Date Started"))), _itrent),
+    "oracle": ("PER_ALL_PEOPLE_2025.csv", dict(zip(STAFF_COLUMNS, ("PERSON_NUMBER", "ETHNIC_GROUP", "DEPARTMENT", "SENIOR_MANAGER_FLAG",
+                                                                    "SWE_REGISTERED", "ANNUAL_SALARY", "HIRE_DATE"))), _oracle),
+    "sap": ("Establishment report.xlsx", dict(zip(STAFF_COLUMNS, ("Pers.No.", "Ethnicity", "Service Area", "Senior Management",
+                                                                   "Registered Professional", "Salary (FTE)", "Start Date"))), _sap),
+}
+
+
+def _write_system(system: str, demo: Path, folder: Path) -> Path:
+    name, headings, cell = SYSTEMS[system]
+    header, rows = _export(_rows(demo / "staff.csv"), headings, cell)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if name.endswith(".xlsx"):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "Sheet1"
+        ws.append(header)
+        for r in rows:
+            ws.append(r)
+        wb.save(path)
+    else:
+        _write_csv(path, header, rows)
+    return path
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_wres_map_suggests_the_columns_and_spellings_and_the_counts_are_the_contracts(system: str, demo: Path, tmp_path: Path, cli) -> None:
+    folder = tmp_path / "return"
+    export = _write_system(system, demo, folder)
+    shutil.copy(demo / "organisation.toml", folder)
+    res = cli("map", export, "-o", folder / "mapping.toml")
+    assert res.code == 0, res.stderr
+    assert "staff.csv" in res.stdout
+    m, problems = mapping.load(folder / "mapping.toml")
+    assert not problems and m is not None
+    # every heading found, none taken for another; one spelled as the contract's column (any case) needs no line
+    assert m.files["staff"].columns == {c: h for c, h in SYSTEMS[system][1].items() if h.lower() != c}
+    assert m.files["staff"].file == export.name
+    text = (folder / "mapping.toml").read_text(encoding="utf-8")
+    assert '= "TODO"' not in text, text
+    validated = cli("validate", folder)
+    assert validated.code == 0, validated.stdout
+    expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff",)))
+    assert pipeline.load(folder).counts == expected.counts
+
+
+def test_wres_map_tells_files_apart_and_one_return_of_three_exports_counts_as_the_contract(demo: Path, tmp_path: Path, cli) -> None:
+    folder = tmp_path / "return"
+    staff = _write_system("itrent", demo, folder)
+    rec = {"applicant_id": "Candidate ID", "ethnicity": "Ethnic Origin", "service": "Directorate", "shortlisted": "Shortlisted",
+           "appointed": "Offered", "date": "Closing Date"}
+    header, rows = _export(_rows(demo / "recruitment.csv"), rec, _itrent)
+    _write_csv(folder / "Applicants 2024-25.csv", header, rows)
+    lv = {"staff_id": "Employee Number", "ethnicity": "Ethnic Origin", "service": "Directorate", "date": "Leaving Date"}
+    header, rows = _export(_rows(demo / "leavers.csv"), lv, _itrent)
+    _write_csv(folder / "Leavers Apr24-Mar25.csv", header, rows)
+    shutil.copy(demo / "organisation.toml", folder)
+    res = cli("map", staff, folder / "Applicants 2024-25.csv", folder / "Leavers Apr24-Mar25.csv", "-o", folder / "mapping.toml")
+    assert res.code == 0, res.stderr
+    m, _ = mapping.load(folder / "mapping.toml")
+    assert m is not None
+    own = lambda headings: {c: h for c, h in headings.items() if h.lower() != c}  # noqa: E731
+    assert m.files["recruitment"].columns == own(rec) and m.files["leavers"].columns == own(lv)
+    assert m.files["leavers"].file == "Leavers Apr24-Mar25.csv"
+    expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "recruitment", "leavers")))
+    assert pipeline.load(folder).counts == expected.counts
+
+
+def test_rerunning_wres_map_next_year_keeps_the_saved_mapping_and_adds_only_what_is_new(tmp_path: Path, cli) -> None:
+    folder = tmp_path / "r"
+    rows = [person(f"E{i}", service=s) for i, s in enumerate(["Adult Social Care", "Children & Families"] * 5)]
+    write_return(folder, {"HR export 2024.csv": [{("Employee Number" if k == "staff_id" else k): v for k, v in r.items()} for r in rows]})
+    assert cli("map", folder / "HR export 2024.csv", "-o", folder / "mapping.toml").code == 0
+    # the analyst edits the saved file: the year's export name becomes a glob, a comment is added
+    saved = (folder / "mapping.toml").read_text(encoding="utf-8").replace('"HR export 2024.csv"', '"HR export *.csv"')
+    (folder / "mapping.toml").write_text(saved, encoding="utf-8")
+    (folder / "HR export 2024.csv").unlink()
+    rows.append(person("E99", service="Early Help"))  # a new department next year
+    write_return(folder, {"HR export 2025.csv": [{("Employee Number" if k == "staff_id" else k): v for k, v in r.items()} for r in rows]}, org=False)
+    res = cli("map", folder / "HR export 2025.csv", "-o", folder / "mapping.toml")
+    assert res.code == 0 and "Updated" in res.stderr and "1 decision left" in res.stderr
+    m, problems = mapping.load(folder / "mapping.toml")
+    assert not problems and m is not None
+    fm = m.files["staff"]
+    assert fm.file == "HR export *.csv"  # the analyst's edit kept
+    assert fm.values["service"] == {"Children & Families": "children", "Early Help": mapping.TODO}
+    assert '"Early Help" = "TODO"  # new, TODO: adults or children?' in (folder / "mapping.toml").read_text(encoding="utf-8")
+    # the TODO is a clear error until decided, and then the return reads
+    res = cli("validate", folder)
+    assert res.code == 1 and 'mapping.toml, column [staff.values.service]: still says TODO for "Early Help"' in " ".join(res.stdout.split())
+    text = (folder / "mapping.toml").read_text(encoding="utf-8").replace('"Early Help" = "TODO"', '"Early Help" = "children"')
+    (folder / "mapping.toml").write_text(text, encoding="utf-8")
+    assert cli("validate", folder).code == 0
+
+
+def test_wres_map_cannot_tell_an_export_of_no_known_shape_and_says_so(tmp_path: Path, cli) -> None:
+    path = tmp_path / "export.csv"
+    _write_csv(path, ["Colour", "Size"], [["red", "9"]])
+    res = cli("map", path, "-o", tmp_path / "mapping.toml")
+    assert res.code == 1 and "--file" in res.stdout + res.stderr
+    assert not (tmp_path / "mapping.toml").exists()
+    res = cli("map", path, "--file", "nonsense", "-o", tmp_path / "mapping.toml")
+    assert res.code == 2 and "staff" in res.stderr
+
+
+# --- problems name the user's own file, row and heading; a broken mapping gets a clear message, no output -
+
+def _hr_folder(tmp_path: Path, mapping_text: str, rows: list[dict[str, object]] | None = None) -> Path:
+    folder = tmp_path / "r"
+    rows = rows or [
+        {"Employee Number": f"E{i}", "Ethnic Origin": "Indian" if i % 2 else "White British", "Directorate": "ASC",
+         "Senior Manager": "", "Registered SW": "N", "FTE Salary": "£31,500"} for i in range(12)
+    ]
+    write_return(folder, {"HR export 2025.csv": rows})
+    (folder / "mapping.toml").write_text(mapping_text, encoding="utf-8")
+    return folder
+
+
+GOOD = '''[staff]
+file = "HR export *.csv"
+[staff.columns]
+staff_id = "Employee Number"
+ethnicity = "Ethnic Origin"
+service = "Directorate"
+senior_manager = "Senior Manager"
+registered_professional = "Registered SW"
+annual_salary = "FTE Salary"
+[staff.values.senior_manager]
+"" = "no"
+"Senior Manager" = "yes"
+'''
+
+
+def test_a_problem_names_the_users_file_row_and_heading(tmp_path: Path, cli) -> None:
+    rows = [{"Employee Number": f"E{i}", "Ethnic Origin": "Martian" if i == 12 else "Indian", "Directorate": "ASC", "Senior Manager": "",
+             "Registered SW": "N", "FTE Salary": "£31,500"} for i in range(20)]
+    folder = _hr_folder(tmp_path, GOOD, rows)
+    res = cli("validate", folder)
+    assert res.code == 1
+    said = " ".join(res.stdout.split())
+    assert 'HR export 2025.csv, row 14, column Ethnic Origin: "Martian" is not a recognised ethnicity' in said
+    assert "[staff.values.ethnicity]" in said  # the fix says where the mapping could say what it means
+
+
+def test_the_same_return_through_a_mapping_counts_as_in_contract_spellings(tmp_path: Path) -> None:
+    folder = _hr_folder(tmp_path, GOOD)
+    contract = write_return(tmp_path / "c", {"staff": [person(f"E{i}", "Indian" if i % 2 else "White British", salary=31500) for i in range(12)]})
+    assert pipeline.load(folder).counts == pipeline.load(contract).counts
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (GOOD.replace('"FTE Salary"', '"Annual Salary"'),
+         'HR export 2025.csv, row 1, column annual_salary: has no column "Annual Salary", which mapping.toml gives as its annual_salary'),
+        (GOOD + '[staff.values.service]\n"ASC" = "adult social care services"\n',
+         'mapping.toml, column [staff.values.service]: maps "ASC" to "adult social care services", which is not a value of service'),
+        (GOOD.replace("[staff.columns]", "[staff.columns]\nstaff_id = 'Emp'"), "mapping.toml, row 5: is not a valid mapping file"),
+        (GOOD.replace('staff_id = "Employee Number"', 'staff_id = Employee Number'), "mapping.toml, row 4: is not a valid mapping file"),
+        (GOOD.replace("[staff.columns]", "[staff.columns]\ngrade = 'Grade'"), "mapping.toml, column [staff.columns] grade: grade is not a column of staff.csv"),
+        (GOOD.replace("[staff]", "[staf]"), "mapping.toml, column [staf]: [staf] is not a file of the data contract"),
+        (GOOD.replace('"HR export *.csv"', '"Payroll *.csv"'), 'gives "Payroll *.csv" as the staff file, and no file in r has that name'),
+        (GOOD.replace('file = "HR export *.csv"', 'file = "HR export *.csv"\ndate_order = "US"'), 'date_order is "US"'),
+    ],
+    ids=["missing-heading", "value-not-in-contract", "key-twice", "unquoted", "unknown-column", "unknown-file", "no-such-export", "bad-order"],
+)
+def test_a_broken_mapping_gets_a_clear_message_and_no_output(text: str, said: str, tmp_path: Path, cli) -> None:
+    folder = _hr_folder(tmp_path, text)
+    res = cli("validate", folder)
+    assert res.code == 1
+    assert said in " ".join(res.stdout.split()), res.stdout
+    out = tmp_path / "counts.csv"
+    res = cli("counts", folder, "-o", out)
+    assert res.code == 1 and not out.exists() and "Traceback" not in res.stdout + res.stderr
+    res = cli("report", folder, "-o", tmp_path / "report")
+    assert res.code == 1 and not (tmp_path / "report").exists()
+
+
+def test_mapping_option_reads_a_return_with_another_mapping_file(tmp_path: Path, cli) -> None:
+    folder = _hr_folder(tmp_path, "")
+    (folder / "mapping.toml").unlink()
+    (tmp_path / "eastmere.toml").write_text(GOOD, encoding="utf-8")
+    assert cli("validate", folder).code == 1  # without it, HR export 2025.csv is nobody's staff.csv
+    assert cli("validate", folder, "--mapping", tmp_path / "eastmere.toml").code == 0
+    res = cli("metrics", folder, "--mapping", tmp_path / "nowhere.toml")
+    assert res.code == 1 and "nowhere.toml" in res.stderr + res.stdout and "does not exist" in res.stderr + res.stdout
+
+
+def test_a_workbook_export_is_read_from_the_sheet_the_mapping_names(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    folder.mkdir()
+    write_toml(folder / "organisation.toml", ORG)
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(("Exported from SAP",))
+    ws = wb.create_sheet("Staff list")
+    ws.append(("Pers.No.", "Ethnicity", "Service Area", "Senior Management", "Registered", "Salary", "Start Date"))
+    for i in range(12):
+        ws.append((f"P{i}", "Pakistani", "Adults and Health", "No", False, 30000 + i, 45383 if i % 2 else dt.date(2024, 4, 1)))
+    wb.save(folder / "SAP export.xlsx")
+    (folder / "mapping.toml").write_text('''[staff]
+file = "SAP export.xlsx"
+sheet = "Staff list"
+[staff.columns]
+staff_id = "Pers.No."
+ethnicity = "Ethnicity"
+service = "Service Area"
+senior_manager = "Senior Management"
+registered_professional = "Registered"
+annual_salary = "Salary"
+start_date = "Start Date"
+[staff.values.service]
+"Adults and Health" = "adults"
+''', encoding="utf-8")
+    from wres.read import read_return
+    from wres.validate import validate
+
+    chk = validate(read_return(folder))
+    assert not chk.errors, chk.errors
+    got = chk.ret.con.execute("SELECT DISTINCT start_date FROM t_staff").fetchall()
+    assert got == [(dt.date(2024, 4, 1),)]  # the serial 45383 and the date cell are the same day
+
+
+# --- the mapping file itself ------------------------------------------------------------------------------
+
+def test_a_saved_mapping_reads_back_as_it_was_with_any_spelling_in_it(tmp_path: Path) -> None:
+    m = mapping.Mapping({"staff": mapping.FileMap(file='HR "export" *.csv', date_order="month-first",
+                                                  columns={"ethnicity": "Ethnic Origin", "service": "Dept\\Team"},
+                                                  values={"service": {'Children\'s "Services"': "children", "": "adults", "ÀSC\t": "adults"}})})
+    mapping.save(m, tmp_path / "mapping.toml", {("staff", "columns", "ethnicity"): "guessed"})
+    back, problems = mapping.load(tmp_path / "mapping.toml")
+    assert not problems and back is not None
+    assert back.files == m.files
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(STAFF_COLUMNS), names=st.lists(st.text("abcdefghijklmnopqrstuvwxyz _-.()", min_size=1, max_size=12).filter(str.strip),
+                                                            min_size=7, max_size=7, unique_by=lambda s: s.strip().lower()))
+def test_any_order_and_any_headings_through_a_mapping_give_the_same_counts(order: tuple[str, ...], names: list[str], tmp_path_factory: pytest.TempPathFactory) -> None:
+    tmp = tmp_path_factory.mktemp("perm")
+    people = [person(f"E{i}", ("Indian", "White British", "Black African", "Not stated")[i % 4], ("adults", "children")[i % 3 == 0],
+                     ("yes", "no")[i % 5 > 0], ("yes", "no")[i % 2], 20000 + 1000 * i) | {"start_date": "2020-01-01"} for i in range(40)]
+    contract = write_return(tmp / "c", {"staff": people})
+    headings = {c: f"{n.strip()} {i}" for i, (c, n) in enumerate(zip(order, names))}  # the mapping's headings, not the contract's
+    renamed = [{headings[c]: p[c] for c in order} for p in people]
+    folder = write_return(tmp / "e", {"export.csv": renamed})
+    mapping.save(mapping.Mapping({"staff": mapping.FileMap(file="export.csv", columns=headings)}), folder / "mapping.toml")
+    assert pipeline.load(folder).counts == pipeline.load(contract).counts
+
+
+def test_a_mapping_that_cannot_be_read_as_text_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "mapping.toml").write_bytes(b"[staff]\nfile = \"\xff\xfe\"\n")
+    m, problems = mapping.load(tmp_path / "mapping.toml")
+    assert m is None and "not UTF-8" in problems[0].message
+    with pytest.raises(InvalidInput):
+        pipeline.load(_hr_folder(tmp_path, "x = [", None))
