@@ -439,7 +439,9 @@ def _date_order(values: list[str]) -> tuple[DateOrder | None, str]:
         return "month-first", f"guessed: {month} only makes sense month-first"
     if day:
         return "day-first", f"guessed: {day} only makes sense day-first"
-    return None, "no date says which order: day-first (the UK's) assumed"
+    if any(re.match(r"\s*\d{1,2}[/.-]\d{1,2}[/.-]", v) for v in values):
+        return None, "no date says which order: day-first (the UK's) assumed"
+    return None, ""
 
 
 @dataclass
@@ -486,6 +488,12 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             if c.name not in taken and c.name in present:
                 taken[c.name] = present[c.name]
         found = _match_columns(stem, ex.headings, taken)
+        if stem == "staff" and "pay_band" in found and ("annual_salary" in found or "annual_salary" in taken):
+            # an HR grade ("SCP 23", "Grade 7") is seldom one of organisation.toml's bands: the salary gives the band
+            lines.append(f"  {found.pop('pay_band')[0]!r} is not used: the band comes from the salary (map it as pay_band only if it holds "
+                         "organisation.toml's band labels)")
+        if found:
+            lines.append("  columns: " + ", ".join(f"{h!r} → {c}" for c, (h, _) in found.items()))
         for col, (heading, score) in found.items():
             fm.columns[col] = heading
             note = "guessed" if score < 100 else None
@@ -515,7 +523,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                 order, note = _date_order(seen)
                 if order and order != fm.date_order and not (existing and stem in existing.files):
                     fm.date_order = order
-                if order or (stem, "date_order") not in notes:
+                if note and (order or (stem, "date_order") not in notes):
                     notes[(stem, "date_order")] = note
                 if order is None and note.startswith("TODO"):
                     todo += 1
