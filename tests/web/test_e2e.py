@@ -412,3 +412,57 @@ def test_analyst_submits_a_return_and_keeps_the_plan(live_server, settings, user
         print("\naxe-core: 0 violations on " + "; ".join(tour.visited))
     finally:
         context.close()
+
+
+def test_analyst_matches_a_council_export_and_keeps_the_mapping(live_server, users, authorities, demo_returns, tmp_path, e2e_browser) -> None:
+    """A council's HR export as it is: refused, matched on the column and values pages, saved, re-checked and
+    ready to submit; then the import mapping page, its delete confirmation and a broken mapping file."""
+    from tests.web.test_mapping_pages import council_export
+
+    export = zip_folder(council_export(demo_returns["A"], tmp_path / "export"), tmp_path / "HR export March 2025.zip")
+    broken = tmp_path / "mapping.toml"
+    broken.write_text('[staff.columns]\nstaff_id = "Employee Number"\nethnicity = "Employee Number"\n', encoding="utf-8")
+    context, tour = open_tour(e2e_browser, base_url(live_server))
+    page = tour.page
+    try:
+        tour.go("/submit/")
+        sign_in(tour, "analyst-a")
+        page.set_input_files("#id_file", str(export))
+        page.get_by_role("button", name="Upload and check").click()
+        page.wait_for_load_state("load")
+        tour.visit("problems of a council export", expect_title="Error: fix the return")
+        page.get_by_role("button", name="Match your columns").click()
+        page.wait_for_load_state("load")
+        assert page.locator("#id_staff_id").input_value() == "Employee Number"  # pre-selected from the suggestion
+        assert page.locator("#id_service").input_value() == "Directorate"
+        tour.visit("match your columns", shot="map-columns", expect_title="Match your columns: staff")
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state("load")
+        assert page.get_by_label("“Children & Families”").input_value() == "children"
+        tour.visit("match your values", shot="map-values", expect_title="Match your values: staff")
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state("load")
+        page.get_by_role("button", name="Continue").click()  # leavers.csv's directorates
+        page.wait_for_load_state("load")
+        tour.visit("check your import mapping", shot="map-check", expect_title="Check your import mapping")
+        page.get_by_role("button", name="Save and check the return again").click()
+        page.wait_for_load_state("load")
+        assert page.get_by_role("heading", level=1).inner_text() == "Check your answers before submitting the return"
+        assert "ready to submit" in page.locator(".govuk-notification-banner").inner_text()
+        tour.visit("check your answers after mapping", expect_title="Check your answers")
+
+        tour.go("/mapping/")
+        assert "Employee Number" in page.locator("main").inner_text()
+        tour.visit("your import mapping", shot="mapping", expect_title="Your import mapping")
+        page.get_by_role("link", name="Delete the mapping").click()
+        page.wait_for_load_state("load")
+        tour.visit("delete the import mapping", expect_title="Delete the import mapping")
+        tour.go("/mapping/upload/")
+        page.set_input_files("#id_file", str(broken))
+        page.get_by_role("button", name="Upload the mapping").click()
+        page.wait_for_load_state("load")
+        assert "is given for both staff_id and ethnicity" in page.locator(".govuk-error-message").inner_text()
+        tour.visit("a broken mapping file", expect_title="Error: Upload a mapping file")
+        print("\naxe-core: 0 violations on " + "; ".join(tour.visited))
+    finally:
+        context.close()

@@ -132,7 +132,7 @@ def test_a_council_export_is_matched_once_and_read_through_ever_after(users, aut
     values = selected(text)
     labels = labelled(text)
     by_spelling = {labels[n]: v for n, v in values.items()}
-    assert by_spelling == {'"Children & Families"': "children"}
+    assert by_spelling == {"“Children & Families”": "children"}
     assert "Leave it as an error" in text and "Adult Social Care" not in text  # a spelling the contract knows is not asked
     r = c.post(r["Location"], values)
     assert r.status_code == 302 and r["Location"] == f"/submit/{up.pk}/map/leavers/values/"
@@ -281,3 +281,75 @@ def test_pages_of_an_upload_whose_files_are_gone_go_back_to_it(users, authoritie
         r = c.get(url)
         assert r.status_code == 302 and r["Location"] == f"/submit/{up.pk}/", url
     assert result
+
+
+def as_workbook(folder: Path, target: Path) -> SimpleUploadedFile:
+    """The export as one workbook, as an HR system saves it: a sheet per file (staff as "Staff"), with the
+    organisation settings on an organisation sheet (dotted names for its tables)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    for f in sorted(folder.glob("*.csv")):
+        with f.open(encoding="utf-8") as src:
+            rows = list(csv.reader(src))
+        ws = wb.create_sheet("Staff" if f.stem == "staff" else f.stem)
+        for row in rows:
+            ws.append(row)
+    ws = wb.create_sheet("organisation")
+    ws.append(["setting", "value"])
+    with (folder / "organisation.toml").open("rb") as src:
+        org = tomllib.load(src)
+    for key, value in org.items():
+        for k, v in (value.items() if isinstance(value, dict) else [(None, value)]):
+            if not isinstance(v, list):
+                ws.append([f"{key}.{k}" if k else key, v])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    return SimpleUploadedFile(target.name, target.read_bytes())
+
+
+def walk_accepting_suggestions(c: Client, start: str) -> list[str]:
+    """Go through the mapping pages posting each one as pre-selected; the pages visited, in order."""
+    visited = []
+    url = c.get(start)["Location"]
+    while "/map/" in url and not url.endswith("/map/check/"):
+        visited.append(url)
+        r = c.post(url, selected(page(c.get(url))))
+        assert r.status_code == 302, page(r)
+        url = r["Location"]
+    return visited
+
+
+def test_a_workbook_export_is_matched_through_its_sheets(users, authorities, export, tmp_path) -> None:
+    a = authorities["A"]
+    c = client_for(users["analyst_A"])
+    r = c.post("/submit/", {"file": as_workbook(export, tmp_path / "book" / "Eastmere HR export 2025.xlsx")})
+    up = Upload.objects.get(authority=a)
+    assert up.status == Upload.Status.INVALID, up.problems
+    text = page(c.get(r["Location"]))
+    assert "Eastmere HR export 2025.xlsx, sheet Staff" in text and "Match your columns" in text
+    visited = walk_accepting_suggestions(c, f"/submit/{up.pk}/map/")
+    assert [u.split("/map/")[1] for u in visited] == ["staff/columns/", "staff/values/", "leavers/values/"]
+    text = page(c.get(f"/submit/{up.pk}/map/staff/columns/"))
+    assert "Eastmere HR export 2025.xlsx, sheet Staff" in text  # the page names the sheet the user made
+    c.post(f"/submit/{up.pk}/map/check/")
+    up.refresh_from_db()
+    assert up.status == Upload.Status.VALID, up.errors()
+
+
+def test_files_kept_for_the_mapping_pages_go_when_the_upload_is_stale(users, authorities, export, settings) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from wres.web import returns
+
+    a = authorities["A"]
+    up = returns.record(a, users["analyst_A"], zipped(export))
+    assert up.status == Upload.Status.INVALID and Path(up.staged).is_dir()
+    Upload.objects.filter(pk=up.pk).update(created_at=timezone.now() - timedelta(days=settings.STAGED_DAYS + 1))
+    assert [u.pk for u in returns.discard_stale(settings.STAGED_DAYS)] == [up.pk]
+    up.refresh_from_db()
+    assert not up.staged and not any(settings.UPLOAD_DIR.rglob("*.csv"))
+    assert client_for(users["analyst_A"]).get(f"/submit/{up.pk}/map/")["Location"] == f"/submit/{up.pk}/"

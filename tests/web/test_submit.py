@@ -48,7 +48,21 @@ def test_upload_with_problems_shows_error_summary_and_keeps_nothing(users, demo_
     assert any("staff.csv" in text and "row 3" in text and "column service" in text for _, text in links)
     assert "How to fix it" in html
     up = Upload.objects.get()
-    assert up.status == Upload.Status.INVALID and not up.staged
+    # "hospital" is a spelling an import mapping could give a meaning to: the files stay for those pages only
+    assert up.status == Upload.Status.INVALID and up.staged and "Match your columns" in html
+    # problems no mapping can fix (a salary that is not a number): nothing record-level is kept, and the
+    # upload before it is discarded
+    (tmp_path / "again").mkdir()
+    out = _broken(demo_returns["A"], tmp_path / "again")
+    with (out / "staff.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[2][rows[0].index("service")] = "adults"
+    rows[2][rows[0].index("annual_salary")] = "about thirty thousand"
+    with (out / "staff.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    html = c.post("/submit/", {"file": zipped(out)}, follow=True).content.decode()
+    assert "There is a problem" in html and "Match your columns" not in html and "have not been kept" in html
+    assert all(u.status == Upload.Status.INVALID and not u.staged for u in Upload.objects.all())
     assert not any((settings.UPLOAD_DIR / str(up.authority_id)).glob("*/*")), "nothing record-level is kept from a bad upload"
     assert Submission.objects.count() == 0
 

@@ -36,6 +36,7 @@ COLUMN_WORDS = {
     "abuse_colleagues": "harassment, bullying or abuse from colleagues",
     "abuse_managers": "harassment, bullying or abuse from managers",
 }
+EITHER = {"annual_salary": "Needed unless your export has a pay band instead.", "pay_band": "Needed unless your export has the salary."}
 NOT_THERE = "Not in this export"
 LEAVE = "Leave it as an error"
 BLANK = "(blank cells)"
@@ -56,7 +57,8 @@ class ColumnsForm(ErrorLinks, forms.Form):
         options = [("", NOT_THERE), *((h, h) for h in headings)]
         for c in schema.FILES[stem]:
             initial = next((h for h in headings if h.strip().lower() == chosen.get(c.name, c.name).strip().lower()), "")
-            self.fields[c.name] = forms.ChoiceField(label=column_label(stem, c.name), choices=options, required=False, initial=initial)
+            self.fields[c.name] = forms.ChoiceField(label=column_label(stem, c.name), choices=options, required=False, initial=initial,
+                                                    help_text=EITHER.get(c.name, "") if stem == "staff" else "")
         self.helper = _helper(*(Field.select(c.name) for c in schema.FILES[stem]), button="Continue")
 
     def clean(self) -> dict[str, Any]:
@@ -93,11 +95,11 @@ class ValuesForm(ErrorLinks, forms.Form):
                 name = f"value_{len(self.keys) + 1}"
                 self.keys[name] = (col, spelling)
                 self.fields[name] = forms.ChoiceField(
-                    label=escape(f'"{spelling}"') if spelling else BLANK, choices=options, required=False,  # crispy prints labels as given
+                    label=escape(f"“{spelling}”") if spelling else BLANK, choices=options, required=False,  # crispy prints labels as given
                     initial=target if target in accepted and target != mapping.TODO else "",
                 )
                 names.append(name)
-            legend = escape(f'{col}: your heading "{headings.get(col, col)}"')  # as labels: printed as given
+            legend = escape(f"{col}: your heading “{headings.get(col, col)}”")  # as labels: printed as given
             layout.append(Fieldset(HTML(f'<p class="govuk-hint">{_hint(kind)}</p>'), *(Field.select(n) for n in names), legend=legend, legend_size="m"))
         self.helper = _helper(*layout, button="Continue")
 

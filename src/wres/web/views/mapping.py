@@ -21,7 +21,7 @@ from django.urls import reverse
 from wres import mapping, schema
 from wres.web import importing, returns
 from wres.web.access import audit, member
-from wres.web.mapping_forms import ColumnsForm, MappingFileForm, ValuesForm, column_label
+from wres.web.mapping_forms import ColumnsForm, MappingFileForm, ValuesForm
 from wres.web.models import ImportMapping, Upload
 
 STEPS = ("columns", "values")
@@ -129,7 +129,7 @@ def columns(request: HttpRequest, pk: str, file: str) -> HttpResponse:
         return _next(up, files, m, ("columns", f.stem))
     return render(request, "web/mapping/columns.html", {
         "up": up, "form": form, "file": f, "back": _back(up, files, m, ("columns", f.stem)),
-        "position": _position(files, f), "suggested": bool(fm.columns),
+        "position": _position(files, m, f), "suggested": bool(fm.columns),
     })
 
 
@@ -160,12 +160,14 @@ def values(request: HttpRequest, pk: str, file: str) -> HttpResponse:
         _keep(request, up, m)
         return _next(up, files, m, ("values", f.stem))
     return render(request, "web/mapping/values.html", {
-        "up": up, "form": form, "file": f, "back": _back(up, files, m, ("values", f.stem)), "position": _position(files, f),
+        "up": up, "form": form, "file": f, "back": _back(up, files, m, ("values", f.stem)), "position": _position(files, m, f),
     })
 
 
-def _position(files: list[importing.StagedFile], f: importing.StagedFile) -> str:
-    return f"File {files.index(f) + 1} of {len(files)}" if len(files) > 1 else ""
+def _position(files: list[importing.StagedFile], m: mapping.Mapping, f: importing.StagedFile) -> str:
+    """Which of the files to match this is ("file 1 of 2 to match"), when there is more than one."""
+    stems = list(dict.fromkeys(stem for _, stem in _steps(files, m)))
+    return f"file {stems.index(f.stem) + 1} of {len(stems)} to match" if f.stem in stems and len(stems) > 1 else ""
 
 
 def _back(up: Upload, files: list[importing.StagedFile], m: mapping.Mapping, here: tuple[str, str] | None) -> str:
@@ -220,7 +222,6 @@ def _listing(m: mapping.Mapping, stems: list[str], steps: list[tuple[str, str]],
     out = []
     for s in importing.summary(m):
         stem = s["stem"]
-        s["columns"] = [(column_label(stem, c).split(":")[0], h) for c, h in s["columns"]]
         if up is not None and ("columns", stem) in steps:
             s["change_columns"] = reverse("map-columns", kwargs={"pk": up.pk, "file": stem})
         if up is not None and stem in stems:
