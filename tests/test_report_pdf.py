@@ -213,3 +213,141 @@ def test_markup_in_the_return_is_printed_as_text(hostile_report: ReportSet) -> N
     assert squash(f"{HOSTILE_NAME}: report for") in squash(pages[0])
     for n, text in enumerate(pages, 1):
         assert HOSTILE_NAME in text, f"page {n} lacks the running head with the organisation's name"
+
+
+# ---- a tagged PDF (PDF/UA-1), checked through its structure tree ----------------------------------------------
+# veraPDF (the PDF/UA validator) is Java and in none of the registries this project installs from, so the
+# checks below are the machine-checkable parts of PDF/UA-1 that a report can get wrong, read with pypdf.
+
+def _struct_elements(reader: Any) -> list[tuple[str, Any]]:
+    """The structure tree in reading order: (role, element), depth first, from the Document root."""
+    root = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    out: list[tuple[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if not hasattr(node, "get") or "/S" not in node:
+            return  # a marked-content reference or an MCID: content, not structure
+        out.append((str(node["/S"]), node))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else ([] if kids is None else [kids]):
+            if not isinstance(kid, int):
+                walk(kid)
+
+    kids = root["/K"]
+    for kid in kids if isinstance(kids, list) else [kids]:
+        walk(kid)
+    return out
+
+
+def _html_alts(report_set: ReportSet) -> list[str]:
+    return [html.unescape(a) for a in re.findall(r'<img src="[^"]*" alt="([^"]*)"', report_set.html.read_text(encoding="utf-8"))]
+
+
+def test_pdf_is_tagged_as_pdf_ua(report_set: ReportSet) -> None:
+    info = subprocess.run([require("pdfinfo"), str(report_set.pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    reader = _pypdf().PdfReader(report_set.pdf)
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert catalog["/Lang"] == "en-GB"
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])  # a viewer shows the title, not the file name
+    title = html.unescape(re.search(r"<title>(.*?)</title>", report_set.html.read_text(encoding="utf-8")).group(1))  # type: ignore[union-attr]
+    assert reader.metadata.title == title
+    xmp = catalog["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfuaid:part="1"' in xmp or "<pdfuaid:part>1</pdfuaid:part>" in xmp, "no PDF/UA identification in the XMP metadata"
+    assert html.escape(title, quote=False) in xmp, "the title is not in the XMP metadata"
+
+
+def test_structure_tree_is_the_report_in_reading_order(report_set: ReportSet) -> None:
+    reader = _pypdf().PdfReader(report_set.pdf)
+    elements = _struct_elements(reader)
+    roles = [role for role, _ in elements]
+    assert roles[0] == "/Document", roles[:3]
+    for needed in ("/H1", "/H2", "/P", "/L", "/Table", "/TH", "/Figure", "/Caption"):
+        assert needed in roles, f"the structure tree has no {needed}"
+    headings = [r for r in roles if re.fullmatch(r"/H\d", r)]
+    assert headings[0] == "/H1" and headings.count("/H1") == 1, headings[:5]
+    text = report_set.html.read_text(encoding="utf-8")
+    assert headings.count("/H2") == text.count("<h2"), "every section heading is tagged, once"
+    # every figure has its text alternative, in the order the page reads
+    alts = [str(e.get("/Alt", "")) for role, e in elements if role == "/Figure"]
+    assert alts == _html_alts(report_set), "the figures' /Alt are not the HTML's text alternatives, in order"
+    assert all(alts)
+    # every table has header cells
+    for i, (role, _) in enumerate(elements):
+        if role == "/Table":
+            following = roles[i + 1:]
+            end = following.index("/Table") if "/Table" in following else len(following)
+            assert "/TH" in following[:end], f"table {i} has no header cells"
+
+
+# ---- reads well for a small authority ------------------------------------------------------------------------
+
+def _page_of(pages: list[str], heading: str, after: int = 0) -> int:
+    for n, text in enumerate(pages, 1):
+        if n > after and heading in lines(text):
+            return n
+    pytest.fail(f"no page after {after} has the heading {heading!r}")
+
+
+def test_summary_fits_on_one_page(published_report: ReportSet) -> None:
+    pages = pages_text(published_report.pdf, layout=True)
+    contents, _ = _contents(published_report.pdf)
+    summary = _page_of(pages, "Summary", contents)
+    following = _page_of(pages, "M1 Pay bands", summary)
+    assert following == summary + 1, f"the summary runs from page {summary} to page {following - 1}"
+    page = squash(pages_text(published_report.pdf)[summary - 1])  # in reading order, not as laid out
+    for words in ("Withheld or not available", "Verdict", "1.28 (0.72 to 2.27) Worse for minority ethnic staff, but could be chance",
+                  "fewer than 10 minority ethnic applicants were appointed"):  # the small count, not "too few applicants"
+        assert squash(words) in page, f"the summary page lacks {words!r}"
+    assert "too few" not in " ".join(pages)
+
+
+ONE_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d(?![\d.%])")  # "1.2" or "0.8", but not 27.4% nor 0.1.0 nor 1.20
+
+
+def test_one_number_style_everywhere(report_set: ReportSet) -> None:
+    """Relative likelihoods, intervals and the range to two decimals wherever they print (tables, sentences,
+    summary, method, chart labels and axes); percentages to one decimal."""
+    text = "\n".join(pages_text(report_set.pdf))
+    assert not ONE_DECIMAL.findall(text), sorted(set(ONE_DECIMAL.findall(text)))[:10]
+    flat = " ".join(text.split())
+    assert "between 0.80 and 1.25" in flat or "from 0.80 to 1.25" in flat
+    assert "non-adverse range is 0.80 to 1.25" in flat
+    assert "Percentages are rounded to one decimal place." in flat
+    assert not re.search(r"\(\d+%\)", flat), "a rate shown to a whole per cent"
+    assert re.search(r"\(\d+\.\d%\)", flat)
+
+
+def test_uncertainty_is_said_where_the_interval_crosses_the_range(published_report: ReportSet) -> None:
+    flat = " ".join(" ".join(pages_text(published_report.pdf)).split())
+    doc = published_report.metrics()
+    m7a = next(r for r in doc["results"] if r["metric"] == "M7a" and r["service"] == "all")
+    assert m7a["assessment"] == "worse_for_minority_ethnic" and m7a["ci95"][0] < 1.25  # 1.28 (0.72 to 2.27) in the demo
+    assert m7a["sentence"].endswith("but the confidence interval includes values inside the range, so this could be chance.")
+    assert "Worse for minority ethnic staff, but could be chance" in flat
+
+
+def test_no_heading_ends_a_page(report_set: ReportSet) -> None:
+    """A heading, caption or figure title is never the last thing on a page: it stays with what it introduces."""
+    source = report_set.html.read_text(encoding="utf-8")
+    titles = {" ".join(html.unescape(re.sub(r"<[^>]+>", "", t)).split())
+              for t in re.findall(r"<(?:h[1-6]|caption|figcaption)[^>]*>(.*?)</(?:h[1-6]|caption|figcaption)>", source, re.S)}
+    titles = {t for t in titles if t}
+    for n, text in enumerate(pages_text(report_set.pdf), 1):
+        body = [ln for ln in lines(text) if not ln.startswith("Page ") and "SC-WRES" not in ln]
+        if body:
+            assert body[-1] not in titles, f"page {n} ends with the heading {body[-1]!r}"
+
+
+def test_published_data_quality_says_what_warnings_concern_internal_says_where(published_report: ReportSet, internal_report: ReportSet) -> None:
+    def section(report: ReportSet) -> str:
+        pages = pages_text(report.pdf)
+        n = _page_of(pages, "Data quality", _contents(report.pdf)[0])
+        return " ".join(" ".join(pages[n - 1:]).split())
+
+    published, internal = section(published_report), section(internal_report)
+    assert "The checks raised 1 kind of warning" in published and "2 records in the disciplinary and training data" in published
+    assert not re.search(r"\.csv, rows? \d|\brow \d+", published), published
+    assert "disciplinary.csv, row 10, column date" in internal and "training.csv, row 2, column date" in internal

@@ -62,6 +62,11 @@ def _config(chart: Any) -> Any:
     return chart.configure(font=FONT).configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#0b0c0c", titleColor="#0b0c0c").configure_view(stroke=None)
 
 
+def _rl_axis(alt: Any, low: float, high: float) -> Any:
+    """Ticks at the range's ends and round ratios, written as every relative likelihood is (two decimals)."""
+    return alt.Axis(values=[0.1, 0.25, 0.5, low, high, 2.0, 4.0, 10.0], format=".2f", labelOverlap=True)  # 1 is the dashed line
+
+
 def _range_layer(alt: Any, low: float, high: float, y: str | None = None) -> Any:
     base = alt.Chart(alt.Data(values=[{"low": low, "high": high}]))
     band = base.mark_rect(color="#dfe9f2").encode(x=alt.X("low:Q", scale=alt.Scale(type="log", domain=list(DOMAIN), clamp=True)), x2="high:Q")
@@ -159,7 +164,7 @@ def _forest_template(low: float, high: float) -> str:
 
     log = alt.Scale(type="log", domain=list(DOMAIN), clamp=True)
     y = alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=260))
-    x = alt.X("rl:Q", scale=log, title="Relative likelihood (log scale)")
+    x = alt.X("rl:Q", scale=log, title="Relative likelihood (log scale)", axis=_rl_axis(alt, low, high))
     points_data = alt.Data(name="points")
     bars = alt.Chart(points_data).mark_rule(strokeWidth=2, color="#0b0c0c").encode(y=y, x=alt.X("low:Q", scale=log), x2="high:Q")
     words = [a[0] for a in ASSESSMENT.values()]
@@ -205,7 +210,9 @@ def metric_chart(report: Report, metric_id: str) -> Chart:
         rows = [(f"{r.band} — {SERVICE_NAMES[r.service].lower()}", r) for r in results]
     else:
         rows = [(SERVICE_NAMES[r.service], r) for r in results]
-    return forest(report, f"rl-{metric_id}", f"{metric_id} {m.title}", rows, m.subject)
+    by = "pay band and service" if m.kind == "pay_band" else "service"
+    # the section's heading names the metric; the caption says what the picture shows
+    return forest(report, f"rl-{metric_id}", f"{metric_id}: relative likelihood with its 95% CI, by {by}", rows, m.subject)
 
 
 def summary_chart(report: Report) -> Chart:
@@ -216,7 +223,7 @@ def summary_chart(report: Report) -> Chart:
         if m.kind == "pay_band" and results:
             results = results[-1:]
         rows += [(f"{m.id} {m.title}" + (f" ({r.band})" if r.band else ""), r) for r in results]
-    return forest(report, "rl-summary", "All metrics, adult and children's social care together", rows, "staff")
+    return forest(report, "rl-summary", "Relative likelihood with its 95% CI, each metric, both services together", rows, "staff")
 
 
 def pay_band_chart(report: Report) -> Chart:
@@ -270,7 +277,7 @@ def trend_chart(report: Report, metric_id: str) -> Chart:
             rows.append({"year": year, "service": SERVICE_NAMES[r.service], "rl": r.relative_likelihood, "text": fmt(r.relative_likelihood)})  # type: ignore[arg-type]
     years = [report.year_label(i) for i in range(len(report.years))]
     services = list(SERVICE_NAMES.values())
-    y = alt.Y("rl:Q", scale=alt.Scale(type="log", domain=list(DOMAIN), clamp=True), title="Relative likelihood (log scale)")
+    y = alt.Y("rl:Q", scale=alt.Scale(type="log", domain=list(DOMAIN), clamp=True), title="Relative likelihood (log scale)", axis=_rl_axis(alt, low, high))
     x = alt.X("year:N", sort=years, title="Reporting year", axis=alt.Axis(labelAngle=0), scale=alt.Scale(domain=years))
     band = alt.Chart(alt.Data(values=[{"low": low, "high": high}])).mark_rect(color="#dfe9f2").encode(y=alt.Y("low:Q", scale=alt.Scale(type="log", domain=list(DOMAIN), clamp=True)), y2="high:Q")
     enc = {"x": x, "y": y,
