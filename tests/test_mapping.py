@@ -332,6 +332,12 @@ start_date = "Start Date"
     assert not chk.errors, chk.errors
     got = chk.ret.con.execute("SELECT DISTINCT start_date FROM t_staff").fetchall()
     assert got == [(dt.date(2024, 4, 1),)]  # the serial 45383 and the date cell are the same day
+    assert not validate(read_return(folder / "SAP export.xlsx")).errors  # the export given itself, its mapping beside it
+    text = (folder / "mapping.toml").read_text(encoding="utf-8")
+    (folder / "mapping.toml").write_text(text.replace('"Staff list"', '"Staf list"'), encoding="utf-8")
+    [p] = validate(read_return(folder)).errors
+    assert (p.file, p.message) == ("SAP export.xlsx", 'has no sheet "Staf list", which mapping.toml gives as the staff sheet')
+    assert "Notes, Staff list" in p.fix
 
 
 # --- the mapping file itself ------------------------------------------------------------------------------

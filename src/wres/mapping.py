@@ -86,6 +86,10 @@ class Mapping:
         fm = self.files.get(stem)
         return fm.date_order if fm else "day-first"
 
+    def stems_for(self, name: str) -> list[str]:
+        """The contract files whose `file` glob matches an export's file name (case aside)."""
+        return [stem for stem, fm in self.files.items() if fm.file and fnmatch.fnmatch(name.lower(), fm.file.lower())]
+
     def exports(self, root: Path) -> tuple[dict[str, Path], list[Problem]]:
         """The files in a return folder that stand for contract files (by the mapping's `file` globs)."""
         found: dict[str, Path] = {}

@@ -340,10 +340,15 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
         return
     try:
         sheets = {s.strip().lower(): s for s in wb.sheetnames}
-        if ret.mapping is not None:  # the mapping may name the sheet that holds a file
-            sheets |= {stem: fm.sheet for stem, fm in ret.mapping.files.items() if fm.sheet in wb.sheetnames and not fm.file}
-        if only is not None:
-            sheets = {stem: sheet if sheet in wb.sheetnames else wb.sheetnames[0] for stem, sheet in only.items()}
+        named = {} if ret.mapping is None else {  # the mapping may name the sheet that holds a file
+            stem: fm.sheet for stem, fm in ret.mapping.files.items() if fm.sheet and (only is not None and stem in only or not fm.file)}
+        for stem, sheet in named.items():
+            if sheet not in wb.sheetnames:
+                _keep(ret, stem, Problem(path.name, f'has no sheet "{sheet}", which {ret.mapping.label} gives as the {stem} sheet',  # type: ignore[union-attr]
+                                         f"correct sheet under [{stem}] (this workbook's sheets: {', '.join(wb.sheetnames)})"))
+        sheets |= {stem: sheet for stem, sheet in named.items() if sheet in wb.sheetnames}
+        if only is not None:  # a council's export: the sheet the mapping names, else its first
+            sheets = {stem: named.get(stem) or wb.sheetnames[0] for stem in only if named.get(stem, wb.sheetnames[0]) in wb.sheetnames}
         settings: dict[str, tuple[str, list[str], list[list[str | None]], list[int]]] = {}
         for name in KNOWN + SETTINGS_SHEETS:
             if name not in sheets:
@@ -484,7 +489,11 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
             return ret
 
     workbooks = [path] if path.is_file() else sorted(p for p in root.glob("*.xlsx") if not p.name.startswith("~$"))
-    if path.is_file() and path.suffix.lower() != ".xlsx":
+    exported_book = ret.mapping.stems_for(path.name) if ret.mapping is not None and path.is_file() else []
+    if exported_book and path.suffix.lower() == ".xlsx":  # an export workbook given itself, its mapping beside it
+        _read_workbook(ret, path, dict.fromkeys(exported_book))
+        workbooks = []
+    elif path.is_file() and path.suffix.lower() != ".xlsx":
         _keep(ret, "*", Problem(path.name, "is not a return", "give a folder of CSV or Parquet files, or one .xlsx workbook"))
         return ret
     if path.is_dir():
