@@ -271,12 +271,12 @@ def E(file: str, word: str | tuple[str, ...], rows: tuple[int, ...] | None = Non
 CASES: list[Case] = [
     # organisation.toml
     Case("org_missing", folder(record_files(), org=False), (E("organisation.toml", "missing"),)),
-    Case("org_missing_name", folder(record_files(), org=ORG_NO_NAME), (E("organisation.toml", "missing", column="name"),)),
+    Case("org_missing_name", folder(record_files(), org=ORG_NO_NAME), (E("organisation.toml", "name is missing"),)),
     Case("org_period_end_before_start", folder(record_files(), org=ORG_BAD_PERIOD),
-         (E("organisation.toml", "period_start", column="period_end"),)),
+         (E("organisation.toml", "period_end must be after period_start"),)),
     Case("org_not_toml", org_not_toml, (E("organisation.toml", "TOML"),)),
     Case("org_pay_bands_out_of_order", folder(record_files(), org=ORG_BANDS_OUT_OF_ORDER),
-         (E("organisation.toml", "highest", column="pay_bands"),)),
+         (E("organisation.toml", ("pay_bands", "highest")),)),
     # staff.csv: the file and its columns
     Case("staff_missing", only_events, (E("staff.csv", "missing"),)),
     Case("staff_no_ethnicity_column", folder(record_files(staff=without(staff_rows(), "ethnicity"))),
@@ -545,7 +545,7 @@ def test_every_problem_in_one_run(cli, tmp_path: Path, monkeypatch: pytest.Monke
     )
     write_return(tmp_path / RET, files, org={**ORG, "pay_bands": ORG_BANDS_OUT_OF_ORDER["pay_bands"]})
     case = Case("many", lambda _: RET, (
-        E("organisation.toml", "highest", column="pay_bands"),
+        E("organisation.toml", ("pay_bands", "highest")),
         E("staff.csv", '"Martian"', rows=(3,), column="ethnicity"),
         E("staff.csv", '"maybe"', rows=(5,), column="senior_manager"),
         E("staff.csv", '"thirty grand"', rows=(6,), column="annual_salary"),

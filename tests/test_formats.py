@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -186,11 +187,12 @@ def to_csv_bom(demo: Path, target: Path) -> Path:
     return target
 
 
-# How each form names a file in messages, back to the CSV names of the reference.
+# How each form names a file in messages, back to the CSV names of the reference (a sheet's column also
+# carries its letter: "column date (E)").
 def _from_xlsx(w: str) -> str:
     for name in RECORD_FILES:
         w = w.replace(f"return.xlsx, sheet {name}", f"{name}.csv").replace(f"return.xlsx, sheet {name.title()}", f"{name}.csv")
-    return w
+    return re.sub(r"(column \w+) \([A-Z]{1,3}\)", r"\1", w)
 
 
 FORMS: dict[str, tuple[Callable[[Path, Path], Path], Callable[[str], str]]] = {

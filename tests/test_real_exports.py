@@ -1,0 +1,209 @@
+"""Real council data in: the same return, written the way councils' HR and finance systems write it, gives
+exactly the counts of the return in the contract's own spellings.
+
+The demo return is rewritten as an export would hold it: another ethnicity label set (2001 census, 2011
+census, the NHS Data Dictionary's codes and labels), dates as exports print them, department-style service
+names, salaries in pounds with commas, Y/N, the export's own headings (through a saved import mapping), and
+a hand-made workbook with an organisation sheet. The label sets below are written out by hand from their
+sources, not taken from wres's own table, so a label wres does not know fails here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from wres import pipeline
+from wres.demo import write_demo
+from wres.ethnicity import classify
+
+# label set → group → labels as the set's source prints them
+LABEL_SETS: dict[str, dict[str, list[str]]] = {
+    "census-2001": {
+        "white": ["White British", "White Irish", "Other White", "White - British", "White: Irish", "Any other White background"],
+        "minority_ethnic": ["Black African", "Black Caribbean", "Other Black", "Indian", "Pakistani", "Bangladeshi",
+                            "Other Asian", "Chinese", "White and Black Caribbean", "Mixed White and Asian", "Other Mixed",
+                            "Other ethnic group", "Asian or Asian British: Indian", "Black or Black British: African"],
+        "unknown": ["Not stated"],
+    },
+    "census-2011": {
+        "white": ["White: English/Welsh/Scottish/Northern Irish/British", "White: Irish", "White: Gypsy or Irish Traveller",
+                  "White: Other White"],
+        "minority_ethnic": ["Mixed/multiple ethnic groups: White and Black Caribbean", "Mixed/multiple ethnic groups: White and Asian",
+                            "Asian/Asian British: Indian", "Asian/Asian British: Pakistani", "Asian/Asian British: Chinese",
+                            "Black/African/Caribbean/Black British: African", "Black/African/Caribbean/Black British: Caribbean",
+                            "Other ethnic group: Arab", "Other ethnic group: Any other ethnic group"],
+        "unknown": ["Prefer not to say"],
+    },
+    "nhs-data-dictionary": {
+        "white": ["A", "A White - British", "B White - Irish", "C White - Any other White background", "A - White British"],
+        "minority_ethnic": ["D Mixed - White and Black Caribbean", "E", "F Mixed - White and Asian", "H Asian or Asian British - Indian",
+                            "J Asian or Asian British - Pakistani", "K", "L Asian or Asian British - Any other Asian background",
+                            "M Black or Black British - Caribbean", "N Black or Black British - African", "P",
+                            "R Other Ethnic Groups - Chinese", "S Other Ethnic Groups - Any other ethnic group"],
+        "unknown": ["Z Not stated", "Z", "Not Known"],
+    },
+}
+DATE_STYLES: list[Callable[[dt.date], str]] = [
+    lambda d: f"{d:%d/%m/%Y}",  # 01/04/2024
+    lambda d: f"{d.day}/{d.month}/{d.year}",  # 1/4/2024
+    lambda d: f"{d:%d-%b-%Y}",  # 01-Apr-2024
+    lambda d: f"{d.day} {d:%B %Y}",  # 1 April 2024
+    lambda d: f"{d:%d.%m.%Y}",  # 01.04.2024
+    lambda d: f"{d:%d %b %Y}",  # 01 Apr 2024
+]
+SERVICES = {"adults": "Adult Social Care", "children": "Children's Social Care"}
+YES_NO = {"yes": "Y", "no": "N"}
+RECORD_FILES = ("staff", "recruitment", "disciplinary", "fitness_to_practise", "training", "leavers", "survey")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("demo") / "return"
+    d.mkdir()
+    write_demo(d, seed=5, staff=425)
+    return d
+
+
+@pytest.fixture(scope="module")
+def expected(demo: Path) -> pipeline.Loaded:
+    return pipeline.load(demo)
+
+
+def _read(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def _relabel(label_set: str) -> Callable[[str], str]:
+    """Each value of the demo becomes a label of the same group in another set, every label used in turn."""
+    cycles = {g: itertools.cycle(labels) for g, labels in LABEL_SETS[label_set].items()}
+    return lambda v: v if not v.strip() else next(cycles[classify(v) or "unknown"])
+
+
+def _export(demo: Path, target: Path, ethnicity: Callable[[str], str], headings: dict[str, str] | None = None) -> Path:
+    """The demo return as a council's export writes it."""
+    target.mkdir()
+    shutil.copy(demo / "organisation.toml", target)
+    dates = itertools.cycle(DATE_STYLES)
+    for name in RECORD_FILES:
+        header, rows = _read(demo / f"{name}.csv")
+        out = []
+        for row in rows:
+            cells = []
+            for col, v in zip(header, row):
+                if col == "ethnicity":
+                    v = ethnicity(v)
+                elif col == "service":
+                    v = SERVICES.get(v, v)
+                elif col in ("senior_manager", "registered_professional", "shortlisted", "appointed"):
+                    v = YES_NO.get(v, v)
+                elif col == "annual_salary" and v:
+                    v = f"£{int(float(v)):,}"
+                elif col in ("date", "start_date") and v:
+                    v = next(dates)(dt.date.fromisoformat(v))
+                cells.append(v)
+            out.append(cells)
+        with (target / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow([(headings or {}).get(f"{name}.{c}", c) for c in header])
+            w.writerows(out)
+    return target
+
+
+@pytest.mark.parametrize("label_set", LABEL_SETS)
+def test_each_label_set_and_date_spelling_gives_the_same_counts(label_set: str, demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
+    got = pipeline.load(_export(demo, tmp_path / label_set, _relabel(label_set)))
+    assert got.counts == expected.counts
+
+
+def test_every_label_of_every_set_is_recognised() -> None:
+    for label_set, groups in LABEL_SETS.items():
+        for group, labels in groups.items():
+            for label in labels:
+                assert classify(label) == group, f"{label_set}: {label!r}"
+                assert classify(label.upper()) == group and classify(f"  {label.lower()}  ") == group
+
+
+HEADINGS = {
+    "staff.staff_id": "Employee Number", "staff.ethnicity": "Ethnic Origin", "staff.service": "Directorate",
+    "staff.senior_manager": "Senior Manager?", "staff.registered_professional": "Registered (SWE/NMC/HCPC)",
+    "staff.annual_salary": "FTE Salary", "staff.start_date": "Date Started",
+    "leavers.staff_id": "Employee Number", "leavers.date": "Leaving Date", "leavers.ethnicity": "Ethnic Origin",
+    "leavers.service": "Directorate",
+}
+MAPPING = '''# wres import mapping for the London Borough of Eastmere's HR export
+[staff.columns]
+staff_id = "Employee Number"
+ethnicity = "Ethnic Origin"
+service = "Directorate"
+senior_manager = "Senior Manager?"
+registered_professional = "Registered (SWE/NMC/HCPC)"
+annual_salary = "FTE Salary"
+start_date = "Date Started"
+[staff.values.service]
+"Adults and Health" = "adults"
+"Children and Families" = "children"
+[leavers.columns]
+staff_id = "Employee Number"
+date = "Leaving Date"
+ethnicity = "Ethnic Origin"
+service = "Directorate"
+[leavers.values.service]
+"Adults and Health" = "adults"
+"Children and Families" = "children"
+'''
+
+
+def test_an_export_with_its_own_headings_and_departments_reads_through_a_saved_mapping(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
+    target = _export(demo, tmp_path / "export", _relabel("census-2001"), HEADINGS)
+    for name in ("staff", "leavers"):  # department names, not services, in these two files
+        path = target / f"{name}.csv"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Adult Social Care", "Adults and Health").replace("Children's Social Care", "Children and Families"), encoding="utf-8")
+    (target / "mapping.toml").write_text(MAPPING, encoding="utf-8")
+    assert pipeline.load(target).counts == expected.counts
+
+
+def test_a_hand_made_workbook_with_an_organisation_sheet_gives_the_same_counts(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
+    """Date cells, Excel serial numbers in a date column, numbers as numbers, settings on a sheet."""
+    wb = openpyxl.Workbook()
+    org = wb.active
+    org.title = "Organisation"
+    org.append(("Setting", "Value"))
+    for key, value in (("name", "London Borough of Eastmere"), ("code", "E09000099"), ("period_start", dt.date(2024, 4, 1)),
+                       ("period_end", dt.date(2025, 3, 31)), ("sponsors.adults", "Harriet Okonjo-Blake, DASS"),
+                       ("local_population_minority_ethnic_pct", 28.0)):
+        org.append((key, value))
+    relabel = _relabel("nhs-data-dictionary")
+    excel_epoch = dt.date(1899, 12, 30)
+    for name in RECORD_FILES:
+        header, rows = _read(demo / f"{name}.csv")
+        ws = wb.create_sheet(name.title())
+        ws.append(header)
+        for i, row in enumerate(rows):
+            cells: list[object] = []
+            for col, v in zip(header, row):
+                if col == "ethnicity":
+                    cells.append(relabel(v))
+                elif col in ("date", "start_date") and v:
+                    d = dt.date.fromisoformat(v)
+                    cells.append((d - excel_epoch).days if i % 3 == 0 else d)  # a serial number, as a pasted column holds it
+                elif col == "annual_salary" and v:
+                    cells.append(float(v))
+                else:
+                    cells.append(SERVICES.get(v, v) if col == "service" else v)
+            ws.append(cells)
+    path = tmp_path / "Eastmere SC-WRES return 2024-25.xlsx"
+    wb.save(path)
+    got = pipeline.load(path)
+    assert got.counts == expected.counts
+    assert got.organisation.sponsors == {"adults": "Harriet Okonjo-Blake, DASS"}
