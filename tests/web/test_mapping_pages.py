@@ -336,6 +336,11 @@ def test_a_workbook_export_is_matched_through_its_sheets(users, authorities, exp
     c.post(f"/submit/{up.pk}/map/check/")
     up.refresh_from_db()
     assert up.status == Upload.Status.VALID, up.errors()
+    assert "file =" not in ImportMapping.objects.get(authority=a).text  # sheets are found by name, not by this year's file name
+    # next year's workbook, under next year's name: valid at once
+    c.post("/submit/", {"file": as_workbook(export, tmp_path / "book2" / "Eastmere HR export 2026.xlsx")})
+    second = Upload.objects.filter(authority=a).order_by("-created_at").first()
+    assert second.filename == "Eastmere HR export 2026.xlsx" and second.status == Upload.Status.VALID, second.errors()
 
 
 def test_files_kept_for_the_mapping_pages_go_when_the_upload_is_stale(users, authorities, export, settings) -> None:

@@ -138,10 +138,19 @@ def staged_files(path: Path) -> tuple[list[StagedFile], list[Problem]]:
 
 def draft(files: list[StagedFile], base: mapping.Mapping | None) -> mapping.Mapping:
     """The mapping the pages start from: the authority's own, plus wres's suggestions for what is new."""
-    current = base
+    current = base or mapping.Mapping()
     for f in files:
-        current = mapping.suggest([f.export], current, file=f.stem).mapping
-    return current or mapping.Mapping()
+        current = suggest(f, current)
+    return current
+
+
+def suggest(f: StagedFile, m: mapping.Mapping) -> mapping.Mapping:
+    """wres.mapping.suggest for one staged file: `m` as it is, plus what is new in this export."""
+    had = m.files[f.stem].file if f.stem in m.files else None
+    out = mapping.suggest([f.export], m, file=f.stem).mapping
+    if f.export.sheet is not None:  # a sheet of the uploaded workbook is found by its sheet's name, whatever the
+        out.files[f.stem].file = had  # workbook is called next year (suggest would pin this year's file name)
+    return out
 
 
 def column_of(export: mapping.Export, heading: str) -> str | None:

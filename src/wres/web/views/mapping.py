@@ -124,7 +124,7 @@ def columns(request: HttpRequest, pk: str, file: str) -> HttpResponse:
                 del fm.values[col]
         # a heading spelled as the contract's own column needs no line in the mapping
         fm.columns = {c: h for c, h in chosen.items() if h.strip().lower() != c}
-        m = mapping.suggest([f.export], m, file=f.stem).mapping  # the spellings of the columns as now chosen
+        m = importing.suggest(f, m)  # the spellings of the columns as now chosen
         _keep(request, up, m)
         return _next(up, files, m, ("columns", f.stem))
     return render(request, "web/mapping/columns.html", {
