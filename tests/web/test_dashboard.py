@@ -44,7 +44,7 @@ def test_report_built_in_background_then_charts_and_downloads(users, submitted, 
     assert b"".join(r.streaming_content).startswith(b"%PDF")
     assert f"sc-wres-{sub.authority.code}-2024-v1-report.pdf" in r["Content-Disposition"]
     assert AuditEvent.objects.filter(action="report downloaded", detail__file="report.pdf").count() == 1
-    svg = c.get(f"/reports/{job.pk}/charts/rl-M3.svg")
+    svg = c.get(f"/reports/{job.pk}/charts/{drawn[0]['name']}.svg")
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
     for bad in ("metrics.json", "charts/../report.pdf", "../../secret.key", "charts/index.json"):
         assert c.get(f"/reports/{job.pk}/{bad}").status_code == 404
