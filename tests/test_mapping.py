@@ -373,3 +373,15 @@ def test_a_mapping_that_cannot_be_read_as_text_is_a_problem_not_a_traceback(tmp_
     assert m is None and "not UTF-8" in problems[0].message
     with pytest.raises(InvalidInput):
         pipeline.load(_hr_folder(tmp_path, "x = [", None))
+
+
+def test_a_heading_renamed_since_the_saved_mapping_is_found_again_or_flagged() -> None:
+    saved = mapping.Mapping({"staff": mapping.FileMap(file="HR export *.csv", columns={
+        "staff_id": "Employee Number", "ethnicity": "Ethnic Origin", "start_date": "Date Started"})})
+    export = mapping.Export("HR export 2026.csv", ["Employee Number", "Ethnic Group", "Directorate", "Start"], {"Directorate": ["ASC"]})
+    done = mapping.suggest([export], saved)
+    columns = done.mapping.files["staff"].columns
+    assert columns["ethnicity"] == "Ethnic Group" and "no 'Ethnic Origin'" in done.notes[("staff", "columns", "ethnicity")]
+    assert columns["start_date"] == "Date Started" and done.notes[("staff", "columns", "start_date")].startswith("TODO")
+    assert any("'Date Started' (your mapping's start_date) is not in this export" in line for line in done.summary)
+    assert saved.files["staff"].columns["ethnicity"] == "Ethnic Origin"  # the saved mapping itself is left as it was

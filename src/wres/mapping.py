@@ -487,7 +487,9 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         lines = [f"{shown} → {stem}.csv ({why})"]
         # columns: what the mapping already says stays; a heading spelled as the contract needs no line
         present = {h.strip().lower(): h for h in ex.headings}
-        taken = {c: h for c, h in fm.columns.items()}
+        # a heading the saved mapping gives that this export no longer has (renamed this year) is looked for again
+        gone = {c: h for c, h in fm.columns.items() if h.strip().lower() not in present}
+        taken = {c: h for c, h in fm.columns.items() if c not in gone}
         for c in schema.FILES[stem]:
             if c.name not in taken and c.name in present:
                 taken[c.name] = present[c.name]
@@ -505,6 +507,13 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                 note = "new" + (", guessed" if note else "")
             if note:
                 notes[(stem, "columns", col)] = f"{note}: {heading!r} ({score}% like a known heading)" if score < 100 else note
+        for col, old in gone.items():
+            if col in found:
+                notes[(stem, "columns", col)] = f"new: this export has no {old!r}, which your mapping gave"
+            else:
+                todo += 1
+                notes[(stem, "columns", col)] = f"TODO: this export has no {old!r}: give its heading now"
+                lines.append(f"  {old!r} (your mapping's {col}) is not in this export: give its heading under [{stem}.columns]")
         guessed = [f"{c} = {h!r}" for c, (h, s) in found.items() if s < 100]
         if guessed:
             lines.append("  check these guessed columns: " + "; ".join(guessed))
