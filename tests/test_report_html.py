@@ -285,3 +285,60 @@ def test_markup_in_the_return_is_shown_as_text_never_run(hostile_report: ReportS
     assert all(u.startswith("data:") or u == hostile_report.url for u in log.requests), log.requests
     assert not log.errors, log.errors
     # the name is also in the print styles (the PDF's running head): tests/test_report_pdf.py checks it prints as typed
+
+
+# ---- reads well for a small authority ------------------------------------------------------------------------
+
+def test_summary_is_a_table_of_verdicts_and_a_line_per_withheld_metric(published_report: ReportSet, open_page: Any) -> None:
+    doc = published_report.metrics()
+    page = open_page(published_report.url).page
+    rows = page.evaluate("""() => [...document.querySelectorAll('section.summary table.summary tbody tr')]
+        .map(r => [...r.cells].map(c => c.textContent.trim()))""")
+    top = {r["metric"]: r["band"] for r in doc["results"]}  # the last band listed is M1's top band
+    expected = [r for r in doc["results"] if r["relative_likelihood"] is not None and r["band"] == top[r["metric"]]]
+    assert len(rows) == len(expected) >= 5, rows
+    for row, r in zip(rows, expected):
+        metric, service, rl, said = row
+        assert metric.startswith(r["metric"] + " ") and service == SERVICE[r["service"]], row
+        ci = r["ci95"]
+        assert rl == f"{r['relative_likelihood']:.2f}" + (f" ({ci[0]:.2f} to {ci[1]:.2f})" if ci else " (no CI)"), row
+        assert said == verdict(r["assessment"], tuple(ci) if ci else None), row
+    missing = page.evaluate("() => [...document.querySelectorAll('section.summary ul.missing li')].map(li => li.textContent.trim())")
+    withheld = {r["metric"] for r in doc["results"] if r["relative_likelihood"] is None and r["band"] == top[r["metric"]]}
+    in_order = [m for m in dict.fromkeys(r["metric"] for r in doc["results"]) if m in withheld]
+    assert [line.split(" ")[0] for line in missing] == in_order, missing  # one line per metric, none left out
+    assert "M2 Appointed from shortlisting — every service: fewer than 10 minority ethnic applicants were appointed." in missing
+    assert not any("too few" in line for line in missing)
+
+
+def test_each_chart_has_one_visible_title_and_no_withheld_row(published_report: ReportSet, open_page: Any) -> None:
+    import base64
+
+    page = open_page(published_report.url).page
+    figures = page.evaluate("""() => [...document.querySelectorAll('figure')].map(f => ({
+        caption: f.querySelector('figcaption').textContent.trim(),
+        alt: f.querySelector('img').getAttribute('alt'),
+        src: f.querySelector('img').getAttribute('src'),
+        note: f.querySelector('.chart-note')?.textContent.trim() || '',
+        table: f.querySelector('table caption').textContent.trim(),
+        rows: [...f.querySelectorAll('tbody tr')].map(r => r.textContent)}))""")
+    assert len(figures) >= 6
+    for f in figures:
+        svg = base64.b64decode(f["src"].split(",", 1)[1]).decode()
+        assert f["caption"] not in svg and f["caption"] not in f["alt"] and f["caption"] not in f["table"], f["caption"]
+        for row in f["rows"]:
+            assert "[c]" not in row and "withheld" not in row, (f["caption"], row)
+    notes = [f["note"] for f in figures if f["note"]]
+    assert "Adult social care and children's social care are not shown: their figures are withheld to protect small numbers." in notes
+    # a chart with nothing to draw is one sentence, not an empty grid
+    m2 = page.evaluate("() => document.getElementById('M2').closest('section').innerHTML")
+    assert "<img" not in m2 and "There is no chart: every figure it would show is withheld to protect small numbers." in m2
+
+
+def test_data_quality_published_says_what_internal_says_where(published_report: ReportSet, internal_report: ReportSet, open_page: Any) -> None:
+    def section(report: ReportSet) -> str:
+        return open_page(report.url).page.evaluate("() => document.getElementById('data-quality').closest('section').textContent")
+
+    published, internal = " ".join(section(published_report).split()), " ".join(section(internal_report).split())
+    assert "The checks raised 1 kind of warning" in published and not re.search(r"\brows? \d|column date", published), published
+    assert "disciplinary.csv, row 10, column date" in internal
