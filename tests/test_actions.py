@@ -231,7 +231,7 @@ def test_workbook_plan_sheets_round_trip(planned: Path, tmp_path: Path) -> None:
         header = [h for h in rows[0] if h and "(derived" not in h]
         write_csv(again / f"{name}.csv", [dict(zip(header, r[: len(header)])) for r in rows[1:]], header)
     assert pipeline.load(again).plan == built.plan
-    states = {s.action.id: s for s in built.plan.as_of(built.plan_as_of())}  # type: ignore[union-attr, arg-type]
+    states = {s.action.id: s for s in built.plan.as_of(built.plan_judgement().day)}  # type: ignore[union-attr]
     derived = {r[0]: r for r in wb["actions"].iter_rows(min_row=2, values_only=True)}
     assert derived["A2"][8:11] == (states["A2"].status, states["A2"].rag, ", ".join(states["A2"].flags))
 

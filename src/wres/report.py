@@ -7,7 +7,6 @@ compute: every figure in it has already passed disclosure control (unless the re
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 
 from wres import pipeline
@@ -34,11 +33,6 @@ class Report:
     def plan_judgement(self) -> Judgement | None:
         """The day the report judges the plan on, and why (a snapshot: wres.actions.judgement says which day)."""
         return judgement(self.plan, self.current.period["end"]) if self.plan is not None else None
-
-    def plan_as_of(self) -> date | None:
-        """Only the day of plan_judgement()."""
-        j = self.plan_judgement()
-        return j.day if j else None
 
     @property
     def current(self) -> Document:
