@@ -487,3 +487,24 @@ def test_trend_sheet(three_years: tuple[Report, Path]) -> None:
         has_line = f"<c:v>{m.id} {m.title}</c:v>" in xml
         assert has_line == any(by_metric[m.id][cols[f"{y} RL"]].data_type == "n" for y in labels), m.id
     assert "<c:v>Non-adverse range, low (0.80)</c:v>" in xml and "<c:v>Non-adverse range, high (1.25)</c:v>" in xml
+
+
+def test_one_number_style_with_the_report(wb: openpyxl.Workbook, published_book: Path) -> None:
+    """The workbook words numbers as the report does: RLs and CIs to two decimals, the range as 0.80 to 1.25,
+    percentages to one decimal (its notes say so, and its chart labels follow)."""
+    from wres.stats import PERCENT_RULE
+
+    texts = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(PERCENT_RULE in t for t in texts), "the workbook does not say how percentages are rounded"
+    for t in texts:
+        assert not re.search(r"(?<![\d.])(?:0\.8|1\.2)(?![\d.%])", t), t  # never "0.8" or "1.2" for 0.80 or 1.20
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, float) and c.number_format.endswith("%"):
+                    assert c.number_format == "0.0%", (ws.title, c.coordinate, c.number_format)
+    with zipfile.ZipFile(published_book) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml$", n)]
+    labels = [f for block in re.findall(r"<c:dLbls>.*?</c:dLbls>", "".join(charts), re.S)  # data labels, not axis ticks
+              for f in re.findall(r'<c:numFmt formatCode="([^"]+)"', block)]
+    assert "0%" not in labels and "0.0%" in labels, labels
