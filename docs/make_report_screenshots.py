@@ -1,7 +1,9 @@
 """Regenerate the pictures of the demo authority's report (a script, not a test):
 
     docs/img/report-html.png          report.html in headless Chromium, the top 2,200 px, 1200 px wide
-    docs/img/report-pdf-page-N.png    report.pdf pages 1 (cover), 4 (summary) and the first page of M2, by pdftoppm
+    docs/img/report-pdf-page-1.png    report.pdf page 1 (title and contents), by pdftoppm
+    docs/img/report-summary.png       report.pdf's summary page (its one page: table, withheld lines, chart)
+    docs/img/report-metric.png        report.pdf's first page of M7a: a metric with withheld rows left out of its chart
 
     .venv/bin/python docs/make_report_screenshots.py     (after `make install`)
 
@@ -24,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 from tests.browser import WIDTH, MissingTool, launch, write_demo_return, write_report  # noqa: E402
 
 PDF_DPI = 100
-METRIC_PAGE_OF = "M2 Appointed from shortlisting"  # a metric that fits one page: heading, sentences, chart, table
+METRIC_PAGE_OF = "M7a Abuse from colleagues"  # one page: sentences, a chart with its note on withheld rows, the table
+SUMMARY = "Summary"
 
 
 def html_screenshot(url: str, out: Path) -> None:
@@ -53,13 +56,14 @@ def metric_page(pdf: Path, title: str) -> int:
     raise SystemExit(f"report.pdf has no bookmark {title!r}")
 
 
-def pdf_pages(pdf: Path, pages: list[int]) -> list[Path]:
+def pdf_pages(pdf: Path, pages: dict[str, int]) -> list[Path]:
+    """Each named page of the PDF as docs/img/NAME.png."""
     pdftoppm = shutil.which("pdftoppm")
     if not pdftoppm:
         raise SystemExit("pdftoppm is not installed: run `make install` (Debian package poppler-utils).")
     out = []
-    for n in pages:
-        target = IMG / f"report-pdf-page-{n}"
+    for name, n in pages.items():
+        target = IMG / name
         subprocess.run([pdftoppm, "-png", "-r", str(PDF_DPI), "-f", str(n), "-l", str(n), "-singlefile", str(pdf), str(target)], check=True)
         out.append(target.with_suffix(".png"))
     return out
@@ -75,7 +79,9 @@ def main() -> None:
             html_screenshot(report.url, IMG / "report-html.png")
         except MissingTool as exc:
             raise SystemExit(str(exc)) from None
-        written = [IMG / "report-html.png", *pdf_pages(report.pdf, sorted({1, 4, metric_page(report.pdf, METRIC_PAGE_OF)}))]
+        pages = {"report-pdf-page-1": 1, "report-summary": metric_page(report.pdf, SUMMARY),
+                 "report-metric": metric_page(report.pdf, METRIC_PAGE_OF)}
+        written = [IMG / "report-html.png", *pdf_pages(report.pdf, pages)]
     for path in written:
         print(path.relative_to(ROOT))
 
