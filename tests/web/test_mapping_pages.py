@@ -389,3 +389,52 @@ def test_a_local_ethnicity_code_is_given_its_ons_category_on_the_values_page(use
     assert up.status == Upload.Status.VALID, up.errors()
     kept = tomllib.loads(ImportMapping.objects.get(authority=a).text)
     assert kept["staff"]["values"]["ethnicity"] == {"WBRI": "English, Welsh, Scottish, Northern Irish or British"}
+
+
+def test_files_under_the_hr_systems_own_names_are_matched_and_found_next_year(users, authorities, export, tmp_path) -> None:
+    """A zip as the HR system names its files ("HR export March 2025.csv"): which file each is, is asked
+    once (pre-selected from its headings), and next year's files ("… 2026.csv") are found by the mapping."""
+    def renamed(year: int) -> Path:
+        out = tmp_path / f"named-{year}"
+        out.mkdir()
+        for f in export.iterdir():
+            name = {"staff.csv": f"HR export March {year}.csv", "leavers.csv": f"Leavers report {year}.csv"}.get(f.name, f.name)
+            (out / name).write_bytes(f.read_bytes())
+        return out
+
+    a = authorities["A"]
+    c = client_for(users["analyst_A"])
+    result = upload(c, renamed(2025))
+    up = Upload.objects.get(authority=a)
+    text = html.unescape(page(c.get(result)))
+    assert ">staff.csv: is missing<" in text
+    assert "HR export March 2025.csv, Leavers report 2025.csv, which is not named as a file of the return" in text
+    assert "Match your columns" in text
+    r = c.get(f"/submit/{up.pk}/map/")
+    assert r["Location"] == f"/submit/{up.pk}/map/files/"
+    text = page(c.get(r["Location"]))
+    assert "Match your files" in text
+    chosen = selected(text)
+    assert {labelled(text)[k]: v for k, v in chosen.items()} == {"“HR export March 2025.csv”": "staff", "“Leavers report 2025.csv”": "leavers"}
+    # one file given twice is an error on the page
+    bad = page(c.post(r["Location"], {k: "staff" for k in chosen}))
+    assert "There is a problem" in bad and "is already staff.csv" in html.unescape(bad)
+    visited = [r["Location"]]
+    r = c.post(r["Location"], chosen)
+    url = r["Location"]
+    while not url.endswith("/map/check/"):
+        visited.append(url)
+        url = c.post(url, selected(page(c.get(url))))["Location"]
+    assert [u.split("/map/")[1] for u in visited] == ["files/", "staff/columns/", "staff/values/", "leavers/values/"]
+    assert "Change file" in page(c.get(url))
+    c.post(url)
+    up.refresh_from_db()
+    assert up.status == Upload.Status.VALID, up.errors()
+    assert not any("not named as a file" in p["message"] for p in up.problems)  # read now: the warning is gone
+    kept = tomllib.loads(ImportMapping.objects.get(authority=a).text)
+    assert kept["staff"]["file"] == "HR export March *.csv" and kept["leavers"]["file"] == "Leavers report *.csv"
+    # next year's export, as the HR system names it: valid at once
+    upload(c, renamed(2026))
+    second = Upload.objects.filter(authority=a).order_by("-created_at").first()
+    assert second.status == Upload.Status.VALID, second.errors()
+    assert not any("not named as a file" in p["message"] for p in second.problems)

@@ -8,14 +8,16 @@ not know. It imports nothing of web.returns, which uses it.
 
 from __future__ import annotations
 
+import fnmatch
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from wres import ethnicity, mapping, schema
 from wres.problems import Problem
-from wres.read import RECORD_FILES
+from wres.read import KNOWN, RECORD_FILES
 from wres.web.models import Authority, ImportMapping
 
 FILE = mapping.FILE  # mapping.toml, as read.py looks for it beside a return
@@ -35,9 +37,33 @@ def saved(authority: Authority) -> str | None:
     return found or None
 
 
-def can_help(errors: list[Problem]) -> bool:
-    """Whether the mapping pages could fix some of these errors (so the staged files are worth keeping)."""
-    return any(_FIXABLE.search(p.message) for p in errors)
+def can_help(errors: list[Problem], path: Path | None) -> bool:
+    """Whether the mapping pages could fix some of these errors of the staged return at `path` (so its files
+    are worth keeping): a heading or spelling of the export's own, or a missing file beside one of its own name."""
+    if path is None:
+        return False
+    if any(_FIXABLE.search(p.message) for p in errors):
+        return True
+    return path.is_dir() and bool(unnamed(path)) and any(p.message == "is missing" and p.file.endswith(".csv") for p in errors)
+
+
+def unnamed(path: Path) -> list[Path]:
+    """The CSV files of a staged (unzipped) return under names of their own, not a file of the return's."""
+    return sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.stem.strip().lower() not in KNOWN) if path.is_dir() else []
+
+
+def names_a_file(text: str | None) -> Callable[[str], bool]:
+    """Whether the mapping (mapping.toml text) says a file of this name is one of the return's."""
+    found = parse(text)[0] if text else None
+    globs = [fm.file.lower() for fm in found.files.values() if fm.file] if found else []
+    return lambda name: any(fnmatch.fnmatch(name.lower(), g) for g in globs)
+
+
+def file_glob(name: str, others: list[str]) -> str:
+    """The `file` a mapping gives an export: its name with every number a wildcard, so next year's export
+    ("HR export March 2026.csv") is found too, unless that would also match another file here."""
+    glob = re.sub(r"\d+", "*", name)
+    return glob if sum(fnmatch.fnmatch(o.lower(), glob.lower()) for o in others) <= 1 else name
 
 
 def staged_return(staging: Path) -> Path | None:
@@ -116,17 +142,20 @@ class StagedFile:
     label: str  # how the pages name it: "staff.csv" or "Return.xlsx, sheet staff"
 
 
-def staged_files(path: Path) -> tuple[list[StagedFile], list[Problem]]:
-    """The record files of a staged return (a folder of CSVs or a workbook with a sheet per file)."""
+def staged_files(path: Path, m: mapping.Mapping | None = None) -> tuple[list[StagedFile], list[Problem]]:
+    """The record files of a staged return (a folder of CSVs or a workbook with a sheet per file), with the
+    files of its own names that the mapping `m` says are one of them."""
     found: list[StagedFile] = []
     problems: list[Problem] = []
     if path.is_dir():
-        for p in sorted(path.iterdir()):
-            stem = p.stem.strip().lower()
-            if p.suffix.lower() == ".csv" and stem in MAPPED:
-                exports, trouble = mapping.read_export(p)
-                problems += trouble
-                found += [StagedFile(stem, e, p.name) for e in exports]
+        named = {p.stem.strip().lower(): p for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv" and p.stem.strip().lower() in MAPPED}
+        if m is not None:
+            own, _ = m.exports(path)
+            named |= {stem: p for stem, p in own.items() if stem in MAPPED and stem not in named and p.suffix.lower() == ".csv"}
+        for stem, p in named.items():
+            exports, trouble = mapping.read_export(p)
+            problems += trouble
+            found += [StagedFile(stem, e, p.name) for e in exports]
     else:
         exports, trouble = mapping.read_export(path)
         problems += trouble
@@ -134,6 +163,13 @@ def staged_files(path: Path) -> tuple[list[StagedFile], list[Problem]]:
                   if e.sheet and e.sheet.strip().lower() in MAPPED]
     order = {s: i for i, s in enumerate(MAPPED)}
     return sorted(found, key=lambda f: order[f.stem]), problems
+
+
+def guess(path: Path) -> str:
+    """Which file of the return a CSV of its own naming looks like (wres.mapping.guess_file), or ""."""
+    exports, _ = mapping.read_export(path)
+    stem = mapping.guess_file(exports[0])[0] if exports else None
+    return stem if stem in MAPPED else ""
 
 
 def draft(files: list[StagedFile], base: mapping.Mapping | None) -> mapping.Mapping:

@@ -38,6 +38,7 @@ COLUMN_WORDS = {
 }
 EITHER = {"annual_salary": "Needed unless your export has a pay band instead.", "pay_band": "Needed unless your export has the salary."}
 NOT_THERE = "Not in this export"
+NOT_READ = "Not part of the return"
 LEAVE = "Leave it as an error"
 BLANK = "(blank cells)"
 
@@ -46,6 +47,37 @@ def column_label(stem: str, column: str) -> str:
     c = next(c for c in schema.FILES[stem] if c.name == column)
     optional = not c.required and not (stem == "staff" and column in ("annual_salary", "pay_band"))
     return f"{column}: {COLUMN_WORDS.get(column, column.replace('_', ' '))}" + (" (optional)" if optional else "")
+
+
+class FilesForm(ErrorLinks, forms.Form):
+    """Which file of the return each CSV file of the upload's own naming is ("HR export March 2025.csv")."""
+
+    def __init__(self, *args: Any, names: list[str], stems: list[str], chosen: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.names: dict[str, str] = {}  # field name → file name
+        options = [("", NOT_READ), *((s, f"{s}.csv") for s in stems)]
+        for i, name in enumerate(names, start=1):
+            key = f"file_{i}"
+            self.names[key] = name
+            initial = chosen.get(name, "")
+            self.fields[key] = forms.ChoiceField(label=escape(f"“{name}”"), choices=options, required=False,  # crispy prints labels as given
+                                                 initial=initial if initial in stems else "")
+        self.helper = _helper(*(Field.select(k) for k in self.names), button="Continue")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        taken: dict[str, str] = {}
+        for key, name in self.names.items():
+            stem = data.get(key, "")
+            if stem and stem in taken:
+                self.add_error(key, f"Choose another file for {name}: {taken[stem]} is already {stem}.csv")
+            elif stem:
+                taken[stem] = name
+        return data
+
+    def assigned(self) -> dict[str, str]:
+        """File name → the file of the return it is (those left out are not read)."""
+        return {name: self.cleaned_data[key] for key, name in self.names.items() if self.cleaned_data.get(key)}
 
 
 class ColumnsForm(ErrorLinks, forms.Form):

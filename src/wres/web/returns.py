@@ -11,6 +11,7 @@ import re
 
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
@@ -50,8 +51,13 @@ def _problem(message: str, fix: str, file: str = "the upload") -> Problem:
     return Problem(file, message, fix)
 
 
-def _unpack(archive: Path, into: Path) -> list[Problem]:
-    """Unzip only the return's own files, flattening one enclosing folder; refuse anything risky."""
+def _unpack(archive: Path, into: Path, mapped: Callable[[str], bool] = lambda name: False) -> list[Problem]:
+    """Unzip only the return's own files, flattening one enclosing folder; refuse anything risky.
+
+    A CSV file under a name of its own ("HR export March 2025.csv") is kept too, under a safe name: the
+    import mapping says which file of the return it is. One the authority's mapping names (`mapped`) is
+    read as that; another is said in a warning, and offered on the mapping pages.
+    """
     try:
         zf = zipfile.ZipFile(archive)
     except zipfile.BadZipFile:
@@ -65,24 +71,43 @@ def _unpack(archive: Path, into: Path) -> list[Problem]:
             return [_problem(f"unpacks to more than {settings.MAX_UNPACKED_BYTES >> 20} MB", "send the aggregated counts.csv instead, or ask the programme team about a larger return")]
         names: dict[str, zipfile.ZipInfo] = {}
         unknown = []
+        own: list[str] = []  # CSV files under their own names, kept as they are (made safe)
         for m in members:
             name = PurePosixPath(m.filename).name.lower()
+            safe = _safe_name(PurePosixPath(m.filename).name)
             if name in KNOWN:
                 if name in names:
                     return [_problem(f"holds two files called {name}", "keep one copy of each file in the zip")]
                 names[name] = m
+            elif name.endswith(".csv") and safe.lower() not in KNOWN and safe.lower() not in names:
+                names[safe.lower()] = m
+                own.append(safe)
             else:
                 unknown.append(PurePosixPath(m.filename).name)
         if not names:
             return [_problem("holds none of the return's files", "zip staff.csv, the event files, survey.csv and organisation.toml (see the data preparation guide)")]
         into.mkdir(parents=True)
         for name, m in names.items():
-            with zf.open(m) as src, open(into / name, "wb") as dst:  # only the known base name: no paths
+            target = next((n for n in own if n.lower() == name), name)
+            with zf.open(m) as src, open(into / target, "wb") as dst:  # only a known or made-safe base name: no paths
                 shutil.copyfileobj(src, dst, 1 << 20)
-    if not unknown:
+    notes = []
+    if unknown:
+        notes.append(replace(_problem(f"holds {', '.join(sorted(unknown))}, which is not part of a return and was ignored",
+                                      "nothing to do, unless it was meant to be one of the return's files (check its name)"), severity="warning"))
+    return notes + _unread(own, mapped)
+
+
+UNREAD = "which is not named as a file of the return, so it was not read"
+
+
+def _unread(own: list[str], mapped: Callable[[str], bool]) -> list[Problem]:
+    """The warning for CSV files under their own names that no import mapping says are a file of the return."""
+    unread = sorted(n for n in own if not mapped(n))
+    if not unread:
         return []
-    return [replace(_problem(f"holds {', '.join(sorted(unknown))}, which is not part of a return and was ignored",
-                             "nothing to do, unless it was meant to be one of the return's files (check its name)"), severity="warning")]
+    return [replace(_problem(f"holds {', '.join(unread)}, {UNREAD}", "name it after the file it holds (staff.csv, leavers.csv, …), "
+                             "or choose which file it is on the Match your files page"), severity="warning")]
 
 
 def _safe_name(name: str) -> str:
@@ -109,7 +134,7 @@ def check(upload_file: UploadedFile, staging: Path, mapping: str | None = None) 
     path = saved
     notes: list[Problem] = []
     if suffix == ".zip":
-        notes = _unpack(saved, staging / "return")
+        notes = _unpack(saved, staging / "return", importing.names_a_file(mapping))
         saved.unlink()
         if any(p.severity == "error" for p in notes):
             return Checked(notes, None, [])
@@ -149,7 +174,9 @@ def recheck(upload: Upload, mapping: str | None) -> Upload:
     path = importing.staged_return(staging)
     if path is None:  # its files are gone (discarded meanwhile): nothing to check
         return upload
-    kept = [Problem(**{**p, "rows": tuple(p["rows"])}) for p in upload.problems if p["file"] == "the upload"]  # the zip's own notes
+    kept = [Problem(**{**p, "rows": tuple(p["rows"])}) for p in upload.problems if p["file"] == "the upload" and UNREAD not in p["message"]]
+    if path.is_dir():  # the zip's own notes, and its own-named files as the new mapping reads them
+        kept += _unread([f.name for f in importing.unnamed(path)], importing.names_a_file(mapping))
     problems, loaded = _load(path, mapping)
     upload.plan = None
     return _settle(upload, kept + problems, loaded, staging)
@@ -171,7 +198,7 @@ def _settle(upload: Upload, found: list[Problem], loaded: pipeline.Loaded | None
     upload.problems = [p.as_dict() for p in problems]
     if errors or loaded is None:
         upload.status = Upload.Status.INVALID
-        if importing.can_help(errors) and importing.staged_return(staging) is not None:
+        if importing.can_help(errors, importing.staged_return(staging)):
             upload.staged = str(staging)  # kept for the mapping pages only, and deleted as a valid one's are
         else:
             upload.staged = ""

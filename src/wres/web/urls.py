@@ -21,6 +21,7 @@ urlpatterns = [
     path("submit/<uuid:pk>/check/", submit.check_answers, name="check-answers"),
     # matching a council's own export to the data contract, and the mapping kept for the authority
     path("submit/<uuid:pk>/map/", mapping.start, name="map-start"),
+    path("submit/<uuid:pk>/map/files/", mapping.files, name="map-files"),
     path("submit/<uuid:pk>/map/<slug:file>/columns/", mapping.columns, name="map-columns"),
     path("submit/<uuid:pk>/map/<slug:file>/values/", mapping.values, name="map-values"),
     path("submit/<uuid:pk>/map/check/", mapping.check, name="map-check"),

@@ -1,7 +1,7 @@
 """The import mapping pages: match a council's own export to the data contract, and keep the mapping.
 
 When an upload fails because the export has its own headings or spellings, the problems page offers these
-pages: for each file, one select per contract column (choices: the export's headings, pre-selected with
+pages: which file of the return each CSV file of its own naming is, then for each file one select per contract column (choices: the export's headings, pre-selected with
 wres.mapping's suggestion), then one select per spelling the contract does not know, then a check page.
 Saving keeps the mapping for the authority and checks the staged upload again; every later upload of the
 authority is read through it. The mapping being made lives in the session until it is saved.
@@ -10,6 +10,8 @@ authority is read through it. The mapping being made lives in the session until 
 from __future__ import annotations
 
 import copy
+import fnmatch
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,101 +23,153 @@ from django.urls import reverse
 from wres import mapping, schema
 from wres.web import importing, returns
 from wres.web.access import audit, member
-from wres.web.mapping_forms import ColumnsForm, MappingFileForm, ValuesForm
+from wres.web.mapping_forms import ColumnsForm, FilesForm, MappingFileForm, ValuesForm
 from wres.web.models import ImportMapping, Upload
 
-STEPS = ("columns", "values")
+STEPS = ("files", "columns", "values")
+
+
+@dataclass
+class Matching:
+    """An upload being matched: its staged return, its record files as the mapping being made reads them,
+    and that mapping (kept in the session until it is saved)."""
+
+    up: Upload
+    path: Path
+    files: list[importing.StagedFile]
+    m: mapping.Mapping
+    own: list[Path]  # CSV files of the upload under names of their own
+
+    def refresh(self, suggest: bool) -> None:
+        """The files as the mapping reads them (it says which file an export of its own name is), and with
+        `suggest` what wres suggests for them: at the start, and when files are matched (never after a
+        decision: a spelling left as an error would be suggested again)."""
+        self.files = importing.staged_files(self.path, self.m)[0]
+        if suggest:
+            self.m = importing.draft(self.files, self.m)
+
+    def steps(self) -> list[tuple[str, str]]:
+        """The pages this upload needs, in order: which file each of its own-named files is; then a file's
+        columns when its export has its own headings (or lacks a column), and its values when it has
+        spellings to decide."""
+        out = [("files", "")] if self.own else []
+        for f in self.files:
+            fm = self.m.files.get(f.stem)
+            present = {h.strip().lower() for h in f.export.headings}
+            lacking = any(c.required and c.name not in (fm.columns if fm else {}) and c.name not in present for c in schema.FILES[f.stem])
+            if (fm and fm.columns) or lacking:
+                out.append(("columns", f.stem))
+            if importing.values_to_decide(f, self.m):
+                out.append(("values", f.stem))
+        return out
+
+    def key(self, step: tuple[str, str]) -> tuple[int, int]:
+        order = {f.stem: i for i, f in enumerate(self.files)}
+        return (order.get(step[1], -1), STEPS.index(step[0]))
+
+    def url(self, step: tuple[str, str]) -> str:
+        return reverse("map-files", kwargs={"pk": self.up.pk}) if step[0] == "files" else reverse(f"map-{step[0]}", kwargs={"pk": self.up.pk, "file": step[1]})
+
+    def next(self, after: tuple[str, str] | None) -> HttpResponse:
+        """The page after `after`, or the check page after the last."""
+        for step in self.steps():
+            if after is None or self.key(step) > self.key(after):
+                return redirect(self.url(step))
+        return redirect("map-check", pk=self.up.pk)
+
+    def back(self, here: tuple[str, str] | None) -> str:
+        """The page before this one (the problems page before the first)."""
+        steps = self.steps()
+        before = steps[: steps.index(here)] if here in steps else steps
+        return self.url(before[-1]) if before else reverse("upload-result", kwargs={"pk": self.up.pk})
+
+    def position(self, f: importing.StagedFile) -> str:
+        """Which of the files to match this is ("file 1 of 2 to match"), when there is more than one."""
+        stems = list(dict.fromkeys(stem for kind, stem in self.steps() if kind != "files"))
+        return f"file {stems.index(f.stem) + 1} of {len(stems)} to match" if f.stem in stems and len(stems) > 1 else ""
+
+    def file(self, stem: str) -> importing.StagedFile:
+        found = next((f for f in self.files if f.stem == stem), None)
+        if found is None:
+            raise Http404("This upload has no such file.")
+        return found
 
 
 def _session_key(up: Upload) -> str:
     return f"import-mapping:{up.pk}"
 
 
-def _staged(request: HttpRequest, pk: str) -> tuple[Upload, list[importing.StagedFile]] | HttpResponse:
-    """The authority's upload whose files are still staged, and its record files; else where to go instead."""
+def _open(request: HttpRequest, pk: str, fresh: bool = False) -> Matching | HttpResponse:
+    """The authority's upload whose files are still staged, as being matched; else where to go instead."""
+    import tomllib
+
     up = get_object_or_404(Upload, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
     path = importing.staged_return(Path(up.staged)) if up.staged else None
     if path is None or up.status not in (Upload.Status.INVALID, Upload.Status.VALID):
         return redirect("upload-result", pk=up.pk)
-    files, _ = importing.staged_files(path)
-    if not files:
+    text = None if fresh else request.session.get(_session_key(up))
+    if text is not None:
+        m = mapping.parse(tomllib.loads(text))[0]
+    else:  # the authority's own mapping, and what wres suggests for the rest
+        saved = importing.saved(up.authority)
+        m = (importing.parse(saved)[0] if saved else None) or mapping.Mapping()
+    state = Matching(up, path, [], m, importing.unnamed(path))
+    state.refresh(suggest=text is None)
+    if not state.files and not state.own:
         messages.info(request, "This return holds no staff, event or survey file to match: fix it and upload it again.")
         return redirect("upload-result", pk=up.pk)
-    return up, files
+    if text is None:
+        _keep(request, state)
+    return state
 
 
-def _draft(request: HttpRequest, up: Upload, files: list[importing.StagedFile]) -> mapping.Mapping:
-    """The mapping being made for this upload: kept in the session, first made from the saved one and suggestions."""
-    import tomllib
-
-    text = request.session.get(_session_key(up))
-    if text is not None:
-        found, _ = mapping.parse(tomllib.loads(text))
-        return found
-    saved = importing.saved(up.authority)
-    base = importing.parse(saved)[0] if saved else None
-    made = importing.draft(files, base)
-    _keep(request, up, made)
-    return made
-
-
-def _keep(request: HttpRequest, up: Upload, m: mapping.Mapping) -> None:
-    request.session[_session_key(up)] = mapping.dumps(m)
-
-
-def _steps(files: list[importing.StagedFile], m: mapping.Mapping) -> list[tuple[str, str]]:
-    """The pages this upload needs, in order: a file's columns when its export has its own headings (or
-    lacks a column), then its values when it has spellings to decide."""
-    out = []
-    for f in files:
-        fm = m.files.get(f.stem)
-        present = {h.strip().lower() for h in f.export.headings}
-        lacking = any(c.required and c.name not in (fm.columns if fm else {}) and c.name not in present for c in schema.FILES[f.stem])
-        if (fm and fm.columns) or lacking:
-            out.append(("columns", f.stem))
-        if importing.values_to_decide(f, m):
-            out.append(("values", f.stem))
-    return out
-
-
-def _next(up: Upload, files: list[importing.StagedFile], m: mapping.Mapping, after: tuple[str, str] | None) -> HttpResponse:
-    """The page after `after` (a step of a file), or the check page after the last."""
-    order = {f.stem: i for i, f in enumerate(files)}
-    key = (lambda s: (order[s[1]], STEPS.index(s[0])))  # noqa: E731
-    for step in _steps(files, m):
-        if after is None or key(step) > key(after):
-            return redirect(f"map-{step[0]}", pk=up.pk, file=step[1])
-    return redirect("map-check", pk=up.pk)
-
-
-def _file(files: list[importing.StagedFile], stem: str) -> importing.StagedFile:
-    found = next((f for f in files if f.stem == stem), None)
-    if found is None:
-        raise Http404("This upload has no such file.")
-    return found
+def _keep(request: HttpRequest, state: Matching) -> None:
+    request.session[_session_key(state.up)] = mapping.dumps(state.m)
 
 
 @member("submit")
 def start(request: HttpRequest, pk: str) -> HttpResponse:
-    """Begin (or begin again) matching an upload: the saved mapping plus what wres suggests for the rest."""
-    got = _staged(request, pk)
-    if isinstance(got, HttpResponse):
-        return got
-    up, files = got
-    request.session.pop(_session_key(up), None)
-    m = _draft(request, up, files)
-    return _next(up, files, m, None)
+    """Begin (or begin again) matching an upload."""
+    state = _open(request, pk, fresh=True)
+    return state if isinstance(state, HttpResponse) else state.next(None)
+
+
+@member("submit")
+def files(request: HttpRequest, pk: str) -> HttpResponse:
+    """Which file of the return each CSV file of the upload's own naming is."""
+    state = _open(request, pk)
+    if isinstance(state, HttpResponse):
+        return state
+    if not state.own:
+        return state.next(("files", ""))
+    names = [p.name for p in state.own]
+    present = {p.stem.strip().lower() for p in state.path.iterdir() if p.suffix.lower() == ".csv"} & set(importing.MAPPED)
+    chosen = {}
+    for p in state.own:
+        said = next((stem for stem, fm in state.m.files.items() if fm.file and fnmatch.fnmatch(p.name.lower(), fm.file.lower())), None)
+        chosen[p.name] = said or importing.guess(p)
+    form = FilesForm(request.POST if request.method == "POST" else None, names=names,
+                     stems=[s for s in importing.MAPPED if s not in present], chosen=chosen)
+    if request.method == "POST" and form.is_valid():
+        given = form.assigned()
+        for stem, fm in state.m.files.items():  # what these files were given before is replaced by what is chosen now
+            if fm.file and any(fnmatch.fnmatch(n.lower(), fm.file.lower()) for n in names):
+                fm.file = None
+        for name, stem in given.items():
+            state.m.files.setdefault(stem, mapping.FileMap()).file = importing.file_glob(name, names)
+        state.refresh(suggest=True)
+        _keep(request, state)
+        return state.next(("files", ""))
+    return render(request, "web/mapping/files.html", {"up": state.up, "form": form, "back": state.back(("files", ""))})
 
 
 @member("submit")
 def columns(request: HttpRequest, pk: str, file: str) -> HttpResponse:
-    got = _staged(request, pk)
-    if isinstance(got, HttpResponse):
-        return got
-    up, files = got
-    f = _file(files, file)
-    m = _draft(request, up, files)
-    fm = m.files.setdefault(f.stem, mapping.FileMap())
+    state = _open(request, pk)
+    if isinstance(state, HttpResponse):
+        return state
+    f = state.file(file)
+    fm = state.m.files.setdefault(f.stem, mapping.FileMap())
     form = ColumnsForm(request.POST if request.method == "POST" else None, stem=f.stem, headings=f.export.headings, chosen=fm.columns)
     if request.method == "POST" and form.is_valid():
         chosen = {c: h for c, h in form.cleaned_data.items() if h}
@@ -124,27 +178,25 @@ def columns(request: HttpRequest, pk: str, file: str) -> HttpResponse:
                 del fm.values[col]
         # a heading spelled as the contract's own column needs no line in the mapping
         fm.columns = {c: h for c, h in chosen.items() if h.strip().lower() != c}
-        m = importing.suggest(f, m)  # the spellings of the columns as now chosen
-        _keep(request, up, m)
-        return _next(up, files, m, ("columns", f.stem))
+        state.m = importing.suggest(f, state.m)  # the spellings of the columns as now chosen
+        _keep(request, state)
+        return state.next(("columns", f.stem))
     return render(request, "web/mapping/columns.html", {
-        "up": up, "form": form, "file": f, "back": _back(up, files, m, ("columns", f.stem)),
-        "position": _position(files, m, f), "suggested": bool(fm.columns),
+        "up": state.up, "form": form, "file": f, "back": state.back(("columns", f.stem)),
+        "position": state.position(f), "suggested": bool(fm.columns),
     })
 
 
 @member("submit")
 def values(request: HttpRequest, pk: str, file: str) -> HttpResponse:
-    got = _staged(request, pk)
-    if isinstance(got, HttpResponse):
-        return got
-    up, files = got
-    f = _file(files, file)
-    m = _draft(request, up, files)
-    decide = importing.values_to_decide(f, m)
+    state = _open(request, pk)
+    if isinstance(state, HttpResponse):
+        return state
+    f = state.file(file)
+    decide = importing.values_to_decide(f, state.m)
     if not decide:
-        return _next(up, files, m, ("values", f.stem))
-    fm = m.files[f.stem]
+        return state.next(("values", f.stem))
+    fm = state.m.files[f.stem]
     headings = {col: importing.column_of(f.export, fm.columns.get(col, col)) or col for col in decide}
     form = ValuesForm(request.POST if request.method == "POST" else None, stem=f.stem, decide=decide, headings=headings)
     if request.method == "POST" and form.is_valid():
@@ -157,27 +209,11 @@ def values(request: HttpRequest, pk: str, file: str) -> HttpResponse:
                     table.pop(spelling, None)
             if not table:
                 del fm.values[col]
-        _keep(request, up, m)
-        return _next(up, files, m, ("values", f.stem))
+        _keep(request, state)
+        return state.next(("values", f.stem))
     return render(request, "web/mapping/values.html", {
-        "up": up, "form": form, "file": f, "back": _back(up, files, m, ("values", f.stem)), "position": _position(files, m, f),
+        "up": state.up, "form": form, "file": f, "back": state.back(("values", f.stem)), "position": state.position(f),
     })
-
-
-def _position(files: list[importing.StagedFile], m: mapping.Mapping, f: importing.StagedFile) -> str:
-    """Which of the files to match this is ("file 1 of 2 to match"), when there is more than one."""
-    stems = list(dict.fromkeys(stem for _, stem in _steps(files, m)))
-    return f"file {stems.index(f.stem) + 1} of {len(stems)} to match" if f.stem in stems and len(stems) > 1 else ""
-
-
-def _back(up: Upload, files: list[importing.StagedFile], m: mapping.Mapping, here: tuple[str, str] | None) -> str:
-    """The page before this one (the problems page before the first)."""
-    steps = _steps(files, m)
-    before = steps[: steps.index(here)] if here in steps else steps
-    if not before:
-        return reverse("upload-result", kwargs={"pk": up.pk})
-    kind, stem = before[-1]
-    return reverse(f"map-{kind}", kwargs={"pk": up.pk, "file": stem})
 
 
 def _cleaned(m: mapping.Mapping) -> mapping.Mapping:
@@ -192,11 +228,11 @@ def _cleaned(m: mapping.Mapping) -> mapping.Mapping:
 
 @member("submit")
 def check(request: HttpRequest, pk: str) -> HttpResponse:
-    got = _staged(request, pk)
-    if isinstance(got, HttpResponse):
-        return got
-    up, files = got
-    m = _cleaned(_draft(request, up, files))
+    state = _open(request, pk)
+    if isinstance(state, HttpResponse):
+        return state
+    up = state.up
+    m = _cleaned(state.m)
     if request.method == "POST":
         text = mapping.dumps(m, title=up.authority.name)
         earlier = ImportMapping.objects.filter(authority=up.authority).first()
@@ -210,22 +246,19 @@ def check(request: HttpRequest, pk: str) -> HttpResponse:
         else:
             messages.info(request, f"Import mapping saved. {up.filename} has been checked again: {len(up.errors())} problem{'s' if len(up.errors()) != 1 else ''} left.")
         return redirect("upload-result", pk=up.pk)
-    stems = [f.stem for f in files]
-    steps = _steps(files, _draft(request, up, files))  # the pages as made, so each file's change links go where they did
-    return render(request, "web/mapping/check.html", {
-        "up": up, "files": _listing(m, stems, steps, up), "back": _back(up, files, m, None),
-    })
+    return render(request, "web/mapping/check.html", {"up": up, "files": _listing(m, state), "back": state.back(None)})
 
 
-def _listing(m: mapping.Mapping, stems: list[str], steps: list[tuple[str, str]], up: Upload | None) -> list[dict[str, Any]]:
-    """The mapping as summary lists, with the change links of the files this upload holds."""
+def _listing(m: mapping.Mapping, state: Matching | None) -> list[dict[str, Any]]:
+    """The mapping as summary cards; on the mapping pages, with links to the pages of the files this upload holds."""
+    steps = state.steps() if state else []
     out = []
     for s in importing.summary(m):
         stem = s["stem"]
-        if up is not None and ("columns", stem) in steps:
-            s["change_columns"] = reverse("map-columns", kwargs={"pk": up.pk, "file": stem})
-        if up is not None and stem in stems:
-            s["change_values"] = reverse("map-values", kwargs={"pk": up.pk, "file": stem}) if ("values", stem) in steps else ""
+        if state is not None:
+            s["change_columns"] = state.url(("columns", stem)) if ("columns", stem) in steps else ""
+            s["change_values"] = state.url(("values", stem)) if ("values", stem) in steps else ""
+            s["change_file"] = state.url(("files", "")) if s["file"] and ("files", "") in steps else ""
         out.append(s)
     return out
 
@@ -238,7 +271,7 @@ def _listing(m: mapping.Mapping, stems: list[str], steps: list[tuple[str, str]],
 def overview(request: HttpRequest) -> HttpResponse:
     kept = ImportMapping.objects.filter(authority=request.authority).select_related("updated_by").first()  # type: ignore[attr-defined]
     m = importing.parse(kept.text)[0] if kept else None
-    return render(request, "web/mapping/overview.html", {"kept": kept, "files": _listing(m, [], [], None) if m else [], "form": MappingFileForm()})
+    return render(request, "web/mapping/overview.html", {"kept": kept, "files": _listing(m, None) if m else [], "form": MappingFileForm()})
 
 
 @member("submit")
