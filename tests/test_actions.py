@@ -246,6 +246,35 @@ def test_report_shows_the_plan(planned: Path, tmp_path: Path) -> None:
     assert "No update in March 2025:</strong> A2" in page and "<td>31 December 2024</td>" in page
 
 
+def test_wres_actions_and_the_report_judge_on_the_same_day(tmp_path: Path, cli: Any) -> None:
+    """The demo's plan (realistic: stale, overdue and early-complete actions): `wres actions` and the report
+    name the same day and give identical RAG counts; the workbook's derived RAG agrees."""
+    import re
+
+    from openpyxl import load_workbook
+
+    from wres.demo import write_demo
+    from wres.render import html, xlsx
+
+    root = tmp_path / "demo"
+    root.mkdir()
+    write_demo(root, seed=1, staff=200)
+    built = report.build(root)
+    page = " ".join(re.sub(r"<[^>]+>", " ", html.render(built, {n: html.Figure("", "", "", [], [], 1, 1) for n in _chart_names(built)})).split())
+    terminal = " ".join(cli("actions", root).stdout.split())
+    said = built.plan_judgement().words  # type: ignore[union-attr]
+    assert said.startswith("Judged on 31 March 2025") and said in page and said in terminal
+
+    def tally(text: str) -> list[tuple[str, str]]:
+        return re.findall(r"(Red|Amber|Green|Not started|Complete) (\d+)", text.split("RAG:", 1)[1])[:5]
+
+    assert tally(page) == tally(terminal) and sum(int(n) for _, n in tally(page)) == 10
+    book = tmp_path / "workbook.xlsx"
+    xlsx.write(built, book)
+    rags = [r[9] for r in load_workbook(book)["actions"].iter_rows(min_row=2, values_only=True)]
+    assert [(k, str(rags.count(k.lower()))) for k, _ in tally(page)] == tally(page)
+
+
 def _chart_names(built: report.Report) -> list[str]:
     from wres.render import charts
 
