@@ -2,7 +2,8 @@
 
 Status and RAG are derived, never typed twice: an action's status is that of its latest update on or
 before the day asked about (else the status it was entered with); RAG follows from the status and the
-dates. A month with no update for an action that is not complete is itself flagged (stale).
+dates. A month with no update for an action that is not complete is itself flagged (stale). The day a
+plan is judged on is chosen in one place (judgement), for the web, `wres actions` and the report alike.
 """
 
 from __future__ import annotations
