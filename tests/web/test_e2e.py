@@ -422,7 +422,9 @@ def test_analyst_matches_a_council_export_and_keeps_the_mapping(live_server, use
     ready to submit; then the import mapping page, its delete confirmation and a broken mapping file."""
     from tests.web.test_mapping_pages import council_export
 
-    export = zip_folder(council_export(demo_returns["A"], tmp_path / "export"), tmp_path / "HR export March 2025.zip")
+    folder = council_export(demo_returns["A"], tmp_path / "export")
+    (folder / "staff.csv").rename(folder / "HR export March 2025.csv")  # as the HR system names it
+    export = zip_folder(folder, tmp_path / "HR export March 2025.zip")
     broken = tmp_path / "mapping.toml"
     broken.write_text('[staff.columns]\nstaff_id = "Employee Number"\nethnicity = "Employee Number"\n', encoding="utf-8")
     context, tour = open_tour(e2e_browser, base_url(live_server))
@@ -435,6 +437,10 @@ def test_analyst_matches_a_council_export_and_keeps_the_mapping(live_server, use
         page.wait_for_load_state("load")
         tour.visit("problems of a council export", expect_title="Error: fix the return")
         page.get_by_role("button", name="Match your columns").click()
+        page.wait_for_load_state("load")
+        assert page.get_by_label("“HR export March 2025.csv”").input_value() == "staff"  # guessed from its name and headings
+        tour.visit("match your files", expect_title="Match your files")
+        page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state("load")
         assert page.locator("#id_staff_id").input_value() == "Employee Number"  # pre-selected from the suggestion
         assert page.locator("#id_service").input_value() == "Directorate"
