@@ -438,7 +438,8 @@ def test_write_map_refuses_a_file_that_is_not_a_map(tmp_path: Path, cli: Any) ->
     assert run.code == 1
     assert other.read_text(encoding="utf-8") == "name,phone\nA,1\n"
     said = " ".join(run.stderr.split())
-    assert "Could not write the ethnicity map: notes.csv is there but has no local_value and ethnicity columns" in said
+    assert ("Could not write the ethnicity map: notes.csv is there but has no local_value and ethnicity columns: "
+            "give another file with --map-file, or move it aside. Nothing was written.") in said
     assert "Traceback" not in run.stdout + run.stderr
 
 
@@ -478,3 +479,16 @@ def test_every_example_in_the_docs_is_accepted() -> None:
     examples = [e for line in rows for e in line.split("|")[2].split("`")[1::2] if e != "…"]
     assert len(examples) > 30
     assert [e for e in examples if classify(e) is None] == []
+
+
+def test_write_map_leaves_an_existing_map_it_cannot_read_alone(tmp_path: Path, cli: Any) -> None:
+    root = _staff_with(tmp_path, {2: {"ethnicity": "WBRI"}, 3: {"ethnicity": "Carribean"}})
+    mine = "local_value,ethnicity\nWBRI,White – British\n".encode("cp1252")  # saved by Excel as 'CSV (Comma delimited)'
+    (root / "ethnicity_map.csv").write_bytes(mine)
+    run = cli("validate", root, "--write-map")
+    assert run.code == 1 and (root / "ethnicity_map.csv").read_bytes() == mine
+    assert "ethnicity_map.csv, row 2: is not UTF-8 encoded" in " ".join(run.stdout.split())  # validate says what is wrong
+    said = " ".join(run.stderr.split())
+    assert ('Could not write the ethnicity map: ethnicity_map.csv is there but is not UTF-8 encoded: open it in Excel and '
+            '"Save As" CSV UTF-8, then run again. Nothing was written.') in said
+    assert "Traceback" not in run.stdout + run.stderr

@@ -122,7 +122,7 @@ def _write_map(path: Path, chosen: Path | None, unknown: list[pipeline.Unknown])
     try:
         done = ethnicity.write_map(target, [(u.value, u.rows, u.files) for u in unknown])
     except (ValueError, OSError) as exc:
-        say(f"Could not write the ethnicity map: {exc}. Give another file with --map-file, or move that one aside.")
+        say(f"Could not write the ethnicity map: {exc}. Nothing was written.")
         raise typer.Exit(1)
     if not done.suggested + done.blank:
         say(f"{target} already lists every value not recognised ({done.already}): fill in its ethnicity column.")

@@ -161,6 +161,7 @@ def write_map(path: Path, unknown: Sequence[tuple[str, int, Sequence[str]]]) -> 
 
     An existing map is never rewritten: its rows stay as the user left them, and only values not yet in
     it are appended (a second run after new data adds the new values). Written whole or not at all.
+    Raises ValueError, saying what to do, for an existing file that is not a map wres can read.
     The extra columns (found_in, note) guide the editing; the reader uses local_value and ethnicity only.
     """
     from wres import output  # only --write-map pays for it
@@ -175,14 +176,14 @@ def write_map(path: Path, unknown: Sequence[tuple[str, int, Sequence[str]]]) -> 
             text = raw.decode("utf-8-sig")  # line ends as they are: the user's rows stay byte for byte
             bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
         except UnicodeDecodeError:
-            raise ValueError(f"{path.name} is there but is not UTF-8 encoded") from None
+            raise ValueError(f'{path.name} is there but is not UTF-8 encoded: open it in Excel and "Save As" CSV UTF-8, then run again') from None
         try:
             rows = list(csv.reader(io.StringIO(text)))
         except csv.Error as exc:
-            raise ValueError(f"{path.name} is there but could not be read as CSV ({exc})") from None
+            raise ValueError(f"{path.name} is there but could not be read as CSV ({exc}): correct it, or move it aside") from None
         header = [h.strip().lower() for h in (rows[0] if rows else [])]
         if not {"local_value", "ethnicity"} <= set(header):
-            raise ValueError(f"{path.name} is there but has no local_value and ethnicity columns")
+            raise ValueError(f"{path.name} is there but has no local_value and ethnicity columns: give another file with --map-file, or move it aside")
         at = header.index("local_value")
         have = {normalise(r[at]) for r in rows[1:] if len(r) > at and r[at].strip()}
     new = [(v, n, files) for v, n, files in unknown if normalise(v) not in have]
