@@ -492,3 +492,15 @@ def test_write_map_leaves_an_existing_map_it_cannot_read_alone(tmp_path: Path, c
     assert ('Could not write the ethnicity map: ethnicity_map.csv is there but is not UTF-8 encoded: open it in Excel and '
             '"Save As" CSV UTF-8, then run again. Nothing was written.') in said
     assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_survey_answers_and_plan_statuses_get_suggestions_too(tmp_path: Path) -> None:
+    survey = [{"respondent_id": "R1", "ethnicity": "Indian", "service": "adults", "abuse_public": "Nevr",
+               "abuse_colleagues": "Never", "abuse_managers": "sometimes"}]
+    actions = [{"action_id": "A1", "metric": "M3", "action": "Anonymised shortlisting", "owner": "HR", "due": "2025-03-31"}]
+    updates = [{"action_id": "A1", "date": "2024-09-30", "status": "On trak", "note": "started"}]
+    root = write_return(tmp_path / "r", {"staff": [person("S1")], "survey": survey, "actions": actions, "action_updates": updates})
+    fixes = {p.message: p.fix for p in pipeline.check(root)}
+    assert fixes['"Nevr" is not on the survey scale'].startswith('did you mean "Never"? If not, use one of')
+    assert "did you mean" not in fixes['"sometimes" is not on the survey scale']
+    assert fixes['"On trak" is not a status'].startswith('did you mean "on track"? If not, use one of')
