@@ -57,7 +57,9 @@ def test_a_missing_monthly_update_is_flagged() -> None:
 def test_month_end() -> None:
     assert actions.month_end("2025-06") == date(2025, 6, 30)
     assert actions.month_end("2024-02") == date(2024, 2, 29)
-    for bad in ("2025-13", "June 2025", "2025/06", ""):
+    for spelt in ("June 2025", "jun 2025", "Sept 2025", "06/2025", "2025-6", " June  2025 "):
+        assert actions.month_end(spelt).year == 2025 and actions.month_end(spelt).day == 30, spelt
+    for bad in ("2025-13", "June", "Juno 2025", "13/2025", "2025/06", ""):
         with pytest.raises(ValueError):
             actions.month_end(bad)
 

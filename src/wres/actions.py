@@ -86,12 +86,21 @@ class Plan:
         return states
 
 
+MONTH_EXAMPLE = "June 2025 or 2025-06"
+_MONTH_NAMES = {name.lower(): i for names in (calendar.month_name, calendar.month_abbr) for i, name in enumerate(names) if name} | {"sept": 9}
+
+
 def month_end(month: str) -> date:
-    """'2025-06' → 2025-06-30."""
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", month.strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"{month!r} is not a month: write it as YYYY-MM, e.g. 2025-06")
-    year, mon = int(m.group(1)), int(m.group(2))
+    """The last day of a month written as people write it: '2025-06', 'June 2025', 'Jun 2025', '06/2025'
+    → 2025-06-30 (the web's month field and --month read it alike)."""
+    text = " ".join(month.strip().split())
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    slash = re.fullmatch(r"(\d{1,2})/(\d{4})", text)
+    named = re.fullmatch(r"([A-Za-z]+)\.? (\d{4})", text)
+    year, mon = ((int(iso.group(1)), int(iso.group(2))) if iso else (int(slash.group(2)), int(slash.group(1))) if slash
+                 else (int(named.group(2)), _MONTH_NAMES.get(named.group(1).lower(), 0)) if named else (0, 0))
+    if not year or not 1 <= mon <= 12:
+        raise ValueError(f"{month!r} is not a month: write it as YYYY-MM or with the month's name, e.g. {MONTH_EXAMPLE}")
     return date(year, mon, calendar.monthrange(year, mon)[1])
 
 

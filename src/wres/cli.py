@@ -221,7 +221,7 @@ def report(
 def actions(
     path_or_suggest: Annotated[str, typer.Argument(metavar="[suggest] PATH", help="A return; or 'suggest' then a return, for evidence-informed actions.", show_default=False)],
     path: Annotated[Optional[Path], typer.Argument(help="The return, after 'suggest'.", show_default=False)] = None,
-    month: Annotated[Optional[str], typer.Option(help="Judge the plan at this month's end (YYYY-MM); default: as the report does, at the end of the reporting period or of the month of the latest update if later.")] = None,
+    month: Annotated[Optional[str], typer.Option(help="Judge the plan at this month's end (2025-06 or June 2025); default: as the report does, at the end of the reporting period or of the month of the latest update if later.")] = None,
 ) -> None:
     """The action plan as the steering group reads it: by metric, RAG, overdue and stale actions, uncovered metrics."""
     from wres import actions as actions_mod

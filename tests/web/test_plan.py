@@ -216,15 +216,16 @@ def test_bad_month_gives_an_error_summary(users, month) -> None:
     html = r.content.decode()
     assert r.status_code == 200
     assert 'class="govuk-error-summary"' in html and '<a href="#id_month">' in html
-    assert "Enter the month as YYYY-MM, for example 2025-06" in html and re.search(r"<title>\s*Error: Action plan", html)
+    assert "Enter the month and year, for example June 2025 or 2025-06" in html and re.search(r"<title>\s*Error: Action plan", html)
     assert "<b>" not in html.split("<main", 1)[1]
 
 
 def test_month_picker_shows_the_month_asked(users) -> None:
     c = client_for(users["analyst_A"])
     _create(c)
-    html = c.get("/plan/", {"month": "2025-6"}).content.decode()
-    assert "Judged on 30 June 2025 (the end of June 2025)." in html and 'value="2025-06"' in html and "Error:" not in html
+    for typed in ("2025-6", "June 2025", "jun 2025", "06/2025"):
+        html = c.get("/plan/", {"month": typed}).content.decode()
+        assert "Judged on 30 June 2025 (the end of June 2025)." in html and 'value="June 2025"' in html and "Error:" not in html, typed
 
 
 RAG_WORDS = r"(Red|Amber|Green|Not started|Complete)"

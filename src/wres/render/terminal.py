@@ -124,7 +124,7 @@ def action_plan(org_name: str, states: list, judged: Judgement, uncovered: list[
     from wres.standards.sc_wres import METRICS
 
     console.print(Text(f"Action plan — {org_name}", style="bold"))
-    console.print(Text(f"{judged.words}. Another month: --month YYYY-MM."))
+    console.print(Text(f"{judged.words}. Another month: --month 2025-06 (or June 2025)."))
     tally = counts(states)
     line = Text("RAG: ")
     for i, k in enumerate(RAG_ORDER):

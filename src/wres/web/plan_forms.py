@@ -192,8 +192,8 @@ class SignOffForm(ErrorLinks, forms.ModelForm):
 class MonthForm(ErrorLinks, forms.Form):
     """The month the plan page shows (a GET form: the template writes its own button)."""
 
-    month = forms.CharField(label="Month", help_text="For example, 2025-06", max_length=7,
-                            error_messages={"required": "Enter a month", "max_length": "Enter the month as YYYY-MM, for example 2025-06"})
+    month = forms.CharField(label="Month", help_text="For example, June 2025", max_length=20,
+                            error_messages={"required": "Enter a month", "max_length": f"Enter the month and year, for example {actions.MONTH_EXAMPLE}"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -204,5 +204,5 @@ class MonthForm(ErrorLinks, forms.Form):
         try:
             end = actions.month_end(month)
         except ValueError:
-            raise forms.ValidationError("Enter the month as YYYY-MM, for example 2025-06") from None
+            raise forms.ValidationError(f"Enter the month and year, for example {actions.MONTH_EXAMPLE}") from None
         return f"{end:%Y-%m}"

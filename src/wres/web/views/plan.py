@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from wres import actions
-from wres.dates import long_date
+from wres.dates import long_date, long_month
 from wres.web import tasks
 from wres.web.access import audit, can, member
 from wres.web.models import Action, Authority, SignOff, Submission
@@ -80,10 +80,11 @@ def plan(request: HttpRequest) -> HttpResponse:
     authority: Authority = request.authority  # type: ignore[attr-defined]
     the_plan = tasks.plan_of(authority.id)
     judged = actions.judgement(the_plan, live=True)
-    form = MonthForm(request.GET if "month" in request.GET else None, initial={"month": judged.month})
+    form = MonthForm(request.GET if "month" in request.GET else None, initial={"month": long_month(judged.day)})
     if form.is_bound and form.is_valid():
         judged = actions.judgement(the_plan, month=form.cleaned_data["month"])
-        form = MonthForm(initial={"month": form.cleaned_data["month"]})  # shown as the page reads it: 2025-6 → 2025-06
+        # shown as the page reads it, in the one date style: 2025-6 → June 2025
+        form = MonthForm(initial={"month": long_month(actions.month_end(form.cleaned_data["month"]))})
     states = _states(the_plan, judged.day)
     rows = [{"obj": a, **_shown(states[a.action_id])} for a in Action.objects.filter(authority=authority) if a.action_id in states]
     tally = actions.counts(states.values())
