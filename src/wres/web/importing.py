@@ -149,9 +149,10 @@ def staged_files(path: Path, m: mapping.Mapping | None = None) -> tuple[list[Sta
     problems: list[Problem] = []
     if path.is_dir():
         named = {p.stem.strip().lower(): p for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv" and p.stem.strip().lower() in MAPPED}
-        if m is not None:
-            own, _ = m.exports(path)
-            named |= {stem: p for stem, p in own.items() if stem in MAPPED and stem not in named and p.suffix.lower() == ".csv"}
+        for stem, fm in (m.files.items() if m is not None else ()):  # as read.py finds them by the mapping's `file`
+            hits = [p for p in unnamed(path) if fm.file and fnmatch.fnmatch(p.name.lower(), fm.file.lower())]
+            if stem in MAPPED and stem not in named and len(hits) == 1:
+                named[stem] = hits[0]
         for stem, p in named.items():
             exports, trouble = mapping.read_export(p)
             problems += trouble
@@ -166,10 +167,11 @@ def staged_files(path: Path, m: mapping.Mapping | None = None) -> tuple[list[Sta
 
 
 def guess(path: Path) -> str:
-    """Which file of the return a CSV of its own naming looks like (wres.mapping.guess_file), or ""."""
+    """Which file of the return a CSV of its own naming looks like (as wres.mapping.suggest guesses it from
+    its name and headings), or "" when it cannot tell."""
     exports, _ = mapping.read_export(path)
-    stem = mapping.guess_file(exports[0])[0] if exports else None
-    return stem if stem in MAPPED else ""
+    stems = list(mapping.suggest(exports[:1]).mapping.files) if exports else []
+    return stems[0] if len(stems) == 1 and stems[0] in MAPPED else ""
 
 
 def draft(files: list[StagedFile], base: mapping.Mapping | None) -> mapping.Mapping:
