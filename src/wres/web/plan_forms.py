@@ -53,17 +53,17 @@ DATE_INPUTS = ["%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y-%m-%d"]
 DATE_EXAMPLE = "30 June 2025"
 
 
-class LongDateInput(forms.TextInput):
-    """A date field's value shown in the service's one date style (wres.dates.long_date), as it is read back."""
+class LongDateField(forms.DateField):
+    """A date shown in its box in the service's one date style (wres.dates.long_date), which it reads back."""
 
-    def format_value(self, value: Any) -> str | None:
-        return long_date(value) if isinstance(value, date) else super().format_value(value)
+    def prepare_value(self, value: Any) -> Any:
+        return long_date(value) if isinstance(value, date) else super().prepare_value(value)
 
 
-def _date(label: str, what: str, help_text: str = f"For example, {DATE_EXAMPLE}", **kwargs: Any) -> forms.DateField:
+def _date(label: str, what: str, help_text: str = f"For example, {DATE_EXAMPLE}", **kwargs: Any) -> LongDateField:
     """A date typed as people write it (DATE_INPUTS); `what` names it in errors ("the due date")."""
-    return forms.DateField(
-        label=label, help_text=help_text, input_formats=DATE_INPUTS, widget=LongDateInput,
+    return LongDateField(
+        label=label, help_text=help_text, input_formats=DATE_INPUTS, widget=forms.TextInput,
         error_messages={"required": f"Enter {what}", "invalid": f"Enter {what} as a date, for example {DATE_EXAMPLE}"},
         **kwargs,
     )
@@ -108,7 +108,7 @@ class ActionForm(ErrorLinks, forms.ModelForm):
         button = "Save changes" if self.instance.pk else "Add the action"
         self.helper = _helper(
             Field.text("action_id", field_width=10), Field.checkboxes("metrics", legend_size="s", small=True),
-            Field.textarea("action", rows=3), Field.text("owner", field_width="two-thirds"), Field.text("due", field_width=10),
+            Field.textarea("action", rows=3), Field.text("owner", field_width="two-thirds"), Field.text("due", field_width=20),
             Field.radios("status", legend_size="s", small=True), Field.textarea("success_measure", rows=3),
             Field.textarea("note", rows=3), button=button,
         )
@@ -145,7 +145,7 @@ class UpdateForm(ErrorLinks, forms.ModelForm):
         if not self.is_bound:
             self.initial.setdefault("date", date.today())
         self.helper = _helper(
-            Field.text("date", field_width=10), Field.radios("status", legend_size="s", small=True),
+            Field.text("date", field_width=20), Field.radios("status", legend_size="s", small=True),
             Field.textarea("note", rows=3), Field.text("by", field_width="two-thirds"), button="Add the update", button_id="add-update-button",
         )
 
@@ -184,7 +184,7 @@ class SignOffForm(ErrorLinks, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             Field.radios("body", legend_size="s", small=True), Field.text("decision", field_width="two-thirds"),
-            Field.text("by", field_width="two-thirds"), Field.text("on", field_width=10), Field.textarea("note", rows=3),
+            Field.text("by", field_width="two-thirds"), Field.text("on", field_width=20), Field.textarea("note", rows=3),
             button="Record the sign-off",
         )
 
