@@ -474,6 +474,9 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         why = "as your mapping says" if stem and not file else "as you said"
         if stem is None:
             stem, why = guess_file(ex)
+            if stem is None and ex.sheet is not None and why.endswith("no contract file"):
+                summary.append(f"{shown}: left out (nothing in it looks like a contract file)")  # a workbook's notes or lists
+                continue
             if stem is None:
                 summary.append(f"{shown}: cannot tell which contract file it is ({why}): run again with --file NAME")
                 todo += 1
