@@ -63,7 +63,7 @@ FILL = {
     ("submit", "<slug:file>"): "mapped_file",
     ("plan", "<int:pk>"): "action",
 }
-REPORT_FILES = ("report.html", "report.pdf", "workbook.xlsx", "charts/rl-M3.svg")
+REPORT_FILES = ("report.html", "report.pdf", "workbook.xlsx", "charts/rl-summary.svg")  # a chart every report draws
 TOKEN = re.compile(r"<(?:\w+:)?\w+>")
 
 # One POST body that every form of the service accepts (each form takes its own fields and ignores the
