@@ -385,3 +385,18 @@ def test_a_heading_renamed_since_the_saved_mapping_is_found_again_or_flagged() -
     assert columns["start_date"] == "Date Started" and done.notes[("staff", "columns", "start_date")].startswith("TODO")
     assert any("'Date Started' (your mapping's start_date) is not in this export" in line for line in done.summary)
     assert saved.files["staff"].columns["ethnicity"] == "Ethnic Origin"  # the saved mapping itself is left as it was
+
+
+def test_a_survey_export_with_question_headings_and_its_own_scale_is_mapped() -> None:
+    export = mapping.Export("Staff Survey 2024 results.csv",
+                            ["Response ID", "Ethnic background", "Which directorate do you work in?", "Q12a Harassment from public",
+                             "Q12b Harassment from colleagues", "Q12c Harassment from managers", "Service start date"],
+                            {"Q12a Harassment from public": ["Never", "1 to 2 times", "3 to 5 times", "6 to 10 times", "More than 10 times"],
+                             "Which directorate do you work in?": ["Adults", "Children's"]})
+    done = mapping.suggest([export])
+    fm = done.mapping.files["survey"]
+    assert fm.columns == {"respondent_id": "Response ID", "ethnicity": "Ethnic background", "service": "Which directorate do you work in?",
+                          "abuse_public": "Q12a Harassment from public", "abuse_colleagues": "Q12b Harassment from colleagues",
+                          "abuse_managers": "Q12c Harassment from managers"}
+    assert fm.values["abuse_public"] == {"1 to 2 times": "1-2", "3 to 5 times": "3-5", "6 to 10 times": "6-10", "More than 10 times": "More than 10"}
+    assert done.todo == 0

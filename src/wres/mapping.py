@@ -354,6 +354,8 @@ def _match_columns(stem: str, headings: list[str], taken: dict[str, str]) -> dic
         w = _words(h)
         for known, col in choices.items():
             score = 100 if w == known else int(fuzz.ratio(w, known))
+            if score < 85 and len(known) > 3 and re.search(rf"\b{re.escape(known)}\b", w):
+                score = 85  # the heading holds a known one ("Which directorate do you work in?"): a guess, below near spellings
             if score >= 85:
                 pairs.append((score, h, col))
     found: dict[str, tuple[str, int]] = {}
