@@ -127,11 +127,13 @@ def left_out_note(left_out: list[tuple[str, str]], drawn: int) -> str:
         by_why.setdefault(why, []).append(label.lower() if label in SERVICE_NAMES.values() else label)
     if not drawn and len(by_why) == 1:
         return f"There is no chart: {_WHY[next(iter(by_why))][2]}."
+    if not drawn:  # for several reasons, which the text above the chart gives row by row
+        return "There is no chart: no row has a relative likelihood that can be shown (the text above says why for each)."
     sentences = []
     for why, labels in by_why.items():
         text, one = _and(labels), len(labels) == 1
         sentences.append(f"{text[0].upper()}{text[1:]} {'is' if one else 'are'} not shown: {_WHY[why][0 if one else 1]}.")
-    return ("There is no chart. " if not drawn else "") + " ".join(sentences)
+    return " ".join(sentences)
 
 
 def _point_rows(results: list[tuple[str, Result]]) -> list[dict[str, Any]]:
