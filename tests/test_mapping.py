@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -400,3 +401,23 @@ def test_a_survey_export_with_question_headings_and_its_own_scale_is_mapped() ->
                           "abuse_managers": "Q12c Harassment from managers"}
     assert fm.values["abuse_public"] == {"1 to 2 times": "1-2", "3 to 5 times": "3-5", "6 to 10 times": "6-10", "More than 10 times": "More than 10"}
     assert done.todo == 0
+
+
+_TOML_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8), lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.dictionaries(st.sampled_from(["staff", "leavers", "survey", "nonsense", ""]), st.dictionaries(
+    st.sampled_from(["file", "sheet", "date_order", "columns", "values", "other"]),
+    _TOML_VALUES | st.dictionaries(st.sampled_from(["staff_id", "service", "ethnicity", "date", "x"]), _TOML_VALUES, max_size=3), max_size=4) | _TOML_VALUES))
+def test_any_shape_of_mapping_file_gives_problems_never_a_traceback(data: dict[str, object]) -> None:
+    m, problems = mapping.parse(data)
+    assert isinstance(m, mapping.Mapping) and all(p.file == mapping.FILE and p.message and p.fix for p in problems)
+    assert mapping.parse(tomllib.loads(mapping.dumps(m)))[0].files == m.files  # what was understood saves and reads back
+
+
+def test_wres_map_given_a_folder_or_an_unreadable_export_says_so(tmp_path: Path, cli) -> None:
+    (tmp_path / "x.csv").write_bytes(b"Employee Number,Ethnic Origin\n1,\xa3\n")  # Excel's 'CSV', not UTF-8
+    for path, said in ((tmp_path, "is a folder"), (tmp_path / "x.csv", "is not UTF-8 encoded"), (tmp_path / "y.csv", "does not exist")):
+        res = cli("map", path, "-o", tmp_path / "mapping.toml")
+        assert res.code == 1 and said in res.stderr and not (tmp_path / "mapping.toml").exists()

@@ -266,6 +266,8 @@ class Export:
 def read_export(path: Path) -> tuple[list[Export], list[Problem]]:
     """An export's headings and distinct values: a CSV, or each sheet of a workbook that has a header row."""
     path = Path(path)
+    if path.is_dir():
+        return [], [Problem(path.name, "is a folder", "give the export file(s) in it (a .csv or .xlsx file each)")]
     if not path.is_file():
         return [], [Problem(path.name, "does not exist", "give the path of your export (a .csv or .xlsx file)")]
     if path.suffix.lower() == ".xlsx":
