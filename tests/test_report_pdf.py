@@ -351,3 +351,23 @@ def test_published_data_quality_says_what_warnings_concern_internal_says_where(p
     assert "The checks raised 1 kind of warning" in published and "2 records in the disciplinary and training data" in published
     assert not re.search(r"\.csv, rows? \d|\brow \d+", published), published
     assert "disciplinary.csv, row 10, column date" in internal and "training.csv, row 2, column date" in internal
+
+
+def test_print_styles_keep_headings_and_captions_with_what_follows(published_report: ReportSet) -> None:
+    """The report's own print styles, laid out by WeasyPrint with the heading pushed a line further down the
+    page each time: it is never the last thing on a page, whatever the demo's layout happens to be."""
+    from weasyprint import HTML
+
+    style = re.search(r"<style>.*?</style>", published_report.html.read_text(encoding="utf-8"), re.S).group()  # type: ignore[union-attr]
+    lonely = []
+    for k in range(44, 64):  # around where a page ends
+        body = "".join(f"<p>Line {i}.</p>" for i in range(k)) + (
+            "<h3>A heading</h3><p>What it introduces.</p>"
+            "<table><caption>A caption</caption><thead><tr><th scope='col'>A</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>")
+        pdf = HTML(string=f"<!DOCTYPE html><html lang='en-GB'><head><title>t</title>{style}</head><body><main>{body}</main></body></html>").write_pdf()
+        out = subprocess.run([require("pdftotext"), "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        for page in out.split("\f"):
+            body_lines = [ln for ln in lines(page) if not ln.startswith("Page ")]
+            if body_lines and body_lines[-1] in ("A heading", "A caption"):
+                lonely.append((k, body_lines[-1]))
+    assert not lonely, f"left alone at a page foot: {lonely}"
