@@ -149,7 +149,7 @@ def test_wres_map_suggests_the_columns_and_spellings_and_the_counts_are_the_cont
     assert not problems and m is not None
     # every heading found, none taken for another; one spelled as the contract's column (any case) needs no line
     assert m.files["staff"].columns == {c: h for c, h in SYSTEMS[system][1].items() if h.lower() != c}
-    assert m.files["staff"].file == export.name
+    assert m.files["staff"].file == mapping.file_glob(export.name, []) and m.stems_for(export.name) == ["staff"]
     text = (folder / "mapping.toml").read_text(encoding="utf-8")
     assert '= "TODO"' not in text, text
     validated = cli("validate", folder)
@@ -175,7 +175,7 @@ def test_wres_map_tells_files_apart_and_one_return_of_three_exports_counts_as_th
     assert m is not None
     own = lambda headings: {c: h for c, h in headings.items() if h.lower() != c}  # noqa: E731
     assert m.files["recruitment"].columns == own(rec) and m.files["leavers"].columns == own(lv)
-    assert m.files["leavers"].file == "Leavers Apr24-Mar25.csv"
+    assert m.files["leavers"].file == "Leavers Apr*-Mar*.csv"  # next year's "Leavers Apr25-Mar26.csv" too
     expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "recruitment", "leavers")))
     assert pipeline.load(folder).counts == expected.counts
 
@@ -185,8 +185,8 @@ def test_rerunning_wres_map_next_year_keeps_the_saved_mapping_and_adds_only_what
     rows = [person(f"E{i}", service=s) for i, s in enumerate(["Adult Social Care", "Children & Families"] * 5)]
     write_return(folder, {"HR export 2024.csv": [{("Employee Number" if k == "staff_id" else k): v for k, v in r.items()} for r in rows]})
     assert cli("map", folder / "HR export 2024.csv", "-o", folder / "mapping.toml").code == 0
-    # the analyst edits the saved file: the year's export name becomes a glob, a comment is added
-    saved = (folder / "mapping.toml").read_text(encoding="utf-8").replace('"HR export 2024.csv"', '"HR export *.csv"')
+    # the saved name finds next year's export too; the analyst edits the file
+    saved = (folder / "mapping.toml").read_text(encoding="utf-8").replace('"HR export *.csv"', '"HR export*.csv"')
     (folder / "mapping.toml").write_text(saved, encoding="utf-8")
     (folder / "HR export 2024.csv").unlink()
     rows.append(person("E99", service="Early Help"))  # a new department next year
@@ -196,7 +196,7 @@ def test_rerunning_wres_map_next_year_keeps_the_saved_mapping_and_adds_only_what
     m, problems = mapping.load(folder / "mapping.toml")
     assert not problems and m is not None
     fm = m.files["staff"]
-    assert fm.file == "HR export *.csv"  # the analyst's edit kept
+    assert fm.file == "HR export*.csv"  # the analyst's edit kept
     assert fm.values["service"] == {"Children & Families": "children", "Early Help": mapping.TODO}
     assert '"Early Help" = "TODO"  # new, TODO: adults or children?' in (folder / "mapping.toml").read_text(encoding="utf-8")
     # the TODO is a clear error until decided, and then the return reads
@@ -421,3 +421,12 @@ def test_wres_map_given_a_folder_or_an_unreadable_export_says_so(tmp_path: Path,
     for path, said in ((tmp_path, "is a folder"), (tmp_path / "x.csv", "is not UTF-8 encoded"), (tmp_path / "y.csv", "does not exist")):
         res = cli("map", path, "-o", tmp_path / "mapping.toml")
         assert res.code == 1 and said in res.stderr and not (tmp_path / "mapping.toml").exists()
+
+
+def test_a_saved_file_name_that_does_not_find_this_years_export_is_renewed_and_said() -> None:
+    saved = mapping.Mapping({"staff": mapping.FileMap(file="Establishment 2025.csv", columns={"staff_id": "Employee Number"})})
+    done = mapping.suggest([mapping.Export("Staff establishment March 2026.csv", ["Employee Number", "Ethnic Origin", "Directorate"], {})], saved, file="staff")
+    assert done.mapping.files["staff"].file == "Staff establishment March *.csv"
+    assert done.notes[("staff", "file")] == "new: was 'Establishment 2025.csv'"
+    # two exports that one wildcard name would both match keep their own names
+    assert mapping.file_glob("Leavers 2024.csv", ["Leavers 2024.csv", "Leavers 2025.csv"]) == "Leavers 2024.csv"

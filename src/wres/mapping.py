@@ -452,6 +452,13 @@ def _date_order(values: list[str]) -> tuple[DateOrder | None, str]:
     return None, ""
 
 
+def file_glob(name: str, others: list[str]) -> str:
+    """The `file` a mapping gives an export: its name with every number a wildcard, so next year's export
+    ("HR export March 2026.csv") is found too, unless that would also match another of the files named."""
+    glob = re.sub(r"\d+", "*", name)
+    return glob if sum(fnmatch.fnmatch(o.lower(), glob.lower()) for o in others) <= 1 else name
+
+
 @dataclass
 class Suggestion:
     mapping: Mapping
@@ -487,8 +494,10 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                 continue
             why = f"guessed {why}"
         fm = mapping.files.setdefault(stem, FileMap())
-        if Path(ex.name).stem.strip().lower() != stem and not fm.file:
-            fm.file = ex.name
+        if Path(ex.name).stem.strip().lower() != stem and not (fm.file and fnmatch.fnmatch(ex.name.lower(), fm.file.lower())):
+            if fm.file:  # the saved name does not find this year's export
+                notes[(stem, "file")] = f"new: was {fm.file!r}"
+            fm.file = file_glob(ex.name, [e.name for e in exports])
         if ex.sheet and ex.sheet.strip().lower() != stem and not fm.sheet:
             fm.sheet = ex.sheet
         lines = [f"{shown} → {stem}.csv ({why})"]
