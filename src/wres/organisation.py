@@ -125,14 +125,38 @@ def placeholder_problems(org: Organisation, where: Callable[[str], str] | None =
     ]
 
 
-def _fix_for(field: str) -> str:
+def _fix_for(field: str, file: str = FILE) -> str:
+    """How to put a setting right, in the words of where it was given: organisation.toml or a workbook's sheet."""
+    if "sheet" in file:
+        return {
+            "name": "add a row: name, then the authority's full name",
+            "period_start": "give the first day of the reporting year as a date, e.g. 2024-04-01",
+            "period_end": "give the last day of the reporting year as a date, e.g. 2025-03-31",
+            "pay_bands": "on the pay_bands sheet give one row a band, lowest first: its label, and below (its upper bound; none on the last)",
+            "suppression_threshold": "use a whole number such as 10",
+        }.get(field.split(".")[0], "give a date, e.g. 2025-06-30" if field.endswith("_on") else f"correct {field} on the sheet")
     return {
         "name": 'add name = "London Borough of …"',
         "period_start": "give the first day of the reporting year as an ISO date, e.g. period_start = 2024-04-01",
         "period_end": "give the last day of the reporting year as an ISO date, e.g. period_end = 2025-03-31",
         "pay_bands": 'write each band as [[pay_bands]] with label = "…" and below = 30000 (none on the last)',
         "suppression_threshold": "use a whole number such as 10",
-    }.get(field, "write a date as 2025-06-30 (no quotes)" if field.endswith("_on") else f"correct {field} in {FILE}")
+    }.get(field, "write a date as 2025-06-30 (no quotes)" if field.endswith("_on") else f"correct {field} in {file}")
+
+
+def _what(err: Any) -> str:
+    """What is wrong with a setting, in words (pydantic's own are for programmers)."""
+    kind, given = err["type"], err.get("input")
+    shown = f" ({given!r})" if isinstance(given, (str, int, float)) and not isinstance(given, bool) else ""
+    if kind == "missing":
+        return "is missing"
+    if kind.startswith(("date", "datetime")):
+        return f"is not a date{shown}"
+    if kind.startswith("int"):
+        return f"is not a whole number{shown}"
+    if kind.startswith("float"):
+        return f"is not a number{shown}"
+    return str(err["msg"]).removeprefix("Value error, ")
 
 
 def parse(data: dict[str, Any], file: str = FILE, where: Callable[[str], str] | None = None) -> tuple[Organisation | None, list[Problem]]:
@@ -145,8 +169,8 @@ def parse(data: dict[str, Any], file: str = FILE, where: Callable[[str], str] | 
         problems = []
         for err in exc.errors():
             field = ".".join(str(x) for x in err["loc"]) if err["loc"] else None
-            what = "is missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
-            problems.append(Problem(locate(field or ""), f"{field} {what}" if field else what, _fix_for(field or "")))
+            what = _what(err)
+            problems.append(Problem(locate(field or ""), f"{field} {what}" if field else what, _fix_for(field or "", file)))
         return None, problems
     org._label = file
     return org, placeholder_problems(org, locate)
