@@ -207,3 +207,17 @@ def test_a_hand_made_workbook_with_an_organisation_sheet_gives_the_same_counts(d
     got = pipeline.load(path)
     assert got.counts == expected.counts
     assert got.organisation.sponsors == {"adults": "Harriet Okonjo-Blake, DASS"}
+
+
+def test_an_export_dropped_in_as_it_is_is_pointed_at_wres_map(demo: Path, tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """The first thing a council analyst tries: the HR export in the folder, under its own name and headings."""
+    folder = _export(demo, tmp_path / "first-try", _relabel("census-2011"), HEADINGS)
+    (folder / "staff.csv").rename(folder / "HR export 2025.csv")
+    run = cli("validate", folder)
+    said = " ".join(run.stdout.split())
+    assert run.code == 1 and "staff.csv: is missing" in said
+    assert 'HR export 2025.csv: is not one of the return\'s files, so it was not read' in said
+    assert 'wres map "HR export 2025.csv" -o' in said
+    (folder / "HR export 2025.csv").rename(folder / "staff.csv")  # named as the contract's file, headings still its own
+    said = " ".join(cli("validate", folder).stdout.split())
+    assert "staff.csv, row 1, column staff_id: has no column staff_id" in said and 'wres map "staff.csv" suggests one' in said

@@ -463,6 +463,13 @@ def _small(path: Path, limit: int = 8 << 20) -> bool:
         return True
 
 
+def _not_read(path: Path, root: Path) -> Problem:
+    """A data file in the folder that is none of the return's files: most often the HR system's own export."""
+    return Problem(path.name, "is not one of the return's files, so it was not read",
+                   f'if it is your system\'s export, wres map "{path.name}" -o "{root / mapping_mod.FILE}" suggests how to read it; '
+                   "otherwise name it as the file it is (staff.csv, leavers.csv, …) or move it out of the folder", severity="warning")
+
+
 def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mapping: Path | None = None) -> Return:
     """Read what is there; problems found while reading are collected, not raised.
 
@@ -520,6 +527,10 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
             workbooks = [w for w in workbooks if w not in books]
             for book in sorted(books):
                 _read_workbook(ret, book, {stem: ret.mapping.files[stem].sheet for stem, p in exported.items() if p == book})
+        used = {*by_stem.values(), *exported.values(), *([] if by_stem else workbooks)}
+        ret.problems += [_not_read(p, root) for p in sorted(root.iterdir())
+                         if p.suffix.lower() in (".csv", ".parquet", ".xlsx") and p not in used and not p.name.startswith("~$")
+                         and p.stem.strip().lower() not in KNOWN]
         for stem, p in by_stem.items():
             reader = _read_parquet if p.suffix.lower() == ".parquet" else _read_csv
             _keep(ret, stem, reader(con, stem, p, ret.mapping.renames(stem) if ret.mapping else None))

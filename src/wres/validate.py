@@ -481,7 +481,10 @@ def validate(ret: Return) -> Checked:
                 out.problems.append(Problem(src.label, f'has no column "{headings[named]}", which {ret.mapping.label} gives as its {named}',
                                             f"correct the heading under [{name}.columns] in {ret.mapping.label} (as the export's first row spells it)", named, (1,), 1))
                 continue
-            out.problems.append(Problem(src.label, f"has no column {m}", f"add a column headed {m} (column names are not case-sensitive)", m, (1,), 1))
+            fix = f"add a column headed {m} (column names are not case-sensitive)"
+            if len(missing) > 1 and src.path is not None:  # an export with its own headings, most likely
+                fix += f', or say which of your headings it is in an import mapping: wres map "{src.path.name}" suggests one'
+            out.problems.append(Problem(src.label, f"has no column {m}", fix, m, (1,), 1))
         if missing:
             out.problems += _read_through(ret, src)  # its other problems are found once the columns are there
             continue
