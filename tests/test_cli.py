@@ -415,6 +415,10 @@ def test_validate_json_on_a_bad_return(tmp_path: Path, cli: Any) -> None:
     (p,) = errors
     assert p["file"] == "staff.csv" and p["rows"] == [3] and p["column"] == "ethnicity"
     assert "Martian" in p["message"] and p["fix"]
+    assert p["mappable"] is True  # a spelling of the export's own: an import mapping could say what it means
+    negative = write_return(tmp_path / "negative", {"staff": [person("S1", "White", salary=-5)]})
+    (q,) = [p for p in json.loads(cli("validate", negative, "--format", "json").stdout) if p["severity"] == "error"]
+    assert "negative" in q["message"] and q["mappable"] is False
 
 
 def test_machine_output_is_clean_json_on_a_narrow_terminal(chain: Chain) -> None:

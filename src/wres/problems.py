@@ -19,6 +19,9 @@ class Problem:
     rows: tuple[int, ...] = ()  # the first few rows (header is row 1)
     row_count: int = 0  # how many rows in all (may exceed len(rows))
     severity: Severity = "error"
+    # An import mapping could put it right: a heading or a spelling of the export's own (the web then offers
+    # its mapping pages). Decided where the problem is found, so nothing downstream reads the wording.
+    mappable: bool = False
 
     @property
     def where(self) -> str:
@@ -41,6 +44,7 @@ class Problem:
             "column": self.column,
             "message": self.message,
             "fix": self.fix,
+            "mappable": self.mappable,
         }
 
 

@@ -76,6 +76,10 @@ class _Check:
     explain: Callable[[str], tuple[str, str]] | None = None  # with by_value, (message, fix) that depend on the value
 
 
+# The kinds of value an import mapping can translate ([<file>.values.<column>]): a spelling of these that the
+# contract does not know is a problem the mapping could put right.
+MAPPABLE = ("ethnicity", "service", "bool", "answer", "status")
+
 # What DuckDB raises for a file it cannot read (a stray comma, not UTF-8, not Parquet); anything else it
 # raises is a fault of ours and is not dressed up as one of the file's.
 READ_ERRORS = (duckdb.InvalidInputException, duckdb.IOException)
@@ -347,9 +351,10 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], coun
                 question = _did_you_mean(check.suggest, value) if check.suggest else None
                 fix = f"{question} If not, {check.fix}" if question else check.fix
                 message, fix = check.explain(value) if check.explain else (check.message.format(value=value), fix)
-                problems.append(Problem(src.label, message, fix, check.column, tuple(first), k, sev))
+                problems.append(Problem(src.label, message, fix, check.column, tuple(first), k, sev, check.suggest in MAPPABLE))
             if len(rows) > VALUES_SHOWN:
-                problems.append(Problem(src.label, f"more values like these ({n:,} rows in all)", check.fix, check.column, (), 0, sev))
+                problems.append(Problem(src.label, f"more values like these ({n:,} rows in all)", check.fix, check.column, (), 0, sev,
+                                        check.suggest in MAPPABLE))
         else:
             first = ret.con.execute(f"SELECT list(_row ORDER BY _row)[1:{ROWS_SHOWN}] FROM {table} WHERE {check.condition}").fetchall()[0][0]
             problems.append(Problem(src.label, check.message, check.fix, check.column, tuple(first), n, sev))
@@ -479,12 +484,13 @@ def validate(ret: Return) -> Checked:
             named = next((k for k in headings if k in re.findall(r"\w+", m)), None)  # "annual_salary (or pay_band)" too
             if named is not None:  # the import mapping named a heading the export does not have
                 out.problems.append(Problem(src.label, f'has no column "{headings[named]}", which {ret.mapping.label} gives as its {named}',
-                                            f"correct the heading under [{name}.columns] in {ret.mapping.label} (as the export's first row spells it)", named, (1,), 1))
+                                            f"correct the heading under [{name}.columns] in {ret.mapping.label} (as the export's first row spells it)", named, (1,), 1,
+                                            mappable=True))
                 continue
             fix = f"add a column headed {m} (column names are not case-sensitive)"
             if len(missing) > 1 and src.path is not None:  # an export with its own headings, most likely
                 fix += f', or say which of your headings it is in an import mapping: wres map "{src.path.name}" suggests one'
-            out.problems.append(Problem(src.label, f"has no column {m}", fix, m, (1,), 1))
+            out.problems.append(Problem(src.label, f"has no column {m}", fix, m, (1,), 1, mappable=True))
         if missing:
             out.problems += _read_through(ret, src)  # its other problems are found once the columns are there
             continue

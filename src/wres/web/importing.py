@@ -9,7 +9,6 @@ not know. It imports nothing of web.returns, which uses it.
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +25,6 @@ FILE = mapping.FILE  # mapping.toml, as read.py looks for it beside a return
 MAPPED = RECORD_FILES
 MAX_BYTES = 1 << 20  # an uploaded mapping.toml: a few kB in practice
 
-# The problems a mapping can fix: a column the contract needs under another heading, or a spelling of a
-# categorical value the contract does not know (validate.py's messages for them).
-_FIXABLE = re.compile(r'^has no column |^".*" is not (a recognised ethnicity|a service|yes or no|on the survey scale|a status)$', re.S)
-
-
 def saved(authority: Authority) -> str | None:
     """The authority's saved mapping (mapping.toml text), or None."""
     found = ImportMapping.objects.filter(authority=authority).values_list("text", flat=True).first()
@@ -42,7 +36,7 @@ def can_help(errors: list[Problem], path: Path | None) -> bool:
     are worth keeping): a heading or spelling of the export's own, or a missing file beside one of its own name."""
     if path is None:
         return False
-    if any(_FIXABLE.search(p.message) for p in errors):
+    if any(p.mappable for p in errors):  # a heading or spelling of the export's own (validate decides which)
         return True
     return path.is_dir() and bool(unnamed(path)) and any(p.message == "is missing" and p.file.endswith(".csv") for p in errors)
 
@@ -57,13 +51,6 @@ def names_a_file(text: str | None) -> Callable[[str], bool]:
     found = parse(text)[0] if text else None
     globs = [fm.file.lower() for fm in found.files.values() if fm.file] if found else []
     return lambda name: any(fnmatch.fnmatch(name.lower(), g) for g in globs)
-
-
-def file_glob(name: str, others: list[str]) -> str:
-    """The `file` a mapping gives an export: its name with every number a wildcard, so next year's export
-    ("HR export March 2026.csv") is found too, unless that would also match another file here."""
-    glob = re.sub(r"\d+", "*", name)
-    return glob if sum(fnmatch.fnmatch(o.lower(), glob.lower()) for o in others) <= 1 else name
 
 
 def staged_return(staging: Path) -> Path | None:

@@ -17,36 +17,31 @@ from wres import dates
 register = template.Library()
 
 
-def _read(value: date | datetime | str) -> date | datetime:
-    """A stored ISO string (documents and build records keep dates so) read as the date or date and time it is."""
+def _local(value: date | datetime | str | None) -> date | datetime | None:
+    """A stored ISO string (documents and build records keep dates so) read as the date or date and time it
+    is; a date and time in local time."""
+    if value is None or value == "":
+        return None
     if isinstance(value, str):
-        return datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+        value = datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     return value
 
 
 @register.filter
 def long_date(value: date | datetime | str | None) -> str:
     """A date as "31 March 2025"; a date and time with its time as well, in local time ("…, 14:05")."""
-    if value is None or value == "":
+    value = _local(value)
+    if value is None:
         return ""
-    value = _read(value)
-    if isinstance(value, datetime):
-        return dates.long_datetime(timezone.localtime(value) if timezone.is_aware(value) else value)
-    return dates.long_date(value)
+    return dates.long_datetime(value) if isinstance(value, datetime) else dates.long_date(value)
 
 
 @register.filter
 def long_day(value: date | datetime | str | None) -> str:
     """Only the day of a date or date and time ("31 March 2025"), where the time does not matter."""
-    if value is None or value == "":
+    value = _local(value)
+    if value is None:
         return ""
-    value = _read(value)
-    if isinstance(value, datetime):
-        value = (timezone.localtime(value) if timezone.is_aware(value) else value).date()
-    return dates.long_date(value)
-
-
-@register.filter
-def long_month(value: date | None) -> str:
-    """The month of a date in words ("March 2025")."""
-    return dates.long_month(value) if value else ""
+    return dates.long_date(value.date() if isinstance(value, datetime) else value)

@@ -156,7 +156,7 @@ def files(request: HttpRequest, pk: str) -> HttpResponse:
             if fm.file and any(fnmatch.fnmatch(n.lower(), fm.file.lower()) for n in names):
                 fm.file = None
         for name, stem in given.items():
-            state.m.files.setdefault(stem, mapping.FileMap()).file = importing.file_glob(name, names)
+            state.m.files.setdefault(stem, mapping.FileMap()).file = mapping.file_glob(name, names)
         state.refresh(suggest=True)
         _keep(request, state)
         return state.next(("files", ""))
