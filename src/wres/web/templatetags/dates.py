@@ -45,3 +45,9 @@ def long_day(value: date | datetime | str | None) -> str:
     if value is None:
         return ""
     return dates.long_date(value.date() if isinstance(value, datetime) else value)
+
+
+@register.filter
+def long_month(value: date | None) -> str:
+    """The month of a date in words ("March 2025")."""
+    return dates.long_month(value) if value else ""
