@@ -212,7 +212,9 @@ def test_mixed_and_other_forms_are_minority_ethnic(value: str) -> None:
     assert classify(value) == ME
 
 
-@pytest.mark.parametrize("value", ["Martian", "British Martian", "WBRI", "X", "N/A", "White Polish", "Whte British", "0"])
+@pytest.mark.parametrize("value", ["Martian", "British Martian", "WBRI", "X", "N/A", "White Polish", "Whte British", "0",
+                                   # a national identity alone is no ethnic group ("British" may be Black British)
+                                   "British", "English", "Welsh", "Scottish", "Northern Irish"])
 def test_anything_else_is_not_recognised(value: str) -> None:
     assert classify(value) is None
 
@@ -504,3 +506,9 @@ def test_survey_answers_and_plan_statuses_get_suggestions_too(tmp_path: Path) ->
     assert fixes['"Nevr" is not on the survey scale'].startswith('did you mean "Never"? If not, use one of')
     assert "did you mean" not in fixes['"sometimes" is not on the survey scale']
     assert fixes['"On trak" is not a status'].startswith('did you mean "on track"? If not, use one of')
+
+
+@pytest.mark.parametrize("value", ["White British", "White: English", "White - Welsh", "A British", "A: British", "British (A)",
+                                   "White Northern Irish"])
+def test_a_national_identity_after_its_heading_or_code_is_white(value: str) -> None:
+    assert classify(value) == "white"

@@ -74,6 +74,11 @@ class _Built:
     shown: dict[str, str]  # key of each written form (no codes) → how a suggestion writes it
 
 
+# Labels that name a national identity, recognised only after their heading ("White British", "White: Welsh")
+# or NHS code ("A British"): alone, "British" or "Welsh" says nothing of ethnic group, and is never guessed.
+_IDENTITIES = {key(x) for x in ("British", "English", "Welsh", "Scottish", "Northern Irish")}
+
+
 def _build(rows: list[Label]) -> _Built:
     headings: dict[str, set[str]] = defaultdict(set)
     family_group: dict[str, set[str]] = defaultdict(set)
@@ -97,14 +102,15 @@ def _build(rows: list[Label]) -> _Built:
     for r in rows:
         if not r.label:
             continue
-        forms = [r.label]
+        # A national identity alone is no ethnic group ("British" may be Black British): only after its heading
+        forms = [] if key(r.label) in _IDENTITIES and r.heading else [r.label]
         if r.heading:  # after any heading of its family, as its own set writes it or as the census outputs do
             forms += [f"{h} {r.label}" if h == r.family else f"{h}: {r.label}" for h in sorted(headings[r.family])]
         for form in forms:
             add(form, r.group)
         if r.code:
             add(r.code, r.group, suggest=False)
-            for form in forms:
+            for form in dict.fromkeys([r.label, *forms]):  # with its code, a label is never ambiguous
                 add(f"{r.code} {form}", r.group, suggest=False)
                 add(f"{form} ({r.code})", r.group, suggest=False)
     return _Built(dict(groups), shown)
