@@ -26,11 +26,12 @@ from wres.read import _sql_str
 
 ORDERS = ("day-first", "month-first")
 SHAPE = {"day-first": "DD/MM/YYYY", "month-first": "MM/DD/YYYY"}
-SAMPLE = 200  # distinct spellings looked at to find a column's commonest
+SAMPLE = 200  # distinct spellings looked at to find a column's commonest (validate samples them)
 _NUMERIC = re.compile(r"(\d{1,2})([/.\- ])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d.*)?")
 _YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T]\d.*)?")
 _NAMED = re.compile(r"(\d{1,2})[ /.\-]*([A-Za-z]+)\.?[ /.\-,]*(\d{4}|\d{2})(?:[ T]\d.*)?")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m} | {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS["sept"] = 9
 
@@ -43,14 +44,15 @@ def _formats(forms: tuple[str, ...]) -> str:
     return "[" + ", ".join(_sql_str(f) for f in forms) + "]"
 
 
-def main_format(con: duckdb.DuckDBPyConnection, table: str, col: str, order: str) -> str | None:
-    """The spelling most of a column's first rows use (a strptime format), or None for YYYY-MM-DD."""
+def main_format(con: duckdb.DuckDBPyConnection, sample: set[str], order: str) -> str | None:
+    """The spelling most of a sample of a column's spellings use (a strptime format), or None for YYYY-MM-DD."""
+    if not sample or all(_ISO.fullmatch(v) for v in sample):  # the cast reads these: no query needed
+        return None
     forms = schema.DATE_FORMATS[order] + schema.SHORT_YEAR[order]
-    sample = f"(SELECT DISTINCT {col} AS v FROM (SELECT {col} FROM {table} LIMIT 2000) WHERE {col} IS NOT NULL LIMIT {SAMPLE})"
     counted = ["count(*) FILTER (WHERE TRY_CAST(v AS DATE) >= DATE '0100-01-01')"] + [
         f"count(*) FILTER (WHERE try_strptime(v, {_sql_str(f)}) >= DATE '0100-01-01')" for f in forms
     ]
-    row = con.execute(f"SELECT {', '.join(counted)} FROM {sample}").fetchall()[0]
+    row = con.execute(f"SELECT {', '.join(counted)} FROM (SELECT unnest($1::VARCHAR[]) AS v)", [sorted(sample)]).fetchall()[0]
     best = max(range(len(row)), key=lambda i: (row[i], -i))
     return None if best == 0 or row[best] == 0 else forms[best - 1]
 

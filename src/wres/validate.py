@@ -88,14 +88,18 @@ READ_ERRORS = (duckdb.InvalidInputException, duckdb.IOException)
 SAMPLE_ROWS = 100_000
 
 
-def _distinct(ret: Return, src: Source, cols: list[str], limit: int | None) -> dict[str, set[str]]:
-    """The distinct values of several columns in one pass (over the first `limit` rows only, if given)."""
-    if not cols:
+def _distinct(ret: Return, src: Source, cols: list[str], limit: int | None, dates: tuple[str, ...] = ()) -> dict[str, set[str]]:
+    """The distinct values of several columns in one pass (over the first `limit` rows only, if given), and a
+    sample of the spellings of each date column (from which its commonest spelling is found) in the same pass:
+    each further query of a file read as it streams costs a new opening of the file."""
+    if not cols and not dates:
         return {}
-    rel = src.table if limit is None else f"(SELECT {', '.join(cols)} FROM {src.table} LIMIT {limit})"
+    rel = src.table if limit is None else f"(SELECT {', '.join([*cols, *dates])} FROM {src.table} LIMIT {limit})"
     trimmed = [f"NULLIF(TRIM({c}), '')" for c in cols]  # read lands categorical columns as given
-    row = ret.con.execute("SELECT " + ", ".join(f"list(DISTINCT {t}) FILTER (WHERE {t} IS NOT NULL)" for t in trimmed) + f" FROM {rel}").fetchall()[0]
-    return {c: set(v or []) for c, v in zip(cols, row)}
+    lists = [f"list(DISTINCT {t}) FILTER (WHERE {t} IS NOT NULL)" for t in trimmed]
+    lists += [f"(list(DISTINCT {d}) FILTER (WHERE {d} IS NOT NULL))[1:{date_spellings.SAMPLE}]" for d in dates]
+    row = ret.con.execute(f"SELECT {', '.join(lists)} FROM {rel}").fetchall()[0]
+    return {c: set(v or []) for c, v in zip([*cols, *dates], row)}
 
 
 def _literal(value: Any) -> str:
@@ -196,7 +200,7 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                                  suggest=c.kind))
         elif c.kind == "date":
             order = ret.mapping.date_order(src.name) if ret.mapping else "day-first"
-            value = date_spellings.expr(c.name, order, date_spellings.main_format(ret.con, src.table, c.name, order), src.workbook)
+            value = date_spellings.expr(c.name, order, date_spellings.main_format(ret.con, spellings.get(c.name, set()), order), src.workbook)
             checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a date', schema.FIXES["date"],
                                  by_value=f"{c.name}_raw", explain=lambda v, o=order: date_spellings.explain(v, o, src.name)))
             said, fix = date_spellings.ambiguous_problem(order, src.name)
@@ -249,7 +253,7 @@ def _type(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str],
     """
     con = ret.con
     categorical = [c.name for c in cols if c.kind in schema.CATEGORICAL]
-    spellings = _distinct(ret, src, categorical, SAMPLE_ROWS)
+    spellings = _distinct(ret, src, categorical, SAMPLE_ROWS, tuple(c.name for c in cols if c.kind == "date"))
     while True:
         sql, checks = _typed_select(ret, src, cols, mapping, staff_lookup, spellings)
         checks += file_checks
@@ -264,7 +268,7 @@ def _type(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str],
         new = {c: set(v or []) - spellings[c] for c, v in zip(categorical, row[1:])}
         if not any(new.values()):
             break
-        spellings = {c: spellings[c] | new[c] for c in categorical}
+        spellings |= {c: spellings[c] | new[c] for c in categorical}
     for c in categorical:
         con.execute(f"DROP TYPE IF EXISTS voc_{src.name}_{c}")
     counts = list(row[1 + len(categorical):])
