@@ -74,3 +74,11 @@ def test_an_empty_counts_csv_beside_records_is_set_aside_with_a_warning(tmp_path
     problems = pipeline.check(d)
     assert not [p for p in problems if p.severity == "error"]
     assert [p.message for p in problems if p.file == "counts.csv"] == ["has no rows, so the record files are read instead"]
+
+
+def test_only_the_templates_own_stand_in_text_counts_as_a_placeholder() -> None:
+    org, problems = organisation.parse({"name": "Eastmere Council", "period_start": "2024-04-01", "period_end": "2025-03-31",
+                                        "programme_lead": "Jo Name, Head of Workforce",
+                                        "governance": {"monitoring": "monthly... then quarterly once on track"},
+                                        "staff_voice_lead": "Name, chair of the network"})
+    assert org is not None and [p.message.split()[0] for p in problems] == ["staff_voice_lead"]
