@@ -4,6 +4,7 @@ in the way a council's staff would fill it, is a return that validates."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -82,3 +83,18 @@ def test_only_the_templates_own_stand_in_text_counts_as_a_placeholder() -> None:
                                         "governance": {"monitoring": "monthly... then quarterly once on track"},
                                         "staff_voice_lead": "Name, chair of the network"})
     assert org is not None and [p.message.split()[0] for p in problems] == ["staff_voice_lead"]
+
+
+def test_a_published_document_says_what_warnings_concern_but_not_the_analysts_details(tmp_path: Path, cli: Any) -> None:
+    """Placeholders and stray files are the analyst's business: published, they are only counted."""
+    d = tmp_path / "r"
+    shutil.copytree(TEMPLATES, d)
+    _fill_staff(d, [[f"E{i}", "White" if i % 2 else "Black", "adults", "no", "no", "30000", "", ""] for i in range(12)])
+    (d / "HR export 2025.csv").write_text("Employee Number,Ethnic Origin\n1,White British\n", encoding="utf-8")
+    published = json.loads(cli("metrics", d, "--format", "json").stdout)["warnings"]
+    assert "The leavers file has a header but no rows, so its metrics are counted as none in the period" in published
+    assert published[-1].startswith("7 other warnings concerned how the return's files were prepared")
+    assert not any("placeholder" in w or "HR export" in w or "Name, role" in w for w in published)
+    internal = json.loads(cli("metrics", d, "--format", "json", "--internal").stdout)["warnings"]
+    assert any('programme_lead still holds the template\'s placeholder "Name, role"' in w for w in internal)
+    assert any(w.startswith("HR export 2025.csv: is not one of the return's files") for w in internal)

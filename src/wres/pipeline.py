@@ -10,7 +10,7 @@ from wres import counts as counts_mod
 from wres import disclosure, results
 from wres.organisation import Organisation
 from wres.problems import InvalidInput, Problem
-from wres.read import Return, read_return
+from wres.read import RECORD_FILES, Return, read_return
 from wres.validate import Checked, Unknown, unknown_values, validate
 
 
@@ -99,17 +99,31 @@ def detailed_warnings(problems: list[Problem]) -> list[str]:
 
 
 def published_warnings(problems: list[Problem]) -> list[str]:
-    """What the warnings concern, for a published document: one line per kind of warning, with how many
-    records it touched, but no file rows or columns (those are for the analyst's internal report)."""
+    """What the warnings concern, for a published document: one line per kind of warning about the records,
+    with how many it touched, but no file rows or columns (those are for the analyst's internal report).
+
+    A warning about a whole record file ("has a header but no rows") is said of its data; one about preparing
+    the return (a placeholder left in, a file not read) names things no reader needs, so it is only counted.
+    """
     by_message: dict[str, list[Problem]] = {}
+    preparing = 0
     for p in problems:
-        by_message.setdefault(p.message if p.rows else f"{p.file} {p.message}", []).append(p)
+        stem = p.file.removesuffix(".csv").removesuffix(".parquet").split(", sheet ")[-1].strip().lower()
+        if p.rows:
+            by_message.setdefault(p.message, []).append(p)
+        elif stem in RECORD_FILES:
+            by_message.setdefault(f"the {stem.replace('_', ' ')} file {p.message}", [])
+        else:
+            preparing += 1
     lines = []
     for message, group in by_message.items():
         records = sum(max(p.row_count, len(p.rows)) for p in group)
-        files = sorted({p.file.removesuffix(".csv") for p in group if p.rows})
+        files = sorted({p.file.removesuffix(".csv") for p in group})
         about = f" ({records:,} record{'s' if records != 1 else ''} in the {' and '.join(files)} data)" if files else ""
         lines.append(message[0].upper() + message[1:] + about)
+    if preparing:
+        lines.append(f"{preparing} other warning{'s' if preparing != 1 else ''} concerned how the return's files were prepared, "
+                     "not the figures (listed in the internal report)")
     return lines
 
 
