@@ -276,14 +276,16 @@ def map_(
     if output_file.exists():
         existing, problems = mapping_mod.load(output_file)
     found: list[mapping_mod.Export] = []
-    for path in exports:
-        more, trouble = mapping_mod.read_export(path)
-        found += more
-        problems += trouble
+    with err.status("Reading your export…") as status:  # every row is read for its spellings: a large export takes seconds
+        for path in exports:
+            status.update(f"Reading {path.name}…")
+            more, trouble = mapping_mod.read_export(path)
+            found += more
+            problems += trouble
+        if not problems:
+            done = mapping_mod.suggest(found, existing, file.strip().lower() if file else None)
     if problems:
         _fail(problems)
-    with err.status("Reading your export…"):
-        done = mapping_mod.suggest(found, existing, file.strip().lower() if file else None)
     if not done.mapping.files:
         _fail([Problem(", ".join(p.name for p in exports), "could not be matched to a file of the data contract", "run again with --file NAME (staff, recruitment, …)")])
     try:
@@ -295,8 +297,10 @@ def map_(
         out.print(line, markup=False, highlight=False)
     said = "Updated" if existing else "Wrote"
     todo = f"; {done.todo} decision{'s' if done.todo != 1 else ''} left (TODO)" if done.todo else ""
-    err.print(f"{said} {output_file}{todo}. Check what it guessed, then put it in the return folder beside the export "
-              "and run: wres validate FOLDER", markup=False, highlight=False)
+    folder = output_file.parent
+    next_step = (f"put the export in {folder} beside it (with organisation.toml) and run: wres validate {folder}" if str(folder) not in ("", ".")
+                 else "put it in the return folder beside the export and run: wres validate FOLDER")
+    err.print(f"{said} {output_file}{todo}. Check what it guessed, then {next_step}", markup=False, highlight=False)
 
 
 def _returns(paths: list[Path]) -> list[Path]:
