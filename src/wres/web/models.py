@@ -108,6 +108,9 @@ class Submission(models.Model):
     warnings = models.JSONField(default=list)  # Problem.as_dict() of the warnings
     document = models.JSONField()  # the published (disclosure-controlled) metrics document
     kept_files = models.CharField(max_length=500, blank=True)  # where record-level files are kept, if chosen
+    # The upload it came from: one to one, so the database itself refuses a second version from one upload
+    # (a double click, or the same form posted from two tabs), on SQLite and PostgreSQL alike.
+    upload = models.OneToOneField(Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="submission")
 
     class Meta:
         ordering = ["-period_start", "-version"]
