@@ -26,6 +26,17 @@ NORTHFIELD = DemoProfile("Northfield County Council", "E10000099", "North West",
 SOUTHBY = DemoProfile("Southby Council", "E06000099", "South West", 0.06, 5.0)  # a third, for national views
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """On SQLite, a test database in a file, as the service has it: an in-memory one shares a cache whose table
+    locks fail at once ("database table is locked") instead of waiting as the service's WAL database does."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _own_files_and_immediate_tasks(settings, tmp_path: Path) -> None:  # noqa: ANN001
     """Each test's uploads and reports in its own folder; report jobs run in the foreground."""

@@ -15,7 +15,9 @@ from django.contrib.auth.forms import AuthenticationForm
 def _helper(*fields: Any, button: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False  # the template writes the <form> (method, action, enctype, CSRF)
-    helper.layout = Layout(*fields, Button("submit", button))
+    # GOV.UK Frontend ignores a second click within a second, so a double click sends the form once (the
+    # database refuses a second version of one upload anyway: returns.submit)
+    helper.layout = Layout(*fields, Button("submit", button, data_prevent_double_click="true"))
     return helper
 
 

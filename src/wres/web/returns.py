@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -315,32 +315,63 @@ def loaded_of(upload: Upload | Submission) -> pipeline.Loaded:
     return pipeline.Loaded(Organisation.model_validate(upload.organisation), Counts.from_rows(upload.counts["rows"], upload.counts["bands"]), warnings, False)
 
 
+class NotSubmittable(Exception):
+    """The upload cannot be submitted (again): `submission` is the version it made if it was submitted (a
+    double click, a second tab, the back button), None if it was discarded meanwhile."""
+
+    def __init__(self, submission: Submission | None) -> None:
+        super().__init__(str(submission or "discarded"))
+        self.submission = submission
+
+
 def submit(upload: Upload, user: Any, keep_files: bool, add_plan: bool = False) -> Submission:
     """Keep the counts and the published figures as the next version for the period, and add the return's
     action plan if asked, all in one transaction. What the plan gained is on the result as `plan_added`
-    (worked out inside the transaction, so an action entered meanwhile is not added twice)."""
+    (worked out inside the transaction, so an action entered meanwhile is not added twice).
+
+    One upload gives at most one version: the upload's row is locked and its status read again inside the
+    transaction, and Submission.upload is one to one, so a second post of the same form (at the same moment
+    or later) raises NotSubmittable with the version the first made, on SQLite and PostgreSQL alike."""
     loaded = loaded_of(upload)
     document = pipeline.publish(loaded).as_dict()
     org = loaded.organisation
-    with transaction.atomic():
-        Authority.objects.select_for_update().get(pk=upload.authority_id)  # one version number at a time
-        latest = Submission.objects.filter(authority=upload.authority, period_start=org.period_start).aggregate(v=Max("version"))["v"] or 0
-        sub = Submission.objects.create(
-            authority=upload.authority, period_start=org.period_start, period_end=org.period_end, version=latest + 1,
-            submitted_by=user, filename=upload.filename, organisation=upload.organisation, counts=upload.counts,
-            warnings=upload.warnings(), document=document,
-        )
-        sub.plan_added = None  # type: ignore[attr-defined]
-        if add_plan and upload.plan:
-            sub.plan_added = plan_changes(upload.authority, upload.plan)  # type: ignore[attr-defined]
-            _add_plan(upload.authority, sub.plan_added)  # type: ignore[attr-defined]
-        if keep_files and upload.staged:  # as late as it can be: the one step the database cannot roll back
-            kept = settings.KEPT_DIR / str(upload.authority_id) / str(sub.pk)
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(upload.staged, kept)
-            sub.kept_files = str(kept)
-            sub.save(update_fields=["kept_files"])
-        upload.status = Upload.Status.SUBMITTED
-        upload.save(update_fields=["status"])
+    moved: tuple[str, Path] | None = None
+    try:
+        with transaction.atomic():
+            current = Upload.objects.select_for_update().get(pk=upload.pk)  # waits for a concurrent submit to end
+            if current.status != Upload.Status.VALID:
+                raise NotSubmittable(Submission.objects.filter(upload_id=upload.pk).first())
+            Authority.objects.select_for_update().get(pk=upload.authority_id)  # one version number at a time
+            latest = Submission.objects.filter(authority=upload.authority, period_start=org.period_start).aggregate(v=Max("version"))["v"] or 0
+            sub = Submission.objects.create(
+                authority=upload.authority, period_start=org.period_start, period_end=org.period_end, version=latest + 1,
+                submitted_by=user, filename=upload.filename, organisation=upload.organisation, counts=upload.counts,
+                warnings=upload.warnings(), document=document, upload=current,
+            )
+            sub.plan_added = None  # type: ignore[attr-defined]
+            if add_plan and upload.plan:
+                sub.plan_added = plan_changes(upload.authority, upload.plan)  # type: ignore[attr-defined]
+                _add_plan(upload.authority, sub.plan_added)  # type: ignore[attr-defined]
+            current.status = Upload.Status.SUBMITTED
+            current.save(update_fields=["status"])
+            if keep_files and current.staged:  # last: a rename the database cannot roll back, so undone below
+                kept = settings.KEPT_DIR / str(upload.authority_id) / str(sub.pk)
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(current.staged, kept)
+                moved = (current.staged, kept)
+                sub.kept_files = str(kept)
+                sub.save(update_fields=["kept_files"])
+    except IntegrityError:  # the one-to-one refused a second version (where the database has no row locks)
+        _move_back(moved)
+        raise NotSubmittable(Submission.objects.filter(upload_id=upload.pk).first()) from None
+    except BaseException:
+        _move_back(moved)  # the version was not kept: its files go back where the upload can be submitted from
+        raise
+    upload.refresh_from_db()
     discard(upload)
     return sub
+
+
+def _move_back(moved: tuple[str, Path] | None) -> None:
+    if moved is not None and moved[1].exists():
+        shutil.move(moved[1], moved[0])

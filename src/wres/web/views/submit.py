@@ -51,7 +51,13 @@ def check_answers(request: HttpRequest, pk: str) -> HttpResponse:
     form = SubmitForm(request.POST if request.method == "POST" else None, plan_hint=_plan_hint(changes),
                       placeholders=placeholders(Organisation.model_validate(up.organisation)))
     if request.method == "POST" and form.is_valid():
-        sub = returns.submit(up, request.user, form.cleaned_data["keep_files"], bool(form.cleaned_data.get("add_plan")))
+        try:
+            sub = returns.submit(up, request.user, form.cleaned_data["keep_files"], bool(form.cleaned_data.get("add_plan")))
+        except returns.NotSubmittable as done_before:  # the same form sent twice: the first made the one version
+            if done_before.submission is None:
+                return redirect("upload-result", pk=up.id)
+            messages.info(request, f"{up.filename} was submitted already, as version {done_before.submission.version}.")
+            return redirect("submission", pk=done_before.submission.pk)
         plan = sub.plan_added
         request_report(sub, request.user)
         audit(request, "return submitted", sub, submission=sub.pk, version=sub.version, kept_files=bool(sub.kept_files))
