@@ -64,10 +64,12 @@ class Upload(models.Model):
     the authority submits or starts again; they are deleted then unless it chose to keep them."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "Being checked"  # queued for the worker, or being checked by it
         INVALID = "invalid", "Has problems"
         VALID = "valid", "Ready to submit"
         SUBMITTED = "submitted", "Submitted"
         DISCARDED = "discarded", "Discarded: replaced, or not submitted in time"
+        STOPPED = "stopped", "Check stopped: took too long, or too much memory"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="uploads")
@@ -82,6 +84,7 @@ class Upload(models.Model):
     files = models.JSONField(default=list)  # what the return held: file name and rows
     staged = models.CharField(max_length=500, blank=True)  # path of the staged files while valid
     plan = models.JSONField(null=True)  # the return's actions.csv and action_updates.csv, if it had them
+    started_at = models.DateTimeField(null=True)  # when the worker began checking it (None while it waits)
 
     class Meta:
         ordering = ["-created_at"]
