@@ -5,7 +5,8 @@ service also does the same at every upload (stale uploads) and every new nationa
   record-level files and is marked discarded, with an audit event: files about identifiable people are kept
   only while they can still be submitted;
 - national report folders built for submissions since superseded are deleted (the pages only ever ask for
-  the latest submissions' folder).
+  the latest submissions' folder);
+- background jobs left running by a worker that died are queued again (wres.web.recovery).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wres.web import returns
+from wres.web import recovery, returns
 from wres.web.views import national
 
 
@@ -32,5 +33,7 @@ class Command(BaseCommand):
             raise CommandError("--days must be 0 or more")
         stale = returns.discard_stale(days)
         folders = national.prune_reports()
+        for task in recovery.recover():  # jobs a dead worker left running (also done by every `worker`)
+            self.stdout.write(f"Task {task.id} ({task.task_path}) was left running by a worker that stopped: {task.status.lower()}.")
         self.stdout.write(f"Discarded {len(stale)} checked return{'s' if len(stale) != 1 else ''} not submitted within {days} days; "
                           f"deleted {len(folders)} superseded national report folder{'s' if len(folders) != 1 else ''}.")
