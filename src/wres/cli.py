@@ -384,7 +384,7 @@ def main() -> None:
     except Exception as exc:  # a bug, not bad input: bad input is InvalidInput, handled above
         if os.environ.get("WRES_DEBUG"):
             raise
-        err.print(f"wres: internal error ({type(exc).__name__}: {exc}). Nothing was written. "
+        err.print("wres: internal error: a fault in wres, not in your return, stopped it. Nothing was written. "
                   "Please report it; run with WRES_DEBUG=1 to see the details.", markup=False)
         sys.exit(3)
 

@@ -304,17 +304,30 @@ def _collect(name: str, rows, sheet: str | None = None) -> Export:  # noqa: ANN0
 def _read_workbook(path: Path) -> tuple[list[Export], list[Problem]]:
     import openpyxl
 
-    from wres.read import _cell  # a cell as the text a CSV of it would hold, as the return reader sees it
+    # a cell as the text a CSV of it would hold, and the limits and refusals, as the return reader has them
+    from wres.read import DAMAGED_FIX, Refused, _cell, sheet_rows, sheet_width, workbook_problem
 
+    problem = workbook_problem(path)
+    if problem is not None:
+        return [], [problem]
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
-        return [], [Problem(path.name, f"could not be opened as an Excel workbook ({type(exc).__name__})", "save it from Excel as .xlsx")]
+    except Exception:  # openpyxl raises many kinds for a bad file
+        return [], [Problem(path.name, "is not a workbook Excel can read: it may be damaged", DAMAGED_FIX)]
     try:
         exports = []
         for ws in wb.worksheets:
-            rows = ([_cell(v) for v in row] for row in ws.iter_rows(values_only=True))
-            ex = _collect(path.name, rows, ws.title)
+            label = f"{path.name}, sheet {ws.title}"
+            try:
+                header = next(sheet_rows(ws, label), None)
+                if header is None or all(h is None for h in header):
+                    continue  # an empty sheet: no headings to map
+                width = sheet_width(label, header)
+                if isinstance(width, Problem):
+                    return [], [width]
+                ex = _collect(path.name, ([_cell(v) for v in row] for row in sheet_rows(ws, label, max_col=width)), ws.title)
+            except Refused as refused:
+                return [], [refused.problem]
             if any(not h.startswith("column ") for h in ex.headings):
                 exports.append(ex)
         return exports, ([] if exports else [Problem(path.name, "has no sheet with a header row", "put the column headings on the first row")])

@@ -23,8 +23,10 @@ class Published:
 def _load(path: Path) -> dict[str, Any] | Problem:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return Problem(str(path), f"could not be read ({exc.__class__.__name__})", "give a metrics document written by wres")
+    except OSError:
+        return Problem(str(path), "could not be opened", "check that the file is there and that you may read it; give a metrics document written by wres")
+    except UnicodeDecodeError:
+        return Problem(str(path), "is not text (UTF-8), so it is not a metrics document", "give a metrics document written by wres")
     except json.JSONDecodeError as exc:
         return Problem(str(path), f"is not JSON (line {exc.lineno}: {exc.msg})", "give a metrics document written by wres")
     if not isinstance(doc, dict) or doc.get("schema_version") != 1 or not isinstance(doc.get("results"), list):

@@ -13,11 +13,15 @@ import codecs
 import csv
 import datetime as dt
 import re
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from wres import limits
 from wres import mapping as mapping_mod
 from wres import organisation as org_mod
 from wres.ethnicity import normalise
@@ -75,7 +79,7 @@ class Source:
     def unreadable(self, exc: duckdb.Error) -> Problem:
         """A streamed file that failed part-way through (a stray comma on row 1,500,000), said as read would."""
         if self.path is not None and self.path.suffix.lower() == ".parquet":
-            return _parquet_problem(self.label, exc)
+            return _parquet_problem(self.label, exc, self.path)
         return _csv_problem(self.label, exc, self.path)
 
 
@@ -252,7 +256,7 @@ def _csv_problem(label: str, exc: Exception, path: Path | None = None) -> Proble
             "make every row have one value per column: look for a stray comma, or a value with a comma that needs quotes",
             rows=rows, row_count=len(rows),
         )
-    first = (text.splitlines() or ["unreadable"])[0].replace("Invalid Input Error: ", "")
+    first = _reason(exc, path)
     return Problem(
         label,
         f"could not be read as CSV ({first})",
@@ -301,11 +305,58 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename:
     try:
         return _text_table(con, name, path.name, f"read_parquet({_sql_str(str(path))})", "rowid + 2", path=path, rename=rename)
     except duckdb.Error as exc:
-        return _parquet_problem(path.name, exc)
+        return _parquet_problem(path.name, exc, path)
 
 
-def _parquet_problem(label: str, exc: Exception) -> Problem:
-    return Problem(label, f"could not be read as Parquet ({str(exc).splitlines()[0]})", "write it again with a Parquet writer, or send CSV")
+def _over_limits(con: duckdb.DuckDBPyConnection, path: Path) -> Problem | None:
+    """A CSV or Parquet file over the reading limits, found before it is read: its size (a Parquet file's as
+    its metadata gives it unpacked) and its rows. Cheap: a CSV too big to be within the row limit has its
+    line ends counted (a memchr pass, a few hundredths of a second per 100 MB) and only one with too many
+    lines is counted by DuckDB (a value in quotes may span lines); a Parquet file's rows are in its footer.
+    A file that cannot be read this way is left to its reader, which says what is wrong with it.
+    """
+    size_limit, row_limit = limits.max_unpacked_bytes(), limits.max_rows()
+    over_size = Problem(path.name, f"is more than {limits.megabytes(size_limit)}, more than a return's file may hold",
+                        "check that it holds only the return's records; a larger return is sent as the aggregated counts.csv, "
+                        "or ask the programme team about it")
+    size = path.stat().st_size
+    if size > size_limit:
+        return over_size
+    try:
+        if path.suffix.lower() == ".parquet":
+            rows, unpacked = con.execute(
+                f"SELECT (SELECT sum(num_rows) FROM parquet_file_metadata({_sql_str(str(path))})), "
+                f"(SELECT sum(total_uncompressed_size) FROM parquet_metadata({_sql_str(str(path))}))").fetchall()[0]
+            if (unpacked or 0) > size_limit:
+                return over_size
+            return too_many_rows(path.name, row_limit) if (rows or 0) > row_limit else None
+        if size <= 2 * row_limit:  # every row takes at least two bytes (a value and its line end)
+            return None
+        lines = 0
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 24):
+                lines += chunk.count(b"\n")
+        if lines <= row_limit:
+            return None
+        rows = con.execute(f"SELECT count(*) FROM read_csv({_sql_str(str(path))}, header=true, all_varchar=true, strict_mode=false)").fetchall()[0][0]
+        return too_many_rows(path.name, row_limit) if rows > row_limit else None
+    except duckdb.Error:
+        return None
+
+
+def _parquet_problem(label: str, exc: Exception, path: Path | None = None) -> Problem:
+    return Problem(label, f"could not be read as Parquet ({_reason(exc, path)})", "write it again with a Parquet writer, or send CSV")
+
+
+def _reason(exc: Exception, path: Path | None) -> str:
+    """DuckDB's first line about a file it could not read, as a user may be shown it: without the kind of
+    error it leads with ("Invalid Input Error: ") and with the file's name for its full path (in the web
+    service, a path on the server)."""
+    text = ((str(exc).splitlines() or [""])[0] or "unreadable").strip()
+    text = re.sub(r"^(?:[A-Z][A-Za-z]* )*Error: ", "", text)
+    if path is not None:
+        text = text.replace(str(path), path.name).replace(str(path.parent) + "/", "")
+    return text
 
 
 def _sql_str(s: str) -> str:
@@ -327,16 +378,164 @@ def _cell(v: object) -> str | None:
     return str(v)
 
 
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a Compound File: an old .xls, or any Office file saved with a password
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream a password-protected .xlsx keeps its workbook in
+SAVE_AS_XLSX = 'open it in Excel and "Save As" Excel Workbook (.xlsx)'
+DAMAGED_FIX = f"{SAVE_AS_XLSX}; if Excel cannot open it either, export it again from your system"
+
+
+def _password_protected(path: Path) -> bool:
+    """Whether a Compound File holds an encrypted Office package (its directory names the EncryptedPackage
+    stream) rather than an old .xls. Read in chunks, overlapping so a name split across two is still found."""
+    tail = b""
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            if _ENCRYPTED_PACKAGE in tail + chunk:
+                return True
+            tail = chunk[-len(_ENCRYPTED_PACKAGE):]
+    return False
+
+
+def workbook_problem(path: Path) -> Problem | None:
+    """Why a workbook cannot be read, found before openpyxl opens it; None if it may be read.
+
+    An .xlsx is a zip. One saved with a password is not (it is an encrypted Compound File, as is an old
+    .xls); one whose parts declare more than the unpacked limit is refused unread: CPython's zipfile never
+    yields more of a part than the part declares (ZipExtFile cuts its output at file_size), so the
+    declared sizes bound what reading can unpack. Parts compressed other than as Excel does (stored or
+    deflated) are refused too: another method would unpack a whole chunk at once, however large.
+    """
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(OLE2_MAGIC))
+        if head == OLE2_MAGIC:
+            if _password_protected(path):
+                return Problem(path.name, "is protected by a password, so it cannot be read",
+                               "open it in Excel, remove the password (File, Info, Protect Workbook, Encrypt with Password: "
+                               "clear the password) and save it again as .xlsx")
+            return Problem(path.name, "is an Excel 97-2003 workbook (.xls), which cannot be read", SAVE_AS_XLSX)
+        with zipfile.ZipFile(path) as zf:
+            parts = zf.infolist()
+    except OSError:
+        return Problem(path.name, "could not be opened", "check that the file is there and that you may read it")
+    except Exception:  # zipfile raises several kinds (BadZipFile, ValueError, EOFError…) for a file that is not a zip
+        return Problem(path.name, "is not an Excel workbook (.xlsx): it may be damaged, or another kind of file renamed", DAMAGED_FIX)
+    if any(p.flag_bits & 0x1 for p in parts):
+        return Problem(path.name, "is encrypted, so it cannot be read", "save it again from Excel as .xlsx without a password")
+    if any(p.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for p in parts):
+        return Problem(path.name, "is packed in a way Excel does not use, so it cannot be read", DAMAGED_FIX)
+    limit = limits.max_unpacked_bytes()
+    if sum(p.file_size for p in parts) > limit:
+        return Problem(path.name, f"unpacks to more than {limits.megabytes(limit)}, more than a return may hold",
+                       "check that it holds only the return's sheets; a larger return is sent as CSV files or as the aggregated "
+                       "counts.csv, or ask the programme team about it")
+    return None
+
+
+class Refused(Exception):
+    """Reading a sheet stopped: it is damaged, or over a limit. Carries the problem to report."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def sheet_rows(ws: Any, label: str, min_row: int = 1, max_col: int | None = None) -> Iterator[tuple[object, ...]]:
+    """A sheet's rows (values), streamed, stopped with Refused past the sheet row limit or where the reader
+    fails (openpyxl raises many kinds on a damaged file). A row the sheet skips counts, since openpyxl
+    yields it empty: a hand-made sheet can jump to row 2,000,000,000 in a few bytes. Only the reading is
+    guarded, so a fault in wres's own handling of a row is still a fault, not "damaged".
+    """
+    limit = limits.max_sheet_rows()
+    rows = ws.iter_rows(min_row=min_row, max_col=max_col, values_only=True)
+    number = min_row - 1  # the row a spreadsheet shows
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise Refused(Problem(label, "could not be read: the workbook may be damaged", DAMAGED_FIX)) from exc
+        number += 1
+        if number - 1 > limit:
+            raise Refused(too_many_rows(label, limit))
+        yield row
+
+
+def sheet_width(label: str, header: tuple[object, ...] | None) -> int | Problem:
+    """How many columns of a sheet to read: up to its last heading, and at most limits.MAX_COLUMNS."""
+    if header is None or all(h is None for h in header):
+        return Problem(label, "is empty (no header row)", "put the column names on the first row")
+    width = max(i for i, h in enumerate(header) if h is not None) + 1
+    if width > limits.MAX_COLUMNS:
+        return Problem(label, f"has {width:,} columns, more than a return may hold ({limits.MAX_COLUMNS:,})",
+                       "delete the columns the return does not use, and any stray value far to the right of the headings", rows=(1,), row_count=1)
+    return width
+
+
+def too_many_rows(label: str, limit: int) -> Problem:
+    """The problem of a file or sheet over the row limit (a sheet is also held to Excel's own)."""
+    excel = " (Excel's own limit)" if limit == limits.EXCEL_ROWS else ""
+    return Problem(label, f"has more than {limit:,} rows{excel}, more than a return may hold",
+                   "check that it holds only the return's records, with no rows left from another export; a larger return "
+                   "is sent as CSV files or as the aggregated counts.csv, or ask the programme team about it")
+
+
+_BATCH = 65_536  # rows of cells held as Python objects before they are packed into Arrow (compact) columns
+
+
+def _sheet(ws: Any, label: str) -> tuple[list[str], Any, list[int]] | Problem:
+    """A sheet's headings, its cells as an Arrow table of text (with _row) and its row numbers.
+
+    Read streaming, row by row, and at most the sheet row limit (sheet_rows raises Refused past it). Cells
+    are packed into Arrow every _BATCH rows, so a sheet holds its text compactly, not as millions of Python
+    strings. Only columns up to the last heading are read, so a header's width bounds each row's cost.
+    """
+    import pyarrow as pa
+
+    header = next(sheet_rows(ws, label), None)
+    width = sheet_width(label, header)
+    if isinstance(width, Problem):
+        return width
+    heads = [_cell(h) or f"column{i + 1}" for i, h in enumerate(header[:width])]  # type: ignore[index]
+    batches: list[pa.RecordBatch] = []
+    numbers: list[int] = []
+    data: list[list[str | None]] = [[] for _ in heads]
+    names = ["_row", *(f"c{i}" for i in range(width))]  # positional: headings may repeat (said later)
+
+    def pack() -> None:
+        batches.append(pa.RecordBatch.from_arrays([pa.array(numbers[-len(data[0]):], pa.int64()), *(pa.array(c, pa.string()) for c in data)], names=names))
+        for col in data:
+            col.clear()
+
+    for number, row in enumerate(sheet_rows(ws, label, min_row=2, max_col=width), start=2):
+        if row.count(None) == len(row):  # an empty row (a C loop: a skipped row costs little however wide)
+            continue
+        cells = [_cell(v) for v in row]
+        cells += [None] * (width - len(cells))
+        numbers.append(number)
+        for col, c in zip(data, cells):
+            col.append(c)
+        if len(data[0]) >= _BATCH:
+            pack()
+    if data[0] or not batches:
+        pack()
+    return heads, pa.Table.from_batches(batches), numbers
+
+
 def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None = None) -> None:
     """A return's workbook (a sheet per file), or with `only` a council's export: {file: its sheet, None for the first}."""
     import openpyxl  # only workbooks pay for it
     from openpyxl.utils import get_column_letter
-    import pyarrow as pa
 
+    problem = workbook_problem(path)
+    if problem is not None:
+        _keep(ret, "*", problem)
+        return
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
-        _keep(ret, "*", Problem(path.name, f"could not be opened as an Excel workbook ({type(exc).__name__})", "save it from Excel as .xlsx"))
+    except Exception:  # openpyxl raises many kinds for a bad file
+        _keep(ret, "*", Problem(path.name, "is not a workbook Excel can read: it may be damaged", DAMAGED_FIX))
         return
     try:
         sheets = {s.strip().lower(): s for s in wb.sheetnames}
@@ -354,31 +553,22 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
             if name not in sheets:
                 continue
             label = f"{path.name}, sheet {sheets[name]}"
-            rows = wb[sheets[name]].iter_rows(values_only=True)
-            header = next(rows, None)
-            if header is None or all(h is None for h in header):
-                _keep(ret, name, Problem(label, "is empty (no header row)", "put the column names on the first row"))
+            try:
+                read = _sheet(wb[sheets[name]], label)
+            except Refused as refused:
+                read = refused.problem
+            if isinstance(read, Problem):
+                _keep(ret, name, read)
                 continue
-            width = max(i for i, h in enumerate(header) if h is not None) + 1
-            heads = [_cell(h) or f"column{i + 1}" for i, h in enumerate(header[:width])]
-            data: list[list[str | None]] = [[] for _ in heads]
-            row_numbers: list[int] = []
-            for number, row in enumerate(rows, start=2):
-                cells = [_cell(v) for v in row[:width]]
-                if all(c is None for c in cells):
-                    continue
-                cells += [None] * (width - len(cells))
-                row_numbers.append(number)
-                for col, c in zip(data, cells):
-                    col.append(c)
+            heads, arrow, row_numbers = read
             if name in SETTINGS_SHEETS:
-                settings[name] = (label, heads, data, row_numbers)
+                settings[name] = (label, heads, [arrow.column(f"c{i}").to_pylist() for i in range(len(heads))], row_numbers)
                 continue
-            arrow = pa.table({"_row": pa.array(row_numbers, pa.int64()), **{h: pa.array(c, pa.string()) for h, c in zip(heads, data)}})
             ret.con.register(f"arrow_{name}", arrow)
             rename = ret.mapping.renames(name) if ret.mapping else {}
-            src = _text_table(ret.con, name, label, f"arrow_{name}", "_row", rename=rename)
+            src = _text_table(ret.con, name, label, f"arrow_{name}", "_row", ["_row", *heads], rename=rename)
             ret.con.unregister(f"arrow_{name}")
+            del arrow
             if isinstance(src, Source):
                 src.shown = {rename.get(h.strip().lower(), h.strip().lower()): f"{h.strip()} ({get_column_letter(i + 1)})" for i, h in enumerate(heads)}
                 src.workbook = True
@@ -463,6 +653,11 @@ def _small(path: Path, limit: int = 8 << 20) -> bool:
         return True
 
 
+def _old_xls(path: Path) -> Problem:
+    """An .xls file that is not what its name says (workbook_problem finds a real one): said as an .xls all the same."""
+    return Problem(path.name, "is not an Excel workbook wres can read (only .xlsx is read)", SAVE_AS_XLSX)
+
+
 def _not_read(path: Path, root: Path) -> Problem:
     """A data file in the folder that is none of the return's files: most often the HR system's own export."""
     return Problem(path.name, "is not one of the return's files, so it was not read",
@@ -500,6 +695,9 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
     if exported_book and path.suffix.lower() == ".xlsx":  # an export workbook given itself, its mapping beside it
         _read_workbook(ret, path, dict.fromkeys(exported_book))
         workbooks = []
+    elif path.is_file() and path.suffix.lower() == ".xls":  # an old workbook, or one saved with a password
+        _keep(ret, "*", workbook_problem(path) or _old_xls(path))
+        return ret
     elif path.is_file() and path.suffix.lower() != ".xlsx":
         _keep(ret, "*", Problem(path.name, "is not a return", "give a folder of CSV or Parquet files, or one .xlsx workbook"))
         return ret
@@ -527,13 +725,15 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
             workbooks = [w for w in workbooks if w not in books]
             for book in sorted(books):
                 _read_workbook(ret, book, {stem: ret.mapping.files[stem].sheet for stem, p in exported.items() if p == book})
+        ret.problems += [workbook_problem(p) or _old_xls(p) for p in sorted(root.iterdir())  # sent, surely, to be read
+                         if p.suffix.lower() == ".xls" and p.is_file() and not p.name.startswith("~$")]
         used = {*by_stem.values(), *exported.values(), *([] if by_stem else workbooks)}
         ret.problems += [_not_read(p, root) for p in sorted(root.iterdir())
                          if p.suffix.lower() in (".csv", ".parquet", ".xlsx") and p not in used and not p.name.startswith("~$")
                          and p.stem.strip().lower() not in KNOWN]
         for stem, p in by_stem.items():
             reader = _read_parquet if p.suffix.lower() == ".parquet" else _read_csv
-            _keep(ret, stem, reader(con, stem, p, ret.mapping.renames(stem) if ret.mapping else None))
+            _keep(ret, stem, _over_limits(con, p) or reader(con, stem, p, ret.mapping.renames(stem) if ret.mapping else None))
         if len(workbooks) > 1 and not by_stem:
             _keep(ret, "*", Problem(root.name, "holds more than one workbook", "keep one .xlsx workbook per return, or give its path"))
             return ret
