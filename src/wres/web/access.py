@@ -79,8 +79,11 @@ def national(view: View) -> View:
     return inner
 
 
-def audit(request: HttpRequest, action: str, target: object = "", authority: Authority | None = None, **detail: Any) -> None:
-    user = request.user if request.user.is_authenticated else None
+def audit(request: HttpRequest, action: str, target: object = "", authority: Authority | None = None, actor: Any = None,
+          **detail: Any) -> None:
+    """Record an event. `actor` is who did it when that is not the signed-in user (someone setting a password
+    through a reset link is not signed in)."""
+    user = actor or (request.user if request.user.is_authenticated else None)
     AuditEvent.objects.create(
         user=user, username=getattr(user, "username", ""), authority=authority or getattr(request, "authority", None),
         action=action, target=str(target)[:200], detail=detail,

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "wres.web.sessions.SessionTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "wres.web.urls"
@@ -115,15 +116,38 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
-# Cookies: secure (HTTPS only; browsers also accept them on http://localhost), not readable by scripts,
-# and the session ends after 8 hours. WRES_INSECURE_COOKIES=1 is for plain-HTTP tools on loopback only.
+# Cookies: secure (HTTPS only; browsers also accept them on http://localhost), not readable by scripts.
+# WRES_INSECURE_COOKIES=1 is for plain-HTTP tools on loopback only.
 _secure = os.environ.get("WRES_INSECURE_COOKIES") != "1"
 SESSION_COOKIE_SECURE = _secure
 CSRF_COOKIE_SECURE = _secure
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 3600
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from memory, kept in the database
+# Sessions live in the database every web worker reads, so signing out (which deletes the row) ends the
+# session in every worker at once; a per-process cache in front of it would let another worker go on
+# trusting the old cookie. A session ends after WRES_SESSION_IDLE_MINUTES without use (the row's expiry is
+# pushed on by every request but status polling: wres.web.sessions) and WRES_SESSION_HOURS after signing in
+# however busy (wres.web.sessions.SessionTimeoutMiddleware).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_MINUTES = int(os.environ.get("WRES_SESSION_IDLE_MINUTES", "30"))
+SESSION_ABSOLUTE_HOURS = int(os.environ.get("WRES_SESSION_HOURS", "8"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # the cookie too: closing the browser signs out
+
+# Password reset links (issued by an administrator in the admin) work once, for this long.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("WRES_RESET_LINK_HOURS", "24")) * 3600
+# E-mail (reset links): printed to the console unless WRES_EMAIL_HOST names an SMTP server.
+DEFAULT_FROM_EMAIL = os.environ.get("WRES_EMAIL_FROM", "SC-WRES <no-reply@localhost>")
+if os.environ.get("WRES_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["WRES_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("WRES_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("WRES_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("WRES_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("WRES_EMAIL_TLS", "1") == "1"  # STARTTLS; port 465's implicit TLS is not used
+    EMAIL_TIMEOUT = 20  # seconds: an unreachable server fails the request instead of hanging it
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

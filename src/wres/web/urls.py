@@ -2,19 +2,22 @@ from django.contrib import admin
 from django.contrib.auth import views as auth
 from django.urls import path
 
-from wres.web.forms import SignInForm
-from wres.web.views import core, mapping, national, plan, submit
+from wres.web.sessions import passive
+from wres.web.views import accounts, core, mapping, national, plan, submit
 
 urlpatterns = [
     path("", core.home, name="home"),
-    path("accounts/login/", auth.LoginView.as_view(template_name="web/registration/login.html", authentication_form=SignInForm, redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", accounts.SignIn.as_view(), name="login"),
+    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),  # POST only; deletes the session row
+    path("accounts/password/", accounts.PasswordChange.as_view(), name="password-change"),
+    path("accounts/reset/<uidb64>/<token>/", accounts.PasswordResetConfirm.as_view(), name="password-reset-confirm"),
+    path("accounts/reset/done/", accounts.password_reset_complete, name="password-reset-complete"),
     # an authority's own pages
     path("dashboard/", core.dashboard, name="dashboard"),
     path("submissions/", core.submissions, name="submissions"),
     path("submissions/<int:pk>/", core.dashboard, name="submission"),
     path("submissions/<int:pk>/report/", core.report_request, name="report-request"),
-    path("reports/<int:pk>/status/", core.report_status, name="report-status"),
+    path("reports/<int:pk>/status/", passive(core.report_status), name="report-status"),  # polled: not use of the session
     path("reports/<int:pk>/<path:name>", core.report_file, name="report-file"),
     path("submit/", submit.upload, name="upload"),
     path("submit/<uuid:pk>/", submit.upload_result, name="upload-result"),
