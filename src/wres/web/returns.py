@@ -7,16 +7,23 @@ staging folder and are deleted once the counts are kept, unless the authority ch
 
 from __future__ import annotations
 
+import errno
+import logging
+import multiprocessing
+import os
 import re
-
+import resource
 import shutil
+import signal
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import duckdb
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -36,6 +43,7 @@ from wres.web.models import (
     Upload,
 )
 
+log = logging.getLogger(__name__)
 KNOWN = {f"{stem}.{ext}" for stem in STEMS for ext in ("csv", "parquet")} | {"organisation.toml"}
 MAX_MEMBERS = 50
 
@@ -51,17 +59,34 @@ def _problem(message: str, fix: str, file: str = "the upload") -> Problem:
     return Problem(file, message, fix)
 
 
+# What a zip can be that the service cannot open, each said with what to do. Checked before anything is
+# unpacked where the zip says so itself (its flags and methods), and caught while unpacking otherwise.
+REMAKE = "make the zip again with your computer's own Compress (Mac) or Send to > Compressed (zipped) folder (Windows), and upload that"
+NOT_A_ZIP = ("is not a zip file that can be opened (it may be damaged, or only partly uploaded)", REMAKE)
+ENCRYPTED = ("is protected by a password, which the service cannot open",
+             "save the zip again without a password and upload that (the upload is encrypted on its way, and the files are deleted once the counts are kept)")
+UNSUPPORTED = ("is compressed in a way the service cannot open (such as Deflate64, which some zip programs use for large files)", REMAKE)
+DAMAGED = ("is damaged: {name} in it could not be unpacked", REMAKE)
+OPENABLE = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+SERVICE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EACCES, errno.EROFS}  # the service's fault, not the file's
+
+
 def _unpack(archive: Path, into: Path, mapped: Callable[[str], bool] = lambda name: False) -> list[Problem]:
     """Unzip only the return's own files, flattening one enclosing folder; refuse anything risky.
 
     A CSV file under a name of its own ("HR export March 2025.csv") is kept too, under a safe name: the
     import mapping says which file of the return it is. One the authority's mapping names (`mapped`) is
-    read as that; another is said in a warning, and offered on the mapping pages.
+    read as that; another is said in a warning, and offered on the mapping pages. A zip that cannot be
+    unpacked (damaged, encrypted, an unusual method) is a problem with what to do, and leaves nothing
+    unpacked behind.
     """
     try:
         zf = zipfile.ZipFile(archive)
-    except zipfile.BadZipFile:
-        return [_problem("is not a zip file that can be opened", "make the zip again (select the files, then 'Compress' or 'Send to > Compressed folder')")]
+    except Exception as exc:  # noqa: BLE001 - a damaged or truncated zip fails in many ways, all the same to the user
+        if isinstance(exc, OSError) and exc.errno in SERVICE_ERRORS:
+            raise
+        log.info("upload %s is not a zip that opens: %r", archive, exc)
+        return [_problem(*NOT_A_ZIP)]
     with zf:
         members = [m for m in zf.infolist() if not m.is_dir() and not PurePosixPath(m.filename).name.startswith(".")
                    and "__MACOSX" not in m.filename]
@@ -86,16 +111,57 @@ def _unpack(archive: Path, into: Path, mapped: Callable[[str], bool] = lambda na
                 unknown.append(PurePosixPath(m.filename).name)
         if not names:
             return [_problem("holds none of the return's files", "zip staff.csv, the event files, survey.csv and organisation.toml (see the data preparation guide)")]
-        into.mkdir(parents=True)
+        if any(m.flag_bits & 0x1 for m in names.values()):
+            return [_problem(*ENCRYPTED)]
+        if any(m.compress_type not in OPENABLE for m in names.values()):
+            return [_problem(*UNSUPPORTED)]
+        _private_dir(into)
         for name, m in names.items():
             target = next((n for n in own if n.lower() == name), name)
-            with zf.open(m) as src, open(into / target, "wb") as dst:  # only a known or made-safe base name: no paths
-                shutil.copyfileobj(src, dst, 1 << 20)
+            try:
+                with zf.open(m) as src, _private_file(into / target) as dst:  # only a known or made-safe base name: no paths
+                    shutil.copyfileobj(src, dst, 1 << 20)
+            except Exception as exc:  # noqa: BLE001 - bad CRC, truncated data, a lying header: the file, not the service
+                shutil.rmtree(into, ignore_errors=True)  # nothing half unpacked is left
+                if isinstance(exc, OSError) and exc.errno in SERVICE_ERRORS:
+                    raise
+                log.info("upload %s: %s could not be unpacked: %r", archive, m.filename, exc)
+                if isinstance(exc, RuntimeError) and ("password" in str(exc) or "encrypted" in str(exc)):
+                    return [_problem(*ENCRYPTED)]
+                if isinstance(exc, NotImplementedError):
+                    return [_problem(*UNSUPPORTED)]
+                message, fix = DAMAGED
+                return [_problem(message.format(name=PurePosixPath(m.filename).name), fix)]
     notes = []
     if unknown:
         notes.append(replace(_problem(f"holds {', '.join(sorted(unknown))}, which is not part of a return and was ignored",
                                       "nothing to do, unless it was meant to be one of the return's files (check its name)"), severity="warning"))
     return notes + _unread(own, mapped)
+
+
+def _private_dir(path: Path) -> None:
+    """Make a new folder (and any missing parents) readable by the service alone, whatever the umask."""
+    for folder in [*reversed(path.parents), path]:
+        if not folder.exists():
+            folder.mkdir(mode=0o700, exist_ok=True)
+            folder.chmod(0o700)  # mkdir's mode is masked by the umask: set it explicitly
+    path.chmod(0o700)
+
+
+def _private_file(path: Path) -> Any:
+    """A new file readable by the service alone (0600 from the start, whatever the umask), for writing."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
+
+
+def _lock_down(staging: Path) -> None:
+    """Folders 0700 and files 0600 under a staging folder, including any the reader wrote (mapping.toml)."""
+    if not staging.is_dir():
+        return
+    staging.chmod(0o700)
+    for p in staging.rglob("*"):
+        p.chmod(0o700 if p.is_dir() else 0o600)
 
 
 UNREAD = "which is not named as a file of the return, so it was not read"
@@ -116,32 +182,78 @@ def _safe_name(name: str) -> str:
     return f"{stem[:100]}{Path(name).suffix.lower()}"
 
 
-def check(upload_file: UploadedFile, staging: Path, mapping: str | None = None) -> Checked:
-    """Stage the file and run the pipeline on it, through the authority's import mapping (mapping.toml
-    text) if it has one. Nothing raises: every failure is a Problem."""
+def stage(upload_file: UploadedFile, staging: Path) -> list[Problem]:
+    """Save an upload into its new staging folder (0700, the file 0600), or refuse it by its name or size.
+
+    Quick whatever the file (one copy, no reading), so the request can return at once and leave the
+    checking to the worker. Problems mean nothing was kept on disk."""
     name = Path(upload_file.name or "upload").name
     suffix = Path(name).suffix.lower()
     if suffix not in (".xlsx", ".zip"):
-        return Checked([_problem(f'"{name}" is not an Excel workbook (.xlsx) or a zip of CSV files (.zip)', "upload the return as one .xlsx workbook, or the CSV files in one .zip")], None, [])
+        return [_problem(f'"{name}" is not an Excel workbook (.xlsx) or a zip of CSV files (.zip)', "upload the return as one .xlsx workbook, or the CSV files in one .zip")]
     if upload_file.size and upload_file.size > settings.MAX_UPLOAD_BYTES:
-        return Checked([_problem(f"is larger than {settings.MAX_UPLOAD_BYTES >> 20} MB", "zip the CSV files (they compress well), or upload the aggregated counts.csv instead")], None, [])
-    staging.mkdir(parents=True)
-    # kept under the name the user gave it (made safe), which is how every message about it names it
-    saved = staging / (_safe_name(name) if suffix == ".xlsx" else "return.zip")
-    with open(saved, "wb") as out:
-        for chunk in upload_file.chunks():
-            out.write(chunk)
+        return [_problem(f"is larger than {settings.MAX_UPLOAD_BYTES >> 20} MB", "zip the CSV files (they compress well), or upload the aggregated counts.csv instead")]
+    try:
+        if staging.exists():
+            raise FileExistsError(staging)  # a staging folder is only ever new: never mix two uploads' files
+        _private_dir(staging)
+        if Path(settings.UPLOAD_DIR) in staging.parents:  # the folders above it too, made before this rule
+            for folder in (Path(settings.UPLOAD_DIR), staging.parent):
+                folder.chmod(0o700)
+        # kept under the name the user gave it (made safe), which is how every message about it names it
+        with _private_file(staging / _staged_name(name)) as out:
+            for chunk in upload_file.chunks():
+                out.write(chunk)
+    except Exception:
+        log.exception("saving upload %s into %s failed", name, staging)
+        shutil.rmtree(staging, ignore_errors=True)
+        return [_problem("could not be saved by the service", "upload it again in a few minutes; if it fails again, tell the programme team")]
+    return []
+
+
+def _staged_name(name: str) -> str:
+    return _safe_name(name) if Path(name).suffix.lower() == ".xlsx" else "return.zip"
+
+
+def check_staged(staging: Path, name: str, mapping: str | None = None) -> Checked:
+    """Unpack and check a staged upload through the authority's import mapping (mapping.toml text), if it
+    has one. Nothing raises: every failure is a Problem in words (the exception goes to the operator's log)."""
+    try:
+        return _check_staged(staging, name, mapping)
+    except MemoryError:
+        return Checked([_problem(*TOO_BIG)], None, [])
+    except Exception:
+        log.exception("checking upload %s in %s failed", name, staging)
+        return Checked([_problem(*CHECK_FAILED)], None, [])
+
+
+def _check_staged(staging: Path, name: str, mapping: str | None) -> Checked:
+    saved = staging / _staged_name(name)
     path = saved
     notes: list[Problem] = []
-    if suffix == ".zip":
-        notes = _unpack(saved, staging / "return", importing.names_a_file(mapping))
-        saved.unlink()
-        if any(p.severity == "error" for p in notes):
-            return Checked(notes, None, [])
-        path = staging / "return"
-    problems, loaded = _load(path, mapping)
-    files = [{"name": p.name, "size": p.stat().st_size} for p in sorted(path.iterdir()) if p.name != importing.FILE] if path.is_dir() else [{"name": name, "size": path.stat().st_size}]
+    try:
+        if saved.suffix == ".zip":
+            shutil.rmtree(staging / "return", ignore_errors=True)  # a check run again (its worker died) starts afresh
+            notes = _unpack(saved, staging / "return", importing.names_a_file(mapping))
+            if any(p.severity == "error" for p in notes):
+                return Checked(notes, None, [])
+            path = staging / "return"
+        problems, loaded = _load(path, mapping)
+        if path != saved:
+            saved.unlink()  # its files are unpacked: the zip is kept only until its check is done
+        files = [{"name": p.name, "size": p.stat().st_size} for p in sorted(path.iterdir()) if p.name != importing.FILE] if path.is_dir() else [{"name": name, "size": path.stat().st_size}]
+    finally:
+        _lock_down(staging)
     return Checked(notes + problems, loaded, files)
+
+
+def check(upload_file: UploadedFile, staging: Path, mapping: str | None = None) -> Checked:
+    """Stage the file and run the pipeline on it, in this process (see check_limited for the worker's way).
+    Nothing raises: every failure is a Problem."""
+    refused = stage(upload_file, staging)
+    if refused:
+        return Checked(refused, None, [])
+    return check_staged(staging, Path(upload_file.name or "upload").name, mapping)
 
 
 def _load(path: Path, mapping: str | None) -> tuple[list[Problem], pipeline.Loaded | None]:
@@ -152,20 +264,206 @@ def _load(path: Path, mapping: str | None) -> tuple[list[Problem], pipeline.Load
         return list(loaded.warnings), loaded
     except InvalidInput as exc:
         return exc.problems, None
-    except Exception as exc:  # a file the reader could not make sense of: say so, never a traceback
-        return [_problem(f"could not be read ({type(exc).__name__})", "check the file opens in Excel and is saved as .xlsx, or zip the CSV files again")], None
+    except (MemoryError, duckdb.OutOfMemoryException):
+        raise MemoryError from None  # said as too big to check (check_staged), not as a file that cannot be read
+    except Exception:  # a file the reader could not make sense of: say so in words, never a traceback
+        log.exception("reading the staged return %s failed", path)
+        return [_problem("could not be read", "check the file opens in Excel and is saved as .xlsx (not .xls or .csv renamed), or zip the CSV files again")], None
 
 
-def record(authority: Authority, user: Any, upload_file: UploadedFile) -> Upload:
-    """Check an upload and keep the outcome; staged files are kept only while the return can be submitted."""
+# ---- checking off the request: the worker's child process, its limits, and a check cut off -----------------
+
+TOO_BIG = ("needed more memory to check than an upload may use",
+           "send the aggregated counts.csv instead (wres counts makes it from these files on your own computer), or split the return by service and ask the programme team")
+TOO_SLOW = ("took too long to check (more than {minutes} minutes), so the check was stopped",
+            "send the aggregated counts.csv instead (wres counts makes it from these files on your own computer), or remove rows that are not part of the return and upload it again")
+DIED = ("could not be checked: the check stopped before it finished",
+        "upload it again; if it stops again, send the aggregated counts.csv instead or tell the programme team")
+CHECK_FAILED = ("could not be checked because of a fault in the service",
+                "upload it again in a few minutes; if it fails again, tell the programme team")
+MARGIN = timedelta(minutes=2)  # beyond the time limit, before a check that has not finished is called stopped
+
+
+class Stopped(Exception):
+    """A check cut off by its time or memory limit, or whose process died: what to tell the user."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.problem = _problem(message, fix)
+
+
+def check_limited(staging: Path, name: str, mapping: str | None, seconds: int, memory: int) -> Checked:
+    """check_staged in a child process with at most `memory` bytes more address space and `seconds` of time,
+    so no file can hold the worker or its memory: a hostile workbook is killed, and said so (Stopped).
+
+    The child is forked (it has the settings and modules already, and touches no database); the result
+    comes back through a pipe, which also tells a child that died (no result) from one still working."""
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(send, staging, name, mapping, memory), daemon=True)
+    child.start()
+    send.close()  # the child's end: the parent sees the pipe close if the child dies
+    try:
+        if not receive.poll(seconds):
+            raise Stopped(TOO_SLOW[0].format(minutes=max(1, round(seconds / 60))), TOO_SLOW[1])
+        try:
+            return receive.recv()
+        except EOFError:  # killed (the kernel, a signal) before it could send anything
+            raise Stopped(*DIED) from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+
+
+def _child(send: Connection, staging: Path, name: str, mapping: str | None, memory: int) -> None:
+    """The child's side: its own limits and default signals, then the check, sent back whatever happens."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)  # not the worker's handlers: a stop is a stop
+    _die_with_parent()
+    seconds = int(settings.CHECK_SECONDS)
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds + 5, seconds + 10))  # a backstop, should the parent not kill it
+    if memory:  # on top of what the worker had mapped already (DuckDB alone reserves hundreds of MB)
+        limit = _mapped() + memory
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    result = check_staged(staging, name, mapping)
+    try:
+        send.send(result)
+    except MemoryError:
+        send.send(Checked([_problem(*TOO_BIG)], None, []))
+    send.close()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this child if the worker dies (SIGKILL, out of memory): no orphan check runs on."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the CPU limit still ends it
+        pass
+
+
+def _mapped() -> int:
+    """This process's address space now, in bytes (VmSize)."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        return next(int(line.split()[1]) << 10 for line in f if line.startswith("VmSize:"))
+
+
+def begin(authority: Authority, user: Any, upload_file: UploadedFile) -> Upload:
+    """Keep an upload and stage its file for checking (status CHECKING), replacing the authority's earlier
+    staged upload. A file refused by its name or size, or that could not be saved, is settled at once."""
     discard_stale(settings.STAGED_DAYS)
     for old in Upload.objects.filter(authority=authority).exclude(staged=""):
         discard(old)
-    upload = Upload(authority=authority, uploaded_by=user, filename=Path(upload_file.name or "upload").name[:255], size=upload_file.size or 0)
-    staging = settings.UPLOAD_DIR / str(authority.pk) / str(upload.id)
-    result = check(upload_file, staging, importing.saved(authority))
-    upload.files = result.files
-    return _settle(upload, result.problems, result.loaded, staging)
+    upload = Upload(authority=authority, uploaded_by=user, filename=Path(upload_file.name or "upload").name[:255],
+                    size=upload_file.size or 0, status=Upload.Status.CHECKING)
+    staging = Path(settings.UPLOAD_DIR) / str(authority.pk) / str(upload.id)
+    refused = stage(upload_file, staging)
+    if refused:
+        return _settle(upload, refused, None, staging)
+    upload.staged = str(staging)
+    try:
+        upload.save()
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # no record would point to it
+        raise
+    return upload
+
+
+def finish(upload: Upload, limited: bool = True) -> Upload:
+    """Check a staged upload (begun by `begin`) and keep the outcome; run by the worker, with its limits.
+
+    Whatever fails on the way, the staged files are deleted unless the outcome keeps them, and the upload
+    is never left CHECKING: a file's problems make it INVALID, a check cut off or a fault STOPPED."""
+    staging = Path(upload.staged)
+    kept = False
+    try:
+        mapping = importing.saved(upload.authority)
+        if limited:
+            upload.started_at = timezone.now()  # the progress page says "being checked" from now
+            Upload.objects.filter(pk=upload.pk).update(started_at=upload.started_at)
+            result = check_limited(staging, upload.filename, mapping, settings.CHECK_SECONDS, settings.CHECK_MEMORY_BYTES)
+        else:
+            result = check_staged(staging, upload.filename, mapping)
+        upload.files = result.files
+        if not _still_checking(upload):  # replaced by a later upload, or called stopped, meanwhile
+            return upload
+        upload = _settle(upload, result.problems, result.loaded, staging)
+        kept = bool(upload.staged)
+    except Stopped as stop:
+        log.warning("check of upload %s stopped: %s", upload.pk, stop)
+        _stop(upload, stop.problem)
+    except Exception:
+        log.exception("check of upload %s failed", upload.pk)
+        _stop(upload, _problem(*CHECK_FAILED))
+    finally:
+        if not kept:
+            shutil.rmtree(staging, ignore_errors=True)
+    return upload
+
+
+def _still_checking(upload: Upload) -> bool:
+    return Upload.objects.filter(pk=upload.pk, status=Upload.Status.CHECKING).exists()
+
+
+def _stop(upload: Upload, problem: Problem) -> None:
+    """Say why a check did not finish, if the upload is still waiting for it (and keep none of its files)."""
+    upload.status, upload.staged, upload.problems = Upload.Status.STOPPED, "", [problem.as_dict()]
+    Upload.objects.filter(pk=upload.pk, status=Upload.Status.CHECKING).update(status=upload.status, staged="", problems=upload.problems)
+
+
+def overdue(upload: Upload) -> bool:
+    """A check the worker should have finished by now: started longer ago than its limit (plus a margin), or
+    never started in twice that (the worker is down, or died with it)."""
+    limit = timedelta(seconds=settings.CHECK_SECONDS) + MARGIN
+    return upload.status == Upload.Status.CHECKING and (
+        upload.started_at is not None and upload.started_at < timezone.now() - limit
+        or upload.started_at is None and upload.created_at < timezone.now() - 2 * limit)
+
+
+def stop_overdue(uploads: Any = None) -> list[Upload]:
+    """Checks left CHECKING past their limit (their worker died, or never came) marked stopped, files deleted."""
+    stopped = [u for u in (uploads if uploads is not None else Upload.objects.filter(status=Upload.Status.CHECKING)) if overdue(u)]
+    for u in stopped:
+        _stop(u, _problem(*DIED))
+        shutil.rmtree(Path(settings.UPLOAD_DIR) / str(u.authority_id) / str(u.id), ignore_errors=True)
+    return stopped
+
+
+def queue(upload: Upload) -> Upload:
+    """Hand a begun upload to the worker (tasks.check_upload). Enqueued at once, not on commit: the upload's
+    row is already committed, and under the ImmediateBackend (tests) the check is done when this returns."""
+    from wres.web.tasks import check_upload
+
+    try:
+        check_upload.enqueue(str(upload.pk))
+    except Exception:  # the queue is out of reach: say so now rather than leave the upload waiting
+        log.exception("queueing the check of upload %s failed", upload.pk)
+        staged = upload.staged
+        _stop(upload, _problem(*CHECK_FAILED))
+        if staged:
+            shutil.rmtree(staged, ignore_errors=True)
+    upload.refresh_from_db()
+    return upload
+
+
+def check_queued(upload_id: str) -> str:
+    """The worker's side of `queue`: check the upload if it still waits for it (not replaced or stopped)."""
+    upload = Upload.objects.select_related("authority").filter(pk=upload_id).first()
+    if upload is None or upload.status != Upload.Status.CHECKING:
+        return "not waiting"
+    if stop_overdue([upload]):  # waited so long it was already said to be stopped
+        return Upload.Status.STOPPED
+    return finish(upload).status
+
+
+def record(authority: Authority, user: Any, upload_file: UploadedFile) -> Upload:
+    """Check an upload here and now and keep the outcome (tests, fixtures, tools): `begin` then `finish`,
+    as the worker does, but in this process."""
+    upload = begin(authority, user, upload_file)
+    return finish(upload, limited=False) if upload.status == Upload.Status.CHECKING else upload
 
 
 def recheck(upload: Upload, mapping: str | None) -> Upload:
@@ -187,10 +485,14 @@ def _settle(upload: Upload, found: list[Problem], loaded: pipeline.Loaded | None
     import mapping could fix its problems (the mapping pages re-check them); otherwise they go at once."""
     authority = upload.authority
     problems = list(found)
-    if loaded is not None:
+    if loaded is not None:  # the service files a return under its code, so it must be there and be this authority's
         code = (loaded.organisation.code or "").strip().upper()
-        if code and code != authority.code.upper():
-            where = loaded.organisation.label
+        where = loaded.organisation.label
+        if not code:
+            problems.append(Problem(where, f"does not give the authority's ONS code, which the service needs to file the return under {authority.name}",
+                                    f"add your authority's ONS code ({authority.code}) as code in {where}", "code"))
+            loaded = None
+        elif code != authority.code.upper():
             problems.append(Problem(where, f"is for the authority with code {code}, but you are signed in for {authority.name} ({authority.code})",
                                     f"upload your own authority's return, or correct the code in {where}", "code"))
             loaded = None
@@ -283,6 +585,7 @@ def discard_stale(days: int) -> list[Upload]:
     Also removes staging folders no upload points to (left by a check that was cut off), once a day old.
     Run at every upload and by `python -m wres.web prune`, so nothing waits for a timer.
     """
+    stop_overdue()
     cutoff = timezone.now() - timedelta(days=days)
     stale = list(Upload.objects.filter(created_at__lt=cutoff).exclude(staged="").select_related("authority"))
     for upload in stale:
@@ -301,7 +604,7 @@ def discard(upload: Upload) -> None:
     if upload.staged:
         shutil.rmtree(upload.staged, ignore_errors=True)
     upload.staged = ""
-    if upload.status == Upload.Status.VALID:
+    if upload.status in (Upload.Status.VALID, Upload.Status.CHECKING):  # a check still to come finds it gone
         upload.status = Upload.Status.DISCARDED
     upload.save()
 

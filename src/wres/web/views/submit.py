@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 
@@ -22,15 +22,40 @@ def upload(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = UploadForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
-        up = returns.record(request.authority, request.user, form.cleaned_data["file"])  # type: ignore[attr-defined]
+        # stored and queued: the worker checks it (tasks.check_upload), so the request returns at once whatever the file
+        up = returns.begin(request.authority, request.user, form.cleaned_data["file"])  # type: ignore[attr-defined]
+        if up.status == Upload.Status.CHECKING:
+            up = returns.queue(up)
         audit(request, "return uploaded", up.filename, upload=str(up.id), status=up.status, problems=len(up.errors()))
         return redirect("upload-result", pk=up.id)
-    return render(request, "web/submit/upload.html", {"form": form, "staged_days": settings.STAGED_DAYS})
+    checking = Upload.objects.filter(authority=request.authority, status=Upload.Status.CHECKING)  # type: ignore[attr-defined]
+    checking = [u for u in checking if u not in returns.stop_overdue(checking)]
+    return render(request, "web/submit/upload.html", {"form": form, "staged_days": settings.STAGED_DAYS, "checking": checking})
+
+
+def _progress(up: Upload) -> str:
+    """Where a check is, as the progress page shows it and its polling (static/wres/init.js) compares it."""
+    if up.status == Upload.Status.CHECKING:
+        return "checking" if up.started_at else "waiting"
+    return str(up.status)
+
+
+@member("submit")
+def upload_status(request: HttpRequest, pk: str) -> HttpResponse:
+    """The progress of a check, for the progress page's polling; a check past its limit is called stopped here."""
+    up = get_object_or_404(Upload, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
+    returns.stop_overdue([up])
+    up.refresh_from_db()
+    return JsonResponse({"status": _progress(up), "label": up.get_status_display()})
 
 
 @member("submit")
 def upload_result(request: HttpRequest, pk: str) -> HttpResponse:
     up = get_object_or_404(Upload, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
+    if returns.stop_overdue([up]):  # its worker died, or never came: said so, never "checking" for ever
+        up.refresh_from_db()
+    if up.status == Upload.Status.CHECKING:
+        return render(request, "web/submit/checking.html", {"up": up, "progress": _progress(up), "minutes": max(1, round(settings.CHECK_SECONDS / 60))})
     if up.status == Upload.Status.VALID:
         return redirect("check-answers", pk=up.id)
     if up.status == Upload.Status.SUBMITTED:  # as after the browser's back button
@@ -39,6 +64,7 @@ def upload_result(request: HttpRequest, pk: str) -> HttpResponse:
     if up.status == Upload.Status.DISCARDED:
         return render(request, "web/submit/gone.html", {"up": up, "staged_days": settings.STAGED_DAYS, "form": UploadForm()})
     return render(request, "web/submit/problems.html", {"up": up, "errors": up.errors(), "warnings": up.warnings(), "form": UploadForm(),
+                                                        "stopped": up.status == Upload.Status.STOPPED,
                                                         "can_map": bool(up.staged), "staged_days": settings.STAGED_DAYS, "mapped": ImportMapping.objects.filter(authority=up.authority).exists()})
 
 
