@@ -187,6 +187,22 @@ def run_worker() -> int:
     return ready
 
 
+def check_by_worker(tour: Tour, then: str) -> None:
+    """An upload's progress page ("We are checking your file": axe 0, a status that init.js polls), the
+    worker's check, and the page turning into what the check found by itself (no reload here)."""
+    page = tour.page
+    assert page.get_by_role("heading", level=1).inner_text() == "We are checking your file", "the upload was checked inside the request"
+    status = page.locator("[data-report-status]")
+    assert status.get_attribute("data-report-status") == "waiting" and "Waiting to start" in status.inner_text()
+    tour.visit("checking the upload", shot="checking", expect_title="We are checking your file")
+    up = Upload.objects.get(status=Upload.Status.CHECKING)
+    assert f"/submit/{up.pk}/" in page.url
+    assert run_worker() == 1
+    page.wait_for_function("() => document.querySelector('h1').innerText !== 'We are checking your file'", timeout=30_000)
+    page.wait_for_load_state("load")
+    assert any(f"/submit/{up.pk}/status/" in r for r in tour.requests), f"the page did not ask for the status before {then}"
+
+
 # ---- the tests ---------------------------------------------------------------------------------------------
 
 @pytest.mark.django_db
@@ -255,6 +271,8 @@ def test_analyst_submits_a_return_and_keeps_the_plan(live_server, settings, user
         page.set_input_files("#id_file", str(broken))
         page.get_by_role("button", name="Upload and check").click()
         page.wait_for_load_state("load")
+        # the check is the worker's: the request returns at once to a progress page that updates itself
+        check_by_worker(tour, "error summary")
         summary = page.locator(".govuk-error-summary")
         assert "There is a problem" in summary.inner_text()
         assert page.evaluate("() => document.activeElement.classList.contains('govuk-error-summary')"), (
@@ -276,6 +294,7 @@ def test_analyst_submits_a_return_and_keeps_the_plan(live_server, settings, user
         page.set_input_files("#id_file", str(fixed))
         page.get_by_role("button", name="Upload and check").click()
         page.wait_for_load_state("load")
+        check_by_worker(tour, "check your answers")
         assert page.get_by_role("heading", level=1).inner_text() == "Check your answers before submitting the return"
         assert "1 April 2024 to 31 March 2025" in page.locator("main .govuk-summary-list").first.inner_text()
         assert page.get_by_text("eastmere-2024.zip").is_visible()
