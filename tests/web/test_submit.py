@@ -108,7 +108,7 @@ def test_second_submission_is_next_version_and_can_keep_files(users, demo_return
 @pytest.mark.parametrize("name, content, message", [
     ("return.csv", b"a,b\n", "must be an Excel workbook (.xlsx) or a zip"),
     ("return.zip", b"not a zip at all", "is not a zip file that can be opened"),
-    ("return.xlsx", b"not a workbook", "could not be opened as an Excel workbook"),
+    ("return.xlsx", b"not a workbook", "is not an Excel workbook (.xlsx): it may be damaged"),  # read.py says what it is
 ])
 def test_bad_files_get_a_clear_message(users, name, content, message) -> None:
     c = client_for(users["analyst_A"])
