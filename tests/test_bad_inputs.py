@@ -179,6 +179,105 @@ def corrupt_workbook(tmp: Path) -> str:
     return f"{RET}/return.xlsx"
 
 
+# --- workbooks that are not what they seem ---------------------------------------------------------------
+
+def password_workbook_bytes() -> bytes:
+    """A real .xlsx saved with a password, as Excel saves one (agile encryption, by msoffcrypto-tool): a
+    Compound File holding the encrypted package, not a zip."""
+    import io
+
+    import openpyxl
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["staff_id", "ethnicity"])
+    plain, locked = io.BytesIO(), io.BytesIO()
+    wb.save(plain)
+    plain.seek(0)
+    OOXMLFile(plain).encrypt("s3cret", locked)
+    return locked.getvalue()
+
+
+def compound_file(*streams: str) -> bytes:
+    """The start of a Compound File naming these streams, as an Excel 97-2003 .xls begins (a Workbook stream).
+
+    Not a whole file (nothing here writes .xls): only what a reader meets first, the signature and the
+    directory's names; wres reads no further.
+    """
+    entries = b"".join(name.encode("utf-16-le").ljust(64, b"\0") + (2 * len(name) + 2).to_bytes(2, "little") + bytes(62)
+                       for name in ("Root Entry", *streams))
+    return (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + entries).ljust(4096, b"\0")
+
+
+def declared_size(data: bytes, size: int) -> bytes:
+    """A zip whose first part declares it unpacks to `size` bytes (its central directory's uncompressed
+    size): what a zip bomb claims. Reading trusts the central directory, not the local header."""
+    at = data.rindex(b"PK\x01\x02")  # the last central directory entry
+    return data[:at + 24] + size.to_bytes(4, "little") + data[at + 28:]
+
+
+def workbook_bytes(sheets: dict[str, list[dict[str, Any]]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        cols = list(dict.fromkeys(k for r in rows for k in r))
+        ws.append(cols)
+        for r in rows:
+            ws.append([r.get(c) for c in cols])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def workbook_of(data: bytes, name: str = "return.xlsx") -> Callable[[Path], str]:
+    """A return given as this workbook file, organisation.toml beside it."""
+
+    def build(tmp: Path) -> str:
+        (tmp / RET).mkdir()
+        write_toml(tmp / RET / "organisation.toml", ORG)
+        (tmp / RET / name).write_bytes(data)
+        return f"{RET}/{name}"
+
+    return build
+
+
+def rewrite_sheet(data: bytes, sheet: str, change: Callable[[bytes], bytes]) -> bytes:
+    """A workbook with one sheet's XML changed (rows Excel would never write, a sheet cut short…)."""
+    import io
+    import zipfile
+
+    import openpyxl
+
+    index = openpyxl.load_workbook(io.BytesIO(data), read_only=True).sheetnames.index(sheet) + 1
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            dst.writestr(info.filename, change(body) if info.filename == f"xl/worksheets/sheet{index}.xml" else body)
+    return out.getvalue()
+
+
+def far_row(xml: bytes) -> bytes:
+    """A sheet with one more row, numbered 5,000: the rows between are empty, but they are rows."""
+    return xml.replace(b"</sheetData>", b'<row r="5000"><c r="A5000" t="inlineStr"><is><t>S9</t></is></c></row></sheetData>')
+
+
+def xls_alone(tmp: Path) -> str:
+    (tmp / RET).mkdir()
+    write_toml(tmp / RET / "organisation.toml", ORG)
+    (tmp / RET / "return.xls").write_bytes(compound_file("Workbook"))
+    return RET
+
+
+def big_staff(rows: int) -> list[dict[str, Any]]:
+    return [person(f"S{i}", "Indian" if i % 2 else "White", "adults") for i in range(rows)]
+
+
 def no_such_path(tmp: Path) -> str:
     return "no-such-return"
 
@@ -262,6 +361,7 @@ class Case:
     build: Callable[[Path], str]
     expect: tuple[Expect, ...]
     only: bool = True  # no other error is reported
+    env: tuple[tuple[str, str], ...] = ()  # settings the run is made with: a reading limit set low (wres.limits)
 
 
 def E(file: str, word: str | tuple[str, ...], rows: tuple[int, ...] | None = None, column: str | None = None) -> Expect:
@@ -367,6 +467,28 @@ CASES: list[Case] = [
          workbook(record_files(staff=changed(staff_rows(), {4: {"ethnicity": "Martian"}}))),
          (E("return.xlsx, sheet staff", '"Martian"', rows=(4,), column="ethnicity"),)),
     Case("xlsx_corrupt", corrupt_workbook, (E("return.xlsx", ("Excel", "workbook")),)),
+    # workbooks refused before they are opened: said in words, with what to do
+    Case("xlsx_password", workbook_of(password_workbook_bytes()), (E("return.xlsx", "protected by a password"),)),
+    Case("xlsx_is_old_xls", workbook_of(compound_file("Workbook")), (E("return.xlsx", "97-2003"),)),
+    Case("xls_given", workbook_of(compound_file("Workbook"), "return.xls"), (E("return.xls", "97-2003"),)),
+    Case("xls_alone_in_folder", xls_alone, (E("return.xls", "97-2003"),), only=False),
+    Case("xlsx_declares_4gb", workbook_of(declared_size(workbook_bytes(record_files()), 0xFFFF_FFF0)),
+         (E("return.xlsx", "unpacks to more than 500 MB"),)),
+    Case("xlsx_unpacks_over_limit", workbook(record_files(staff=big_staff(12_000))),
+         (E("return.xlsx", "unpacks to more than 1 MB"),), env=(("WRES_MAX_UNPACKED_MB", "1"),)),
+    Case("xlsx_sheet_cut_short", workbook_of(rewrite_sheet(workbook_bytes(record_files()), "staff", lambda x: x[: len(x) // 2])),
+         (E("return.xlsx, sheet staff", "damaged"),)),
+    Case("xlsx_too_wide", workbook(record_files(staff=[{**r, **{f"extra{i}": None for i in range(1000)}, "last": "x"} for r in staff_rows()])),
+         (E("return.xlsx, sheet staff", "1,007 columns", rows=(1,)),)),
+    # the row limit: rows in a file or sheet (set low here), counting a sheet's empty rows
+    Case("xlsx_too_many_rows", workbook(record_files()), (E("return.xlsx, sheet staff", "more than 5 rows"),),
+         env=(("WRES_MAX_ROWS", "5"),)),
+    Case("xlsx_row_far_down", workbook_of(rewrite_sheet(workbook_bytes(record_files()), "staff", far_row)),
+         (E("return.xlsx, sheet staff", "more than 100 rows"),), env=(("WRES_MAX_ROWS", "100"),)),
+    Case("csv_too_many_rows", folder(record_files()), (E("staff.csv", "more than 5 rows"),), env=(("WRES_MAX_ROWS", "5"),)),
+    Case("parquet_too_many_rows", parquet(record_files()), (E("staff.parquet", "more than 5 rows"),), env=(("WRES_MAX_ROWS", "5"),)),
+    Case("csv_over_unpacked_limit", folder(record_files(staff=big_staff(40_000))), (E("staff.csv", "more than 1 MB"),),
+         env=(("WRES_MAX_UNPACKED_MB", "1"),)),
     Case("parquet_bad_boolean",
          parquet(record_files(staff=changed(staff_rows(), {3: {"senior_manager": "maybe"}}))),
          (E("staff.parquet", '"maybe"', rows=(3,), column="senior_manager"),)),
@@ -377,7 +499,8 @@ CASES: list[Case] = [
 ]
 
 # Cases also run as a real process, as a user would.
-SUBPROCESS_CASES = {"org_not_toml", "staff_cp1252", "staff_ragged_row", "xlsx_corrupt", "parquet_bad_boolean", "path_does_not_exist"}
+SUBPROCESS_CASES = {"org_not_toml", "staff_cp1252", "staff_ragged_row", "xlsx_corrupt", "parquet_bad_boolean", "path_does_not_exist",
+                    "xlsx_password", "xlsx_declares_4gb", "xlsx_too_many_rows"}
 
 # The valid return each group of cases is built from: it must pass, so a case fails only for its own reason.
 BASELINES: dict[str, Callable[[Path], str]] = {
@@ -478,6 +601,8 @@ def assert_no_traceback(run: Run, what: str) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input(case: Case, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    for name, value in case.env:
+        monkeypatch.setenv(name, value)
     path = case.build(tmp_path)
 
     # validate: exit 1, every message with file, rows, column and how to fix
@@ -509,8 +634,10 @@ def test_bad_input(case: Case, cli, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.id in SUBPROCESS_CASES], ids=lambda c: c.id)
-def test_bad_input_real_process(case: Case, tmp_path: Path) -> None:
+def test_bad_input_real_process(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The installed command, in its own process: exit 1 and no traceback reaches the user."""
+    for name, value in case.env:
+        monkeypatch.setenv(name, value)
     path = case.build(tmp_path)
     (tmp_path / "out").mkdir()
     for args in (("validate", path), ("metrics", path, "--format", "json"), ("counts", path, "-o", "out/counts.csv")):
@@ -637,3 +764,28 @@ def test_empty_rows_in_a_csv_do_not_shift_the_rows_named(tmp_path: Path) -> None
     agg = write_return(tmp_path / "agg", {})
     (agg / "counts.csv").write_text("metric,service,band,group,numerator,denominator\n\nM10,adults,,white,1,10\n")
     assert [(p.message, p.rows) for p in pipeline.check(agg) if p.severity == "error"] == [('"M10" is not a metric id', (3,))]
+
+
+def test_a_sheet_is_read_to_its_last_row_whatever_its_dimension_says(tmp_path: Path) -> None:
+    """A workbook made by another program may give its sheet's size wrongly (<dimension ref="A1:B2"/>):
+    every row is still read (openpyxl alone would stop at the claimed last row, dropping the rest unsaid)."""
+    import re as regex
+
+    from wres import pipeline
+
+    data = workbook_bytes(record_files(staff=changed(staff_rows(), {7: {"ethnicity": "Martian"}})))
+    data = rewrite_sheet(data, "staff", lambda xml: regex.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:B2"/>', xml))
+    path = Path(workbook_of(data)(tmp_path))
+    problems = [(p.file, p.message, p.rows) for p in pipeline.check(tmp_path / path) if p.severity == "error"]
+    assert problems == [("return.xlsx, sheet staff", '"Martian" is not a recognised ethnicity', (7,))]
+
+
+def test_an_xls_beside_the_returns_files_is_only_a_warning(tmp_path: Path) -> None:
+    """An old workbook beside CSV files that make the return (perhaps the HR export they came from) does not
+    stop it; it is said, with how to make it readable."""
+    from wres import pipeline
+
+    root = write_return(tmp_path / RET, record_files())
+    (root / "export.xls").write_bytes(compound_file("Workbook"))
+    problems = [(p.severity, p.file, p.message) for p in pipeline.check(root) if p.file == "export.xls"]
+    assert problems == [("warning", "export.xls", "is an Excel 97-2003 workbook (.xls), which cannot be read")]

@@ -447,6 +447,9 @@ def sheet_rows(ws: Any, label: str, min_row: int = 1, max_col: int | None = None
     guarded, so a fault in wres's own handling of a row is still a fault, not "damaged".
     """
     limit = limits.max_sheet_rows()
+    # The sheet's own rows, not the size its <dimension> claims: openpyxl would otherwise pad every row to a
+    # claimed 16,384 columns, and stop at a claimed last row, dropping any rows below it unsaid.
+    ws.reset_dimensions()
     rows = ws.iter_rows(min_row=min_row, max_col=max_col, values_only=True)
     number = min_row - 1  # the row a spreadsheet shows
     while True:
@@ -725,7 +728,8 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
             workbooks = [w for w in workbooks if w not in books]
             for book in sorted(books):
                 _read_workbook(ret, book, {stem: ret.mapping.files[stem].sheet for stem, p in exported.items() if p == book})
-        ret.problems += [workbook_problem(p) or _old_xls(p) for p in sorted(root.iterdir())  # sent, surely, to be read
+        # An .xls was surely sent to be read: an error, unless the return's files are there beside it
+        ret.problems += [replace(workbook_problem(p) or _old_xls(p), severity="warning" if by_stem else "error") for p in sorted(root.iterdir())
                          if p.suffix.lower() == ".xls" and p.is_file() and not p.name.startswith("~$")]
         used = {*by_stem.values(), *exported.values(), *([] if by_stem else workbooks)}
         ret.problems += [_not_read(p, root) for p in sorted(root.iterdir())
