@@ -194,7 +194,8 @@ def test_html_in_an_uploaded_return_is_escaped(users, demo_returns, tmp_path) ->
     assert "Check your answers before submitting the return" in html, html[:3000]
     assert Upload.objects.get().organisation["name"] == XSS
     assert XSS not in html and "<script>alert" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # check your answers names the signed-in authority, not the file's own name (issue 15): the name is not echoed
+    assert "Eastmere" in html and "&lt;script&gt;alert(1)&lt;/script&gt;" not in html
 
 
 # --- the audit log ---------------------------------------------------------------------------------------------

@@ -286,6 +286,8 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("POST", "submit/"):                                (L, Y, X, X, X),
     ("GET", "submit/<uuid:pk>/"):                       (L, Y, X, X, X),
     ("POST", "submit/<uuid:pk>/"):                      (L, Y, X, X, X),
+    ("GET", "submit/<uuid:pk>/status/"):                (L, Y, X, X, X),
+    ("POST", "submit/<uuid:pk>/status/"):               (L, Y, X, X, X),
     ("GET", "submit/<uuid:pk>/check/"):                 (L, Y, X, X, X),
     ("POST", "submit/<uuid:pk>/check/"):                (L, Y, X, X, X),
     ("GET", "submit/<uuid:pk>/map/"):                   (L, Y, X, X, X),
