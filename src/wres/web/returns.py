@@ -300,7 +300,7 @@ def check_limited(staging: Path, name: str, mapping: str | None, seconds: int, m
     comes back through a pipe, which also tells a child that died (no result) from one still working."""
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, staging, name, mapping, memory), daemon=True)
+    child = ctx.Process(target=_child, args=(send, staging, name, mapping, seconds, memory), daemon=True)
     child.start()
     send.close()  # the child's end: the parent sees the pipe close if the child dies
     try:
@@ -317,12 +317,11 @@ def check_limited(staging: Path, name: str, mapping: str | None, seconds: int, m
         receive.close()
 
 
-def _child(send: Connection, staging: Path, name: str, mapping: str | None, memory: int) -> None:
+def _child(send: Connection, staging: Path, name: str, mapping: str | None, seconds: int, memory: int) -> None:
     """The child's side: its own limits and default signals, then the check, sent back whatever happens."""
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_DFL)  # not the worker's handlers: a stop is a stop
     _die_with_parent()
-    seconds = int(settings.CHECK_SECONDS)
     resource.setrlimit(resource.RLIMIT_CPU, (seconds + 5, seconds + 10))  # a backstop, should the parent not kill it
     if memory:  # on top of what the worker had mapped already (DuckDB alone reserves hundreds of MB)
         limit = _mapped() + memory
