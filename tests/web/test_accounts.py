@@ -27,7 +27,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.web.conftest import PASSWORD, client_for
-from wres.web.models import Action, AuditEvent, Comment, ReportJob, Submission
+from wres.web.models import Action, AuditEvent, Comment, ReportJob, Submission, Upload
 from wres.web.sessions import SIGNED_IN_AT
 
 pytestmark = pytest.mark.django_db
@@ -142,13 +142,18 @@ def test_status_polling_does_not_keep_an_idle_session_alive(users) -> None:
     sub = Submission.objects.create(authority=authority, period_start=date(2025, 4, 1), period_end=date(2026, 3, 31), version=1,
                                     filename="return.zip", organisation={}, counts={}, document={})
     job = ReportJob.objects.create(submission=sub, status=ReportJob.Status.RUNNING)
+    upload = Upload.objects.create(authority=authority, filename="return.zip", status=Upload.Status.CHECKING)
     c = signed_in("analyst-a")
     soon = timezone.now() + timedelta(minutes=1)
     Session.objects.filter(pk=_session(c).pk).update(expire_date=soon)
-    for _ in range(3):
+    for _ in range(3):  # the report box and the upload progress page ask by themselves every few seconds
         r = c.get(f"/reports/{job.pk}/status/")
         assert r.status_code == 200 and r.json()["status"] == "running"
+        r = c.get(f"/submit/{upload.pk}/status/")
+        assert r.status_code == 200 and r.json()["status"] == "waiting"
     assert _session(c).expire_date == soon  # the page polling by itself is not use
+    assert c.get("/accounts/password/").status_code == 200  # ... and the person using a page is
+    assert _session(c).expire_date > soon
 
 
 def test_a_session_ends_a_fixed_time_after_signing_in_however_busy(users, settings) -> None:

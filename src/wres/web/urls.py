@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/<int:pk>/<path:name>", core.report_file, name="report-file"),
     path("submit/", submit.upload, name="upload"),
     path("submit/<uuid:pk>/", submit.upload_result, name="upload-result"),
+    path("submit/<uuid:pk>/status/", passive(submit.upload_status), name="upload-status"),  # polled: not use of the session
     path("submit/<uuid:pk>/check/", submit.check_answers, name="check-answers"),
     # matching a council's own export to the data contract, and the mapping kept for the authority
     path("submit/<uuid:pk>/map/", mapping.start, name="map-start"),
