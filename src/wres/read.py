@@ -256,6 +256,9 @@ def _csv_problem(label: str, exc: Exception, path: Path | None = None) -> Proble
             "make every row have one value per column: look for a stray comma, or a value with a comma that needs quotes",
             rows=rows, row_count=len(rows),
         )
+    if "unterminated quote" in text:
+        return Problem(label, "has a value whose quotes are not closed", 'close the quotes; a quote inside a value is written twice ("")',
+                       rows=rows, row_count=len(rows))
     first = _reason(exc, path)
     return Problem(
         label,
@@ -274,7 +277,14 @@ def _csv_header(path: Path) -> list[str] | Problem:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
         return _not_utf8(path.name, (1,))
-    return next(csv.reader([text]), [])
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error:  # a carriage return alone (old Mac line ends), or a quote left open, on the first row
+        if "\r" in text.rstrip("\r\n"):
+            return Problem(path.name, "has lines that end in a carriage return alone, as old Mac programs end them",
+                           'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=(1,), row_count=1)
+        return Problem(path.name, "has a first row that could not be read as column names",
+                       "put the column names on the first row, separated by commas, with any quotes closed; save as CSV UTF-8", rows=(1,), row_count=1)
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, str] | None = None) -> Source | Problem:
@@ -349,11 +359,15 @@ def _parquet_problem(label: str, exc: Exception, path: Path | None = None) -> Pr
 
 
 def _reason(exc: Exception, path: Path | None) -> str:
-    """DuckDB's first line about a file it could not read, as a user may be shown it: without the kind of
-    error it leads with ("Invalid Input Error: ") and with the file's name for its full path (in the web
-    service, a path on the server)."""
-    text = ((str(exc).splitlines() or [""])[0] or "unreadable").strip()
-    text = re.sub(r"^(?:[A-Z][A-Za-z]* )*Error: ", "", text)
+    """What DuckDB says is wrong with a file it could not read, as a user may be shown it: its reason, without
+    the kind of error it leads with ("Invalid Input Error: ", "TProtocolException: "), and with the file's
+    name for its full path (in the web service, a path on the server)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else "unreadable"
+    if "CSV Error on Line" in text:  # DuckDB's first line only names the row (given apart): its reason comes after the row's text
+        reasons = [line for line in lines[1:] if not line.startswith(("Original Line", "Possible fixes", "*"))]
+        text = reasons[0].rstrip(".") if reasons else "a row it could not read"
+    text = re.sub(r"^(?:(?:[A-Z][A-Za-z]* )*Error|\w*Exception): ", "", text)
     if path is not None:
         text = text.replace(str(path), path.name).replace(str(path.parent) + "/", "")
     return text

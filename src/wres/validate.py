@@ -84,6 +84,12 @@ MAPPABLE = ("ethnicity", "service", "bool", "answer", "status")
 # raises is a fault of ours and is not dressed up as one of the file's.
 READ_ERRORS = (duckdb.InvalidInputException, duckdb.IOException)
 
+
+def _file_fault(exc: duckdb.Error) -> bool:
+    """A fault in the file being read, not in wres's SQL: DuckDB's input and IO errors, and the plain Error a
+    damaged Parquet file raises part-way through (a Thrift decoding error: "TProtocolException: Invalid data")."""
+    return isinstance(exc, READ_ERRORS) or type(exc) is duckdb.Error
+
 # A file's vocabularies come from its first rows; a spelling first met further down costs one more pass.
 SAMPLE_ROWS = 100_000
 
@@ -434,7 +440,9 @@ def _read_through(ret: Return, src: Source) -> list[Problem]:
         return []  # landed, so read already
     try:
         ret.con.execute(f"SELECT count(*) FROM {src.table}").fetchall()
-    except READ_ERRORS as exc:
+    except duckdb.Error as exc:
+        if not _file_fault(exc):
+            raise
         return [src.unreadable(exc)]
     return []
 
@@ -502,7 +510,9 @@ def validate(ret: Return) -> Checked:
         staff_lookup = name not in ("staff", "recruitment", "survey") and "staff_id" in cols and "staff" in out.typed
         try:
             checks, counts = _type(ret, src, present, mapping, staff_lookup, _file_checks(name, cols, plan="actions" in out.typed))
-        except READ_ERRORS as exc:  # a streamed file is read through here first
+        except duckdb.Error as exc:  # a streamed file is read through here first
+            if not _file_fault(exc):
+                raise
             out.problems.append(src.unreadable(exc))
             ret.unreadable.add(name)
             src.release(ret.con)
