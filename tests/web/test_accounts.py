@@ -27,6 +27,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.web.conftest import PASSWORD, client_for
+from tests.web.test_e2e import base_url, e2e_browser, open_tour, sign_in  # noqa: F401 - e2e_browser is a fixture
 from wres.web.models import Action, AuditEvent, Comment, ReportJob, Submission, Upload
 from wres.web.sessions import SIGNED_IN_AT
 
@@ -328,3 +329,58 @@ def test_a_made_up_or_tampered_link_sets_nothing(users) -> None:
         assert r.status_code == 200 and "This link no longer works" in html and "<form" not in html.split("<main")[1].split("</main>")[0], link
     assert User.objects.get(pk=analyst.pk).check_password(PASSWORD)
     assert not AuditEvent.objects.filter(action="password reset").exists()
+
+
+# --- in a real browser ----------------------------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_the_account_pages_in_a_browser(live_server, users, e2e_browser) -> None:
+    """Changing a password, a reset link and the time-out notice as a person meets them: every page passes
+    axe-core (WCAG 2.2 A/AA), with no console error or failed request (tests/web/test_e2e.py's tour)."""
+    context, tour = open_tour(e2e_browser, base_url(live_server))
+    page = tour.page
+    tour.go(LOGIN)
+    tour.visit("sign in", expect_title="Sign in")
+    assert "8 hours after signing in" in page.locator("main").inner_text()
+    sign_in(tour, "analyst-a")
+    page.get_by_role("link", name="Change password").click()
+    tour.visit("change password", expect_title="Change your password")
+    page.fill("#id_old_password", PASSWORD)
+    page.fill("#id_new_password1", NEW_PASSWORD)
+    page.fill("#id_new_password2", NEW_PASSWORD + "x")
+    page.get_by_role("button", name="Change password").click()
+    tour.visit("change password, with an error", expect_title="Error: Change your password")
+    assert "type the same password in both boxes" in page.locator(".govuk-error-summary").inner_text()
+    page.fill("#id_old_password", PASSWORD)
+    page.fill("#id_new_password1", NEW_PASSWORD)
+    page.fill("#id_new_password2", NEW_PASSWORD)
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_load_state("load")
+    assert "Your password has been changed" in page.locator(".govuk-notification-banner--success").inner_text()
+
+    # idle for longer than the time-out: the next page is the sign-in page, saying why
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    tour.go("/dashboard/")
+    tour.visit("sign in after the idle time-out", expect_title="Sign in")
+    assert "You were signed out after 30 minutes" in page.locator(".govuk-notification-banner").inner_text()
+
+    # a reset link, as an administrator sends it
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    viewer = User.objects.get(username="viewer-a")
+    link = f"/accounts/reset/{urlsafe_base64_encode(force_bytes(viewer.pk))}/{default_token_generator.make_token(viewer)}/"
+    tour.go(link)
+    tour.visit("set a new password", expect_title="Set a new password")
+    page.fill("#id_new_password1", "short")
+    page.fill("#id_new_password2", "short")
+    page.get_by_role("button", name="Set password").click()
+    tour.visit("set a new password, with an error", expect_title="Error: Set a new password")
+    page.fill("#id_new_password1", NEW_PASSWORD)
+    page.fill("#id_new_password2", NEW_PASSWORD)
+    page.get_by_role("button", name="Set password").click()
+    tour.visit("password set", expect_title="Your password has been set")
+    tour.go(link)
+    tour.visit("a used link", expect_title="This link no longer works")
+    context.close()
