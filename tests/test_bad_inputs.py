@@ -389,6 +389,11 @@ CASES: list[Case] = [
     Case("staff_mixed_line_endings", raw_staff((STAFF_HEADER + "\r\nS1,Indian,adults,no,no,35000\r\nS2,White,children,no,no,35000\n").encode()),
          (E("staff.csv", "end in different ways"),)),
     Case("staff_ragged_row", raw_staff(RAGGED_STAFF), (E("staff.csv", ("CSV", "field", "column"), rows=(4,)),)),
+    # found by fuzzing (tests/test_fuzz_readers.py): old Mac line ends, a carriage return alone, broke the header's reader
+    Case("staff_mac_line_ends", raw_staff((STAFF_HEADER + "\rS1,Indian,adults,no,no,35000\r").encode()),
+         (E("staff.csv", "carriage return", rows=(1,)),)),
+    Case("staff_quote_not_closed", raw_staff((STAFF_HEADER + '\nS1,Indian,adults,no,no,35000\nS2,"White,children,no,no,35000\n').encode()),
+         (E("staff.csv", "quotes are not closed", rows=(3,)),)),
     # a missing column and a broken row: both in one run (the file is still read to its end)
     Case("staff_ragged_row_and_no_service", raw_staff(RAGGED_STAFF.replace(b",service,", b",team,")),
          (E("staff.csv", "no column service", column="service"), E("staff.csv", ("CSV", "field", "column"), rows=(4,)))),
