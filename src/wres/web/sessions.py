@@ -2,8 +2,8 @@
 
 Sessions are rows in the database (settings.SESSION_ENGINE), so every web worker sees the same one and
 signing out, which deletes the row, ends it everywhere. Each row expires SESSION_IDLE_MINUTES after the
-last request that counts as use: every request pushes the expiry on, except the status polling a page does
-by itself (views marked `passive`), so a page left open on a report being built does not keep a session
+last request that counts as use: requests push the expiry on (at most once a minute), except the status
+polling a page does by itself (views marked `passive`), so a page left open on a report being built does not keep a session
 alive for ever. However busy, a session ends SESSION_ABSOLUTE_HOURS after signing in: the sign-in time is
 kept in the session and checked on every request. The cookie itself ends when the browser closes
 (settings.SESSION_EXPIRE_AT_BROWSER_CLOSE), and expired rows are deleted by `python -m wres.web
@@ -25,6 +25,10 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 SIGNED_IN_AT = "wres_signed_in_at"  # seconds since the epoch (the session is JSON)
+USED_AT = "wres_used_at"  # when the row's expiry was last moved on
+# The expiry is moved on at most once a minute, not by every request: one write a minute per session
+# instead of one a request (SQLite takes one writer at a time), for an idle time-out exact to the minute.
+TOUCH_EVERY = 60
 
 View = Callable[..., HttpResponse]
 
@@ -41,7 +45,7 @@ def _note_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs:
     """Start the absolute time-out at sign-in (also after signing in again as the same user, whose session
     data Django keeps)."""
     if request is not None and hasattr(request, "session"):
-        request.session[SIGNED_IN_AT] = int(time.time())
+        request.session[SIGNED_IN_AT] = request.session[USED_AT] = int(time.time())
 
 
 class SessionTimeoutMiddleware:
@@ -72,8 +76,8 @@ class SessionTimeoutMiddleware:
                 if not is_passive:
                     messages.info(request, f"You were signed out {hours} hour{'s' if hours != 1 else ''} after signing in. Sign in again to carry on.")
                 return redirect_to_login(request.get_full_path() if request.method == "GET" else "/")
-            if not is_passive:
-                request.session.modified = True  # saved, so the row's expiry (the idle time-out) starts again
+            if not is_passive and now - request.session.get(USED_AT, 0) >= TOUCH_EVERY:
+                request.session[USED_AT] = now  # saved, so the row's expiry (the idle time-out) starts again
         elif getattr(request, "session_timed_out", False) and not is_passive and request.resolver_match.url_name != "login":
             minutes = settings.SESSION_IDLE_MINUTES
             messages.info(request, f"You were signed out after {minutes} minutes without using the service. Sign in again to carry on.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.utils import reset as reset_lockout
 from crispy_forms_gds.layout import Field
 from django.conf import settings
 from django.contrib import messages
@@ -92,6 +93,7 @@ class PasswordResetConfirm(auth.PasswordResetConfirmView):
 
     def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
+        reset_lockout(username=form.user.get_username())  # a lock from wrong guesses at the old one ends with it
         audit(self.request, "password reset", form.user.get_username(), authority=_authority(form.user), actor=form.user)
         return response
 
