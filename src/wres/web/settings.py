@@ -126,8 +126,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Sessions live in the database every web worker reads, so signing out (which deletes the row) ends the
 # session in every worker at once; a per-process cache in front of it would let another worker go on
 # trusting the old cookie. A session ends after WRES_SESSION_IDLE_MINUTES without use (the row's expiry is
-# pushed on by every request but status polling: wres.web.sessions) and WRES_SESSION_HOURS after signing in
-# however busy (wres.web.sessions.SessionTimeoutMiddleware).
+# moved on by use, at most once a minute, never by status polling) and WRES_SESSION_HOURS after signing in
+# however busy (wres.web.sessions.SessionTimeoutMiddleware). `python -m wres.web clearsessions` deletes
+# expired rows (run it daily, with prune).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_MINUTES = int(os.environ.get("WRES_SESSION_IDLE_MINUTES", "30"))
 SESSION_ABSOLUTE_HOURS = int(os.environ.get("WRES_SESSION_HOURS", "8"))
