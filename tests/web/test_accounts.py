@@ -22,11 +22,15 @@ from axes.utils import reset as reset_axes
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from tests.web.conftest import PASSWORD, client_for
+from tests.web.conftest import PASSWORD
 from tests.web.test_e2e import base_url, e2e_browser, open_tour, sign_in  # noqa: F401 - e2e_browser is a fixture
 from wres.web.models import Action, AuditEvent, Comment, ReportJob, Submission, Upload
 from wres.web.sessions import SIGNED_IN_AT, USED_AT
@@ -334,9 +338,6 @@ def test_a_new_account_without_a_password_is_set_up_by_a_link(authorities, admin
 
 def test_a_made_up_or_tampered_link_sets_nothing(users) -> None:
     analyst = users["analyst_A"]
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
     uid = urlsafe_base64_encode(force_bytes(analyst.pk))
     for link in (f"/accounts/reset/{uid}/abc-123/", "/accounts/reset/bm90LWEtdXNlcg/abc-123/", "/accounts/reset/!!/x/"):
         r = Client().get(link, follow=True)
@@ -373,19 +374,18 @@ def test_the_account_pages_in_a_browser(live_server, users, e2e_browser) -> None
     page.wait_for_load_state("load")
     assert "Your password has been changed" in page.locator(".govuk-notification-banner--success").inner_text()
 
-    # idle for longer than the time-out: the next page is the sign-in page, saying why
+    # idle for longer than the time-out: the next page is the sign-in page, saying why. (The test's own
+    # queries, made while Playwright's loop runs in this thread, get a connection of their own: closed here,
+    # or PostgreSQL would not let the test database be dropped.)
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    viewer = User.objects.get(username="viewer-a")
+    link = f"/accounts/reset/{urlsafe_base64_encode(force_bytes(viewer.pk))}/{default_token_generator.make_token(viewer)}/"
+    connection.close()
     tour.go("/dashboard/")
     tour.visit("sign in after the idle time-out", expect_title="Sign in")
     assert "You were signed out after 30 minutes" in page.locator(".govuk-notification-banner").inner_text()
 
     # a reset link, as an administrator sends it
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
-    viewer = User.objects.get(username="viewer-a")
-    link = f"/accounts/reset/{urlsafe_base64_encode(force_bytes(viewer.pk))}/{default_token_generator.make_token(viewer)}/"
     tour.go(link)
     tour.visit("set a new password", expect_title="Set a new password")
     page.fill("#id_new_password1", "short")
