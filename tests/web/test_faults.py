@@ -289,3 +289,89 @@ def test_a_disk_full_while_a_report_is_written_fails_clearly_and_serves_nothing(
         analyst.post(f"/submissions/{sub.pk}/report/")
     job = sub.reports.first()
     assert job.status == ReportJob.Status.DONE and (job.directory / "report.html").is_file()
+
+
+# ---- PostgreSQL restarted under load ----------------------------------------------------------------------
+
+def _get(port: int, path: str, cookie: str) -> tuple[int, str]:
+    """One request on a new connection: the status, and the page ("" if the server did not answer)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+    try:
+        conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"})
+        resp = conn.getresponse()
+        return resp.status, resp.read().decode("utf-8", "replace")
+    except OSError as exc:
+        return 0, f"no answer: {exc!r}"
+    finally:
+        conn.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_restarted_under_load_fails_cleanly_and_the_service_recovers(data_dir, submitted, users, tmp_path) -> None:
+    """gunicorn (as `make serve` runs it, one worker of four threads, persistent database connections) is
+    asked for the dashboard by four clients while PostgreSQL restarts. A request the restart catches gets
+    the service's own error page (500 or 503), never a traceback or a dropped connection; once PostgreSQL
+    is back, every request succeeds, with no restart of the service."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (DATABASE_URL)")
+    import socket
+
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(users["analyst_A"], backend="django.contrib.auth.backends.ModelBackend")
+    cookie = browser.cookies["sessionid"].value
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "wres.web.wsgi", "--bind", f"127.0.0.1:{port}",
+                               "--workers", "1", "--threads", "4", "--timeout", "120"],
+                              env=_env(data_dir, WRES_SECRET_KEY=django_settings.SECRET_KEY),  # the test's session is signed with it
+                              stdout=(log_file := (tmp_path / "gunicorn.log").open("w")), stderr=subprocess.STDOUT)  # a file: a full pipe would stop it
+    cluster = ["pg_ctlcluster", "--skip-systemctl-redirect", sorted(os.listdir("/etc/postgresql"))[-1], "main"]
+    answers: list[tuple[int, str]] = []
+    stop = threading.Event()
+
+    def load() -> None:
+        while not stop.is_set():
+            answers.append(_get(port, "/dashboard/", cookie))
+
+    try:
+        deadline = time.monotonic() + 60
+        while (first := _get(port, "/dashboard/", cookie))[0] != 200:
+            assert time.monotonic() < deadline and server.poll() is None, f"the service did not start: {first[0]} {first[1][:300]}"
+            time.sleep(0.2)
+        clients = [threading.Thread(target=load) for _ in range(4)]
+        for t in clients:
+            t.start()
+        while len(answers) < 20:  # under load before the restart
+            time.sleep(0.05)
+        try:
+            subprocess.run([*cluster, "restart"], check=True, timeout=WAIT, capture_output=True)
+        finally:
+            subprocess.run([*cluster, "start"], check=False, timeout=WAIT, capture_output=True)  # up again, whatever happened
+        during = len(answers)
+        while len(answers) < during + 40:  # under load after the restart
+            time.sleep(0.05)
+        stop.set()
+        for t in clients:
+            t.join(timeout=WAIT)
+        after = [_get(port, "/dashboard/", cookie) for _ in range(8)]
+    finally:
+        stop.set()
+        server.terminate()
+        server.wait(timeout=WAIT)
+        log_file.close()
+        log = (tmp_path / "gunicorn.log").read_text(encoding="utf-8", errors="replace")
+        connection.close()  # this process's connection did not survive the restart either
+
+    statuses = [status for status, _ in answers]
+    assert set(statuses) <= {200, 500, 503}, (sorted(set(statuses)), log[-3000:])
+    for status, page in answers:
+        if status != 200:
+            assert "Sorry, there is a problem with the service" in page and "Traceback" not in page, page[:2000]
+    assert all(status == 200 for status, _ in answers[during + 8:]), "requests kept failing after PostgreSQL was back"
+    assert [status for status, _ in after] == [200] * 8
+    assert "Traceback" not in "".join(page for _, page in answers)
