@@ -116,3 +116,27 @@ def test_sqlite_runs_in_wal_mode_and_waits_for_the_write_lock(tmp_path: Path) ->
     env.pop("DATABASE_URL", None)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.split()
     assert out == ["wal", "20000"]
+
+
+@pytest.mark.django_db
+def test_recovery_keeps_what_a_version_names_and_puts_back_or_deletes_the_rest(settings, users, authorities, demo_returns) -> None:
+    """kept/ after a submit killed between its rename and its commit: the folder goes back to its still
+    submittable upload; one whose upload was discarded meanwhile is deleted; a version's own is left alone."""
+    import shutil
+
+    kept = returns.submit(_valid_upload(users, authorities, demo_returns), users["analyst_A"], keep_files=True)
+    waiting = _valid_upload(users, authorities, demo_returns)  # (this discards nothing kept: only staged uploads)
+    staged = Path(waiting.staged)
+    lost = settings.KEPT_DIR / str(waiting.authority_id) / str(waiting.pk)
+    lost.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(staged, lost)  # as the killed submit left it
+    stray = settings.KEPT_DIR / str(waiting.authority_id) / "0b0e3f1a-7c1d-4a57-9a83-2f4f3c2d9e10"  # no such upload
+    stray.mkdir()
+    (stray / "staff.csv").write_text("person_id\n1\n")
+
+    done = returns.recover_kept()
+
+    assert sorted(done) == sorted([lost, stray])
+    assert staged.is_dir() and not lost.exists() and not stray.exists()
+    assert Path(kept.kept_files).is_dir() and any(Path(kept.kept_files).iterdir())
+    assert returns.submit(Upload.objects.get(pk=waiting.pk), users["analyst_A"], keep_files=True).version == 2

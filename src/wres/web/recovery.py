@@ -130,6 +130,9 @@ def recover(now: datetime | None = None) -> list[DBTaskResult]:
             if follow is not None:
                 follow(task.args_kwargs.get("args", []), task.args_kwargs.get("kwargs", {}), failed)
             done.append(task)
+    from wres.web.returns import recover_kept  # (returns imports the models this module must not load early)
+
+    recover_kept()  # files a killed submit moved but never committed
     return done
 
 

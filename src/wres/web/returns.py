@@ -15,6 +15,7 @@ import re
 import resource
 import shutil
 import signal
+import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -657,7 +658,7 @@ def submit(upload: Upload, user: Any, keep_files: bool, add_plan: bool = False) 
             current.status = Upload.Status.SUBMITTED
             current.save(update_fields=["status"])
             if keep_files and current.staged:  # last: a rename the database cannot roll back, so undone below
-                kept = settings.KEPT_DIR / str(upload.authority_id) / str(sub.pk)
+                kept = _kept_folder(current)  # (or by recover_kept, if this process dies before the commit)
                 kept.parent.mkdir(parents=True, exist_ok=True)
                 shutil.move(current.staged, kept)
                 moved = (current.staged, kept)
@@ -672,6 +673,40 @@ def submit(upload: Upload, user: Any, keep_files: bool, add_plan: bool = False) 
     upload.refresh_from_db()
     discard(upload)
     return sub
+
+
+def _kept_folder(upload: Upload) -> Path:
+    """Where a submitted upload's files are kept: named by the upload, so a folder no version names can be
+    put back where its upload expects it."""
+    return settings.KEPT_DIR / str(upload.authority_id) / str(upload.pk)
+
+
+def recover_kept() -> list[Path]:
+    """Folders under kept/ that no submission names: left by a submit killed between moving the staged files
+    and committing. Each goes back to its upload's staging folder, so the upload can be submitted again with
+    its files, or, if its upload cannot be submitted any more, is deleted. Run by every worker (with
+    wres.web.recovery) and by prune. Returns the folders it dealt with."""
+    root = Path(settings.KEPT_DIR)
+    done = []
+    for folder in sorted(root.glob("*/*")) if root.is_dir() else []:
+        with transaction.atomic():  # after any submit holding the upload's row has committed or rolled back
+            upload = Upload.objects.select_for_update().filter(pk=folder.name).first() if _is_uuid(folder.name) else None
+            if Submission.objects.filter(kept_files=str(folder)).exists() or (upload is None and folder.name.isdigit()):
+                continue  # kept by a version (before, kept folders were named by the version's number)
+            if upload is not None and upload.status == Upload.Status.VALID and upload.staged and not Path(upload.staged).exists():
+                shutil.move(folder, upload.staged)
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+            done.append(folder)
+    return done
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        uuid.UUID(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _move_back(moved: tuple[str, Path] | None) -> None:
