@@ -209,10 +209,19 @@ def compound_file(*streams: str) -> bytes:
     return (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + entries).ljust(4096, b"\0")
 
 
-def declared_size(data: bytes, size: int) -> bytes:
-    """A zip whose first part declares it unpacks to `size` bytes (its central directory's uncompressed
-    size): what a zip bomb claims. Reading trusts the central directory, not the local header."""
+def declared_size(data: bytes, size: int, part: str | None = None) -> bytes:
+    """A zip whose last part (or `part`) declares it unpacks to `size` bytes (its central directory's
+    uncompressed size): what a zip bomb claims. Reading trusts the central directory, not the local header."""
     at = data.rindex(b"PK\x01\x02")  # the last central directory entry
+    if part is not None:  # the entry naming it: entries follow one another, each 46 bytes, a name, extra and comment
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            at = zf.start_dir  # type: ignore[attr-defined]
+        while data[at + 46:at + 46 + int.from_bytes(data[at + 28:at + 30], "little")] != part.encode():
+            at += 46 + sum(int.from_bytes(data[at + k:at + k + 2], "little") for k in (28, 30, 32))
+            assert data[at:at + 4] == b"PK\x01\x02", f"no part {part}"
     return data[:at + 24] + size.to_bytes(4, "little") + data[at + 28:]
 
 
@@ -478,6 +487,9 @@ CASES: list[Case] = [
     Case("xls_given", workbook_of(compound_file("Workbook"), "return.xls"), (E("return.xls", "97-2003"),)),
     Case("xls_alone_in_folder", xls_alone, (E("return.xls", "97-2003"),), only=False),
     Case("xlsx_declares_4gb", workbook_of(declared_size(workbook_bytes(record_files()), 0xFFFF_FFF0)),
+         (E("return.xlsx", "unpacks to more than 500 MB"),)),
+    # a part read whole (not a sheet, which is streamed): styles, the text cells share; held to a fifth of the limit
+    Case("xlsx_styles_over_a_fifth", workbook_of(declared_size(workbook_bytes(record_files()), 200 << 20, "xl/styles.xml")),
          (E("return.xlsx", "unpacks to more than 500 MB"),)),
     Case("xlsx_unpacks_over_limit", workbook(record_files(staff=big_staff(12_000))),
          (E("return.xlsx", "unpacks to more than 1 MB"),), env=(("WRES_MAX_UNPACKED_MB", "1"),)),
