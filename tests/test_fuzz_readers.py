@@ -275,3 +275,14 @@ def test_no_problem_found_names_an_exception_in_the_readers_source() -> None:
         text = (src / module).read_text(encoding="utf-8")
         assert not re.search(r"type\(\w+\)\.__name__|__class__\.__name__", text), f"{module} names an exception's class in a message"
 
+
+
+def test_an_export_with_a_quote_left_open_is_said_in_words(tmp_path: Path) -> None:
+    """A quote left open runs a value past the csv module's 128 KB field limit: said in words, not its text."""
+    path = tmp_path / "HR export.csv"
+    path.write_text('staff_id,ethnicity\nS1,"White\n' + "S2,Indian\n" * 20_000, encoding="utf-8")
+    exports, problems = mapping.read_export(path)
+    assert exports == []
+    assert [(p.file, p.message) for p in problems] == [
+        ("HR export.csv", "could not be read as CSV: a value is longer than any real cell (a quote left open?)")]
+    assert_plain(problems, "an export with a quote left open")

@@ -279,8 +279,11 @@ def read_export(path: Path) -> tuple[list[Export], list[Problem]]:
             return [_collect(path.name, csv.reader(f))], []
     except UnicodeDecodeError:
         return [], [Problem(path.name, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')]
-    except csv.Error as exc:
-        return [], [Problem(path.name, f"could not be read as CSV ({exc})", "save it from Excel as CSV UTF-8")]
+    except csv.Error as exc:  # said in words: the csv module's own text is written for programmers
+        why = ("a line ends in a carriage return alone, as old Mac programs end them" if "new-line" in str(exc)
+               else "a value is longer than any real cell (a quote left open?)" if "field limit" in str(exc)
+               else "a row could not be read")
+        return [], [Problem(path.name, f"could not be read as CSV: {why}", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')]
 
 
 def _collect(name: str, rows, sheet: str | None = None) -> Export:  # noqa: ANN001 (any iterator of rows)
