@@ -79,7 +79,7 @@ def test_period_with_no_submissions_says_so_plainly(users, submitted) -> None:
         assert "No authority has submitted a return for 2019/20" in _text(r)
         assert "govuk-table" not in r.content.decode()
     assert c.get("/national/counts.csv?period=2019").status_code == 404
-    assert c.get("/national/?period=twenty").status_code == 404
+    assert c.get("/national/?period=twenty").status_code == 400  # not a year: a page that says what to give
 
 
 def test_no_submissions_at_all(users) -> None:

@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 
 def _helper(*fields: Any, button: str) -> FormHelper:
@@ -24,7 +25,12 @@ def _helper(*fields: Any, button: str) -> FormHelper:
 class SignInForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Username"
+        username = self.fields["username"]
+        username.label = "Username"
+        # Django sets the field's max_length after building it, so no validator checks it: a 5,000-character
+        # name would reach the sign-in throttle's records (axes, 255 characters) and fail there on PostgreSQL
+        username.validators.append(MaxLengthValidator(username.max_length or 150))
+        username.error_messages["max_length"] = "Enter a correct username and password (both are case-sensitive)"
         self.helper = _helper(Field.text("username", field_width=20), Field.text("password", field_width=20), button="Sign in")
         self.error_messages["invalid_login"] = "Enter a correct username and password (both are case-sensitive)"
 

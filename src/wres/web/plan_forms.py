@@ -13,7 +13,7 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
 from wres import actions
-from wres.dates import long_date
+from wres.dates import long_date, long_month
 from wres.web.models import (
     METRIC_CHOICES,
     STATUS_CHOICES,
@@ -53,17 +53,33 @@ DATE_INPUTS = ["%d %B %Y", "%d %b %Y", "%d/%m/%Y", "%Y-%m-%d"]
 DATE_EXAMPLE = "30 June 2025"
 
 
+# The dates a plan can hold. Year 1 or 9999 parse as dates, but the plan's month arithmetic (the end of a
+# month, the month after) and YYYY-MM text need four-digit years with room either side, and no WRES plan is
+# dated outside these.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
 class LongDateField(forms.DateField):
-    """A date shown in its box in the service's one date style (wres.dates.long_date), which it reads back."""
+    """A date shown in its box in the service's one date style (wres.dates.long_date), which it reads back;
+    one outside EARLIEST to LATEST is refused in words, so it never reaches the plan's date arithmetic."""
+
+    def __init__(self, *args: Any, what: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.what = what
 
     def prepare_value(self, value: Any) -> Any:
         return long_date(value) if isinstance(value, date) else super().prepare_value(value)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise forms.ValidationError(f"Enter {self.what} between {long_date(EARLIEST)} and {long_date(LATEST)}", code="range")
 
 
 def _date(label: str, what: str, help_text: str = f"For example, {DATE_EXAMPLE}", **kwargs: Any) -> LongDateField:
     """A date typed as people write it (DATE_INPUTS); `what` names it in errors ("the due date")."""
     return LongDateField(
-        label=label, help_text=help_text, input_formats=DATE_INPUTS, widget=forms.TextInput,
+        label=label, help_text=help_text, input_formats=DATE_INPUTS, widget=forms.TextInput, what=what,
         error_messages={"required": f"Enter {what}", "invalid": f"Enter {what} as a date, for example {DATE_EXAMPLE}"},
         **kwargs,
     )
@@ -205,4 +221,6 @@ class MonthForm(ErrorLinks, forms.Form):
             end = actions.month_end(month)
         except ValueError:
             raise forms.ValidationError(f"Enter the month and year, for example {actions.MONTH_EXAMPLE}") from None
+        if not EARLIEST <= end <= LATEST:  # year 1 would be written "1-01", which month_end cannot read back
+            raise forms.ValidationError(f"Enter a month from {long_month(EARLIEST)} to {long_month(LATEST)}")
         return f"{end:%Y-%m}"

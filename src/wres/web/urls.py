@@ -46,3 +46,6 @@ urlpatterns = [
     path("national/counts.csv", national.pooled_counts, name="national-counts"),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in the service's layout (templates 400/403/404/500.html); a view's BadRequest says what to give.
+handler400 = "wres.web.views.core.bad_request"

@@ -15,14 +15,15 @@ import csv
 import hashlib
 import io
 import json
-import re
 import shutil
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -62,14 +63,28 @@ def _labels() -> dict[int, str]:
     return out
 
 
+class QueryForm(forms.Form):
+    """What a national page may be asked in its query string: the period (?period=2024) and, on the report,
+    one of its files (?file=benchmark.csv). A period that is not a year is a 400 page that says what to
+    give; a file that is none of the report's is not found (404)."""
+
+    period = forms.IntegerField(required=False, min_value=2000, max_value=2099)
+    file = forms.ChoiceField(required=False, choices=[(name, name) for name in FILES])
+
+    def asked(self, name: str) -> Any:
+        """One parameter's value (None or '' if not given); a 400 saying what to give if it is not one."""
+        self.is_valid()
+        if name == "file" and name in self.errors:
+            raise Http404("No such national file")
+        if name in self.errors:
+            raise BadRequest("Give the period as the year it starts, such as 2024.")
+        return self.cleaned_data[name]
+
+
 def _period(request: HttpRequest, labels: dict[int, str]) -> int | None:
     """The year asked for (?period=YYYY), else the latest period any authority submitted for."""
-    asked = request.GET.get("period", "").strip()
-    if asked:
-        if not re.fullmatch(r"\d{4}", asked):
-            raise Http404("Give the period as the year it starts, such as 2024")
-        return int(asked)
-    return next(iter(labels), None)
+    asked = QueryForm(request.GET).asked("period")
+    return asked if asked is not None else next(iter(labels), None)
 
 
 def _label(year: int | None, labels: dict[int, str]) -> str:
@@ -217,14 +232,14 @@ def _benchmark(bench: dict[str, Any]) -> list[dict[str, Any]]:
 def report(request: HttpRequest) -> HttpResponse:
     ctx = _context(request)
     subs = _latest(ctx["year"]) if ctx["year"] is not None else []
+    wanted = QueryForm(request.GET).asked("file")
     if len(subs) < MIN_AUTHORITIES:
-        if request.GET.get("file"):
+        if wanted:
             raise Http404("No national report for this period")
         return render(request, "web/national/report.html", {**ctx, "too_few": True, "count": len(subs), "min_authorities": MIN_AUTHORITIES})
     folder = _build(ctx["year"], subs)
-    wanted = request.GET.get("file")
     if wanted:
-        if wanted not in FILES or not (folder / wanted).is_file():
+        if not (folder / wanted).is_file():
             raise Http404("No such national file")
         audit(request, "national file downloaded", f"period {ctx['year']}", authority=None, file=wanted)
         return FileResponse(open(folder / wanted, "rb"), as_attachment=True, content_type=FILES[wanted][0],
