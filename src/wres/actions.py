@@ -62,6 +62,12 @@ class ActionState:
 class Plan:
     actions: list[Action]
     updates: list[Update]
+    as_at: date | None = None  # the day the plan was last changed, where that is known (the web service's database)
+
+    @property
+    def as_at_words(self) -> str | None:
+        """'Action plan as at 3 December 2026': the one phrasing, in every report that knows the day."""
+        return f"Action plan as at {long_date(self.as_at)}" if self.as_at else None
 
     @property
     def latest_update(self) -> date | None:

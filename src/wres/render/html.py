@@ -233,6 +233,7 @@ def _plan(report: Report) -> dict[str, Any] | None:
             ] for s in mine]})
     tally = counts(states)
     return {
+        "as_at": report.plan.as_at_words,
         "judged": judged.words,
         "month": long_month(judged.day),
         "rag": [(k.capitalize(), tally[k]) for k in RAG_ORDER],

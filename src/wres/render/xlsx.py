@@ -351,7 +351,8 @@ class _Book:
         judged = self.report.plan_judgement()
         states = {s.action.id: s for s in plan.as_of(judged.day)} if plan and judged else {}
         # the derived columns say the day they were judged on; the file's own columns stay ISO (read back as the plan)
-        derived = [f"current status (derived, judged on {dates.long_date(judged.day)})", "RAG (derived)", "flags (derived)"] if judged else []
+        as_at = f"{plan.as_at_words[0].lower()}{plan.as_at_words[1:]}, " if plan and plan.as_at_words else ""  # action plan as at …
+        derived = [f"current status (derived, {as_at}judged on {dates.long_date(judged.day)})", "RAG (derived)", "flags (derived)"] if judged else []
         for name, rows in (
             ("actions", [[a.id, ";".join(a.metrics), a.action, a.owner, a.due.isoformat(), a.status, a.success_measure, a.note,
                           *([states[a.id].status, states[a.id].rag, ", ".join(states[a.id].flags)] if states else [])]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django_tasks import task
 
@@ -13,18 +15,23 @@ from wres import actions
 from wres.output import new_directory
 from wres.render import charts, report_set
 from wres.report import from_loaded
-from wres.web.models import Action, ReportJob, Submission
+from wres.web.models import Action, Authority, ReportJob, Submission
+
+log = logging.getLogger(__name__)
+ABOUT = "about.json"  # beside a built report set: what it was built from (the plan's date), for the dashboard
 
 
 def plan_of(authority_id: int) -> actions.Plan | None:
-    """The authority's action plan as wres.actions reads it (the same objects as actions.csv gives)."""
+    """The authority's action plan as wres.actions reads it (the same objects as actions.csv gives), dated
+    by its last change (an action added or edited, an update added), which the report prints."""
     rows = list(Action.objects.filter(authority_id=authority_id).prefetch_related("updates"))
     if not rows:
         return None
     plan_actions = [actions.Action(a.action_id, tuple(a.metric_list()), a.action, a.owner, a.due, a.status,
                                    a.success_measure or None, a.note or None) for a in rows]
     updates = [actions.Update(a.action_id, u.date, u.status, u.note or None, u.by or None) for a in rows for u in a.updates.all()]
-    return actions.Plan(plan_actions, sorted(updates, key=lambda u: u.date))
+    changed = max([a.updated_at for a in rows] + [u.created_at for a in rows for u in a.updates.all()])
+    return actions.Plan(plan_actions, sorted(updates, key=lambda u: u.date), as_at=timezone.localdate(changed))
 
 
 def years_of(sub: Submission) -> list[Submission]:
@@ -34,9 +41,24 @@ def years_of(sub: Submission) -> list[Submission]:
 
 
 def request_report(sub: Submission, user: object) -> ReportJob:
-    job = ReportJob.objects.create(submission=sub, requested_by=user)
+    """A new build of the submission's report set, queued once this transaction commits; or the build
+    already waiting to start, which will read the plan as it is then (so a burst of plan changes queues one
+    build, not one each). A build under way read the plan when it started, so it does not count."""
+    with transaction.atomic():
+        Submission.objects.select_for_update().filter(pk=sub.pk).exists()  # one request at a time per submission
+        waiting = sub.reports.filter(status=ReportJob.Status.QUEUED).first()
+        if waiting is not None:
+            return waiting
+        job = ReportJob.objects.create(submission=sub, requested_by=user)
     transaction.on_commit(lambda: build_report.enqueue(job.pk))
     return job
+
+
+def plan_changed(authority: Authority, user: object) -> list[ReportJob]:
+    """Rebuild the reports that print this authority's plan: the latest version of each period's return
+    that has a report set (built or asked for). Called when an action is added or edited or an update added."""
+    subs = Submission.latest(authority).filter(Exists(ReportJob.objects.filter(submission=OuterRef("pk"))))
+    return [request_report(sub, user) for sub in subs]
 
 
 @task()
@@ -49,7 +71,7 @@ def build_report(job_id: int) -> str:
     job.save(update_fields=["status"])
     try:
         loaded = [loaded_of(s) for s in years_of(job.submission)]
-        loaded[-1].plan = plan_of(job.submission.authority_id)
+        plan = loaded[-1].plan = plan_of(job.submission.authority_id)
         report = from_loaded(loaded, accept_placeholders=True)  # submitting such a return needed a deliberate yes
         if job.directory.exists():
             shutil.rmtree(job.directory)
@@ -58,11 +80,23 @@ def build_report(job_id: int) -> str:
             # what the dashboard shows beside each chart: its title and its text alternative
             index = [{"name": c.name, "title": c.title, "alt": c.alt} for c in charts.all_charts(report) if not c.empty]  # an empty chart has no file
             (tmp / "charts" / "index.json").write_text(json.dumps(index), encoding="utf-8")
-    except Exception as exc:  # recorded for the page; the user sees a plain message, never a traceback
-        job.status, job.error = ReportJob.Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+            about = {"plan_as_at": plan.as_at.isoformat() if plan and plan.as_at else None}
+            (tmp / ABOUT).write_text(json.dumps(about), encoding="utf-8")
+    except Exception:  # the detail goes to the worker's log for operators; the page says it in plain words
+        log.exception("Report job %s (submission %s) failed", job.pk, job.submission_id)
+        job.status, job.error = ReportJob.Status.FAILED, "The report set could not be built: the worker's log has the detail."
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
         raise
     job.status, job.finished_at = ReportJob.Status.DONE, timezone.now()
     job.save(update_fields=["status", "finished_at"])
     return str(job.directory)
+
+
+@task()
+def check_upload(upload_id: str) -> str:
+    """Check an uploaded return off the request (wres.web.returns.check_queued): in a child process with
+    the upload time and memory limits, so the request returns at once and no file can hold the worker."""
+    from wres.web.returns import check_queued
+
+    return check_queued(upload_id)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,15 +19,18 @@ from django.utils.safestring import mark_safe
 from wres.report import SERVICE_NAMES
 from wres.results import assessed_band
 from wres.standards.sc_wres import METRICS
-from wres.web.access import audit, member, profile_of
+from wres.web.access import audit, can, member, profile_of
 from wres.web.models import ReportJob, Role, Submission
-from wres.web.tasks import request_report, years_of
+from wres.web.tasks import ABOUT, request_report, years_of
+
+log = logging.getLogger(__name__)
 
 DOWNLOADS = {  # what a report job offers, and how it is sent
     "report.html": ("text/html; charset=utf-8", "HTML report"),
     "report.pdf": ("application/pdf", "PDF report"),
     "workbook.xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel workbook"),
 }
+CHART = re.compile(r"charts/[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.svg")  # a chart's file as report_set names it: no .., no overlong name
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -105,6 +110,23 @@ def _body(sub: Submission, job: ReportJob | None) -> str:
     return body
 
 
+def _jobs(sub: Submission) -> tuple[ReportJob | None, ReportJob | None]:
+    """The report set to offer (the latest built) and the latest build if it is not that one (waiting,
+    under way or failed): a rebuild keeps the last good report on offer until the new one is ready."""
+    latest = sub.reports.first()
+    if latest is None or latest.status == ReportJob.Status.DONE:
+        return latest, None
+    return sub.reports.filter(status=ReportJob.Status.DONE).first(), latest
+
+
+def _plan_as_at(job: ReportJob | None) -> str | None:
+    """The date of the action plan a built report set prints (tasks.build_report writes it beside the files)."""
+    about = job.directory / ABOUT if job is not None and job.status == ReportJob.Status.DONE else None
+    if about is None or not about.is_file():
+        return None
+    return json.loads(about.read_text(encoding="utf-8")).get("plan_as_at")
+
+
 @member()
 def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     subs = Submission.objects.filter(authority=request.authority).select_related("authority", "submitted_by")  # type: ignore[attr-defined]
@@ -114,10 +136,13 @@ def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return render(request, "web/empty.html")
     else:
         sub = get_object_or_404(subs, pk=pk)
-    job = sub.reports.first()
+    job, pending = _jobs(sub)
     return render(request, "web/dashboard.html", {
         "sub": sub,
         "job": job,
+        "pending": pending,
+        "plan_as_at": _plan_as_at(job),
+        "can_rebuild": can(request, "submit"),
         "body": mark_safe(_body(sub, job)),  # noqa: S308 - rendered by Django's autoescaping templates
         "downloads": DOWNLOADS,
         "newer": subs.filter(period_start=sub.period_start, version__gt=sub.version).exists(),
@@ -133,14 +158,19 @@ def submissions(request: HttpRequest) -> HttpResponse:
 
 @member("request_report")
 def report_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: build the report set. Any member may ask for one that was never built or failed; an analyst may
+    also rebuild a built one (it prints the action plan as it is now). A build already waiting is not doubled."""
     sub = get_object_or_404(Submission, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
     if request.method != "POST":  # only after the lookup: another authority's submission is 404 either way
         return HttpResponseNotAllowed(["POST"])
     job = sub.reports.first()
-    if job is None or job.status == ReportJob.Status.FAILED:
+    rebuild = job is not None and job.status != ReportJob.Status.FAILED
+    if rebuild and not can(request, "submit"):
+        return redirect("submission", pk=sub.pk)
+    if job is None or job.status != ReportJob.Status.QUEUED:
         job = request_report(sub, request.user)
-        audit(request, "report requested", sub, job=job.pk)
-        messages.success(request, "The report is being prepared. This page shows when it is ready.")
+        audit(request, "report rebuilt" if rebuild else "report requested", sub, job=job.pk)
+    messages.success(request, "The report is being prepared. This page shows when it is ready.")
     return redirect("submission", pk=sub.pk)
 
 
@@ -153,7 +183,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 @member()
 def report_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     job = get_object_or_404(ReportJob, pk=pk, submission__authority=request.authority, status=ReportJob.Status.DONE)  # type: ignore[attr-defined]
-    chart = name.startswith("charts/") and name.endswith(".svg") and "/" not in name[7:] and ".." not in name
+    chart = CHART.fullmatch(name) is not None
     if name not in DOWNLOADS and not chart:
         raise Http404("No such file in the report set")
     path: Path = job.directory / name
@@ -167,3 +197,19 @@ def report_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     audit(request, "report downloaded", sub, file=name)
     filename = f"sc-wres-{sub.authority.code}-{sub.period_start:%Y}-v{sub.version}-{name}"
     return FileResponse(open(path, "rb"), as_attachment=True, filename=filename, content_type=DOWNLOADS[name][0])
+
+
+# --- error pages: the service's own layout, saying what to do, never a traceback or a setting -----------------
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 (urls.handler400). A view's BadRequest carries words for the user (what to give instead);
+    anything else Django refused (a malformed or oversized request) gets the general advice."""
+    message = str(exception) if type(exception) is BadRequest else ""
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its valid CSRF token (settings.CSRF_FAILURE_VIEW): most often a page left open
+    past the session, or signed out in another tab. The reason is for operators' log, not the page."""
+    log.warning("CSRF check failed on %s: %s", request.path, reason)
+    return render(request, "403_csrf.html", status=403)

@@ -125,6 +125,7 @@ def action_new(request: HttpRequest) -> HttpResponse:
         obj = _save_action(form)
         if obj is not None:
             audit(request, "action created", obj, pk=obj.pk, action_id=obj.action_id, status=obj.status, due=obj.due.isoformat())
+            tasks.plan_changed(authority, request.user)
             messages.success(request, f"Action {obj.action_id} added to the plan")
             return redirect("action", pk=obj.pk)
     return render(request, "web/plan/action_form.html", {"form": form, "obj": None})
@@ -138,6 +139,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST if request.method == "POST" else None, instance=obj, authority=authority)
     if request.method == "POST" and form.is_valid() and _save_action(form) is not None:
         audit(request, "action edited", obj, pk=obj.pk, action_id=obj.action_id, changed=form.changed_data)
+        if form.changed_data:  # the report prints the plan: rebuilt (once, however many changes: tasks.request_report)
+            tasks.plan_changed(authority, request.user)
         messages.success(request, f"Action {obj.action_id} saved")
         return redirect("action", pk=obj.pk)
     obj.action_id = was  # the heading and back link name the action as it is saved, not as typed
@@ -199,6 +202,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     obj, update = added
     audit(request, "update added", obj, pk=obj.pk, action_id=obj.action_id, update=update.pk,
           date=update.date.isoformat(), status=update.status)
+    tasks.plan_changed(request.authority, request.user)  # type: ignore[attr-defined]
     messages.success(request, f"Update added to action {obj.action_id}: {update.get_status_display().lower()} on {long_date(update.date)}")
     return redirect("action", pk=obj.pk)
 
