@@ -126,3 +126,9 @@ def test_a_backup_is_never_written_over_another_and_a_missing_one_is_said(data_d
     assert [p.name for p in full.iterdir()] == ["something"]
     missing = _web(_env(tmp_path / "new-data", DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}"), "restore", str(tmp_path / "nowhere"), check=False)
     assert missing.returncode == 1 and "is not a backup" in missing.stderr and "Traceback" not in missing.stderr
+    half = tmp_path / "half"  # a manifest whose database and files are missing (a copy cut off, say)
+    half.mkdir()
+    (half / "manifest.json").write_text(json.dumps({"engine": connection.vendor, "database": "../../elsewhere", "rows": {}}))
+    if connection.vendor == "sqlite":  # (on PostgreSQL it would need an empty database of its own)
+        incomplete = _web(_env(tmp_path / "new-data-2", DATABASE_URL=f"sqlite:///{tmp_path / 'y.sqlite3'}"), "restore", str(half), check=False)
+        assert incomplete.returncode == 1 and "is incomplete" in incomplete.stderr and "Traceback" not in incomplete.stderr, incomplete.stderr

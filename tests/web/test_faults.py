@@ -10,7 +10,6 @@ cannot be caught, so whatever was not committed or renamed by then is what a rea
 from __future__ import annotations
 
 import errno
-import json
 import os
 import signal
 import subprocess

@@ -42,8 +42,15 @@ class Command(BaseCommand):
             raise CommandError(f"the backup is of a {manifest.get('engine')} database but DATABASE_URL names a {connection.vendor} one: "
                                "restore into the same kind of database")
         self._check_empty()
-        self._database(src / manifest["database"])
-        self._data(src / TAR)
+        dump = src / (SQLITE_FILE if connection.vendor == "sqlite" else PG_FILE)  # never a path the manifest gives
+        if not dump.is_file() or not (src / TAR).is_file():
+            raise CommandError(f"the backup in {src} is incomplete: it needs {dump.name} and {TAR}")
+        try:
+            self._database(dump)
+            self._data(src / TAR)
+        except (OSError, tarfile.TarError, sqlite3.Error) as exc:
+            raise CommandError(f"the restore stopped part-way ({exc}): delete the new database and data folder and run it again "
+                               "into new empty ones") from None
         with connection.cursor() as cursor:
             rows = row_counts(cursor)
         wrong = {label: (n, rows.get(label)) for label, n in manifest["rows"].items() if rows.get(label) != n}
