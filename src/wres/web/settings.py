@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wres.web.middleware.NoStoreMiddleware",  # Cache-Control: no-store on signed-in pages and downloads
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "wres.web.urls"
+CSRF_FAILURE_VIEW = "wres.web.views.core.csrf_failure"  # the service's own page: what to do, no settings named
 WSGI_APPLICATION = "wres.web.wsgi.application"
 
 TEMPLATES = [
@@ -177,8 +179,15 @@ CONTENT_SECURITY_POLICY = {
 # Uploads: a return is one .xlsx workbook or a .zip of CSV files, at most 50 MB as sent and 500 MB
 # unpacked (about 2 million staff rows). Larger files go to disk, never memory.
 MAX_UPLOAD_BYTES = int(os.environ.get("WRES_MAX_UPLOAD_MB", "50")) << 20
-MAX_UNPACKED_BYTES = int(os.environ.get("WRES_MAX_UNPACKED_MB", "500")) << 20
+from wres import limits as _limits  # noqa: E402 (the engine's reading limits, one place for both)
+MAX_UNPACKED_BYTES = _limits.max_unpacked_bytes()  # WRES_MAX_UNPACKED_MB
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 << 20
+FILE_UPLOAD_PERMISSIONS = 0o600  # record-level files: readable by the service alone (returns.py sets it too)
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Each upload is checked by the worker in a child process with these limits, so no file can hold the
+# worker or its memory; a check cut off by either is reported to the user with what to do instead.
+CHECK_SECONDS = int(os.environ.get("WRES_CHECK_SECONDS", "600"))
+CHECK_MEMORY_BYTES = int(os.environ.get("WRES_CHECK_MEMORY_MB", "2048")) << 20  # beyond what the worker has mapped
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 << 20
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
