@@ -105,3 +105,20 @@ def test_going_back_to_a_discarded_or_submitted_upload_says_what_happened(users,
     returns.submit(second, users["analyst_A"], keep_files=False)
     r = analyst.get(f"/submit/{second.pk}/", follow=True)
     assert r.redirect_chain[-1][0] == "/submissions/" and "has been submitted" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_prune_deletes_expired_sessions_and_keeps_live_ones(users) -> None:
+    from datetime import timedelta
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    live, old = SessionStore(), SessionStore()
+    live.create()
+    old.create()
+    Session.objects.filter(session_key=old.session_key).update(expire_date=timezone.now() - timedelta(minutes=1))
+    call_command("prune")
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
