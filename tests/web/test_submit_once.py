@@ -140,3 +140,10 @@ def test_recovery_keeps_what_a_version_names_and_puts_back_or_deletes_the_rest(s
     assert staged.is_dir() and not lost.exists() and not stray.exists()
     assert Path(kept.kept_files).is_dir() and any(Path(kept.kept_files).iterdir())
     assert returns.submit(Upload.objects.get(pk=waiting.pk), users["analyst_A"], keep_files=True).version == 2
+
+
+@pytest.mark.django_db
+def test_every_plan_form_button_ignores_a_double_click(users) -> None:
+    """A double click on "Add action" must not add the action twice (the plan's forms have their own layout)."""
+    html = client_for(users["analyst_A"]).get("/plan/new/").content.decode()
+    assert 'data-prevent-double-click="true"' in html

@@ -1,4 +1,4 @@
-"""`python -m wres.web COMMAND`: Django's manage.py for the service (migrate, demo_data, db_worker, ...)."""
+"""`python -m wres.web COMMAND`: Django's manage.py for the service (migrate, demo_data, worker, prune, backup, ...)."""
 
 import os
 import sys

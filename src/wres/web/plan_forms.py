@@ -29,7 +29,8 @@ def _helper(*fields: Any, button: str | None, button_id: str = "submit") -> Form
     helper = FormHelper()
     helper.form_tag = False  # the template writes the <form> (method, action, CSRF)
     helper.disable_csrf = True  # ... and its one CSRF token
-    helper.layout = Layout(*fields, *([Button("submit", button, css_id=button_id)] if button else []))
+    # a double click sends an action, update or comment once (GOV.UK Frontend's Button)
+    helper.layout = Layout(*fields, *([Button("submit", button, css_id=button_id, data_prevent_double_click="true")] if button else []))
     return helper
 
 

@@ -191,7 +191,8 @@ CHECK_MEMORY_BYTES = int(os.environ.get("WRES_CHECK_MEMORY_MB", "2048")) << 20  
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 << 20
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# The report set is built in the background by a worker (`python -m wres.web db_worker`).
+# Uploads are checked and report sets built in the background by `python -m wres.web worker` (db_worker that also
+# takes back the jobs of workers that died: wres.web.recovery).
 TASKS = {"default": {"BACKEND": os.environ.get("WRES_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
