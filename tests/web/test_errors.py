@@ -18,9 +18,7 @@ from django.template import loader
 from django.test import Client
 
 from tests.web.conftest import PASSWORD, client_for
-import itertools
-
-from tests.web.test_tenancy import FILL, body, finished_job, objects_of, params, routes
+from tests.web.test_tenancy import body, fill, finished_job, objects_of, routes
 from wres.web.models import Action, ActionUpdate, AuditEvent, ReportJob, SignOff, Submission
 
 pytestmark = pytest.mark.django_db
@@ -64,18 +62,7 @@ def _check(r: Any, what: str) -> None:
 def _fill(route: str, pattern: Any, objects: dict[str, Any]) -> list[str]:
     """The concrete URLs of a route: its objects where test_tenancy's FILL knows them; any other parameter
     (a reset link's uidb64 and token) with a well-formed and a nonsense value."""
-    choices = []
-    for token in params(route, pattern):
-        key = FILL.get((route.split("/", 1)[0], token))
-        value = objects[key] if key else ["MQ", "set-password", "x" * 300, "ü"]
-        choices.append([(token, str(v)) for v in (value if isinstance(value, (list, tuple)) else [value])])
-    urls = []
-    for combo in itertools.product(*choices):
-        url = route
-        for token, value in combo:
-            url = url.replace(token, value, 1)
-        urls.append("/" + url)
-    return urls
+    return fill(route, pattern, objects, unknown=["MQ", "set-password", "x" * 300, "ü"])
 
 
 def _hostile_urls(urls: list[str]) -> list[str]:
