@@ -121,14 +121,17 @@ def test_sqlite_runs_in_wal_mode_and_waits_for_the_write_lock(tmp_path: Path) ->
 @pytest.mark.django_db
 def test_recovery_keeps_what_a_version_names_and_puts_back_or_deletes_the_rest(settings, users, authorities, demo_returns) -> None:
     """kept/ after a submit killed between its rename and its commit: the folder goes back to its still
-    submittable upload; one whose upload was discarded meanwhile is deleted; a version's own is left alone."""
+    submittable upload; one whose upload was discarded meanwhile is deleted; a version's own, and one of no
+    upload the service knows, are left alone."""
     import shutil
 
     kept = returns.submit(_valid_upload(users, authorities, demo_returns), users["analyst_A"], keep_files=True)
-    waiting = _valid_upload(users, authorities, demo_returns)  # (this discards nothing kept: only staged uploads)
+    discarded = _valid_upload(users, authorities, demo_returns)  # moved by a killed submit, then discarded
+    orphan = settings.KEPT_DIR / str(discarded.authority_id) / str(discarded.pk)
+    shutil.copytree(discarded.staged, orphan)
+    waiting = _valid_upload(users, authorities, demo_returns)  # (a new upload discards the one before)
     staged = Path(waiting.staged)
     lost = settings.KEPT_DIR / str(waiting.authority_id) / str(waiting.pk)
-    lost.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(staged, lost)  # as the killed submit left it
     stray = settings.KEPT_DIR / str(waiting.authority_id) / "0b0e3f1a-7c1d-4a57-9a83-2f4f3c2d9e10"  # no such upload
     stray.mkdir()
@@ -136,8 +139,8 @@ def test_recovery_keeps_what_a_version_names_and_puts_back_or_deletes_the_rest(s
 
     done = returns.recover_kept()
 
-    assert sorted(done) == sorted([lost, stray])
-    assert staged.is_dir() and not lost.exists() and not stray.exists()
+    assert sorted(done) == sorted([lost, orphan])
+    assert staged.is_dir() and not lost.exists() and not orphan.exists() and stray.is_dir()
     assert Path(kept.kept_files).is_dir() and any(Path(kept.kept_files).iterdir())
     assert returns.submit(Upload.objects.get(pk=waiting.pk), users["analyst_A"], keep_files=True).version == 2
 

@@ -682,18 +682,22 @@ def _kept_folder(upload: Upload) -> Path:
 
 
 def recover_kept() -> list[Path]:
-    """Folders under kept/ that no submission names: left by a submit killed between moving the staged files
-    and committing. Each goes back to its upload's staging folder, so the upload can be submitted again with
-    its files, or, if its upload cannot be submitted any more, is deleted. Run by every worker (with
+    """Folders under kept/ that no version was made from: left by a submit killed between moving the staged
+    files and committing. Each goes back to its upload's staging folder, so the upload can be submitted again
+    with its files, or is deleted if its upload cannot be submitted any more. A folder is matched by its name
+    (the upload's id), never by a stored path, so a restored data folder elsewhere is safe; a folder of no
+    known upload (or named by a version, as before) is left alone. Run by every worker (with
     wres.web.recovery) and by prune. Returns the folders it dealt with."""
     root = Path(settings.KEPT_DIR)
     done = []
     for folder in sorted(root.glob("*/*")) if root.is_dir() else []:
+        if not _is_uuid(folder.name):
+            continue
         with transaction.atomic():  # after any submit holding the upload's row has committed or rolled back
-            upload = Upload.objects.select_for_update().filter(pk=folder.name).first() if _is_uuid(folder.name) else None
-            if Submission.objects.filter(kept_files=str(folder)).exists() or (upload is None and folder.name.isdigit()):
-                continue  # kept by a version (before, kept folders were named by the version's number)
-            if upload is not None and upload.status == Upload.Status.VALID and upload.staged and not Path(upload.staged).exists():
+            upload = Upload.objects.select_for_update().filter(pk=folder.name).first()
+            if upload is None or Submission.objects.filter(upload_id=upload.pk).exists():
+                continue
+            if upload.status == Upload.Status.VALID and upload.staged and not Path(upload.staged).exists():
                 shutil.move(folder, upload.staged)
             else:
                 shutil.rmtree(folder, ignore_errors=True)
