@@ -118,17 +118,7 @@ def folder(files: dict[str, Any], org: dict[str, Any] | None | bool = None) -> C
 
 
 def write_workbook(path: Path, sheets: dict[str, list[dict[str, Any]]]) -> None:
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        cols = list(dict.fromkeys(k for r in rows for k in r))
-        ws.append(cols)
-        for r in rows:
-            ws.append([r.get(c) for c in cols])
-    wb.save(path)
+    path.write_bytes(workbook_bytes(sheets))
 
 
 def workbook(sheets: dict[str, list[dict[str, Any]]]) -> Callable[[Path], str]:
