@@ -1,15 +1,76 @@
-"""Standards as data: each is a table of metric definitions the engine reads, never branches on."""
+"""A standard is a value: its metrics, input files, groups, breakdown, bands, range and words, read from one
+data file (standards/data/<id>.toml) and passed down the pipeline. The engine reads it and never branches on
+which standard it is; a new standard is a new data file (docs/standards.md says how to write one).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from wres.schema import Column
+
+DATA = Path(__file__).parent / "data"
+DEFAULT = "sc-wres"
 
 Direction = Literal["below", "above"] | None
-"""Which side of the non-adverse range is worse for minority ethnic staff (None: no assessment)."""
+"""Which side of the non-adverse range (or of zero, for a difference) is worse for the focus group (None: no assessment)."""
 
 CountKind = Literal["pay_band", "staff_flag", "staff_event", "recruitment", "survey"]
-"""How counts.py reduces records to this metric's numerator and denominator."""
+"""How counts.py reduces records to a metric's numerator and denominator."""
+
+Statistic = Literal["relative_likelihood", "percentages", "representation"]
+"""What the engine computes from a metric's counts:
+relative_likelihood: the rate of one compared group over the other's, Katz CI, assessed against the range;
+percentages: each group's rate side by side, their difference in percentage points with Newcombe's CI;
+representation: the focus group's share of a part of the workforce (a band, the board) beside its share of
+the whole workforce, as figures (no test)."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """A compared group: its id (the key of its figures in the document) and its words."""
+
+    id: str
+    label: str  # as a heading or a table column starts: "Minority ethnic", "BME"
+    words: str  # inside a sentence: "minority ethnic", "BME"
+    classification: str  # the ethnicity classification it takes its people from (wres.ethnicity)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One value of the standard's breakdown (a service, a staff type), or its total."""
+
+    id: str
+    label: str  # a heading: "Adult social care"
+    words: str  # in a sentence: "adult social care"
+    values: tuple[str, ...] = ()  # spellings of the part in the breakdown column (normalised), beyond its id
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    column: str  # the staff (and event) column it is read from
+    parts: tuple[Part, ...]
+    total: Part  # computed, never stored: the sum of the parts
+
+    @property
+    def all(self) -> tuple[Part, ...]:
+        return (*self.parts, self.total)
+
+    def part(self, part_id: str) -> Part:
+        for p in self.all:
+            if p.id == part_id:
+                return p
+        raise KeyError(part_id)
+
+
+@dataclass(frozen=True)
+class PayBand:
+    label: str
+    below: float | None  # upper bound (exclusive, FTE GBP); None for the top band or for a named band
 
 
 @dataclass(frozen=True)
@@ -26,20 +87,130 @@ class MetricDef:
     denominator_flag: str | None = None  # a staff flag that narrows the headcount (M4: registered)
     subject: str = "staff"  # who the sentence speaks of: staff, applicants
     denominator_key: str | None = None  # metrics sharing a key share one denominator (the staff headcount)
-    # Which count is small, when a result is withheld for one: "fewer than 10 {…}", {group} being "minority
-    # ethnic" or "white" (and {band} M1's band). Said of the numerator and of the denominator.
+    # Which count is small, when a result is withheld for one: "fewer than 10 {…}", {group} being the group's
+    # words (and {band} the band). Said of the numerator and of the denominator.
     small_numerator: str = "{group} staff were counted"
     small_denominator: str = "{group} staff were in the headcount"
+    statistic: Statistic = "relative_likelihood"
+    # Whose rate is divided by whose (relative_likelihood): "focus" is focus ÷ reference (SC-WRES: minority
+    # ethnic ÷ white), "reference" is reference ÷ focus (NHS WRES indicators 2 and 4: white ÷ BME).
+    orientation: Literal["focus", "reference"] = "focus"
+    assess_bands: Literal["top", "all", "none"] = "top"  # pay_band metrics: which bands are assessed
+    breakdown: bool = True  # counted by the standard's breakdown (else for the whole organisation only)
+    columns: tuple[str, ...] = ()  # survey: several questions counted as one (any answer of at least once)
+    events_may_exceed: bool = False  # the numerator may exceed its denominator (events over a year vs a snapshot)
+    short: str = ""  # a column heading: "M3", "Indicator 3"
+    bands: tuple[str, ...] = ()  # a staff_flag metric of several flags (columns): each flag's band label
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """The survey questions (or staff flag) the metric reads."""
+        return self.columns or ((self.column,) if self.column else ())
 
 
 @dataclass(frozen=True)
-class PayBand:
-    label: str
-    below: float | None  # upper bound (exclusive, FTE GBP); None for the top band
+class Standard:
+    id: str
+    name: str  # as the document and reports name it: "SC-WRES"
+    title: str  # in full
+    version: str
+    groups: tuple[Group, Group, Group]  # focus, reference, unknown: the order of every table
+    breakdown: Breakdown
+    metrics: tuple[MetricDef, ...]
+    files: dict[str, tuple[Column, ...]]  # the record-level input files and their columns
+    range: tuple[float, float] = (0.80, 1.25)  # the non-adverse range of a relative likelihood
+    bands_from: Literal["salary", "labels"] = "salary"  # the authority's salary bands, or the standard's labels
+    default_bands: tuple[PayBand, ...] = ()
+    excluded_bands: tuple[str, ...] = ()  # band labels that are not staff (non-executive board members)
+    organisation: str = "authority"  # "the authority" / "the trust" in sentences
+    words: dict[str, str] = field(default_factory=dict)  # every other word the engine and renderers use
+    method: tuple[str, ...] = ()  # the choices this standard's sources leave open, stated in each report
+    answers: dict[str, dict[str, bool | None]] = field(default_factory=dict)  # survey scales: spelling → value
+    scales: dict[str, str] = field(default_factory=dict)  # survey column → its scale (a key of answers)
+
+    @property
+    def focus(self) -> Group:
+        return self.groups[0]
+
+    @property
+    def reference(self) -> Group:
+        return self.groups[1]
+
+    @property
+    def unknown(self) -> Group:
+        return self.groups[2]
+
+    @property
+    def group_ids(self) -> tuple[str, str, str]:
+        return tuple(g.id for g in self.groups)  # type: ignore[return-value]
+
+    @property
+    def metric_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.metrics)
+
+    def metric(self, metric_id: str) -> MetricDef:
+        return metric(self.metrics, metric_id)
+
+    def word(self, key: str, **values: Any) -> str:
+        """One of the standard's words, filled in: a missing word is a fault in its data file, not in the input."""
+        return self.words[key].format(**values)
 
 
-def metric(standard: tuple[MetricDef, ...], metric_id: str) -> MetricDef:
-    for m in standard:
+def metric(metrics: tuple[MetricDef, ...], metric_id: str) -> MetricDef:
+    for m in metrics:
         if m.id == metric_id:
             return m
     raise KeyError(metric_id)
+
+
+def _columns(spec: list[dict[str, Any]]) -> tuple[Column, ...]:
+    return tuple(Column(c["name"], c["kind"], c.get("required", True), c.get("blank_ok", False)) for c in spec)
+
+
+def parse(data: dict[str, Any]) -> Standard:
+    """A standard from its data file's contents (a dict as tomllib reads it)."""
+    groups = tuple(Group(**g) for g in data["groups"])
+    bd = data["breakdown"]
+    breakdown = Breakdown(bd["column"], tuple(Part(**{**p, "values": tuple(p.get("values", ()))}) for p in bd["parts"]), Part(**bd["total"]))
+    metrics = []
+    for m in data["metrics"]:
+        m = dict(m)
+        m["columns"] = tuple(m.get("columns", ()))
+        m["bands"] = tuple(m.get("bands", ()))
+        metrics.append(MetricDef(**m))
+    bands = data.get("bands", {})
+    return Standard(
+        id=data["id"], name=data["name"], title=data["title"], version=str(data["version"]),
+        groups=groups,  # type: ignore[arg-type]
+        breakdown=breakdown, metrics=tuple(metrics),
+        files={name: _columns(cols) for name, cols in data["files"].items()},
+        range=tuple(data.get("range", (0.80, 1.25))),  # type: ignore[arg-type]
+        bands_from=bands.get("from", "salary"),
+        default_bands=tuple(PayBand(b["label"], b.get("below")) for b in bands.get("default", ())),
+        excluded_bands=tuple(bands.get("excluded", ())),
+        organisation=data.get("organisation", "authority"),
+        words=dict(data.get("words", {})),
+        method=tuple(data.get("method", ())),
+        answers={scale: {w: (None if a == "excluded" else a) for w, a in words.items()}
+                 for scale, words in data.get("answers", {}).items()},
+        scales=dict(data.get("scales", {})),
+    )
+
+
+def available() -> tuple[str, ...]:
+    """The ids of the standards wres knows (one data file each)."""
+    return tuple(sorted(p.stem for p in DATA.glob("*.toml")))
+
+
+@cache
+def load(standard_id: str = DEFAULT) -> Standard:
+    """The standard with this id (raises KeyError for an unknown one: check against available() first)."""
+    path = DATA / f"{standard_id}.toml"
+    if standard_id not in available():
+        raise KeyError(standard_id)
+    return parse(tomllib.loads(path.read_text(encoding="utf-8")))
+
+
+def from_file(path: Path) -> Standard:
+    """A standard from a data file outside the package (a new standard being written, or a test's)."""
+    return parse(tomllib.loads(Path(path).read_text(encoding="utf-8")))
