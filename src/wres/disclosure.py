@@ -343,7 +343,7 @@ def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: se
         _withhold(getattr(r, g), bool(status[(g, "numerator")]), bool(status[(g, "denominator")])) for g in GROUPS
     )
     any_den = any(status[(g, "denominator")] for g in GROUPS)
-    out = replace(r, minority_ethnic=me, white=white, unknown=unknown, total=total, suppressed=True,
+    out = replace(r, groups={"minority_ethnic": me, "white": white, "unknown": unknown}, total=total, suppressed=True,
                   declaration_rate=None if any_den else r.declaration_rate)
     compared = [status[(g, k)] for g in ("minority_ethnic", "white") for k in KINDS]
     where = SERVICE_WORDS[r.service]

@@ -6,83 +6,16 @@ Pure: reads Counts and the organisation's settings, never a file. Disclosure con
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from wres import stats
 from wres.counts import Counts
+from wres.document import INTERNAL_MARKING, SCHEMA_VERSION, Document, Figures, Result
 from wres.organisation import Organisation
 from wres.standards import MetricDef
 from wres.standards.sc_wres import METRICS, NAME
 
-SCHEMA_VERSION = 1
 SERVICES_OUT = ("adults", "children", "all")
-INTERNAL_MARKING = "OFFICIAL-SENSITIVE — not for publication"
-
-
-@dataclass
-class Figures:
-    numerator: int | None
-    denominator: int | None
-    rate: float | None = None
-
-
-@dataclass
-class Result:
-    metric: str
-    service: str
-    band: str | None
-    minority_ethnic: Figures
-    white: Figures
-    unknown: Figures
-    declaration_rate: float | None
-    relative_likelihood: float | None
-    ci95: tuple[float, float] | None
-    assessment: str | None
-    suppressed: bool
-    reason: str | None
-    sentence: str
-    title: str = ""
-    representation: dict[str, float | None] | None = None  # M9 only: minority ethnic shares
-    total: Figures = field(default_factory=lambda: Figures(None, None))  # all three groups together
-
-    @property
-    def label(self) -> str:
-        """The metric's name as a sentence starts with it: 'Pay bands (under 30k)'."""
-        return f"{self.title} ({self.band})" if self.band else self.title
-
-    def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["unknown"].pop("rate")
-        d["total"].pop("rate")
-        d["ci95"] = list(self.ci95) if self.ci95 else None
-        if self.representation is None:
-            d.pop("representation")
-        return d
-
-
-@dataclass
-class Document:
-    organisation: dict[str, str | None]
-    period: dict[str, str]
-    results: list[Result]
-    warnings: list[str] = field(default_factory=list)
-    suppression: dict[str, Any] = field(default_factory=lambda: {"applied": False, "threshold": None})
-    marking: str | None = INTERNAL_MARKING
-
-    def as_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {
-            "schema_version": SCHEMA_VERSION,
-            "standard": NAME,
-            "organisation": self.organisation,
-            "period": self.period,
-            "suppression": self.suppression,
-            "warnings": self.warnings,
-            "results": [r.as_dict() for r in self.results],
-        }
-        if self.marking:
-            d["marking"] = self.marking
-        return d
 
 
 def _rate(n: int, d: int) -> float | None:
@@ -100,7 +33,7 @@ def _result(m: MetricDef, counts: Counts, service: str, band: str, top_band: boo
     if m.id not in counts.submitted:
         reason = "not submitted"
         return Result(
-            m.id, service, band_out, Figures(None, None), Figures(None, None), Figures(None, None), None, None, None, None,
+            m.id, service, band_out, {g: Figures(None, None) for g in ("minority_ethnic", "white", "unknown")}, None, None, None, None,
             False, reason, f"Not submitted: the return had no {source_label} for {m.title.lower()}.", m.title,
         )
     (a, n1), (c, n2), (u, nu) = (counts.get(m.id, service, band, g) for g in ("minority_ethnic", "white", "unknown"))
@@ -118,9 +51,7 @@ def _result(m: MetricDef, counts: Counts, service: str, band: str, top_band: boo
         metric=m.id,
         service=service,
         band=band_out,
-        minority_ethnic=Figures(a, n1, _rate(a, n1)),
-        white=Figures(c, n2, _rate(c, n2)),
-        unknown=Figures(u, nu),
+        groups={"minority_ethnic": Figures(a, n1, _rate(a, n1)), "white": Figures(c, n2, _rate(c, n2)), "unknown": Figures(u, nu)},
         declaration_rate=_share(n1 + n2, total),
         relative_likelihood=lk.rl,
         ci95=lk.ci95,
