@@ -48,6 +48,12 @@ class Part:
     label: str  # a heading: "Adult social care"
     words: str  # in a sentence: "adult social care"
     values: tuple[str, ...] = ()  # spellings of the part in the breakdown column (normalised), beyond its id
+    shown: str = ""  # the spelling a validation fix asks for ("yes" for clinical staff); its id when empty
+
+    @property
+    def spelling(self) -> str:
+        """How a fix tells people to write the part in the breakdown column."""
+        return self.shown or self.id
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,8 @@ class Standard:
     method: tuple[str, ...] = ()  # the choices this standard's sources leave open, stated in each report
     answers: dict[str, dict[str, bool | None]] = field(default_factory=dict)  # survey scales: spelling → value
     scales: dict[str, str] = field(default_factory=dict)  # survey column → its scale (a key of answers)
+    # Each scale's answers as a validation fix lists them ("Never, 1-2, …"): answers holds normalised keys only.
+    answer_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def focus(self) -> Group:
@@ -194,6 +202,7 @@ def parse(data: dict[str, Any]) -> Standard:
         answers={scale: {w: (None if a == "excluded" else a) for w, a in words.items()}
                  for scale, words in data.get("answers", {}).items()},
         scales=dict(data.get("scales", {})),
+        answer_words={scale: tuple(words) for scale, words in data.get("answer_words", {}).items()},
     )
 
 
