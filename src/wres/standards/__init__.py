@@ -114,6 +114,24 @@ class MetricDef:
         return self.columns or ((self.column,) if self.column else ())
 
 
+# The words a report prints when a standard's data file does not give its own ([words] overrides each):
+# {group} is a group's words, {organisation} the standard's word for the organisation, {snapshot} a date.
+REPORT_WORDS: dict[str, str] = {
+    "report_title": "{title}",  # the report's heading line
+    "organisation_heading": "Organisation",  # the profile's first row
+    "breakdown_heading": "Service",  # the column of breakdown parts
+    "headcount_heading": "Staff",  # the profile's headcount row
+    "headcount": "{n}",  # the headcount, in the profile
+    "staff_scope": "Staff are those on the {organisation}'s staff record on {snapshot}.",
+    "events_scope": "Events are those in the reporting period.",
+    "focus_includes": "every stated category except the White ones",
+    "reference_includes": "every White category, including Irish, Gypsy or Irish Traveller, Roma and any other White background",
+    "assessment_worse": "worse for {group} staff",  # an assessment in words (charts' legends, the workbook)
+    "assessment_within": "within the non-adverse range",
+    "assessment_better": "better for {group} staff",
+}
+
+
 @dataclass(frozen=True)
 class Standard:
     id: str
@@ -160,8 +178,20 @@ class Standard:
         return metric(self.metrics, metric_id)
 
     def word(self, key: str, **values: Any) -> str:
-        """One of the standard's words, filled in: a missing word is a fault in its data file, not in the input."""
-        return self.words[key].format(**values)
+        """One of the standard's words, filled in: a missing word is a fault in its data file, not in the input.
+        A report's words (REPORT_WORDS) have defaults a data file may override."""
+        text = self.words[key] if key in self.words else REPORT_WORDS[key]
+        return text.format(**{"title": self.title, "organisation": self.organisation, **values})
+
+    def assessment_words(self) -> dict[str, str]:
+        """Each assessment a result may carry (f"worse_for_{focus}", "within_range", f"better_for_{focus}") in
+        words: the one table every renderer prints them from."""
+        focus = self.focus
+        return {
+            f"worse_for_{focus.id}": self.word("assessment_worse", group=focus.words),
+            "within_range": self.word("assessment_within"),
+            f"better_for_{focus.id}": self.word("assessment_better", group=focus.words),
+        }
 
 
 def metric(metrics: tuple[MetricDef, ...], metric_id: str) -> MetricDef:
