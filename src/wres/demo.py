@@ -32,6 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from wres import standards
 from wres.standards.action_catalogue import CATALOGUE, Entry
 
 PERIOD_START = date(2024, 4, 1)
@@ -192,29 +193,41 @@ _REASONS = pa.array([
 ], pa.string())
 _REASON_P = [0.52, 0.14, 0.12, 0.10, 0.05, 0.03, 0.04]
 _REGULATORS = pa.array(["Social Work England", "Health and Care Professions Council"], pa.string())
+# The SC-WRES breakdown's two parts (adult, then children's social care), as its data file names them.
+_SERVICES = pa.array([part.id for part in standards.load("sc-wres").breakdown.parts], pa.string())
 
 
 def write_demo(
     directory: Path,
     seed: int = 1,
-    staff: int = 425,
+    staff: int | None = None,
     progress: Callable[[str], None] | None = None,
     profile: Profile | None = None,
     action_plan: bool = True,
+    standard: str = standards.DEFAULT,
 ) -> None:
-    """Write a fictional authority's SC-WRES return for 2024/25 into `directory` (Eastmere by default).
+    """Write a fictional organisation's return for 2024/25 into `directory`: for the SC-WRES an authority
+    (Eastmere by default, 425 staff), for the NHS WRES a trust (Northmoor by default, 4,000 staff).
 
-    With `action_plan`, also the steering group's action plan and its monthly updates (actions.csv,
-    action_updates.csv); the national demo leaves them out (the national programme pools counts, not plans).
+    With `action_plan`, an SC-WRES return also gets the steering group's action plan and its monthly updates
+    (actions.csv, action_updates.csv); the national demo leaves them out (the national programme pools
+    counts, not plans). The NHS trust has no plan yet: the action catalogue is the SC-WRES's.
 
     `directory` exists and is empty (the caller makes it, so a failure leaves nothing half-written).
     Same `seed` and `staff` give byte-identical files. `progress` gets a short text as each file is written.
+    A standard without a demo (see DEMOS) is a ValueError.
     """
+    if standard not in DEMOS:
+        raise ValueError(f"no demo for the standard {standard!r} (there is one for {', '.join(DEMOS)})")
+    staff = DEMOS[standard].staff if staff is None else staff
     if staff < 1:
         raise ValueError("staff must be at least 1")
-    profile = profile or EASTMERE
     directory = Path(directory)
     say = progress or (lambda text: None)
+    if DEMOS[standard].writer is not None:
+        DEMOS[standard].writer(directory, seed, staff, say, profile or DEMOS[standard].profile)
+        return
+    profile = profile or EASTMERE
     rng = np.random.default_rng(seed)
     con = duckdb.connect()
     try:
@@ -282,11 +295,15 @@ def _dates(offsets: np.ndarray) -> pa.Array:
     return pa.array((offsets + _EPOCH_OFFSET).astype(np.int32), pa.date32())
 
 
-def _draw_ethnicity(rng: np.random.Generator, n: int, shares: tuple[float, float, float]) -> np.ndarray:
-    """Indices into _ETHNICITIES with the given white / minority ethnic / unknown shares."""
-    p = _ETH_WEIGHT.copy()
+def _draw_ethnicity(
+    rng: np.random.Generator, n: int, shares: tuple[float, float, float],
+    weight: np.ndarray = _ETH_WEIGHT, groups: np.ndarray = _ETH_GROUP,
+) -> np.ndarray:
+    """Indices into a table of ethnicities (_ETHNICITIES unless given) with the given white / minority
+    ethnic / unknown shares."""
+    p = weight.copy()
     for g, share in enumerate(shares):
-        mask = _ETH_GROUP == g
+        mask = groups == g
         p[mask] *= share / p[mask].sum()
     return rng.choice(len(p), size=n, p=p / p.sum())
 
@@ -350,9 +367,9 @@ def _pick(
     return np.sort(order[rank < quota[sorted_cell]])
 
 
-def _blank_some(rng: np.random.Generator, index: np.ndarray, share: float) -> np.ndarray:
-    """Blank a share of ethnicities, as event logs kept outside HR often do (engine uses staff.csv)."""
-    blank = len(_ETHNICITIES) - 1
+def _blank_some(rng: np.random.Generator, index: np.ndarray, share: float, blank: int = len(_ETHNICITIES) - 1) -> np.ndarray:
+    """Blank a share of ethnicities, as event logs kept outside HR often do (engine uses staff.csv);
+    `blank` is the table's blank entry (its last)."""
     return np.where(rng.random(len(index)) < share, blank, index)
 
 
@@ -430,7 +447,7 @@ class _Staff:
 
     def service(self, index: np.ndarray | None = None) -> pa.Array:
         children = self.children if index is None else self.children[index]
-        return _take(pa.array(["adults", "children"], pa.string()), children.astype(np.int8))
+        return _take(_SERVICES, children.astype(np.int8))
 
     def staff_ids(self, index: np.ndarray) -> pa.Array:
         return _ids("S", self.ids[index], self.id_width)
@@ -478,7 +495,7 @@ def _recruitment(rng: np.random.Generator, staff: int, minority_share: float) ->
         "applicant_id": _ids("A", np.arange(1, n + 1), _width(n)),
         "vacancy_id": _ids("V", vacancy + 1, _width(vacancies, 5)),
         "ethnicity": _take(_ETH_VALUES, eth),
-        "service": _take(pa.array(["adults", "children"], pa.string()), children.astype(np.int8)),
+        "service": _take(_SERVICES, children.astype(np.int8)),
         "date": _dates(vac_date[vacancy]),
         "shortlisted": _take(_YES_NO, shortlisted.astype(np.int8)),
         "appointed": _take(_YES_NO, appointed.astype(np.int8)),
@@ -849,13 +866,387 @@ def authority_profiles(count: int, seed: int = 1) -> list[Profile]:
     return out
 
 
-def write_authorities(directory: Path, count: int, seed: int = 1, staff: int = 425, progress: Callable[[str], None] | None = None) -> None:
-    """`count` authorities' returns in `directory`/la-001 …, sizes spread around `staff` (median)."""
+def write_authorities(
+    directory: Path, count: int, seed: int = 1, staff: int | None = None,
+    progress: Callable[[str], None] | None = None, standard: str = standards.DEFAULT,
+) -> None:
+    """`count` organisations' returns in `directory`/la-001 … (trust-001 … for the NHS WRES), sizes spread
+    around `staff` (median; by default the standard's demo size)."""
+    if standard not in DEMOS:
+        raise ValueError(f"no demo for the standard {standard!r} (there is one for {', '.join(DEMOS)})")
+    demo = DEMOS[standard]
+    staff = demo.staff if staff is None else staff
     rng = np.random.default_rng(seed + 7919)
     sizes = np.clip(np.round(staff * rng.lognormal(0.0, 0.6, size=count)), max(10, staff // 6), staff * 8).astype(int)
     say = progress or (lambda text: None)
-    for i, (profile, size) in enumerate(zip(authority_profiles(count, seed), sizes)):
-        folder = Path(directory) / f"la-{i + 1:03d}"
+    for i, (profile, size) in enumerate(zip(demo.profiles(count, seed), sizes)):
+        folder = Path(directory) / f"{demo.folder}-{i + 1:03d}"
         folder.mkdir()
         say(f"Writing {profile.name} ({i + 1} of {count}, {size:,} staff)")
-        write_demo(folder, seed=seed * 1000 + i, staff=int(size), profile=profile, action_plan=False)
+        write_demo(folder, seed=seed * 1000 + i, staff=int(size), profile=profile, action_plan=False, standard=standard)
+
+
+# --- an NHS trust (the NHS WRES) -----------------------------------------------------------------------
+#
+# Northmoor Hospitals NHS Foundation Trust does not exist. Its shape follows the NHS WRES 2024 national
+# picture: BME staff about two in five of an urban acute trust's workforce, most represented in Band 5
+# (internationally recruited nurses) and among doctors, least in Bands 8c–VSM; white applicants about 1.5
+# times as likely as BME applicants to be appointed from shortlisting; BME staff about 1.3 times as likely to
+# enter a formal disciplinary investigation; white staff a little more likely to access non-mandatory
+# training; and the Staff Survey gaps on harassment from staff, equal opportunities and discrimination.
+
+NORTHMOOR = Profile(
+    name="Northmoor Hospitals NHS Foundation Trust", code="R9Z", region="North East and Yorkshire",
+    minority_share=0.38, local_population_minority_ethnic_pct=24.0,
+)
+
+TRUST_TOML = """\
+# A FICTIONAL NHS trust: synthetic demo data written by `wres demo --standard nhs-wres` (seed {seed}, {staff:,} staff).
+# {name}, its code and every person in these files are invented.
+standard = "nhs-wres"
+name = "{name}"
+code = "{code}"
+region = "{region}"
+period_start = {start}
+period_end = {end}
+sponsors = "Dr Alasdair Fenwick-Oduya, Chief People Officer"
+programme_lead = "Priya Ramsbottom, Head of Equality, Diversity and Inclusion"
+staff_voice_lead = "Kwame Ashworth-Lindqvist, Chair of the BME Staff Network"
+
+[governance]
+steering_group = "Equality, Diversity and Inclusion Steering Group"
+agreed_by = "the People Committee of the Board"
+reviewed_with = "the Council of Governors"
+monitoring = "quarterly by the People Committee"
+co_produced_with = "the BME Staff Network"
+co_production_signed_off_by = "the Chair of the BME Staff Network"
+co_production_signed_off_on = 2024-05-21
+approved_by = "the Board of Directors"
+approved_on = 2024-06-27
+"""
+
+# The trust's HR record (ESR) writes ethnicity as the NHS data dictionary's code and label; a few rows came
+# over from an older system without the code. (value, group, weight), as _ETHNICITIES; the blank is last.
+_ESR_ETHNICITIES: tuple[tuple[str | None, int, float], ...] = (
+    ("A White - British", WHITE, 0.80),
+    ("White - British", WHITE, 0.04),
+    ("B White - Irish", WHITE, 0.02),
+    ("C White - Any other White background", WHITE, 0.13),
+    ("White - Any other White background", WHITE, 0.01),
+    ("H Asian or Asian British - Indian", MINORITY, 0.27),
+    ("Asian or Asian British - Indian", MINORITY, 0.02),
+    ("J Asian or Asian British - Pakistani", MINORITY, 0.17),
+    ("K Asian or Asian British - Bangladeshi", MINORITY, 0.02),
+    ("L Asian or Asian British - Any other Asian background", MINORITY, 0.10),
+    ("M Black or Black British - Caribbean", MINORITY, 0.03),
+    ("N Black or Black British - African", MINORITY, 0.20),
+    ("Black or Black British - African", MINORITY, 0.02),
+    ("P Black or Black British - Any other Black background", MINORITY, 0.01),
+    ("D Mixed - White & Black Caribbean", MINORITY, 0.02),
+    ("E Mixed - White & Black African", MINORITY, 0.01),
+    ("F Mixed - White & Asian", MINORITY, 0.02),
+    ("G Mixed - Any other mixed background", MINORITY, 0.02),
+    ("R Chinese", MINORITY, 0.02),
+    ("S Any Other Ethnic Group", MINORITY, 0.05),
+    ("Z Not Stated", UNKNOWN, 0.55),
+    ("Not stated", UNKNOWN, 0.15),
+    (None, UNKNOWN, 0.30),  # blank
+)
+_ESR_VALUES = pa.array([v for v, _, _ in _ESR_ETHNICITIES], pa.string())
+_ESR_GROUP = np.array([g for _, g, _ in _ESR_ETHNICITIES], np.int8)
+_ESR_WEIGHT = np.array([w for _, _, w in _ESR_ETHNICITIES])
+_ESR_BLANK = len(_ESR_ETHNICITIES) - 1
+
+# The Staff Survey asks ethnicity in broad groups: (value, group, weight).
+_SURVEY_ETHNICITIES: tuple[tuple[str | None, int, float], ...] = (
+    ("White", WHITE, 1.0),
+    ("Asian / Asian British", MINORITY, 0.58),
+    ("Black / African / Caribbean / Black British", MINORITY, 0.25),
+    ("Mixed / Multiple ethnic groups", MINORITY, 0.07),
+    ("Chinese", MINORITY, 0.03),
+    ("Other ethnic group", MINORITY, 0.07),
+    ("Prefer not to say", UNKNOWN, 0.8),
+    (None, UNKNOWN, 0.2),
+)
+_SURVEY_VALUES = pa.array([v for v, _, _ in _SURVEY_ETHNICITIES], pa.string())
+_SURVEY_GROUP = np.array([g for _, g, _ in _SURVEY_ETHNICITIES], np.int8)
+_SURVEY_WEIGHT = np.array([w for _, _, w in _SURVEY_ETHNICITIES])
+_SURVEY_PREFER_NOT = 6
+
+# (pay_band, share of staff, BME weight multiplier, P(clinical)): Agenda for Change bands, very senior
+# managers, then medical and dental grades (about 10% of staff, all clinical).
+_NHS_BANDS: tuple[tuple[str, float, float, float], ...] = (
+    ("Band 1", 0.004, 1.0, 0.2),
+    ("Band 2", 0.150, 0.95, 0.55),
+    ("Band 3", 0.120, 0.8, 0.42),
+    ("Band 4", 0.085, 0.7, 0.3),
+    ("Band 5", 0.175, 1.5, 0.82),
+    ("Band 6", 0.150, 1.05, 0.78),
+    ("Band 7", 0.095, 0.75, 0.7),
+    ("Band 8a", 0.040, 0.6, 0.6),
+    ("Band 8b", 0.016, 0.5, 0.45),
+    ("Band 8c", 0.008, 0.4, 0.35),
+    ("Band 8d", 0.004, 0.35, 0.3),
+    ("Band 9", 0.002, 0.3, 0.25),
+    ("VSM", 0.002, 0.3, 0.3),
+    ("Consultant", 0.042, 1.2, 1.0),
+    ("Career grade", 0.015, 1.9, 1.0),
+    ("Trainee grade", 0.048, 1.5, 1.0),
+)
+_NHS_BAND_LABELS = pa.array([b[0] for b in _NHS_BANDS], pa.string())
+_MEDICAL_FROM = 13  # the first medical and dental grade in _NHS_BANDS
+_NON_EXECUTIVE = "Board (non-executive)"  # the NHS WRES data file's excluded band
+_EXECUTIVES, _VOTING_EXECUTIVES, _NON_EXECUTIVES = 6, 5, 6  # a unitary board: chair and five NEDs
+_STAFF_GROUPS = pa.array([
+    "Medical and Dental", "Additional Clinical Services", "Nursing and Midwifery Registered",
+    "Allied Health Professionals", "Administrative and Clerical", "Estates and Ancillary",
+], pa.string())
+
+_NHS_COURSES = pa.array([
+    "Advanced clinical practice MSc module", "Leadership: Mary Seacole programme", "Preceptorship",
+    "Non-medical prescribing", "Coaching skills for managers", "Quality improvement foundations",
+    "Specialist conference", "Mentoring for aspiring leaders", "Research skills", "Apprenticeship top-up",
+], pa.string())
+_EO_ANSWERS = pa.array(["No", "Yes", "Don't know", None], pa.string())
+_YN_ANSWERS = pa.array(["No", "Yes", None], pa.string())
+# (question, white rate, BME ÷ white): the Staff Survey questions as frequencies (at least once).
+_NHS_HARASSMENT = (("harassment_public", 0.25, 1.1), ("harassment_managers", 0.10, 1.3), ("harassment_colleagues", 0.17, 1.25))
+
+
+class _Trust:
+    """The trust's staff record at 31 March, its board among them; event files draw their people from it."""
+
+    def __init__(self, rng: np.random.Generator, n: int, minority_share: float) -> None:
+        self.n = n
+        self.eth = _draw_ethnicity(rng, n, (0.96 - minority_share, minority_share, 0.04), _ESR_WEIGHT, _ESR_GROUP)
+        self.group = _ESR_GROUP[self.eth]
+        # Each group's band mix in exact proportions (random who): BME staff more often in Band 5 and
+        # medical grades, less often in senior bands.
+        share, mult, clinical_p = (np.array([b[i] for b in _NHS_BANDS]) for i in (1, 2, 3))
+        self.band = np.zeros(n, np.int32)
+        for g in (WHITE, MINORITY, UNKNOWN):
+            cell = np.flatnonzero(self.group == g)
+            w = share * (mult if g == MINORITY else 1.0)
+            per_band = _round_to(rng, w / w.sum() * len(cell), len(cell))
+            self.band[cell] = rng.permutation(np.repeat(np.arange(len(_NHS_BANDS)), per_band))
+        self.clinical = rng.random(n) < clinical_p[self.band]
+        medical = self.band >= _MEDICAL_FROM
+        registered = rng.random(n) < 0.7  # of clinical staff in Band 5 and above: nurses and midwives, else AHPs
+        self.staff_group = np.select(
+            [medical, self.clinical & (self.band < 4), self.clinical & registered, self.clinical, self.band >= 3],
+            [0, 1, 2, 3, 4], default=rng.choice([4, 5], size=n, p=[0.6, 0.4]),
+        )
+        # The executive directors: the most senior managers (VSM first, then Band 9 …), one of them without
+        # a vote (a director of people, say, who attends the board).
+        seniority = np.where(medical, -1, self.band) + rng.random(n)
+        self.executive = np.zeros(n, bool)
+        executives = np.argsort(-seniority, kind="stable")[:_EXECUTIVES]
+        self.executive[executives] = True
+        self.voting = np.zeros(n, bool)
+        self.voting[executives[:_VOTING_EXECUTIVES]] = True
+        self.staff_group[executives] = 4
+        ids = rng.permutation(n + n // 10) + 1  # ESR assignment numbers: gaps where people left
+        self.ids = np.sort(ids[:n])
+        self.id_width = _width(n + n // 10, 7)
+        self.gender = rng.choice(3, size=n, p=[0.77, 0.225, 0.005])
+        # The chair and non-executive directors are not staff: rows of their own, counted on the board only.
+        self.neds = _draw_ethnicity(rng, _NON_EXECUTIVES, (0.70, 0.25, 0.05), _ESR_WEIGHT, _ESR_GROUP)
+
+    def staff_ids(self, index: np.ndarray) -> pa.Array:
+        return _ids("E", self.ids[index], self.id_width)
+
+    def table(self) -> pa.Table:
+        every = np.arange(self.n)
+        k = _NON_EXECUTIVES
+        no_yes = lambda flags: _take(_YES_NO, flags.astype(np.int8))  # noqa: E731
+        return pa.table({
+            "staff_id": pa.concat_arrays([self.staff_ids(every), _ids("NED", np.arange(1, k + 1), 2)]),
+            "ethnicity": pa.concat_arrays([_take(_ESR_VALUES, self.eth), _take(_ESR_VALUES, self.neds)]),
+            "pay_band": pa.concat_arrays([_take(_NHS_BAND_LABELS, self.band), pa.array([_NON_EXECUTIVE] * k, pa.string())]),
+            "staff_group": pa.concat_arrays([_take(_STAFF_GROUPS, self.staff_group), pa.nulls(k, pa.string())]),
+            "clinical": no_yes(np.concatenate([self.clinical, np.zeros(k, bool)])),
+            "board_voting": no_yes(np.concatenate([self.voting, np.ones(k, bool)])),
+            "board_executive": no_yes(np.concatenate([self.executive, np.zeros(k, bool)])),
+            "gender": pa.concat_arrays([_take(_GENDERS, self.gender), _take(_GENDERS, np.arange(k) % 2)]),
+        })
+
+
+def _trust_events(rng: np.random.Generator, people: _Trust, who: np.ndarray, dates: np.ndarray) -> dict[str, pa.Array]:
+    """staff_id, ethnicity (1 in 40 left blank: filled from staff.csv) and date, rows in date order."""
+    order = np.argsort(dates, kind="stable")
+    who, dates = who[order], dates[order]
+    return {
+        "staff_id": people.staff_ids(who),
+        "ethnicity": _take(_ESR_VALUES, _blank_some(rng, people.eth[who], 1 / 40, _ESR_BLANK)),
+        "date": _dates(dates),
+    }
+
+
+def _trust_recruitment(rng: np.random.Generator, staff: int, minority_share: float) -> pa.Table:
+    """About three applications per member of staff in a year (NHS Jobs); a third shortlisted, BME
+    applicants a little less often; white applicants about 1.5 times as likely to be appointed from
+    shortlisting as BME applicants. Appointed always implies shortlisted."""
+    n = round(3 * staff)
+    vacancies = max(1, round(n / 25))
+    vac_date = _event_dates(rng, vacancies)
+    vacancy = rng.integers(0, vacancies, size=n)
+    vacancy = vacancy[np.lexsort((vacancy, vac_date[vacancy]))]
+    me = min(0.9, minority_share + 0.15)
+    eth = _draw_ethnicity(rng, n, (0.95 - me, me, 0.05), _ESR_WEIGHT, _ESR_GROUP)
+    group = _ESR_GROUP[eth]
+    one_cell = np.zeros(n, bool)  # no breakdown: the whole trust
+    shortlisted = np.zeros(n, bool)
+    shortlisted[_pick(rng, group, one_cell, 0.36, 0.85, white_rate=True)] = True
+    listed = np.flatnonzero(shortlisted)
+    appointed = np.zeros(n, bool)
+    appointed[listed[_pick(rng, group[listed], one_cell[listed], 0.27, 1 / 1.5, white_rate=True)]] = True
+    return pa.table({
+        "applicant_id": _ids("A", np.arange(1, n + 1), _width(n)),
+        "vacancy_id": _ids("V", vacancy + 1, _width(vacancies, 5)),
+        "ethnicity": _take(_ESR_VALUES, eth),
+        "date": _dates(vac_date[vacancy]),
+        "shortlisted": _take(_YES_NO, shortlisted.astype(np.int8)),
+        "appointed": _take(_YES_NO, appointed.astype(np.int8)),
+    })
+
+
+def _trust_disciplinary(rng: np.random.Generator, people: _Trust, outside: int) -> pa.Table:
+    """About 1.2% of staff enter a formal disciplinary investigation; BME staff about 1.3 times as likely."""
+    who = _pick(rng, people.group, people.clinical, 0.012, 1.3)
+    late = rng.integers(0, people.n, size=outside)
+    dates = np.concatenate([_event_dates(rng, len(who)), _outside_dates(rng, outside)])
+    cols = _trust_events(rng, people, np.concatenate([who, late]), dates)
+    n = len(dates)
+    return pa.table({"case_id": _ids("DI", np.arange(1, n + 1), _width(n, 5)), **cols})
+
+
+def _trust_training(rng: np.random.Generator, people: _Trust, outside: int) -> pa.Table:
+    """About 45% of staff access non-mandatory training or CPD; white staff about 1.12 times as likely as
+    BME staff; some have two courses (counted once)."""
+    who = _pick(rng, people.group, people.clinical, 0.45, 1 / 1.12)
+    again = who[rng.random(len(who)) < 0.06]
+    late = rng.integers(0, people.n, size=outside)
+    everyone = np.concatenate([who, again, late])
+    dates = np.concatenate([_event_dates(rng, len(who) + len(again)), _outside_dates(rng, outside)])
+    course = rng.integers(0, len(_NHS_COURSES), size=len(everyone))
+    order = np.argsort(dates, kind="stable")
+    cols = _trust_events(rng, people, everyone, dates)
+    return pa.table({**cols, "course": _take(_NHS_COURSES, course[order])})
+
+
+def _trust_survey(rng: np.random.Generator, people: _Trust) -> pa.Table:
+    """The NHS Staff Survey's respondents (about 45% respond), ethnicity in broad groups. Harassment from
+    the public / managers / colleagues at least once: white 25% / 10% / 17%, BME 1.1 / 1.3 / 1.25 times
+    that; equal opportunities for progression: about a fifth answer "Don't know", and of the rest 60% of
+    white and 47% of BME staff say yes; discrimination from a manager or colleague: white 6.5%, BME 2.5
+    times as likely."""
+    who = _pick(rng, people.group, people.clinical, 0.45, 1.0)
+    who = who[rng.permutation(len(who))]
+    n = len(who)
+    # Each respondent's broad group as they gave it: a group's own labels, by weight.
+    eth = np.zeros(n, np.int64)
+    for g in (WHITE, MINORITY, UNKNOWN):
+        cell = np.flatnonzero(people.group[who] == g)
+        labels = np.flatnonzero(_SURVEY_GROUP == g)
+        eth[cell] = labels[rng.choice(len(labels), size=len(cell), p=_SURVEY_WEIGHT[labels] / _SURVEY_WEIGHT[labels].sum())]
+    eth = np.where(rng.random(n) < 0.03, _SURVEY_PREFER_NOT, eth)
+    shown = _SURVEY_GROUP[eth]
+    clinical = people.clinical[who]
+    cols: dict[str, pa.Array] = {
+        "respondent_id": _ids("R", np.arange(1, n + 1), _width(n)),
+        "ethnicity": _take(_SURVEY_VALUES, eth),
+    }
+    for column, white_rate, rl in _NHS_HARASSMENT:
+        answered = np.flatnonzero(rng.random(n) >= 0.02)
+        experienced = answered[_pick(rng, shown[answered], clinical[answered], white_rate, rl, white_rate=True)]
+        answer = np.full(n, len(_ANSWERS) - 1)
+        answer[answered] = 0
+        answer[experienced] = rng.choice(len(_FREQUENCY_P), size=len(experienced), p=_FREQUENCY_P) + 1
+        cols[column] = _take(_ANSWERS, answer)
+    answer = np.full(n, 3)  # blank
+    answered = np.flatnonzero(rng.random(n) >= 0.02)
+    unsure = rng.random(len(answered)) < 0.21
+    answer[answered[unsure]] = 2  # Don't know
+    sure = answered[~unsure]
+    answer[sure] = 0
+    answer[sure[_pick(rng, shown[sure], clinical[sure], 0.60, 0.78, white_rate=True)]] = 1
+    cols["equal_opportunities"] = _take(_EO_ANSWERS, answer)
+    answer = np.full(n, 2)
+    answered = np.flatnonzero(rng.random(n) >= 0.02)
+    answer[answered] = 0
+    answer[answered[_pick(rng, shown[answered], clinical[answered], 0.065, 2.5, white_rate=True)]] = 1
+    cols["discrimination_colleagues"] = _take(_YN_ANSWERS, answer)
+    return pa.table(cols)
+
+
+def _write_trust(directory: Path, seed: int, staff: int, say: Callable[[str], None], profile: Profile) -> None:
+    """A fictional NHS trust's NHS WRES return (staff, recruitment, disciplinary, training, survey)."""
+    rng = np.random.default_rng(seed)
+    con = duckdb.connect()
+    try:
+        say("Writing organisation.toml")
+        (directory / "organisation.toml").write_text(
+            TRUST_TOML.format(seed=seed, staff=staff, start=PERIOD_START, end=PERIOD_END, name=profile.name,
+                              code=profile.code, region=profile.region),
+            encoding="utf-8", newline="\n",
+        )
+        people = _Trust(rng, staff, profile.minority_share)
+        outside = max(2, round(2 * staff / 4000))
+        files: list[tuple[str, Callable[[], pa.Table]]] = [
+            ("staff", people.table),
+            ("recruitment", lambda: _trust_recruitment(rng, staff, profile.minority_share)),
+            ("disciplinary", lambda: _trust_disciplinary(rng, people, outside // 2)),
+            ("training", lambda: _trust_training(rng, people, outside - outside // 2)),
+            ("survey", lambda: _trust_survey(rng, people)),
+        ]
+        for name, make in files:
+            table = make()
+            say(f"Writing {name}.csv ({table.num_rows:,} rows)")
+            _write_csv(con, table, directory / f"{name}.csv")
+            del table
+    finally:
+        con.close()
+
+
+NHS_REGIONS: dict[str, float] = {  # NHS England regions and a typical BME share of a trust's workforce
+    "London": 0.52, "South East": 0.25, "South West": 0.13, "Midlands": 0.30, "East of England": 0.27,
+    "North West": 0.21, "North East and Yorkshire": 0.17,
+}
+_NHS_REGION_P = np.array([37, 35, 23, 36, 20, 31, 28], float)  # roughly how many trusts each has
+_TRUST_KINDS = ("{} Hospitals NHS Foundation Trust", "{} Teaching Hospitals NHS Trust", "{} and District NHS Foundation Trust",
+                "{} Community Healthcare NHS Trust", "{} Mental Health NHS Foundation Trust")
+
+
+def trust_profiles(count: int, seed: int = 1) -> list[Profile]:
+    """`count` different fictional trusts across the seven NHS regions (codes R9…: invented)."""
+    if not 1 <= count <= len(_STEMS) * len(_ENDS):
+        raise ValueError(f"between 1 and {len(_STEMS) * len(_ENDS)} trusts")
+    rng = np.random.default_rng(seed)
+    names = rng.permutation(len(_STEMS) * len(_ENDS))[:count]
+    regions = list(NHS_REGIONS)
+    picked = rng.choice(len(regions), size=count, p=_NHS_REGION_P / _NHS_REGION_P.sum())
+    out = []
+    for i, (n, r) in enumerate(zip(names, picked)):
+        place = _STEMS[n // len(_ENDS)] + _ENDS[n % len(_ENDS)]
+        region = regions[r]
+        share = float(np.clip(NHS_REGIONS[region] * rng.uniform(0.6, 1.4), 0.03, 0.8))
+        kind = _TRUST_KINDS[int(rng.integers(len(_TRUST_KINDS)))]
+        out.append(Profile(kind.format(place), f"R9{i + 1:03d}", region, round(share, 3), round(min(95.0, share * 100 * 0.8), 1)))
+    return out
+
+
+@dataclass(frozen=True)
+class Demo:
+    """A standard's demo: its default organisation and size, the folder prefix of many, who they are."""
+
+    profile: Profile
+    staff: int
+    folder: str
+    profiles: Callable[[int, int], list[Profile]]
+    writer: Callable[[Path, int, int, Callable[[str], None], Profile], None] | None  # None: the SC-WRES writer above
+
+
+DEMOS: dict[str, Demo] = {  # the standards (by id) that have a demo; `wres demo --standard` offers these
+    "sc-wres": Demo(EASTMERE, 425, "la", authority_profiles, None),
+    "nhs-wres": Demo(NORTHMOOR, 4000, "trust", trust_profiles, _write_trust),
+}
