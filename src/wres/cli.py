@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from wres import output, pipeline
+from wres import output, pipeline, standards
 from wres.problems import InvalidInput, Problem
 from wres.render import terminal
 
@@ -48,27 +48,37 @@ PathArg = Annotated[Path, typer.Argument(help="A return: folder of CSV/Parquet f
 MappingOpt = Annotated[Optional[Path], typer.Option("--mapping", help="Read the return through this import mapping (default: the return's mapping.toml, if any; see wres map).", show_default=False)]
 
 
+# The standards wres knows (one data file each): `wres demo --standard` offers them.
+StandardId = Enum("StandardId", {name: name for name in standards.available()}, type=str)  # type: ignore[misc]
+
+
 @app.command()
 def demo(
     directory: Annotated[Path, typer.Argument(help="New folder to write the demo return into.")],
     seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 1,
-    staff: Annotated[int, typer.Option(min=10, max=5_000_000, help="Number of staff (with --authorities: the median authority's).")] = 425,
-    authorities: Annotated[int, typer.Option(min=0, max=288, help="Write this many authorities' returns (la-001 …) for the national view.")] = 0,
+    staff: Annotated[Optional[int], typer.Option(min=10, max=5_000_000, help="Number of staff (with --authorities: the median organisation's); default 425 for an authority, 4,000 for an NHS trust.", show_default=False)] = None,
+    authorities: Annotated[int, typer.Option(min=0, max=288, help="Write this many organisations' returns (la-001 …, or trust-001 … for the NHS WRES) for the national view.")] = 0,
+    standard: Annotated[StandardId, typer.Option("--standard", help="The standard of the return: sc-wres (a council's social care) or nhs-wres (an NHS trust).")] = StandardId(standards.DEFAULT),  # type: ignore[misc]
 ) -> None:
-    """Write a realistic fictional authority's return (all files, with a staff survey), or many."""
-    from wres.demo import write_authorities, write_demo
+    """Write a realistic fictional organisation's return (all files, with a staff survey), or many."""
+    from wres.demo import DEMOS, write_authorities, write_demo
 
+    chosen = DEMOS.get(standard.value)
+    if chosen is None:
+        err.print(f"There is no demo return for {standard.value} yet (there is one for {', '.join(DEMOS)}).")
+        raise typer.Exit(2)
+    staff = staff or chosen.staff
     try:
         with output.new_directory(directory) as tmp, err.status("Writing demo return…") as status:
             if authorities:
-                write_authorities(tmp, authorities, seed=seed, staff=staff, progress=lambda text: status.update(text))
+                write_authorities(tmp, authorities, seed=seed, staff=staff, progress=lambda text: status.update(text), standard=standard.value)
             else:
-                write_demo(tmp, seed=seed, staff=staff, progress=lambda text: status.update(text))
+                write_demo(tmp, seed=seed, staff=staff, progress=lambda text: status.update(text), standard=standard.value)
     except FileExistsError:
         err.print(f"{directory} already exists and is not empty: give a new folder name.")
         raise typer.Exit(1)
     if authorities:
-        err.print(f"Wrote {authorities} authorities' demo returns to {directory}. Next: wres national {directory}/la-* -o national")
+        err.print(f"Wrote {authorities} organisations' demo returns to {directory}. Next: wres national {directory}/{chosen.folder}-* -o national")
     else:
         err.print(f"Wrote a demo return for {staff:,} staff to {directory}. Next: wres validate {directory}")
 
