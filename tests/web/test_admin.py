@@ -167,11 +167,18 @@ def test_every_admin_change_to_people_roles_and_authorities_is_audited(admin, ro
 
     # an authority renamed
     r = admin.post(f"/admin/web/authority/{authority.pk}/change/", {"name": "Eastmere Borough Council", "code": authority.code,
-                                                                     "region": authority.region, "_save": "Save"})
+                                                                     "region": authority.region, "standard": authority.standard, "_save": "Save"})
     assert r.status_code == 302
     event = _event("admin changed authority")
     assert event.authority == authority and event.detail["changes"] == [{"changed": {"fields": ["Name"]}}]
-    assert event.detail["now"]["name"] == "Eastmere Borough Council"
+    assert event.detail["now"]["name"] == "Eastmere Borough Council" and event.detail["now"]["standard"] == "sc-wres"
+
+    # its standard: offered from the standards wres knows, and audited when changed
+    page = admin.get(f"/admin/web/authority/{authority.pk}/change/").content.decode()
+    assert 'value="nhs-wres"' in page and "NHS Workforce Race Equality Standard" in page
+    r = admin.post(f"/admin/web/authority/{authority.pk}/change/", {"name": "Eastmere Borough Council", "code": authority.code,
+                                                                     "region": authority.region, "standard": "no-such-standard", "_save": "Save"})
+    assert r.status_code == 200 and "Select a valid choice" in r.content.decode()
 
     # people deleted in bulk: one entry each, written before they went
     gone = [users["viewer_B"].pk, person.pk]

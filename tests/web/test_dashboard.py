@@ -87,11 +87,11 @@ def test_trend_has_m1_by_its_top_band(users, authorities, demo_returns, tmp_path
     assert row, "M1 is missing from the trend"
     # the top band: the last of the pay bands as the organisation lists them (lowest first)
     top = Organisation.model_validate(latest.organisation).bands[-1].label
-    assert f"top band: {top}" in row.group(1)
+    assert f"assessed band: {top}" in row.group(1)
     cells = re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric">(.*?)</td>', row.group(1))
     expected = []
     for sub in (earlier, latest):
         (r,) = [x for x in sub.document["results"] if x["metric"] == "M1" and x["service"] == "all" and x["band"] == top]
         expected.append(f"{r['relative_likelihood']:.2f}" if r["relative_likelihood"] is not None else "[c]" if r["suppressed"] else "–")
     assert cells == expected and cells[0] == "[c]" and re.fullmatch(r"\d+\.\d\d", cells[1]), cells
-    assert "M1: the top pay band, the one assessed" in html
+    assert "A figure by band is shown for the band the standard assesses" in html

@@ -87,9 +87,10 @@ def _plain(value: Any) -> Any:
 
 @admin.register(Authority)
 class AuthorityAdmin(Audited):
-    list_display = ("name", "code", "region")
+    list_display = ("name", "code", "region", "standard")
+    list_filter = ("standard",)
     search_fields = ("name", "code")
-    audit_fields = ("name", "code", "region")
+    audit_fields = ("name", "code", "region", "standard")
 
 
 @admin.register(Profile)

@@ -17,13 +17,24 @@ from wres.counts import Counts
 from wres.organisation import Organisation
 from wres.problems import Problem
 from wres.schema import STATUSES
-from wres.standards.sc_wres import METRICS
+from wres import standards
+from wres.standards import Standard
+
+
+def standard_choices() -> list[tuple[str, str]]:
+    """Every standard wres knows, by its name: a callable, so a new data file needs no migration."""
+    return [(s, f"{standards.load(s).name}: {standards.load(s).title}") for s in standards.available()]
 
 
 class Authority(models.Model):
+    """An organisation that reports: a council (SC-WRES) or an NHS trust (NHS WRES). Its standard decides
+    what it uploads, what its dashboard shows and which national figures it is pooled into."""
+
     name = models.CharField(max_length=200)
     code = models.CharField("ONS code", max_length=20, unique=True)
     region = models.CharField(max_length=100, blank=True)
+    standard = models.CharField(max_length=40, choices=standard_choices, default=standards.DEFAULT,
+                                help_text="The standard it reports: every upload must name the same one")
 
     class Meta:
         ordering = ["name"]
@@ -31,6 +42,10 @@ class Authority(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def the_standard(self) -> Standard:
+        return standards.load(self.standard)
 
 
 class Role(models.TextChoices):
@@ -167,7 +182,11 @@ class ReportJob(models.Model):
         return settings.REPORT_DIR / str(self.submission.authority_id) / str(self.pk)
 
 
-METRIC_CHOICES = [(m.id, f"{m.id}: {m.title}") for m in METRICS]
+def metric_choices(standard: Standard) -> list[tuple[str, str]]:
+    """The metrics an action can address, in the standard's order, as its own short ids name them."""
+    return [(m.id, f"{m.short or m.id}: {m.title}") for m in standard.metrics]
+
+
 STATUS_CHOICES = [(s, s.capitalize()) for s in STATUSES]
 
 

@@ -15,13 +15,13 @@ from django import forms
 from wres import actions
 from wres.dates import long_date, long_month
 from wres.web.models import (
-    METRIC_CHOICES,
     STATUS_CHOICES,
     Action,
     ActionUpdate,
     Authority,
     Comment,
     SignOff,
+    metric_choices,
 )
 
 
@@ -98,8 +98,8 @@ class ActionForm(ErrorLinks, forms.ModelForm):
         label="Action ID", max_length=30, help_text="A short reference used in updates and reports, for example A1",
         error_messages={"required": "Enter an action ID", "max_length": "The action ID must be 30 characters or fewer"},
     )
-    metrics = forms.MultipleChoiceField(
-        label="Which metrics does the action address?", choices=METRIC_CHOICES, widget=forms.CheckboxSelectMultiple,
+    metrics = forms.MultipleChoiceField(  # choices: the authority's standard's metrics (set in __init__)
+        label="Which metrics does the action address?", choices=(), widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply", error_messages={"required": "Select at least one metric the action addresses"},
     )
     action = forms.CharField(label="What will be done", widget=forms.Textarea, error_messages={"required": "Enter what the action is"})
@@ -120,6 +120,7 @@ class ActionForm(ErrorLinks, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.authority = authority
         self.instance.authority = authority
+        self.fields["metrics"].choices = metric_choices(authority.the_standard)
         if self.instance.pk and not self.is_bound:
             self.initial["metrics"] = self.instance.metric_list()
         button = "Save changes" if self.instance.pk else "Add the action"
@@ -141,7 +142,7 @@ class ActionForm(ErrorLinks, forms.ModelForm):
 
     def clean_metrics(self) -> str:
         chosen = set(self.cleaned_data["metrics"])
-        return ";".join(m for m, _ in METRIC_CHOICES if m in chosen)  # in the standard's order
+        return ";".join(m for m, _ in self.fields["metrics"].choices if m in chosen)  # in the standard's order
 
 
 class UpdateForm(ErrorLinks, forms.ModelForm):

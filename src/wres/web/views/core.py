@@ -16,9 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from wres.report import SERVICE_NAMES
-from wres.results import assessed_band
-from wres.standards.sc_wres import METRICS
+from wres.document import Document
+from wres.web import figures
 from wres.web.access import audit, can, member, profile_of
 from wres.web.models import ReportJob, Role, Submission
 from wres.web.tasks import ABOUT, request_report, years_of
@@ -44,44 +43,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("national" if p.role == Role.NATIONAL_ADMIN else "dashboard")
 
 
-def _year_label(doc: dict[str, Any]) -> str:
-    return f"{doc['period']['start'][:4]}/{doc['period']['end'][2:4]}"
-
-
-def _metrics(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each metric with its results: the whole authority first, then each service (M1: every band)."""
-    by_metric: dict[str, list[dict[str, Any]]] = {}
-    for r in doc["results"]:
-        r = {**r, "service_name": SERVICE_NAMES.get(r["service"], r["service"])}
-        by_metric.setdefault(r["metric"], []).append(r)
-    out = []
-    for m in METRICS:
-        results = by_metric.get(m.id, [])
-        if not results:
-            out.append({"id": m.id, "title": m.title, "results": [], "headline": None})
-            continue
-        headline = [r for r in results if r["service"] == "all"]
-        out.append({"id": m.id, "title": m.title, "headline": headline, "others": [r for r in results if r["service"] != "all"]})
-    return out
-
-
-def _trend(subs: list[Submission]) -> list[dict[str, Any]]:
-    """Relative likelihood of each metric (both services) by year, as published in each year; M1 by its
-    assessed (top) band, as the report's trend does, named in the row when it is the same every year."""
-    rows = []
-    for m in METRICS:
-        cells, bands = [], []
-        for s in subs:
-            band = assessed_band(s.document["results"], m.id)
-            bands.append(band)
-            cells.append(next((x for x in s.document["results"] if x["metric"] == m.id and x["service"] == "all" and x["band"] == band), None))
-        if any(cells):
-            same = len(set(bands)) == 1
-            rows.append({"id": m.id, "title": m.title, "cells": cells, "band": bands[-1] if same else None,
-                         "bands": bands if not same and any(bands) else None})
-    return rows
-
-
 def _charts(job: ReportJob | None) -> dict[str, dict[str, str]]:
     if job is None or job.status != ReportJob.Status.DONE:
         return {}
@@ -99,12 +60,16 @@ def _body(sub: Submission, job: ReportJob | None) -> str:
     if body is None:
         years = years_of(sub)
         charts = _charts(job)
-        metrics = _metrics(sub.document)
+        doc = Document.from_dict(sub.document)
+        standard = figures.standard_of(doc)
+        metrics = figures.metrics(doc, standard)
         for m in metrics:
-            m["chart"], m["trend_chart"] = charts.get(f"rl-{m['id']}"), charts.get(f"trend-{m['id']}")
+            m.chart, m.trend_chart = charts.get(f"rl-{m.id}"), charts.get(f"trend-{m.id}")
+        trend = figures.trend([Document.from_dict(s.document) for s in years], standard) if len(years) > 1 else []
         body = render_to_string("web/dashboard_body.html", {
-            "sub": sub, "doc": sub.document, "metrics": metrics, "job": job,
-            "years": [s.period_label for s in years], "trend": _trend(years) if len(years) > 1 else [],
+            "sub": sub, "doc": doc, "standard": standard, "metrics": metrics, "summary": figures.summary(metrics), "job": job,
+            "noun": figures.noun(standard),
+            "years": [s.period_label for s in years], "trend": trend,
         })
         cache.set(key, body, 24 * 3600)
     return body
@@ -195,7 +160,7 @@ def report_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return response
     sub = job.submission
     audit(request, "report downloaded", sub, file=name)
-    filename = f"sc-wres-{sub.authority.code}-{sub.period_start:%Y}-v{sub.version}-{name}"
+    filename = f"{Document.from_dict(sub.document).standard_id}-{sub.authority.code}-{sub.period_start:%Y}-v{sub.version}-{name}"
     return FileResponse(open(path, "rb"), as_attachment=True, filename=filename, content_type=DOWNLOADS[name][0])
 
 
