@@ -1,9 +1,10 @@
 """Disclosure control: what may leave the authority, and the audit that proves nothing small leaks.
 
-A published table set is a set of counts and the additive relations a reader can use on them:
-minority ethnic + white + unknown = total; adults + children = all; the pay bands of M1 add up to the
-headcount, which is also the denominator of M3, M5, M8 and M9; a national table is the sum of its
-regions. Hiding the small counts (primary suppression) is not enough, because a hidden count can be
+A published table set is a set of counts and the additive relations a reader can use on them, all read
+from the standard: its groups add up to the total (SC-WRES: minority ethnic + white + unknown); the parts
+of its breakdown add up to their total (adults + children = all) for a metric counted by it; the pay bands
+of a pay-band metric add up to the headcount, which is also the denominator of every metric sharing its
+`denominator_key`; a national table is the sum of its regions. Hiding the small counts (primary suppression) is not enough, because a hidden count can be
 worked out by subtraction. So:
 
 1. primary: every count from 1 to threshold−1 is hidden;
@@ -13,8 +14,8 @@ worked out by subtraction. So:
    published rate). A hidden count is safe when that largest value reaches the threshold: nobody can pin
    it below the threshold. The same audit runs on any published document (`wres audit`).
 
-Rates, relative likelihoods, intervals, shares and sentences that would reveal a hidden count are hidden
-with it. Counts of 0 are published: zero people is not a small group of identifiable people.
+Rates, relative likelihoods, differences, intervals, shares and sentences that would reveal a hidden count
+are hidden with it; a published rate or share is a linear relation the audit uses. Counts of 0 are published: zero people is not a small group of identifiable people.
 """
 
 from __future__ import annotations
@@ -24,23 +25,36 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wres.counts import EVENTS_MAY_EXCEED
-from wres.results import Document, Figures, Result
-from wres.standards.sc_wres import METRICS
-from wres.stats import SERVICE_WORDS
+from wres import stats
+from wres.document import Document, Figures, Result
+from wres.standards import MetricDef, Standard
+from wres.standards import load as load_standard
 
 DEFAULT_THRESHOLD = 10
-GROUPS = ("minority_ethnic", "white", "unknown", "total")
+TOTAL = "total"  # the figures of all groups together, in every result
 KINDS = ("numerator", "denominator")
-PARTS = {"all": ("adults", "children"), "total": ("minority_ethnic", "white", "unknown")}
-_DEN_KEY = {m.id: m.denominator_key for m in METRICS}
-_BANDED = {m.id for m in METRICS if m.kind == "pay_band"}
-_METRIC = {m.id: m for m in METRICS}
 
 Cell = tuple[str, str, str, str, str, str]  # table, metric, service, band ("" if none), group, kind
-# Hiding a minority ethnic or white count costs the reader a relative likelihood; an unknown or total count
-# costs much less. Secondary suppression prefers the cheap ones.
-_WEIGHT = {"minority_ethnic": 1.0, "white": 1.0, "unknown": 0.05, "total": 0.05}
+# Hiding a compared group's count (the focus or reference) costs the reader a headline figure; an unknown or
+# total count costs much less. Secondary suppression prefers the cheap ones.
+COMPARED_WEIGHT, OTHER_WEIGHT = 1.0, 0.05
+
+
+def national_threshold(thresholds: Iterable[int], requested: int | None = None) -> int:
+    """The smallest count a national output publishes: the one asked for (else the default), but never below
+    any pooled organisation's own threshold, so one return's lower threshold cannot lower the nation's and
+    no organisation's counts are published more finely nationally than it publishes them itself."""
+    return max([requested or DEFAULT_THRESHOLD, *thresholds])
+
+
+def audit_threshold(requested: int | None, stated: int | None) -> int:
+    """The threshold a published document is audited against: the one asked for, else the one it states."""
+    return requested or stated or DEFAULT_THRESHOLD
+
+
+def _groups(r: dict[str, Any]) -> list[str]:
+    """A result dict's groups in order (focus, reference, unknown), then the total: the keys holding figures."""
+    return [k for k, v in r.items() if k != TOTAL and isinstance(v, dict) and "numerator" in v] + [TOTAL]
 
 
 @dataclass
@@ -68,7 +82,7 @@ def _cells(table: str, results: Iterable[dict[str, Any]]) -> Iterable[tuple[Cell
     for r in results:
         if r.get("reason") == "not submitted":
             continue
-        for group in GROUPS:
+        for group in _groups(r):
             figures = r.get(group)
             if figures is None:
                 continue
@@ -76,69 +90,112 @@ def _cells(table: str, results: Iterable[dict[str, Any]]) -> Iterable[tuple[Cell
                 yield (table, r["metric"], r["service"], r["band"] or "", group, kind), figures.get(kind)
 
 
-def _definition(cell: Cell) -> tuple[str, ...]:
-    """Cells with the same definition hold the same number: the staff headcount appears in five metrics."""
+def _definition(cell: Cell, metrics: dict[str, MetricDef]) -> tuple[str, ...]:
+    """Cells with the same definition hold the same number: the staff headcount appears in several metrics."""
     table, metric, service, _band, group, kind = cell
-    key = _DEN_KEY.get(metric)
-    if kind == "denominator" and key:
-        return (table, "denominator", key, service, group)
+    m = metrics.get(metric)
+    if kind == "denominator" and m is not None and m.denominator_key:
+        return (table, "denominator", m.denominator_key, service, group)
     return cell
 
 
-def build(tables: dict[str, list[dict[str, Any]]], sums: Sequence[tuple[str, Sequence[str]]] = (), rates: bool = False) -> TableSet:
-    """The table set of published results (dicts as in the JSON). `sums`: (table, tables it adds up)."""
+def build(
+    tables: dict[str, list[dict[str, Any]]], sums: Sequence[tuple[str, Sequence[str]]] = (), rates: bool = False,
+    standard: Standard | None = None,
+) -> TableSet:
+    """The table set of published results (dicts as in the JSON) of one standard. `sums`: (table, tables it adds up)."""
+    std = standard or load_standard()
+    metrics = {m.id: m for m in std.metrics}
+    parts = tuple(p.id for p in std.breakdown.parts)
     ts = TableSet()
     by_definition: dict[tuple[str, ...], list[tuple[Cell, int | None]]] = defaultdict(list)
+    weights: dict[Cell, float] = {}
     for table, results in tables.items():
+        for r in results:
+            for i, g in enumerate(_groups(r)):
+                for kind in KINDS:
+                    weights[(table, r["metric"], r["service"], r["band"] or "", g, kind)] = COMPARED_WEIGHT if i < 2 else OTHER_WEIGHT
         for cell, value in _cells(table, results):
-            by_definition[_definition(cell)].append((cell, value))
+            by_definition[_definition(cell, metrics)].append((cell, value))
     for members in by_definition.values():
         # one variable per distinct published value (a conflict means they are not the same number after all)
         known = sorted({v for _, v in members if v is not None})
         index = {v: len(ts.values) + i for i, v in enumerate(known)} or {None: len(ts.values)}
         ts.values += known or [None]
-        ts.weight += [_WEIGHT[members[0][0][4]]] * len(index)
+        ts.weight += [weights[members[0][0]]] * len(index)
         for cell, value in members:
             ts.var[cell] = index.get(value, next(iter(index.values())))
 
-    def rel(total: Cell, parts: Sequence[Cell]) -> None:
-        if total in ts.var and parts and all(p in ts.var for p in parts):
-            ts.relations.add((ts.var[total], tuple(sorted(ts.var[p] for p in parts))))
+    def rel(total: Cell, members: Sequence[Cell]) -> None:
+        if total in ts.var and members and all(p in ts.var for p in members):
+            ts.relations.add((ts.var[total], tuple(sorted(ts.var[p] for p in members))))
 
+    group_ids = {c[:4]: [] for c in ts.var}  # type: dict[tuple[str, ...], list[str]]
+    for c in ts.var:
+        if c[4] != TOTAL and c[4] not in group_ids[c[:4]]:
+            group_ids[c[:4]].append(c[4])
     for (table, metric, service, band, group, kind) in list(ts.var):
-        if service == "all":
-            rel((table, metric, "all", band, group, kind), [(table, metric, s, band, group, kind) for s in PARTS["all"]])
-        if group == "total":
-            rel((table, metric, service, band, "total", kind), [(table, metric, service, band, g, kind) for g in PARTS["total"]])
-        if metric in _BANDED and kind == "denominator":
+        m = metrics.get(metric)
+        if service == std.breakdown.total.id:
+            rel((table, metric, service, band, group, kind), [(table, metric, s, band, group, kind) for s in parts])
+        if group == TOTAL:
+            rel((table, metric, service, band, TOTAL, kind), [(table, metric, service, band, g, kind) for g in group_ids[(table, metric, service, band)]])
+        if m is not None and m.kind == "pay_band" and not m.bands and kind == "denominator":  # the bands add up to the headcount
             bands = [c for c in ts.var if c[:3] == (table, metric, service) and c[4] == group and c[5] == "numerator"]
             rel((table, metric, service, band, group, kind), bands)
-        if kind == "numerator" and not EVENTS_MAY_EXCEED.get(metric, True):
+        if kind == "numerator" and m is not None and not m.events_may_exceed:
             den = (table, metric, service, band, group, "denominator")
             if den in ts.var:
                 ts.at_most.add((ts.var[(table, metric, service, band, group, kind)], ts.var[den]))
     for parent, children in sums:
         for cell in [c for c in ts.var if c[0] == parent]:
-            parts = [(child, *cell[1:]) for child in children if (child, *cell[1:]) in ts.var]
-            rel(cell, parts)
+            members = [(child, *cell[1:]) for child in children if (child, *cell[1:]) in ts.var]
+            rel(cell, members)
     if rates:
         _published_rates(ts, tables)
     return ts
 
 
 def _published_rates(ts: TableSet, tables: dict[str, list[dict[str, Any]]]) -> None:
-    """A published rate or declaration rate is a linear relation too: numerator = rate × denominator."""
+    """A published rate, share or difference is a linear relation too: numerator = rate × denominator;
+    a group's count in a part = its share × the part's total; a difference of rates with one of them
+    published gives the other."""
     for table, results in tables.items():
         for r in results:
             key = (table, r["metric"], r["service"], r["band"] or "")
-            for group in ("minority_ethnic", "white"):
-                rate = (r.get(group) or {}).get("rate")
-                num, den = (*key, group, "numerator"), (*key, group, "denominator")
-                if rate is not None and num in ts.var and den in ts.var:
-                    ts.ratios.append((((ts.var[num], 1.0), (ts.var[den], -rate)), 0.0))
+            groups = _groups(r)
+            focus, reference = groups[0], groups[1]
+
+            def ratio(num: Cell, den: Cell, value: float) -> None:
+                if num in ts.var and den in ts.var:
+                    ts.ratios.append((((ts.var[num], 1.0), (ts.var[den], -value)), 0.0))
+
+            rate = {g: (r.get(g) or {}).get("rate") for g in (focus, reference)}
+            diff = r.get("difference")
+            if r.get("statistic") == "percentages" and diff is not None:  # the other rate, from one and the gap
+                if rate[focus] is None and rate[reference] is not None:
+                    rate[focus] = rate[reference] + diff
+                elif rate[reference] is None and rate[focus] is not None:
+                    rate[reference] = rate[focus] - diff
+            for g in (focus, reference):
+                if rate[g] is not None:
+                    ratio((*key, g, "numerator"), (*key, g, "denominator"), rate[g])
+            for field_, kind in (("shares", "numerator"), ("workforce_shares", "denominator")):
+                shares = dict(r.get(field_) or {})
+                if field_ == "workforce_shares" and diff is not None and r.get("statistic") == "representation":
+                    s = (r.get("shares") or {}).get(focus)
+                    if shares.get(focus) is None and s is not None:
+                        shares[focus] = s - diff
+                elif field_ == "shares" and diff is not None and r.get("statistic") == "representation":
+                    w = (r.get("workforce_shares") or {}).get(focus)
+                    if shares.get(focus) is None and w is not None:
+                        shares[focus] = w + diff
+                for g, share in shares.items():
+                    if share is not None:
+                        ratio((*key, g, kind), (*key, TOTAL, kind), share)
             d = r.get("declaration_rate")
-            dens = [(*key, g, "denominator") for g in ("minority_ethnic", "white", "unknown")]
-            if d is not None and all(c in ts.var for c in dens):
+            dens = [(*key, g, "denominator") for g in groups[:-1]]
+            if d is not None and len(dens) == 3 and all(c in ts.var for c in dens):
                 me, wh, un = (ts.var[c] for c in dens)
                 ts.ratios.append((((me, 1 - d), (wh, 1 - d), (un, -d)), 0.0))
 
@@ -249,9 +306,12 @@ class Audit:
     published: int
 
 
-def audit(tables: dict[str, list[dict[str, Any]]], threshold: int, sums: Sequence[tuple[str, Sequence[str]]] = ()) -> Audit:
-    """Check published documents: can any hidden count be pinned below the threshold?"""
-    ts = build(tables, sums, rates=True)
+def audit(
+    tables: dict[str, list[dict[str, Any]]], threshold: int, sums: Sequence[tuple[str, Sequence[str]]] = (),
+    standard: Standard | None = None,
+) -> Audit:
+    """Check published documents (of one standard): can any hidden count be pinned below the threshold?"""
+    ts = build(tables, sums, rates=True, standard=standard)
     hidden = {v for v, x in enumerate(ts.values) if x is None}
     cell_of = {v: c for c, v in ts.var.items()}
     leaks = [Leak(cell_of[v], r.low, r.high) for v, r in sorted(pinned(ts, hidden, hidden, threshold).items())]
@@ -264,7 +324,7 @@ def audit(tables: dict[str, list[dict[str, Any]]], threshold: int, sums: Sequenc
 
 def _choose(ts: TableSet, hidden: set[int], candidates: Iterable[int]) -> int | None:
     """The cheapest adequate cell to hide next: the smallest non-zero count, unknown and total counts
-    before minority ethnic and white ones (which cost a relative likelihood); a zero only if nothing else."""
+    before the compared groups' (which cost a headline figure); a zero only if nothing else."""
     left = [v for v in candidates if v not in hidden]
     return min(left, key=lambda v: (ts.values[v] == 0, (ts.values[v] or 0) * ts.weight[v], v)) if left else None
 
@@ -321,14 +381,18 @@ def suppress(ts: TableSet, threshold: int, forced: set[int] = frozenset()) -> tu
 
 # --- applying it to documents ------------------------------------------------------------------------
 
-def _withhold(f: Figures, hide_num: bool, hide_den: bool) -> Figures:
-    if not (hide_num or hide_den):
-        return f
-    return Figures(None if hide_num else f.numerator, None if hide_den else f.denominator, None)
+def _headline(r: Result, std: Standard) -> list[tuple[str, str]]:
+    """The counts a result's headline figure is computed from: the compared groups' for a relative likelihood
+    or a difference; for a representation the focus group's count and the part's total, in the part and in
+    the workforce (its share of each)."""
+    focus, reference = std.focus.id, std.reference.id
+    if r.statistic == "representation":
+        return [(focus, "numerator"), (TOTAL, "numerator"), (focus, "denominator"), (TOTAL, "denominator")]
+    return [(g, k) for g in (focus, reference) for k in KINDS]
 
 
-def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: set[int], threshold: int) -> Result:
-    if r.reason == "not submitted":
+def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: set[int], threshold: int, std: Standard) -> Result:
+    if r.status == "not_submitted":
         return r
     key = (table, r.metric, r.service, r.band or "")
 
@@ -336,52 +400,85 @@ def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: se
         v = ts.var[(*key, group, kind)]
         return "primary" if v in primary else "secondary" if v in secondary else None
 
-    status = {(g, k): hidden(g, k) for g in GROUPS for k in KINDS}
+    names = [*r.groups, TOTAL]
+    status = {(g, k): hidden(g, k) for g in names for k in KINDS}
     if not any(status.values()):
         return r
-    me, white, unknown, total = (
-        _withhold(getattr(r, g), bool(status[(g, "numerator")]), bool(status[(g, "denominator")])) for g in GROUPS
+    m = std.metric(r.metric)
+
+    def withhold(f: Figures, g: str) -> Figures:
+        hide_num, hide_den = bool(status[(g, "numerator")]), bool(status[(g, "denominator")])
+        return Figures(None if hide_num else f.numerator, None if hide_den else f.denominator, None) if hide_num or hide_den else f
+
+    def shares(values: dict[str, float | None] | None, kind: str) -> dict[str, float | None] | None:
+        """A group's share is its count over the total's: withheld when either is."""
+        if values is None:
+            return None
+        return {g: None if status.get((g, kind)) or status[(TOTAL, kind)] else v for g, v in values.items()}
+
+    any_den = any(status[(g, "denominator")] for g in names)
+    out = replace(
+        r, groups={g: withhold(f, g) for g, f in r.groups.items()}, total=withhold(r.total, TOTAL), suppressed=True,
+        declaration_rate=None if any_den else r.declaration_rate,
+        shares=shares(r.shares, "numerator"), workforce_shares=shares(r.workforce_shares, "denominator"),
     )
-    any_den = any(status[(g, "denominator")] for g in GROUPS)
-    out = replace(r, groups={"minority_ethnic": me, "white": white, "unknown": unknown}, total=total, suppressed=True,
-                  declaration_rate=None if any_den else r.declaration_rate)
-    compared = [status[(g, k)] for g in ("minority_ethnic", "white") for k in KINDS]
-    where = SERVICE_WORDS[r.service]
-    if any(compared):
-        small = small_counts(r, status, threshold)
+    headline = [status[c] for c in _headline(r, std)]
+    where = stats.where(std, r.service, m.breakdown)
+    if any(headline):
+        small = small_counts(r, status, threshold, std)
         out = replace(
-            out, relative_likelihood=None, ci95=None, assessment=None,
-            representation=_representation(r, status),
+            out, relative_likelihood=None, ci95=None, assessment=None, difference=None, difference_ci95=None,
+            representation=_representation(r, status, std),
+            status="withheld_primary" if "primary" in headline else "withheld_secondary",
+            assessed=False, verdict=stats.STATUS_VERDICTS["withheld_primary"],
             reason=small or "withheld so that a small count elsewhere cannot be worked out by subtraction",
-            sentence=(f"{r.label} in {where}: withheld, because {small}. Counts under {threshold} are withheld "
+            sentence=(f"{r.label}{where}: withheld, because {small}. Counts under {threshold} are withheld "
                       "to protect the people they describe.") if small
-            else (f"{r.label} in {where}: withheld, so that small numbers elsewhere in the tables cannot be "
+            else (f"{r.label}{where}: withheld, so that small numbers elsewhere in the tables cannot be "
                   "worked out by subtraction."),
         )
-    elif r.reason is None:  # an undefined RL keeps its own reason
-        out = replace(out, reason="some unknown-ethnicity or total counts are withheld to protect small numbers")
+    elif r.reason is None:  # an undefined figure keeps its own reason
+        out = replace(out, reason=f"some {std.unknown.words}-ethnicity or total counts are withheld to protect small numbers")
     return out
 
 
-def small_counts(r: Result, status: dict[tuple[str, str], str | None], threshold: int) -> str | None:
-    """Which of a result's compared counts are small, in words: "fewer than 10 minority ethnic applicants were
+def small_counts(r: Result, status: dict[tuple[str, str], str | None], threshold: int, standard: Standard | None = None) -> str | None:
+    """Which of a result's headline counts are small, in words: "fewer than 10 minority ethnic applicants were
     appointed". The count itself stays hidden; saying that it is under the threshold is what [c] means anyway."""
-    metric = _METRIC[r.metric]
+    std = standard or load_standard()
+    metric = std.metric(r.metric)
     said = []
+    own = set(_headline(r, std))
+    words = [(std.focus.id, std.focus.words), (std.reference.id, std.reference.words), (TOTAL, "")]
+    band = stats.band_words(metric, r.band or "")
     for kind, template in (("numerator", metric.small_numerator), ("denominator", metric.small_denominator)):
-        groups = [words for group, words in (("minority_ethnic", "minority ethnic"), ("white", "white")) if status[(group, kind)] == "primary"]
+        groups = [w for g, w in words if (g, kind) in own and status.get((g, kind)) == "primary"]
         if groups:  # "fewer than 10 minority ethnic and fewer than 10 white staff left the authority"
-            said.append(f"fewer than {threshold} " + template.format(group=f" and fewer than {threshold} ".join(groups), band=r.band or ""))
+            text = template.format(group=f" and fewer than {threshold} ".join(groups), band=band)
+            said.append(f"fewer than {threshold} " + " ".join(text.split()))
     return " and ".join(said) or None
 
 
-def _representation(r: Result, status: dict[tuple[str, str], str | None]) -> dict[str, float | None] | None:
-    """M9's shares: of senior managers (needs both numerators), of the workforce (both denominators)."""
+def _representation(r: Result, status: dict[tuple[str, str], str | None], std: Standard) -> dict[str, float | None] | None:
+    """SC-WRES's senior-manager shares: of the subset (needs both numerators), of the workforce (both denominators)."""
     if r.representation is None:
         return None
-    needs = {"senior_managers": "numerator", "workforce": "denominator"}
-    return {k: None if k in needs and any(status[(g, needs[k])] for g in ("minority_ethnic", "white")) else v
-            for k, v in r.representation.items()}
+    compared = (std.focus.id, std.reference.id)
+    needs = {"workforce": "denominator", "local_population": None}  # the subset's share needs the numerators
+
+    def hidden(k: str) -> bool:
+        kind = needs.get(k, "numerator")
+        return kind is not None and any(status[(g, kind)] for g in compared)
+
+    return {k: None if hidden(k) else v for k, v in r.representation.items()}
+
+
+def standard_of(docs: Iterable[Document]) -> Standard:
+    """The one standard of documents protected or audited together."""
+    found = {d.standard_id: d.get_standard() for d in docs}
+    if len(found) > 1:
+        raise ValueError(f"documents of different standards cannot be protected together: {sorted(found)}")
+    return next(iter(found.values()), load_standard())
 
 
 def protect_tables(
@@ -391,14 +488,15 @@ def protect_tables(
 
     `unpublished` tables take part (their counts add up to a published total) but are not returned.
     """
-    ts = build({name: [r.as_dict() for r in d.results] for name, d in docs.items()}, sums)
+    std = standard_of(docs.values())
+    ts = build({name: [r.to_dict() for r in d.results] for name, d in docs.items()}, sums, standard=std)
     forced = {v for c, v in ts.var.items() if c[0] in unpublished}
     primary, secondary = suppress(ts, threshold, forced)
     out = {}
     for name, doc in docs.items():
         if name in unpublished:
             continue
-        results = [_apply(name, r, ts, primary, secondary, threshold) for r in doc.results]
+        results = [_apply(name, r, ts, primary, secondary, threshold, std) for r in doc.results]
         mine = {v for c, v in ts.var.items() if c[0] == name}
         out[name] = replace(
             doc,

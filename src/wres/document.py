@@ -191,11 +191,18 @@ class Document:
     standard: str = field(default_factory=lambda: _default_standard().name)
     standard_id: str = standards.DEFAULT
     standard_version: str = field(default_factory=lambda: _default_standard().version)
+    # The standard itself while the document is in memory (never written): a standard read from a file that
+    # wres does not ship (a new one being written) cannot be loaded again by its id.
+    definition: standards.Standard | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, standard: standards.Standard, **fields: Any) -> Document:
         """A document of this standard (its name, id and version filled in)."""
-        return cls(standard=standard.name, standard_id=standard.id, standard_version=standard.version, **fields)
+        return cls(standard=standard.name, standard_id=standard.id, standard_version=standard.version, definition=standard, **fields)
+
+    def get_standard(self) -> standards.Standard:
+        """The standard whose words and rules the document's results follow."""
+        return self.definition if self.definition is not None else standards.load(self.standard_id)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -233,4 +240,5 @@ class Document:
             standard=d.get("standard", standard.name if standard else ""),
             standard_id=sid,
             standard_version=str(d.get("standard_version", standard.version if standard else "")),
+            definition=standard if standard is not None and standard.id == sid else None,
         )

@@ -1,6 +1,8 @@
-"""Counts → the metrics document: one result per metric × service × band, unsuppressed.
+"""Counts → the metrics document: one result per metric × breakdown part × band, unsuppressed.
 
-Pure: reads Counts and the organisation's settings, never a file. Disclosure control comes after.
+Pure: reads Counts and the organisation's settings, never a file. Disclosure control comes after. Every rule
+a reader needs (which band is assessed, whose rate is divided by whose, the sentence, the verdict) is decided
+here, from the standard the counts carry, and written into the document.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from wres import stats
 from wres.counts import Counts
 from wres.document import INTERNAL_MARKING, SCHEMA_VERSION, Document, Figures, Result
 from wres.organisation import Organisation
-from wres.standards import MetricDef
-from wres.standards.sc_wres import METRICS, NAME
+from wres.standards import MetricDef, Part, Standard
+from wres.standards import load as load_standard
 
-SERVICES_OUT = ("adults", "children", "all")
+__all__ = ["INTERNAL_MARKING", "SCHEMA_VERSION", "Document", "Figures", "Result", "compute", "top_band", "assessed_band", "bands_of", "is_assessed"]
 
 
 def _rate(n: int, d: int) -> float | None:
@@ -26,69 +28,133 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _result(m: MetricDef, counts: Counts, service: str, band: str, top_band: bool, org: Organisation, source_label: str) -> Result:
-    band_out = band or None
-    phrase = m.phrase.format(band=f"'{band}'")
-    direction = m.direction if (m.kind != "pay_band" or top_band) else None
-    if m.id not in counts.submitted:
-        reason = "not submitted"
-        return Result(
-            m.id, service, band_out, {g: Figures(None, None) for g in ("minority_ethnic", "white", "unknown")}, None, None, None, None,
-            False, reason, f"Not submitted: the return had no {source_label} for {m.title.lower()}.", m.title,
-        )
-    (a, n1), (c, n2), (u, nu) = (counts.get(m.id, service, band, g) for g in ("minority_ethnic", "white", "unknown"))
-    lk = stats.relative_likelihood(a, n1, c, n2, m.subject)
-    assessment = stats.assess(lk.exact, direction)
-    total = n1 + n2 + nu
-    representation = None
-    if m.kind == "staff_flag":
-        representation = {
-            "senior_managers": _share(a, a + c),
-            "workforce": _share(n1, n1 + n2),
-            "local_population": org.local_population_minority_ethnic_pct / 100 if org.local_population_minority_ethnic_pct is not None else None,
-        }
-    return Result(
-        metric=m.id,
-        service=service,
-        band=band_out,
-        groups={"minority_ethnic": Figures(a, n1, _rate(a, n1)), "white": Figures(c, n2, _rate(c, n2)), "unknown": Figures(u, nu)},
-        declaration_rate=_share(n1 + n2, total),
-        relative_likelihood=lk.rl,
-        ci95=lk.ci95,
-        assessment=assessment,
-        suppressed=False,
-        reason=lk.reason,
-        sentence=stats.sentence(f"{m.title} ({band})" if band else m.title, phrase, service, lk.rl, lk.ci95, assessment, lk.reason, m.subject),
-        title=m.title,
-        representation=representation,
-        total=Figures(a + c + u, total),
-    )
+def standard_of(counts: Counts, org: Organisation | None = None) -> Standard:
+    """The standard the counts were made under (the return's); the default one for counts that name none."""
+    std = getattr(counts, "standard", None) or getattr(org, "standard", None)
+    return std if isinstance(std, Standard) else load_standard()
 
 
 def top_band(bands: Sequence[str]) -> str | None:
-    """The one band of a pay-band metric (M1) assessed against the non-adverse range: the top band, the last
-    (bands are computed and published lowest first, as organisation.toml lists them). None without bands."""
+    """The top band, the last (bands are computed and published lowest first, as organisation.toml lists them)."""
     return bands[-1] if bands else None
 
 
-def assessed_band(results: Iterable[Result | Mapping[str, Any]], metric: str) -> str | None:
-    """The assessed band of `metric` among published results (Result objects or a document's dicts), for
-    readers that show one figure per metric (the dashboard's trend). None for a metric without bands."""
+def bands_of(m: MetricDef, bands: Sequence[str]) -> list[str]:
+    """The bands a metric is reported by: its own (a board's columns), the pay bands, or none ("")."""
+    if m.bands:
+        return list(m.bands)
+    return list(bands) if m.kind == "pay_band" else [""]
+
+
+def is_assessed(m: MetricDef, band: str, bands: Sequence[str]) -> bool:
+    """Whether the standard judges this figure: never a representation; of a pay-band metric, the bands its
+    `assess_bands` names (SC-WRES: the top band only)."""
+    if m.statistic == "representation" or m.direction is None:
+        return False
+    if m.kind != "pay_band":
+        return True
+    return {"top": band == top_band(bands), "all": True, "none": False}[m.assess_bands]
+
+
+def assessed_band(results: Iterable[Result | Mapping[str, Any]], metric: str, standard: Standard | None = None) -> str | None:
+    """The one band of `metric` a reader showing one figure per metric shows (the dashboard's trend): its top
+    band when only that is assessed. None for a metric without bands, or whose bands are all alike."""
+    std = standard or load_standard()
+    m = std.metric(metric)
+    if m.assess_bands != "top" or m.statistic == "representation":
+        return None
     bands = [r["band"] if isinstance(r, Mapping) else r.band for r in results
              if (r["metric"] if isinstance(r, Mapping) else r.metric) == metric]
     return top_band(list(dict.fromkeys(b for b in bands if b)))
 
 
+def _not_submitted(std: Standard, m: MetricDef, part: Part, band: str, source_label: str) -> Result:
+    return Result(
+        m.id, part.id, band or None, {g: Figures(None, None) for g in std.group_ids}, None, None, None, None,
+        False, "not submitted", f"Not submitted: the return had no {source_label} for {m.title.lower()}.", m.title,
+        statistic=m.statistic, status="not_submitted", verdict=stats.STATUS_VERDICTS["not_submitted"],
+        orientation=stats.orientation(std, m) if m.statistic == "relative_likelihood" else None,
+    )
+
+
+def _result(std: Standard, m: MetricDef, counts: Counts, part: Part, band: str, assessed: bool, org: Organisation) -> Result:
+    focus, reference, unknown = std.group_ids
+    (a, n1), (c, n2), (u, nu) = (counts.get(m.id, part.id, band, g) for g in std.group_ids)
+    total = n1 + n2 + nu
+    label = f"{m.title} ({band})" if band else m.title
+    direction = m.direction if assessed else None
+    base: dict[str, Any] = dict(
+        metric=m.id, service=part.id, band=band or None,
+        groups={focus: Figures(a, n1, _rate(a, n1)), reference: Figures(c, n2, _rate(c, n2)), unknown: Figures(u, nu)},
+        declaration_rate=_share(n1 + n2, total), suppressed=False, title=m.title, total=Figures(a + c + u, total),
+        statistic=m.statistic, label=label,
+    )
+    if m.statistic == "percentages":
+        d = stats.difference(a, n1, c, n2, std, m.subject)
+        assessment = stats.assess_difference(d.difference, d.ci95, direction, std)
+        return Result(
+            **base, relative_likelihood=None, ci95=None, assessment=assessment, reason=d.reason,
+            sentence=stats.difference_sentence(label, m.phrase, part.id, (_rate(a, n1), _rate(c, n2)), d, assessment, m.subject, std, m.breakdown),
+            status="published" if d.difference is not None else "undefined",
+            assessed=assessment is not None,
+            verdict=stats.difference_verdict(d.difference, assessment, std) if d.difference is not None else stats.STATUS_VERDICTS["undefined"],
+            difference=d.difference, difference_ci95=d.ci95,
+        )
+    if m.statistic == "representation":
+        # each group's share of the part (the band, the board) beside its share of the workforce
+        shares = {g: _share(x, a + c + u) for g, x in zip(std.group_ids, (a, c, u))}
+        workforce = {g: _share(x, total) for g, x in zip(std.group_ids, (n1, n2, nu))}
+        defined = shares[focus] is not None and workforce[focus] is not None
+        gap = shares[focus] - workforce[focus] if defined else None  # type: ignore[operator]
+        reason = None if defined else ("no one is counted in it" if shares[focus] is None else "no one is in the workforce")
+        return Result(
+            **base, relative_likelihood=None, ci95=None, assessment=None, reason=reason,
+            sentence=stats.representation_sentence(label, stats.band_words(m, band), part.id, shares[focus], workforce[focus], m.subject, std, m.breakdown),
+            status="published" if defined else "undefined",
+            verdict=stats.representation_verdict(gap) if gap is not None else stats.STATUS_VERDICTS["undefined"],
+            difference=gap, shares=shares, workforce_shares=workforce,
+        )
+    lk = stats.oriented(std, m, (a, n1), (c, n2))
+    assessment = stats.assess(lk.exact, direction, std)
+    representation = None
+    subset = std.words.get("representation_subset")
+    if subset and m.kind == "staff_flag":  # SC-WRES's senior managers: their share beside the workforce's
+        local = getattr(org, f"local_population_{focus}_pct", None)
+        representation = {
+            subset.replace(" ", "_"): _share(a, a + c),
+            "workforce": _share(n1, n1 + n2),
+            "local_population": local / 100 if local is not None else None,
+        }
+    phrase = m.phrase.format(band=f"'{band}'")
+    return Result(
+        **base, relative_likelihood=lk.rl, ci95=lk.ci95, assessment=assessment, reason=lk.reason,
+        sentence=stats.sentence(label, phrase, part.id, lk.rl, lk.ci95, assessment, lk.reason, m.subject,
+                                standard=std, orientation=m.orientation, breakdown=m.breakdown),
+        representation=representation,
+        status="published" if lk.rl is not None else "undefined",
+        assessed=assessment is not None,
+        verdict=stats.verdict(assessment, lk.ci95, std) if lk.rl is not None else stats.STATUS_VERDICTS["undefined"],
+        orientation=stats.orientation(std, m),
+    )
+
+
 def compute(counts: Counts, org: Organisation, warnings: list[str] | None = None, from_counts_file: bool = False) -> Document:
     """Every result the standard defines, submitted or not, unsuppressed (marked internal)."""
-    bands = counts.bands or [b.label for b in org.bands]
+    std = standard_of(counts, org)
+    pay_bands = counts.bands or [b.label for b in org.bands]
     results: list[Result] = []
-    for m in METRICS:
+    for m in std.metrics:
         label = "counts" if from_counts_file else f"{m.source}.csv"
-        for band in bands if m.kind == "pay_band" else [""]:
-            for service in SERVICES_OUT:
-                results.append(_result(m, counts, service, band, band == top_band(bands), org, label))
-    return Document(
+        parts = std.breakdown.all if m.breakdown else (std.breakdown.total,)
+        bands = bands_of(m, pay_bands)
+        for band in bands:
+            for part in parts:
+                if m.id not in counts.submitted:
+                    results.append(_not_submitted(std, m, part, band, label))
+                else:
+                    results.append(_result(std, m, counts, part, band, is_assessed(m, band, bands), org))
+    return Document.of(
+        std,
         organisation={"name": org.name, "code": org.code},
         period={"start": org.period_start.isoformat(), "end": org.period_end.isoformat()},
         results=results,
