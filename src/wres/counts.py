@@ -12,18 +12,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from wres.ethnicity import GROUPS, Group
+from wres import standards
 from wres.problems import Problem
-from wres.read import Return
-from wres.schema import SERVICES
-from wres.standards import MetricDef
-from wres.standards import metric as metric_def
-from wres.standards.sc_wres import METRIC_IDS, METRICS
+from wres.read import Return, sql_str
+from wres.standards import MetricDef, Standard
 from wres.validate import Checked
 
 COLUMNS = ("metric", "service", "band", "group", "numerator", "denominator")
 
-Key = tuple[str, str, str, Group]  # metric, service, band ("" unless M1), group
+# metric, service (a part of the standard's breakdown, or its total for a metric not broken down), band ("" but
+# for a metric of bands), group (one of the standard's group ids)
+Key = tuple[str, str, str, str]
 
 
 @dataclass
@@ -31,15 +30,19 @@ class Counts:
     """Numerator and denominator per metric × service × band × group, for the metrics that were submitted."""
 
     cells: dict[Key, tuple[int, int]] = field(default_factory=dict)
-    bands: list[str] = field(default_factory=list)  # M1 bands, lowest first
+    bands: list[str] = field(default_factory=list)  # pay bands, lowest first
+    standard: Standard = field(default_factory=standards.load)  # whose metrics, breakdown and groups the keys name
 
     @property
     def submitted(self) -> set[str]:
         return {k[0] for k in self.cells}
 
-    def get(self, metric: str, service: str, band: str, group: Group) -> tuple[int, int]:
-        """Counts for one cell; service 'all' is the sum of the services (never stored)."""
-        services = SERVICES if service == "all" else (service,)
+    def get(self, metric: str, service: str, band: str, group: str) -> tuple[int, int]:
+        """Counts for one cell. The breakdown's total is the sum of its parts (never stored), except for a
+        metric counted for the whole organisation only, which is stored under the total."""
+        bd = self.standard.breakdown
+        whole = service == bd.total.id and metric in self.standard.metric_ids and not self.standard.metric(metric).breakdown
+        services = tuple(p.id for p in bd.parts) if service == bd.total.id and not whole else (service,)
         num = den = 0
         for s in services:
             n, d = self.cells.get((metric, s, band, group), (0, 0))
@@ -47,24 +50,32 @@ class Counts:
         return num, den
 
     def __add__(self, other: "Counts") -> "Counts":
-        """Pooling is a sum of counts, never an average of rates."""
+        """Pooling is a sum of counts, never an average of rates (of one standard: two standards' never add up)."""
+        if other.standard.id != self.standard.id:
+            raise ValueError(f"cannot pool {self.standard.name} counts with {other.standard.name} counts")
         cells: dict[Key, tuple[int, int]] = defaultdict(lambda: (0, 0))
         for source in (self.cells, other.cells):
             for k, (n, d) in source.items():
                 a, b = cells[k]
                 cells[k] = (a + n, b + d)
         bands = self.bands + [b for b in other.bands if b not in self.bands]
-        return Counts(dict(cells), bands)
+        return Counts(dict(cells), bands, self.standard)
 
     @classmethod
-    def from_rows(cls, rows: list[list[Any]] | list[tuple[str, str, str, str, int, int]], bands: list[str]) -> "Counts":
+    def from_rows(cls, rows: list[list[Any]] | list[tuple[str, str, str, str, int, int]], bands: list[str],
+                  standard: Standard | None = None) -> "Counts":
         """The inverse of rows(): counts kept as plain data (the web service's database) come back whole."""
-        return cls({(m, s, b, g): (int(n), int(d)) for m, s, b, g, n, d in rows}, list(bands))  # type: ignore[misc]
+        return cls({(m, s, b, g): (int(n), int(d)) for m, s, b, g, n, d in rows}, list(bands), standard or standards.load())  # type: ignore[misc]
 
     def rows(self) -> list[tuple[str, str, str, str, int, int]]:
-        order = {m: i for i, m in enumerate(METRIC_IDS)}
+        """Every cell, in the standard's order: its metrics, its breakdown (parts, then total), bands, groups."""
+        std = self.standard
+        order = {m: i for i, m in enumerate(std.metric_ids)}
+        services = [p.id for p in std.breakdown.all]
         band_order = {b: i for i, b in enumerate(self.bands)}
-        keys = sorted(self.cells, key=lambda k: (order[k[0]], SERVICES.index(k[1]), band_order.get(k[2], -1), GROUPS.index(k[3])))
+        for m in std.metrics:
+            band_order.update({b: len(self.bands) + i for i, b in enumerate(m.bands) if b not in band_order})
+        keys = sorted(self.cells, key=lambda k: (order[k[0]], services.index(k[1]), band_order.get(k[2], -1), std.group_ids.index(k[3])))
         return [(m, s, b, g, *self.cells[(m, s, b, g)]) for m, s, b, g in keys]
 
     def to_csv(self) -> str:
@@ -87,32 +98,45 @@ def _event_person(table: str, id_col: str) -> str:
     return f"COALESCE({table}.{id_col}, '#' || {table}._row)"
 
 
+def _part_sql(std: Standard, m: MetricDef) -> str:
+    """What a record's breakdown part is, in SQL: its breakdown column, or the total for a metric of the whole organisation."""
+    return std.breakdown.column if m.breakdown else sql_str(std.breakdown.total.id)
+
+
 def _count_metric(chk: Checked, m: MetricDef, bands: list[str], memo: dict[str, Any]) -> dict[tuple[str, str, str], tuple[int, int]] | None:
     """(service, band, group) → (numerator, denominator) for one metric; None when its file is missing."""
     con = chk.ret.con
+    std = chk.ret.organisation.standard  # type: ignore[union-attr]
     if m.source not in chk.typed:
         return None
+    parts = [p.id for p in std.breakdown.parts] if m.breakdown else [std.breakdown.total.id]
     out: dict[tuple[str, str, str], tuple[int, int]] = {}
     if m.kind in ("pay_band", "staff_flag", "staff_event"):
         if "staff" not in memo:
-            memo["staff"] = _staff_cube(con)
-        cube = memo["staff"]
+            memo["staff"] = _staff_cube(con, std)
+        cube = _whole(memo["staff"], std) if not m.breakdown else memo["staff"]
     if m.kind == "pay_band":
-        head = _sum_cube(cube, None)
+        head = _sum_cube(cube, std, None)
         in_band: dict[tuple[str, str, str], int] = defaultdict(int)
         for (s, g, b, _), n in cube.items():
-            in_band[(s, b, g)] += n
-        keys = set(in_band) | {(s, b, g) for s in SERVICES for g in GROUPS for b in bands}
+            if b not in std.excluded_bands:
+                in_band[(s, b, g)] += n
+        keys = set(in_band) | {(s, b, g) for s in parts for g in std.group_ids for b in bands}
         return {(s, b, g): (in_band[(s, b, g)], head[(s, g)][1]) for s, b, g in keys}
+    if m.kind == "staff_flag" and m.bands:  # one band per flag (the voting and the executive board)
+        for flag, band in zip(m.columns, m.bands):
+            res = _sum_cube(cube, std, flag, with_excluded=True)
+            out.update({(s, band, g): res.get((s, g), (0, 0)) for s in parts for g in std.group_ids})
+        return out
     if m.kind == "staff_flag":
-        res = _sum_cube(cube, m.column)
+        res = _sum_cube(cube, std, m.column)
     elif m.kind == "staff_event":
-        den = _sum_cube(cube, m.denominator_flag)
+        den = _sum_cube(cube, std, m.denominator_flag)
         person = _event_person("e", "staff_id")
         num = _by_group(
             con,
-            f"SELECT service, ethnicity, count(DISTINCT {person}), 0 FROM t_{m.source} e "
-            f"WHERE date BETWEEN DATE '{chk.ret.organisation.period_start}' AND DATE '{chk.ret.organisation.period_end}' GROUP BY service, ethnicity",  # type: ignore[union-attr]
+            f"SELECT {_part_sql(std, m)}, ethnicity, count(DISTINCT {person}), 0 FROM t_{m.source} e "
+            f"WHERE date BETWEEN DATE '{chk.ret.organisation.period_start}' AND DATE '{chk.ret.organisation.period_end}' GROUP BY ALL",  # type: ignore[union-attr]
         )
         res = {k: (num.get(k, (0, 0))[0], den[k][0]) for k in set(num) | set(den)}
     elif m.kind == "recruitment":
@@ -122,109 +146,146 @@ def _count_metric(chk: Checked, m: MetricDef, bands: list[str], memo: dict[str, 
         res = _by_group(
             con,
             f"SELECT service, ethnicity, count(*) FILTER (WHERE s AND a), count(*) FILTER (WHERE s) FROM ("
-            f"SELECT {person} AS p, service, ethnicity, bool_or(shortlisted) AS s, bool_or(appointed) AS a "
-            f"FROM t_recruitment r WHERE {in_period} GROUP BY p, service, ethnicity) GROUP BY service, ethnicity",
+            f"SELECT {person} AS p, {_part_sql(std, m)} AS service, ethnicity, bool_or(shortlisted) AS s, bool_or(appointed) AS a "
+            f"FROM t_recruitment r WHERE {in_period} GROUP BY ALL) GROUP BY service, ethnicity",
         )
     else:  # survey: per respondent, any experience; answered if any answer was given
-        if "survey" not in memo:
-            memo["survey"] = _survey(con)
-        res = memo["survey"][m.column]
-    for s in SERVICES:
-        for g in GROUPS:
+        key = f"survey {m.breakdown}"
+        if key not in memo:
+            memo[key] = _survey(con, std, [q for q in std.metrics if q.kind == "survey" and q.breakdown == m.breakdown])
+        res = memo[key][m.id]
+    for s in parts:
+        for g in std.group_ids:
             out[(s, "", g)] = res.get((s, g), (0, 0))
     return out
 
 
-# The staff flags any metric counts or narrows a headcount by (M9's senior managers, M4's registered).
-_STAFF_FLAGS = tuple(dict.fromkeys(f for m in METRICS for f in (m.column if m.kind == "staff_flag" else None, m.denominator_flag) if f))
+def _staff_flags(std: Standard) -> tuple[str, ...]:
+    """The staff flags any metric counts or narrows a headcount by (SC-WRES M9's senior managers, M4's
+    registered; NHS WRES indicator 9's board columns)."""
+    return tuple(dict.fromkeys(f for m in std.metrics for f in (*(m.questions if m.kind == "staff_flag" else ()), m.denominator_flag) if f))
+
+
 _CubeKey = tuple[str, str, str, tuple[bool | None, ...]]
 
 
-def _staff_cube(con) -> dict[_CubeKey, int]:
-    """Staff by service, group, pay band and every flag, from one grouping: M1, M9 and every headcount add up from it."""
-    flags = ", ".join(_STAFF_FLAGS)
-    rows = con.execute(f"SELECT service, ethnicity, band, {flags}, count(*) FROM t_staff GROUP BY ALL").fetchall()
+def _staff_cube(con, std: Standard) -> dict[_CubeKey, int]:
+    """Staff by breakdown part, group, pay band and every flag, from one grouping: pay bands, flags and every
+    headcount add up from it."""
+    flags = "".join(f", {f}" for f in _staff_flags(std))
+    rows = con.execute(f"SELECT {std.breakdown.column}, ethnicity, band{flags}, count(*) FROM t_staff GROUP BY ALL").fetchall()
     return {(r[0], r[1], r[2], tuple(r[3:-1])): int(r[-1]) for r in rows}
 
 
-def _sum_cube(cube: dict[_CubeKey, int], flag: str | None) -> dict[tuple[str, str], tuple[int, int]]:
-    """(service, group) → (staff with the flag, all staff); with no flag, both are the headcount."""
-    out: dict[tuple[str, str], tuple[int, int]] = defaultdict(lambda: (0, 0))
-    at = _STAFF_FLAGS.index(flag) if flag else None
-    for (s, g, _, flags), n in cube.items():
-        a, b = out[(s, g)]
-        out[(s, g)] = (a + (n if at is None or flags[at] else 0), b + n)
+def _whole(cube: dict[_CubeKey, int], std: Standard) -> dict[_CubeKey, int]:
+    """The cube with every breakdown part as the total: for a metric of the whole organisation."""
+    out: dict[_CubeKey, int] = defaultdict(int)
+    for (_, g, b, flags), n in cube.items():
+        out[(std.breakdown.total.id, g, b, flags)] += n
     return out
 
 
-def _survey(con) -> dict[str, dict[tuple[str, str], tuple[int, int]]]:
-    """Every survey question's counts by service and group, from one grouping of the respondents."""
-    questions = [m.column for m in METRICS if m.kind == "survey"]
+def _sum_cube(cube: dict[_CubeKey, int], std: Standard, flag: str | None, with_excluded: bool = False) -> dict[tuple[str, str], tuple[int, int]]:
+    """(service, group) → (staff with the flag, all staff); with no flag, both are the headcount. People of an
+    excluded band (non-executive board members) are in no headcount, and counted with a flag only `with_excluded`."""
+    out: dict[tuple[str, str], tuple[int, int]] = defaultdict(lambda: (0, 0))
+    at = _staff_flags(std).index(flag) if flag else None
+    for (s, g, b, flags), n in cube.items():
+        staff = b not in std.excluded_bands
+        a, d = out[(s, g)]
+        flagged = at is None or bool(flags[at])
+        out[(s, g)] = (a + (n if flagged and (staff or with_excluded) else 0), d + (n if staff else 0))
+    return out
+
+
+def _survey(con, std: Standard, metrics: list[MetricDef]) -> dict[str, dict[tuple[str, str], tuple[int, int]]]:
+    """Every survey metric's counts by breakdown part and group, from one grouping of the respondents. A metric of
+    several questions counts a respondent who answered at least once to any, among those who answered any."""
     person = _event_person("v", "respondent_id")
-    per_person = ", ".join(f"bool_or({q}) AS x{i}" for i, q in enumerate(questions))
-    counted = ", ".join(f"count(*) FILTER (WHERE x{i}), count(*) FILTER (WHERE x{i} IS NOT NULL)" for i in range(len(questions)))
+    part = _part_sql(std, metrics[0])
+    per_person = ", ".join(
+        f"bool_or({' OR '.join(f'coalesce({q}, false)' for q in m.questions)}) FILTER (WHERE {' OR '.join(f'{q} IS NOT NULL' for q in m.questions)}) AS x{i}"
+        if len(m.questions) > 1 else f"bool_or({m.questions[0]}) AS x{i}"
+        for i, m in enumerate(metrics))
+    counted = ", ".join(f"count(*) FILTER (WHERE x{i}), count(*) FILTER (WHERE x{i} IS NOT NULL)" for i in range(len(metrics)))
     rows = con.execute(
-        f"SELECT service, ethnicity, {counted} FROM (SELECT {person} AS p, service, ethnicity, {per_person} "
-        "FROM t_survey v GROUP BY p, service, ethnicity) GROUP BY service, ethnicity"
+        f"SELECT service, ethnicity, {counted} FROM (SELECT {person} AS p, {part} AS service, ethnicity, {per_person} "
+        "FROM t_survey v GROUP BY ALL) GROUP BY service, ethnicity"
     ).fetchall()
-    return {q: {(r[0], r[1]): (int(r[2 + 2 * i]), int(r[3 + 2 * i])) for r in rows} for i, q in enumerate(questions)}
+    return {m.id: {(r[0], r[1]): (int(r[2 + 2 * i]), int(r[3 + 2 * i])) for r in rows} for i, m in enumerate(metrics)}
 
 
 def from_records(chk: Checked) -> Counts:
     """Reduce a validated record-level return to counts (the return must have no errors)."""
     assert not chk.errors, "count only a return that validated"
     assert chk.ret.organisation is not None
+    std = chk.ret.organisation.standard
     bands = [b.label for b in chk.ret.organisation.bands]
-    counts = Counts(bands=bands)
+    counts = Counts(bands=bands, standard=std)
     memo: dict[str, Any] = {}  # queries that serve several metrics
-    for m in METRICS:
+    for m in std.metrics:
         cells = _count_metric(chk, m, bands, memo)
         if cells is None:
             continue
         for (s, b, g), nd in cells.items():
-            counts.cells[(m.id, s, b, g)] = nd  # type: ignore[index]
+            counts.cells[(m.id, s, b, g)] = nd
     return counts
 
 
 # --- from counts.csv ---------------------------------------------------------------------------------
 
 def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
-    """Read and check an aggregate return (counts.csv) into Counts."""
+    """Read and check an aggregate return (counts.csv) into Counts, in the words of the return's standard."""
     src = ret.sources["counts"]
+    std = ret.organisation.standard if ret.organisation is not None else standards.load()
     problems: list[Problem] = []
     missing = [c for c in COLUMNS if c not in src.columns]
     for c in missing:
         problems.append(Problem(src.label, f"has no column {c}", f"counts.csv needs the columns {', '.join(COLUMNS)}", c, (1,), 1))
     if missing:
-        return Counts(), problems
+        return Counts(standard=std), problems
     rows = ret.con.execute(f"SELECT _row, metric, service, band, \"group\", numerator, denominator FROM {src.table} ORDER BY _row").fetchall()
     if not rows:
         problems.append(Problem(src.label, "has a header but no rows", "fill in the counts, one row per metric × service × band × group"))
-    counts = Counts()
-    metric_ids = {m.lower(): m for m in METRIC_IDS}
-    bands: list[str] = [b.label for b in ret.organisation.bands] if ret.organisation and ret.organisation.pay_bands else []
+    counts = Counts(standard=std)
+    metric_ids = {m.lower(): m for m in std.metric_ids}
+    parts = {p.id.lower(): p.id for p in std.breakdown.parts}
+    total = std.breakdown.total.id
+    groups = {g.lower(): g for g in std.group_ids}
+    bands: list[str] = [b.label for b in ret.organisation.bands] if ret.organisation and (ret.organisation.pay_bands or std.bands_from == "labels") else []
     for row, metric, service, band, group, num, den in rows:
         def bad(column: str, message: str, fix: str) -> None:
             problems.append(Problem(src.label, message, fix, column, (row,), 1))
 
         mid = metric_ids.get((metric or "").lower())
         if mid is None:
-            bad("metric", f'"{metric or ""}" is not a metric id', f"use one of {', '.join(METRIC_IDS)}")
+            bad("metric", f'"{metric or ""}" is not a metric id', f"use one of {', '.join(std.metric_ids)}")
             continue
+        m = std.metric(mid)
         svc = (service or "").lower()
-        if svc not in SERVICES:
-            bad("service", f'"{service or ""}" is not a service', "write adults or children ('all' is computed, never stored)")
+        if m.breakdown and svc not in parts:
+            bad("service", f'"{service or ""}" is not a service', f"write {' or '.join(parts.values())} ('{total}' is computed, never stored)")
             continue
-        grp = (group or "").lower().replace(" ", "_")
-        if grp not in GROUPS:
-            bad("group", f'"{group or ""}" is not a group', "write minority_ethnic, white or unknown")
+        if not m.breakdown and svc != total.lower():
+            bad("service", f'{mid} is counted for the whole {std.organisation}, not by {std.breakdown.column}', f"write {total} as its service")
+            continue
+        grp = groups.get((group or "").lower().replace(" ", "_"))
+        if grp is None:
+            bad("group", f'"{group or ""}" is not a group', f"write {', '.join(std.group_ids[:-1])} or {std.group_ids[-1]}")
             continue
         label = band or ""
-        if mid == "M1" and not label:
-            bad("band", "M1 needs a pay band", "give the pay band label of the row")
+        if m.kind == "pay_band" and not label:
+            bad("band", f"{mid} needs a pay band", "give the pay band label of the row")
             continue
-        if mid != "M1" and label:
-            bad("band", f"band is only for M1, not {mid}", "leave band empty")
+        if m.bands and label not in m.bands:
+            bad("band", f'{mid} needs one of its bands: {", ".join(m.bands)}', f"give the band of the row: {' or '.join(m.bands)}")
+            continue
+        if m.kind != "pay_band" and not m.bands and label:
+            of_bands = [x.id for x in std.metrics if x.kind == "pay_band" or x.bands]
+            bad("band", f"band is only for {' and '.join(of_bands)}, not {mid}", "leave band empty")
+            continue
+        if m.kind == "pay_band" and std.bands_from == "labels" and label not in bands:
+            bad("band", f'"{label}" is not a {std.name} pay band', f"use one of {', '.join(bands)}")
             continue
         values = []
         for col, v in (("numerator", num), ("denominator", den)):
@@ -237,56 +298,63 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
                 bad(col, f'"{v or ""}" is not a whole number of people', "write a count (0 or more)")
         if len(values) < 2:
             continue
-        if values[0] > values[1] and not EVENTS_MAY_EXCEED[mid]:
+        if values[0] > values[1] and not m.events_may_exceed:
             bad("numerator", f"numerator {values[0]} is larger than denominator {values[1]}", "the numerator counts people within the denominator")
             continue
-        key = (mid, svc, label, grp)
+        key = (mid, parts.get(svc, total), label, grp)
         if key in counts.cells:
-            bad("metric", f"{mid} {svc} {label + ' ' if label else ''}{grp} appears more than once", "keep one row for each metric × service × band × group")
+            bad("metric", f"{mid} {key[1]} {label + ' ' if label else ''}{grp} appears more than once", "keep one row for each metric × service × band × group")
             continue
-        if label and label not in bands:
+        if label and m.kind == "pay_band" and label not in bands:
             bands.append(label)
-        counts.cells[key] = (values[0], values[1])  # type: ignore[index]
+        counts.cells[key] = (values[0], values[1])
     counts.bands = bands
-    problems += _m1_consistency(src.label, counts)
+    problems += _pay_band_consistency(src.label, counts)
     problems += more_events_than_staff(counts, src.label)
     return counts, problems
 
 
-# Events over the year are counted against the headcount on its last day, so a group can have more
-# leavers (say) than staff at the snapshot. Allowed, with a warning; never for metrics whose numerator
-# is a subset of the denominator.
-EVENTS_MAY_EXCEED = {m.id: m.kind == "staff_event" for m in METRICS}
+# Events over the year are counted against the headcount on its last day, so a group can have more leavers
+# (say) than staff at the snapshot: allowed, with a warning, for the metrics whose standard says so
+# (MetricDef.events_may_exceed); never for metrics whose numerator is a subset of the denominator.
+# Transitional: the default standard's, for disclosure.py until it reads the metric's own.
+EVENTS_MAY_EXCEED = {m.id: m.events_may_exceed for m in standards.load().metrics}
 
 
 def more_events_than_staff(counts: Counts, file: str | None = None) -> list[Problem]:
     problems = []
+    std = counts.standard
     for (metric, service, band, group), (n, d) in counts.cells.items():
-        if n > d and EVENTS_MAY_EXCEED[metric]:
-            m = metric_def(METRICS, metric)
+        m = std.metric(metric)
+        if n > d and m.events_may_exceed and m.kind != "staff_flag":
             problems.append(Problem(
                 file or f"{m.source}.csv",
                 f"{metric} {service} {group.replace('_', ' ')}: {n} people counted but only {d} in the headcount, "
                 "so the rate is not a proportion and no confidence interval is given",
-                "check the ethnicity and service of these rows against staff.csv (a blank ethnicity is taken from staff.csv)",
+                f"check the ethnicity{' and ' + std.breakdown.column if m.breakdown else ''} of these rows against staff.csv "
+                "(a blank ethnicity is taken from staff.csv)",
                 severity="warning",
             ))
     return problems
 
 
-def _m1_consistency(label: str, counts: Counts) -> list[Problem]:
-    """In M1 every band of a group shares one denominator, and the bands add up to it."""
+def _pay_band_consistency(label: str, counts: Counts) -> list[Problem]:
+    """In a pay band metric every band of a group shares one denominator, and the bands add up to it."""
     problems = []
-    for s in SERVICES:
-        for g in GROUPS:
-            cells = [counts.cells[k] for k in counts.cells if k[0] == "M1" and k[1] == s and k[3] == g]
-            if not cells:
-                continue
-            dens = {d for _, d in cells}
-            total = sum(n for n, _ in cells)
-            if len(dens) > 1 or total != next(iter(dens)):
-                problems.append(Problem(
-                    label, f"M1 {s} {g}: the bands' numerators add to {total} but the denominators are {sorted(dens)}",
-                    "give every M1 band of a group the group's whole headcount as denominator", "denominator",
-                ))
+    std = counts.standard
+    for m in std.metrics:
+        if m.kind != "pay_band":
+            continue
+        for s in [p.id for p in std.breakdown.parts] if m.breakdown else [std.breakdown.total.id]:
+            for g in std.group_ids:
+                cells = [counts.cells[k] for k in counts.cells if k[0] == m.id and k[1] == s and k[3] == g]
+                if not cells:
+                    continue
+                dens = {d for _, d in cells}
+                total = sum(n for n, _ in cells)
+                if len(dens) > 1 or total != next(iter(dens)):
+                    problems.append(Problem(
+                        label, f"{m.id} {s} {g}: the bands' numerators add to {total} but the denominators are {sorted(dens)}",
+                        f"give every {m.id} band of a group the group's whole headcount as denominator", "denominator",
+                    ))
     return problems

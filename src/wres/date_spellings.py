@@ -22,7 +22,7 @@ import re
 import duckdb
 
 from wres import schema
-from wres.read import _sql_str
+from wres.read import sql_str
 
 ORDERS = ("day-first", "month-first")
 SHAPE = {"day-first": "DD/MM/YYYY", "month-first": "MM/DD/YYYY"}
@@ -41,7 +41,7 @@ def _other(order: str) -> str:
 
 
 def _formats(forms: tuple[str, ...]) -> str:
-    return "[" + ", ".join(_sql_str(f) for f in forms) + "]"
+    return "[" + ", ".join(sql_str(f) for f in forms) + "]"
 
 
 def main_format(con: duckdb.DuckDBPyConnection, sample: set[str], order: str) -> str | None:
@@ -50,7 +50,7 @@ def main_format(con: duckdb.DuckDBPyConnection, sample: set[str], order: str) ->
         return None
     forms = schema.DATE_FORMATS[order] + schema.SHORT_YEAR[order]
     counted = ["count(*) FILTER (WHERE TRY_CAST(v AS DATE) >= DATE '0100-01-01')"] + [
-        f"count(*) FILTER (WHERE try_strptime(v, {_sql_str(f)}) >= DATE '0100-01-01')" for f in forms
+        f"count(*) FILTER (WHERE try_strptime(v, {sql_str(f)}) >= DATE '0100-01-01')" for f in forms
     ]
     row = con.execute(f"SELECT {', '.join(counted)} FROM (SELECT unnest($1::VARCHAR[]) AS v)", [sorted(sample)]).fetchall()[0]
     best = max(range(len(row)), key=lambda i: (row[i], -i))
@@ -67,7 +67,7 @@ def expr(col: str, order: str = "day-first", main: str | None = None, workbook: 
     # A CASE, not a COALESCE: DuckDB evaluates a CASE's later branches only for the rows still unread, where
     # a COALESCE of wrapped parses is evaluated whole for every row. A year below 100 is a two-digit year
     # read as four ('01/04/24' by %Y, '4/1/24' by the cast): that branch does not apply, and a later one reads it.
-    first = [] if main is None else [f"try_strptime({raw}, {_sql_str(main)})"]
+    first = [] if main is None else [f"try_strptime({raw}, {sql_str(main)})"]
     whens = " ".join(f"WHEN {e} >= DATE '0100-01-01' THEN ({e})::DATE" for e in [
         *first, f"TRY_CAST({raw} AS DATE)", f"try_strptime({raw}, {_formats(schema.DATE_FORMATS[order])})"])
     last = f"try_strptime({raw}, {_formats(schema.SHORT_YEAR[order])})::DATE"

@@ -35,16 +35,18 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from wres import output, schema
+from wres import output, schema, standards
 from wres.ethnicity import normalise
 from wres.problems import Problem
+from wres.standards import Standard
 
 FILE = "mapping.toml"
 DateOrder = Literal["day-first", "month-first"]
 DATE_ORDERS: tuple[DateOrder, ...] = ("day-first", "month-first")
 TODO = "TODO"  # a value the analyst must decide: validation refuses it until they do
 # the contract files an export can stand for (ethnicity_map.csv, counts.csv and organisation.toml are ours)
-MAPPABLE = tuple(n for n in schema.FILES)
+# (a mapping is written before the return says its standard, so it may name the files and columns of any standard)
+MAPPABLE = schema.all_files()
 _KEYS = {"file", "sheet", "date_order", "columns", "values"}
 VALUES_KEPT = 500  # distinct values read per export column: more than this is not a vocabulary
 
@@ -140,7 +142,7 @@ def parse(data: dict[str, object], label: str = FILE) -> tuple[Mapping, list[Pro
             fm.date_order = order  # type: ignore[assignment]
         else:
             problems.append(_problem(label, f"[{stem}] date_order", f'[{stem}] date_order is "{order}"', 'write "day-first" (31/05/2024, as in the UK) or "month-first" (05/31/2024)'))
-        contract = {c.name: c for c in schema.FILES[stem]}
+        contract = {c.name: c for c in schema.all_columns(stem)}
         columns = section.get("columns", {})
         if not isinstance(columns, dict):
             columns = {}
@@ -219,7 +221,7 @@ def dumps(mapping: Mapping, notes: Notes | None = None, title: str = "your expor
         return f"{_key(key)} = {_string(value)}" + (f"  # {note}" if note else "")
 
     out = [
-        f"# wres import mapping for {title}: your export → the SC-WRES data contract (docs/data-preparation.md).",
+        f"# wres import mapping for {title}: your export → the data contract (docs/data-preparation.md).",
         "# Edit it freely and keep it with the return: wres reads it every year. Check what says \"guessed\";",
         '# replace every "TODO" with the contract\'s value (or delete the line).',
     ]
@@ -232,7 +234,7 @@ def dumps(mapping: Mapping, notes: Notes | None = None, title: str = "your expor
             out.append(line("sheet", fm.sheet, (stem, "sheet")))
         out.append(line("date_order", fm.date_order, (stem, "date_order")))
         out += ["", f"[{stem}.columns]  # contract column = your heading"]
-        for c in schema.FILES[stem]:
+        for c in schema.all_columns(stem):
             if c.name in fm.columns:
                 out.append(line(c.name, fm.columns[c.name], (stem, "columns", c.name)))
             elif (stem, "columns", c.name) in notes:
@@ -308,7 +310,7 @@ def _read_workbook(path: Path) -> tuple[list[Export], list[Problem]]:
     import openpyxl
 
     # a cell as the text a CSV of it would hold, and the limits and refusals, as the return reader has them
-    from wres.read import DAMAGED_FIX, Refused, _cell, sheet_rows, sheet_width, workbook_problem
+    from wres.read import DAMAGED_FIX, Refused, cell, sheet_rows, sheet_width, workbook_problem
 
     problem = workbook_problem(path)
     if problem is not None:
@@ -328,7 +330,7 @@ def _read_workbook(path: Path) -> tuple[list[Export], list[Problem]]:
                 width = sheet_width(label, header)
                 if isinstance(width, Problem):
                     return [], [width]
-                ex = _collect(path.name, ([_cell(v) for v in row] for row in sheet_rows(ws, label, max_col=width)), ws.title)
+                ex = _collect(path.name, ([cell(v) for v in row] for row in sheet_rows(ws, label, max_col=width)), ws.title)
             except Refused as refused:
                 return [], [refused.problem]
             if any(not h.startswith("column ") for h in ex.headings):
@@ -349,21 +351,23 @@ def _words(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
-def _choices(stem: str) -> dict[str, str]:
-    """Every known heading (as words) → its contract column, for one contract file."""
+def _choices(stem: str, standard: Standard | None = None) -> dict[str, str]:
+    """Every known heading (as words) → its contract column, for one contract file (of one standard, or of any).
+    A column's own name comes first: one standard's synonym never takes another's column name."""
     syn = _synonyms()
-    out: dict[str, str] = {}
-    for c in schema.FILES[stem]:
-        for words in [*syn.get(stem, {}).get(c.name, []), *syn["common"].get(c.name, []), c.name]:
+    columns = schema.files(standard).get(stem, ()) if standard is not None else schema.all_columns(stem)
+    out: dict[str, str] = {_words(c.name): c.name for c in columns}
+    for c in columns:
+        for words in [*syn.get(stem, {}).get(c.name, []), *syn["common"].get(c.name, [])]:
             out.setdefault(_words(words), c.name)
     return out
 
 
-def _match_columns(stem: str, headings: list[str], taken: dict[str, str]) -> dict[str, tuple[str, int]]:
+def _match_columns(stem: str, headings: list[str], taken: dict[str, str], standard: Standard | None = None) -> dict[str, tuple[str, int]]:
     """Contract column → (heading, score) for the columns not yet `taken`; 100 is an exact known heading."""
     from rapidfuzz import fuzz
 
-    choices = _choices(stem)
+    choices = _choices(stem, standard)
     used = {h.strip().lower() for h in taken.values()}
     pairs: list[tuple[int, str, str]] = []
     for h in headings:
@@ -392,7 +396,7 @@ def guess_file(ex: Export) -> tuple[str | None, str]:
         if stem in schema.PLAN_FILES:
             continue
         matched = _match_columns(stem, ex.headings, {})
-        required = [c.name for c in schema.FILES[stem] if c.required]
+        required = [c.name for c in schema.all_columns(stem) if c.required]
         score = sum(2 if c in required else 1 for c in matched)
         score += sum(3 for c in matched if c not in ("ethnicity", "service", "date", "staff_id"))  # what sets it apart
         score += sum(5 for w in syn["file_words"].get(stem, []) if re.search(rf"\b{re.escape(w)}\b", name))
@@ -405,18 +409,19 @@ def guess_file(ex: Export) -> tuple[str | None, str]:
     return best, "from its name and headings"
 
 
-def _suggest_value(kind: str, column: str, value: str) -> tuple[str | None, str]:
+def _suggest_value(kind: str, column: str, value: str, standard: Standard) -> tuple[str | None, str]:
     """The nearest contract value of a spelling wres does not know, and how sure: (None, why) is a TODO."""
     from rapidfuzz import fuzz, process
+    from wres.validate import recognised
 
     w = _words(value)
     first = w.split(" ")[0] if w else ""
-    if kind == "service":
-        if re.search(r"\badult|\basc\b|older people", w):
-            return "adults", "guessed: it names adults"
-        if re.search(r"\bchild|\bfamil|young people|\bcsc\b|\bcyp\b", w):
-            return "children", "guessed: it names children or families"
-        return None, "TODO: adults or children?"
+    if kind == "service":  # a part of the standard's breakdown, from the words its data file gives as hints
+        parts = standard.breakdown.parts
+        hit = max(((len(h), p, h) for p in parts for h in p.hints if re.search(rf"\b{re.escape(h)}", w)), default=None, key=lambda x: x[0])
+        if hit is not None:
+            return hit[1].spelling, f"guessed: it names {hit[1].words}"
+        return None, f"TODO: {schema.breakdown_spellings(standard)}?"
     if kind in ("bool", "answer"):
         if first in ("y", "yes", "true"):
             return "yes", "guessed: it starts with yes"
@@ -430,7 +435,7 @@ def _suggest_value(kind: str, column: str, value: str) -> tuple[str | None, str]
                 return "More than 10", "guessed"
             if len(nums) == 2:
                 key = f"{nums[0]}-{nums[1]}"
-                if key in schema.ANSWER_WORDS:
+                if recognised("answer", key, standard, column) is not None:
                     return key, "guessed"
         return None, f"TODO: is this {column.replace('_', ' ')}: yes or no?"
     if kind == "status":
@@ -483,10 +488,24 @@ class Suggestion:
     todo: int = 0  # decisions left (TODO values, unknown files, required columns not found)
 
 
-def suggest(exports: list[Export], existing: Mapping | None = None, file: str | None = None) -> Suggestion:
+def _standard_for(stem: str, headings: list[str]) -> Standard:
+    """The standard whose file an export most looks like (most of its required columns found; the default on a
+    tie): what its missing columns and its values are judged by, when the return's standard is not given."""
+    ranked = []
+    for i, sid in enumerate((standards.DEFAULT, *(x for x in standards.available() if x != standards.DEFAULT))):
+        std = standards.load(sid)
+        cols = schema.files(std).get(stem, ())
+        found = {h.strip().lower() for h in headings} | set(_match_columns(stem, headings, {}))
+        ranked.append((-sum(c.name in found for c in cols if c.required), i, std))
+    return min(ranked, key=lambda r: r[:2])[2]
+
+
+def suggest(exports: list[Export], existing: Mapping | None = None, file: str | None = None,
+            standard: Standard | None = None) -> Suggestion:
     """A mapping for the exports: the `existing` one kept as it is, with only what is new added and noted.
 
-    `file` says which contract file the exports are (else each is guessed from its name and headings).
+    `file` says which contract file the exports are (else each is guessed from its name and headings);
+    `standard` the return's standard (else the one each export's columns fit best).
     """
     from wres.validate import recognised  # the contract's vocabularies live with validation
 
@@ -522,10 +541,12 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         # a heading the saved mapping gives that this export no longer has (renamed this year) is looked for again
         gone = {c: h for c, h in fm.columns.items() if h.strip().lower() not in present}
         taken = {c: h for c, h in fm.columns.items() if c not in gone}
-        for c in schema.FILES[stem]:
+        std = standard or _standard_for(stem, ex.headings)
+        contract = schema.files(std).get(stem) or schema.all_columns(stem)
+        for c in contract:
             if c.name not in taken and c.name in present:
                 taken[c.name] = present[c.name]
-        found = _match_columns(stem, ex.headings, taken)
+        found = _match_columns(stem, ex.headings, taken, std)
         if stem == "staff" and "pay_band" in found and ("annual_salary" in found or "annual_salary" in taken):
             # an HR grade ("SCP 23", "Grade 7") is seldom one of organisation.toml's bands: the salary gives the band
             lines.append(f"  {found.pop('pay_band')[0]!r} is not used: the band comes from the salary (map it as pay_band only if it holds "
@@ -550,8 +571,9 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         if guessed:
             lines.append("  check these guessed columns: " + "; ".join(guessed))
         headings = {**taken, **{c: h for c, (h, _) in found.items()}}
-        missing = [c.name for c in schema.FILES[stem] if c.name not in headings and (c.required or c.name in ("annual_salary", "pay_band"))]
-        if stem == "staff" and ({"annual_salary", "pay_band"} & headings.keys()):
+        either = {"annual_salary", "pay_band"} if {"annual_salary", "pay_band"} <= {c.name for c in contract} else set()
+        missing = [c.name for c in contract if c.name not in headings and (c.required or c.name in either)]
+        if stem == "staff" and (either & headings.keys()):
             missing = [m for m in missing if m not in ("annual_salary", "pay_band")]
         for m in missing:
             notes[(stem, "columns", m)] = "TODO: no heading of the export looks like it: give yours"
@@ -559,7 +581,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             todo += len(missing)
             lines.append("  no heading found for: " + ", ".join(missing) + f" (add yours under [{stem}.columns])")
         # values: each spelling of a categorical column the contract does not read
-        kinds = {c.name: c for c in schema.FILES[stem]}
+        kinds = {c.name: c for c in schema.all_columns(stem)} | {c.name: c for c in contract}
         decided = 0
         for col, heading in headings.items():
             c = kinds[col]
@@ -579,9 +601,9 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             table = fm.values.setdefault(col, {})
             known = {normalise(k) for k in table}
             for v in seen:
-                if normalise(v) in known or recognised(c.kind, v) is not None:
+                if normalise(v) in known or recognised(c.kind, v, std, col) is not None:
                     continue
-                target, note = _suggest_value(c.kind, col, v)
+                target, note = _suggest_value(c.kind, col, v, std)
                 # a yes/no column holding one word and blanks is a flag: the word is yes, a blank no
                 if target is None and c.kind == "bool" and len(seen) == 1 and ex.blanks.get(heading, 0):
                     target, note = "yes", "guessed: the only value in this column (a blank is no)"
@@ -590,7 +612,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                 decided += 1
                 todo += target is None
             if c.kind == "bool" and not c.blank_ok and ex.blanks.get(heading, 0) and "" not in table:
-                yes_like = all(recognised("bool", table.get(v, v)) is True for v in seen)
+                yes_like = all(recognised("bool", table.get(v, v), std) is True for v in seen)
                 table[""] = "no" if yes_like and seen else TODO
                 notes[(stem, "values", col, "")] = (f"guessed: {ex.blanks[heading]} blank cells read as no" if yes_like and seen
                                                     else f"TODO: {ex.blanks[heading]} cells are blank: yes or no?")

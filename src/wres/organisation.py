@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
+from wres import standards
 from wres.problems import Problem
-from wres.standards import PayBand
-from wres.standards.sc_wres import DEFAULT_PAY_BANDS
+from wres.standards import PayBand, Standard
 
 FILE = "organisation.toml"
 
@@ -46,6 +46,8 @@ class Organisation(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     name: str = Field(min_length=1)
+    # The standard the return reports on (organisation.toml's `standard`): its id, one of standards.available().
+    standard_id: str = Field(default=standards.DEFAULT, validation_alias=AliasChoices("standard", "standard_id"))
     period_start: date
     period_end: date
     code: str | None = None
@@ -80,6 +82,14 @@ class Organisation(BaseModel):
             raise ValueError("pay band labels must be different from each other")
         return bands
 
+    @field_validator("standard_id")
+    @classmethod
+    def _known_standard(cls, standard_id: str) -> str:
+        known = standards.available()
+        if standard_id not in known:
+            raise ValueError(f'"{standard_id}" is not a standard wres knows')
+        return standard_id
+
     @field_validator("period_end")
     @classmethod
     def _period_order(cls, end: date, info: ValidationInfo) -> date:
@@ -89,9 +99,16 @@ class Organisation(BaseModel):
         return end
 
     @property
+    def standard(self) -> Standard:
+        """The standard the return reports on: every later stage takes its metrics, files and words from it."""
+        return standards.load(self.standard_id)
+
+    @property
     def bands(self) -> tuple[PayBand, ...]:
-        if self.pay_bands is None:
-            return DEFAULT_PAY_BANDS
+        """The pay bands, lowest first: the authority's salary bands (or the standard's defaults), or, for a
+        standard whose bands are its own labels (the NHS's Agenda for Change), those labels."""
+        if self.pay_bands is None or self.standard.bands_from == "labels":
+            return self.standard.default_bands
         return tuple(PayBand(b.label.strip(), b.below) for b in self.pay_bands)
 
 
@@ -135,6 +152,7 @@ def _fix_for(field: str, file: str = FILE) -> str:
             "period_end": "give the last day of the reporting year as a date, e.g. 2025-03-31",
             "pay_bands": "on the pay_bands sheet give one row a band, lowest first: its label, and below (its upper bound; none on the last)",
             "suppression_threshold": "use a whole number such as 10",
+            "standard": f"give the standard's id: {' or '.join(standards.available())}",
         }.get(field.split(".")[0], "give a date, e.g. 2025-06-30" if field.endswith("_on") else f"correct {field} on the sheet")
     return {
         "name": 'add name = "London Borough of …"',
@@ -142,6 +160,7 @@ def _fix_for(field: str, file: str = FILE) -> str:
         "period_end": "give the last day of the reporting year as an ISO date, e.g. period_end = 2025-03-31",
         "pay_bands": 'write each band as [[pay_bands]] with label = "…" and below = 30000 (none on the last)',
         "suppression_threshold": "use a whole number such as 10",
+        "standard": "write standard = " + " or ".join(f'"{i}"' for i in standards.available()) + f' (or leave it out for "{standards.DEFAULT}")',
     }.get(field, "write a date as 2025-06-30 (no quotes)" if field.endswith("_on") else f"correct {field} in {file}")
 
 
@@ -174,7 +193,19 @@ def parse(data: dict[str, Any], file: str = FILE, where: Callable[[str], str] | 
             problems.append(Problem(locate(field or ""), f"{field} {what}" if field else what, _fix_for(field or "", file)))
         return None, problems
     org._label = file
-    return org, placeholder_problems(org, locate)
+    problems = placeholder_problems(org, locate)
+    if org.pay_bands is not None and org.standard.bands_from == "labels":
+        problems.append(Problem(locate("pay_bands"), f"pay_bands is not used: the {org.standard.name} has its own pay bands",
+                                f"delete pay_bands; give each person's band in staff.csv's pay_band ({band_list(org.standard)})",
+                                severity="warning"))
+    return org, problems
+
+
+def band_list(standard: Standard) -> str:
+    """A labels standard's bands as a fix lists them: "Band 1, Band 2, …, or Board (non-executive)"."""
+    labels = [b.label for b in standard.default_bands]
+    extra = f"; or {', '.join(standard.excluded_bands)} {standard.words.get('excluded_band', '')}".rstrip() if standard.excluded_bands else ""
+    return ", ".join(labels) + extra
 
 
 def load(path: Path) -> tuple[Organisation | None, list[Problem]]:

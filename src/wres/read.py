@@ -28,18 +28,11 @@ from wres.ethnicity import normalise
 from wres.mapping import Mapping
 from wres.organisation import Organisation
 from wres.problems import Problem
-from wres.schema import CATEGORICAL, FILES
+from wres.schema import CATEGORICAL, PLAN_FILES, all_columns, all_files
 
-# The files a return may hold (stems), in the order they are checked.
-RECORD_FILES = (
-    "staff",
-    "recruitment",
-    "disciplinary",
-    "fitness_to_practise",
-    "training",
-    "leavers",
-    "survey",
-)
+# The record files a return of any standard may hold (stems), the default standard's order first: read takes
+# what is there; validation reads the files of the return's own standard and says of any other that it is not read.
+RECORD_FILES = tuple(stem for stem in all_files() if stem not in PLAN_FILES)
 OTHER_FILES = ("counts", "ethnicity_map", "actions", "action_updates")
 KNOWN = RECORD_FILES + OTHER_FILES
 
@@ -134,14 +127,14 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     wanted = _wanted(name)
     # A categorical column is landed as given: validation looks each spelling up as it stands and trims only
     # the few it does not find (trimming two million cells costs a tenth of a second a column).
-    as_given = {c.name for c in FILES.get(name, ()) if c.kind in CATEGORICAL}
+    as_given = {c.name for c in all_columns(name) if c.kind in CATEGORICAL}
     select = ", ".join(
         f"CAST({_quote(n)} AS VARCHAR) AS {_quote(lo)}" if lo in as_given else f"NULLIF(TRIM(CAST({_quote(n)} AS VARCHAR)), '') AS {_quote(lo)}"
         for n, lo in zip(names, lowered) if n != "_row" and lo and (wanted is None or lo in wanted)
     ) or "NULL AS _none"
     columns = [lo for lo in lowered if lo and lo != "_row"]
     table = f"raw_{name}"
-    if row_expr == "rowid + 2" and name in FILES:
+    if row_expr == "rowid + 2" and all_columns(name):
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select} FROM {relation}")
         return Source(name, label, table, columns, None, (f"DROP VIEW IF EXISTS {table}",), numbered=False, path=path, shown=headings)
     if row_expr == "rowid + 2":
@@ -213,8 +206,9 @@ def _gaps(con: duckdb.DuckDBPyConnection, name: str, path: Path, rows: int) -> s
 
 
 def _wanted(name: str) -> set[str] | None:
-    """The columns of a file worth landing: the contract's, for a file it describes; otherwise all."""
-    return {c.name for c in FILES[name]} if name in FILES else None
+    """The columns of a file worth landing: those any standard's contract gives it (the return's standard may
+    not be known yet: a workbook's organisation sheet is read last); otherwise all."""
+    return {c.name for c in all_columns(name)} or None
 
 
 def _utf8(path: Path) -> bool:
@@ -297,7 +291,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
         return Problem(path.name, "has no header row", "put the column names on the first row", rows=(1,), row_count=1)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
     rel = (
-        f"read_csv({_sql_str(str(path))}, header=true, auto_detect=false, columns={columns}, delim=',', "
+        f"read_csv({sql_str(str(path))}, header=true, auto_detect=false, columns={columns}, delim=',', "
         "quote='\"', escape='\"', strict_mode=true)"
     )
     try:
@@ -313,7 +307,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, str] | None = None) -> Source | Problem:
     try:
-        return _text_table(con, name, path.name, f"read_parquet({_sql_str(str(path))})", "rowid + 2", path=path, rename=rename)
+        return _text_table(con, name, path.name, f"read_parquet({sql_str(str(path))})", "rowid + 2", path=path, rename=rename)
     except duckdb.Error as exc:
         return _parquet_problem(path.name, exc, path)
 
@@ -350,8 +344,8 @@ def _over_limits(con: duckdb.DuckDBPyConnection, path: Path) -> Problem | None:
     try:
         if path.suffix.lower() == ".parquet":
             rows, unpacked = con.execute(
-                f"SELECT (SELECT sum(num_rows) FROM parquet_file_metadata({_sql_str(str(path))})), "
-                f"(SELECT sum(total_uncompressed_size) FROM parquet_metadata({_sql_str(str(path))}))").fetchall()[0]
+                f"SELECT (SELECT sum(num_rows) FROM parquet_file_metadata({sql_str(str(path))})), "
+                f"(SELECT sum(total_uncompressed_size) FROM parquet_metadata({sql_str(str(path))}))").fetchall()[0]
             if (unpacked or 0) > size_limit:
                 return over_size
             return too_many_rows(path.name, row_limit) if (rows or 0) > row_limit else None
@@ -359,7 +353,7 @@ def _over_limits(con: duckdb.DuckDBPyConnection, path: Path) -> Problem | None:
             return None
         if _line_ends(path) <= row_limit:
             return None
-        rows = con.execute(f"SELECT count(*) FROM read_csv({_sql_str(str(path))}, header=true, all_varchar=true, strict_mode=false)").fetchall()[0][0]
+        rows = con.execute(f"SELECT count(*) FROM read_csv({sql_str(str(path))}, header=true, all_varchar=true, strict_mode=false)").fetchall()[0][0]
         return too_many_rows(path.name, row_limit) if rows > row_limit else None
     except duckdb.Error:
         return None
@@ -384,11 +378,11 @@ def _reason(exc: Exception, path: Path | None) -> str:
     return text
 
 
-def _sql_str(s: str) -> str:
+def sql_str(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
-def _cell(v: object) -> str | None:
+def cell(v: object) -> str | None:
     """A workbook cell as the text a CSV of it would hold."""
     if v is None:
         return None
@@ -553,7 +547,7 @@ def _sheet(ws: Any, label: str) -> tuple[list[str], Any, list[int]] | Problem:
     width = sheet_width(label, header)
     if isinstance(width, Problem):
         return width
-    heads = [_cell(h) or f"column{i + 1}" for i, h in enumerate(header[:width])]  # type: ignore[index]
+    heads = [cell(h) or f"column{i + 1}" for i, h in enumerate(header[:width])]  # type: ignore[index]
     batches: list[pa.RecordBatch] = []
     numbers: list[int] = []
     data: list[list[str | None]] = [[] for _ in heads]
@@ -567,7 +561,7 @@ def _sheet(ws: Any, label: str) -> tuple[list[str], Any, list[int]] | Problem:
     for number, row in enumerate(sheet_rows(ws, label, min_row=2, max_col=width), start=2):
         if row.count(None) == len(row):  # an empty row (a C loop: a skipped row costs little however wide)
             continue
-        cells = [_cell(v) for v in row]
+        cells = [cell(v) for v in row]
         cells += [None] * (width - len(cells))
         numbers.append(number)
         for col, c in zip(data, cells):
@@ -683,9 +677,9 @@ def _organisation_sheet(ret: Return, sheet: _SHEET, bands: _SHEET | None) -> Non
         """The cell of a setting (or of the table it is in); the sheet itself for a missing one."""
         parts = field.split(".")
         for k in range(len(parts), 0, -1):
-            cell = cells.get(".".join(parts[:k]))
-            if cell is not None:
-                return f"{bands[0]}, {cell}" if parts[0] == "pay_bands" and bands else f"{label}, cell {cell}"
+            at = cells.get(".".join(parts[:k]))
+            if at is not None:
+                return f"{bands[0]}, {at}" if parts[0] == "pay_bands" and bands else f"{label}, cell {at}"
         return bands[0] if parts[0] == "pay_bands" and bands else label
 
     ret.organisation, problems = org_mod.parse(values, label, where)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from wres.standards import Standard
 
 Kind = Literal["id", "ethnicity", "service", "bool", "date", "salary", "band", "answer", "text", "status", "metric_list"]
 
@@ -24,45 +27,39 @@ def _c(name: str, kind: Kind, required: bool = True, blank_ok: bool = False) -> 
     return Column(name, kind, required, blank_ok)
 
 
-_EVENT = (
-    _c("ethnicity", "ethnicity", blank_ok=True),  # blank: taken from staff.csv by staff_id, else unknown
-    _c("service", "service", blank_ok=True),  # blank: taken from staff.csv by staff_id
-    _c("date", "date"),
-    _c("staff_id", "id", required=False, blank_ok=True),
-)
+def files(standard: Standard) -> dict[str, tuple[Column, ...]]:
+    """The files a return of this standard may hold and their columns: the standard's record files (its data
+    file says them), then the action plan's, which every standard shares."""
+    return {**standard.files, **PLAN_FILES}
 
-FILES: dict[str, tuple[Column, ...]] = {
-    "staff": (
-        _c("staff_id", "id"),
-        _c("ethnicity", "ethnicity", blank_ok=True),
-        _c("service", "service"),
-        _c("senior_manager", "bool"),
-        _c("registered_professional", "bool"),
-        _c("annual_salary", "salary", required=False, blank_ok=True),  # one of salary or band is required
-        _c("pay_band", "band", required=False, blank_ok=True),
-        _c("start_date", "date", required=False, blank_ok=True),
-    ),
-    "recruitment": (
-        _c("ethnicity", "ethnicity", blank_ok=True),
-        _c("service", "service"),
-        _c("shortlisted", "bool"),
-        _c("appointed", "bool"),
-        _c("applicant_id", "id", required=False, blank_ok=True),
-        _c("date", "date", required=False, blank_ok=True),
-    ),
-    "disciplinary": _EVENT,
-    "fitness_to_practise": _EVENT,
-    "training": _EVENT,
-    "leavers": _EVENT,
-    "survey": (
-        _c("ethnicity", "ethnicity", blank_ok=True),
-        _c("service", "service"),
-        _c("abuse_public", "answer", blank_ok=True),
-        _c("abuse_colleagues", "answer", blank_ok=True),
-        _c("abuse_managers", "answer", blank_ok=True),
-        _c("respondent_id", "id", required=False, blank_ok=True),
-    ),
-}
+
+def all_columns(stem: str) -> tuple[Column, ...]:
+    """Every column any standard gives a file (the first standard's wins a name): what an import mapping,
+    written before the return says its standard, may name."""
+    from wres import standards
+
+    found: dict[str, Column] = {}
+    for sid in (standards.DEFAULT, *standards.available()):
+        for c in files(standards.load(sid)).get(stem, ()):
+            found.setdefault(c.name, c)
+    return tuple(found.values())
+
+
+def all_files() -> tuple[str, ...]:
+    """Every file any standard's return may hold (stems), the default standard's first."""
+    from wres import standards
+
+    return tuple(dict.fromkeys(stem for sid in (standards.DEFAULT, *standards.available()) for stem in files(standards.load(sid))))
+
+
+def __getattr__(name: str) -> object:
+    """FILES, the default standard's files, for code not yet given the return's standard (transitional)."""
+    if name == "FILES":
+        from wres import standards
+
+        return files(standards.load(standards.DEFAULT))
+    raise AttributeError(name)
+
 
 # The action plan: checked like every other file, but counted for no metric.
 PLAN_FILES: dict[str, tuple[Column, ...]] = {
@@ -84,27 +81,13 @@ PLAN_FILES: dict[str, tuple[Column, ...]] = {
         _c("by", "text", required=False, blank_ok=True),
     ),
 }
-FILES.update(PLAN_FILES)
 STATUSES = ("not started", "on track", "at risk", "off track", "complete")
 STATUS_WORDS = {**{s.replace(" ", ""): s for s in STATUSES}, "completed": "complete", "done": "complete"}
 
 # A staff file with a header and no rows is an error; an event file or survey with none means zero.
 MUST_HAVE_ROWS = ("staff",)
 
-SERVICES = ("adults", "children")
-SERVICE_WORDS = {
-    "adults": "adults", "adult": "adults", "adultsocialcare": "adults", "adultssocialcare": "adults", "asc": "adults",
-    "children": "children", "child": "children", "childrens": "children", "children's": "children",
-    "childrenssocialcare": "children", "children'ssocialcare": "children", "csc": "children",
-    "children’s": "children", "children’ssocialcare": "children",
-}
 BOOL_WORDS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
-# Staff-survey frequency scale: True = at least one experience; False = never.
-ANSWER_WORDS = {
-    "never": False, "no": False, "0": False,
-    "1-2": True, "3-5": True, "6-10": True, "morethan10": True, "yes": True,
-}
-ANSWER_SCALE = "Never, 1-2, 3-5, 6-10, More than 10 (or yes/no)"
 # Dates as exports write them. YYYY-MM-DD (with or without a time) is read by a cast; the others by these
 # formats, in the file's date order (day-first, as in the UK, unless its import mapping says month-first).
 # A four-digit year is tried first and a year it reads as below 100 was two digits: the SHORT_YEAR forms
@@ -120,18 +103,41 @@ SHORT_YEAR: dict[str, tuple[str, ...]] = {
 }
 DATE_SHAPES = "DD/MM/YYYY (31/05/2024), YYYY-MM-DD (2024-05-31) or 31-May-2024"
 
+# How to put a value right, for the kinds every standard reads alike (fix() gives the others).
 FIXES: dict[Kind, str] = {
     "ethnicity": "use an ONS census label (2021, 2011 or 2001), a broad group (White, Mixed, Asian, Black, Other), an NHS "
     "ethnic category code or label, or 'Not stated'; map local codes in ethnicity_map.csv (columns local_value, "
     "ethnicity)",
-    "service": "write adults or children",
     "bool": "write yes or no",
     "date": f"write the date as {DATE_SHAPES}",
     "salary": "write the full-time equivalent annual salary in pounds as a number, e.g. 32500",
-    "band": "use one of the pay band labels in organisation.toml (or the defaults), or give annual_salary",
-    "answer": f"use one of {ANSWER_SCALE}; leave blank if the question was not answered",
     "id": "give every row its own identifier",
     "text": "fill it in",
     "status": "use one of: " + ", ".join(STATUSES),
-    "metric_list": "give one or more metric ids (M1, M2, M3, M4, M5, M6, M7a, M7b, M8, M9) separated by ; or ,",
 }
+
+
+def breakdown_spellings(standard: Standard) -> str:
+    """How to write the breakdown column: "adults or children", "yes (clinical staff) or no (non-clinical staff)"."""
+    return " or ".join(p.spelling if p.spelling == p.id else f"{p.spelling} ({p.words})" for p in standard.breakdown.parts)
+
+
+def fix(kind: Kind, standard: Standard, column: str | None = None) -> str:
+    """How to put a value of this kind right, in the words of the return's standard (its breakdown's
+    spellings, the survey question's scale, its pay bands, its metric ids)."""
+    if kind == "service":
+        return f"write {breakdown_spellings(standard)}"
+    if kind == "answer":
+        scale = standard.scales.get(column or "")
+        scales = [scale] if scale else list(dict.fromkeys(standard.scales.values()))
+        words = ", ".join(dict.fromkeys(w for s in scales for w in standard.answer_words.get(s, ())))
+        return f"use one of {words}; leave blank if the question was not answered"
+    if kind == "band":
+        if standard.bands_from == "labels":
+            from wres.organisation import band_list
+
+            return f"use one of the {standard.name} pay bands: {band_list(standard)}"
+        return "use one of the pay band labels in organisation.toml (or the defaults), or give annual_salary"
+    if kind == "metric_list":
+        return f"give one or more metric ids ({', '.join(standard.metric_ids)}) separated by ; or ,"
+    return FIXES[kind]

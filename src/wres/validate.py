@@ -23,13 +23,13 @@ from wres.read import (
     RECORD_FILES,
     Return,
     Source,
-    _sql_str,
+    sql_str,
     ethnicity_mapping,
     with_rows,
 )
 from wres.mapping import TODO
-from wres.schema import FILES, PLAN_FILES, Column
-from wres.standards.sc_wres import METRIC_IDS
+from wres.schema import PLAN_FILES, Column, Kind, all_columns, files
+from wres.standards import Standard, available, load
 from wres.suggest import Suggester
 
 VALUES_SHOWN = 20
@@ -38,13 +38,39 @@ _SQL_TYPE = {"id": "VARCHAR", "text": "VARCHAR", "ethnicity": "VARCHAR", "servic
              "metric_list": "VARCHAR"}
 
 
-def _metric_list(value: str) -> str | None:
-    """'m3; M7a' → 'M3;M7a'; None if any part is not a metric id."""
-    ids = {m.lower(): m for m in METRIC_IDS}
-    parts = [p.strip().lower() for p in re.split(r"[;,]", value)]
-    if not parts or any(p not in ids for p in parts):
-        return None
-    return ";".join(dict.fromkeys(ids[p] for p in parts))
+def _metric_list(standard: Standard) -> Callable[[str], str | None]:
+    """'m3; M7a' → 'M3;M7a'; None if any part is not one of the standard's metric ids."""
+    ids = {m.lower(): m for m in standard.metric_ids}
+
+    def read(value: str) -> str | None:
+        parts = [p.strip().lower() for p in re.split(r"[;,]", value)]
+        if not parts or any(p not in ids for p in parts):
+            return None
+        return ";".join(dict.fromkeys(ids[p] for p in parts))
+    return read
+
+
+def standard_of(ret: Return | None) -> Standard:
+    """The return's standard (organisation.toml's `standard`), or the default one while its settings are unread."""
+    return ret.organisation.standard if ret is not None and ret.organisation is not None else load()
+
+
+# A survey answer that is given but counted in neither numerator nor denominator ("Don't know"): typed empty,
+# as an unanswered question is, but not an unrecognised spelling.
+EXCLUDED = "excluded"
+
+
+def _breakdown_words(standard: Standard) -> dict[str, str]:
+    """Every spelling (normalised) of the standard's breakdown parts → the part's id."""
+    return {normalise(w): p.id for p in standard.breakdown.parts for w in (p.id, *p.values)}
+
+
+def _answer_words(standard: Standard, column: str | None) -> dict[str, bool | str]:
+    """A survey question's scale: spelling (normalised) → at least once / yes (True), never / no (False) or
+    EXCLUDED; every scale of the standard for a column it does not name."""
+    scale = standard.scales.get(column or "")
+    scales = [scale] if scale else list(standard.answers)
+    return {w: (EXCLUDED if a is None else a) for s in scales for w, a in standard.answers.get(s, {}).items()}
 
 
 @dataclass
@@ -74,6 +100,7 @@ class _Check:
     severity: str = "error"
     suggest: str | None = None  # with by_value, the kind of value: its nearest accepted spellings lead the fix
     explain: Callable[[str], tuple[str, str]] | None = None  # with by_value, (message, fix) that depend on the value
+    near: dict[str, str] | None = None  # with suggest: the accepted spellings (normalised → as written) to suggest from
 
 
 # The kinds of value an import mapping can translate ([<file>.values.<column>]): a spelling of these that the
@@ -109,7 +136,7 @@ def _distinct(ret: Return, src: Source, cols: list[str], limit: int | None, date
 
 
 def _literal(value: Any) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else _sql_str(str(value))
+    return ("true" if value else "false") if isinstance(value, bool) else sql_str(str(value))
 
 
 def _lookup(ret: Return, enum: str, raw: str, pairs: list[tuple[str, Any]], sql_type: str) -> str:
@@ -122,7 +149,7 @@ def _lookup(ret: Return, enum: str, raw: str, pairs: list[tuple[str, Any]], sql_
     ret.con.execute(f"DROP TYPE IF EXISTS {enum}")
     if not known:
         return f"NULL::{sql_type}"
-    ret.con.execute(f"CREATE TYPE {enum} AS ENUM ({', '.join(_sql_str(v) for v, _ in known)})")
+    ret.con.execute(f"CREATE TYPE {enum} AS ENUM ({', '.join(sql_str(v) for v, _ in known)})")
     # as given first (nearly every row), trimmed only where that fails (CASE and COALESCE evaluate lazily)
     code = f"COALESCE(enum_code(TRY_CAST({raw} AS {enum})), enum_code(TRY_CAST(TRIM({raw}) AS {enum})))"
     return f"[{', '.join(_literal(x) for _, x in known)}][{code} + 1]"
@@ -132,41 +159,62 @@ def _band_expr(ret: Return) -> str:
     """The pay band of a salary, from the organisation's bands (lowest first)."""
     assert ret.organisation is not None
     whens = " ".join(
-        f"WHEN annual_salary < {b.below} THEN {_sql_str(b.label)}" for b in ret.organisation.bands if b.below is not None
+        f"WHEN annual_salary < {b.below} THEN {sql_str(b.label)}" for b in ret.organisation.bands if b.below is not None
     )
-    return f"CASE WHEN annual_salary IS NULL THEN NULL {whens} ELSE {_sql_str(ret.organisation.bands[-1].label)} END"
+    return f"CASE WHEN annual_salary IS NULL THEN NULL {whens} ELSE {sql_str(ret.organisation.bands[-1].label)} END"
 
 
 # How each categorical kind is read: the lookup of one (trimmed) spelling, its SQL type, and the message
 # for a spelling it does not know.
-def _classifiers(ret: Return | None, mapping: dict[str, str]) -> dict[str, tuple[Callable[[str], Any], str, str]]:
-    return {
-        "ethnicity": (lambda v: classify(v, mapping), "VARCHAR", '"{value}" is not a recognised ethnicity'),
-        "service": (lambda v: schema.SERVICE_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a service'),
-        "bool": (lambda v: schema.BOOL_WORDS.get(normalise(v)), "BOOLEAN", '"{value}" is not yes or no'),
-        "answer": (lambda v: schema.ANSWER_WORDS.get(normalise(v)), "BOOLEAN", '"{value}" is not on the survey scale'),
-        "band": (_band_lookup(ret), "VARCHAR", '"{value}" is not a pay band'),
-        "status": (lambda v: schema.STATUS_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a status'),
-        "metric_list": (_metric_list, "VARCHAR", '"{value}" names a metric that does not exist'),
-    }
+# An ethnicity is classified (wres.ethnicity) and typed as the id of the standard's group of that classification.
+def _classifier(kind: Kind, column: str | None, ret: Return | None, mapping: dict[str, str],
+                standard: Standard) -> tuple[Callable[[str], Any], str, str]:
+    if kind == "ethnicity":
+        group = {g.classification: g.id for g in standard.groups}
+        return lambda v: group.get(classify(v, mapping)), "VARCHAR", '"{value}" is not a recognised ethnicity'  # type: ignore[arg-type]
+    if kind == "service":
+        parts = _breakdown_words(standard)
+        said = standard.words.get("breakdown_value", f"a value of {standard.breakdown.column}")
+        return lambda v: parts.get(normalise(v)), "VARCHAR", f'"{{value}}" is not {said}'
+    if kind == "bool":
+        return lambda v: schema.BOOL_WORDS.get(normalise(v)), "BOOLEAN", '"{value}" is not yes or no'
+    if kind == "answer":
+        answers = _answer_words(standard, column)
+        return lambda v: answers.get(normalise(v)), "BOOLEAN", '"{value}" is not on the survey scale'
+    if kind == "band":
+        return _band_lookup(ret, standard), "VARCHAR", '"{value}" is not a pay band'
+    if kind == "status":
+        return lambda v: schema.STATUS_WORDS.get(normalise(v)), "VARCHAR", '"{value}" is not a status'
+    if kind == "metric_list":
+        return _metric_list(standard), "VARCHAR", '"{value}" names a metric that does not exist'
+    raise KeyError(kind)
 
 
-def recognised(kind: str, value: str) -> Any:
+def recognised(kind: Kind, value: str, standard: Standard | None = None, column: str | None = None) -> Any:
     """The contract's value of one spelling of a categorical kind, or None: what the import mapping may map to.
 
-    A pay band is the organisation's, so it is checked where a return is read, not here.
+    Without a standard (a mapping is written before the return says its standard), a spelling any standard
+    reads is recognised. A pay band is the organisation's, so it is checked where a return is read, not here.
     """
-    return None if kind == "band" else _classifiers(None, {})[kind][0](value)
+    if kind == "band":
+        return None
+    for std in [standard] if standard is not None else [load(i) for i in available()]:
+        value_of = _classifier(kind, column, None, {}, std)[0](value)
+        if value_of is not None:
+            return value_of
+    return None
 
 
-def _mapped(kind: str, lookup: Callable[[str], Any], local: dict[str, str], ethnicity_map: dict[str, str]) -> Callable[[str], Any]:
+def _mapped(kind: str, lookup: Callable[[str], Any], local: dict[str, str], ethnicity_map: dict[str, str],
+            standard: Standard) -> Callable[[str], Any]:
     """A lookup that reads the import mapping's spellings as the contract values they are mapped to.
 
     An ethnicity goes through the same mechanism as ethnicity_map.csv (the mapping's spelling wins).
     """
     if kind == "ethnicity":
         both = {**ethnicity_map, **local}
-        return lambda v: classify(v, both)
+        group = {g.classification: g.id for g in standard.groups}
+        return lambda v: group.get(classify(v, both))  # type: ignore[arg-type]
     return lambda v: lookup(local[normalise(v)]) if normalise(v) in local else lookup(v)
 
 
@@ -183,31 +231,36 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
     unknown: list[str] = []  # a blank ethnicity, once blanks are told apart from unrecognised spellings
     checks: list[_Check] = []
     period = ret.organisation
-    classifiers = _classifiers(ret, mapping)
+    standard = standard_of(ret)
     for c in cols:
         raw = f"r.{c.name}"
+        fixed = schema.fix(c.kind, standard, c.name)
         if not c.blank_ok:
-            checks.append(_Check(_blank(c), c.name, f"{c.name} is blank", schema.FIXES[c.kind] if c.kind != "id" else f"give every row a {c.name}"))
+            checks.append(_Check(_blank(c), c.name, f"{c.name} is blank", fixed if c.kind != "id" else f"give every row a {c.name}"))
         if c.kind in schema.CATEGORICAL:
-            lookup, sql_type, message = classifiers[c.kind]
+            lookup, sql_type, message = _classifier(c.kind, c.name, ret, mapping, standard)
             local = ret.mapping.values_for(src.name, c.name) if ret.mapping else {}
             if local:
-                lookup = _mapped(c.kind, lookup, local, mapping)
-            value = _lookup(ret, f"voc_{src.name}_{c.name}", raw, [(v, lookup(v)) for v in spellings[c.name]], sql_type)
+                lookup = _mapped(c.kind, lookup, local, mapping, standard)
+            pairs = [(v, lookup(v)) for v in spellings[c.name]]
+            value = _lookup(ret, f"voc_{src.name}_{c.name}", raw, [(v, x) for v, x in pairs if x != EXCLUDED], sql_type)
             if "" in local and c.kind != "ethnicity" and lookup("") is not None:  # the mapping says what a blank cell means
                 value = f"CASE WHEN NULLIF(TRIM({raw}), '') IS NULL THEN {_literal(lookup(''))} ELSE {value} END"
+            excluded = [v for v, x in pairs if x == EXCLUDED and c.kind == "answer"]
+            if excluded:  # "Don't know": typed empty like an unanswered question, its text not kept as unknown
+                raw = f"CASE WHEN TRIM({raw}) IN ({', '.join(sql_str(v) for v in excluded)}) THEN NULL ELSE {raw} END"
             if c.kind == "ethnicity" and not staff_lookup:  # with staff_lookup, the view fills a blank in
-                unknown.append(f"CASE WHEN {_blank(c)} THEN 'unknown' ELSE ethnicity END AS ethnicity")
+                unknown.append(f"CASE WHEN {_blank(c)} THEN {sql_str(standard.unknown.id)} ELSE ethnicity END AS ethnicity")
             if c.kind == "service" and c.blank_ok:  # an event row's blank service comes from staff.csv, or is an error
-                said = "service is blank and staff_id is not in staff.csv" if staff_lookup else "service is blank"
-                checks.append(_Check(_blank(c), c.name, said, "write adults or children (a blank is taken from staff.csv only for a staff_id there)"))
-            fix = schema.FIXES[c.kind] + (f"; or say what it means in {ret.mapping.label} under [{src.name}.values.{c.name}]" if ret.mapping else "")
+                said = f"{c.name} is blank and staff_id is not in staff.csv" if staff_lookup else f"{c.name} is blank"
+                checks.append(_Check(_blank(c), c.name, said, f"{fixed} (a blank is taken from staff.csv only for a staff_id there)"))
+            fix = fixed + (f"; or say what it means in {ret.mapping.label} under [{src.name}.values.{c.name}]" if ret.mapping else "")
             checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, message, fix, by_value=f"{c.name}_raw",
-                                 suggest=c.kind))
+                                 suggest=c.kind, near=_spellings(c.kind, standard, c.name, ret)))
         elif c.kind == "date":
             order = ret.mapping.date_order(src.name) if ret.mapping else "day-first"
             value = date_spellings.expr(c.name, order, date_spellings.main_format(ret.con, spellings.get(c.name, set()), order), src.workbook)
-            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a date', schema.FIXES["date"],
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a date', fixed,
                                  by_value=f"{c.name}_raw", explain=lambda v, o=order: date_spellings.explain(v, o, src.name)))
             said, fix = date_spellings.ambiguous_problem(order, src.name)
             checks.append(_Check(date_spellings.ambiguous(c.name, f"t_{src.name}", order), c.name, said, fix))
@@ -220,14 +273,14 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                 ))
         elif c.kind == "salary":
             value = f"TRY_CAST(replace(replace({raw}, ',', ''), '£', '') AS DOUBLE)"
-            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a number', schema.FIXES["salary"], by_value=f"{c.name}_raw"))
-            checks.append(_Check(f"{c.name} < 0", c.name, "salary is negative", schema.FIXES["salary"]))
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a number', fixed, by_value=f"{c.name}_raw"))
+            checks.append(_Check(f"{c.name} < 0", c.name, "salary is negative", fixed))
         else:  # id, text: the value is its own text
             typed.append(f"{raw} AS {c.name}")
             continue
         typed += [f"{value} AS {c.name}", f"{raw} AS {c.name}_raw"]
         keep.append(c.name)
-    for c in FILES[src.name]:  # absent optional columns are NULL, so later stages need no special cases
+    for c in files(standard)[src.name]:  # absent optional columns are NULL, so later stages need no special cases
         if c not in cols:
             typed.append(f"NULL::{_SQL_TYPE[c.kind]} AS {c.name}")
     # trimmed here, on the few rows that keep it: read trims only what it cannot classify as given
@@ -290,26 +343,39 @@ def _view(ret: Return, src: Source, cols: list[Column], staff_lookup: bool) -> N
     if not staff_lookup:
         con.execute(f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT * FROM {rows}")
         return
-    # Only rows with a blank ethnicity or service need staff.csv: look up just their people.
-    eth, service = (next(c for c in cols if c.name == k) for k in ("ethnicity", "service"))
+    # Only rows with a blank ethnicity or breakdown (service) need staff.csv: look up just their people. A
+    # standard whose event files have no breakdown column (the NHS WRES) fills in the ethnicity alone.
+    unknown = sql_str(standard_of(ret).unknown.id)
+    eth = next(c for c in cols if c.name == "ethnicity")
+    service = next((c for c in cols if c.kind == "service"), None)
+    blank = f"({_blank(eth)})" + (f" OR ({_blank(service)})" if service else "")
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE s_{src.name} AS SELECT staff_id AS sid, any_value(ethnicity) AS grp, any_value(service) AS service "
-        f"FROM t_staff WHERE staff_id IN (SELECT staff_id FROM {base} WHERE ({_blank(eth)}) OR ({_blank(service)})) GROUP BY staff_id"
+        f"CREATE OR REPLACE TEMP TABLE s_{src.name} AS SELECT staff_id AS sid, any_value(ethnicity) AS grp"
+        + (f", any_value({service.name}) AS part" if service else "")
+        + f" FROM t_staff WHERE staff_id IN (SELECT staff_id FROM {base} WHERE {blank}) GROUP BY staff_id"
     )
+    filled = f"CASE WHEN {_blank(eth, 'r.')} THEN COALESCE(s.grp, {unknown}) ELSE r.ethnicity END AS ethnicity"
+    if service:
+        filled += f", CASE WHEN {_blank(service, 'r.')} THEN s.part ELSE r.{service.name} END AS {service.name}"
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT r.* REPLACE ("
-        f"CASE WHEN {_blank(eth, 'r.')} THEN COALESCE(s.grp, 'unknown') ELSE r.ethnicity END AS ethnicity, "
-        f"CASE WHEN {_blank(service, 'r.')} THEN s.service ELSE r.service END AS service) "
+        f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT r.* REPLACE ({filled}) "
         f"FROM {rows} r LEFT JOIN s_{src.name} s ON r.staff_id = s.sid"
     )
 
 
-def _band_lookup(ret: Return) -> Callable[[str], str | None]:
-    labels = {normalise(b.label): b.label for b in ret.organisation.bands} if ret is not None and ret.organisation else {}
+def _band_labels(ret: Return | None, standard: Standard) -> dict[str, str]:
+    """The pay band labels a staff row may give (normalised → as written): the organisation's bands, and a
+    standard's excluded bands (non-executive board members, counted only for the board)."""
+    bands = ret.organisation.bands if ret is not None and ret.organisation else ()
+    return {normalise(label): label for label in (*(b.label for b in bands), *standard.excluded_bands)} if bands else {}
+
+
+def _band_lookup(ret: Return | None, standard: Standard) -> Callable[[str], str | None]:
+    labels = _band_labels(ret, standard)
     return lambda v: labels.get(normalise(v))
 
 
-def _file_checks(name: str, cols: set[str], plan: bool = False) -> list[_Check]:
+def _file_checks(name: str, cols: set[str], standard: Standard, plan: bool = False) -> list[_Check]:
     """Checks across columns of one file."""
     if name == "staff":
         checks = [
@@ -319,13 +385,16 @@ def _file_checks(name: str, cols: set[str], plan: bool = False) -> list[_Check]:
                 by_value="staff_id",
             )
         ]
-        salary, band = (next(c for c in FILES["staff"] if c.name == k) for k in ("annual_salary", "pay_band"))
+        contract = {c.name: c for c in standard.files["staff"]}
+        salary, band = contract.get("annual_salary"), contract.get("pay_band")
+        if salary is None or band is None or not band.blank_ok:  # bands are labels: a blank pay_band is checked as any blank
+            return checks + _board_checks(standard, cols)
         if {"annual_salary", "pay_band"} <= cols:
             checks.append(_Check(f"{_blank(salary)} AND {_blank(band)}", "annual_salary", "has neither annual_salary nor pay_band", schema.FIXES["salary"]))
         elif "annual_salary" in cols:
             checks.append(_Check(_blank(salary), "annual_salary", "annual_salary is blank", schema.FIXES["salary"]))
         else:
-            checks.append(_Check(_blank(band), "pay_band", "pay_band is blank", schema.FIXES["band"]))
+            checks.append(_Check(_blank(band), "pay_band", "pay_band is blank", schema.fix("band", standard)))
         return checks
     if name == "actions":
         return [_Check(
@@ -345,6 +414,21 @@ def _file_checks(name: str, cols: set[str], plan: bool = False) -> list[_Check]:
     return []
 
 
+def _board_checks(standard: Standard, cols: set[str]) -> list[_Check]:
+    """A row of an excluded band (a non-executive director) is counted only through a staff flag with bands (the
+    board): one holding none of those flags is counted for nothing, which is most likely a slip."""
+    flags = [f for m in standard.metrics if m.kind == "staff_flag" and m.bands for f in m.columns if f in cols]
+    if not standard.excluded_bands or not flags:
+        return []
+    excluded = ", ".join(sql_str(b) for b in standard.excluded_bands)
+    return [_Check(
+        f"band IN ({excluded}) AND NOT ({' OR '.join(f'coalesce({f}, false)' for f in flags)})", "pay_band",
+        f"is in the band {' or '.join(standard.excluded_bands)} but is yes in none of {', '.join(flags)}, so is counted for nothing",
+        f"say yes in {' or '.join(flags)} for a board member; give anyone else on the staff record their own pay band",
+        severity="warning",
+    )]
+
+
 def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], counts: list[int]) -> list[Problem]:
     """The problems of the checks that found rows (`counts`, one per check): their values and first rows."""
     problems: list[Problem] = []
@@ -358,7 +442,7 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], coun
                 f"WHERE {check.condition} GROUP BY {check.by_value} ORDER BY min(_row) LIMIT {VALUES_SHOWN + 1}"
             ).fetchall()
             for value, k, first in rows[:VALUES_SHOWN]:
-                question = _did_you_mean(check.suggest, value) if check.suggest else None
+                question = _did_you_mean(check.suggest, value, check.near) if check.suggest else None
                 fix = f"{question} If not, {check.fix}" if question else check.fix
                 message, fix = check.explain(value) if check.explain else (check.message.format(value=value), fix)
                 problems.append(Problem(src.label, message, fix, check.column, tuple(first), k, sev, check.suggest in MAPPABLE))
@@ -372,26 +456,29 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], coun
 
 
 # What a spelling of each kind is suggested as (what to write instead), by its normalised spelling.
-def _spellings(kind: str) -> dict[str, str]:
+def _spellings(kind: str, standard: Standard, column: str | None = None, ret: Return | None = None) -> dict[str, str]:
     if kind == "service":
-        return dict(schema.SERVICE_WORDS)
+        return {normalise(w): p.spelling for p in standard.breakdown.parts for w in (p.id, *p.values)}
     if kind == "bool":
         return {k: "yes" if v else "no" for k, v in schema.BOOL_WORDS.items() if len(k) > 1}
     if kind == "status":
         return dict(schema.STATUS_WORDS)
     if kind == "answer":
-        return {normalise(w): w for w in ("Never", "1-2", "3-5", "6-10", "More than 10", "yes", "no") if normalise(w) in schema.ANSWER_WORDS}
+        scale = standard.scales.get(column or "")
+        words = standard.answer_words.get(scale, ()) if scale else [w for ws in standard.answer_words.values() for w in ws]
+        return {normalise(w): w for w in words}
+    if kind == "band":  # "AfC Band 8a" is suggested as "Band 8a", never read as it
+        return _band_labels(ret, standard)
     return {}
 
 
-def _did_you_mean(kind: str, value: str) -> str | None:
+def _did_you_mean(kind: str, value: str, spellings: dict[str, str] | None = None) -> str | None:
     """'did you mean "Caribbean"?' for a spelling close to an accepted one; None when none is close.
 
     Only ever said: a value is classified by its exact (normalised) spelling, never by how near it is.
     """
     if kind == "ethnicity":
         return ethnicity.SUGGEST.did_you_mean(value)
-    spellings = _spellings(kind)
     return Suggester(spellings, normalise).did_you_mean(value) if spellings else None
 
 
@@ -410,7 +497,7 @@ def unknown_values(chk: Checked, kind: str = "ethnicity") -> list[Unknown]:
     found: dict[str, tuple[str, int, list[str]]] = {}
     for name, table in chk.typed.items():
         src = chk.ret.sources.get(name)
-        present = [c.name for c in FILES[name] if c.kind == kind and src is not None and c.name in src.columns]
+        present = [c.name for c in files(standard_of(chk.ret)).get(name, ()) if c.kind == kind and src is not None and c.name in src.columns]
         for col in present:
             for value, n in chk.ret.con.execute(
                 f"SELECT {col}_raw, count(*) FROM {table} WHERE {col} IS NULL AND {col}_raw IS NOT NULL GROUP BY 1 ORDER BY min(_row)"
@@ -452,16 +539,32 @@ def _check_import_mapping(ret: Return) -> list[Problem]:
     assert ret.mapping is not None
     problems = []
     for stem, fm in ret.mapping.files.items():
-        kinds = {c.name: c.kind for c in FILES[stem]}
+        kinds = {c.name: c.kind for c in all_columns(stem)}
+        standard = standard_of(ret)
         for col, table in fm.values.items():
             kind = kinds[col]
             for spelling, target in table.items():
-                if kind == "band" or (target.strip() and recognised(kind, target) is not None):
+                if kind == "band" or (target.strip() and recognised(kind, target, standard, col) is not None):
                     continue
                 shown = f'"{spelling}"' if spelling else "a blank cell"
                 said = f"still says TODO for {shown}" if target == TODO else f'maps {shown} to "{target}", which is not a value of {col}'
-                problems.append(Problem(ret.mapping.label, said, f"say what {shown} means: {schema.FIXES[kind]} (or delete the line)", f"[{stem}.values.{col}]"))
+                problems.append(Problem(ret.mapping.label, said, f"say what {shown} means: {schema.fix(kind, standard, col)} (or delete the line)", f"[{stem}.values.{col}]"))
     return problems
+
+
+def _standards_said() -> str:
+    return " or ".join(f'standard = "{i}"' for i in available())
+
+
+def _fits_other(standard: Standard, name: str, cols: set[str]) -> Standard | None:
+    """Another standard whose file of this name has every required column the file has (an SC-WRES staff.csv
+    in a return whose organisation.toml says nhs-wres): the one mistake behind all its missing columns."""
+    for sid in available():
+        other = load(sid)
+        wanted = {c.name for c in other.files.get(name, ()) if c.required}
+        if other.id != standard.id and wanted and wanted <= cols:
+            return other
+    return None
 
 
 def validate(ret: Return) -> Checked:
@@ -473,8 +576,16 @@ def validate(ret: Return) -> Checked:
         out.problems += _check_mapping(ret)
     if ret.mapping is not None:
         out.problems += _check_import_mapping(ret)
+    standard = standard_of(ret)
+    contract = files(standard)
     # an aggregate return's counts.csv is checked by counts.py; its action plan is checked here
-    names = [*([] if "counts" in ret.sources else RECORD_FILES), *PLAN_FILES]
+    names = [*([] if "counts" in ret.sources else standard.files), *PLAN_FILES]
+    if "counts" not in ret.sources:
+        out.problems += [
+            Problem(ret.sources[n].label, f"is not one of the {standard.name} files, so it is not read",
+                    f"delete it, or if the return is for another standard say so in organisation.toml ({_standards_said()})", severity="warning")
+            for n in RECORD_FILES if n in ret.sources and n not in standard.files
+        ]
     if "counts" in ret.sources:
         out.problems += [
             Problem(ret.sources[n].label, "is not read: this return also holds counts.csv, which gives the figures",
@@ -488,9 +599,10 @@ def validate(ret: Return) -> Checked:
                 out.problems.append(Problem("staff.csv", "is missing", "add staff.csv: one row per directly employed person at the snapshot date (see templates/staff.csv)"))
             continue
         cols = set(src.columns)
-        missing = [c.name for c in FILES[name] if c.required and c.name not in cols]
-        if name == "staff" and not ({"annual_salary", "pay_band"} & cols):
+        missing = [c.name for c in contract[name] if c.required and c.name not in cols]
+        if name == "staff" and {"annual_salary", "pay_band"} <= {c.name for c in contract[name]} and not ({"annual_salary", "pay_band"} & cols):
             missing.append("annual_salary (or pay_band)")
+        other = _fits_other(standard, name, cols) if missing else None
         headings = ret.mapping.headings(name) if ret.mapping else {}
         for m in missing:
             named = next((k for k in headings if k in re.findall(r"\w+", m)), None)  # "annual_salary (or pay_band)" too
@@ -500,16 +612,19 @@ def validate(ret: Return) -> Checked:
                                             mappable=True))
                 continue
             fix = f"add a column headed {m} (column names are not case-sensitive)"
-            if len(missing) > 1 and src.path is not None:  # an export with its own headings, most likely
+            if other is not None:  # the file of another standard: organisation.toml most likely names the wrong one
+                fix = (f"this is the {other.name} {name} file, but organisation.toml says the return is for the {standard.name}: "
+                       f'write standard = "{other.id}" there if it is, else {fix}')
+            elif len(missing) > 1 and src.path is not None:  # an export with its own headings, most likely
                 fix += f', or say which of your headings it is in an import mapping: wres map "{src.path.name}" suggests one'
             out.problems.append(Problem(src.label, f"has no column {m}", fix, m, (1,), 1, mappable=True))
         if missing:
             out.problems += _read_through(ret, src)  # its other problems are found once the columns are there
             continue
-        present = [c for c in FILES[name] if c.name in cols]
+        present = [c for c in contract[name] if c.name in cols]
         staff_lookup = name not in ("staff", "recruitment", "survey") and "staff_id" in cols and "staff" in out.typed
         try:
-            checks, counts = _type(ret, src, present, mapping, staff_lookup, _file_checks(name, cols, plan="actions" in out.typed))
+            checks, counts = _type(ret, src, present, mapping, staff_lookup, _file_checks(name, cols, standard, plan="actions" in out.typed))
         except duckdb.Error as exc:  # a streamed file is read through here first
             if not _file_fault(exc):
                 raise

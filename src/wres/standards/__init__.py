@@ -49,6 +49,9 @@ class Part:
     words: str  # in a sentence: "adult social care"
     values: tuple[str, ...] = ()  # spellings of the part in the breakdown column (normalised), beyond its id
     shown: str = ""  # the spelling a validation fix asks for ("yes" for clinical staff); its id when empty
+    # Words an import mapping guesses the part from in a council's own spelling ("famil" in "Children & Families"),
+    # each matched at the start of a word; the longest found wins. A guess is noted for people to check.
+    hints: tuple[str, ...] = ()
 
     @property
     def spelling(self) -> str:
@@ -209,7 +212,7 @@ def parse(data: dict[str, Any]) -> Standard:
     """A standard from its data file's contents (a dict as tomllib reads it)."""
     groups = tuple(Group(**g) for g in data["groups"])
     bd = data["breakdown"]
-    breakdown = Breakdown(bd["column"], tuple(Part(**{**p, "values": tuple(p.get("values", ()))}) for p in bd["parts"]), Part(**bd["total"]))
+    breakdown = Breakdown(bd["column"], tuple(Part(**{**p, "values": tuple(p.get("values", ())), "hints": tuple(p.get("hints", ()))}) for p in bd["parts"]), Part(**bd["total"]))
     metrics = []
     for m in data["metrics"]:
         m = dict(m)
