@@ -495,16 +495,17 @@ def unknown_values(chk: Checked, kind: str = "ethnicity") -> list[Unknown]:
     """Every distinct spelling of `kind` no table or mapping recognised (as a local code: case and spacing
     apart), most rows first, with the files it is in."""
     found: dict[str, tuple[str, int, list[str]]] = {}
+    contract = files(standard_of(chk.ret))
     for name, table in chk.typed.items():
         src = chk.ret.sources.get(name)
-        present = [c.name for c in files(standard_of(chk.ret)).get(name, ()) if c.kind == kind and src is not None and c.name in src.columns]
+        present = [c.name for c in contract.get(name, ()) if c.kind == kind and src is not None and c.name in src.columns]
         for col in present:
             for value, n in chk.ret.con.execute(
                 f"SELECT {col}_raw, count(*) FROM {table} WHERE {col} IS NULL AND {col}_raw IS NOT NULL GROUP BY 1 ORDER BY min(_row)"
             ).fetchall():
                 k = normalise(value)
-                first, total, files = found.get(k, (value, 0, []))
-                found[k] = (first, total + n, files + ([src.label] if src.label not in files else []))
+                first, total, where = found.get(k, (value, 0, []))
+                found[k] = (first, total + n, where + ([src.label] if src.label not in where else []))
     return sorted((Unknown(v, n, tuple(f)) for v, n, f in found.values()), key=lambda u: -u.rows)
 
 
