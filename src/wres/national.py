@@ -1,6 +1,6 @@
 """National pooling and benchmark: many authorities' counts summed, each authority set beside the nation.
 
-Pooling is a sum of counts, never an average of rates. What is published is protected: the national and
+Pooling is a sum of counts, never an average of rates, and only of returns of one standard. What is published is protected: the national and
 regional documents together (a region is part of the nation, so its hidden counts must not be the nation
 minus the other regions), and each authority's relative likelihood in the benchmark only where none of
 its four counts is under the threshold. Authorities are pseudonymised unless asked for by name: the
@@ -28,8 +28,8 @@ from wres import disclosure, pipeline, results, stats
 from wres.counts import Counts
 from wres.organisation import Organisation
 from wres.problems import InvalidInput, Problem
-from wres.standards import metric
-from wres.standards.sc_wres import METRICS
+from wres.standards import Standard
+from wres.standards import load as load_standard
 
 Z95 = stats.Z95
 Z998 = NormalDist().inv_cdf(0.999)
@@ -107,6 +107,16 @@ def _progress(items: Any, say: Callable[[str], None], total: int) -> Any:
 
 def _consistency(authorities: list[Authority]) -> list[Problem]:
     problems = []
+    kinds = Tally(a.organisation.standard_id for a in authorities)
+    if len(kinds) > 1:
+        common = kinds.most_common(1)[0][0]
+        for a in authorities:
+            if a.organisation.standard_id != common:
+                problems.append(Problem(
+                    f"{a.path}: organisation.toml", f"reports on the {a.organisation.standard.name}, but most returns report on the "
+                    f"{a.counts.standard.name if a.counts.standard.id == common else common}",
+                    "pool the returns of one standard at a time", "standard",
+                ))
     periods = Tally((a.organisation.period_start, a.organisation.period_end) for a in authorities)
     if len(periods) > 1:
         common = periods.most_common(1)[0][0]
@@ -126,16 +136,19 @@ def _consistency(authorities: list[Authority]) -> list[Problem]:
 
 
 def pool(authorities: Sequence[Authority]) -> tuple[Counts, list[str]]:
-    """National counts: the sum. M1 only over authorities that use the common pay bands (warned)."""
-    total = Counts()
-    bands = Tally(tuple(a.counts.bands) for a in authorities if "M1" in a.counts.submitted)
+    """National counts: the sum. A pay-band metric only over returns that use the common pay bands (warned)."""
+    std = authorities[0].counts.standard
+    banded = {m.id for m in std.metrics if m.kind == "pay_band"}
+    bands = Tally(tuple(a.counts.bands) for a in authorities if banded & a.counts.submitted)
     common = list(bands.most_common(1)[0][0]) if bands else []
     warnings = []
+    total = replace(authorities[0].counts, cells={}, bands=[])
     for a in authorities:
         counts = a.counts
-        if "M1" in counts.submitted and counts.bands != common:
-            counts = Counts({k: v for k, v in counts.cells.items() if k[0] != "M1"}, common)
-            warnings.append(f"{a.label}: pay bands {a.counts.bands} differ from the common {common}; left out of M1")
+        if banded & counts.submitted and counts.bands != common:
+            counts = replace(counts, cells={k: v for k, v in counts.cells.items() if k[0] not in banded}, bands=common)
+            titles = " and ".join(std.metric(m).short or std.metric(m).title for m in sorted(banded))
+            warnings.append(f"{a.label}: pay bands {a.counts.bands} differ from the common {common}; left out of {titles}")
         total = total + counts
     total.bands = common
     return total, warnings
@@ -146,17 +159,12 @@ def _slug(text: str) -> str:
 
 
 def _document(counts: Counts, org: Organisation, name: str, warnings: list[str]) -> results.Document:
-    national_org = org.model_copy(update={"name": name, "code": None, "local_population_minority_ethnic_pct": None})
+    local = f"local_population_{counts.standard.focus.id}_pct"  # an organisation's own figure, not the nation's
+    national_org = org.model_copy(update={"name": name, "code": None, **({local: None} if local in Organisation.model_fields else {})})
     return results.compute(counts, national_org, warnings)
 
 
 # --- benchmark ---------------------------------------------------------------------------------------
-
-def _se(a: int, n1: int, c: int, n2: int) -> float | None:
-    if min(a, c) <= 0 or a > n1 or c > n2:
-        return None
-    return math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
-
 
 def _position(rl: float, se: float, centre: float) -> str:
     z = (math.log(rl) - math.log(centre)) / se
@@ -174,31 +182,34 @@ def _quartiles(values: list[float]) -> list[float] | None:
 
 
 def benchmark(authorities: Sequence[Authority], national: results.Document, threshold: int) -> list[dict[str, Any]]:
-    """Per metric × service × band: the national RL, quartiles, funnel limits, and each authority beside it.
+    """Per relative-likelihood metric × part × band: the national RL, quartiles, funnel limits, and each
+    authority beside it (`not_benchmarked` says why the other metrics are left out).
 
     An authority's figures are shown only where all four counts are 0 or at least the threshold, and its
     relative likelihood is defined; quartiles are taken over what is shown.
     """
+    std = national.get_standard()
+    focus, reference = std.focus.id, std.reference.id
     out = []
     for r in national.results:
-        if r.reason == "not submitted":
+        m = std.metric(r.metric)
+        if r.status == "not_submitted" or m.statistic != "relative_likelihood":
             continue
-        m = metric(METRICS, r.metric)
         band = r.band or ""
         rows, ses = [], []
         centre = r.relative_likelihood
         for a in sorted(authorities, key=lambda a: a.label):
             if r.metric not in a.counts.submitted:
                 continue
-            (x, n1), (c, n2) = (a.counts.get(r.metric, r.service, band, g) for g in ("minority_ethnic", "white"))
-            lk = stats.relative_likelihood(x, n1, c, n2, m.subject)
+            (x, n1), (c, n2) = (a.counts.get(r.metric, r.service, band, g) for g in (focus, reference))
+            lk = stats.oriented(std, m, (x, n1), (c, n2))
             shown = all(v == 0 or v >= threshold for v in (x, n1, c, n2)) and lk.rl is not None
             row: dict[str, Any] = {"authority": a.label, "relative_likelihood": None, "ci95": None, "assessment": None,
                                    "se_log": None, "funnel": None, "suppressed": not shown}
             if shown:
-                se = _se(x, n1, c, n2)
+                se = stats.katz_se(x, n1, c, n2)  # symmetric: the same whichever way the RL is oriented
                 row.update(relative_likelihood=lk.rl, ci95=list(lk.ci95) if lk.ci95 else None, se_log=se,
-                           assessment=stats.assess(lk.exact, _direction(m, r, national)))
+                           assessment=stats.assess(lk.exact, _direction(m, r, national), std))
                 if se is not None and centre:
                     row["funnel"] = _position(lk.rl, se, centre)  # type: ignore[arg-type]
                     ses.append(se)
@@ -224,11 +235,17 @@ def benchmark(authorities: Sequence[Authority], national: results.Document, thre
 
 
 def _direction(m: Any, r: results.Result, national: results.Document) -> Any:
-    """The metric's direction; for M1 only the top band is assessed (as in the national result)."""
-    if m.kind != "pay_band":
-        return m.direction
-    bands = [x.band for x in national.results if x.metric == m.id]
-    return m.direction if r.band == bands[-1] else None
+    """The metric's direction where the standard assesses the figure (of a pay-band metric, its assessed band)."""
+    bands = [x.band or "" for x in national.results if x.metric == m.id]
+    return m.direction if results.is_assessed(m, r.band or "", list(dict.fromkeys(bands))) else None
+
+
+def not_benchmarked(standard: Standard) -> list[str]:
+    """Why some metrics have no benchmark: an authority is set beside the nation by its relative likelihood."""
+    return [f"{m.short or m.title} ({m.title}) is not benchmarked: its figures are "
+            f"{'percentages side by side' if m.statistic == 'percentages' else 'shares'}, set beside the nation's in each "
+            "organisation's own report, and the benchmark compares relative likelihoods only"
+            for m in standard.metrics if m.statistic != "relative_likelihood"]
 
 
 # --- the whole run -----------------------------------------------------------------------------------
@@ -249,17 +266,19 @@ def run(authorities: list[Authority], key: bytes | None, threshold: int, interna
         a.label = a.organisation.name if key is None else pseudonym(key, a.organisation)
     org = authorities[0].organisation
     counts, warnings = pool(authorities)
-    national = _document(counts, org, f"England — {len(authorities)} authorities", warnings)
+    std = counts.standard
+    orgs = std.words.get("organisations", "organisations")  # "authorities", "trusts"
+    national = _document(counts, org, f"England — {len(authorities)} {orgs}", warnings)
     by_region: dict[str, list[Authority]] = {}
     for a in authorities:
         by_region.setdefault((a.organisation.region or "").strip() or "(no region given)", []).append(a)
     # Every region is protected together with the nation (they add up to it); only regions of three or more
     # authorities are published, and the others' counts are hidden but still may not be worked out.
-    regions = {region: _document(pool(members)[0], org, f"{region} — {len(members)} authorities", [])
+    regions = {region: _document(pool(members)[0], org, f"{region} — {len(members)} {orgs}", [])
                for region, members in sorted(by_region.items())}
     small = [r for r, members in by_region.items() if len(members) < MIN_AUTHORITIES_PER_REGION or r.startswith("(")]
     for region in sorted(small):
-        warnings.append(f"{region}: fewer than {MIN_AUTHORITIES_PER_REGION} authorities (or no region given), so no regional breakdown is published")
+        warnings.append(f"{region}: fewer than {MIN_AUTHORITIES_PER_REGION} {orgs} (or no region given), so no regional breakdown is published")
     if not internal:
         names = {f"region:{_slug(k)}": v for k, v in regions.items()}
         protected = disclosure.protect_tables(
@@ -272,5 +291,6 @@ def run(authorities: list[Authority], key: bytes | None, threshold: int, interna
         regions = {k: v for k, v in regions.items() if k not in small}
     # after protection: the benchmark repeats the national figures, so it may only repeat published ones
     bench = benchmark(authorities, national, 1 if internal else threshold)
+    warnings += not_benchmarked(std)
     national.warnings = warnings
     return NationalOutput(national, regions, bench, authorities, counts, warnings)
