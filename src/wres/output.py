@@ -1,11 +1,14 @@
-"""Writing outputs all at once or not at all: a failed or interrupted command leaves nothing half-written."""
+"""Writing outputs all at once or not at all (a failed or interrupted command leaves nothing half-written),
+and CSV cells that no spreadsheet runs as a formula."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -51,3 +54,25 @@ def new_directory(path: Path, replaces: str | None = None) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A cell as a CSV file holds it: text a spreadsheet would run as a formula (it starts with = + - @, a tab
+    or a carriage return) is written as text, with a leading apostrophe; None is an empty cell. Band labels
+    and names are an organisation's own text, so every CSV wres writes (CLI and web) passes through here."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return "" if value is None else value
+
+
+def csv_text(rows: Iterable[Sequence[object]], header: Sequence[str] | None = None) -> str:
+    """CSV text of rows, every cell made safe by csv_cell (the header too)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if header is not None:
+        w.writerow([csv_cell(h) for h in header])
+    w.writerows([csv_cell(v) for v in row] for row in rows)
+    return buf.getvalue()
