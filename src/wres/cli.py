@@ -331,7 +331,7 @@ def national(
     output_dir: Annotated[Path, typer.Option("-o", "--output", help="New folder for the national output (an earlier one is replaced).")],
     named: Annotated[bool, typer.Option("--named", help="Name authorities in the benchmark instead of pseudonyms.")] = False,
     key_file: Annotated[Path, typer.Option(help="Secret key for pseudonyms (made on first use): same key, same pseudonyms.")] = DEFAULT_KEY,
-    threshold: Annotated[Optional[int], typer.Option(min=2, max=1000, help="Smallest count published (default 10).")] = None,
+    threshold: Annotated[Optional[int], typer.Option(min=2, max=1000, help="Smallest count published (default 10, and never below a return's own threshold).")] = None,
     internal: Annotated[bool, typer.Option("--internal", help="No suppression, pooled counts.csv too; marked OFFICIAL-SENSITIVE.")] = False,
 ) -> None:
     """Pool many authorities into the national document, regional breakdowns and an anonymous benchmark."""
@@ -342,7 +342,6 @@ def national(
     from wres.render import national as render_national
 
     paths = _returns(returns)
-    limit = threshold or disclosure.DEFAULT_THRESHOLD
     try:
         key = None if named else national_mod.key_from(key_file)
         with Progress(console=err, transient=True) as bar:
@@ -350,6 +349,7 @@ def national(
             authorities, problems = national_mod.load(paths, progress=lambda text: bar.advance(task))
             if problems:
                 raise InvalidInput(problems)
+            limit = disclosure.national_threshold((a.organisation.suppression_threshold for a in authorities), threshold)
             bar.update(task, description="Pooling and protecting")
             result = national_mod.run(authorities, key, limit, internal)
     except InvalidInput as exc:
@@ -376,9 +376,9 @@ def audit(
     doc, problems = published.read(path)
     if doc is None:
         _fail(problems)
-    limit = threshold or doc.threshold or disclosure.DEFAULT_THRESHOLD
+    limit = disclosure.audit_threshold(threshold, doc.threshold)
     with err.status("Auditing…"):
-        result = disclosure.audit(doc.tables, limit, doc.sums)
+        result = disclosure.audit(doc.tables, limit, doc.sums, doc.standard)
     terminal.audit(result, limit, out)
     if result.leaks:
         raise typer.Exit(1)
