@@ -9,18 +9,23 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from wres import organisation, pipeline
+from wres import organisation, pipeline, standards
 from wres.counts import COLUMNS
-from wres.schema import FILES
+from wres.schema import files, template
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PLACEHOLDERS = ["name", "code", "sponsors.adults", "sponsors.children", "programme_lead", "staff_voice_lead"]
 
 
-def test_every_input_file_has_a_template_with_its_columns() -> None:
-    for name, cols in FILES.items():
-        header = (TEMPLATES / f"{name}.csv").read_text().splitlines()[0]
-        assert header.split(",") == [c.name for c in cols]
+def test_every_input_file_of_every_standard_has_a_template_with_its_columns() -> None:
+    for sid in standards.available():
+        std = standards.load(sid)
+        record_files = std.files if sid != standards.DEFAULT else files(std)  # the action plan's templates are the default's
+        for name, cols in record_files.items():
+            path = TEMPLATES.parent / template(std, f"{name}.csv")
+            assert path.read_text().splitlines()[0].split(",") == [c.name for c in cols], path
+        org, _ = organisation.load(TEMPLATES.parent / template(std, "organisation.toml"))
+        assert org is not None and org.standard == std
     # the aggregated route lives apart: a copied templates/ folder is a record-level return
     assert not (TEMPLATES / "counts.csv").exists()
     assert (TEMPLATES / "aggregate" / "counts.csv").read_text().splitlines()[0].split(",") == list(COLUMNS)
@@ -98,3 +103,17 @@ def test_a_published_document_says_what_warnings_concern_but_not_the_analysts_de
     internal = json.loads(cli("metrics", d, "--format", "json", "--internal").stdout)["warnings"]
     assert any('programme_lead still holds the template\'s placeholder "Name, role"' in w for w in internal)
     assert any(w.startswith("HR export 2025.csv: is not one of the return's files") for w in internal)
+
+
+def test_the_nhs_templates_copied_are_a_return_that_validates_with_only_its_placeholders_to_fill(tmp_path: Path) -> None:
+    """templates/nhs-wres holds two example rows a file (one a non-executive director, one "Don't know"): as they
+    are, a return whose only warnings are the organisation's stand-in text."""
+    d = tmp_path / "trust"
+    shutil.copytree(TEMPLATES / "nhs-wres", d)
+    problems = pipeline.check(d)
+    assert not [p for p in problems if p.severity == "error"]
+    assert {p.message.split()[0] for p in problems} == {"name", "sponsors", "programme_lead", "staff_voice_lead"}
+    loaded = pipeline.load(d)
+    assert loaded.counts.standard.id == "nhs-wres"
+    assert loaded.counts.get("9", "all", "Voting board members", "bme") == (1, 0)  # the non-executive director, in no headcount
+    assert loaded.counts.get("7", "all", "", "bme") == (0, 0)  # "Don't know" is answered but counted in neither

@@ -113,9 +113,9 @@ class Organisation(BaseModel):
 
 
 # The blank template's stand-in text (templates/organisation.toml): left in, it would be printed in a published
-# report. A value ending in an ellipsis ("London Borough of …"), one that starts "Name," and the template's
-# code E09000000; an ellipsis inside a sentence is someone's own text.
-_PLACEHOLDER = re.compile(r"(…|\.\.\.)\s*$|^\s*name\s*,|^\s*e09000000\s*$", re.IGNORECASE)
+# report. A value ending or starting with an ellipsis ("London Borough of …", "… NHS Foundation Trust"), one that
+# starts "Name," and the template's code E09000000; an ellipsis inside a sentence is someone's own text.
+_PLACEHOLDER = re.compile(r"(…|\.\.\.)\s*$|^\s*(…|\.\.\.)|^\s*name\s*,|^\s*e09000000\s*$", re.IGNORECASE)
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:

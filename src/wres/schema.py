@@ -117,6 +117,13 @@ FIXES: dict[Kind, str] = {
 }
 
 
+def template(standard: Standard, name: str) -> str:
+    """Where the blank template of a file is: templates/ for the default standard, templates/<id>/ for another."""
+    from wres import standards
+
+    return f"templates/{name}" if standard.id == standards.DEFAULT else f"templates/{standard.id}/{name}"
+
+
 def breakdown_spellings(standard: Standard) -> str:
     """How to write the breakdown column: "adults or children", "yes (clinical staff) or no (non-clinical staff)"."""
     return " or ".join(p.spelling if p.spelling == p.id else f"{p.spelling} ({p.words})" for p in standard.breakdown.parts)

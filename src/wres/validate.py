@@ -597,7 +597,7 @@ def validate(ret: Return) -> Checked:
         src = ret.sources.get(name)
         if src is None:
             if name == "staff" and ret.absent("staff"):
-                out.problems.append(Problem("staff.csv", "is missing", "add staff.csv: one row per directly employed person at the snapshot date (see templates/staff.csv)"))
+                out.problems.append(Problem("staff.csv", "is missing", f"add staff.csv: one row per directly employed person at the snapshot date (see {schema.template(standard, 'staff.csv')})"))
             continue
         cols = set(src.columns)
         missing = [c.name for c in contract[name] if c.required and c.name not in cols]
