@@ -154,7 +154,7 @@ def pool(authorities: Sequence[Authority]) -> tuple[Counts, list[str]]:
     return total, warnings
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "region"
 
 
@@ -280,13 +280,13 @@ def run(authorities: list[Authority], key: bytes | None, threshold: int, interna
     for region in sorted(small):
         warnings.append(f"{region}: fewer than {MIN_AUTHORITIES_PER_REGION} {orgs} (or no region given), so no regional breakdown is published")
     if not internal:
-        names = {f"region:{_slug(k)}": v for k, v in regions.items()}
+        names = {f"region:{slug(k)}": v for k, v in regions.items()}
         protected = disclosure.protect_tables(
             {"national": national, **names}, threshold, [("national", list(names))],
-            unpublished=[f"region:{_slug(k)}" for k in small],
+            unpublished=[f"region:{slug(k)}" for k in small],
         )
         national = protected.pop("national")
-        regions = {k: protected[f"region:{_slug(k)}"] for k in regions if k not in small}
+        regions = {k: protected[f"region:{slug(k)}"] for k in regions if k not in small}
     else:
         regions = {k: v for k, v in regions.items() if k not in small}
     # after protection: the benchmark repeats the national figures, so it may only repeat published ones
