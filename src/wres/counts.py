@@ -93,8 +93,11 @@ def _by_group(con, sql: str) -> dict[tuple[str, str], tuple[int, int]]:
     return {(s, g): (int(n), int(d)) for s, g, n, d in con.execute(sql).fetchall()}
 
 
-def _event_person(table: str, id_col: str) -> str:
-    """Distinct people: rows sharing an id are one person; rows without an id are one person each."""
+def _event_person(std: Standard, source: str, table: str, id_col: str) -> str:
+    """Distinct people: rows sharing an id are one person; rows without an id (or a file whose standard
+    declares no id column) are one person each."""
+    if id_col not in {c.name for c in std.files.get(source, ())}:
+        return f"'#' || {table}._row"
     return f"COALESCE({table}.{id_col}, '#' || {table}._row)"
 
 
@@ -132,7 +135,7 @@ def _count_metric(chk: Checked, m: MetricDef, bands: list[str], memo: dict[str, 
         res = _sum_cube(cube, std, m.column)
     elif m.kind == "staff_event":
         den = _sum_cube(cube, std, m.denominator_flag)
-        person = _event_person("e", "staff_id")
+        person = _event_person(std, m.source, "e", "staff_id")
         num = _by_group(
             con,
             f"SELECT {_part_sql(std, m)}, ethnicity, count(DISTINCT {person}), 0 FROM t_{m.source} e "
@@ -140,7 +143,7 @@ def _count_metric(chk: Checked, m: MetricDef, bands: list[str], memo: dict[str, 
         )
         res = {k: (num.get(k, (0, 0))[0], den[k][0]) for k in set(num) | set(den)}
     elif m.kind == "recruitment":
-        person = _event_person("r", "applicant_id")
+        person = _event_person(std, m.source, "r", "applicant_id")
         period = chk.ret.organisation
         in_period = f"(date IS NULL OR date BETWEEN DATE '{period.period_start}' AND DATE '{period.period_end}')"  # type: ignore[union-attr]
         res = _by_group(
@@ -201,7 +204,7 @@ def _sum_cube(cube: dict[_CubeKey, int], std: Standard, flag: str | None, with_e
 def _survey(con, std: Standard, metrics: list[MetricDef]) -> dict[str, dict[tuple[str, str], tuple[int, int]]]:
     """Every survey metric's counts by breakdown part and group, from one grouping of the respondents. A metric of
     several questions counts a respondent who answered at least once to any, among those who answered any."""
-    person = _event_person("v", "respondent_id")
+    person = _event_person(std, metrics[0].source, "v", "respondent_id")
     part = _part_sql(std, metrics[0])
     per_person = ", ".join(
         f"bool_or({' OR '.join(f'coalesce({q}, false)' for q in m.questions)}) FILTER (WHERE {' OR '.join(f'{q} IS NOT NULL' for q in m.questions)}) AS x{i}"
