@@ -95,7 +95,7 @@ def load(paths: Sequence[Path], progress: Callable[[str], None] | None = None, w
         problems += found
         if loaded is not None:
             authorities.append(Authority(Path(path), loaded.organisation, loaded.counts))
-    problems += _consistency(authorities)
+    problems += consistency(authorities)
     return authorities, problems
 
 
@@ -105,7 +105,7 @@ def _progress(items: Any, say: Callable[[str], None], total: int) -> Any:
         yield item
 
 
-def _consistency(authorities: list[Authority]) -> list[Problem]:
+def consistency(authorities: list[Authority]) -> list[Problem]:
     problems = []
     kinds = Tally(a.organisation.standard_id for a in authorities)
     if len(kinds) > 1:
@@ -114,7 +114,7 @@ def _consistency(authorities: list[Authority]) -> list[Problem]:
             if a.organisation.standard_id != common:
                 problems.append(Problem(
                     f"{a.path}: organisation.toml", f"reports on the {a.organisation.standard.name}, but most returns report on the "
-                    f"{a.counts.standard.name if a.counts.standard.id == common else common}",
+                    f"{load_standard(common).name}",
                     "pool the returns of one standard at a time", "standard",
                 ))
     periods = Tally((a.organisation.period_start, a.organisation.period_end) for a in authorities)
