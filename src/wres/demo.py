@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 
 from wres import standards
 from wres.standards.action_catalogue import CATALOGUE, Entry
+from wres.standards.demo_plan import PLAN
 
 PERIOD_START = date(2024, 4, 1)
 PERIOD_END = date(2025, 3, 31)
@@ -52,7 +53,7 @@ class Profile:
     code: str = "E09000099"
     region: str = "London"
     minority_share: float = 0.27  # of the workforce
-    local_population_minority_ethnic_pct: float = 28.0
+    local_population_pct: float = 28.0  # the focus group's share of the local population (SC-WRES reports it)
 
 
 EASTMERE = Profile()
@@ -68,7 +69,7 @@ period_end = {end}
 sponsors = {{adults = "Harriet Okonjo-Blake, Director of Adult Social Care", children = "Daniel Ferreira-Hughes, Director of Children's Services"}}
 programme_lead = "Marcia Penhaligon, Workforce Development Manager, Programme Management Office"
 staff_voice_lead = "Tunde Adebayo-Reid, Chair of the Race Equality Staff Network"
-local_population_minority_ethnic_pct = {population_pct}
+{population_key} = {population_pct}
 
 [governance]
 steering_group = "WRES Steering Group"
@@ -194,7 +195,8 @@ _REASONS = pa.array([
 _REASON_P = [0.52, 0.14, 0.12, 0.10, 0.05, 0.03, 0.04]
 _REGULATORS = pa.array(["Social Work England", "Health and Care Professions Council"], pa.string())
 # The SC-WRES breakdown's two parts (adult, then children's social care), as its data file names them.
-_SERVICES = pa.array([part.id for part in standards.load("sc-wres").breakdown.parts], pa.string())
+_SC_WRES = standards.load("sc-wres")
+_SERVICES = pa.array([part.id for part in _SC_WRES.breakdown.parts], pa.string())
 
 
 def write_demo(
@@ -235,7 +237,8 @@ def write_demo(
         (directory / "organisation.toml").write_text(
             ORGANISATION_TOML.format(
                 seed=seed, staff=staff, start=PERIOD_START, end=PERIOD_END, name=profile.name, code=profile.code,
-                region=profile.region, population_pct=profile.local_population_minority_ethnic_pct,
+                region=profile.region, population_pct=profile.local_population_pct,
+                population_key=f"local_population_{_SC_WRES.focus.id}_pct",
             ),
             encoding="utf-8", newline="\n",
         )
@@ -605,172 +608,12 @@ def _survey(rng: np.random.Generator, people: _Staff) -> pa.Table:
 
 # --- the action plan -----------------------------------------------------------------------------------
 #
-# The steering group's plan for 2024/25, agreed in March 2024 and updated monthly: ten actions drawn from the
-# catalogue (wres.standards.action_catalogue) for the metrics the demo makes worse. Untidy as real plans
-# are: A08 misses its last two updates (stale at March 2025), A03 is past its due date and not complete
-# (overdue), A02 is complete before its due date, A04 goes at risk for two months then back on track, and
-# M6 (borderline in the demo) has no action. The same for every seed: the plan is text, not a draw.
+# The steering group's plan for 2024/25, agreed in March 2024 and updated monthly (wres.standards.demo_plan:
+# it names the SC-WRES's metrics, so it lives with the standard's data). The same for every seed: the plan is
+# text, not a draw.
 
 PLAN_MONTHS = tuple((2024 + (m > 12), (m - 1) % 12 + 1) for m in range(4, 16))  # 2024-04 … 2025-03
 
-_AGREED = "Co-produced with the Race Equality Staff Network; agreed by the WRES Steering Group and CLT, March 2024."
-_NS, _OT, _AR, _OFF, _DONE = "not started", "on track", "at risk", "off track", "complete"
-
-# (action_id, metrics, (catalogue metric, start of the catalogue action), owner, due, initial status, note,
-#  twelve monthly updates as (status, note) or (status, note, by) — None where no update was made).
-_Update = tuple[str, str] | tuple[str, str, str] | None
-_PLAN: tuple[tuple[str, str, tuple[str, str], str, str, str, str, tuple[_Update, ...]], ...] = (
-    ("A01", "M2", ("M2", "Require every interview panel"), "Head of HR", "2025-06-30", _OT, _AGREED, (
-        (_OT, "Panel pool role description agreed with the Race Equality Staff Network."),
-        (_OT, "Call for panel pool volunteers issued; 9 expressions of interest so far."),
-        (_OT, "Panel pool now 17 members across both services; pool training booked for July."),
-        (_OT, "Panel composition now recorded on the recruitment system for posts at senior practitioner and above."),
-        (_OT, "Panel training delivered to 14 of 22 recruiting managers."),
-        (_OT, "Panel training delivered to 19 of 22 recruiting managers; the other three are booked for October."),
-        (_OT, "First quarter of monitoring: 11 of 13 qualifying panels met the rule."),
-        (_OT, "Two children's social care panels went ahead without a pool member; heads of service reminded."),
-        (_OT, "Pool extended to business support and residential staff; now 24 members."),
-        (_OT, "Quarter three monitoring: 15 of 16 qualifying panels met the rule."),
-        (_OT, "Feedback session held with pool members; expenses claims for panel time simplified."),
-        (_OT, "Year-end panel figures to go to the April steering group beside the 2024/25 return."),
-    )),
-    ("A02", "M2", ("M2", "Remove names and other identifying details"), "Recruitment Manager, HR Shared Service",
-     "2024-09-30", _NS, "", (
-        (_NS, "Options paper on hiding applicant details in the recruitment system taken to HR leadership."),
-        (_OT, "Supplier confirmed that name, address and education fields can be hidden at shortlisting."),
-        (_OT, "Configuration tested on three social worker vacancies in adult social care."),
-        (_OT, "Pilot extended to every children's social care vacancy; shortlisters' guidance drafted."),
-        (_DONE, "Complete: anonymised shortlisting live for every social care vacancy from 1 August."),
-        (_DONE, "No change; shortlisting rates by ethnicity now on the recruitment dashboard."),
-        (_DONE, "No change."),
-        (_DONE, "No change; one manager asked for names back and was refused."),
-        (_DONE, "No change."),
-        (_DONE, "Shortlisting rate by ethnicity for August to December shared with the steering group."),
-        (_DONE, "No change."),
-        (_DONE, "No change; before-and-after comparison to be made with the 2024/25 return."),
-    )),
-    ("A03", "M3", ("M3", "Require a senior manager independent of the team"), "Director of Children's Services",
-     "2025-01-31", _NS, _AGREED, (
-        (_NS, "Waiting for HR capacity; to start once the disciplinary policy review is scheduled.", "Head of HR"),
-        (_NS, "Scope agreed: pre-formal review will cover both services, not only children's social care."),
-        (_OT, "Draft pre-formal review checklist written with HR and the staff network."),
-        (_OT, "Checklist sent to the trade unions for consultation."),
-        (_AR, "Union comments need a change to the disciplinary policy, which needs Member approval."),
-        (_AR, "Policy change scheduled for the November employment committee."),
-        (_AR, "Pilot of pre-formal review started in children's social care: 3 proposals reviewed, 2 resolved informally."),
-        (_OFF, "Employment committee deferred the policy change to February; pilot continues."),
-        (_OFF, "Pilot: 6 proposals reviewed since October, 4 resolved informally; Head of HR leaves in January."),
-        (_OFF, "Interim Head of HR in post; policy change still waiting for committee.", "Interim Head of HR"),
-        (_OFF, "Committee approved the policy change; rollout to adult social care planned for April."),
-        (_OFF, "Past its due date: rollout to adult social care not started; new date to be agreed in April."),
-    )),
-    ("A04", "M7a;M7b", ("M7a", "Set up a speak-up route independent of line management"),
-     "Chair, Race Equality Staff Network", "2025-09-30", _NS, _AGREED, (
-        (_NS, "Network members surveyed on what an independent speak-up route should look like."),
-        (_OT, "Survey closed with 61 responses: most want trained network advocates beside a guardian."),
-        (_OT, "Role description for speak-up advocates agreed with HR."),
-        (_AR, "No budget yet for advocate training; bid made to the workforce development budget."),
-        (_AR, "Funding decision delayed to September; recruitment of advocates paused."),
-        (_OT, "Funding agreed from the workforce development budget; advocate recruitment reopened."),
-        (_OT, "Eight advocates recruited, five from adult and three from children's social care."),
-        (_OT, "Advocate training delivered over two days by an external provider."),
-        (_OT, "Speak-up route launched at the all-staff briefing; intranet page live."),
-        (_OT, "First month: 5 concerns raised through advocates, 3 about colleagues and 2 about managers."),
-        (_OT, "Monthly anonymised report of concerns and outcomes agreed with the interim Head of HR."),
-        (_OT, "Two advocates trained as bystander session co-facilitators; first sessions set for May."),
-    )),
-    ("A05", "M7b", ("M7b", "Train all managers in inclusive supervision"), "Principal Social Worker (Children)",
-     "2025-06-30", _NS, "Starts after the supervision policy refresh (July 2024).", (
-        (_NS, "Scheduled to start in July after the supervision policy refresh."),
-        (_NS, "Supervision policy refresh under way; training brief drafted.", "Principal Social Worker (Adults)"),
-        (_NS, "Two providers shortlisted; co-design meeting with the staff network booked for July."),
-        (_OT, "Course co-designed with the staff network and two practice educators."),
-        (_OT, "First cohort of 12 team managers booked for September."),
-        (_OT, "First cohort completed; participants rated it 4.5 out of 5 on average."),
-        (_OT, "Second cohort completed, mostly adult social care team managers; 24 of 58 managers trained."),
-        (_OT, "31 of 58 managers trained."),
-        (_OT, "No sessions in December; cohorts booked for January and February."),
-        (_OT, "43 of 58 managers trained."),
-        (_OT, "February cohort half empty because of winter pressures; 47 of 58 managers trained."),
-        (_OT, "Catch-up session added for April; 52 of 58 managers trained."),
-    )),
-    ("A06", "M9", ("M9", "Run a reverse mentoring programme"), "Director of Adult Social Care", "2025-03-31", _NS,
-     _AGREED, (
-        (_NS, "Programme design adapted from a neighbouring authority's scheme; network chair consulted."),
-        (_OT, "Call for mentors issued to minority ethnic staff at every grade."),
-        (_OT, "14 mentors came forward; 10 pairs with leadership team members agreed."),
-        (_OT, "Joint induction held for mentors and mentees."),
-        (_OT, "All 10 pairs have met at least once."),
-        (_OT, "Mid-point check: 9 pairs meeting monthly, one paused for leave."),
-        (_OT, "Paused pair restarted; peer support group for mentors set up by the staff network."),
-        (_OT, "Mentors' peer group met twice; two mentors asked for more time from their managers."),
-        (_OT, "Each leadership team member asked to name one change they will make."),
-        (_OT, "Leaders' commitments collected and shared at the corporate leadership team."),
-        (_OT, "Evaluation questionnaire sent to all pairs; 17 of 20 returned."),
-        (_DONE, "Complete: first cohort finished; evaluation to the April steering group and a second cohort planned."),
-    )),
-    ("A07", "M9", ("M9", "Offer a positive-action leadership development programme"), "Workforce Development Manager",
-     "2025-12-31", _NS, "", (
-        (_NS, "Waiting for the corporate leadership programme review to finish.", "Marcia Penhaligon"),
-        (_NS, "Corporate review finished; positive-action programme to be designed separately.", "Marcia Penhaligon"),
-        (_NS, "Legal advice sought on positive action under sections 158 and 159.", "Marcia Penhaligon"),
-        (_OT, "Legal advice received: the programme may be offered as positive action with a recorded rationale.",
-         "Marcia Penhaligon"),
-        (_OT, "Rationale based on the 2023/24 WRES figures agreed by the steering group.", "Marcia Penhaligon"),
-        (_OT, "Provider chosen; senior managers invited to volunteer as sponsors.", "Marcia Penhaligon"),
-        (_OT, "Applications opened to minority ethnic staff in middle management.", "Marcia Penhaligon"),
-        (_OT, "22 applications received for 12 places.", "Marcia Penhaligon"),
-        (_OT, "Cohort of 12 selected; each matched with a senior sponsor.", "Marcia Penhaligon"),
-        (_OT, "First module delivered; 11 of 12 attended.", "Marcia Penhaligon"),
-        (_OT, "Second module delivered; two participants shortlisted for service manager posts.", "Marcia Penhaligon"),
-        (_OT, "One participant appointed acting service manager in children's social care.", "Marcia Penhaligon"),
-    )),
-    ("A08", "M1", ("M1", "Audit pay band progression and starting salaries"), "Head of Reward, HR", "2025-06-30", _NS,
-     _AGREED, (
-        (_NS, "Data request sent to payroll for salary points and increment history."),
-        (_OT, "Payroll extract received; ethnicity matched for 95% of records."),
-        (_OT, "Starting salaries analysed: minority ethnic appointees more often started at the bottom of the scale."),
-        (_OT, "Progression analysis under way for staff in post more than three years."),
-        (_OT, "Acting-up and honoraria data requested from service areas."),
-        (_OT, "Acting-up data kept in team spreadsheets; collection slower than hoped."),
-        (_OT, "Acting-up data received from 7 of 11 service areas."),
-        (_OT, "All acting-up data collected; analyst time secured for December."),
-        (_OT, "Draft audit findings shared with the Head of HR."),
-        (_OT, "Findings and proposals on starting salaries to go to the February steering group."),
-        None,
-        None,
-    )),
-    ("A09", "M8", ("M8", "Offer every leaver an exit interview"), "HR Business Partner, Social Care", "2025-09-30", _NS,
-     "", (
-        (_NS, "Exit questionnaire review added to the HR business plan."),
-        (_OT, "Exit questionnaire revised to ask about treatment and progression; ethnicity taken from the HR record."),
-        (_OT, "Offer of an interview with someone outside the line added to the leaver checklist."),
-        (_OT, "July: 6 of 11 leavers took up the exit interview."),
-        (_OT, "August: 5 of 9 leavers interviewed."),
-        (_OT, "First quarterly analysis: lack of progression the reason most often given by minority ethnic leavers."),
-        (_OT, "Stay conversation guide for team managers drafted with the staff network."),
-        (_OT, "Stay conversation guide piloted in two children's social care teams."),
-        (_OT, "December: 4 of 7 leavers interviewed; fewer leavers than usual."),
-        (_OT, "Quarter three analysis: 21 of 34 leavers interviewed since October."),
-        (_OT, "Moves to agency work added to the exit analysis at the network's request."),
-        (_OT, "Moves to agency work now reported by ethnicity in the monthly workforce dashboard."),
-    )),
-    ("A10", "M4", ("M4", "Review every proposed referral"), "Principal Social Worker (Adults)", "2024-12-31", _NS,
-     _AGREED, (
-        (_NS, "Referral decisions of the last three years gathered for review."),
-        (_OT, "Regulator's referral threshold guidance summarised as a one-page checklist."),
-        (_OT, "Checklist tested on past referrals: 2 of 7 would not have met the threshold."),
-        (_OT, "Principal social workers for adults and children agreed to review every proposed referral together."),
-        (_OT, "Process agreed with HR and legal services."),
-        (_OT, "Briefing for team managers delivered in both services."),
-        (_OT, "First proposed referral reviewed under the new process and went ahead."),
-        (_OT, "Second proposed referral reviewed and handled locally with a supervision plan."),
-        (_DONE, "Complete: pre-referral review is now part of the people management procedures."),
-        (_DONE, "No change; no proposed referrals in January."),
-        (_DONE, "One proposed referral reviewed and made."),
-        (_DONE, "No change; annual learning review planned for June."),
-    )),
-)
 
 
 def _entry(metric: str, start: str) -> Entry:
@@ -799,7 +642,7 @@ def plan_rows() -> tuple[list[list[str]], list[list[str]]]:
     """actions.csv and action_updates.csv rows (no header) for the demo plan."""
     actions: list[list[str]] = []
     updates: list[list[str]] = []
-    for i, (action_id, metrics, (metric, start), owner, due, status, note, monthly) in enumerate(_PLAN):
+    for i, (action_id, metrics, (metric, start), owner, due, status, note, monthly) in enumerate(PLAN):
         entry = _entry(metric, start)
         actions.append([action_id, metrics, entry.action, owner, due, status, entry.success_measure, note])
         for day, update in zip(_update_dates(i % 3), monthly):
@@ -897,7 +740,7 @@ def write_authorities(
 
 NORTHMOOR = Profile(
     name="Northmoor Hospitals NHS Foundation Trust", code="R9Z", region="North East and Yorkshire",
-    minority_share=0.38, local_population_minority_ethnic_pct=24.0,
+    minority_share=0.38, local_population_pct=24.0,
 )
 
 TRUST_TOML = """\
