@@ -24,7 +24,7 @@ import pytest
 from tests.conftest import ORG, Run, person, run_command, write_return
 from wres import cli as cli_module
 from wres import pipeline
-from wres.render.csv import safe_cell
+from wres.output import csv_cell as safe_cell
 
 METRIC_IDS = ("M1", "M2", "M3", "M4", "M5", "M6", "M7a", "M7b", "M8", "M9")
 SERVICES = ("adults", "children", "all")
@@ -36,10 +36,12 @@ CONTRACT_KEYS = {
     "relative_likelihood", "ci95", "assessment", "suppressed", "reason", "sentence",
 }
 # Extensions beyond the contract. Adding one is a deliberate change: list it here.
-EXTENSION_KEYS = {"title", "total"}
+EXTENSION_KEYS = {"title", "total",
+                  # issue 16: what each figure is, decided in the engine (common.md §4)
+                  "statistic", "status", "assessed", "verdict", "label", "orientation", "difference", "difference_ci95"}
 EXTENSION_KEYS_BY_METRIC = {"M9": {"representation"}}
 REPRESENTATION_KEYS = {"senior_managers", "workforce", "local_population"}
-TOP_LEVEL_KEYS = {"schema_version", "standard", "organisation", "period", "suppression", "warnings", "results"}
+TOP_LEVEL_KEYS = {"schema_version", "standard", "standard_id", "standard_version", "organisation", "period", "suppression", "warnings", "results"}
 
 ASSESSMENT_WORDS = {
     "worse_for_minority_ethnic": "worse for ME",

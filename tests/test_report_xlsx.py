@@ -348,7 +348,8 @@ def test_layout(wb: openpyxl.Workbook) -> None:
     # the profile
     profile = {summary.cell(r, c).value: summary.cell(r, c + 1).value for r in range(2, 9) for c in (1, 3)}
     assert profile["Organisation"] == "London Borough of Eastmere" and profile["ONS code"] == "E09000099"
-    assert profile["Adult services sponsor"].startswith("Harriet") and profile["Children's services sponsor"].startswith("Daniel")
+    # the sponsors by the standard's part labels
+    assert profile["Adult social care sponsor"].startswith("Harriet") and profile["Children's social care sponsor"].startswith("Daniel")
     assert profile["Programme lead"].startswith("Marcia") and profile["Staff voice lead"].startswith("Tunde")
     assert profile["Direct employees"] == 425 and profile["Reporting period"] == "1 April 2024 to 31 March 2025"
 

@@ -17,10 +17,11 @@ from rich.console import Console
 
 from wres import output, pipeline, standards
 from wres.problems import InvalidInput, Problem
+from wres import render
 from wres.render import terminal
 
 app = typer.Typer(
-    help="SC-WRES for social care: check a return, compute the nine metrics, publish safely.",
+    help="Workforce race equality standards (SC-WRES, NHS WRES): check a return, compute its metrics, publish safely.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -32,10 +33,8 @@ out = Console(width=_WIDTH)
 err = Console(stderr=True, width=_WIDTH)
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+# The formats `wres metrics` can print, from the one registry of output formats (wres.render.FORMATS).
+Format = Enum("Format", {name: name for name in render.printable()}, type=str)  # type: ignore[misc]
 
 
 def _fail(problems: list[Problem]) -> None:
@@ -157,27 +156,18 @@ def _write_map(path: Path, chosen: Path | None, unknown: list[pipeline.Unknown])
 @app.command()
 def metrics(
     path: PathArg,
-    format: Annotated[Format, typer.Option("--format", help="table for people; json (the contract) or csv for machines.")] = Format.table,
+    format: Annotated[Format, typer.Option("--format", help="; ".join(f"{f.name}: {f.writes}" for f in render.FORMATS.values() if f.prints) + ".")] = Format.table,  # type: ignore[attr-defined]
     internal: Annotated[bool, typer.Option("--internal", help="No suppression; output marked OFFICIAL-SENSITIVE, not for publication.")] = False,
     threshold: Annotated[Optional[int], typer.Option(min=2, max=1000, help="Suppress counts below this (default: organisation.toml, else 10).")] = None,
     mapping: MappingOpt = None,
 ) -> None:
-    """The nine metrics with relative likelihoods, 95% CIs and sentences."""
+    """Every metric of the return's standard: its figures (relative likelihoods, percentages and their difference, shares), 95% CIs and sentences."""
     try:
         with err.status("Computing metrics…"):
             doc = pipeline.document(path, internal=internal, threshold=threshold, mapping=mapping)
     except InvalidInput as exc:
         _fail(exc.problems)
-    if format is Format.json:
-        from wres.render import json as render_json
-
-        sys.stdout.write(render_json.render(doc))
-    elif format is Format.csv:
-        from wres.render import csv as render_csv
-
-        sys.stdout.write(render_csv.render(doc))
-    else:
-        terminal.metrics_table(doc, out)
+    render.get(format.value).load().show(doc, out)
 
 
 @app.command()
@@ -252,7 +242,7 @@ def actions(
     if suggest:
         from wres.standards.action_catalogue import suggest as suggest_actions
 
-        terminal.suggestions(suggest_actions(results), view.plan, out)
+        terminal.suggestions(suggest_actions(results), view.plan, out, view.organisation.standard)
         return
     if view.plan is None:
         out.print(f"{target} has no action plan (actions.csv, action_updates.csv; see templates/).", markup=False)
@@ -265,7 +255,7 @@ def actions(
         err.print(str(exc), markup=False)
         raise typer.Exit(2)
     states = view.plan.as_of(judged.day)
-    terminal.action_plan(view.organisation.name, states, judged, actions_mod.uncovered(view.plan, results), out)
+    terminal.action_plan(view.organisation.name, states, judged, actions_mod.uncovered(view.plan, results), out, view.organisation.standard)
 
 
 @app.command(name="map")

@@ -13,12 +13,11 @@ from wres import pipeline
 from wres.actions import Judgement, Plan, judgement
 from wres.organisation import Organisation, placeholder_problems
 from wres.problems import InvalidInput, Problem
-from wres.results import Document, Result
-from wres.standards import MetricDef
-from wres.standards.sc_wres import METRICS, NON_ADVERSE_RANGE
+from wres.document import Document, Result
+from wres.standards import MetricDef, Part, Standard, load
 
-SERVICES = ("adults", "children", "all")
-SERVICE_NAMES = {"adults": "Adult social care", "children": "Children's social care", "all": "Both services"}
+# Transitional (issue 16): the SC-WRES service names for the web views not yet reading their standard's parts.
+SERVICE_NAMES = {p.id: p.label for p in load().breakdown.all}
 
 
 @dataclass
@@ -26,9 +25,29 @@ class Report:
     organisation: Organisation
     years: list[Document]  # oldest first; the last is the year reported on; each protected on its own
     internal: bool = False
-    metrics: tuple[MetricDef, ...] = METRICS
-    range: tuple[float, float] = NON_ADVERSE_RANGE
     plan: Plan | None = None  # the action plan of the year reported on
+
+    @property
+    def standard(self) -> Standard:
+        """The standard the year reported on names: every word and rule a renderer shows comes from it."""
+        return load(self.current.standard_id)
+
+    @property
+    def metrics(self) -> tuple[MetricDef, ...]:
+        return self.standard.metrics
+
+    @property
+    def range(self) -> tuple[float, float]:
+        return self.standard.range
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """The breakdown's parts and its total, in the order every table lists them."""
+        return self.standard.breakdown.all
+
+    def part_label(self, part_id: str) -> str:
+        """A breakdown part as a heading names it: "Adult social care", "Whole trust"."""
+        return self.standard.breakdown.part(part_id).label
 
     def plan_judgement(self) -> Judgement | None:
         """The day the report judges the plan on, and why (a snapshot: wres.actions.judgement says which day)."""
@@ -49,9 +68,24 @@ class Report:
 
     @property
     def headcount(self) -> int | None:
-        """Direct employees across both services (the total behind M9), as published."""
-        r = self.result("M9", "all")
-        return r.total.denominator if r else None
+        """The whole organisation's staff headcount, as published: the total denominator of the first metric
+        over the headcount (denominator_key) whose whole-organisation figure is not withheld."""
+        total = self.standard.breakdown.total.id
+        for m in self.metrics:
+            if m.denominator_key == "headcount":
+                for r in self.results(m.id):
+                    if r.service == total and r.total.denominator is not None:
+                        return r.total.denominator
+        return None
+
+    def headline(self, m: MetricDef, year: int = -1) -> list[Result]:
+        """The results a summary shows for a metric: every part; of a metric the standard assesses in one band
+        only, that band (the engine's results.assessed_band says which)."""
+        from wres.results import assessed_band
+
+        results = self.results(m.id, year)
+        band = assessed_band(results, m.id, self.standard)
+        return [r for r in results if r.band == band] if band is not None else results
 
     def year_label(self, year: int = -1) -> str:
         p = self.years[year].period

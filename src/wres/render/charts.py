@@ -14,18 +14,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from wres.report import SERVICE_NAMES, Report
-from wres.results import Result
+from wres.document import Result
+from wres.report import Report
+from wres.standards import Standard
 from wres.stats import ci_text, fmt, pct
 
 # Okabe–Ito
 ORANGE, SKY, GREEN, BLUE, VERMILION, GREY = "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#6b6b6b"
-ASSESSMENT = {
-    "worse_for_minority_ethnic": ("worse for minority ethnic staff", VERMILION, "triangle-up"),
-    "within_range": ("within the non-adverse range", BLUE, "circle"),
-    "better_for_minority_ethnic": ("better for minority ethnic staff", GREEN, "square"),
-    None: ("not assessed", GREY, "diamond"),
-}
+NOT_ASSESSED = "not assessed"
 DOMAIN = (0.1, 10.0)
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
@@ -58,6 +54,17 @@ class Chart:
         return vlc.svg_to_png(svg, scale=2) if svg else vlc.vegalite_to_png(self.spec, scale=2)
 
 
+def styles(standard: Standard) -> dict[str | None, tuple[str, str, str]]:
+    """Each assessment as a chart draws it: its words (the standard's), colour and shape; None, not assessed."""
+    words = list(standard.assessment_words().items())
+    return {
+        words[0][0]: (words[0][1], VERMILION, "triangle-up"),
+        words[1][0]: (words[1][1], BLUE, "circle"),
+        words[2][0]: (words[2][1], GREEN, "square"),
+        None: (NOT_ASSESSED, GREY, "diamond"),
+    }
+
+
 def _config(chart: Any) -> Any:
     return chart.configure(font=FONT).configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#0b0c0c", titleColor="#0b0c0c").configure_view(stroke=None)
 
@@ -80,8 +87,8 @@ def drawable(r: Result) -> bool:
 
 
 def _why_not(r: Result) -> str:
-    """Why a row is not drawn: withheld (a compared count is hidden), zero, or no relative likelihood."""
-    if any(f.numerator is None or f.denominator is None for f in (r.minority_ethnic, r.white)) and r.reason != "not submitted":
+    """Why a row is not drawn: withheld (by disclosure control), zero, or no figure (the engine's status says)."""
+    if r.status.startswith("withheld"):
         return "withheld"
     return "zero" if r.relative_likelihood == 0 else "none"
 
@@ -100,9 +107,9 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _whole_bands(left_out: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """M1's rows ("under 30k — adult social care"): a band left out for every service, for one reason, is
-    named once ("the 'under 30k' band, every service")."""
+def _whole_bands(left_out: list[tuple[str, str]], parts: int) -> list[tuple[str, str]]:
+    """A banded metric's rows ("under 30k — adult social care"): a band left out for every part of the
+    breakdown, for one reason, is named once ("the 'under 30k' band (every service)")."""
     bands: dict[tuple[str, str], list[str]] = {}
     for label, why in left_out:
         if " — " in label:
@@ -110,7 +117,7 @@ def _whole_bands(left_out: list[tuple[str, str]]) -> list[tuple[str, str]]:
     out = []
     for label, why in left_out:
         band = label.split(" — ")[0]
-        whole = " — " in label and len(bands[(band, why)]) == len(SERVICE_NAMES)
+        whole = " — " in label and len(bands[(band, why)]) == parts
         if not whole:
             out.append((label, why))
         elif label == bands[(band, why)][0]:
@@ -118,13 +125,14 @@ def _whole_bands(left_out: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
-def left_out_note(left_out: list[tuple[str, str]], drawn: int) -> str:
+def left_out_note(left_out: list[tuple[str, str]], drawn: int, report: Report | None = None) -> str:
     """One note for the rows not drawn, grouped by why: "Adult social care and children's social care are not
     shown: their figures are withheld to protect small numbers." With nothing drawn, the sentence that stands
     in for the chart."""
+    labels = {report.part_label(p.id) for p in report.parts} if report else set()
     by_why: dict[str, list[str]] = {}
-    for label, why in _whole_bands(left_out):
-        by_why.setdefault(why, []).append(label.lower() if label in SERVICE_NAMES.values() else label)
+    for label, why in _whole_bands(left_out, len(labels)):
+        by_why.setdefault(why, []).append(label.lower() if label in labels else label)
     if not drawn and len(by_why) == 1:
         return f"There is no chart: {_WHY[next(iter(by_why))][2]}."
     if not drawn:  # for several reasons, which the text above the chart gives row by row
@@ -136,12 +144,12 @@ def left_out_note(left_out: list[tuple[str, str]], drawn: int) -> str:
     return " ".join(sentences)
 
 
-def _point_rows(results: list[tuple[str, Result]]) -> list[dict[str, Any]]:
+def _point_rows(results: list[tuple[str, Result]], style: dict[str | None, tuple[str, str, str]]) -> list[dict[str, Any]]:
     rows = []
     for label, r in results:
         if not drawable(r):
             continue
-        words = ASSESSMENT[r.assessment][0]
+        words = style[r.assessment][0]
         rows.append({
             "label": label, "rl": r.relative_likelihood, "low": r.ci95[0] if r.ci95 else None, "high": r.ci95[1] if r.ci95 else None,
             "text": fmt(r.relative_likelihood), "assessment": words,  # type: ignore[arg-type]
@@ -149,17 +157,17 @@ def _point_rows(results: list[tuple[str, Result]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _status(r: Result) -> str:
+def _status(r: Result, style: dict[str | None, tuple[str, str, str]]) -> str:
     if r.relative_likelihood is not None:
         ci = f" (95% CI {ci_text(r.ci95)})" if r.ci95 else ""
-        return f"{fmt(r.relative_likelihood)}{ci}, {ASSESSMENT[r.assessment][0]}"
-    if r.suppressed:
+        return f"{fmt(r.relative_likelihood)}{ci}, {style[r.assessment][0]}"
+    if r.status.startswith("withheld"):
         return "withheld to protect small numbers"
     return "not available: " + (r.reason or "no figure")
 
 
 @lru_cache(maxsize=4)
-def _forest_template(low: float, high: float) -> str:
+def _forest_template(low: float, high: float, style: tuple[tuple[str, str, str], ...]) -> str:
     """The forest plot's specification with named, empty datasets: composed once (altair's layering is
     slow), then filled per metric."""
     import altair as alt
@@ -169,11 +177,11 @@ def _forest_template(low: float, high: float) -> str:
     x = alt.X("rl:Q", scale=log, title="Relative likelihood (log scale)", axis=_rl_axis(alt, low, high))
     points_data = alt.Data(name="points")
     bars = alt.Chart(points_data).mark_rule(strokeWidth=2, color="#0b0c0c").encode(y=y, x=alt.X("low:Q", scale=log), x2="high:Q")
-    words = [a[0] for a in ASSESSMENT.values()]
+    words = [a[0] for a in style]
     points = alt.Chart(points_data).mark_point(size=110, filled=True, stroke="#0b0c0c", strokeWidth=0.8).encode(
         y=y, x=x,
-        color=alt.Color("assessment:N", scale=alt.Scale(domain=words, range=[a[1] for a in ASSESSMENT.values()]), legend=alt.Legend(title=None, orient="bottom")),
-        shape=alt.Shape("assessment:N", scale=alt.Scale(domain=words, range=[a[2] for a in ASSESSMENT.values()]), legend=alt.Legend(title=None, orient="bottom")),
+        color=alt.Color("assessment:N", scale=alt.Scale(domain=words, range=[a[1] for a in style]), legend=alt.Legend(title=None, orient="bottom")),
+        shape=alt.Shape("assessment:N", scale=alt.Scale(domain=words, range=[a[2] for a in style]), legend=alt.Legend(title=None, orient="bottom")),
     )
     labels = alt.Chart(points_data).mark_text(dy=-12, fontSize=12, color="#0b0c0c").encode(y=y, x=x, text="text:N")
     axis_rows = alt.Chart(alt.Data(name="rows")).mark_tick(opacity=0).encode(y=y)
@@ -181,126 +189,249 @@ def _forest_template(low: float, high: float) -> str:
     return json.dumps(_config(chart).to_dict(validate=False))
 
 
+def orientation_words(report: Report, r: Result, subject: str = "staff") -> str:
+    """Whose rate is divided by whose, in words: "minority ethnic staff compared with white staff"."""
+    groups = {g.id: g for g in report.standard.groups}
+    num, den = (groups[g] for g in (r.orientation or report.standard.group_ids[:2]))
+    return f"{num.words} {subject} compared with {den.words} {subject}"
+
+
 def forest(report: Report, name: str, title: str, results: list[tuple[str, Result]], subject: str) -> Chart:
     """Relative likelihood and its 95% CI for each row that has one, against the shaded non-adverse range (log scale)."""
     low, high = report.range
+    style = styles(report.standard)
     shown = [(label, r) for label, r in results if drawable(r)]
-    note = left_out_note([(label, _why_not(r)) for label, r in results if not drawable(r)], len(shown))
+    note = left_out_note([(label, _why_not(r)) for label, r in results if not drawable(r)], len(shown), report)
     order = [label for label, _ in shown]
-    spec = json.loads(_forest_template(low, high))
-    spec["datasets"] = {"points": _point_rows(shown), "rows": [{"label": label} for label in order]}
+    spec = json.loads(_forest_template(low, high, tuple(style.values())))
+    spec["datasets"] = {"points": _point_rows(shown, style), "rows": [{"label": label} for label in order]}
     spec["height"] = max(40, 34 * len(order))
     spec.pop("title", None)  # the figure's caption is its one visible title
     for layer in spec["layer"]:
         if "y" in layer.get("encoding", {}) and layer["encoding"]["y"].get("field") == "label":
             layer["encoding"]["y"]["sort"] = order
+    # one orientation for every row (SC-WRES), or each row's own said with its label (NHS WRES)
+    orientations = {r.orientation for _, r in results}
+    whose = orientation_words(report, results[0][1], subject) if results and len(orientations) == 1 else "one group compared with the other, as each row says"
     alt_text = (
-        f"Relative likelihood of minority ethnic {subject} compared with white {subject}, with 95% confidence "
+        f"Relative likelihood of {whose}, with 95% confidence "
         f"intervals, against the non-adverse range {fmt(low)} to {fmt(high)} (shaded). "
-        + " ".join(f"{label}: {_status(r)}." for label, r in shown)
+        + " ".join(f"{label}: {_status(r, style)}." for label, r in shown)
     )
-    table = [[label, fmt(r.relative_likelihood), ci_text(r.ci95) if r.ci95 else "–", ASSESSMENT[r.assessment][0]]  # type: ignore[arg-type]
+    table = [[label, fmt(r.relative_likelihood), ci_text(r.ci95) if r.ci95 else "–", style[r.assessment][0]]  # type: ignore[arg-type]
              for label, r in shown]
     return Chart(name, title, alt_text, ["", "Relative likelihood", "95% CI", "Assessment"], table, spec, note)
 
 
 def metric_chart(report: Report, metric_id: str) -> Chart:
-    """One metric: adults and children side by side (and both together); for M1, every band."""
-    m = next(x for x in report.metrics if x.id == metric_id)
+    """One relative-likelihood metric: each part of the breakdown side by side (and all together); for a
+    banded metric, every band."""
+    m = report.standard.metric(metric_id)
     results = report.results(metric_id)
-    if m.kind == "pay_band":
-        rows = [(f"{r.band} — {SERVICE_NAMES[r.service].lower()}", r) for r in results]
+    banded = any(r.band for r in results)
+    if banded:
+        rows = [(f"{r.band} — {report.part_label(r.service).lower()}", r) for r in results]
     else:
-        rows = [(SERVICE_NAMES[r.service], r) for r in results]
-    by = "pay band and service" if m.kind == "pay_band" else "service"
+        rows = [(report.part_label(r.service), r) for r in results]
+    by = report.standard.word("breakdown_heading").lower()
+    by = f"pay band and {by}" if banded else by
     # the section's heading names the metric; the caption says what the picture shows
-    return forest(report, f"rl-{metric_id}", f"{metric_id}: relative likelihood with its 95% CI, by {by}", rows, m.subject)
+    return forest(report, f"rl-{metric_id}", f"{m.short}: relative likelihood with its 95% CI, by {by}", rows, m.subject)
 
 
 def summary_chart(report: Report) -> Chart:
-    """Every metric for both services together (M1: the top band), as one picture of the year."""
+    """Every relative-likelihood metric for the whole organisation (a banded one: its assessed band), as one
+    picture of the year."""
+    total = report.standard.breakdown.total.id
     rows = []
     for m in report.metrics:
-        results = [r for r in report.results(m.id) if r.service == "all"]
-        if m.kind == "pay_band" and results:
-            results = results[-1:]
-        rows += [(f"{m.id} {m.title}" + (f" ({r.band})" if r.band else ""), r) for r in results]
-    return forest(report, "rl-summary", "Relative likelihood with its 95% CI, each metric, both services together", rows, "staff")
+        if m.statistic == "relative_likelihood":
+            rows += [(f"{m.short} {m.title}" + (f" ({r.band})" if r.band else ""), r) for r in report.headline(m) if r.service == total]
+    return forest(report, "rl-summary", "Relative likelihood with its 95% CI, each metric, " + report.standard.word("together"), rows, "staff")
 
 
-def pay_band_chart(report: Report) -> Chart:
-    """Share of minority ethnic and of white staff in each pay band (both services)."""
+def pay_band_chart(report: Report, metric_id: str) -> Chart:
+    """Share of the focus group's and of the reference group's staff in each pay band (the whole organisation)."""
     import altair as alt
 
-    results = [r for r in report.results("M1") if r.service == "all"]
+    st = report.standard
+    m = st.metric(metric_id)
+    results = [r for r in report.results(metric_id) if r.service == st.breakdown.total.id]
+    names = [f"{g.label} staff" for g in st.groups[:2]]
     rows, left_out = [], []
     for r in results:
-        for group, f in (("Minority ethnic staff", r.minority_ethnic), ("White staff", r.white)):
+        for group, f in zip(names, (r.focus, r.reference)):
             if f.rate is None:
-                left_out.append((f"{group.lower()} in the '{r.band}' band", "withheld" if r.suppressed else "none"))
+                left_out.append((f"{group.lower()} in the '{r.band}' band", "withheld" if r.status.startswith("withheld") or r.suppressed else "none"))
                 continue
             rows.append({"band": r.band, "group": group, "share": f.rate, "text": pct(f.rate)})
     bands = [r.band for r in results]
     data = alt.Data(values=rows)
-    x = alt.X("band:N", sort=bands, title="Pay band (full-time equivalent salary)", axis=alt.Axis(labelAngle=0), scale=alt.Scale(domain=bands))
+    band_title = "Pay band (full-time equivalent salary)" if st.bands_from == "salary" else "Pay band"
+    x = alt.X("band:N", sort=bands, title=band_title, axis=alt.Axis(labelAngle=0), scale=alt.Scale(domain=bands))
     bars = alt.Chart(data).mark_bar(stroke="#0b0c0c", strokeWidth=0.6).encode(
         x=x, xOffset=alt.XOffset("group:N"), y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="Share of the group"),
-        color=alt.Color("group:N", scale=alt.Scale(domain=["Minority ethnic staff", "White staff"], range=[ORANGE, BLUE]), legend=alt.Legend(title=None, orient="bottom")),
+        color=alt.Color("group:N", scale=alt.Scale(domain=names, range=[ORANGE, BLUE]), legend=alt.Legend(title=None, orient="bottom")),
     )
     text = alt.Chart(data).mark_text(dy=-8, fontSize=11, color="#0b0c0c").encode(x=x, xOffset=alt.XOffset("group:N"), y=alt.Y("share:Q"), text="text:N")
     chart = (bars + text).properties(width=520, height=240)
     table = [[row["band"], row["group"], row["text"]] for row in rows]
-    alt_text = "Share of minority ethnic staff and of white staff in each pay band, both services together. " + " ".join(
+    whole = st.word("together")
+    alt_text = f"Share of {names[0].lower()} and of {names[1].lower()} in each pay band, {whole}. " + " ".join(
         f"{row['band']}, {row['group'].lower()}: {row['text']}." for row in rows)
-    note = left_out_note(left_out, len(rows))
-    return Chart("pay-bands", "M1 Pay bands: where each group sits, both services", alt_text, ["Pay band", "Group", "Share of the group"], table,
+    note = left_out_note(left_out, len(rows), report)
+    return Chart("pay-bands", f"{m.short} {m.title}: where each group sits, {whole}", alt_text, ["Pay band", "Group", "Share of the group"], table,
                  _config(chart).to_dict(validate=False), note)
+
+
+def points(x: float) -> str:
+    """A difference of proportions in percentage points, signed: "+6.2", "−1.0"."""
+    v = round(x * 100, 1)
+    return ("+" if v > 0 else "−" if v < 0 else "") + f"{abs(v):.1f}"
+
+
+def difference_text(r: Result) -> str:
+    """A difference with its interval, in words: "+6.2 points (95% CI 1.1 to 11.3)"."""
+    if r.difference is None:
+        return ""
+    ci = f" (95% CI {points(r.difference_ci95[0])} to {points(r.difference_ci95[1])})" if r.difference_ci95 else ""
+    return f"{points(r.difference)} points{ci}"
+
+
+def difference_chart(report: Report, name: str, title: str, results: list[tuple[str, Result]]) -> Chart:
+    """Percentages side by side: the focus group's percentage minus the reference group's, in points, with its
+    95% CI, against no difference (0). The table gives both percentages."""
+    import altair as alt
+
+    st = report.standard
+    style = styles(st)
+    focus, ref = st.focus, st.reference
+    shown = [(label, r) for label, r in results if r.difference is not None]
+    note = left_out_note([(label, _why_not(r)) for label, r in results if r.difference is None], len(shown), report)
+    note = note.replace("relative likelihood", "difference").replace("a log scale cannot show", "")
+    rows = [{"label": label, "d": r.difference * 100, "low": r.difference_ci95[0] * 100 if r.difference_ci95 else None,  # type: ignore[operator]
+             "high": r.difference_ci95[1] * 100 if r.difference_ci95 else None, "text": points(r.difference),  # type: ignore[arg-type]
+             "assessment": style[r.assessment][0]} for label, r in shown]
+    order = [row["label"] for row in rows]
+    values = [v for row in rows for v in (row["d"], row["low"], row["high"]) if v is not None]
+    reach = max([10.0, *(abs(v) for v in values)])
+    scale = alt.Scale(domain=[-reach, reach], nice=True)
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
+    x = alt.X("d:Q", scale=scale, title=f"{focus.label} % minus {ref.label.lower()} % (percentage points)")
+    data = alt.Data(values=rows)
+    zero = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color="#505a5f", strokeDash=[4, 3]).encode(x=alt.X("zero:Q", scale=scale))
+    bars = alt.Chart(data).mark_rule(strokeWidth=2, color="#0b0c0c").encode(y=y, x=alt.X("low:Q", scale=scale), x2="high:Q")
+    words = [a[0] for a in style.values()]
+    dots = alt.Chart(data).mark_point(size=110, filled=True, stroke="#0b0c0c", strokeWidth=0.8).encode(
+        y=y, x=x,
+        color=alt.Color("assessment:N", scale=alt.Scale(domain=words, range=[a[1] for a in style.values()]), legend=alt.Legend(title=None, orient="bottom")),
+        shape=alt.Shape("assessment:N", scale=alt.Scale(domain=words, range=[a[2] for a in style.values()]), legend=alt.Legend(title=None, orient="bottom")),
+    )
+    labels = alt.Chart(data).mark_text(dy=-12, fontSize=12, color="#0b0c0c").encode(y=y, x=x, text="text:N")
+    chart = (zero + bars + dots + labels).properties(width=520, height=max(40, 34 * len(rows)))
+    pcts = lambda r: f"{focus.label} {pct(r.focus.rate)}, {ref.words} {pct(r.reference.rate)}" if r.focus.rate is not None and r.reference.rate is not None else ""  # noqa: E731
+    table = [[label, pcts(r), difference_text(r), style[r.assessment][0]] for label, r in shown]
+    alt_text = (f"Difference between the percentage of {focus.words} staff and of {ref.words} staff, in percentage points, "
+                "with 95% confidence intervals, against no difference (0). "
+                + " ".join(f"{t[0]}: {t[1]}; {t[2]}, {t[3]}." for t in table))
+    return Chart(name, title, alt_text, ["", "Percentages", "Difference (95% CI)", "Assessment"], table,
+                 _config(chart).to_dict(validate=False), note)
+
+
+def shares_chart(report: Report, metric_id: str) -> Chart:
+    """Representation: the focus group's share of each band (the whole organisation) beside its share of the
+    whole workforce (the dashed line)."""
+    import altair as alt
+
+    st = report.standard
+    m = st.metric(metric_id)
+    focus = st.focus
+    results = [r for r in report.results(metric_id) if r.service == st.breakdown.total.id]
+    shown = [r for r in results if r.shares and r.shares.get(focus.id) is not None]
+    left_out = [(f"'{r.band}'" if r.band else r.label, _why_not(r)) for r in results if r not in shown]
+    workforce = next((r.workforce_shares.get(focus.id) for r in results if r.workforce_shares and r.workforce_shares.get(focus.id) is not None), None)
+    rows = [{"band": r.band or r.label, "share": r.shares[focus.id], "text": pct(r.shares[focus.id])} for r in shown]  # type: ignore[index]
+    bands = [r.band or r.label for r in results]
+    x = alt.X("band:N", sort=bands, title=None, axis=alt.Axis(labelAngle=-40 if len(bands) > 6 else 0), scale=alt.Scale(domain=bands))
+    y = alt.Y("share:Q", axis=alt.Axis(format="%"), title=f"{focus.label} share", scale=alt.Scale(domain=[0, 1]))
+    data = alt.Data(values=rows)
+    bars = alt.Chart(data).mark_bar(color=ORANGE, stroke="#0b0c0c", strokeWidth=0.6).encode(x=x, y=y)
+    text = alt.Chart(data).mark_text(dy=-8, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text="text:N")
+    layers = bars + text
+    if workforce is not None:
+        line = alt.Chart(alt.Data(values=[{"share": workforce, "text": f"workforce {pct(workforce)}"}]))
+        layers = layers + line.mark_rule(color="#0b0c0c", strokeDash=[6, 3], strokeWidth=1.5).encode(y="share:Q") \
+            + line.mark_text(align="right", dy=-6, fontSize=11, color="#0b0c0c").encode(y="share:Q", x=alt.value(max(300, 60 * len(bands))), text="text:N")
+    chart = layers.properties(width=max(300, 60 * len(bands)), height=240)
+    whole = st.breakdown.total.label.lower()
+    wf = f" The {focus.words} share of the whole workforce is {pct(workforce)} (dashed line)." if workforce is not None else ""
+    alt_text = (f"{focus.label} share of each {'band' if m.kind == 'pay_band' else 'group'} ({whole}).{wf} "
+                + " ".join(f"{row['band']}: {row['text']}." for row in rows))
+    table = [[row["band"], row["text"], pct(workforce) if workforce is not None else "–"] for row in rows]
+    note = left_out_note(left_out, len(rows), report).replace("relative likelihood", "share").replace(", which a log scale cannot show", "")
+    return Chart(f"shares-{metric_id}", f"{m.short} {m.title}: {focus.label} share beside the workforce ({whole})", alt_text,
+                 ["", f"{focus.label} share", f"{focus.label} share of the workforce"], table, _config(chart).to_dict(validate=False), note)
 
 
 def trend_chart(report: Report, metric_id: str) -> Chart:
     """The relative likelihood year by year, for each service (M1: the top band)."""
     import altair as alt
 
-    m = next(x for x in report.metrics if x.id == metric_id)
+    m = report.standard.metric(metric_id)
+    style = styles(report.standard)
     low, high = report.range
     rows, table, left_out = [], [], []
     for i in range(len(report.years)):
         year = report.year_label(i)
-        results = report.results(metric_id, i)
-        if m.kind == "pay_band":
-            top = results[-1].band if results else None
-            results = [r for r in results if r.band == top]
-        for r in results:
+        for r in report.headline(m, i):
             if not drawable(r):
-                left_out.append((f"{year}, {SERVICE_NAMES[r.service].lower()}", _why_not(r)))
+                left_out.append((f"{year}, {report.part_label(r.service).lower()}", _why_not(r)))
                 continue
-            table.append([year, SERVICE_NAMES[r.service], fmt(r.relative_likelihood), ci_text(r.ci95) if r.ci95 else "–",  # type: ignore[arg-type]
-                          ASSESSMENT[r.assessment][0]])
-            rows.append({"year": year, "service": SERVICE_NAMES[r.service], "rl": r.relative_likelihood, "text": fmt(r.relative_likelihood)})  # type: ignore[arg-type]
+            table.append([year, report.part_label(r.service), fmt(r.relative_likelihood), ci_text(r.ci95) if r.ci95 else "–",  # type: ignore[arg-type]
+                          style[r.assessment][0]])
+            rows.append({"year": year, "service": report.part_label(r.service), "rl": r.relative_likelihood, "text": fmt(r.relative_likelihood)})  # type: ignore[arg-type]
     years = [report.year_label(i) for i in range(len(report.years))]
-    services = list(SERVICE_NAMES.values())
+    services = [report.part_label(p.id) for p in report.parts if p.id in {r.service for r in report.results(metric_id)}]
     y = alt.Y("rl:Q", scale=alt.Scale(type="log", domain=list(DOMAIN), clamp=True), title="Relative likelihood (log scale)", axis=_rl_axis(alt, low, high))
     x = alt.X("year:N", sort=years, title="Reporting year", axis=alt.Axis(labelAngle=0), scale=alt.Scale(domain=years))
     band = alt.Chart(alt.Data(values=[{"low": low, "high": high}])).mark_rect(color="#dfe9f2").encode(y=alt.Y("low:Q", scale=alt.Scale(type="log", domain=list(DOMAIN), clamp=True)), y2="high:Q")
     enc = {"x": x, "y": y,
-           "color": alt.Color("service:N", scale=alt.Scale(domain=services, range=[ORANGE, SKY, "#0b0c0c"]), legend=alt.Legend(title=None, orient="bottom")),
-           "shape": alt.Shape("service:N", scale=alt.Scale(domain=services, range=["triangle-up", "square", "circle"]), legend=alt.Legend(title=None, orient="bottom")),
-           "strokeDash": alt.StrokeDash("service:N", scale=alt.Scale(domain=services, range=[[6, 3], [2, 2], [1, 0]]), legend=None)}
+           "color": alt.Color("service:N", scale=alt.Scale(domain=services, range=[ORANGE, SKY, "#0b0c0c"][-len(services):]), legend=alt.Legend(title=None, orient="bottom")),
+           "shape": alt.Shape("service:N", scale=alt.Scale(domain=services, range=["triangle-up", "square", "circle"][-len(services):]), legend=alt.Legend(title=None, orient="bottom")),
+           "strokeDash": alt.StrokeDash("service:N", scale=alt.Scale(domain=services, range=[[6, 3], [2, 2], [1, 0]][-len(services):]), legend=None)}
     data = alt.Data(values=rows)
     lines = alt.Chart(data).mark_line(point=False, strokeWidth=2).encode(**enc)
     points = alt.Chart(data).mark_point(size=80, filled=True).encode(**{k: v for k, v in enc.items() if k != "strokeDash"})
     labels = alt.Chart(data).mark_text(dx=14, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text="text:N")
-    title = f"{m.id} {m.title}: relative likelihood by year"
+    title = f"{m.short} {m.title}: relative likelihood by year"
     chart = (band + lines + points + labels).properties(width=520, height=240)
     alt_text = f"Relative likelihood year by year, against the non-adverse range {fmt(low)} to {fmt(high)} (shaded). " + " ".join(
         f"{t[0]}, {t[1].lower()}: {t[2]} (95% CI {t[3]}), {t[4]}." for t in table)
     return Chart(f"trend-{metric_id}", title, alt_text, ["Year", "Service", "Relative likelihood", "95% CI", "Assessment"], table,
-                 _config(chart).to_dict(validate=False), left_out_note(left_out, len(rows)), data_elsewhere=False)
+                 _config(chart).to_dict(validate=False), left_out_note(left_out, len(rows), report), data_elsewhere=False)
 
 
 def all_charts(report: Report) -> list[Chart]:
-    charts = [summary_chart(report), pay_band_chart(report)]
-    charts += [metric_chart(report, m.id) for m in report.metrics]
+    """Every chart of the report, by each metric's statistic: relative likelihoods as forest plots (and a
+    banded one's shares by band), percentages as their difference against 0, representation as shares."""
+    st = report.standard
+    total = st.breakdown.total.id
+    by = {s: [m for m in st.metrics if m.statistic == s] for s in ("relative_likelihood", "percentages", "representation")}
+    charts = []
+    if by["relative_likelihood"]:
+        charts.append(summary_chart(report))
+    if by["percentages"]:
+        rows = [(f"{m.short} {m.title}", r) for m in by["percentages"] for r in report.headline(m) if r.service == total]
+        charts.append(difference_chart(report, "difference-summary", "Difference in percentage points with its 95% CI, each metric", rows))
+    charts += [pay_band_chart(report, m.id) for m in by["relative_likelihood"] if m.kind == "pay_band"][:1]
+    for m in st.metrics:
+        if m.statistic == "relative_likelihood":
+            charts.append(metric_chart(report, m.id))
+        elif m.statistic == "percentages":
+            rows = [(f"{r.band} — {report.part_label(r.service).lower()}" if r.band else report.part_label(r.service), r) for r in report.results(m.id)]
+            charts.append(difference_chart(report, f"difference-{m.id}", f"{m.short}: difference in percentage points with its 95% CI", rows))
+        else:
+            charts.append(shares_chart(report, m.id))
     if len(report.years) > 1:
-        charts += [trend_chart(report, m.id) for m in report.metrics]
+        charts += [trend_chart(report, m.id) for m in by["relative_likelihood"]]
     return charts

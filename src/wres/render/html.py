@@ -8,17 +8,18 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from wres import __version__, dates
 from wres.dates import long_date, long_month
-from wres.render.charts import Chart
-from wres.report import SERVICE_NAMES, SERVICES, Report
-from wres.results import Figures, Result
-from wres.stats import PERCENT_RULE, ci_text, fmt, pct, verdict
+from wres.document import Figures, Result
+from wres.render.charts import Chart, difference_text, points
+from wres.report import Report
+from wres.standards import MetricDef
+from wres.stats import PERCENT_RULE, ci_text, fmt, pct
 
 MARK = "[c]"  # withheld: the Office for National Statistics' mark for a confidential cell
-DIRECTION_WORDS = {"below": "below the range (under 0.80)", "above": "above the range (over 1.25)", None: "not assessed"}
 
 
 @dataclass
@@ -56,32 +57,106 @@ def _group(f: Figures, r: Result, with_rate: bool = True) -> str:
     return text
 
 
-def _rl(r: Result) -> tuple[str, str, str]:
+def missing_mark(r: Result) -> str:
+    """What stands in for a figure that is not shown: [c] withheld by disclosure control, – cannot be given
+    (the engine's status says which; the workbook prints the same)."""
+    return MARK if r.status.startswith("withheld") else "–"
+
+
+def _headline(r: Result) -> tuple[str, str]:
+    """The result's headline figure and its 95% CI as cells: the RL, or the difference in points."""
+    if r.statistic == "percentages":
+        if r.difference is None:
+            return missing_mark(r), missing_mark(r) if r.status.startswith("withheld") else ""
+        ci = f"{points(r.difference_ci95[0])} to {points(r.difference_ci95[1])}" if r.difference_ci95 else "–"
+        return points(r.difference), ci
     if r.relative_likelihood is None:
-        mark = MARK if r.suppressed else "–"
-        return mark, mark if r.suppressed else "", ""
-    ci = ci_text(r.ci95) if r.ci95 else "–"
-    return fmt(r.relative_likelihood), ci, verdict(r.assessment, r.ci95)  # type: ignore[arg-type]
+        return missing_mark(r), missing_mark(r) if r.status.startswith("withheld") else ""
+    return fmt(r.relative_likelihood), ci_text(r.ci95) if r.ci95 else "–"
 
 
-def _rows(results: list[Result], banded: bool) -> list[list[str]]:
+def _share(r: Result, shares: dict[str, float | None] | None, gid: str) -> str:
+    value = (shares or {}).get(gid)
+    return pct(value) if value is not None else missing_mark(r)
+
+
+def _rows(report: Report, m: MetricDef, results: list[Result], banded: bool) -> list[list[str]]:
+    """The metric's table: one row per part (and band), the cells as its statistic shows them."""
+    ids = report.standard.group_ids
     rows = []
     for r in results:
-        if r.reason == "not submitted":
-            row = [SERVICE_NAMES[r.service], *([r.band or ""] if banded else []), "not submitted", "", "", "", "", "", ""]
-        else:
-            rl, ci, assessment = _rl(r)
-            declared = pct(r.declaration_rate) if r.declaration_rate is not None else (MARK if r.suppressed else "–")
-            row = [SERVICE_NAMES[r.service], *([r.band or ""] if banded else []), _group(r.minority_ethnic, r), _group(r.white, r),
-                   _group(r.unknown, r, with_rate=False), declared, rl, ci, assessment]
-        rows.append(row)
+        head = [report.part_label(r.service), *([r.band or ""] if banded else [])]
+        if r.status == "not_submitted":
+            width = 5 if m.statistic == "representation" else 7
+            rows.append([*head, "not submitted", *[""] * width])
+            continue
+        if m.statistic == "representation":
+            gap = points(r.difference) + " points" if r.difference is not None else missing_mark(r)
+            rows.append([*head, *(f"{r.groups[g].numerator:,} ({_share(r, r.shares, g)})" if r.groups[g].numerator is not None
+                                  else _count(None, r) for g in ids),
+                         _count(r.total.numerator, r), _share(r, r.workforce_shares, ids[0]), gap])
+            continue
+        figure, ci = _headline(r)
+        declared = pct(r.declaration_rate) if r.declaration_rate is not None else (MARK if r.suppressed else "–")
+        rows.append([*head, _group(r.focus, r), _group(r.reference, r), _group(r.unknown, r, with_rate=False), declared,
+                     figure, ci, r.verdict])
     return rows
 
 
-def _sponsors(org: Any) -> list[tuple[str, str]]:
-    s = org.sponsors
+def _columns(report: Report, m: MetricDef, banded: bool) -> list[str]:
+    st = report.standard
+    head = [st.word("breakdown_heading"), *(["Pay band" if m.kind == "pay_band" else "Group"] if banded else [])]
+    labels = [g.label for g in st.groups]
+    if m.statistic == "representation":
+        return [*head, *(f"{g} (share)" for g in labels), "All", f"{labels[0]} share of the workforce", "Difference"]
+    rl = "Relative likelihood" + (f" ({orientation(report, m)})" if _mixed(report) else "")
+    figure = ["Difference (points)", "95% CI"] if m.statistic == "percentages" else [rl, "95% CI"]
+    return [*head, *labels, "Declared", *figure, "Assessment"]
+
+
+def direction_words(report: Report, m: MetricDef) -> str:
+    """Which side of the range is worse for the focus group: "below the range (under 0.80)"."""
+    low, high = report.range
+    return {"below": f"below the range (under {fmt(low)})", "above": f"above the range (over {fmt(high)})"}.get(m.direction or "", "not assessed")
+
+
+def _mixed(report: Report) -> bool:
+    """The standard divides some relative likelihoods the other way round (NHS WRES 2 and 4): each says whose."""
+    return any(m.orientation != "focus" for m in report.metrics if m.statistic == "relative_likelihood")
+
+
+def orientation(report: Report, m: MetricDef) -> str:
+    """Whose rate is divided by whose in a metric's relative likelihood: "white ÷ BME"."""
+    groups = {g.id: g for g in report.standard.groups}
+    r = next((x for x in report.results(m.id) if x.orientation), None)
+    num, den = r.orientation if r and r.orientation else report.standard.group_ids[:2]
+    return f"{groups[num].words} ÷ {groups[den].words}"
+
+
+def definition(report: Report, m: MetricDef) -> str:
+    """What a metric counts and how it is read, for its section and the method's table."""
+    st = report.standard
+    text = f"Numerator: {m.numerator}. Denominator: {m.denominator}. "
+    focus = st.focus.words
+    if m.statistic == "relative_likelihood":
+        worse = direction_words(report, m)
+        if _mixed(report):
+            text += f"Relative likelihood = {orientation(report, m)}. "
+        text += f"Worse for {focus} staff when the relative likelihood is {worse}" + (" (top pay band only)." if m.assess_bands == "top" and m.kind == "pay_band" else ".")
+    elif m.statistic == "percentages":
+        side = "higher" if m.direction == "above" else "lower"
+        text += (f"The {focus} percentage and the {st.reference.words} percentage side by side, and their difference in percentage points "
+                 f"with its 95% confidence interval; worse for {focus} staff when the {focus} percentage is {side} and the interval excludes 0.")
+    else:
+        text += f"Each group's share of the staff in each {'band' if m.kind == 'pay_band' else 'group'} beside its share of the whole workforce, as figures (not assessed)."
+    return text
+
+
+def _sponsors(report: Report) -> list[tuple[str, str]]:
+    s = report.organisation.sponsors
     if isinstance(s, dict):
-        return [(f"Senior sponsor, {SERVICE_NAMES.get(k, k).lower()}", v) for k, v in s.items()]
+        labels = {p.id: p.words for p in report.parts}
+        return [(f"Senior sponsor, {labels.get(k, k).lower()}", v) for k, v in s.items()]
     return [("Senior sponsor", s)] if s else []
 
 
@@ -108,65 +183,100 @@ def governance_text(report: Report) -> str:
 
 
 def _profile(report: Report) -> list[tuple[str, str]]:
-    org = report.organisation
-    rows = [("Local authority", org.name)]
+    org, st = report.organisation, report.standard
+    rows = [(st.word("organisation_heading"), org.name)]
     if org.code:
-        rows.append(("ONS code", org.code))
-    rows += _sponsors(org)
+        rows.append(("ONS code" if st.organisation == "authority" else "Organisation code", org.code))
+    rows += _sponsors(report)
     if org.programme_lead:
         rows.append(("Programme lead", org.programme_lead))
     if org.staff_voice_lead:
         rows.append(("Staff voice lead", org.staff_voice_lead))
     head = report.headcount
-    rows.append(("Direct employees", f"{head:,} across adult and children's social care" if head is not None else f"{MARK} (withheld)"))
+    rows.append((st.word("headcount_heading"), st.word("headcount", n=f"{head:,}") if head is not None else f"{MARK} (withheld)"))
     rows.append(("Agreement and monitoring", governance_text(report)))
     return rows
 
 
+def _figure_text(report: Report, r: Result) -> str:
+    """A summary row's figure: the RL with its CI, or both percentages and their difference with its CI."""
+    if r.statistic == "percentages":
+        st = report.standard
+        return (f"{st.focus.label} {pct(r.focus.rate)}, {st.reference.words} {pct(r.reference.rate)}: "  # type: ignore[arg-type]
+                f"{difference_text(r)}")
+    whose = f", {orientation(report, report.standard.metric(r.metric))}" if _mixed(report) else ""
+    return fmt(r.relative_likelihood) + (f" ({ci_text(r.ci95)})" if r.ci95 else " (no CI)") + whose  # type: ignore[arg-type]
+
+
 def _summary(report: Report) -> dict[str, Any]:
-    """The year at a glance: a row per published relative likelihood (M1: its top band) with its verdict, and
-    one line per metric for the results that are withheld or not available, saying why."""
-    rows, missing = [], []
+    """The year at a glance: a row per published relative likelihood or difference (a banded metric: its
+    assessed band) with the engine's verdict, one line per metric for the results that are withheld or not
+    available, saying why, and the representation figures' sentences (the whole organisation)."""
+    st = report.standard
+    focus = st.focus.id
+    css = {f"worse_for_{focus}": "worse", f"better_for_{focus}": "better"}
+    parts = len(report.parts)
+    rows, missing, shares = [], [], []
     for m in report.metrics:
-        results = report.results(m.id)
-        if m.kind == "pay_band" and results:
-            results = [r for r in results if r.band == results[-1].band]
-        why: dict[str, list[str]] = {}  # reason → services
+        results = report.headline(m)
+        if m.statistic == "representation":
+            shares += [r.sentence for r in results if r.service == st.breakdown.total.id and not m.kind == "pay_band"]
+            continue
+        why: dict[str, list[str]] = {}  # reason → parts
         for r in results:
-            if r.relative_likelihood is None:
-                why.setdefault(r.reason or "not assessed", []).append(SERVICE_NAMES[r.service].lower())
+            if r.status != "published":
+                why.setdefault(r.reason or "not assessed", []).append(report.part_label(r.service).lower())
                 continue
             rows.append({
-                "metric": f"{m.id} {m.title}" + (f" ({r.band})" if r.band else ""), "service": SERVICE_NAMES[r.service],
-                "rl": fmt(r.relative_likelihood) + (f" ({ci_text(r.ci95)})" if r.ci95 else " (no CI)"),
-                "verdict": verdict(r.assessment, r.ci95),  # type: ignore[arg-type]
-                "css": {"worse_for_minority_ethnic": "worse", "better_for_minority_ethnic": "better"}.get(r.assessment or "", ""),
+                "metric": f"{m.short} {m.title}" + (f" ({r.band})" if r.band else ""), "service": report.part_label(r.service),
+                "rl": _figure_text(report, r), "verdict": r.verdict, "css": css.get(r.assessment or "", ""),
             })
         if why:
-            every = len(why) == 1 and len(next(iter(why.values()))) == len(results) == len(SERVICES)
-            parts = [("every service" if every else " and ".join(services)) + f": {reason}" for reason, services in why.items()]
-            missing.append(f"{m.id} {m.title}" + (f" ({results[0].band})" if results[0].band else "") + " — " + "; ".join(parts) + ".")
-    return {"rows": rows, "missing": missing}
+            every = len(why) == 1 and len(next(iter(why.values()))) == len(results) == parts and parts > 1
+            reasons = [(f"every {st.word('breakdown_heading').lower()}" if every else " and ".join(services)) + f": {reason}" for reason, services in why.items()]
+            missing.append(f"{m.short} {m.title}" + (f" ({results[0].band})" if results[0].band else "") + " — " + "; ".join(reasons) + ".")
+    statistics = {m.statistic for m in report.metrics}
+    return {"rows": rows, "missing": missing, "shares": shares,
+            "heading": "Relative likelihood (95% CI)" if statistics == {"relative_likelihood"} else "Figure (95% CI)"}
+
+
+def _method(report: Report) -> dict[str, Any]:
+    """The method section's words for what this standard computes (its statistics, orientation and choices)."""
+    st = report.standard
+    statistics = {m.statistic for m in report.metrics}
+    rl = [m for m in report.metrics if m.statistic == "relative_likelihood"]
+    mixed = _mixed(report)
+    return {
+        "focus": st.focus.words, "reference": st.reference.words,
+        "focus_includes": st.word("focus_includes"), "reference_includes": st.word("reference_includes"),
+        "scope": st.word("staff_scope", snapshot=long_date(report.current.period["end"])),
+        "events": st.word("events_scope"),
+        "rl": bool(rl),
+        "orientation": "; ".join(f"{m.short} {orientation(report, m)}" for m in rl) if mixed else "",
+        "percentages": "percentages" in statistics,
+        "representation": "representation" in statistics,
+        "choices": list(st.method),
+        "only_rl": statistics == {"relative_likelihood"},
+    }
 
 
 def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
     doc = report.current
+    st = report.standard
     threshold = doc.suppression.get("threshold")
     metrics = []
     for m in report.metrics:
         results = report.results(m.id)
-        banded = m.kind == "pay_band"
+        banded = any(r.band for r in results)
+        chart = {"relative_likelihood": "rl", "percentages": "difference", "representation": "shares"}[m.statistic]
         metrics.append({
-            "id": m.id, "title": m.title, "banded": banded,
-            "definition": f"Numerator: {m.numerator}. Denominator: {m.denominator}. "
-                          f"Worse for minority ethnic staff when the relative likelihood is {DIRECTION_WORDS[m.direction]}"
-                          + (" (top pay band only)." if banded else "."),
+            "id": m.short.replace(" ", "-"), "title": f"{m.short} {m.title}", "banded": banded,
+            "definition": definition(report, m),
             "sentences": [r.sentence for r in results],
-            "chart": figures[f"rl-{m.id}"],
-            "extra_chart": figures.get("pay-bands") if banded else None,
-            "columns": ["Service", *(["Pay band"] if banded else []), "Minority ethnic", "White", "Unknown", "Declared",
-                        "Relative likelihood", "95% CI", "Assessment"],
-            "rows": _rows(results, banded),
+            "chart": figures.get(f"{chart}-{m.id}"),
+            "extra_chart": figures.get("pay-bands") if m.kind == "pay_band" and m.statistic == "relative_likelihood" else None,
+            "columns": _columns(report, m, banded),
+            "rows": _rows(report, m, results, banded),
         })
     period = doc.period
     if doc.suppression.get("applied"):
@@ -179,17 +289,20 @@ def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
     else:
         suppression_text = "This is an internal report: no figure is withheld. It must not be published."
     declaration = []
+    total = st.breakdown.total.id
     for m in report.metrics:
-        r = report.result(m.id, "all", report.results(m.id)[0].band)
-        if r is None or r.reason == "not submitted":
-            declaration.append((f"{m.id} {m.title}", "not submitted"))
+        r = next((x for x in report.results(m.id) if x.service == total), None)
+        if r is None or r.status == "not_submitted":
+            declaration.append((f"{m.short} {m.title}", "not submitted"))
         else:
-            declaration.append((f"{m.id} {m.title}", pct(r.declaration_rate) if r.declaration_rate is not None else MARK))
+            declaration.append((f"{m.short} {m.title}", pct(r.declaration_rate) if r.declaration_rate is not None else MARK))
     year = report.year_label()
     return {
         "org": report.organisation,
         "year": year,
-        "running_head": f"{report.organisation.name} — SC-WRES {year}" + (" — OFFICIAL-SENSITIVE" if report.internal else ""),
+        "standard": st,
+        "report_title": st.word("report_title"),
+        "running_head": f"{report.organisation.name} — {st.name} {year}" + (" — OFFICIAL-SENSITIVE" if report.internal else ""),
         "internal": report.internal,
         "threshold_text": f"{threshold}" if threshold else "the threshold",
         "period_text": dates.period(period["start"], period["end"]),
@@ -198,20 +311,30 @@ def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
         "percent_rule": PERCENT_RULE,
         "profile": _profile(report),
         "summary": _summary(report),
-        "summary_chart": figures["rl-summary"],
+        "summary_chart": figures.get("rl-summary"),
+        "difference_chart": figures.get("difference-summary"),
         "metrics": metrics,
         "suppressed_any": any(r.suppressed for r in doc.results),
         "trend": [figures[f"trend-{m.id}"] for m in report.metrics if f"trend-{m.id}" in figures],
         "trend_years": len(report.years),
         "plan": _plan(report),
         "governance_text": governance_text(report),
-        "definitions": [(f"{m.id} {m.title}", m.numerator, m.denominator, DIRECTION_WORDS[m.direction] + (" (top band)" if m.kind == "pay_band" else ""))
-                        for m in report.metrics],
+        "definitions": [(f"{m.short} {m.title}", m.numerator, m.denominator, _definition_cell(report, m)) for m in report.metrics],
+        "method": _method(report),
         "suppression_text": suppression_text,
         "declaration": declaration,
         "warnings": doc.warnings,
         "version": __version__,
     }
+
+
+def _definition_cell(report: Report, m: MetricDef) -> str:
+    """The method table's last column: when the figure is worse for the focus group."""
+    if m.statistic == "relative_likelihood":
+        return direction_words(report, m) + (" (top band)" if m.kind == "pay_band" and m.assess_bands == "top" else "")
+    if m.statistic == "percentages":
+        return ("the percentage is higher" if m.direction == "above" else "the percentage is lower") + ", and the interval excludes 0"
+    return "not assessed (figures only)"
 
 
 def _plan(report: Report) -> dict[str, Any] | None:
@@ -226,7 +349,7 @@ def _plan(report: Report) -> dict[str, Any] | None:
     for m in report.metrics:
         mine = [s for s in states if m.id in s.action.metrics]
         if mine:
-            by_metric.append({"id": m.id, "title": m.title, "rows": [[
+            by_metric.append({"id": m.short, "title": m.title, "rows": [[
                 s.action.id, s.action.action, s.action.owner, long_date(s.action.due), s.status, s.rag.capitalize(),
                 f"{long_date(s.latest.date)}: {s.latest.note or s.latest.status}" if s.latest else "none yet",
                 ", ".join(s.flags) or "–", s.action.success_measure or "–",
@@ -248,6 +371,11 @@ def _plan(report: Report) -> dict[str, Any] | None:
 def _css_string(value: str) -> str:
     """A value safe inside a CSS double-quoted string in a <style> element."""
     return re.sub(r'[\\"<>\n\r]', lambda m: "\\" + format(ord(m.group()), "x") + " ", str(value))
+
+
+def write(files: Any, path: Path) -> None:
+    """report.html of the report set: the page the report set rendered once (the PDF is laid out from it)."""
+    path.write_text(files.html, encoding="utf-8")
 
 
 def render(report: Report, figures: dict[str, Figure]) -> str:

@@ -8,17 +8,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from wres.national import NationalOutput, _slug
+from wres.document import INTERNAL_MARKING, SCHEMA_VERSION
+from wres.national import NationalOutput, slug
+from wres.output import csv_cell
 from wres.published import NATIONAL, REGIONS
 from wres.render import json as render_json
-from wres.render.csv import safe_cell
-from wres.results import INTERNAL_MARKING, SCHEMA_VERSION
-from wres.standards.sc_wres import NAME
 
 
 def _csv(rows: list[list[Any]]) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows([safe_cell(v) for v in row] for row in rows)
+    csv.writer(buf, lineterminator="\n").writerows([csv_cell(v) for v in row] for row in rows)
     return buf.getvalue()
 
 
@@ -29,12 +28,12 @@ def write(out: NationalOutput, directory: Path, threshold: int, named: bool, int
     if out.regions:
         (directory / REGIONS).mkdir()
         for region, doc in out.regions.items():
-            name = f"{REGIONS}/{_slug(region)}.json"
+            name = f"{REGIONS}/{slug(region)}.json"
             (directory / name).write_text(render_json.render(doc), encoding="utf-8")
             written.append(name)
     bench = {
         "schema_version": SCHEMA_VERSION,
-        "standard": NAME,
+        "standard": out.national.standard,
         "period": out.national.period,
         "authorities": len(out.authorities),
         "named": named,

@@ -9,15 +9,19 @@ from <title>, shown by viewers in place of the file name.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from wres.render.report_set import Files
 
 VARIANT = "pdf/ua-1"  # tagged, with PDF/UA identification in its XMP metadata
 
 
-def write(html: str, path: Path) -> None:
+def write(files: Files, path: Path) -> None:
+    """report.pdf from the report's HTML alone (the report set runs this in its helper process)."""
     import logging
 
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # font-fallback chatter is not the user's problem
-    HTML(string=html, base_url=str(path.parent)).write_pdf(str(path), pdf_variant=VARIANT)
+    HTML(string=files.html, base_url=str(path.parent)).write_pdf(str(path), pdf_variant=VARIANT)

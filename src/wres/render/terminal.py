@@ -16,70 +16,10 @@ from rich.text import Text
 from wres import dates
 from wres.disclosure import Audit
 from wres.problems import Problem
-from wres.results import Document, Figures
-from wres.stats import fmt, pct
+from wres.standards import Standard, load
 
 if TYPE_CHECKING:
     from wres.actions import Judgement
-
-SUPPRESSED = "*"
-ASSESSMENT = {
-    "worse_for_minority_ethnic": ("worse for ME", "bold red"),
-    "within_range": ("within range", "green"),
-    "better_for_minority_ethnic": ("better for ME", "cyan"),
-}
-
-
-def _figures(f: Figures, with_rate: bool = True) -> str:
-    n = SUPPRESSED if f.numerator is None else f"{f.numerator:,}"
-    d = SUPPRESSED if f.denominator is None else f"{f.denominator:,}"
-    rate = f" ({pct(f.rate)})" if with_rate and f.rate is not None else ""
-    return f"{n}/{d}{rate}"
-
-
-def metrics_table(doc: Document, console: Console) -> None:
-    period = dates.period(doc.period["start"], doc.period["end"])
-    title = Text(f"{doc.organisation['name']} — SC-WRES {period}", style="bold")
-    if doc.marking:
-        console.print(Text(doc.marking, style="bold reverse red"))
-    table = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
-    for col, justify in (
-        ("Metric", "left"), ("Service", "left"), ("Band", "left"), ("Minority ethnic", "right"),
-        ("White", "right"), ("Unknown", "right"), ("Declared", "right"), ("RL", "right"), ("95% CI", "right"),
-        ("Assessment", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    previous: str | None = None
-    for r in doc.results:
-        if r.reason == "not submitted":
-            row = [r.metric, r.service, Text(r.band or ""), "—", "—", "—", "—", "—", "—", Text("not submitted", style="dim")]
-        else:
-            rl = "" if r.relative_likelihood is None else fmt(r.relative_likelihood)
-            if r.relative_likelihood is None and r.suppressed:
-                rl = SUPPRESSED
-            ci = f"{fmt(r.ci95[0])}–{fmt(r.ci95[1])}" if r.ci95 else ""
-            words, style = ASSESSMENT.get(r.assessment or "", ("", ""))
-            if r.relative_likelihood is None:  # say why there is no assessment; blank means "not assessed"
-                words, style = ("suppressed" if r.suppressed else "undefined"), "dim"
-            row = [
-                r.metric, r.service, Text(r.band or ""), _figures(r.minority_ethnic), _figures(r.white),
-                _figures(r.unknown, with_rate=False),
-                "" if r.declaration_rate is None else pct(r.declaration_rate),
-                rl, ci, Text(words, style=style),
-            ]
-        if previous is not None and previous != r.metric:
-            table.add_section()
-        table.add_row(*row)
-        previous = r.metric
-    console.print(table)
-    notes = ["Numerator/denominator (rate). RL = relative likelihood, minority ethnic ÷ white; non-adverse range 0.80–1.25."]
-    if doc.suppression.get("applied"):
-        notes.append(f"{SUPPRESSED} withheld: a count under {doc.suppression['threshold']}, or one from which such a count could be worked out.")
-    for n in notes:
-        console.print(Text(n, style="dim"))
-    for w in doc.warnings:
-        console.print(Text("warning: ", style="yellow bold") + Text(w))
-
 
 def problems(items: list[Problem], console: Console) -> None:
     """Errors first, then warnings; each with where, what, and how to fix."""
@@ -99,7 +39,7 @@ def audit(result: Audit, threshold: int, console: Console) -> None:
     """Each leak as a person would say it: which count, and what a reader can tell about it."""
     for leak in result.leaks:
         table, metric, service, band, group, kind = leak.cell
-        where = " ".join(x for x in (metric, service, band, group.replace("_", " "), kind) if x)
+        where = " ".join(x for x in (metric, service, band, group.replace("_", " "), kind) if x)  # the document's own ids
         prefix = "" if table in ("doc", "national") else f"{table.removeprefix('region:')}: "
         if leak.low == leak.high:
             text = f"{prefix}{where} is {leak.low:g}: a count under {threshold} that can be read or worked out exactly"
@@ -118,10 +58,12 @@ def audit(result: Audit, threshold: int, console: Console) -> None:
 RAG_STYLE = {"red": "bold red", "amber": "bold yellow", "green": "green", "not started": "dim", "complete": "cyan"}
 
 
-def action_plan(org_name: str, states: list, judged: Judgement, uncovered: list[str], console: Console) -> None:
+def action_plan(org_name: str, states: list, judged: Judgement, uncovered: list[str], console: Console,
+                standard: Standard | None = None) -> None:
     """The plan as a steering group reads it: RAG counts, then by metric, then what needs attention."""
     from wres.actions import RAG_ORDER, counts
-    from wres.standards.sc_wres import METRICS
+
+    metrics = (standard or load()).metrics
 
     console.print(Text(f"Action plan — {org_name}", style="bold"))
     console.print(Text(f"{judged.words}. Another month: --month 2025-06 (or June 2025)."))
@@ -130,11 +72,11 @@ def action_plan(org_name: str, states: list, judged: Judgement, uncovered: list[
     for i, k in enumerate(RAG_ORDER):
         line += Text(f"{k.capitalize()} {tally[k]}", style=RAG_STYLE[k]) + Text(" · " if i < len(RAG_ORDER) - 1 else "")
     console.print(line)
-    for m in METRICS:
+    for m in metrics:
         mine = [s for s in states if m.id in s.action.metrics]
         if not mine:
             continue
-        table = Table(title=Text(f"{m.id} {m.title}", style="bold"), title_justify="left", header_style="bold", show_lines=False)
+        table = Table(title=Text(f"{m.short} {m.title}", style="bold"), title_justify="left", header_style="bold", show_lines=False)
         for col in ("ID", "Action", "Owner", "Due", "Status", "RAG", "Latest update", "Flags"):
             table.add_column(col, overflow="fold")
         for s in mine:
@@ -149,10 +91,10 @@ def action_plan(org_name: str, states: list, judged: Judgement, uncovered: list[
         console.print(Text("! ", style="bold yellow") + Text(u))
 
 
-def suggestions(found: list, plan: object, console: Console) -> None:
+def suggestions(found: list, plan: object, console: Console, standard: Standard | None = None) -> None:
     """Evidence-informed actions for each metric outside the range, with where each idea comes from."""
     if not found:
-        console.print("No metric is outside the non-adverse range to the disadvantage of minority ethnic staff.")
+        console.print(f"No metric is outside the non-adverse range to the disadvantage of {(standard or load()).focus.words} staff.")
         return
     for metric, where, entries in found:
         console.print(Text(where, style="bold"))

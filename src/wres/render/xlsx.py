@@ -40,22 +40,15 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from wres import __version__, dates
-from wres.report import SERVICE_NAMES, SERVICES, Report
-from wres.results import INTERNAL_MARKING, Figures, Result
+from wres.document import INTERNAL_MARKING, Figures, Result
+from wres.report import Report
 from wres.standards import MetricDef
 from wres.stats import PERCENT_RULE, fmt
 
 OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 WITHHELD = "[c]"
 NOT_APPLICABLE = "–"
-ASSESSMENT_WORDS = {
-    "worse_for_minority_ethnic": "worse for minority ethnic staff",
-    "within_range": "within the non-adverse range",
-    "better_for_minority_ethnic": "better for minority ethnic staff",
-}
-GROUPS = ("minority_ethnic", "white", "unknown", "total")
-GROUP_WORDS = {"minority_ethnic": "Minority ethnic", "white": "White", "unknown": "Unknown", "total": "All staff"}
-SHORT_SERVICE = {"adults": "Adults", "children": "Children", "all": "Both services"}
+TOTAL = "total"  # the three groups together, as the document names them
 _SHEET_FORBIDDEN = set("[]:*?/\\")
 _MAX_SHEET_NAME = 31
 _RED = "#C00000"  # dark red: reads as red, and has enough contrast on white for normal-size text
@@ -79,45 +72,60 @@ def _rate(r: Result, f: Figures) -> Value:
     return WITHHELD
 
 
-def _rl_withheld(r: Result) -> bool:
-    """The relative likelihood (and its interval and assessment) was withheld, rather than undefined.
+def _withheld(r: Result) -> bool:
+    """The headline figure (and its interval and assessment) was withheld, rather than undefined: the engine's
+    status says which, as the HTML report shows it."""
+    return r.status.startswith("withheld")
 
-    In a suppressed result the reason may speak of another count (an unknown-ethnicity total, say) while
-    the RL is missing because it cannot be calculated: the published counts tell the two apart.
-    """
-    if r.relative_likelihood is not None or not r.suppressed:
-        return False
-    me, wh = r.minority_ethnic, r.white
-    undefined = me.denominator == 0 or wh.denominator == 0 or wh.numerator == 0
-    return not undefined
+
+def _missing(r: Result) -> str:
+    return WITHHELD if _withheld(r) else NOT_APPLICABLE
 
 
 def _rl(r: Result) -> Value:
     if r.relative_likelihood is not None:
         return r.relative_likelihood
-    return WITHHELD if _rl_withheld(r) else NOT_APPLICABLE
+    return _missing(r) if r.statistic == "relative_likelihood" else NOT_APPLICABLE
 
 
 def _ci(r: Result, end: int) -> Value:
     if r.ci95 is not None:
         return r.ci95[end]
-    return WITHHELD if _rl_withheld(r) else NOT_APPLICABLE
+    return _missing(r) if r.statistic == "relative_likelihood" else NOT_APPLICABLE
+
+
+def _difference(r: Result) -> Value:
+    """A difference in percentage points (the document holds it as a proportion)."""
+    if r.difference is not None:
+        return r.difference * 100
+    return _missing(r) if r.statistic != "relative_likelihood" else NOT_APPLICABLE
+
+
+def _difference_ci(r: Result, end: int) -> Value:
+    if r.difference_ci95 is not None:
+        return r.difference_ci95[end] * 100
+    return _missing(r) if r.statistic == "percentages" else NOT_APPLICABLE
 
 
 def _declaration(r: Result) -> Value:
     if r.declaration_rate is not None:
         return r.declaration_rate
-    dens = [f.denominator for f in (r.minority_ethnic, r.white, r.unknown)]
+    dens = [f.denominator for f in (r.focus, r.reference, r.unknown)]
     if not r.suppressed or (None not in dens and sum(d or 0 for d in dens) == 0):
         return NOT_APPLICABLE
     return WITHHELD
 
 
-def _assessment(r: Result, assessed: bool = True) -> str:
-    """In words; blank where the result is not assessed (no direction) or its RL cannot be calculated."""
+def _assessment(r: Result, words: dict[str, str], assessed: bool = True) -> str:
+    """In the standard's words; blank where the result is not assessed or its figure cannot be calculated."""
     if r.assessment:
-        return ASSESSMENT_WORDS.get(r.assessment, r.assessment)
-    return WITHHELD if assessed and _rl_withheld(r) else ""
+        return words.get(r.assessment, r.assessment)
+    return WITHHELD if assessed and _withheld(r) else ""
+
+
+def _group_share(r: Result, shares: dict[str, float | None] | None, gid: str) -> Value:
+    value = (shares or {}).get(gid)
+    return value if value is not None else _missing(r)
 
 
 def _share(r: Result, key: str) -> Value:
@@ -184,10 +192,12 @@ def _bands(report: Report, metric: str, year: int = -1) -> list[str]:
 
 
 def _direction_words(m: MetricDef, low: float, high: float) -> str:
-    if m.direction is None:
+    if m.direction is None or m.statistic == "representation":
         return "not assessed"
+    if m.statistic == "percentages":
+        return ("the percentage is higher" if m.direction == "above" else "the percentage is lower") + " and the interval of the difference excludes 0"
     side = f"below {_ratio_words(low)}" if m.direction == "below" else f"above {_ratio_words(high)}"
-    if m.kind == "pay_band":
+    if m.kind == "pay_band" and m.assess_bands == "top":
         return f"{side} for the top pay band; the other bands are not assessed"
     return side
 
@@ -207,6 +217,10 @@ class _Book:
         self.wb = wb
         self.report = report
         self.doc = report.current
+        self.st = report.standard
+        self.words = self.st.assessment_words()
+        # the results the standard assesses (of a banded metric, the band the engine says), published or not
+        self.judged = {id(x) for m in report.metrics if m.statistic != "representation" and m.direction for x in report.headline(m)}
         self.used: set[str] = set()
         self.widths: dict[str, list[float]] = {}  # sheet → column widths, to size rows of wrapped text
         supp = self.doc.suppression or {}
@@ -225,17 +239,16 @@ class _Book:
             "count": add(num_format="#,##0"),
             "rate": add(num_format="0.0%"),
             "ratio": add(num_format="0.00"),
+            "points": add(num_format="+0.0;−0.0;0.0"),  # percentage points, signed, as the HTML prints them
             "mark": add(align="right"),
             "note": add(italic=True, font_color="#404040"),
         }
 
     def assessment(self, r: Result) -> str:
-        m = next((m for m in self.report.metrics if m.id == r.metric), None)
-        assessed = m is not None and m.direction is not None
-        if assessed and m is not None and m.kind == "pay_band":  # only the top band is assessed
-            bands = _bands(self.report, r.metric)
-            assessed = bool(bands) and r.band == bands[-1]
-        return _assessment(r, assessed)
+        return _assessment(r, self.words, id(r) in self.judged)
+
+    def part(self, part_id: str) -> str:
+        return self.report.part_label(part_id)
 
     # -- cells --
 
@@ -323,11 +336,11 @@ class _Book:
     def build(self) -> None:
         r = self.report
         self.wb.set_properties({
-            "title": f"{r.organisation.name}: SC-WRES {r.year_label()}",
-            "subject": "Workforce Race Equality Standard for social care",
+            "title": f"{r.organisation.name}: {self.st.name} {r.year_label()}",
+            "subject": self.st.word("report_title"),
             "author": r.organisation.name,
             "comments": f"Written by wres {__version__}" + (f". {INTERNAL_MARKING}" if r.internal else ""),
-            "keywords": "SC-WRES, workforce race equality",
+            "keywords": f"{self.st.name}, workforce race equality",
             "category": INTERNAL_MARKING if r.internal else "Published",
         })
         summary = self.summary()
@@ -335,7 +348,7 @@ class _Book:
             self.metric_sheet(m)
         self.counts_sheet()
         self.method_sheet()
-        if len(r.years) > 1:
+        if len(r.years) > 1 and any(m.statistic == "relative_likelihood" for m in r.metrics):
             self.trend_sheet()
         self.plan_sheets()
         summary.activate()
@@ -374,25 +387,45 @@ class _Book:
 
     # -- Summary --
 
+    def _group_columns(self, rated: bool = True) -> list[_Column]:
+        """Each group's numerator, denominator and (compared groups) rate, headed with the standard's labels."""
+        cols = []
+        for i, g in enumerate(self.st.groups):
+            cols.append(_Column(f"{g.label} numerator", 11, "count", lambda r, g=g.id: _count(r, r.groups[g].numerator)))
+            cols.append(_Column(f"{g.label} denominator", 12, "count", lambda r, g=g.id: _count(r, r.groups[g].denominator)))
+            if rated and i < 2:
+                cols.append(_Column(f"{g.label} rate", 10, "rate", lambda r, g=g.id: _rate(r, r.groups[g])))
+        return cols
+
+    def _statistics(self) -> set[str]:
+        return {m.statistic for m in self.report.metrics}
+
+    def _figure_columns(self, statistics: set[str]) -> list[_Column]:
+        """The headline figure's columns for the statistics shown: the RL, the difference (points), the shares."""
+        cols = []
+        if "relative_likelihood" in statistics:
+            cols += [_Column("Relative likelihood", 11, "ratio", _rl),
+                     _Column("95% CI low", 10, "ratio", lambda r: _ci(r, 0)),
+                     _Column("95% CI high", 10, "ratio", lambda r: _ci(r, 1))]
+        if "percentages" in statistics or "representation" in statistics:
+            cols.append(_Column("Difference (percentage points)", 12, "points", _difference))
+        if "percentages" in statistics:
+            cols += [_Column("Difference 95% CI low", 11, "points", lambda r: _difference_ci(r, 0)),
+                     _Column("Difference 95% CI high", 11, "points", lambda r: _difference_ci(r, 1))]
+        return cols
+
     def _result_columns(self) -> list[_Column]:
+        mixed = len(self._statistics()) > 1
         return [
-            _Column("Metric", 20, "text", lambda r: r.metric),
+            _Column("Metric", 20, "text", lambda r: self.st.metric(r.metric).short),
             _Column("Title", 34, "text", lambda r: r.title),
-            _Column("Service", 28, "text", lambda r: SERVICE_NAMES.get(r.service, r.service)),
+            _Column(self.st.word("breakdown_heading"), 28, "text", lambda r: self.part(r.service)),
             _Column("Band", 14, "text", lambda r: r.band),
-            _Column("Minority ethnic numerator", 11, "count", lambda r: _count(r, r.minority_ethnic.numerator)),
-            _Column("Minority ethnic denominator", 12, "count", lambda r: _count(r, r.minority_ethnic.denominator)),
-            _Column("Minority ethnic rate", 10, "rate", lambda r: _rate(r, r.minority_ethnic)),
-            _Column("White numerator", 11, "count", lambda r: _count(r, r.white.numerator)),
-            _Column("White denominator", 12, "count", lambda r: _count(r, r.white.denominator)),
-            _Column("White rate", 10, "rate", lambda r: _rate(r, r.white)),
-            _Column("Unknown numerator", 11, "count", lambda r: _count(r, r.unknown.numerator)),
-            _Column("Unknown denominator", 12, "count", lambda r: _count(r, r.unknown.denominator)),
+            *self._group_columns(),
             _Column("Declaration rate", 11, "rate", _declaration),
-            _Column("Relative likelihood", 11, "ratio", _rl),
-            _Column("95% CI low", 10, "ratio", lambda r: _ci(r, 0)),
-            _Column("95% CI high", 10, "ratio", lambda r: _ci(r, 1)),
+            *self._figure_columns(self._statistics()),
             _Column("Assessment", 30, "text", self.assessment),
+            *([_Column("Verdict", 30, "text", lambda r: r.verdict)] if mixed else []),
             _Column("Sentence", 100, "text", lambda r: r.sentence),
         ]
 
@@ -400,22 +433,21 @@ class _Book:
         """Who the authority is (left) and who leads the work (right)."""
         org, doc = self.report.organisation, self.doc
         headcount: Value = self.report.headcount
-        if headcount is None:
-            behind = self.report.result("M9", "all")  # the result Report.headcount reads
-            headcount = WITHHELD if (behind and behind.suppressed) else NOT_APPLICABLE
+        if headcount is None:  # every figure Report.headcount reads is withheld, or there is none
+            headcount = WITHHELD if self.doc.suppression.get("applied") else NOT_APPLICABLE
         left: list[tuple[str, Value]] = [
             ("Organisation", org.name),
-            ("ONS code", org.code or NOT_APPLICABLE),
+            ("ONS code" if self.st.organisation == "authority" else "Organisation code", org.code or NOT_APPLICABLE),
             ("Region", org.region or NOT_APPLICABLE),
             ("Reporting period", _period_words(doc.period)),
-            ("Direct employees", headcount),
+            (self.st.word("headcount_heading"), headcount),
         ]
         right: list[tuple[str, Value]] = []
         sponsors = org.sponsors
         if isinstance(sponsors, dict):
-            right.append(("Adult services sponsor", sponsors.get("adults") or NOT_APPLICABLE))
-            right.append(("Children's services sponsor", sponsors.get("children") or NOT_APPLICABLE))
-            right += [(f"Sponsor ({k})", v) for k, v in sponsors.items() if k not in ("adults", "children")]
+            parts = self.st.breakdown.parts
+            right += [(f"{p.label} sponsor", sponsors.get(p.id) or NOT_APPLICABLE) for p in parts]
+            right += [(f"Sponsor ({k})", v) for k, v in sponsors.items() if k not in {p.id for p in parts}]
         else:
             right.append(("Sponsor", sponsors or NOT_APPLICABLE))
         right += [
@@ -427,7 +459,7 @@ class _Book:
     def summary(self) -> Worksheet:
         r = self.report
         columns = self._result_columns()
-        ws, row = self.sheet("Summary", f"{r.organisation.name}: Workforce Race Equality Standard for social care, "
+        ws, row = self.sheet("Summary", f"{r.organisation.name}: {self.st.word('report_title')}, "
                                         f"{r.year_label()}", [c.width for c in columns])
         # the profile in two pairs of columns (label, value), so the table's header stays near the top
         left, right = self._profile()
@@ -440,10 +472,12 @@ class _Book:
                     self.value(ws, row + i, col + 1, value, "count")
         row += max(len(left), len(right)) + 1
         row = self.legend(ws, row)
-        self.text(ws, row, 0, "Relative likelihood = rate for minority ethnic staff ÷ rate for white staff; the non-adverse "
+        self.text(ws, row, 0, f"{self.rl_words()}; the non-adverse "
                               f"range is {_ratio_words(r.range[0])} to {_ratio_words(r.range[1])}. Rates are shown as "
                               f"percentages, relative likelihoods to 2 decimal places (each cell holds the unrounded value). {PERCENT_RULE} "
-                              "Direct employees: the headcount on the last day of the period.",
+                              f"{self.st.word('headcount_heading')}: the headcount on the last day of the period."
+                              + (f" Differences are {self.st.focus.words} minus {self.st.reference.words}, in percentage points."
+                                 if "percentages" in self._statistics() else ""),
                   "note")
         head = row + 1
         last = self.table(ws, head, columns, self.doc.results)
@@ -453,41 +487,63 @@ class _Book:
 
     # -- one sheet per metric --
 
-    def _metric_columns(self, banded: bool) -> list[_Column]:
-        cols = [_Column("Service", 24, "text", lambda r: SERVICE_NAMES.get(r.service, r.service))]
+    def rl_words(self, m: MetricDef | None = None) -> str:
+        """How a relative likelihood is divided: "Relative likelihood = rate for minority ethnic staff ÷ rate for
+        white staff", per metric where the standard divides some the other way round."""
+        groups = {g.id: g for g in self.st.groups}
+        rl = [x for x in self.report.metrics if x.statistic == "relative_likelihood"]
+        def one(x: MetricDef) -> str:
+            r = next((y for y in self.report.results(x.id) if y.orientation), None)
+            num, den = r.orientation if r and r.orientation else self.st.group_ids[:2]
+            return f"rate for {groups[num].words} staff ÷ rate for {groups[den].words} staff"
+        if m is not None or len({x.orientation for x in rl}) <= 1:
+            return "Relative likelihood = " + one(m or (rl[0] if rl else self.st.metrics[0]))
+        return "Relative likelihood = " + "; ".join(f"{x.short}: {one(x)}" for x in rl)
+
+    def _metric_columns(self, m: MetricDef, banded: bool) -> list[_Column]:
+        cols = [_Column(self.st.word("breakdown_heading"), 24, "text", lambda r: self.part(r.service))]
         if banded:
             cols.append(_Column("Band", 16, "text", lambda r: r.band))
-        for g in GROUPS:
-            words = GROUP_WORDS[g]
-            cols.append(_Column(f"{words} numerator", 11, "count", lambda r, g=g: _count(r, getattr(r, g).numerator)))
-            cols.append(_Column(f"{words} denominator", 12, "count", lambda r, g=g: _count(r, getattr(r, g).denominator)))
-            if g in ("minority_ethnic", "white"):
-                cols.append(_Column(f"{words} rate", 10, "rate", lambda r, g=g: _rate(r, getattr(r, g))))
-        cols += [
-            _Column("Declaration rate", 11, "rate", _declaration),
-            _Column("Relative likelihood", 11, "ratio", _rl),
-            _Column("95% CI low", 10, "ratio", lambda r: _ci(r, 0)),
-            _Column("95% CI high", 10, "ratio", lambda r: _ci(r, 1)),
-            _Column("Assessment", 30, "text", self.assessment),
-        ]
+        cols += self._group_columns(rated=m.statistic != "representation")
+        cols.append(_Column("All numerator", 11, "count", lambda r: _count(r, r.total.numerator)))
+        cols.append(_Column("All denominator", 12, "count", lambda r: _count(r, r.total.denominator)))
+        if m.statistic == "representation":
+            cols += [_Column(f"{g.label} share", 10, "rate", lambda r, g=g.id: _group_share(r, r.shares, g)) for g in self.st.groups]
+            focus = self.st.focus
+            cols.append(_Column(f"{focus.label} share of the workforce", 12, "rate", lambda r: _group_share(r, r.workforce_shares, focus.id)))
+            cols += self._figure_columns({"representation"})
+            return cols
+        cols.append(_Column("Declaration rate", 11, "rate", _declaration))
+        cols += self._figure_columns({m.statistic})
+        cols.append(_Column("Assessment", 30, "text", self.assessment))
         return cols
 
     def metric_sheet(self, m: MetricDef) -> None:
         rep = self.report
         bands = _bands(rep, m.id)
         results = rep.results(m.id)
-        if bands:  # band by band, each with its three services
+        parts = [p.id for p in rep.parts]
+        if bands:  # band by band, each with its parts
             results = sorted(results, key=lambda x: (bands.index(x.band) if x.band in bands else len(bands),
-                                                     SERVICES.index(x.service) if x.service in SERVICES else 9))
-        columns = self._metric_columns(bool(bands))
-        ws, row = self.sheet(f"{m.id} {m.title}", f"{m.id} {m.title}", [c.width for c in columns])
+                                                     parts.index(x.service) if x.service in parts else 9))
+        columns = self._metric_columns(m, bool(bands))
+        ws, row = self.sheet(f"{m.short} {m.title}", f"{m.short} {m.title}", [c.width for c in columns])
         name = ws.get_name()
         self.text(ws, row, 0, f"{rep.organisation.name}, {_period_words(self.doc.period)}")
         row += 1
         self.text(ws, row, 0, f"Numerator for each group: {m.numerator}. Denominator for each group: {m.denominator}.")
         row += 1
-        self.text(ws, row, 0, f"Worse for minority ethnic staff when the relative likelihood is "
-                              f"{_direction_words(m, *rep.range)}.")
+        if m.statistic == "relative_likelihood":
+            orientation = f"{self.rl_words(m)}. " if len({x.orientation for x in rep.metrics if x.statistic == m.statistic}) > 1 else ""
+            self.text(ws, row, 0, f"{orientation}Worse for {self.st.focus.words} staff when the relative likelihood is "
+                                  f"{_direction_words(m, *rep.range)}.")
+        elif m.statistic == "percentages":
+            self.text(ws, row, 0, f"Difference = {self.st.focus.words} percentage − {self.st.reference.words} percentage, in percentage "
+                                  f"points, with Newcombe's 95% interval. Worse for {self.st.focus.words} staff when "
+                                  f"{_direction_words(m, *rep.range)}.")
+        else:
+            self.text(ws, row, 0, f"Each group's share of the staff in each {'band' if m.kind == 'pay_band' else 'group'}, beside the "
+                                  f"{self.st.focus.words} share of the whole workforce; the difference in percentage points. Not assessed.")
         row += 1
         row = self.legend(ws, row) + 1
         head = row
@@ -504,9 +560,12 @@ class _Book:
             self.text(ws, row, 0, x.sentence)
         row += 2
 
+        if m.statistic != "relative_likelihood":
+            self.column_chart(ws, row, m, results)
+            return
         # charts, then the data they plot (a chart draws from its own block, where a missing figure is blank)
         top = bands[-1] if bands else None
-        plotted = [rep.result(m.id, s, top) for s in SERVICES]
+        plotted = [rep.result(m.id, s, top) for s in parts]
         rl_chart = any(_plot(_rl(x)) is not None for x in plotted if x)
         if not (rl_chart or bands):
             self.text(ws, row, 0, "No chart: there is no relative likelihood to show.", "note")
@@ -520,17 +579,17 @@ class _Book:
         if rl_chart:
             first = row + 1
             row = self.rl_chart_data(ws, row, plotted)
-            label = f"{m.id} {m.title}" + (f", top pay band ({top})" if top else "")
+            label = f"{m.short} {m.title}" + (f", top pay band ({top})" if top else "")
             tops = [v for x in plotted if x for v in (_plot(_rl(x)), _plot(_ci(x, 1))) if v is not None]
             axis = _axis_max(tops, rep.range[1])
-            chart = self.rl_chart(name, first, row, f"{m.id}: relative likelihood with 95% CI"
+            chart = self.rl_chart(name, first, row, f"{m.short}: relative likelihood with 95% CI"
                                   + (" (top pay band)" if top else ""), axis)
             if max(tops) > axis:
                 self.text(ws, chart_row + 17, 0, f"An interval that reaches above {axis:g} is cut off at the top of the chart; "
                                       "the table gives its upper end.", "note")
             ws.insert_chart(chart_row, 0, chart, {**options, "description": (
-                f"Chart: {label}: relative likelihood of minority ethnic against white staff in adult, children's and "
-                "both services, with 95% confidence intervals and the non-adverse range "
+                f"Chart: {label}: {self.rl_words(m).lower()}, for "
+                + ", ".join(self.part(p).lower() for p in parts) + ", with 95% confidence intervals and the non-adverse range "
                 f"{_ratio_words(rep.range[0])} to {_ratio_words(rep.range[1])}. The figures are in the table above.")})
             row += 2
         else:
@@ -550,14 +609,55 @@ class _Book:
                     "border": {"color": colour},
                     "data_labels": {"value": True, "num_format": "0.0%"},  # as PERCENT_RULE says
                 })
-            dist.set_title({"name": f"{m.id}: share of each group's staff in each pay band (both services)",
+            dist.set_title({"name": f"{m.short}: share of each group's staff in each pay band ({rep.standard.breakdown.total.label.lower()})",
                             "name_font": {"size": 11}})
             dist.set_y_axis({"num_format": "0%", "min": 0, "name": "Share of the group's staff",
                              "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
             dist.set_legend({"position": "bottom"})
             ws.insert_chart(chart_row, 8 if rl_chart else 0, dist, {**options, "description": (
-                "Chart: the share of minority ethnic staff and of white staff in each pay band, both services together. "
+                f"Chart: the share of {self.st.focus.words} staff and of {self.st.reference.words} staff in each pay band, {self.st.word('together')}. "
                 "The figures are in the table above.")})
+
+    def column_chart(self, ws: Worksheet, row: int, m: MetricDef, results: list[Result]) -> None:
+        """Percentages: the two groups' percentages side by side for each part; representation: the focus
+        group's share of each band (the whole organisation) beside its share of the workforce. A native column
+        chart over its own block of data, a missing figure a blank cell (and its category says [c] or –)."""
+        st, name = self.st, ws.get_name()
+        total = st.breakdown.total.id
+        if m.statistic == "percentages":
+            series = [f"{st.focus.label} %", f"{st.reference.label} %"]
+            shown = [(self.part(x.service) + (f" {x.band}" if x.band else ""), x, [_plot(_rate(x, x.focus)), _plot(_rate(x, x.reference))])
+                     for x in results]
+            title = f"{m.short}: percentage of {st.focus.words} and of {st.reference.words} staff"
+        else:
+            series = [f"{st.focus.label} share", f"{st.focus.label} share of the workforce"]
+            shown = [(x.band or x.label, x, [_plot(_group_share(x, x.shares, st.focus.id)), _plot(_group_share(x, x.workforce_shares, st.focus.id))])
+                     for x in results if x.service == total]
+            title = f"{m.short}: {st.focus.words} share of each band beside the workforce ({st.breakdown.total.label.lower()})"
+        if not any(v is not None for _, _, values in shown for v in values):
+            self.text(ws, row, 0, "No chart: every figure it would show is withheld or not available.", "note")
+            return
+        chart_row = row
+        row += 18
+        self.text(ws, row, 0, "Chart data (a blank cell is a figure withheld or not available: no bar is drawn)", "subtitle")
+        row += 1
+        self.header(ws, row, ["", *series])
+        first = row + 1
+        for label, x, values in shown:
+            row += 1
+            missing = "" if all(v is not None for v in values) else f" {_missing(x)}"
+            self.text(ws, row, 0, label + missing)
+            for col, v in enumerate(values, start=1):
+                self.blank_or_number(ws, row, col, v, "rate")
+        chart = self.wb.add_chart({"type": "column"})
+        for col, colour in ((1, "#1F4E79"), (2, "#A6A6A6")):
+            chart.add_series({"name": [name, first - 1, col], "categories": [name, first, 0, row, 0], "values": [name, first, col, row, col],
+                              "fill": {"color": colour}, "border": {"color": colour}, "data_labels": {"value": True, "num_format": "0.0%"}})
+        chart.set_title({"name": title, "name_font": {"size": 11}})
+        chart.set_y_axis({"num_format": "0%", "min": 0, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+        chart.set_legend({"position": "bottom"})
+        chart.show_blanks_as("gap")
+        ws.insert_chart(chart_row, 0, chart, {"x_scale": 1.3, "y_scale": 1.1, "description": f"Chart: {title}. The figures are in the table above."})
 
     def rl_chart_data(self, ws: Worksheet, head: int, plotted: list[Result | None]) -> int:
         rep = self.report
@@ -565,12 +665,12 @@ class _Book:
                                f"Non-adverse range, low ({_ratio_words(rep.range[0])})",
                                f"Non-adverse range, high ({_ratio_words(rep.range[1])})"])
         row = head
-        for service, x in zip(SERVICES, plotted):
+        for service, x in zip([p.id for p in rep.parts], plotted):
             row += 1
             rl = _rl(x) if x else NOT_APPLICABLE
             lo, hi = (_ci(x, 0), _ci(x, 1)) if x else (NOT_APPLICABLE, NOT_APPLICABLE)
             mark = "" if _plot(rl) is not None else f" {rl}"
-            self.text(ws, row, 0, SHORT_SERVICE[service] + mark)
+            self.text(ws, row, 0, self.part(service) + mark)
             self.blank_or_number(ws, row, 1, _plot(rl), "ratio")
             if _plot(rl) is not None and _plot(lo) is not None and _plot(hi) is not None:
                 self.blank_or_number(ws, row, 2, _plot(rl) - _plot(lo), "ratio")  # type: ignore[operator]
@@ -608,13 +708,14 @@ class _Book:
         return chart
 
     def band_data(self, ws: Worksheet, head: int, metric: str, bands: list[str]) -> int:
-        self.header(ws, head, ["Pay band (both services)", "Minority ethnic", "White"])
+        total = self.st.breakdown.total
+        self.header(ws, head, [f"Pay band ({total.label.lower()})", self.st.focus.label, self.st.reference.label])
         row = head
         for band in bands:
             row += 1
-            x = self.report.result(metric, "all", band)
-            me = _rate(x, x.minority_ethnic) if x else NOT_APPLICABLE
-            wh = _rate(x, x.white) if x else NOT_APPLICABLE
+            x = self.report.result(metric, total.id, band)
+            me = _rate(x, x.focus) if x else NOT_APPLICABLE
+            wh = _rate(x, x.reference) if x else NOT_APPLICABLE
             missing = [v for v in (me, wh) if _plot(v) is None]
             self.text(ws, row, 0, band + (f" {missing[0]}" if missing else ""))
             self.blank_or_number(ws, row, 1, _plot(me), "rate")
@@ -622,13 +723,13 @@ class _Book:
         return row
 
     def representation(self, ws: Worksheet, row: int, results: list[Result]) -> int:
-        self.text(ws, row, 0, "Minority ethnic share", "subtitle")
+        self.text(ws, row, 0, f"{self.st.focus.label} share", "subtitle")
         row += 1
-        self.header(ws, row, ["Service", "Of senior managers", "Of the whole workforce",
+        self.header(ws, row, [self.st.word("breakdown_heading"), f"Of {self.st.word('representation_subset')}", "Of the whole workforce",
                               "Of the local population (census)"])
         for x in results:
             row += 1
-            self.text(ws, row, 0, SERVICE_NAMES.get(x.service, x.service))
+            self.text(ws, row, 0, self.part(x.service))
             for col, key in enumerate(("senior_managers", "workforce", "local_population"), start=1):
                 self.value(ws, row, col, _share(x, key) if x.representation else NOT_APPLICABLE, "rate")
         return row
@@ -640,15 +741,17 @@ class _Book:
                    ("denominator", 13), ("note", 40)]
         ws, row = self.sheet("Counts", "Every count as published", [w for _, w in columns])
         row = self.legend(ws, row)
-        self.text(ws, row, 0, "Services: adults, children, and all (the two together). Groups: minority_ethnic, "
-                              "white, unknown, and total (the three together). Names as in the metrics document.",
+        bd = self.st.breakdown
+        self.text(ws, row, 0, f"{self.st.word('breakdown_heading')}: {', '.join(p.id for p in bd.parts)}, and {bd.total.id} "
+                              f"(together). Groups: {', '.join(self.st.group_ids)}, and {TOTAL} (the three together). "
+                              "Names as in the metrics document.",
                   "note")
         row += 2
         head = row
         self.header(ws, head, [h for h, _ in columns])
         for r in self.doc.results:
-            for g in GROUPS:
-                f: Figures = getattr(r, g)
+            for g in (*self.st.group_ids, TOTAL):
+                f: Figures = r.total if g == TOTAL else r.groups[g]
                 row += 1
                 self.text(ws, row, 0, r.metric)
                 self.text(ws, row, 1, r.service)
@@ -656,7 +759,7 @@ class _Book:
                 self.text(ws, row, 3, g)
                 self.value(ws, row, 4, _count(r, f.numerator), "count")
                 self.value(ws, row, 5, _count(r, f.denominator), "count")
-                if r.reason == "not submitted":
+                if r.status == "not_submitted":
                     self.text(ws, row, 6, "not submitted")
         ws.autofilter(head, 0, max(row, head), len(columns) - 1)
         ws.freeze_panes(head + 1, 0)
@@ -671,43 +774,61 @@ class _Book:
         row += 1
         head = row
         self.header(ws, head, ["Topic", "Explanation"])
+        st = self.st
+        focus, ref = st.focus.words, st.reference.words
+        statistics = self._statistics()
         notes: list[tuple[str, str]] = [
-            ("Who is counted", "Staff directly employed by the authority in adult social care and in children's social "
-                               "care. Every metric is given for each service and for both together (the sum of the "
-                               "two services' counts)."),
-            ("Ethnic groups", "Minority ethnic and white staff are compared. White is every White category of the 2021 "
-                              "census classification (including White Irish, Gypsy or Irish Traveller, Roma and any other "
-                              "White background); minority ethnic is every other stated category. Staff whose ethnicity "
+            ("Who is counted", st.word("staff_scope", snapshot=dates.long_date(self.doc.period["end"]))
+             + (f" Every metric is given for each {st.word('breakdown_heading').lower()} and for {st.breakdown.total.label.lower()} "
+                "(the sum of the parts' counts)." if all(m.breakdown for m in rep.metrics) else
+                f" Metrics counted by {st.word('breakdown_heading').lower()} are given for each and for {st.breakdown.total.label.lower()} "
+                "(the sum of the parts' counts); the others for the whole organisation.")),
+            ("Ethnic groups", f"{st.focus.label} and {ref} staff are compared. {st.reference.label} is {st.word('reference_includes')} "
+                              f"of the 2021 census classification; {focus} is {st.word('focus_includes')}. Staff whose ethnicity "
                               "is not known are left out of both groups but counted as 'unknown'."),
         ]
         for m in rep.metrics:
-            notes.append((f"{m.id} {m.title}",
+            notes.append((f"{m.short} {m.title}",
                           f"Numerator for each group: {m.numerator}. Denominator for each group: {m.denominator}. "
-                          f"Worse for minority ethnic staff when the relative likelihood is {_direction_words(m, *rep.range)}."))
+                          + (f"Worse for {focus} staff when the relative likelihood is {_direction_words(m, *rep.range)}."
+                             if m.statistic == "relative_likelihood" else
+                             f"Worse for {focus} staff when {_direction_words(m, *rep.range)}." if m.statistic == "percentages" else
+                             "Figures only: not assessed.")))
+        notes.append(("Rate", "Numerator ÷ denominator, for each group separately."))
+        if "relative_likelihood" in statistics:
+            notes += [
+                ("Relative likelihood", f"{self.rl_words()}. 1 means equally "
+                                        "likely; 2 twice as likely; 0.5 half as likely. It cannot be calculated when either "
+                                        "group has nobody in the denominator or the dividing rate is 0; the sentence then says why."),
+                ("95% confidence interval", "Katz's log method: exp(ln RL ± 1.96 × √(1/a − 1/n1 + 1/c − 1/n2)), where a of n1 "
+                                            "staff of the group divided and c of n2 of the other are counted. No interval is given when a "
+                                            "or c is 0. An interval that includes 1 means the difference could well be chance "
+                                            "at this size."),
+                ("Non-adverse range", f"A relative likelihood from {low} to {high} (ends included) is within the non-adverse "
+                                      "range (the 'four-fifths rule' used by NHS England). Outside it, the assessment says "
+                                      f"whether that is worse or better for {focus} staff, by the metric's direction."),
+            ]
+        if "percentages" in statistics:
+            notes.append(("Difference of percentages", f"The {focus} percentage minus the {ref} percentage, in percentage points, with "
+                                                       "a 95% confidence interval by Newcombe's hybrid score method (from each group's "
+                                                       "Wilson interval). A difference is clear only when its interval excludes 0."))
+        if "representation" in statistics:
+            notes.append(("Representation", "A group's share of a band (or of the board): its people there ÷ everyone there, beside its "
+                                            "share of the whole workforce; the difference in percentage points. Figures only."))
+        words = list(self.words.values())
         notes += [
-            ("Rate", "Numerator ÷ denominator, for each group separately."),
-            ("Relative likelihood", "The rate for minority ethnic staff ÷ the rate for white staff. 1 means equally "
-                                    "likely; 2 twice as likely; 0.5 half as likely. It cannot be calculated when either "
-                                    "group has nobody in the denominator or the white rate is 0; the sentence then says why."),
-            ("95% confidence interval", "Katz's log method: exp(ln RL ± 1.96 × √(1/a − 1/n1 + 1/c − 1/n2)), where a of n1 "
-                                        "minority ethnic and c of n2 white staff are counted. No interval is given when a "
-                                        "or c is 0. An interval that includes 1 means the difference could well be chance "
-                                        "at this size."),
-            ("Non-adverse range", f"A relative likelihood from {low} to {high} (ends included) is within the non-adverse "
-                                  "range (the 'four-fifths rule' used by NHS England). Outside it, the assessment says "
-                                  "whether that is worse or better for minority ethnic staff, by the metric's direction."),
-            ("Assessment", "'worse for minority ethnic staff', 'within the non-adverse range' or 'better for minority "
-                           "ethnic staff'; blank where the metric is not assessed (pay bands below the top band) or the "
-                           "relative likelihood cannot be calculated."),
+            ("Assessment", f"'{words[0]}', '{words[1]}' or '{words[2]}'; blank where the figure is not assessed "
+                           "(bands below the one assessed, representation) or cannot be calculated; [c] where it is withheld."),
             ("Declaration rate", "The share of people in the denominator whose ethnicity is known."),
         ]
+        notes += [("Choice made", c) for c in st.method]
         if self.suppressed:
             notes.append(("Small numbers", (
                 f"To protect the people they describe, every count from 1 to {self.threshold - 1} is withheld (counts "
                 f"under {self.threshold}), with every rate, relative likelihood and interval that would reveal it. "
                 "Further counts are withheld where a withheld count could otherwise be worked out by adding or "
-                "subtracting published ones (groups add up to the total, adult and children's services to both, pay "
-                "bands to the headcount). A count of 0 is published. Withheld figures are shown as [c].")))
+                f"subtracting published ones (groups add up to the total, the parts of the breakdown to {self.st.breakdown.total.label.lower()}, "
+                "pay bands to the headcount). A count of 0 is published. Withheld figures are shown as [c].")))
         else:
             notes.append(("Small numbers", (
                 f"{INTERNAL_MARKING}. This workbook is internal: nothing is withheld, and it holds counts of fewer "
@@ -717,7 +838,7 @@ class _Book:
                         "was not submitted or the figure cannot be calculated."),
             ("Rounding", "Cells hold the unrounded values; rates are displayed as percentages to one decimal place and "
                          "relative likelihoods and intervals to two decimal places. Sentences round to two decimal places."),
-            ("Produced by", f"wres {__version__}, from the authority's return for {_period_words(self.doc.period)}."),
+            ("Produced by", f"wres {__version__}, from the {self.st.organisation}'s return for {_period_words(self.doc.period)}."),
         ]
         notes += [("Note on the data", w) for w in self.doc.warnings]
         for topic, text in notes:
@@ -734,7 +855,7 @@ class _Book:
         n = len(rep.years)
         labels = [rep.year_label(i) for i in range(n)]
         widths = [10, 46] + [10] * n + [10] * (2 * n)
-        ws, row = self.sheet("Trend", "Relative likelihood year by year, both services together", widths)
+        ws, row = self.sheet("Trend", f"Relative likelihood year by year, {self.st.word('together')}", widths)
         name = ws.get_name()
         withheld = any((d.suppression or {}).get("applied") for d in rep.years)
         row = self.legend(ws, row, withheld)
@@ -747,26 +868,26 @@ class _Book:
             heads += [f"{y} 95% CI low", f"{y} 95% CI high"]
         self.header(ws, head, heads)
         rows: list[tuple[str, list[Value]]] = []
-        for m in rep.metrics:
+        total = self.st.breakdown.total.id
+        for m in [x for x in rep.metrics if x.statistic == "relative_likelihood"]:
             row += 1
             values: list[Value] = []
             lows: list[Value] = []
             highs: list[Value] = []
             for i in range(n):
-                bands = _bands(rep, m.id, i)
-                x = rep.result(m.id, "all", bands[-1] if bands else None, year=i)
+                x = next((y for y in rep.headline(m, i) if y.service == total), None)
                 values.append(_rl(x) if x else NOT_APPLICABLE)
                 lows.append(_ci(x, 0) if x else NOT_APPLICABLE)
                 highs.append(_ci(x, 1) if x else NOT_APPLICABLE)
-            top = _bands(rep, m.id)
-            title = m.title + (f" (top band: {top[-1]})" if top else "")
-            self.text(ws, row, 0, m.id)
+            top = next((y.band for y in rep.headline(m) if y.band), None)
+            title = m.title + (f" (top band: {top})" if top else "")
+            self.text(ws, row, 0, m.short)
             self.text(ws, row, 1, title)
             for i in range(n):
                 self.value(ws, row, 2 + i, values[i], "ratio")
                 self.value(ws, row, 2 + n + 2 * i, lows[i], "ratio")
                 self.value(ws, row, 3 + n + 2 * i, highs[i], "ratio")
-            rows.append((f"{m.id} {m.title}", values))
+            rows.append((f"{m.short} {m.title}", values))
         ws.freeze_panes(head + 1, 2)
         ws.autofilter(head, 0, row, len(heads) - 1)
         chart_row = row + 2
@@ -801,7 +922,7 @@ class _Book:
                 "marker": {"type": "none"} if is_range else {"type": "circle", "size": 6},
                 "line": {"color": "#808080", "dash_type": "dash", "width": 1.25} if is_range else {"width": 2},
             })
-        chart.set_title({"name": "Relative likelihood by year (both services; pay bands: top band)",
+        chart.set_title({"name": f"Relative likelihood by year ({self.st.breakdown.total.label.lower()}; pay bands: top band)",
                          "name_font": {"size": 11}})
         plotted = [p for _, values in rows for p in map(_plot, values) if p is not None]
         chart.set_y_axis({"name": "Relative likelihood (1 = equally likely)", "min": 0,
@@ -812,14 +933,16 @@ class _Book:
         chart.show_blanks_as("gap")
         chart.set_size({"width": 900, "height": 460})
         ws.insert_chart(chart_row, 0, chart, {
-            "description": "Line chart: the relative likelihood of each metric, both services together, for each "
+            "description": f"Line chart: the relative likelihood of each metric, {self.st.word('together')}, for each "
                            f"reporting year ({', '.join(labels)}), with the non-adverse range. The figures are in the "
                            "table above.",
         })
 
 
-def write(report: Report, path: Path) -> None:
-    """Write the report as one .xlsx workbook at `path` (replaced whole, never left half-written)."""
+def write(report: Report | Any, path: Path) -> None:
+    """Write the report as one .xlsx workbook at `path` (replaced whole, never left half-written). `report` is
+    the Report, or the report set's Files (the registry's write(files, path)), whose report it reads."""
+    report = report if isinstance(report, Report) else report.report
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

@@ -123,6 +123,8 @@ REPORT_WORDS: dict[str, str] = {
     "report_title": "{title}",  # the report's heading line
     "organisation_heading": "Organisation",  # the profile's first row
     "breakdown_heading": "Service",  # the column of breakdown parts
+    "together": "the whole {organisation}",  # a chart or table of the breakdown's total: "both services together"
+    "focus_short": "{group}",  # the focus group in a terminal table's few words: "worse for ME"
     "headcount_heading": "Staff",  # the profile's headcount row
     "headcount": "{n}",  # the headcount, in the profile
     "staff_scope": "Staff are those on the {organisation}'s staff record on {snapshot}.",
