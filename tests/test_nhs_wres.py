@@ -417,3 +417,13 @@ def test_demo_trusts_for_the_national_view(tmp_path: Path) -> None:
         text = (tmp_path / "n" / f / "organisation.toml").read_text()
         assert 'standard = "nhs-wres"' in text
         assert any(f'region = "{r}"' in text for r in NHS_REGIONS)
+    # pooled nationally: a document of the NHS WRES whose counts are the trusts' sums, and nothing small leaks
+    res = CliRunner().invoke(app, ["national", *[str(tmp_path / "n" / f) for f in folders], "-o", str(tmp_path / "nat"), "--named"],
+                             catch_exceptions=False)
+    assert res.exit_code == 0, res.stderr
+    nation = json.loads((tmp_path / "nat" / "national.json").read_text())
+    assert nation["standard_id"] == "nhs-wres"
+    one = [_metrics(tmp_path / "n" / f, "--internal") for f in folders]
+    assert find(nation, "2")["total"]["denominator"] == sum(find(d, "2")["total"]["denominator"] for d in one)
+    audit = CliRunner().invoke(app, ["audit", str(tmp_path / "nat")], catch_exceptions=False)
+    assert audit.exit_code == 0, audit.stdout
