@@ -51,8 +51,17 @@ def _metric_list(standard: Standard) -> Callable[[str], str | None]:
 
 
 def standard_of(ret: Return | None) -> Standard:
-    """The return's standard (organisation.toml's `standard`), or the default one while its settings are unread."""
-    return ret.organisation.standard if ret is not None and ret.organisation is not None else load()
+    """The return's standard (organisation.toml's `standard`). Without settings that could be read, the standard
+    whose staff file has every column the return's staff file has (else the default): its files are then still
+    checked in their own words, beside the problem with the settings."""
+    if ret is not None and ret.organisation is not None:
+        return ret.organisation.standard
+    staff = ret.sources.get("staff") if ret is not None else None
+    if staff is not None:
+        for sid in available():
+            if {c.name for c in load(sid).files.get("staff", ()) if c.required} <= set(staff.columns):
+                return load(sid)
+    return load()
 
 
 # A survey answer that is given but counted in neither numerator nor denominator ("Don't know"): typed empty,
@@ -366,7 +375,7 @@ def _view(ret: Return, src: Source, cols: list[Column], staff_lookup: bool) -> N
 def _band_labels(ret: Return | None, standard: Standard) -> dict[str, str]:
     """The pay band labels a staff row may give (normalised → as written): the organisation's bands, and a
     standard's excluded bands (non-executive board members, counted only for the board)."""
-    bands = ret.organisation.bands if ret is not None and ret.organisation else ()
+    bands = ret.organisation.bands if ret is not None and ret.organisation else standard.default_bands if standard.bands_from == "labels" else ()
     return {normalise(label): label for label in (*(b.label for b in bands), *standard.excluded_bands)} if bands else {}
 
 
@@ -422,7 +431,7 @@ def _board_checks(standard: Standard, cols: set[str]) -> list[_Check]:
         return []
     excluded = ", ".join(sql_str(b) for b in standard.excluded_bands)
     return [_Check(
-        f"band IN ({excluded}) AND NOT ({' OR '.join(f'coalesce({f}, false)' for f in flags)})", "pay_band",
+        f"pay_band IN ({excluded}) AND NOT ({' OR '.join(f'coalesce({f}, false)' for f in flags)})", "pay_band",
         f"is in the band {' or '.join(standard.excluded_bands)} but is yes in none of {', '.join(flags)}, so is counted for nothing",
         f"say yes in {' or '.join(flags)} for a board member; give anyone else on the staff record their own pay band",
         severity="warning",
