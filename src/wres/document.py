@@ -5,7 +5,7 @@ results.py builds it, disclosure.py protects it; a stored document (JSON) is rea
 what its headline figure is (`statistic`), whether it is shown (`status`), whether the standard assesses it
 (`assessed`) and the words a table prints (`verdict`), so no reader guesses or decides a rule again.
 
-The compared groups are keyed by the standard's group ids (SC-WRES: minority_ethnic, white, unknown;
+The compared groups are keyed by the standard's group ids (SC-WRES: minority ethnic, white, unknown;
 NHS WRES: bme, white, unknown) and written as top-level keys of a result, in the standard's order.
 """
 

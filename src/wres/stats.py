@@ -18,7 +18,7 @@ from wres.standards import Direction, MetricDef, Standard
 from wres.standards import load as load_standard
 
 Assessment = str
-"""f"worse_for_{focus id}", "within_range" or f"better_for_{focus id}" (SC-WRES: worse_for_minority_ethnic …)."""
+"""f"worse_for_{focus id}", "within_range" or f"better_for_{focus id}", the focus id being the standard's."""
 
 Z95 = NormalDist().inv_cdf(0.975)
 WITHIN = "within_range"
