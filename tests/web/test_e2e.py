@@ -42,7 +42,7 @@ from tests.browser import (
     describe,
 )
 from tests.web.conftest import PASSWORD, SOUTHBY, make_user, submit_return
-from wres.standards.sc_wres import METRICS
+from wres.standards import load as load_standard
 from wres.web.models import Authority, ReportJob, Role, Submission, Upload
 
 SHOTS = os.environ.get("WRES_SCREENSHOTS") == "1"
@@ -307,7 +307,7 @@ def test_analyst_submits_a_return_and_keeps_the_plan(live_server, settings, user
         assert urlsplit(page.url).path == f"/submissions/{sub.pk}/"
         banner = page.locator(".govuk-notification-banner--success")
         assert f"Return submitted: {sub.period_label}, version 1" in banner.inner_text()
-        assert page.locator("section.wres-metric").count() == len(METRICS)
+        assert page.locator("section.wres-metric").count() == len(load_standard("sc-wres").metrics)
         status = page.locator("[data-report-status]")
         assert status.get_attribute("data-report-status") == ReportJob.Status.QUEUED, "the report is built in the request, not by the worker"
         tour.visit("dashboard, report waiting", expect_title=sub.authority.name)
@@ -419,7 +419,7 @@ def test_analyst_submits_a_return_and_keeps_the_plan(live_server, settings, user
         page.get_by_role("link", name=re.compile(r"^National report for")).click()
         page.wait_for_load_state("load")
         assert page.get_by_role("heading", level=1).inner_text().startswith("National report")
-        assert page.locator("section.wres-metric").count() == len(METRICS)
+        assert page.locator("section.wres-metric").count() == len(load_standard("sc-wres").metrics)
         tour.visit("national report", shot="national-report", expect_title="National report")
 
         assert tour.problems() == [], "\n".join(tour.problems())

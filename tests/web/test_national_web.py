@@ -200,7 +200,7 @@ def test_national_files_download_and_are_audited(users, submitted, third) -> Non
 def test_pooled_counts_are_the_sum_and_audited(users, submitted, third) -> None:
     c = client_for(users["national"])
     report = _text(c.get("/national/report/?period=2024"))
-    assert "not disclosure-controlled" in report and "/national/counts.csv?period=2024" in report
+    assert "not disclosure-controlled" in report and "/national/counts.csv?standard=sc-wres&period=2024" in report
     r = c.get("/national/counts.csv?period=2024")
     assert r.status_code == 200
     assert r["Content-Type"].startswith("text/csv")

@@ -172,7 +172,7 @@ def metrics(doc: Document, standard: Standard) -> list[MetricView]:
     return out
 
 
-def summary(views: list[MetricView]) -> list[Row]:
+def summary(views: list[MetricView], standard: Standard) -> list[Row]:
     """The summary table: one row per metric's headline figure, with the engine's verdict. A metric by band
     gives the band the standard assesses (as the engine names it), else every band is in its own table."""
     rows = []
@@ -181,8 +181,8 @@ def summary(views: list[MetricView]) -> list[Row]:
             continue
         chosen = v.headline
         if v.banded:
-            band = engine_results.assessed_band(v.headline, v.metric.id)
-            chosen = [r for r in v.headline if r.assessed] or [r for r in v.headline if r.band == band and v.metric.assess_bands != "none"]
+            band = engine_results.assessed_band(v.headline, v.metric.id, standard)
+            chosen = [r for r in v.headline if r.assessed] or [r for r in v.headline if band is not None and r.band == band]
         for r in chosen:
             rows.append(Row(r, r.label or v.title, [], r.verdict))
     return rows
@@ -199,7 +199,7 @@ def trend(docs: list[Document], standard: Standard) -> list[dict[str, Any]]:
         cells, bands = [], []
         for doc in docs:
             mine = [r for r in doc.results if r.metric == m.id and r.service == total]
-            band = engine_results.assessed_band(mine, m.id)
+            band = engine_results.assessed_band(mine, m.id, standard)
             bands.append(band)
             r = next((x for x in mine if (x.band or None) == (band or None)), None)
             cells.append(None if r is None or r.status == "not_submitted" else {

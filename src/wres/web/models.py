@@ -26,6 +26,16 @@ def standard_choices() -> list[tuple[str, str]]:
     return [(s, f"{standards.load(s).name}: {standards.load(s).title}") for s in standards.available()]
 
 
+def counts_data(counts: Counts) -> dict[str, Any]:
+    """Counts as an upload and a submission keep them (JSON): the pivot's rows, the bands and the standard."""
+    return {"rows": [list(r) for r in counts.rows()], "bands": counts.bands, "standard": counts.standard.id}
+
+
+def counts_from(data: dict[str, Any]) -> Counts:
+    """Counts kept by counts_data (kept before standards were values: SC-WRES, which named none)."""
+    return Counts.from_rows(data["rows"], data["bands"], standard=standards.load(data.get("standard", standards.DEFAULT)))
+
+
 class Authority(models.Model):
     """An organisation that reports: a council (SC-WRES) or an NHS trust (NHS WRES). Its standard decides
     what it uploads, what its dashboard shows and which national figures it is pooled into."""
@@ -142,7 +152,7 @@ class Submission(models.Model):
         return f"{self.period_start:%Y}/{self.period_end:%y}"
 
     def loaded_counts(self) -> Counts:
-        return Counts.from_rows(self.counts["rows"], self.counts["bands"])
+        return counts_from(self.counts)
 
     def loaded_organisation(self) -> Organisation:
         return Organisation.model_validate(self.organisation)

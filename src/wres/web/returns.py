@@ -32,8 +32,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from wres import actions, pipeline
+from wres import organisation as organisation_file
+from wres.organisation import Organisation
+from wres.counts import Counts
 from wres.problems import InvalidInput, Problem
 from wres.read import KNOWN as STEMS
+from wres.read import read_return
 from wres.web import importing
 from wres.web.models import (
     Action,
@@ -42,6 +46,8 @@ from wres.web.models import (
     Authority,
     Submission,
     Upload,
+    counts_data,
+    counts_from,
 )
 
 log = logging.getLogger(__name__)
@@ -54,6 +60,7 @@ class Checked:
     problems: list[Problem]
     loaded: pipeline.Loaded | None
     files: list[dict[str, Any]]
+    organisation: Organisation | None = None  # its settings, when they could be read even if the rest could not
 
 
 def _problem(message: str, fix: str, file: str = "the upload") -> Problem:
@@ -239,13 +246,13 @@ def _check_staged(staging: Path, name: str, mapping: str | None) -> Checked:
             if any(p.severity == "error" for p in notes):
                 return Checked(notes, None, [])
             path = staging / "return"
-        problems, loaded = _load(path, mapping)
+        problems, loaded, org = _load(path, mapping)
         if path != saved:
             saved.unlink()  # its files are unpacked: the zip is kept only until its check is done
         files = [{"name": p.name, "size": p.stat().st_size} for p in sorted(path.iterdir()) if p.name != importing.FILE] if path.is_dir() else [{"name": name, "size": path.stat().st_size}]
     finally:
         _lock_down(staging)
-    return Checked(notes + problems, loaded, files)
+    return Checked(notes + problems, loaded, files, org)
 
 
 def check(upload_file: UploadedFile, staging: Path, mapping: str | None = None) -> Checked:
@@ -257,19 +264,49 @@ def check(upload_file: UploadedFile, staging: Path, mapping: str | None = None) 
     return check_staged(staging, Path(upload_file.name or "upload").name, mapping)
 
 
-def _load(path: Path, mapping: str | None) -> tuple[list[Problem], pipeline.Loaded | None]:
-    """The pipeline's problems and counts of a staged return, read through `mapping` if given."""
+def _load(path: Path, mapping: str | None) -> tuple[list[Problem], pipeline.Loaded | None, Organisation | None]:
+    """The pipeline's problems and counts of a staged return, read through `mapping` if given, and its
+    organisation settings (read on their own when the return has errors: they say which standard it is)."""
     importing.place(path, mapping)
     try:
         loaded = pipeline.load(path)
-        return list(loaded.warnings), loaded
+        return list(loaded.warnings), loaded, loaded.organisation
     except InvalidInput as exc:
-        return exc.problems, None
+        return exc.problems, None, _settings(path)
     except (MemoryError, duckdb.OutOfMemoryException):
         raise MemoryError from None  # said as too big to check (check_staged), not as a file that cannot be read
     except Exception:  # a file the reader could not make sense of: say so in words, never a traceback
         log.exception("reading the staged return %s failed", path)
-        return [_problem("could not be read", "check the file opens in Excel and is saved as .xlsx (not .xls or .csv renamed), or zip the CSV files again")], None
+        return [_problem("could not be read", "check the file opens in Excel and is saved as .xlsx (not .xls or .csv renamed), or zip the CSV files again")], None, None
+
+
+def _settings(path: Path) -> Organisation | None:
+    """A return's organisation settings alone (organisation.toml, or the workbook's sheet), or None."""
+    try:
+        if path.is_dir():
+            return organisation_file.load(path / organisation_file.FILE)[0] if (path / organisation_file.FILE).is_file() else None
+        return read_return(path).organisation
+    except (MemoryError, duckdb.OutOfMemoryException):
+        raise MemoryError from None
+    except Exception:  # noqa: BLE001 - the return's own problems are said already; this only adds to them
+        log.info("the settings of %s could not be read on their own", path, exc_info=True)
+        return None
+
+
+def standard_problem(org: Organisation, authority: Authority) -> Problem | None:
+    """A return of another standard than the authority reports, said with what to write (None if the same).
+
+    The return's files are read by the standard it names, so its other problems would be the wrong
+    standard's: this is the one error said until it names the right one."""
+    if org.standard_id == authority.standard:
+        return None
+    mine, theirs = authority.the_standard, org.standard
+    named = (f'names the {theirs.name} (standard = "{org.standard_id}")' if "standard_id" in org.model_fields_set
+             else f"does not name a standard, so it was read as the {theirs.name}")
+    where = org.label
+    fix = (f"add a row: standard, then {mine.id}" if "sheet" in where else f'write standard = "{mine.id}" in {where}')
+    return Problem(where, f"{named}, but {authority.name} reports the {mine.name} ({mine.title})",
+                   f"{fix}, and check the files are the {mine.name}'s (the templates on the upload page), then upload it again", "standard")
 
 
 # ---- checking off the request: the worker's child process, its limits, and a check cut off -----------------
@@ -390,7 +427,7 @@ def finish(upload: Upload, limited: bool = True) -> Upload:
         upload.files = result.files
         if not _still_checking(upload):  # replaced by a later upload, or called stopped, meanwhile
             return upload
-        upload = _settle(upload, result.problems, result.loaded, staging)
+        upload = _settle(upload, result.problems, result.loaded, staging, result.organisation)
         kept = bool(upload.staged)
     except Stopped as stop:
         log.warning("check of upload %s stopped: %s", upload.pk, stop)
@@ -475,16 +512,22 @@ def recheck(upload: Upload, mapping: str | None) -> Upload:
     kept = [Problem(**{**p, "rows": tuple(p["rows"])}) for p in upload.problems if p["file"] == "the upload" and UNREAD not in p["message"]]
     if path.is_dir():  # the zip's own notes, and its own-named files as the new mapping reads them
         kept += _unread([f.name for f in importing.unnamed(path)], importing.names_a_file(mapping))
-    problems, loaded = _load(path, mapping)
+    problems, loaded, org = _load(path, mapping)
     upload.plan = None
-    return _settle(upload, kept + problems, loaded, staging)
+    return _settle(upload, kept + problems, loaded, staging, org)
 
 
-def _settle(upload: Upload, found: list[Problem], loaded: pipeline.Loaded | None, staging: Path) -> Upload:
+def _settle(upload: Upload, found: list[Problem], loaded: pipeline.Loaded | None, staging: Path, org: Organisation | None = None) -> Upload:
     """Keep the outcome of a check. The staged files stay while the return can be submitted, or while an
-    import mapping could fix its problems (the mapping pages re-check them); otherwise they go at once."""
+    import mapping could fix its problems (the mapping pages re-check them); otherwise they go at once.
+    A return of another standard than the authority's is said as that alone (its other problems would be
+    the wrong standard's)."""
     authority = upload.authority
     problems = list(found)
+    wrong = standard_problem(org, authority) if org is not None else None
+    if wrong is not None:
+        problems = [p for p in problems if p.file == "the upload"] + [wrong]  # the zip's own notes stay
+        loaded = None
     if loaded is not None:  # the service files a return under its code, so it must be there and be this authority's
         code = (loaded.organisation.code or "").strip().upper()
         where = loaded.organisation.label
@@ -508,7 +551,7 @@ def _settle(upload: Upload, found: list[Problem], loaded: pipeline.Loaded | None
     else:
         upload.status = Upload.Status.VALID
         upload.organisation = loaded.organisation.model_dump(mode="json")
-        upload.counts = {"rows": [list(r) for r in loaded.counts.rows()], "bands": loaded.counts.bands}
+        upload.counts = counts_data(loaded.counts)
         upload.staged = str(staging)
         if loaded.plan is not None and loaded.plan.actions:
             upload.plan, too_long = _plan_data(loaded.plan)
@@ -610,12 +653,20 @@ def discard(upload: Upload) -> None:
 
 
 def loaded_of(upload: Upload | Submission) -> pipeline.Loaded:
-    from wres.counts import Counts
-    from wres.organisation import Organisation
-
     warnings = upload.warning_problems() if isinstance(upload, Submission) else [
         Problem(**{**p, "rows": tuple(p["rows"])}) for p in upload.warnings()]
-    return pipeline.Loaded(Organisation.model_validate(upload.organisation), Counts.from_rows(upload.counts["rows"], upload.counts["bands"]), warnings, False)
+    return pipeline.Loaded(Organisation.model_validate(upload.organisation), counts_from(upload.counts), warnings, False)
+
+
+def headcount(counts: Counts) -> int | None:
+    """The staff headcount a return's counts hold: the denominator its standard's headcount metrics share
+    (every group, the whole organisation), or None when none of them was submitted."""
+    standard = counts.standard
+    total = standard.breakdown.total.id
+    for m in standard.metrics:
+        if m.denominator_key == "headcount" and m.kind in ("staff_flag", "staff_event") and not m.bands and m.id in counts.submitted:
+            return sum(counts.get(m.id, total, "", g)[1] for g in standard.group_ids)
+    return None
 
 
 class NotSubmittable(Exception):

@@ -67,7 +67,7 @@ def _body(sub: Submission, job: ReportJob | None) -> str:
             m.chart, m.trend_chart = charts.get(f"rl-{m.id}"), charts.get(f"trend-{m.id}")
         trend = figures.trend([Document.from_dict(s.document) for s in years], standard) if len(years) > 1 else []
         body = render_to_string("web/dashboard_body.html", {
-            "sub": sub, "doc": doc, "standard": standard, "metrics": metrics, "summary": figures.summary(metrics), "job": job,
+            "sub": sub, "doc": doc, "standard": standard, "metrics": metrics, "summary": figures.summary(metrics, standard), "job": job,
             "noun": figures.noun(standard),
             "years": [s.period_label for s in years], "trend": trend,
         })

@@ -1,6 +1,8 @@
 """The national programme team's pages: who has submitted, the national report, and the pooled counts.
 
-National administrators see authorities' names and whether they have submitted, never record-level data
+A national view is of one standard: the tracker, the report and the pooled counts are for the
+authorities reporting the standard asked for (?standard=nhs-wres), whose returns for the period name it;
+two standards' returns are never pooled. National administrators see authorities' names and whether they have submitted, never record-level data
 and never an authority's own pages. The national report is the national engine's own output
 (wres.national.run, written by wres.render.national.write): pooled, regional and benchmark figures under
 disclosure control, with authorities under keyed pseudonyms. It is worked out once for each set of latest
@@ -11,9 +13,7 @@ they are for the national team only, and every download is audited.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import shutil
 import tempfile
@@ -28,14 +28,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from wres import disclosure
+from wres import disclosure, standards
 from wres import national as engine
 from wres.counts import COLUMNS, Counts
+from wres.document import Document
 from wres.published import NATIONAL
 from wres.render import national as render_national
-from wres.render.csv import safe_cell
-from wres.report import SERVICE_NAMES
-from wres.standards.sc_wres import METRICS
+from wres.output import csv_text
+from wres.standards import Standard
+from wres.web import figures as web_figures
 from wres.web.access import audit, national
 from wres.web.models import Authority, Submission
 
@@ -55,10 +56,10 @@ FILES = {  # the national files offered for download: name → (content type, wh
 
 # --- periods and the submissions that count -----------------------------------------------------------
 
-def _labels() -> dict[int, str]:
-    """Every period any authority has submitted for, latest first: year it starts → label (2024/25)."""
+def _labels(standard: Standard) -> dict[int, str]:
+    """Every period an authority of the standard has submitted for, latest first: year it starts → label (2024/25)."""
     out: dict[int, str] = {}
-    for start, end in Submission.objects.order_by("-period_start").values_list("period_start", "period_end").distinct():
+    for start, end in Submission.objects.filter(authority__standard=standard.id).order_by("-period_start").values_list("period_start", "period_end").distinct():
         out.setdefault(start.year, f"{start:%Y}/{end:%y}")
     return out
 
@@ -70,15 +71,37 @@ class QueryForm(forms.Form):
 
     period = forms.IntegerField(required=False, min_value=2000, max_value=2099)
     file = forms.ChoiceField(required=False, choices=[(name, name) for name in FILES])
+    standard = forms.ChoiceField(required=False, choices=lambda: [(s, s) for s in standards.available()])
 
     def asked(self, name: str) -> Any:
         """One parameter's value (None or '' if not given); a 400 saying what to give if it is not one."""
         self.is_valid()
         if name == "file" and name in self.errors:
             raise Http404("No such national file")
+        if name == "standard" and name in self.errors:
+            raise BadRequest("Give the standard by its id: " + " or ".join(standards.available()) + ".")
         if name in self.errors:
             raise BadRequest("Give the period as the year it starts, such as 2024.")
         return self.cleaned_data[name]
+
+
+def _standards() -> list[Standard]:
+    """The standards some authority reports, the default one first (it alone if none does), as the selector offers them."""
+    used = set(Authority.objects.values_list("standard", flat=True).distinct())
+    ids = sorted(used & set(standards.available()), key=lambda s: (s != standards.DEFAULT, s))
+    return [standards.load(s) for s in ids] or [standards.load(standards.DEFAULT)]
+
+
+def _standard(request: HttpRequest, offered: list[Standard]) -> Standard:
+    """The standard asked for (?standard=…), else the first one some authority reports."""
+    asked = QueryForm(request.GET).asked("standard")
+    return standards.load(asked) if asked else offered[0]
+
+
+def plural(standard: Standard) -> str:
+    """What the standard's organisations are called together: authorities, trusts."""
+    word = standard.organisation
+    return standard.words.get("organisations") or (f"{word[:-1]}ies" if word.endswith("y") else f"{word}s")
 
 
 def _period(request: HttpRequest, labels: dict[int, str]) -> int | None:
@@ -93,12 +116,15 @@ def _label(year: int | None, labels: dict[int, str]) -> str:
     return labels.get(year, f"{year}/{(year + 1) % 100:02d}")
 
 
-def _latest(year: int) -> list[Submission]:
-    """The latest version of each authority's return for the period starting in `year`, by authority."""
+def _latest(year: int, standard: Standard) -> list[Submission]:
+    """The latest version of each authority's return of the standard for the period starting in `year`, by
+    authority. A return is of the standard its own settings name (an authority whose standard was changed
+    keeps its earlier returns under the standard they were made for): two standards are never pooled."""
     subs = Submission.latest().filter(period_start__year=year).select_related("authority").order_by("authority__name", "-period_start", "-version")
     out: dict[int, Submission] = {}
     for s in subs:
-        out.setdefault(s.authority_id, s)  # one return per authority, should one have two periods in a year
+        if s.loaded_organisation().standard_id == standard.id:
+            out.setdefault(s.authority_id, s)  # one return per authority, should one have two periods in a year
     return list(out.values())
 
 
@@ -107,15 +133,17 @@ def _authorities(subs: list[Submission]) -> list[engine.Authority]:
 
 
 def _threshold(authorities: list[engine.Authority]) -> int:
-    """The smallest count published nationally: the strictest of the authorities' own thresholds, and never
-    below the standard's default (one authority's lower threshold must not lower the nation's)."""
-    return max([disclosure.DEFAULT_THRESHOLD, *(a.organisation.suppression_threshold for a in authorities)])
+    """The smallest count published nationally: the engine's rule (disclosure.national_threshold), as `wres national` has it."""
+    return disclosure.national_threshold(a.organisation.suppression_threshold for a in authorities)
 
 
 def _context(request: HttpRequest) -> dict[str, Any]:
-    labels = _labels()
+    offered = _standards()
+    standard = _standard(request, offered)
+    labels = _labels(standard)
     year = _period(request, labels)
-    return {"year": year, "label": _label(year, labels), "periods": labels}
+    return {"year": year, "label": _label(year, labels), "periods": labels, "standard": standard, "standards": offered,
+            "organisations": plural(standard), "query": f"standard={standard.id}" + (f"&period={year}" if year else "")}
 
 
 # --- the tracker ---------------------------------------------------------------------------------------
@@ -125,9 +153,9 @@ def tracker(request: HttpRequest) -> HttpResponse:
     ctx = _context(request)
     rows, submitted = [], 0
     if ctx["year"] is not None:
-        subs = {s.authority_id: s for s in _latest(ctx["year"])}
+        subs = {s.authority_id: s for s in _latest(ctx["year"], ctx["standard"])}
         submitted = len(subs)
-        rows = [{"authority": a, "sub": subs.get(a.pk)} for a in Authority.objects.order_by("name")]
+        rows = [{"authority": a, "sub": subs.get(a.pk)} for a in Authority.objects.filter(standard=ctx["standard"].id).order_by("name")]
     return render(request, "web/national/tracker.html", {
         **ctx, "rows": rows, "submitted": submitted, "total": len(rows), "min_authorities": MIN_AUTHORITIES,
     })
@@ -136,7 +164,8 @@ def tracker(request: HttpRequest) -> HttpResponse:
 # --- the national report -------------------------------------------------------------------------------
 
 def _cache_dir(year: int, subs: list[Submission], threshold: int, key: bytes) -> Path:
-    """One folder per (period, submissions, threshold, pseudonym key): a new submission is a new folder."""
+    """One folder per (period, submissions, threshold, pseudonym key): a new submission is a new folder (and
+    a set of submissions is of one standard)."""
     ident = json.dumps([CACHE_FORMAT, year, sorted(s.pk for s in subs), threshold, hashlib.sha256(key).hexdigest()])
     return Path(settings.NATIONAL_DIR) / "reports" / hashlib.sha256(ident.encode()).hexdigest()[:32]
 
@@ -152,9 +181,10 @@ def prune_reports() -> list[Path]:
         return []
     key = engine.key_from(Path(settings.PSEUDONYM_KEY))
     current = set()
-    for year in _labels():
-        subs = _latest(year)
-        current.add(_cache_dir(year, subs, _threshold(_authorities(subs)), key))
+    for standard in (standards.load(s) for s in standards.available()):
+        for year in _labels(standard):
+            subs = _latest(year, standard)
+            current.add(_cache_dir(year, subs, _threshold(_authorities(subs)), key))
     hour_ago = time.time() - 3600
     gone = [p for p in reports.iterdir() if p not in current and (not p.name.startswith(".") or p.stat().st_mtime < hour_ago)]
     for p in gone:
@@ -181,7 +211,7 @@ def _build(year: int, subs: list[Submission]) -> Path:
             "period": year,
             "authorities": len(authorities),
             "threshold": threshold,
-            "regions": [{"name": name, "file": f"regions/{engine._slug(name)}.json"} for name in out.regions],
+            "regions": [{"name": name, "file": f"regions/{engine.slug(name)}.json"} for name in out.regions],
             "warnings": out.warnings,
             "files": written,
             "built_at": timezone.now().isoformat(),
@@ -205,33 +235,19 @@ def _read(folder: Path, name: str) -> Any:
     return json.loads((folder / name).read_text(encoding="utf-8"))
 
 
-def _figures(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each metric: its sentences for both services together (M1: every band), then each service's."""
-    by_metric: dict[str, list[dict[str, Any]]] = {}
-    for r in doc["results"]:
-        by_metric.setdefault(r["metric"], []).append({**r, "service_name": SERVICE_NAMES.get(r["service"], r["service"])})
-    out = []
-    for m in METRICS:
-        results = by_metric.get(m.id, [])
-        submitted = [r for r in results if r.get("reason") != "not submitted"]
-        out.append({
-            "id": m.id, "title": m.title, "submitted": bool(submitted),
-            "headline": [r for r in results if r["service"] == "all"],
-            "others": [r for r in results if r["service"] != "all"],
-        })
-    return out
-
-
-def _benchmark(bench: dict[str, Any]) -> list[dict[str, Any]]:
-    """The benchmark for both services together: one table per metric (and M1 pay band)."""
-    titles = {m.id: m.title for m in METRICS}
-    return [{**m, "title": m.get("title") or titles.get(m["metric"], m["metric"])} for m in bench["metrics"] if m["service"] == "all"]
+def _benchmark(bench: dict[str, Any], standard: Standard) -> list[dict[str, Any]]:
+    """The benchmark for the whole of each organisation: one table per metric (and band)."""
+    named = {m.id: m for m in standard.metrics}
+    total = standard.breakdown.total.id
+    return [{**b, "short": named[b["metric"]].short or b["metric"] if b["metric"] in named else b["metric"],
+             "title": b.get("title") or (named[b["metric"]].title if b["metric"] in named else b["metric"])}
+            for b in bench["metrics"] if b["service"] == total]
 
 
 @national
 def report(request: HttpRequest) -> HttpResponse:
     ctx = _context(request)
-    subs = _latest(ctx["year"]) if ctx["year"] is not None else []
+    subs = _latest(ctx["year"], ctx["standard"]) if ctx["year"] is not None else []
     wanted = QueryForm(request.GET).asked("file")
     if len(subs) < MIN_AUTHORITIES:
         if wanted:
@@ -243,17 +259,18 @@ def report(request: HttpRequest) -> HttpResponse:
             raise Http404("No such national file")
         audit(request, "national file downloaded", f"period {ctx['year']}", authority=None, file=wanted)
         return FileResponse(open(folder / wanted, "rb"), as_attachment=True, content_type=FILES[wanted][0],
-                            filename=f"sc-wres-national-{ctx['year']}-{wanted}")
+                            filename=f"{ctx['standard'].id}-national-{ctx['year']}-{wanted}")
     meta = _read(folder, META)
-    doc = _read(folder, NATIONAL)
+    doc = Document.from_dict(_read(folder, NATIONAL))
     regions = [{"name": r["name"], "doc": _read(folder, r["file"])} for r in meta["regions"]]
     return render(request, "web/national/report.html", {
         **ctx,
         "meta": meta,
         "doc": doc,
-        "figures": _figures(doc),
+        "figures": web_figures.metrics(doc, ctx["standard"]),
+        "noun": web_figures.noun(ctx["standard"]),
         "regions": regions,
-        "benchmark": _benchmark(_read(folder, "benchmark.json")),
+        "benchmark": _benchmark(_read(folder, "benchmark.json"), ctx["standard"]),
         "files": [(name, label) for name, (_, label) in FILES.items() if name in meta["files"]],
         "count": len(subs),
         "start": subs[0].period_start,
@@ -264,23 +281,20 @@ def report(request: HttpRequest) -> HttpResponse:
 # --- the pooled counts ---------------------------------------------------------------------------------
 
 def counts_csv(counts: Counts) -> str:
-    """counts.csv of the pooled counts, every cell formula-safe (pay band labels are authorities' own text)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMNS)
-    w.writerows([safe_cell(v) for v in row] for row in counts.rows())
-    return buf.getvalue()
+    """counts.csv of the pooled counts, every cell formula-safe by the engine's rule (pay band labels are
+    organisations' own text): output.csv_text, as the CLI writes CSV."""
+    return csv_text(counts.rows(), COLUMNS)
 
 
 @national
 def pooled_counts(request: HttpRequest) -> HttpResponse:
     ctx = _context(request)
-    subs = _latest(ctx["year"]) if ctx["year"] is not None else []
+    subs = _latest(ctx["year"], ctx["standard"]) if ctx["year"] is not None else []
     if len(subs) < MIN_POOLED:
         raise Http404("Pooled counts need returns from at least two authorities")
     counts, _ = engine.pool(_authorities(subs))
-    audit(request, "pooled counts downloaded", f"period {ctx['year']}", authority=None, authorities=len(subs))
+    audit(request, "pooled counts downloaded", f"period {ctx['year']}", authority=None, authorities=len(subs), standard=ctx["standard"].id)
     response = HttpResponse(counts_csv(counts), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sc-wres-national-counts-{ctx["year"]}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{ctx["standard"].id}-national-counts-{ctx["year"]}.csv"'
     response["Cache-Control"] = "no-store"
     return response

@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 
-from wres.ethnicity import GROUPS
 from wres.organisation import Organisation, placeholders
 from wres.web import returns
 from wres.web.access import audit, member
@@ -30,7 +29,9 @@ def upload(request: HttpRequest) -> HttpResponse:
         return redirect("upload-result", pk=up.id)
     checking = Upload.objects.filter(authority=request.authority, status=Upload.Status.CHECKING)  # type: ignore[attr-defined]
     checking = [u for u in checking if u not in returns.stop_overdue(checking)]
-    return render(request, "web/submit/upload.html", {"form": form, "staged_days": settings.STAGED_DAYS, "checking": checking})
+    standard = request.authority.the_standard  # type: ignore[attr-defined]
+    return render(request, "web/submit/upload.html", {"form": form, "staged_days": settings.STAGED_DAYS, "checking": checking,
+                                                      "standard": standard, "files": list(standard.files.items())})
 
 
 def _progress(up: Upload) -> str:
@@ -97,10 +98,11 @@ def check_answers(request: HttpRequest, pk: str) -> HttpResponse:
     period = (org.get("period_start", ""), org.get("period_end", ""))
     earlier = Submission.objects.filter(authority=up.authority, period_start=period[0]).order_by("-version").first()
     loaded = returns.loaded_of(up)
-    staff = sum(loaded.counts.get("M9", "all", "", g)[1] for g in GROUPS) if "M9" in loaded.counts.submitted else None  # the headcount
+    standard = up.authority.the_standard
     return render(request, "web/submit/check.html", {
-        "up": up, "org": org, "period": period, "earlier": earlier, "form": form, "warnings": up.warnings(),
-        "submitted_metrics": sorted(loaded.counts.submitted), "staff": staff, "plan": up.plan, "changes": changes,
+        "up": up, "org": org, "period": period, "earlier": earlier, "form": form, "warnings": up.warnings(), "standard": standard,
+        "submitted_metrics": [m.short or m.id for m in standard.metrics if m.id in loaded.counts.submitted],
+        "staff": returns.headcount(loaded.counts), "plan": up.plan, "changes": changes,
     })
 
 

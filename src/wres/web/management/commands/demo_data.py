@@ -20,7 +20,7 @@ from django.db import transaction
 from wres import pipeline
 from wres.demo import EASTMERE, authority_profiles, plan_rows, shifted, write_demo
 from wres.web import returns
-from wres.web.models import Action, ActionUpdate, Authority, Profile, Role, SignOff, Submission, Upload
+from wres.web.models import Action, ActionUpdate, Authority, Profile, Role, SignOff, Submission, Upload, counts_data
 from wres.web.tasks import request_report
 
 PASSWORD = "demo-password-2026"  # demo accounts only: never use on a real service
@@ -40,7 +40,7 @@ def _submit(authority: Authority, user: User, folder: Path) -> Submission:
     up = Upload.objects.create(
         authority=authority, uploaded_by=user, filename=f"{folder.name}.zip", status=Upload.Status.VALID,
         problems=[p.as_dict() for p in loaded.warnings], organisation=loaded.organisation.model_dump(mode="json"),
-        counts={"rows": [list(r) for r in loaded.counts.rows()], "bands": loaded.counts.bands},
+        counts=counts_data(loaded.counts),
     )
     return returns.submit(up, user, keep_files=False)
 

@@ -1,0 +1,166 @@
+"""The web service for an NHS trust: its standard decides what it uploads and what its dashboard shows.
+
+An NHS trust (Authority.standard = "nhs-wres") uploads the NHS demo trust's return through the service's own
+steps and sees its nine indicators in the standard's words; an upload naming the other standard is one
+clear problem; the national pages never pool two standards' returns. The dashboard in a real browser has
+no axe-core violation (and, with WRES_SCREENSHOTS=1, is docs/img/nhs-dashboard.png).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import client_for, make_user, submit_return, zipped
+from wres import standards
+from wres.demo import NORTHMOOR, write_demo
+from wres.demo import Profile as DemoProfile
+from wres.document import Document
+from wres.web import returns
+from wres.web.models import Authority, Role, Submission, Upload
+
+pytestmark = pytest.mark.django_db
+NHS = standards.load("nhs-wres")
+SC = standards.load("sc-wres")
+
+
+@pytest.fixture(scope="session")
+def nhs_return(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The NHS demo trust's return (smaller than the demo's 4,000 staff, so quick)."""
+    d = tmp_path_factory.mktemp("nhs-return")
+    write_demo(d, seed=7, staff=1500, standard="nhs-wres")
+    return d
+
+
+@pytest.fixture
+def trust(db) -> Authority:  # noqa: ANN001
+    return Authority.objects.create(name=NORTHMOOR.name, code=NORTHMOOR.code, region=NORTHMOOR.region, standard="nhs-wres")
+
+
+@pytest.fixture
+def trust_analyst(trust: Authority):  # noqa: ANN201
+    return make_user("analyst-trust", Role.ANALYST, trust)
+
+
+@pytest.fixture
+def nhs_submitted(trust: Authority, trust_analyst, nhs_return: Path) -> Submission:  # noqa: ANN001
+    return submit_return(trust, trust_analyst, nhs_return)
+
+
+def test_trust_uploads_its_return_and_sees_nine_indicators(trust, trust_analyst, nhs_return) -> None:
+    c = client_for(trust_analyst)
+    page = c.get("/submit/").content.decode()
+    assert "NHS WRES return" in page and 'standard = "nhs-wres"' in page
+    for name in NHS.files:  # the standard's files, not the SC-WRES's
+        assert f"<code>{name}.csv</code>" in page
+    assert "fitness_to_practise" not in page and "leavers" not in page
+
+    r = c.post("/submit/", {"file": zipped(nhs_return)})
+    up = Upload.objects.get(authority=trust)
+    assert up.status == Upload.Status.VALID, up.problems
+    check = c.get(r.url, follow=True).content.decode()
+    assert "NHS Workforce Race Equality Standard" in check and "Indicators with data" in check
+    assert "Indicator 1, Indicator 2" in check
+
+    r = c.post(f"/submit/{up.pk}/check/", {"keep_files": "no"}, follow=True)
+    sub = Submission.objects.get(authority=trust)
+    doc = Document.from_dict(sub.document)
+    assert doc.standard_id == "nhs-wres" and sub.counts["standard"] == "nhs-wres"
+    html = c.get("/dashboard/").content.decode()
+    for m in NHS.metrics:  # every indicator, by the standard's own short name
+        assert f'id="metric-{m.id}">{m.short} {m.title}</h3>' in html
+    assert "The indicators</h2>" in html and "Each indicator at a glance" in html
+    # the standard's group and part labels, never the SC-WRES's
+    assert "BME: count" in html and ": clinical staff</caption>" in html and ": non-clinical staff</caption>" in html
+    assert "Minority ethnic" not in html and "adult social care" not in html.lower()
+    # every verdict and headline sentence as the engine wrote it: the dashboard decides none again
+    for r in doc.results:
+        if r.service == NHS.breakdown.total.id and r.status != "not_submitted":
+            assert r.sentence.replace("'", "&#x27;") in html
+            if r.verdict:
+                assert r.verdict.replace("'", "&#x27;") in html
+    # percentages (indicators 5 to 8) side by side with their difference; representation as shares
+    assert "Difference (points)" in html and "95% CI" in html and "BME: share of the workforce" in html
+
+
+def test_dashboard_figures_come_from_the_document(trust, nhs_submitted) -> None:
+    """A percentages result shows each group's percentage and the difference with its CI, as published."""
+    from wres.web import figures
+
+    doc = Document.from_dict(nhs_submitted.document)
+    pct = next(r for r in doc.results if r.statistic == "percentages" and r.status == "published")
+    cells = figures.cells(pct, NHS)
+    focus, ref = pct.groups[NHS.focus.id], pct.groups[NHS.reference.id]
+    assert cells[1] == f"{100 * focus.rate:.1f}%" and cells[3] == f"{100 * ref.rate:.1f}%"
+    assert cells[4] == f"{100 * pct.difference:+.1f}".replace("-", "−")
+    lo, hi = pct.difference_ci95
+    assert cells[5] == f"{100 * lo:+.1f} to {100 * hi:+.1f}".replace("-", "−")
+    rep = next(r for r in doc.results if r.statistic == "representation" and r.status == "published")
+    cells = figures.cells(rep, NHS)
+    assert cells[0] == f"{100 * rep.shares[NHS.focus.id]:.1f}%"
+    assert cells[3] == f"{100 * rep.workforce_shares[NHS.focus.id]:.1f}%"
+
+
+def test_plan_offers_the_trusts_indicators(trust_analyst) -> None:
+    html = client_for(trust_analyst).get("/plan/new/").content.decode()
+    assert "Indicator 3: Entering the formal disciplinary process" in html
+    assert "M3" not in html and "Fitness to practise" not in html
+
+
+def test_an_nhs_return_for_a_council_is_one_clear_problem(users, authorities, nhs_return) -> None:
+    up = returns.record(authorities["A"], users["analyst_A"], zipped(nhs_return))
+    assert up.status == Upload.Status.INVALID and up.staged == ""
+    (problem,) = up.errors()
+    assert problem["column"] == "standard"
+    assert 'names the NHS WRES (standard = "nhs-wres"), but London Borough of Eastmere reports the SC-WRES' in problem["message"]
+    assert 'write standard = "sc-wres" in organisation.toml' in problem["fix"]
+    html = client_for(users["analyst_A"]).get(f"/submit/{up.pk}/").content.decode()
+    assert "names the NHS WRES" in html and "Traceback" not in html
+
+
+def test_a_council_return_for_a_trust_says_it_names_no_standard(trust, trust_analyst, demo_returns) -> None:
+    """The SC-WRES return names no standard (the default): a trust is told to write its own."""
+    up = returns.record(trust, trust_analyst, zipped(demo_returns["A"]))
+    assert up.status == Upload.Status.INVALID
+    (problem,) = up.errors()
+    assert "does not name a standard, so it was read as the SC-WRES" in problem["message"]
+    assert f"but {NORTHMOOR.name} reports the NHS WRES" in problem["message"]
+    assert 'write standard = "nhs-wres" in organisation.toml' in problem["fix"]
+
+
+def test_national_views_never_pool_two_standards(users, submitted, third, nhs_submitted) -> None:
+    c = client_for(users["national"])
+    tracker = c.get("/national/").content.decode()  # the first standard some authority reports: SC-WRES
+    assert "3 of 3 authorities have submitted" in tracker and NORTHMOOR.name not in tracker
+    assert '<option value="nhs-wres">NHS WRES</option>' in tracker
+    nhs = c.get("/national/?standard=nhs-wres").content.decode()
+    assert "1 of 1 trust has submitted" in nhs and NORTHMOOR.name in nhs
+    assert all(s.authority.name not in nhs for s in (*submitted.values(), third))
+    # the SC-WRES pooled counts: three councils, no trust's indicator
+    rows = list(csv.reader(io.StringIO(c.get("/national/counts.csv?period=2024").content.decode())))
+    assert {r[0] for r in rows[1:]} <= set(SC.metric_ids)
+    pooled = sum(int(r[5]) for r in rows[1:] if r[0] == SC.metrics[2].id and r[1] == SC.breakdown.parts[0].id)
+    alone = sum(int(r[5]) for s in (*submitted.values(), third) for r in s.counts["rows"] if r[0] == SC.metrics[2].id and r[1] == SC.breakdown.parts[0].id)
+    assert pooled == alone
+    # the NHS national report needs three trusts: one is not a nation, whatever the councils submitted
+    report = c.get("/national/report/?standard=nhs-wres&period=2024").content.decode()
+    assert "Only 1 trust has submitted a return for 2024/25" in report
+    assert c.get("/national/counts.csv?standard=nhs-wres&period=2024").status_code == 404
+    assert c.get("/national/?standard=no-such").status_code == 400
+
+
+def test_a_trust_pooled_with_trusts_only(users, nhs_return, nhs_submitted, tmp_path) -> None:
+    """Three trusts make an NHS national report, whose figures are the NHS standard's."""
+    for i, (name, code) in enumerate((("Southdale NHS Trust", "R8Y"), ("Westbrook NHS Trust", "R7X")), start=1):
+        auth = Authority.objects.create(name=name, code=code, region="London", standard="nhs-wres")
+        d = tmp_path / code
+        d.mkdir()
+        write_demo(d, seed=20 + i, staff=900, standard="nhs-wres", profile=DemoProfile(name, code, "London", 0.4, 40.0))
+        submit_return(auth, make_user(f"analyst-{code.lower()}", Role.ANALYST, auth), d)
+    c = client_for(users["national"])
+    report = c.get("/national/report/?standard=nhs-wres&period=2024").content.decode()
+    assert "Trusts pooled" in report and "Indicator 9 Board membership" in report
+    assert "Minority ethnic" not in report
