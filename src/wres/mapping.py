@@ -10,8 +10,8 @@ year, a mapping says once how it reads, in a file people can edit and keep besid
     date_order = "day-first"          # or "month-first" (a US-order export)
     [staff.columns]                   # contract column = your heading
     ethnicity = "Ethnic Origin"
-    [staff.values.service]            # your spelling = the contract's value ("" is a blank cell)
-    "Children & Families" = "children"
+    [staff.values.senior_manager]     # your spelling = the contract's value ("" is a blank cell)
+    "Yes - Tier 3" = "yes"
 
 Public API (the command line and the web pages use only these):
 - `load(path)` / `parse(data, label)`: a Mapping and the problems of a broken one (never raises).
