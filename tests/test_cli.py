@@ -24,7 +24,7 @@ import pytest
 from tests.conftest import ORG, Run, person, run_command, write_return
 from wres import cli as cli_module
 from wres import pipeline
-from wres.output import csv_cell as safe_cell
+from wres.output import csv_cell
 
 METRIC_IDS = ("M1", "M2", "M3", "M4", "M5", "M6", "M7a", "M7b", "M8", "M9")
 SERVICES = ("adults", "children", "all")
@@ -353,13 +353,13 @@ def test_input_text_cannot_reach_the_csv_as_a_formula(tmp_path: Path, cli: Any) 
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+44 20", "-2+3", "@SUM(A1)", "\tx", "\rx"])
-def testsafe_cell_escapes_formula_text(value: str) -> None:
-    assert safe_cell(value) == "'" + value
+def test_csv_cell_escapes_formula_text(value: str) -> None:
+    assert csv_cell(value) == "'" + value
 
 
 @pytest.mark.parametrize(("value", "out"), [("Pay bands", "Pay bands"), (None, ""), (-1.5, -1.5), (0, 0), (True, True), ("", "")])
-def testsafe_cell_leaves_other_values(value: Any, out: Any) -> None:
-    assert safe_cell(value) == out
+def test_csv_cell_leaves_other_values(value: Any, out: Any) -> None:
+    assert csv_cell(value) == out
 
 
 # --- wres counts ---------------------------------------------------------------------------------------------------------

@@ -190,10 +190,12 @@ def _check_row(row: list[str], r: dict[str, Any], banded: bool) -> None:
     else:
         assert declared.endswith("%") and abs(float(declared[:-1]) - 100 * r["declaration_rate"]) <= 0.5 + 1e-9, \
             f"{where}: declared {declared!r}, the document has {r['declaration_rate']}"
+    # the engine's verdict, printed as it is (withheld, cannot be calculated, not assessed, or the assessment)
+    assert assessment == r["verdict"] and assessment, f"{where}: assessment {assessment!r}, the document says {r['verdict']!r}"
     if r["relative_likelihood"] is None:
-        assert rl == (MARK if r["suppressed"] else DASH), f"{where}: relative likelihood {rl!r} for none"
-        assert ci == (MARK if r["suppressed"] else ""), f"{where}: CI {ci!r} for no relative likelihood"
-        assert assessment == "", f"{where}: assessment {assessment!r} for no relative likelihood"
+        withheld = r["status"].startswith("withheld")  # [c] when disclosure control hid it, – when it cannot be given
+        assert rl == (MARK if withheld else DASH), f"{where}: relative likelihood {rl!r} for none ({r['status']})"
+        assert ci == (MARK if withheld else ""), f"{where}: CI {ci!r} for no relative likelihood"
     else:
         assert re.fullmatch(r"\d+\.\d\d", rl), f"{where}: relative likelihood {rl!r} is not to 2 decimals"
         assert abs(float(rl) - r["relative_likelihood"]) <= 0.005 + 1e-9, f"{where}: RL {rl} vs {r['relative_likelihood']}"
@@ -203,7 +205,6 @@ def _check_row(row: list[str], r: dict[str, Any], banded: bool) -> None:
             low, high = re.fullmatch(r"([\d.]+) to ([\d.]+)", ci).groups()  # type: ignore[union-attr]
             assert abs(float(low) - r["ci95"][0]) <= 0.005 + 1e-9 and abs(float(high) - r["ci95"][1]) <= 0.005 + 1e-9, \
                 f"{where}: CI {ci!r} vs {r['ci95']}"
-        # the engine's verdict, with its uncertainty, printed as it is
         assert assessment == verdict(r["assessment"], tuple(r["ci95"]) if r["ci95"] else None), f"{where}: assessment {assessment!r}"
 
 
@@ -302,7 +303,7 @@ def test_summary_is_a_table_of_verdicts_and_a_line_per_withheld_metric(published
         assert metric.startswith(r["metric"] + " ") and service == SERVICE[r["service"]], row
         ci = r["ci95"]
         assert rl == f"{r['relative_likelihood']:.2f}" + (f" ({ci[0]:.2f} to {ci[1]:.2f})" if ci else " (no CI)"), row
-        assert said == verdict(r["assessment"], tuple(ci) if ci else None), row
+        assert said == r["verdict"] == verdict(r["assessment"], tuple(ci) if ci else None), row
     missing = page.evaluate("() => [...document.querySelectorAll('section.summary ul.missing li')].map(li => li.textContent.trim())")
     withheld = {r["metric"] for r in doc["results"] if r["relative_likelihood"] is None and r["band"] == top[r["metric"]]}
     in_order = [m for m in dict.fromkeys(r["metric"] for r in doc["results"]) if m in withheld]

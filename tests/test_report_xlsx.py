@@ -26,13 +26,14 @@ from tests.conftest import person, write_return
 from wres import pipeline, report
 from wres.demo import shifted, write_demo
 from wres.render import xlsx
-from wres.report import SERVICE_NAMES, Report
+from wres.report import Report
+from wres.standards import load
 from wres.results import INTERNAL_MARKING, Result
 
 WITHHELD, NONE = "[c]", "–"
 NOTE = "[c] withheld to protect small numbers (counts under {n}, or figures from which one could be worked out)"
 GROUPS = ("minority_ethnic", "white", "unknown")
-SERVICE_CODES = {v: k for k, v in SERVICE_NAMES.items()}
+SERVICE_CODES = {p.label: p.id for p in load("sc-wres").breakdown.all}  # the workbook names parts by their labels
 
 
 # --- fixtures: real returns, real workbooks (built once per module) ------------------------------------

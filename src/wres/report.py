@@ -16,9 +16,6 @@ from wres.problems import InvalidInput, Problem
 from wres.document import Document, Result
 from wres.standards import MetricDef, Part, Standard, load
 
-# Transitional (issue 16): the SC-WRES service names for the web views not yet reading their standard's parts.
-SERVICE_NAMES = {p.id: p.label for p in load().breakdown.all}
-
 
 @dataclass
 class Report:

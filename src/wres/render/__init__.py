@@ -26,13 +26,13 @@ class Format:
         return importlib.import_module(f"wres.render.{self.module}")
 
 
-FORMATS: dict[str, Format] = {f.name: f for f in (
+FORMATS: dict[str, Format] = {f.name: f for f in (  # in the order help texts and the report set list them
     Format("table", "a table for people at a terminal", "table", prints=True),
-    Format("json", "the metrics document (the contract)", "json", prints=True, file="metrics.json"),
-    Format("csv", "one row per result, for spreadsheets", "csv", prints=True),
     Format("html", "the report as one accessible web page", "html", file="report.html"),
     Format("pdf", "the report as a tagged A4 PDF", "pdf", file="report.pdf", background=True),
     Format("xlsx", "the report as an Excel workbook with charts", "xlsx", file="workbook.xlsx"),
+    Format("json", "the metrics document (the contract)", "json", prints=True, file="metrics.json"),
+    Format("csv", "one row per result, for spreadsheets", "csv", prints=True),
 )}
 
 
@@ -49,7 +49,7 @@ def get(name: str) -> Format:
 
 
 def printable() -> tuple[str, ...]:
-    """The formats `wres metrics --format` offers, table first."""
+    """The formats `wres metrics --format` offers."""
     return tuple(f.name for f in FORMATS.values() if f.prints)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from wres.document import Result
 from wres.report import Report
-from wres.standards import Standard
+from wres.standards import Standard, Statistic
 from wres.stats import ci_text, fmt, pct
 
 # Okabe–Ito
@@ -54,9 +54,9 @@ class Chart:
         return vlc.svg_to_png(svg, scale=2) if svg else vlc.vegalite_to_png(self.spec, scale=2)
 
 
-def styles(standard: Standard) -> dict[str | None, tuple[str, str, str]]:
+def styles(standard: Standard, statistic: Statistic = "relative_likelihood") -> dict[str | None, tuple[str, str, str]]:
     """Each assessment as a chart draws it: its words (the standard's), colour and shape; None, not assessed."""
-    words = list(standard.assessment_words().items())
+    words = list(standard.assessment_words(statistic).items())
     return {
         words[0][0]: (words[0][1], VERMILION, "triangle-up"),
         words[1][0]: (words[1][1], BLUE, "circle"),
@@ -304,7 +304,7 @@ def difference_chart(report: Report, name: str, title: str, results: list[tuple[
     import altair as alt
 
     st = report.standard
-    style = styles(st)
+    style = styles(st, "percentages")
     focus, ref = st.focus, st.reference
     shown = [(label, r) for label, r in results if r.difference is not None]
     note = left_out_note([(label, _why_not(r)) for label, r in results if r.difference is None], len(shown), report)

@@ -1,6 +1,6 @@
 """The metrics document flattened to one CSV row per result, for spreadsheets (`wres metrics --format csv`).
 
-The columns are named by the standard's group ids (SC-WRES: minority_ethnic_numerator …), so the same
+The columns are named by the standard's group ids (the focus group's numerator first …), so the same
 document always gives the same header; a standard with statistics beyond the relative likelihood adds their
 columns (statistic, status, difference and its interval, the focus group's shares), which an SC-WRES file
 never has. Every cell passes through the engine's one CSV rule (output.csv_cell).
@@ -17,7 +17,6 @@ from wres.document import Document, Result
 from wres.output import csv_cell
 from wres.standards import Standard, load
 
-safe_cell = csv_cell  # transitional (issue 16): the web's import of the rule by its old name
 
 
 def columns(st: Standard) -> tuple[str, ...]:

@@ -35,6 +35,10 @@ def _assessments(st: Standard) -> dict[str, tuple[str, str]]:
     return {keys[0]: (f"worse for {short}", STYLES[0]), keys[1]: ("within range", STYLES[1]), keys[2]: (f"better for {short}", STYLES[2])}
 
 
+def _no_clear(st: Standard) -> str:
+    return st.assessment_words("percentages")["within_range"]
+
+
 def _figure(r: Result) -> tuple[str, str]:
     """The headline figure and its interval: the RL, or the difference in points; * when withheld."""
     withheld = r.status.startswith("withheld")
@@ -73,6 +77,8 @@ def metrics_table(doc: Document, console: Console) -> None:
         else:
             figure, ci = _figure(r)
             text, style = words.get(r.assessment or "", ("", ""))
+            if r.statistic == "percentages" and r.assessment == "within_range":
+                text = _no_clear(st)
             if not figure or figure == SUPPRESSED:  # say why there is no assessment; blank means "not assessed"
                 text, style = ("suppressed" if r.status.startswith("withheld") else "undefined"), "dim"
             if r.statistic == "representation":

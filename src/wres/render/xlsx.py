@@ -245,7 +245,7 @@ class _Book:
         }
 
     def assessment(self, r: Result) -> str:
-        return _assessment(r, self.words, id(r) in self.judged)
+        return _assessment(r, self.st.assessment_words(r.statistic), id(r) in self.judged)
 
     def part(self, part_id: str) -> str:
         return self.report.part_label(part_id)

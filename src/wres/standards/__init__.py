@@ -134,6 +134,7 @@ REPORT_WORDS: dict[str, str] = {
     "assessment_worse": "worse for {group} staff",  # an assessment in words (charts' legends, the workbook)
     "assessment_within": "within the non-adverse range",
     "assessment_better": "better for {group} staff",
+    "assessment_within_percentages": "no clear difference",  # a difference whose interval includes 0
 }
 
 
@@ -188,13 +189,14 @@ class Standard:
         text = self.words[key] if key in self.words else REPORT_WORDS[key]
         return text.format(**{"title": self.title, "organisation": self.organisation, **values})
 
-    def assessment_words(self) -> dict[str, str]:
+    def assessment_words(self, statistic: Statistic = "relative_likelihood") -> dict[str, str]:
         """Each assessment a result may carry (f"worse_for_{focus}", "within_range", f"better_for_{focus}") in
-        words: the one table every renderer prints them from."""
+        words, for a figure of this statistic: the one table every renderer prints them from."""
         focus = self.focus
+        within = "assessment_within_percentages" if statistic == "percentages" else "assessment_within"
         return {
             f"worse_for_{focus.id}": self.word("assessment_worse", group=focus.words),
-            "within_range": self.word("assessment_within"),
+            "within_range": self.word(within),
             f"better_for_{focus.id}": self.word("assessment_better", group=focus.words),
         }
 
