@@ -246,7 +246,8 @@ def nhs_counts(draw: st.DrawFn) -> Counts:
         cells[(ind(2), ALL, "", g)] = (draw(st.integers(0, shortlisted)), shortlisted)
         answered = draw(st.integers(0, 30))
         cells[(ind(5), ALL, "", g)] = (draw(st.integers(0, answered)), answered)
-        cells[(ind(9), ALL, "Voting board members", g)] = (draw(st.integers(0, 6)), head[g])
+        for board in NHS.metric(ind(9)).bands:  # every board column has the headcount as its denominator
+            cells[(ind(9), ALL, board, g)] = (draw(st.integers(0, 6)), head[g])
     return Counts(cells, bands, NHS)
 
 

@@ -449,13 +449,16 @@ def small_counts(r: Result, status: dict[tuple[str, str], str | None], threshold
     metric = std.metric(r.metric)
     said = []
     own = set(_headline(r, std))
-    words = [(std.focus.id, std.focus.words), (std.reference.id, std.reference.words), (TOTAL, "")]
     band = stats.band_words(metric, r.band or "")
     for kind, template in (("numerator", metric.small_numerator), ("denominator", metric.small_denominator)):
-        groups = [w for g, w in words if (g, kind) in own and status.get((g, kind)) == "primary"]
+        small = {g for g in (std.focus.id, std.reference.id, TOTAL) if (g, kind) in own and status.get((g, kind)) == "primary"}
+        groups = [w for g, w in ((std.focus.id, std.focus.words), (std.reference.id, std.reference.words)) if g in small]
         if groups:  # "fewer than 10 minority ethnic and fewer than 10 white staff left the authority"
-            text = template.format(group=f" and fewer than {threshold} ".join(groups), band=band)
-            said.append(f"fewer than {threshold} " + " ".join(text.split()))
+            said.append(f"fewer than {threshold} " + template.format(group=f" and fewer than {threshold} ".join(groups), band=band))
+            if TOTAL in small:  # the part's own total: "…, and fewer than 10 staff in all"
+                said[-1] += f", and fewer than {threshold} {metric.subject} in all"
+        elif TOTAL in small:  # "fewer than 10 staff were in Band 9"
+            said.append(f"fewer than {threshold} " + " ".join(template.format(group="", band=band).split()))
     return " and ".join(said) or None
 
 

@@ -256,8 +256,13 @@ def band_words(m: MetricDef, band: str) -> str:
 
 
 def where(standard: Standard, service: str, breakdown: bool) -> str:
-    """' in adult social care' for a metric counted by the standard's breakdown; nothing for a whole-organisation one."""
-    return f" in {standard.breakdown.part(service).words}" if breakdown else ""
+    """' in adult social care' (for a part, the standard's word `in_part`: "among clinical staff") for a metric counted by the standard's breakdown;
+    nothing for a metric of the whole organisation only."""
+    if not breakdown:
+        return ""
+    part = standard.breakdown.part(service)
+    word = "in {part}" if part.id == standard.breakdown.total.id else standard.words.get("in_part", "in {part}")
+    return " " + word.format(part=part.words)
 
 
 def sentence(
@@ -329,8 +334,8 @@ def representation_sentence(
     part = std.breakdown.part(service)
     among = f"Among {part.words}, " if breakdown and part.id != std.breakdown.total.id else ""
     if share is None or workforce is None:
-        whole = "of the part" if share is None else "of the workforce"
-        return f"{among}{title}: the {std.focus.words} share cannot be calculated, because no one is counted {whole}."
+        why = f"no {subject} are in {band}" if share is None else f"there are no {subject} in the workforce"
+        return f"{title}{where(std, service, breakdown)}: the {std.focus.words} share cannot be calculated, because {why}."
     gap = share - workforce
     rel = "the same" if points(gap) == points(0) else f"{points(gap)} points {'higher' if gap > 0 else 'lower'}"
     who = f"{std.focus.label} {subject}"
