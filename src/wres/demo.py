@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -34,7 +35,7 @@ import pyarrow.compute as pc
 
 from wres import standards
 from wres.standards.action_catalogue import CATALOGUE, Entry
-from wres.standards.demo_plan import PLAN
+from wres.standards.demo_plan import NHS_PLAN, PLAN
 
 PERIOD_START = date(2024, 4, 1)
 PERIOD_END = date(2025, 3, 31)
@@ -211,9 +212,9 @@ def write_demo(
     """Write a fictional organisation's return for 2024/25 into `directory`: for the SC-WRES an authority
     (Eastmere by default, 425 staff), for the NHS WRES a trust (Northmoor by default, 4,000 staff).
 
-    With `action_plan`, an SC-WRES return also gets the steering group's action plan and its monthly updates
-    (actions.csv, action_updates.csv); the national demo leaves them out (the national programme pools
-    counts, not plans). The NHS trust has no plan yet: the action catalogue is the SC-WRES's.
+    With `action_plan`, the return also gets its action plan and the plan's monthly updates (actions.csv,
+    action_updates.csv; wres.standards.demo_plan); the national demo leaves them out (the national programme
+    pools counts, not plans).
 
     `directory` exists and is empty (the caller makes it, so a failure leaves nothing half-written).
     Same `seed` and `staff` give byte-identical files. `progress` gets a short text as each file is written.
@@ -228,6 +229,9 @@ def write_demo(
     say = progress or (lambda text: None)
     if DEMOS[standard].writer is not None:
         DEMOS[standard].writer(directory, seed, staff, say, profile or DEMOS[standard].profile)
+        if action_plan:
+            say("Writing actions.csv and action_updates.csv (the action plan)")
+            _write_plan(directory, standard)
         return
     profile = profile or EASTMERE
     rng = np.random.default_rng(seed)
@@ -638,13 +642,15 @@ def _update_dates(offset: int) -> list[date]:
     return out
 
 
-def plan_rows() -> tuple[list[list[str]], list[list[str]]]:
-    """actions.csv and action_updates.csv rows (no header) for the demo plan."""
+def plan_rows(standard: str = standards.DEFAULT) -> tuple[list[list[str]], list[list[str]]]:
+    """actions.csv and action_updates.csv rows (no header) for the standard's demo plan."""
+    demo = DEMOS[standard]
     actions: list[list[str]] = []
     updates: list[list[str]] = []
-    for i, (action_id, metrics, (metric, start), owner, due, status, note, monthly) in enumerate(PLAN):
-        entry = _entry(metric, start)
-        actions.append([action_id, metrics, entry.action, owner, due, status, entry.success_measure, note])
+    for i, (action_id, metrics, what, owner, due, status, note, monthly) in enumerate(demo.plan):
+        # an action drawn from the catalogue names (its metric, the start of its text); else it is written out
+        action, success = ((e := _entry(*what)).action, e.success_measure) if demo.catalogue else what
+        actions.append([action_id, metrics, action, owner, due, status, success, note])
         for day, update in zip(_update_dates(i % 3), monthly):
             if update is not None:
                 by = update[2] if len(update) == 3 else owner
@@ -657,8 +663,8 @@ ACTIONS_HEADER = ["action_id", "metrics", "action", "owner", "due", "status", "s
 UPDATES_HEADER = ["action_id", "date", "status", "note", "by"]
 
 
-def _write_plan(directory: Path) -> None:
-    actions, updates = plan_rows()
+def _write_plan(directory: Path, standard: str = standards.DEFAULT) -> None:
+    actions, updates = plan_rows(standard)
     for name, header, rows in (("actions", ACTIONS_HEADER, actions), ("action_updates", UPDATES_HEADER, updates)):
         with (directory / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f, lineterminator="\n")
@@ -1087,9 +1093,11 @@ class Demo:
     folder: str
     profiles: Callable[[int, int], list[Profile]]
     writer: Callable[[Path, int, int, Callable[[str], None], Profile], None] | None  # None: the SC-WRES writer above
+    plan: tuple[Any, ...]  # its action plan (wres.standards.demo_plan)
+    catalogue: bool  # the plan's actions are drawn from the action catalogue (else written out in the plan)
 
 
 DEMOS: dict[str, Demo] = {  # the standards (by id) that have a demo; `wres demo --standard` offers these
-    "sc-wres": Demo(EASTMERE, 425, "la", authority_profiles, None),
-    "nhs-wres": Demo(NORTHMOOR, 4000, "trust", trust_profiles, _write_trust),
+    "sc-wres": Demo(EASTMERE, 425, "la", authority_profiles, None, PLAN, True),
+    "nhs-wres": Demo(NORTHMOOR, 4000, "trust", trust_profiles, _write_trust, NHS_PLAN, False),
 }

@@ -167,3 +167,136 @@ PLAN: tuple[tuple[str, str, tuple[str, str], str, str, str, str, tuple[Update, .
         (DONE, "No change; annual learning review planned for June."),
     )),
 )
+
+
+# The NHS demo trust's plan (Northmoor Hospitals NHS Foundation Trust, `wres demo --standard nhs-wres`): the
+# WRES action plan its People Committee agreed in March 2024, updated monthly. The NHS WRES has no action
+# catalogue here, so each action is written out: (action, success measure) in place of a catalogue entry.
+# Untidy too: N02 is past its due date and not complete (overdue), N03 is complete before its due date, N04 goes
+# at risk for two months then back on track, N05 misses its last two updates (stale at March 2025).
+NHS_AGREED = "Co-produced with the BME Staff Network; agreed by the People Committee of the Board, March 2024."
+NHS_PLAN: tuple[tuple[str, str, tuple[str, str], str, str, str, str, tuple[Update, ...]], ...] = (
+    ("N01", "2", ("Put a trained inclusion champion on every interview panel for Band 7 and above, and review "
+                  "shortlisting and appointment rates by ethnicity each quarter",
+                  "White applicants no more than 1.25 times as likely as BME applicants to be appointed from "
+                  "shortlisting in the 2025/26 return"),
+     "Deputy Chief People Officer", "2025-09-30", OT, NHS_AGREED, (
+        (OT, "Inclusion champion role description agreed with the BME Staff Network."),
+        (OT, "Call for champions issued; 23 volunteers from clinical and corporate teams."),
+        (OT, "First 16 champions trained in a half-day course with the recruitment team."),
+        (OT, "Champions now on every Band 8a and above panel; Band 7 panels from October."),
+        (AR, "Consultant panels not yet covered: they are set by the Medical Director's office."),
+        (AR, "Medical Director agreed in principle; consultant panels to be covered from January."),
+        (OT, "Quarterly report: 41 of 47 qualifying panels had a champion."),
+        (OT, "Band 7 panels covered; 12 more champions trained."),
+        (OT, "First consultant panels with a champion held."),
+        (OT, "Quarter three: 27% of white and 19% of BME shortlisted applicants appointed; shared with the People Committee."),
+        (OT, "Backfill agreed for Band 5 and 6 champions after feedback that time off the ward was the main barrier."),
+        (OT, "Year-end panel figures to go to the People Committee beside the 2024/25 WRES return."),
+    )),
+    ("N02", "3", ("Review every proposed formal disciplinary investigation against a just culture decision tree "
+                  "before it starts",
+                  "BME staff no more than 1.25 times as likely as white staff to enter the formal disciplinary "
+                  "process, and fewer investigations closed with no case to answer"),
+     "Head of Employee Relations", "2025-01-31", NS, NHS_AGREED, (
+        (NS, "Decision tree adapted from the just culture guidance with the staff side."),
+        (OT, "Decision tree agreed by the Joint Negotiating and Consultative Committee."),
+        (OT, "Pre-investigation panel set up: an HR adviser, a senior nurse and a BME Staff Network member."),
+        (OT, "First month: 6 proposed investigations reviewed, 3 resolved informally."),
+        (AR, "Panel members' time not protected; two panels cancelled at short notice."),
+        (AR, "Estates and facilities managers not yet using the process."),
+        (OFF, "Policy change to make the review mandatory deferred to the February People Committee."),
+        (OFF, "The review was used for 18 of 29 proposed investigations since July."),
+        (OFF, "Past its due date: policy change still waiting; interim instruction issued by the Chief People Officer."),
+        (OFF, "People Committee approved the policy change; training for managers to follow."),
+        (OFF, "Training for estates and facilities managers booked for April."),
+        (OFF, "Not complete: a new date of July 2025 to be agreed with the People Committee."),
+    )),
+    ("N03", "4", ("Publish decisions on non-mandatory training and CPD funding by ethnicity and band each quarter, "
+                  "with a fair-access panel for study leave",
+                  "White staff no more than 1.25 times as likely as BME staff to access non-mandatory training or CPD"),
+     "Head of Learning and Organisational Development", "2025-03-31", NS, "", (
+        (NS, "Report of study leave requests by ethnicity requested from the ESR team."),
+        (OT, "First report: ethnicity recorded for 96% of study leave requests."),
+        (OT, "Fair-access panel terms of reference drafted with the BME Staff Network."),
+        (OT, "Panel met for the first time and considered 38 requests."),
+        (OT, "Quarterly report to divisional boards now includes access to CPD by ethnicity."),
+        (OT, "Apprenticeship levy funding opened to Band 2 to 4 staff through the same panel."),
+        (OT, "Quarter two: 44% of BME and 47% of white staff accessed non-mandatory training."),
+        (OT, "Panel process written into the study leave policy."),
+        (DONE, "Complete: the fair-access panel and quarterly reporting are part of the study leave policy."),
+        (DONE, "No change; quarter three report shared with divisional boards."),
+        (DONE, "No change."),
+        (DONE, "Year-end access figures to be compared with the 2024/25 WRES return."),
+    )),
+    ("N04", "5;6", ("Run a civility and respect programme with the BME Staff Network, and support staff to report "
+                    "abuse from patients, relatives and the public",
+                    "The gap between BME and white staff experiencing harassment, bullying or abuse narrows in the "
+                    "2025 NHS Staff Survey"),
+     "Deputy Chief Nurse", "2025-12-31", OT, NHS_AGREED, (
+        (OT, "Programme co-designed with the BME Staff Network and the Freedom to Speak Up Guardian."),
+        (OT, "Zero tolerance posters and a reporting route for abuse from patients launched on every ward."),
+        (OT, "Civility sessions for ward managers started: 60 attended."),
+        (AR, "Incident reports of abuse from the public up 40%; managers asked for support with follow-up."),
+        (AR, "Follow-up guidance delayed by winter planning."),
+        (OT, "Follow-up guidance issued; the security team attends reports of repeated abuse."),
+        (OT, "Civility sessions extended to doctors in training through the Director of Medical Education."),
+        (OT, "NHS Staff Survey 2024 closed with a 45% response rate."),
+        (OT, "212 managers have attended a civility session."),
+        (OT, "Staff Survey 2024 results: BME staff 2.4 points more likely to report abuse from the public."),
+        (OT, "Results discussed at every divisional board with the BME Staff Network."),
+        (OT, "Programme extended for 2025/26 with a focus on harassment from colleagues."),
+    )),
+    ("N05", "1;7", ("Offer a positive-action development programme with reciprocal mentoring for BME staff in "
+                    "Bands 5 to 7",
+                    "The BME share of Band 8a and above moves toward the BME share of the workforce, and the gap on "
+                    "equal opportunities for progression narrows"),
+     "Chief People Officer", "2025-06-30", NS, NHS_AGREED, (
+        (NS, "Programme brief drafted from NHS England's model employer strategy."),
+        (OT, "Legal advice: the programme may be offered as positive action with a recorded rationale."),
+        (OT, "Applications opened: 84 applications for 30 places."),
+        (OT, "Cohort of 30 selected; each matched with a senior reciprocal mentor."),
+        (OT, "First module delivered: 28 of 30 attended."),
+        (OT, "Executive directors began reciprocal mentoring with BME staff."),
+        (OT, "Second module delivered; 4 participants shortlisted for Band 8a posts."),
+        (OT, "Two participants appointed to Band 8a posts."),
+        (OT, "Mid-programme evaluation: participants value sponsorship most."),
+        (OT, "Second cohort planned for September 2025."),
+        None,
+        None,
+    )),
+    ("N06", "8", ("Train Freedom to Speak Up champions from the BME Staff Network, and report concerns about "
+                  "discrimination to the Board each quarter",
+                  "Fewer BME staff report discrimination from a manager or colleague in the 2025 NHS Staff Survey"),
+     "Freedom to Speak Up Guardian", "2025-09-30", NS, NHS_AGREED, (
+        (NS, "Champion role agreed with the BME Staff Network."),
+        (OT, "14 champions recruited across the three hospital sites."),
+        (OT, "Champions trained with the National Guardian's Office materials."),
+        (OT, "First quarter: 11 concerns raised through champions, 4 about discrimination."),
+        (OT, "Quarterly speak-up report to the Board now shows concerns by ethnicity."),
+        (OT, "Champions attend the BME Staff Network's monthly meeting."),
+        (OT, "Second quarter: 15 concerns raised, 6 about discrimination; themes shared with divisions."),
+        (OT, "Two more champions recruited from estates and facilities."),
+        (OT, "Board development session on discrimination concerns held with the Guardian."),
+        (OT, "Third quarter: 13 concerns raised; every one acknowledged within two working days."),
+        (OT, "Feedback from people who raised concerns collected for the annual report."),
+        (OT, "Annual speak-up report to the Board scheduled for May."),
+    )),
+    ("N07", "9", ("Widen the search for non-executive directors with the Council of Governors so that the Board "
+                  "reflects the workforce it leads",
+                  "The BME share of the voting Board at or above the BME share of the workforce"),
+     "Trust Secretary", "2025-03-31", OT, "Agreed by the Council of Governors' nominations committee, April 2024.", (
+        (OT, "Nominations committee agreed to use an executive search firm with a diverse candidate commitment."),
+        (OT, "Role profile rewritten with the BME Staff Network; lived experience of the community valued."),
+        (OT, "Two non-executive director posts advertised, including through community networks."),
+        (OT, "41 applications received, 17 from BME candidates."),
+        (OT, "Longlist of 12 agreed by the nominations committee."),
+        (OT, "Interview panels included a governor and a BME Staff Network member."),
+        (OT, "Council of Governors approved two appointments."),
+        (OT, "New non-executive directors' induction under way."),
+        (DONE, "Complete: both non-executive directors in post from December."),
+        (DONE, "No change."),
+        (DONE, "Board associate scheme for aspiring BME non-executives proposed for 2025/26."),
+        (DONE, "No change; Board membership figures to be reported in the 2024/25 WRES return."),
+    )),
+)
