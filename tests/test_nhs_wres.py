@@ -427,3 +427,12 @@ def test_demo_trusts_for_the_national_view(tmp_path: Path) -> None:
     assert find(nation, "2")["total"]["denominator"] == sum(find(d, "2")["total"]["denominator"] for d in one)
     audit = CliRunner().invoke(app, ["audit", str(tmp_path / "nat")], catch_exceptions=False)
     assert audit.exit_code == 0, audit.stdout
+
+
+def test_demo_trust_has_an_untidy_action_plan(demo_trust: Path) -> None:
+    res = CliRunner().invoke(app, ["actions", str(demo_trust)], catch_exceptions=False, env={"NO_COLOR": "1", "COLUMNS": "200"})
+    assert res.exit_code == 0, res.stderr
+    # seven actions for the indicators the demo makes worse: one overdue, two complete, one without recent updates
+    assert "RAG: Red 1 · Amber 0 · Green 4 · Not started 0 · Complete 2" in res.stdout
+    assert "overdue" in res.stdout and "no update this month" in res.stdout
+    assert "Indicator 9" in res.stdout and "Board membership" in res.stdout
