@@ -23,6 +23,7 @@ from typing import Any, Callable
 import pytest
 
 from tests.conftest import ORG, Run, person, run_command, write_return, write_toml
+from tests.test_nhs_input import NHS_ORG, SURVEY, nhs_files
 
 # --- valid parts ---------------------------------------------------------------------------------------
 # Staff rows 2..7 (header is row 1).
@@ -342,6 +343,21 @@ def counts_return(rows: list[dict[str, Any]]) -> Callable[[Path], str]:
     return folder({"counts": rows})
 
 
+def nhs_folder(**overrides: Any) -> Callable[[Path], str]:
+    """An NHS WRES return (tests/test_nhs_input's trust) with one file changed."""
+    return folder(nhs_files(**overrides), org=NHS_ORG)
+
+
+def nhs_workbook(**overrides: Any) -> Callable[[Path], str]:
+    def build(tmp: Path) -> str:
+        (tmp / RET).mkdir()
+        write_toml(tmp / RET / "organisation.toml", NHS_ORG)
+        write_workbook(tmp / RET / "return.xlsx", nhs_files(**overrides))
+        return f"{RET}/return.xlsx"
+
+    return build
+
+
 # --- the table -----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -503,6 +519,34 @@ CASES: list[Case] = [
          folder(record_files(ethnicity_map=ETHNICITY_MAP, staff=changed(staff_rows(), {3: {"ethnicity": "W1"}, 2: {"ethnicity": "A1"}}))),
          (E("ethnicity_map.csv", '"Martian"', rows=(4,), column="ethnicity"),)),
     Case("path_does_not_exist", no_such_path, (E("no-such-return", "not exist"),)),
+    # NHS WRES returns (standard = "nhs-wres"): its files, in its words
+    Case("nhs_bad_band", nhs_folder(staff=changed(nhs_files()["staff"], {4: {"pay_band": "Band 10"}})),
+         (E("staff.csv", '"Band 10" is not a pay band', rows=(4,), column="pay_band"),)),
+    Case("nhs_afc_band_suggested", nhs_folder(staff=changed(nhs_files()["staff"], {3: {"pay_band": "AfC Band 8a"}})),
+         (E("staff.csv", '"AfC Band 8a"', rows=(3,), column="pay_band"),)),
+    Case("nhs_bad_clinical", nhs_folder(staff=changed(nhs_files()["staff"], {5: {"clinical": "maybe"}})),
+         (E("staff.csv", "not yes (clinical) or no (non-clinical)", rows=(5,), column="clinical"),)),
+    Case("nhs_blank_board_flag", nhs_folder(staff=changed(nhs_files()["staff"], {6: {"board_executive": None}})),
+         (E("staff.csv", "board_executive is blank", rows=(6,), column="board_executive"),)),
+    Case("nhs_bad_answer", nhs_folder(survey=changed(SURVEY, {3: {"equal_opportunities": "Sometimes"}})),
+         (E("survey.csv", '"Sometimes"', rows=(3,), column="equal_opportunities"),)),
+    Case("nhs_no_dont_know_on_a_yes_no_question", nhs_folder(survey=changed(SURVEY, {4: {"discrimination_colleagues": "Don't know"}})),
+         (E("survey.csv", "\"Don't know\" is not on the survey scale", rows=(4,), column="discrimination_colleagues"),)),
+    Case("nhs_no_board_column", nhs_folder(staff=without(nhs_files()["staff"], "board_voting")),
+         (E("staff.csv", "has no column board_voting", rows=(1,), column="board_voting"),)),
+    Case("nhs_disciplinary_bad_date", nhs_folder(disciplinary=changed(nhs_files()["disciplinary"], {3: {"date": "31/13/2024"}})),
+         (E("disciplinary.csv", '"31/13/2024"', rows=(3,), column="date"),)),
+    Case("nhs_recruitment_appointed_not_shortlisted", nhs_folder(recruitment=changed(nhs_files()["recruitment"], {5: {"appointed": "yes"}})),
+         (E("recruitment.csv", "shortlisted", rows=(5,), column="appointed"),)),
+    Case("nhs_given_sc_wres_staff", nhs_folder(staff=staff_rows()),
+         tuple(E("staff.csv", f"has no column {c}", rows=(1,), column=c) for c in ("pay_band", "clinical", "board_voting", "board_executive"))),
+    Case("nhs_unknown_standard", folder(nhs_files(), org={**NHS_ORG, "standard": "nhs"}), (E("organisation.toml", '"nhs"'),)),
+    Case("nhs_counts_part_of_a_whole_trust_indicator", folder({"counts": [
+        {"metric": "3", "service": "all", "band": None, "group": "white", "numerator": 2, "denominator": 40},
+        {"metric": "3", "service": "clinical", "band": None, "group": "bme", "numerator": 1, "denominator": 30}]}, org=NHS_ORG),
+         (E("counts.csv", "whole trust", rows=(3,), column="service"),)),
+    Case("nhs_workbook_bad_band", nhs_workbook(staff=changed(nhs_files()["staff"], {4: {"pay_band": "Band 10"}})),
+         (E("return.xlsx, sheet staff", '"Band 10"', rows=(4,), column="pay_band"),)),
 ]
 
 # Cases also run as a real process, as a user would.
@@ -518,6 +562,8 @@ BASELINES: dict[str, Callable[[Path], str]] = {
     "counts": counts_return(counts_rows()),
     "workbook": workbook(record_files()),
     "parquet": parquet(record_files()),
+    "nhs_folder": nhs_folder(),
+    "nhs_workbook": nhs_workbook(),
 }
 
 
