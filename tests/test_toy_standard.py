@@ -166,3 +166,9 @@ def test_an_unknown_standard_is_a_clear_problem(folder: Path, tmp_path: Path) ->
     res = _run(folder, "validate", college)
     assert res.returncode == 1
     assert "wdes" in res.stdout and "toy-res" in res.stdout and "Traceback" not in res.stdout + res.stderr
+
+
+def test_a_standard_without_a_demo_says_so(folder: Path, tmp_path: Path) -> None:
+    res = _run(folder, "demo", "--standard", "toy-res", tmp_path / "x")
+    assert res.returncode == 2 and "no demo return for toy-res" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "x").exists()
