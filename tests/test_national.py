@@ -194,3 +194,56 @@ def test_national_replaces_its_own_earlier_output_but_nothing_else(demo: Path, t
     (other / "notes.txt").write_text("mine")
     run = run_command("national", *few, "-o", other, "--key-file", key)
     assert run.code == 1 and (other / "notes.txt").read_text() == "mine"
+
+
+# --- the NHS WRES: trusts pooled by NHS region ------------------------------------------------------------
+
+def test_nhs_trusts_pool_by_region_and_the_published_output_passes_the_audit(tmp_path: Path, key: Path, cli: Any) -> None:
+    from wres.demo import write_authorities
+
+    root = tmp_path / "trusts"
+    root.mkdir()
+    write_authorities(root, 7, seed=5, staff=400, standard="nhs-wres")
+    out = tmp_path / "out"
+    run = cli("national", *sorted(root.iterdir()), "-o", out, "--key-file", key)
+    assert run.code == 0, run.stderr
+    doc = json.loads((out / "national.json").read_text())
+    assert (doc["standard"], doc["standard_id"]) == ("NHS WRES", "nhs-wres")
+    assert doc["organisation"]["name"] == "England — 7 trusts"
+    assert any("are not benchmarked: the benchmark compares relative likelihoods only" in w for w in doc["warnings"])
+    bench = json.loads((out / "benchmark.json").read_text())
+    rl_metrics = {r["metric"] for r in doc["results"] if r["statistic"] == "relative_likelihood"}
+    assert bench["metrics"] and {row["metric"] for row in bench["metrics"]} <= rl_metrics
+    audit = cli("audit", out)
+    assert audit.code == 0 and "No leak" in audit.stdout
+
+
+def test_returns_of_different_standards_are_refused(demo: Path, tmp_path: Path, key: Path, cli: Any) -> None:
+    from wres.demo import write_authorities
+
+    trusts = tmp_path / "trusts"
+    trusts.mkdir()
+    write_authorities(trusts, 2, seed=5, staff=300, standard="nhs-wres")
+    returns = [*sorted(demo.iterdir())[:3], *sorted(trusts.iterdir())]
+    run = cli("national", *returns, "-o", tmp_path / "out", "--key-file", key)
+    assert run.code == 1 and "pool the returns of one standard at a time" in run.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_one_threshold_rule_for_the_nation_and_the_audit() -> None:
+    from wres import disclosure
+
+    assert disclosure.national_threshold([10, 10]) == 10
+    assert disclosure.national_threshold([10, 20]) == 20  # one return's stricter threshold holds nationally
+    assert disclosure.national_threshold([5, 5]) == disclosure.DEFAULT_THRESHOLD  # a lower one never lowers it
+    assert disclosure.national_threshold([10, 12], requested=30) == 30
+    assert disclosure.national_threshold([10, 12], requested=11) == 12
+    assert disclosure.audit_threshold(None, 15) == 15 and disclosure.audit_threshold(8, 15) == 8
+    assert disclosure.audit_threshold(None, None) == disclosure.DEFAULT_THRESHOLD
+
+
+def test_csv_cells_never_run_as_formulas() -> None:
+    from wres import output
+
+    assert [output.csv_cell(v) for v in ("=SUM(A1)", "+1", "-2", "@x", "Band 5", None, 3)] == ["'=SUM(A1)", "'+1", "'-2", "'@x", "Band 5", "", 3]
+    assert output.csv_text([["=1+1", 2]], ["band", "n"]) == "band,n\n'=1+1,2\n"

@@ -241,11 +241,14 @@ def _direction(m: Any, r: results.Result, national: results.Document) -> Any:
 
 
 def not_benchmarked(standard: Standard) -> list[str]:
-    """Why some metrics have no benchmark: an authority is set beside the nation by its relative likelihood."""
-    return [f"{m.short or m.title} ({m.title}) is not benchmarked: its figures are "
-            f"{'percentages side by side' if m.statistic == 'percentages' else 'shares'}, set beside the nation's in each "
-            "organisation's own report, and the benchmark compares relative likelihoods only"
-            for m in standard.metrics if m.statistic != "relative_likelihood"]
+    """Why some metrics have no benchmark (one warning, or none): an organisation is set beside the nation by
+    its relative likelihood, and percentages and shares are figures with no common scale of chance to plot."""
+    left = [m.short or m.title for m in standard.metrics if m.statistic != "relative_likelihood"]
+    if not left:
+        return []
+    names = left[0] if len(left) == 1 else f"{', '.join(left[:-1])} and {left[-1]}"
+    return [f"{names} {'is' if len(left) == 1 else 'are'} not benchmarked: the benchmark compares relative likelihoods "
+            "only; percentages and shares are in the national document beside each organisation's own report"]
 
 
 # --- the whole run -----------------------------------------------------------------------------------
