@@ -28,3 +28,33 @@ def test_a_result_keeps_its_group_order_and_drops_the_unknown_rate():
     assert d["label"] == "Staff in each pay band (Band 5)"
     assert Result.from_dict(d).to_dict() == d
     assert Result.from_dict(d).focus == Figures(3, 10, 0.3)
+
+
+@pytest.fixture(scope="module")
+def trust(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from wres.demo import write_demo
+
+    root = tmp_path_factory.mktemp("trust")
+    write_demo(root, seed=2, staff=1500, standard="nhs-wres")
+    return root
+
+
+@pytest.mark.parametrize("internal", [False, True])
+def test_an_nhs_document_round_trips(trust: Path, internal: bool) -> None:
+    from wres import pipeline
+
+    d = json.loads(json.dumps(pipeline.document(trust, internal=internal).to_dict()))
+    assert d["standard_id"] == "nhs-wres" and "bme" in d["results"][0]
+    back = Document.from_dict(d)
+    assert back.to_dict() == d
+    assert back.get_standard().id == "nhs-wres"
+    assert {r.status for r in back.results} >= {"published"}
+
+
+def test_wres_audit_passes_the_published_nhs_demo(trust: Path, tmp_path: Path, cli) -> None:
+    out = tmp_path / "metrics.json"
+    run = cli("metrics", trust, "--format", "json")
+    assert run.code == 0, run.stderr
+    out.write_text(run.stdout)
+    audit = cli("audit", out)
+    assert audit.code == 0 and "No leak" in audit.stdout, audit.stdout
