@@ -430,3 +430,40 @@ def test_a_saved_file_name_that_does_not_find_this_years_export_is_renewed_and_s
     assert done.notes[("staff", "file")] == "new: was 'Establishment 2025.csv'"
     # two exports that one wildcard name would both match keep their own names
     assert mapping.file_glob("Leavers 2024.csv", ["Leavers 2024.csv", "Leavers 2025.csv"]) == "Leavers 2024.csv"
+
+
+# --- the NHS WRES: an ESR-style staff export and a Staff Survey extract -------------------------------------
+
+def test_an_nhs_trusts_exports_are_mapped_to_the_nhs_wres_files_and_counted_as_its_contract(tmp_path: Path, cli) -> None:
+    """An ESR-style staff list (AfC Band, Staff Group, board columns) and a survey by question number: `wres map`
+    takes them for the NHS WRES's files, guesses clinical from the staff group, and the return read through the
+    mapping gives the counts of the same return in the contract's spellings."""
+    from tests.test_nhs_input import NHS_ORG, STAFF, SURVEY, SURVEY_COLUMNS
+
+    group = {"yes": ("Nursing and Midwifery Registered", "Medical and Dental", "Allied Health Professionals", "yes"),
+             "no": ("Administrative and Clerical", "Estates and Ancillary", "Non-clinical", "no")}
+    contract_clinical = {"clinical": "yes", "yes": "yes", "y": "yes", "no": "no", "non-clinical": "no"}
+    folder = tmp_path / "esr"
+    folder.mkdir()
+    write_toml(folder / "organisation.toml", NHS_ORG)
+    rows = [[r["staff_id"], r["ethnicity"] or "", r["pay_band"], group[contract_clinical[r["clinical"].lower()]][i % 3],
+             "Y" if r["board_voting"] == "yes" else "N", "Y" if r["board_executive"] == "yes" else "N", "Nurse"] for i, r in enumerate(STAFF)]
+    _write_csv(folder / "ESR staff in post.csv", ["Employee Number", "Ethnic Origin", "AfC Band", "Staff Group",
+                                                   "Voting board member", "Executive director", "Job Title"], rows)
+    survey = [[r["ethnicity"], *[r[q] or "" for q in SURVEY_COLUMNS]] for r in SURVEY]
+    _write_csv(folder / "Staff Survey extract.csv", ["Ethnicity", "Q14a", "Q14b", "Q14c", "Q15", "Q16b"], survey)
+
+    res = cli("map", folder / "ESR staff in post.csv", folder / "Staff Survey extract.csv", "-o", folder / "mapping.toml")
+    assert res.code == 0, res.stdout + res.stderr
+    saved = tomllib.loads((folder / "mapping.toml").read_text(encoding="utf-8"))
+    assert saved["staff"]["columns"] == {"staff_id": "Employee Number", "ethnicity": "Ethnic Origin", "pay_band": "AfC Band",
+                                         "clinical": "Staff Group", "board_voting": "Voting board member",
+                                         "board_executive": "Executive director"}
+    assert saved["staff"]["values"]["clinical"] == {"Nursing and Midwifery Registered": "yes", "Medical and Dental": "yes",
+                                                    "Allied Health Professionals": "yes", "Administrative and Clerical": "no",
+                                                    "Estates and Ancillary": "no"}
+    assert saved["survey"]["columns"] == {"harassment_public": "Q14a", "harassment_managers": "Q14b",
+                                          "harassment_colleagues": "Q14c", "equal_opportunities": "Q15", "discrimination_colleagues": "Q16b"}
+    mapped = pipeline.load(folder)
+    contract = pipeline.load(write_return(tmp_path / "contract", {"staff": STAFF, "survey": SURVEY}, org=NHS_ORG))
+    assert mapped.counts.cells == contract.counts.cells and mapped.counts.standard.id == "nhs-wres"
