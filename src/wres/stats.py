@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from statistics import NormalDist
-from typing import Literal
 
 from wres.standards import Direction, MetricDef, Standard
 from wres.standards import load as load_standard
