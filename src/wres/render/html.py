@@ -186,7 +186,7 @@ def _profile(report: Report) -> list[tuple[str, str]]:
     org, st = report.organisation, report.standard
     rows = [(st.word("organisation_heading"), org.name)]
     if org.code:
-        rows.append(("ONS code" if st.organisation == "authority" else "Organisation code", org.code))
+        rows.append((st.word("code_heading"), org.code))
     rows += _sponsors(report)
     if org.programme_lead:
         rows.append(("Programme lead", org.programme_lead))

@@ -437,7 +437,7 @@ class _Book:
             headcount = WITHHELD if self.doc.suppression.get("applied") else NOT_APPLICABLE
         left: list[tuple[str, Value]] = [
             ("Organisation", org.name),
-            ("ONS code" if self.st.organisation == "authority" else "Organisation code", org.code or NOT_APPLICABLE),
+            (self.st.word("code_heading"), org.code or NOT_APPLICABLE),
             ("Region", org.region or NOT_APPLICABLE),
             ("Reporting period", _period_words(doc.period)),
             (self.st.word("headcount_heading"), headcount),

@@ -122,6 +122,7 @@ class MetricDef:
 REPORT_WORDS: dict[str, str] = {
     "report_title": "{title}",  # the report's heading line
     "organisation_heading": "Organisation",  # the profile's first row
+    "code_heading": "Organisation code",  # the profile's row of the organisation's code
     "breakdown_heading": "Service",  # the column of breakdown parts
     "together": "the whole {organisation}",  # a chart or table of the breakdown's total: "both services together"
     "focus_short": "{group}",  # the focus group in a terminal table's few words: "worse for ME"
