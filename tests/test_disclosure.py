@@ -184,3 +184,19 @@ def test_linked_tables_region_totals_cannot_be_subtracted_from_the_nation() -> N
     assert disclosure.audit(as_tables(alone), 10, sums).leaks != []
     # … protecting them together is
     assert disclosure.audit(as_tables(joint), 10, sums).leaks == []
+
+
+def test_audit_reads_a_published_senior_manager_share_as_a_relation() -> None:
+    """M9's share of senior managers left beside a hidden count gives it away: a = share × (a + c)."""
+    cells = {}
+    for service, me, white in (("adults", 5, 40), ("children", 30, 45)):
+        cells[("M9", service, "", "minority_ethnic")] = (me, 200)
+        cells[("M9", service, "", "white")] = (white, 400)
+        cells[("M9", service, "", "unknown")] = (12, 50)
+    safe = tables(disclosure.protect(results.compute(Counts(cells, bands=[]), ORG), 10))
+    assert disclosure.audit(safe, 10).leaks == []
+    adults = next(r for r in safe["doc"] if r["metric"] == "M9" and r["service"] == "adults")
+    assert adults["minority_ethnic"]["numerator"] is None and adults["representation"]["senior_managers"] is None
+    adults["representation"]["senior_managers"] = 5 / 45  # the share a careless edit leaves in
+    leaks = disclosure.audit(safe, 10).leaks
+    assert any(x.cell[1:] == ("M9", "adults", "", "minority_ethnic", "numerator") for x in leaks)

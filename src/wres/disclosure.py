@@ -193,6 +193,11 @@ def _published_rates(ts: TableSet, tables: dict[str, list[dict[str, Any]]]) -> N
                 for g, share in shares.items():
                     if share is not None:
                         ratio((*key, g, kind), (*key, TOTAL, kind), share)
+            for name, share in (r.get("representation") or {}).items():  # SC-WRES's senior-manager shares
+                kind = "denominator" if name == "workforce" else None if name == "local_population" else "numerator"
+                cells = [(*key, g, kind) for g in (focus, reference)]
+                if kind and share is not None and all(c in ts.var for c in cells):  # focus = share × (focus + reference)
+                    ts.ratios.append((((ts.var[cells[0]], 1 - share), (ts.var[cells[1]], -share)), 0.0))
             d = r.get("declaration_rate")
             dens = [(*key, g, "denominator") for g in groups[:-1]]
             if d is not None and len(dens) == 3 and all(c in ts.var for c in dens):
