@@ -83,7 +83,7 @@ def metrics_table(doc: Document, console: Console) -> None:
                 text, style = ("suppressed" if r.status.startswith("withheld") else "undefined"), "dim"
             if r.statistic == "representation":
                 figure, ci = (f"{points(r.difference)} pts" if r.difference is not None else SUPPRESSED if r.status.startswith("withheld") else ""), ""
-                text, style = ("share of the workforce" if r.difference is not None else text), "dim"
+                text, style = (r.verdict if r.difference is not None else text), "dim"
             row = [
                 metric, r.service, Text(r.band or ""), _figures(r.focus), _figures(r.reference),
                 _figures(r.unknown, with_rate=False),
