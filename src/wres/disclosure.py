@@ -443,7 +443,8 @@ def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: se
                   "worked out by subtraction."),
         )
     elif r.reason is None:  # an undefined figure keeps its own reason
-        out = replace(out, reason=f"some {std.unknown.words}-ethnicity or total counts are withheld to protect small numbers")
+        others = std.words.get("withheld_others", "some {unknown} or total counts are withheld to protect small numbers")
+        out = replace(out, reason=others.format(unknown=std.unknown.words))
     return out
 
 
