@@ -327,12 +327,13 @@ EVENTS_MAY_EXCEED = {m.id: m.events_may_exceed for m in standards.load().metrics
 def more_events_than_staff(counts: Counts, file: str | None = None) -> list[Problem]:
     problems = []
     std = counts.standard
+    words = {g.id: g.words for g in std.groups}
     for (metric, service, band, group), (n, d) in counts.cells.items():
         m = std.metric(metric)
         if n > d and m.events_may_exceed and m.kind != "staff_flag":
             problems.append(Problem(
                 file or f"{m.source}.csv",
-                f"{metric} {service} {group.replace('_', ' ')}: {n} people counted but only {d} in the headcount, "
+                f"{metric} {service} {words.get(group, group)}: {n} people counted but only {d} in the headcount, "
                 "so the rate is not a proportion and no confidence interval is given",
                 f"check the ethnicity{' and ' + std.breakdown.column if m.breakdown else ''} of these rows against staff.csv "
                 "(a blank ethnicity is taken from staff.csv)",

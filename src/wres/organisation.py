@@ -118,6 +118,10 @@ class Organisation(BaseModel):
 _PLACEHOLDER = re.compile(r"(…|\.\.\.)\s*$|^\s*(…|\.\.\.)|^\s*name\s*,|^\s*e09000000\s*$", re.IGNORECASE)
 
 
+# Every setting organisation.toml takes, as it is written there (the standard's id is written `standard`).
+SETTINGS = frozenset(Organisation.model_fields) - {"standard_id"} | {"standard"}
+
+
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value

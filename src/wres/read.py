@@ -650,7 +650,7 @@ def _organisation_sheet(ret: Return, sheet: _SHEET, bands: _SHEET | None) -> Non
         ret.problems.append(Problem(label, "needs two columns: setting and value", ORGANISATION_SHEET_FIX, rows=(1,), row_count=1))
         return
     rows = list(zip(numbers, data[0], data[1]))
-    if heads[0].strip().lower().replace(" ", "_") in org_mod.Organisation.model_fields:  # no heading row: row 1 is a setting
+    if heads[0].strip().lower().replace(" ", "_") in org_mod.SETTINGS:  # no heading row: row 1 is a setting
         rows.insert(0, (1, heads[0], heads[1] if not heads[1].startswith("column") else None))
     values: dict[str, object] = {}
     cells: dict[str, str] = {}
