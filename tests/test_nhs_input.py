@@ -343,3 +343,25 @@ def test_an_nhs_returns_counts_csv_reads_back_as_its_counts(files: dict[str, Any
         mine, back = pipeline.load(records).counts, pipeline.load(aggregate).counts
         assert back.cells == mine.cells and back.bands == mine.bands and back.standard == mine.standard
         assert back.to_csv() == mine.to_csv()
+
+
+def test_a_workbook_return_says_its_standard_on_its_organisation_sheet(tmp_path: Path) -> None:
+    """A workbook stands for the folder: the organisation sheet's `standard` row chooses the NHS WRES."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "organisation"
+    for row in (("standard", "nhs-wres"), ("name", "Test NHS Trust"), ("period_start", "2024-04-01"), ("period_end", "2025-03-31")):
+        ws.append(row)  # no heading row: the first row is a setting
+    for name, rows in nhs_files().items():
+        sheet = wb.create_sheet(name)
+        columns = list(rows[0])
+        sheet.append(columns)
+        for r in rows:
+            sheet.append([r[c] for c in columns])
+    (tmp_path / "trust").mkdir()
+    wb.save(tmp_path / "trust" / "return.xlsx")
+    loaded = pipeline.load(tmp_path / "trust" / "return.xlsx")
+    assert loaded.organisation.standard_id == "nhs-wres"
+    assert {k: loaded.counts.get(*k) for k in BY_HAND} == BY_HAND
