@@ -212,9 +212,14 @@ def nhs_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_nhs_demo_trust_report(nhs_demo: Path, tmp_path: Path, open_page: Any) -> None:
+    """The demo trust with last year's return: the report set, its summary, and a trend of each RL and difference."""
+    from wres.demo import shifted
+
     out = tmp_path / "report"
-    run = run_command("report", nhs_demo, "-o", out)
+    run = run_command("report", nhs_demo, "-o", out, "--previous", shifted(nhs_demo, tmp_path / "last-year", 1))
     assert run.code == 0, run.stderr
+    trends = sorted(p.stem for p in (out / "charts").glob("trend-*.svg"))
+    assert trends == [f"trend-{m.id}" for m in NHS.metrics if m.statistic != "representation"]
     page = open_page((out / "report.html").as_uri()).page
     assert axe(page) == []
     summary = page.evaluate("""() => [...document.querySelectorAll('table.summary tbody tr')].map(r => r.cells[0].textContent.trim())""")

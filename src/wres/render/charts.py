@@ -411,6 +411,43 @@ def trend_chart(report: Report, metric_id: str) -> Chart:
                  _config(chart).to_dict(validate=False), left_out_note(left_out, len(rows), report), data_elsewhere=False)
 
 
+def difference_trend_chart(report: Report, metric_id: str) -> Chart:
+    """A percentages metric year by year: the difference in points with its 95% CI, against no difference."""
+    import altair as alt
+
+    st = report.standard
+    m = st.metric(metric_id)
+    style = styles(st, "percentages")
+    rows, table, left_out = [], [], []
+    years = [report.year_label(i) for i in range(len(report.years))]
+    for i, year in enumerate(years):
+        for r in report.headline(m, i):
+            if r.difference is None:
+                left_out.append((f"{year}, {report.part_label(r.service).lower()}", _why_not(r)))
+                continue
+            ci = r.difference_ci95
+            table.append([year, report.part_label(r.service), points(r.difference), f"{points(ci[0])} to {points(ci[1])}" if ci else "–",
+                          style[r.assessment][0]])
+            rows.append({"year": year, "d": r.difference * 100, "low": ci[0] * 100 if ci else None, "high": ci[1] * 100 if ci else None,
+                         "text": points(r.difference)})
+    values = [v for row in rows for v in (row["d"], row["low"], row["high"]) if v is not None]
+    reach = max([10.0, *(abs(v) for v in values)])
+    scale = alt.Scale(domain=[-reach, reach], nice=True)
+    x = alt.X("year:N", sort=years, title="Reporting year", axis=alt.Axis(labelAngle=0), scale=alt.Scale(domain=years))
+    y = alt.Y("d:Q", scale=scale, title=f"{st.focus.label} % minus {st.reference.label.lower()} % (points)")
+    data = alt.Data(values=rows)
+    zero = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color="#505a5f", strokeDash=[4, 3]).encode(y=alt.Y("zero:Q", scale=scale))
+    bars = alt.Chart(data).mark_rule(strokeWidth=2, color="#0b0c0c").encode(x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q")
+    line = alt.Chart(data).mark_line(strokeWidth=2, color=ORANGE, point=alt.OverlayMarkDef(size=80, filled=True, color=ORANGE)).encode(x=x, y=y)
+    labels = alt.Chart(data).mark_text(dx=18, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text="text:N")
+    chart = (zero + bars + line + labels).properties(width=520, height=240)
+    alt_text = (f"Difference between the {st.focus.words} and {st.reference.words} percentages, in percentage points, year by year, "
+                "with 95% confidence intervals, against no difference (0). " + " ".join(f"{t[0]}: {t[2]} (95% CI {t[3]}), {t[4]}." for t in table))
+    return Chart(f"trend-{metric_id}", f"{m.short} {m.title}: difference by year", alt_text,
+                 ["Year", st.word("breakdown_heading"), "Difference (points)", "95% CI", "Assessment"], table,
+                 _config(chart).to_dict(validate=False), left_out_note(left_out, len(rows), report), data_elsewhere=False)
+
+
 def all_charts(report: Report) -> list[Chart]:
     """Every chart of the report, by each metric's statistic: relative likelihoods as forest plots (and a
     banded one's shares by band), percentages as their difference against 0, representation as shares."""
@@ -432,6 +469,7 @@ def all_charts(report: Report) -> list[Chart]:
             charts.append(difference_chart(report, f"difference-{m.id}", f"{m.short}: difference in percentage points with its 95% CI", rows))
         else:
             charts.append(shares_chart(report, m.id))
-    if len(report.years) > 1:
-        charts += [trend_chart(report, m.id) for m in by["relative_likelihood"]]
+    if len(report.years) > 1:  # each metric's headline figure year by year, in the standard's order
+        trends = {"relative_likelihood": trend_chart, "percentages": difference_trend_chart}
+        charts += [trends[m.statistic](report, m.id) for m in st.metrics if m.statistic in trends]
     return charts
