@@ -317,14 +317,10 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
     return counts, problems
 
 
-# Events over the year are counted against the headcount on its last day, so a group can have more leavers
-# (say) than staff at the snapshot: allowed, with a warning, for the metrics whose standard says so
-# (MetricDef.events_may_exceed); never for metrics whose numerator is a subset of the denominator.
-# Transitional: the default standard's, for disclosure.py until it reads the metric's own.
-EVENTS_MAY_EXCEED = {m.id: m.events_may_exceed for m in standards.load().metrics}
-
-
 def more_events_than_staff(counts: Counts, file: str | None = None) -> list[Problem]:
+    """Events over the year are counted against the headcount on its last day, so a group can have more leavers
+    (say) than staff at the snapshot: allowed, with a warning, for the metrics whose standard says so
+    (MetricDef.events_may_exceed); never for metrics whose numerator is a subset of the denominator."""
     problems = []
     std = counts.standard
     words = {g.id: g.words for g in std.groups}

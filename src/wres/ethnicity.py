@@ -121,10 +121,8 @@ COLLISIONS = {k: g for k, g in _BUILT.groups.items() if len(g) > 1}
 if COLLISIONS:  # a fault in the table: the key would be classified by chance
     raise RuntimeError(f"ethnicity_labels.csv gives one spelling two groups: {COLLISIONS}")
 CLASSIFICATION: dict[str, Group] = {k: next(iter(g)) for k, g in _BUILT.groups.items()}
-# Every classification the table gives, in its order. Transitional as GROUPS: code not yet given the return's
-# standard sums over these (a standard's own group ids are Standard.group_ids).
+# Every classification the table gives, in its order (a standard's own group ids are Standard.group_ids).
 CLASSES: tuple[Group, ...] = tuple(dict.fromkeys(r.group for r in labels()))
-GROUPS = CLASSES
 SUGGEST = Suggester(_BUILT.shown, key)
 
 
