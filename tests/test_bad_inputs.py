@@ -289,6 +289,8 @@ def only_events(tmp: Path) -> str:
 
 ORG_BAD_PERIOD = {**ORG, "period_end": "2024-03-31"}
 ORG_NO_NAME = {k: v for k, v in ORG.items() if k != "name"}
+ORG_BAD_POPULATION = {**ORG, "local_population_minority_ethnic_pct": 128.0}
+ORG_TEXT_POPULATION = {**ORG, "local_population_minority_ethnic_pct": "about a quarter"}
 ORG_BANDS_OUT_OF_ORDER = {
     **ORG,
     "pay_bands": [{"label": "lower", "below": 50000}, {"label": "middle", "below": 30000}, {"label": "upper"}],
@@ -390,6 +392,10 @@ CASES: list[Case] = [
     Case("org_period_end_before_start", folder(record_files(), org=ORG_BAD_PERIOD),
          (E("organisation.toml", "period_end must be after period_start"),)),
     Case("org_not_toml", org_not_toml, (E("organisation.toml", "TOML"),)),
+    Case("org_population_over_100", folder(record_files(), org=ORG_BAD_POPULATION),
+         (E("organisation.toml", ("local_population_minority_ethnic_pct", "0 to 100")),)),
+    Case("org_population_not_a_number", folder(record_files(), org=ORG_TEXT_POPULATION),
+         (E("organisation.toml", ("local_population_minority_ethnic_pct", "about a quarter")),)),
     Case("org_pay_bands_out_of_order", folder(record_files(), org=ORG_BANDS_OUT_OF_ORDER),
          (E("organisation.toml", ("pay_bands", "highest")),)),
     # staff.csv: the file and its columns

@@ -159,8 +159,8 @@ def slug(text: str) -> str:
 
 
 def _document(counts: Counts, org: Organisation, name: str, warnings: list[str]) -> results.Document:
-    local = f"local_population_{counts.standard.focus.id}_pct"  # an organisation's own figure, not the nation's
-    national_org = org.model_copy(update={"name": name, "code": None, **({local: None} if local in Organisation.model_fields else {})})
+    # the local population share is an organisation's own figure, not the nation's
+    national_org = org.model_copy(update={"name": name, "code": None, org.local_population_setting: None})
     return results.compute(counts, national_org, warnings)
 
 

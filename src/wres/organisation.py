@@ -55,7 +55,6 @@ class Organisation(BaseModel):
     sponsors: dict[str, str] | str | None = None
     programme_lead: str | None = None
     staff_voice_lead: str | None = None
-    local_population_minority_ethnic_pct: float | None = Field(default=None, ge=0, le=100)
     pay_bands: list[PayBandSetting] | None = None
     suppression_threshold: int = Field(default=10, ge=1, le=1000)
     governance: Governance | None = None
@@ -99,6 +98,18 @@ class Organisation(BaseModel):
         return end
 
     @property
+    def local_population_setting(self) -> str:
+        """The setting that gives the focus group's share of the local population (census), named after the
+        standard's focus group: local_population_minority_ethnic_pct for the SC-WRES (data-contract.md)."""
+        return local_population_setting(self.standard)
+
+    @property
+    def local_population_pct(self) -> float | None:
+        """The focus group's share of the local population in per cent, if given (parse() checked it)."""
+        value = (self.model_extra or {}).get(self.local_population_setting)
+        return float(value) if value is not None else None
+
+    @property
     def standard(self) -> Standard:
         """The standard the return reports on: every later stage takes its metrics, files and words from it."""
         return standards.load(self.standard_id)
@@ -118,8 +129,13 @@ class Organisation(BaseModel):
 _PLACEHOLDER = re.compile(r"(…|\.\.\.)\s*$|^\s*(…|\.\.\.)|^\s*name\s*,|^\s*e09000000\s*$", re.IGNORECASE)
 
 
+def local_population_setting(standard: Standard) -> str:
+    return f"local_population_{standard.focus.id}_pct"
+
+
 # Every setting organisation.toml takes, as it is written there (the standard's id is written `standard`).
-SETTINGS = frozenset(Organisation.model_fields) - {"standard_id"} | {"standard"}
+SETTINGS = (frozenset(Organisation.model_fields) - {"standard_id"} | {"standard"}
+            | {local_population_setting(standards.load(i)) for i in standards.available()})
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -197,6 +213,17 @@ def parse(data: dict[str, Any], file: str = FILE, where: Callable[[str], str] | 
             problems.append(Problem(locate(field or ""), f"{field} {what}" if field else what, _fix_for(field or "", file)))
         return None, problems
     org._label = file
+    setting = org.local_population_setting
+    share = (org.model_extra or {}).get(setting)
+    if isinstance(share, str):  # a workbook's cell may hold the number as text, as pydantic's float field took it
+        try:
+            share = org.model_extra[setting] = float(share)  # type: ignore[index]
+        except ValueError:
+            pass
+    if share is not None and (isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 100):
+        shown = f" ({share!r})" if isinstance(share, (str, int, float)) else ""
+        return None, [Problem(locate(setting), f"{setting} is not a percentage from 0 to 100{shown}",
+                              f"give the share as a number, e.g. {setting} = 28.0, or leave it out")]
     problems = placeholder_problems(org, locate)
     if org.pay_bands is not None and org.standard.bands_from == "labels":
         problems.append(Problem(locate("pay_bands"), f"pay_bands is not used: the {org.standard.name} has its own pay bands",

@@ -119,7 +119,7 @@ def _result(std: Standard, m: MetricDef, counts: Counts, part: Part, band: str, 
     representation = None
     subset = std.words.get("representation_subset")
     if subset and m.kind == "staff_flag":  # SC-WRES's senior managers: their share beside the workforce's
-        local = getattr(org, f"local_population_{focus}_pct", None)
+        local = org.local_population_pct
         representation = {
             subset.replace(" ", "_"): _share(a, a + c),
             "workforce": _share(n1, n1 + n2),
