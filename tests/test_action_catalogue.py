@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from wres.standards import action_catalogue as ac
-from wres.standards.sc_wres import METRIC_IDS
+from wres.standards.action_catalogue import METRIC_IDS
 
 WORSE, WITHIN, BETTER = "worse_for_minority_ethnic", "within_range", "better_for_minority_ethnic"
 

@@ -16,9 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from wres.standards.sc_wres import METRIC_IDS, METRICS
+from wres.standards import load
 
-WORSE = "worse_for_minority_ethnic"
+_STANDARD = load("sc-wres")  # the catalogue's ideas are written for the SC-WRES's metrics
+METRICS = _STANDARD.metrics
+METRIC_IDS = _STANDARD.metric_ids
+WORSE = f"worse_for_{_STANDARD.focus.id}"
 
 
 @dataclass(frozen=True)
