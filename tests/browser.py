@@ -177,10 +177,24 @@ def chromium() -> Iterator[Any]:
         b.close()
 
 
+_browser: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    with chromium() as b:
-        yield b
+    """One Chromium for the session however many test modules import this fixture (each import is a fixture
+    of its own to pytest, and Playwright's sync API runs one instance per thread): the first starts it, the
+    last to finish closes it."""
+    if not _browser:
+        _browser["context"] = chromium()
+        _browser["browser"] = _browser["context"].__enter__()
+        _browser["users"] = 0
+    _browser["users"] += 1
+    yield _browser["browser"]
+    _browser["users"] -= 1
+    if not _browser["users"]:
+        _browser.pop("context").__exit__(None, None, None)
+        _browser.clear()
 
 
 @dataclass

@@ -9,7 +9,7 @@ import base64
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wres import __version__, dates
 from wres.dates import long_date, long_month
@@ -18,6 +18,9 @@ from wres.render.charts import Chart, difference_text, points
 from wres.report import Report
 from wres.standards import MetricDef
 from wres.stats import PERCENT_RULE, ci_text, fmt, pct
+
+if TYPE_CHECKING:
+    from wres.render.report_set import Files
 
 MARK = "[c]"  # withheld: the Office for National Statistics' mark for a confidential cell
 
@@ -373,7 +376,7 @@ def _css_string(value: str) -> str:
     return re.sub(r'[\\"<>\n\r]', lambda m: "\\" + format(ord(m.group()), "x") + " ", str(value))
 
 
-def write(files: Any, path: Path) -> None:
+def write(files: Files, path: Path) -> None:
     """report.html of the report set: the page the report set rendered once (the PDF is laid out from it)."""
     path.write_text(files.html, encoding="utf-8")
 

@@ -32,7 +32,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 from xlsxwriter.utility import quote_sheetname, xl_range_abs
@@ -44,6 +44,9 @@ from wres.document import INTERNAL_MARKING, Figures, Result
 from wres.report import Report
 from wres.standards import MetricDef
 from wres.stats import PERCENT_RULE, fmt
+
+if TYPE_CHECKING:
+    from wres.render.report_set import Files
 
 OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 WITHHELD = "[c]"
@@ -939,10 +942,10 @@ class _Book:
         })
 
 
-def write(report: Report | Any, path: Path) -> None:
+def write(report: Report | Files, path: Path) -> None:
     """Write the report as one .xlsx workbook at `path` (replaced whole, never left half-written). `report` is
     the Report, or the report set's Files (the registry's write(files, path)), whose report it reads."""
-    report = report if isinstance(report, Report) else report.report
+    report = report if isinstance(report, Report) else report.report  # type: ignore[assignment]
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
