@@ -3,7 +3,7 @@
 An NHS trust (Authority.standard = "nhs-wres") uploads the NHS demo trust's return through the service's own
 steps and sees its nine indicators in the standard's words; an upload naming the other standard is one
 clear problem; the national pages never pool two standards' returns. The dashboard in a real browser has
-no axe-core violation (and, with WRES_SCREENSHOTS=1, is docs/img/nhs-dashboard.png).
+no axe-core violation.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.web.conftest import client_for, make_user, submit_return, zipped
+from tests.web.test_e2e import e2e_browser  # noqa: F401 - the browser fixture
 from wres import standards
 from wres.demo import NORTHMOOR, write_demo
 from wres.demo import Profile as DemoProfile
@@ -164,3 +165,41 @@ def test_a_trust_pooled_with_trusts_only(users, nhs_return, nhs_submitted, tmp_p
     report = c.get("/national/report/?standard=nhs-wres&period=2024").content.decode()
     assert "Trusts pooled" in report and "Indicator 9 Board membership" in report
     assert "Minority ethnic" not in report
+
+
+def test_a_trusts_mapping_pages_offer_its_standards_values(trust) -> None:
+    """The import mapping's choices are the trust's standard's: its staff groups, its survey answers, its bands."""
+    from wres.web import importing
+
+    assert importing.choices("service", NHS) == [(p.spelling, p.label) for p in NHS.breakdown.parts]
+    assert ("Don't know", "Don't know") in importing.choices("answer", NHS, "equal_opportunities")
+    assert ("Don't know", "Don't know") not in importing.choices("answer", NHS, "discrimination_colleagues")
+    bands = [v for v, _ in importing.choices("band", NHS)]
+    assert "Band 8a" in bands and "Board (non-executive)" in bands
+    assert importing.mapped_files(NHS) == tuple(NHS.files)  # no fitness_to_practise or leavers to match
+    # a kept mapping giving a clinical spelling a value the trust's standard does not have is refused
+    text = '[staff.values.clinical]\n"Nursing" = "adults"\n'
+    _, problems = importing.parse(text, NHS)
+    assert any("not a value of clinical" in p.message for p in problems)
+    assert not importing.parse('[staff.values.clinical]\n"Nursing" = "yes"\n', NHS)[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_trust_dashboard_in_a_browser(live_server, users, authorities, trust, trust_analyst, nhs_submitted, e2e_browser) -> None:
+    """The NHS trust's dashboard with its report built: one h1, unique ids, axe-core 0 violations, no console
+    error. (docs/img/nhs-dashboard.png is the demo trust's, from `python -m wres.web demo_data`.)"""
+    from tests.web.test_e2e import base_url, open_tour, sign_in
+    from wres.web.models import ReportJob
+    from wres.web.tasks import build_report
+
+    build_report.call(ReportJob.objects.create(submission=nhs_submitted, requested_by=trust_analyst).pk)
+    context, tour = open_tour(e2e_browser, base_url(live_server))
+    try:
+        tour.go("/dashboard/")  # to the sign-in page, then back to the dashboard
+        sign_in(tour, "analyst-trust")
+        tour.visit("the NHS trust's dashboard", expect_title=f"{NORTHMOOR.name} 2024/25 – NHS WRES")
+        page = tour.page
+        assert page.locator("section.wres-metric").count() == len(NHS.metrics)
+        assert page.locator("img.wres-chart").count() >= 1  # the RL charts with a figure to draw, from the built report
+    finally:
+        context.close()

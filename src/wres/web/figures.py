@@ -173,8 +173,9 @@ def metrics(doc: Document, standard: Standard) -> list[MetricView]:
 
 
 def summary(views: list[MetricView], standard: Standard) -> list[Row]:
-    """The summary table: one row per metric's headline figure, with the engine's verdict. A metric by band
-    gives the band the standard assesses (as the engine names it), else every band is in its own table."""
+    """The summary table: one row per metric's headline figure, with the engine's verdict. A metric by pay
+    band gives the band the standard assesses (as the engine names it), its other bands being in its own
+    table; a metric of a few figures of its own (the board's voting and executive members) gives each."""
     rows = []
     for v in views:
         if not v.headline:
@@ -182,7 +183,8 @@ def summary(views: list[MetricView], standard: Standard) -> list[Row]:
         chosen = v.headline
         if v.banded:
             band = engine_results.assessed_band(v.headline, v.metric.id, standard)
-            chosen = [r for r in v.headline if r.assessed] or [r for r in v.headline if band is not None and r.band == band]
+            chosen = ([r for r in v.headline if r.assessed] or [r for r in v.headline if band is not None and r.band == band]
+                      or (v.headline if v.metric.bands else []))
         for r in chosen:
             rows.append(Row(r, r.label or v.title, [], r.verdict))
     return rows

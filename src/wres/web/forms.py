@@ -13,7 +13,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
 
-def _helper(*fields: Any, button: str) -> FormHelper:
+def form_helper(*fields: Any, button: str) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False  # the template writes the <form> (method, action, enctype, CSRF)
     # GOV.UK Frontend ignores a second click within a second, so a double click sends the form once (the
@@ -31,7 +31,7 @@ class SignInForm(AuthenticationForm):
         # name would reach the sign-in throttle's records (axes, 255 characters) and fail there on PostgreSQL
         username.validators.append(MaxLengthValidator(username.max_length or 150))
         username.error_messages["max_length"] = "Enter a correct username and password (both are case-sensitive)"
-        self.helper = _helper(Field.text("username", field_width=20), Field.text("password", field_width=20), button="Sign in")
+        self.helper = form_helper(Field.text("username", field_width=20), Field.text("password", field_width=20), button="Sign in")
         self.error_messages["invalid_login"] = "Enter a correct username and password (both are case-sensitive)"
 
 
@@ -45,7 +45,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.zip"
-        self.helper = _helper(Field("file"), button="Upload and check")
+        self.helper = form_helper(Field("file"), button="Upload and check")
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
@@ -87,4 +87,4 @@ class SubmitForm(forms.Form):
             fields.append(Field.checkbox("accept_placeholders", small=True))
         else:
             del self.fields["accept_placeholders"]
-        self.helper = _helper(*fields, button="Submit the return")
+        self.helper = form_helper(*fields, button="Submit the return")

@@ -17,12 +17,23 @@ from typing import Any
 from wres import ethnicity, mapping, schema
 from wres.problems import Problem
 from wres.read import KNOWN, RECORD_FILES
+from wres.standards import Standard
 from wres.web.models import Authority, ImportMapping
 
 FILE = mapping.FILE  # mapping.toml, as read.py looks for it beside a return
 # The files a council exports from its own systems: the record files (counts.csv, the ethnicity map and
 # the action plan are written for wres, in its own words).
-MAPPED = RECORD_FILES
+MAPPED = RECORD_FILES  # every standard's record files: what a mapping may name
+
+
+def mapped_files(standard: Standard) -> tuple[str, ...]:
+    """The record files of a return of this standard, in its order: what its mapping pages match."""
+    return tuple(s for s in standard.files if s in MAPPED)
+
+
+def columns_of(stem: str, standard: Standard) -> tuple[Any, ...]:
+    """A file's columns in this standard (every standard's, for a file it does not have)."""
+    return schema.files(standard).get(stem) or schema.all_columns(stem)
 MAX_BYTES = 1 << 20  # an uploaded mapping.toml: a few kB in practice
 
 def saved(authority: Authority) -> str | None:
@@ -70,29 +81,32 @@ def place(path: Path, text: str | None) -> None:
         target.unlink(missing_ok=True)
 
 
-def parse(text: str) -> tuple[mapping.Mapping | None, list[Problem]]:
-    """A mapping from TOML text, read as `wres` reads mapping.toml; a broken one is a list of problems."""
+def parse(text: str, standard: Standard | None = None) -> tuple[mapping.Mapping | None, list[Problem]]:
+    """A mapping from TOML text, read as `wres` reads mapping.toml; a broken one is a list of problems.
+    Given the authority's standard, a value mapped to one the standard does not accept is one too."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / FILE).write_text(text, encoding="utf-8")
         found, problems = mapping.load(Path(tmp) / FILE)
-    return found, problems + (_targets(found) if found is not None else [])
+    return found, problems + (_targets(found, standard) if found is not None and standard is not None else [])
 
 
-def _targets(m: mapping.Mapping) -> list[Problem]:
+def _targets(m: mapping.Mapping, standard: Standard) -> list[Problem]:
     """Every mapped value must be one the contract accepts (a "TODO" is a decision still to make)."""
     problems = []
     for stem, fm in m.files.items():
-        kinds = {c.name: c.kind for c in schema.FILES[stem]}
+        kinds = {c.name: c.kind for c in schema.all_columns(stem)}
         for col, table in fm.values.items():
-            accepted = {normalise_choice(v) for v, _ in choices(kinds[col])}
+            if col not in kinds:
+                continue
+            accepted = {normalise_choice(v) for v, _ in choices(kinds[col], standard, col)}
             for spelling, target in table.items():
                 if kinds[col] == "ethnicity" and ethnicity.classify(target) is not None and target.strip():
                     continue
                 if normalise_choice(target) not in accepted:
                     problems.append(Problem(m.label, f'[{stem}.values.{col}] gives "{spelling}" as "{target}", which is not a value of {col}',
-                                            "write one of " + ", ".join(v for v, _ in choices(kinds[col])[:8]), column=f"[{stem}.values.{col}]"))
+                                            "write one of " + ", ".join(v for v, _ in choices(kinds[col], standard, col)[:8]), column=f"[{stem}.values.{col}]"))
     return problems
 
 
@@ -100,14 +114,18 @@ def normalise_choice(value: str) -> str:
     return ethnicity.normalise(value)
 
 
-def choices(kind: str) -> list[tuple[str, str]]:
-    """The contract's values of a categorical kind, as (value written in the mapping, what a page shows)."""
+def choices(kind: str, standard: Standard, column: str = "") -> list[tuple[str, str]]:
+    """The contract's values of a categorical kind in the authority's standard, as (value written in the
+    mapping, what a page shows): its breakdown parts, the answers of the column's survey scale."""
     if kind == "service":
-        return [("adults", "Adults' services"), ("children", "Children's services")]
+        return [(p.spelling, p.label) for p in standard.breakdown.parts]
     if kind == "bool":
         return [("yes", "Yes"), ("no", "No")]
     if kind == "answer":
-        return [(w, w) for w in ("Never", "1-2", "3-5", "6-10", "More than 10")]
+        scale = standard.scales.get(column) or next(iter(standard.answer_words), "")
+        return [(w, w) for w in standard.answer_words.get(scale, ())]
+    if kind == "band" and standard.bands_from == "labels":
+        return [(b.label, b.label) for b in standard.default_bands] + [(b, b) for b in standard.excluded_bands]
     if kind == "status":
         return [(s, s.capitalize()) for s in schema.STATUSES]
     if kind == "ethnicity":  # the ONS 2021 labels (the census's short forms), then "not stated"
@@ -129,16 +147,17 @@ class StagedFile:
     label: str  # how the pages name it: "staff.csv" or "Return.xlsx, sheet staff"
 
 
-def staged_files(path: Path, m: mapping.Mapping | None = None) -> tuple[list[StagedFile], list[Problem]]:
+def staged_files(path: Path, standard: Standard, m: mapping.Mapping | None = None) -> tuple[list[StagedFile], list[Problem]]:
     """The record files of a staged return (a folder of CSVs or a workbook with a sheet per file), with the
     files of its own names that the mapping `m` says are one of them."""
     found: list[StagedFile] = []
     problems: list[Problem] = []
+    mapped = mapped_files(standard)
     if path.is_dir():
-        named = {p.stem.strip().lower(): p for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv" and p.stem.strip().lower() in MAPPED}
+        named = {p.stem.strip().lower(): p for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv" and p.stem.strip().lower() in mapped}
         for stem, fm in (m.files.items() if m is not None else ()):  # as read.py finds them by the mapping's `file`
             hits = [p for p in unnamed(path) if fm.file and fnmatch.fnmatch(p.name.lower(), fm.file.lower())]
-            if stem in MAPPED and stem not in named and len(hits) == 1:
+            if stem in mapped and stem not in named and len(hits) == 1:
                 named[stem] = hits[0]
         for stem, p in named.items():
             exports, trouble = mapping.read_export(p)
@@ -148,17 +167,17 @@ def staged_files(path: Path, m: mapping.Mapping | None = None) -> tuple[list[Sta
         exports, trouble = mapping.read_export(path)
         problems += trouble
         found += [StagedFile(e.sheet.strip().lower(), e, f"{path.name}, sheet {e.sheet}") for e in exports
-                  if e.sheet and e.sheet.strip().lower() in MAPPED]
-    order = {s: i for i, s in enumerate(MAPPED)}
+                  if e.sheet and e.sheet.strip().lower() in mapped]
+    order = {s: i for i, s in enumerate(mapped)}
     return sorted(found, key=lambda f: order[f.stem]), problems
 
 
-def guess(path: Path) -> str:
+def guess(path: Path, standard: Standard) -> str:
     """Which file of the return a CSV of its own naming looks like (as wres.mapping.suggest guesses it from
     its name and headings), or "" when it cannot tell."""
     exports, _ = mapping.read_export(path)
     stems = list(mapping.suggest(exports[:1]).mapping.files) if exports else []
-    return stems[0] if len(stems) == 1 and stems[0] in MAPPED else ""
+    return stems[0] if len(stems) == 1 and stems[0] in mapped_files(standard) else ""
 
 
 def draft(files: list[StagedFile], base: mapping.Mapping | None) -> mapping.Mapping:
@@ -205,10 +224,10 @@ def values_to_decide(f: StagedFile, m: mapping.Mapping) -> dict[str, list[tuple[
 
 
 def kind_of(stem: str, column: str) -> str:
-    return next(c.kind for c in schema.FILES[stem] if c.name == column)
+    return next(c.kind for c in schema.all_columns(stem) if c.name == column)
 
 
-def summary(m: mapping.Mapping) -> list[dict[str, Any]]:
+def summary(m: mapping.Mapping, standard: Standard) -> list[dict[str, Any]]:
     """A mapping as the pages list it: per file, its columns and its values."""
     out = []
     for stem in (s for s in mapping.MAPPABLE if s in m.files):
@@ -216,7 +235,7 @@ def summary(m: mapping.Mapping) -> list[dict[str, Any]]:
         out.append({
             "stem": stem,
             "file": fm.file, "sheet": fm.sheet, "date_order": fm.date_order,
-            "columns": [(c.name, fm.columns[c.name]) for c in schema.FILES[stem] if c.name in fm.columns],
+            "columns": [(c.name, fm.columns[c.name]) for c in columns_of(stem, standard) if c.name in fm.columns],
             "values": [(col, sorted(table.items(), key=lambda kv: kv[0].lower())) for col, table in fm.values.items() if table],
         })
     return out

@@ -13,9 +13,10 @@ from crispy_forms_gds.layout import Field, Fieldset, HTML
 from django import forms
 from django.utils.html import escape
 
-from wres import mapping, schema
+from wres import mapping
+from wres.standards import Standard
 from wres.web import importing
-from wres.web.plan_forms import ErrorLinks, _helper
+from wres.web.plan_forms import ErrorLinks, plan_helper
 
 # What each contract column holds, in the words a select's label uses ("staff_id: the person's staff number").
 COLUMN_WORDS = {
@@ -43,9 +44,9 @@ LEAVE = "Leave it as an error"
 BLANK = "(blank cells)"
 
 
-def column_label(stem: str, column: str) -> str:
-    c = next(c for c in schema.FILES[stem] if c.name == column)
-    optional = not c.required and not (stem == "staff" and column in ("annual_salary", "pay_band"))
+def column_label(stem: str, column: str, standard: Standard) -> str:
+    c = next(c for c in importing.columns_of(stem, standard) if c.name == column)
+    optional = not c.required and not (stem == "staff" and column in SALARY_OR_BAND and _either(standard))
     return f"{column}: {COLUMN_WORDS.get(column, column.replace('_', ' '))}" + (" (optional)" if optional else "")
 
 
@@ -62,7 +63,7 @@ class FilesForm(ErrorLinks, forms.Form):
             initial = chosen.get(name, "")
             self.fields[key] = forms.ChoiceField(label=escape(f"“{name}”"), choices=options, required=False,  # crispy prints labels as given
                                                  initial=initial if initial in stems else "")
-        self.helper = _helper(*(Field.select(k) for k in self.names), button="Continue")
+        self.helper = plan_helper(*(Field.select(k) for k in self.names), button="Continue")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -80,23 +81,33 @@ class FilesForm(ErrorLinks, forms.Form):
         return {name: self.cleaned_data[key] for key, name in self.names.items() if self.cleaned_data.get(key)}
 
 
-class ColumnsForm(ErrorLinks, forms.Form):
-    """Which of the export's headings is each column of one contract file."""
+SALARY_OR_BAND = ("annual_salary", "pay_band")
 
-    def __init__(self, *args: Any, stem: str, headings: list[str], chosen: dict[str, str], **kwargs: Any) -> None:
+
+def _either(standard: Standard) -> bool:
+    """Whether staff.csv gives a salary or a band, either one (a standard of salary bands, as the SC-WRES)."""
+    return all(c in {c.name for c in standard.files.get("staff", ())} for c in SALARY_OR_BAND)
+
+
+class ColumnsForm(ErrorLinks, forms.Form):
+    """Which of the export's headings is each column of one contract file (of the authority's standard)."""
+
+    def __init__(self, *args: Any, stem: str, headings: list[str], chosen: dict[str, str], standard: Standard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.stem = stem
+        self.standard = standard
+        self.columns = importing.columns_of(stem, standard)
         options = [("", NOT_THERE), *((h, h) for h in headings)]
-        for c in schema.FILES[stem]:
+        for c in self.columns:
             initial = next((h for h in headings if h.strip().lower() == chosen.get(c.name, c.name).strip().lower()), "")
-            self.fields[c.name] = forms.ChoiceField(label=column_label(stem, c.name), choices=options, required=False, initial=initial,
-                                                    help_text=EITHER.get(c.name, "") if stem == "staff" else "")
-        self.helper = _helper(*(Field.select(c.name) for c in schema.FILES[stem]), button="Continue")
+            self.fields[c.name] = forms.ChoiceField(label=column_label(stem, c.name, standard), choices=options, required=False, initial=initial,
+                                                    help_text=EITHER.get(c.name, "") if stem == "staff" and _either(standard) else "")
+        self.helper = plan_helper(*(Field.select(c.name) for c in self.columns), button="Continue")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         taken: dict[str, str] = {}
-        for c in schema.FILES[self.stem]:
+        for c in self.columns:
             heading = data.get(c.name, "")
             if not heading:
                 if c.required:
@@ -106,7 +117,7 @@ class ColumnsForm(ErrorLinks, forms.Form):
                 self.add_error(c.name, f'Select another heading for {c.name}: "{heading}" is already given to {taken[heading]}')
             else:
                 taken[heading] = c.name
-        if self.stem == "staff" and not (data.get("annual_salary") or data.get("pay_band")):
+        if self.stem == "staff" and _either(self.standard) and not (data.get("annual_salary") or data.get("pay_band")):
             self.add_error("annual_salary", "Select the heading that holds annual_salary, or the one that holds pay_band")
         return data
 
@@ -114,13 +125,13 @@ class ColumnsForm(ErrorLinks, forms.Form):
 class ValuesForm(ErrorLinks, forms.Form):
     """What each spelling of the export means, for the contract columns of one file that have some."""
 
-    def __init__(self, *args: Any, stem: str, decide: dict[str, list[tuple[str, str]]], headings: dict[str, str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, stem: str, decide: dict[str, list[tuple[str, str]]], headings: dict[str, str], standard: Standard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.keys: dict[str, tuple[str, str]] = {}  # field name → (contract column, spelling)
         layout = []
         for col, rows in decide.items():
             kind = importing.kind_of(stem, col)
-            options = [("", LEAVE), *importing.choices(kind)]
+            options = [("", LEAVE), *importing.choices(kind, standard, col)]
             accepted = {v for v, _ in options}
             names = []
             for spelling, target in rows:
@@ -133,7 +144,7 @@ class ValuesForm(ErrorLinks, forms.Form):
                 names.append(name)
             legend = escape(f"{col}: your heading “{headings.get(col, col)}”")  # as labels: printed as given
             layout.append(Fieldset(HTML(f'<p class="govuk-hint">{_hint(kind)}</p>'), *(Field.select(n) for n in names), legend=legend, legend_size="m"))
-        self.helper = _helper(*layout, button="Continue")
+        self.helper = plan_helper(*layout, button="Continue")
 
     def decisions(self) -> dict[str, dict[str, str]]:
         """Contract column → spelling → the contract's value chosen ("" leaves the spelling as an error)."""
@@ -145,7 +156,7 @@ class ValuesForm(ErrorLinks, forms.Form):
 
 def _hint(kind: str) -> str:
     return {
-        "service": "Choose the service each of your names belongs to.",
+        "service": "Choose the part of the organisation (service or staff group) each of your names belongs to.",
         "bool": "Choose yes or no for each of your spellings.",
         "answer": "Choose the survey answer each of your spellings means.",
         "status": "Choose the status each of your spellings means.",
@@ -161,10 +172,11 @@ class MappingFileForm(ErrorLinks, forms.Form):
         error_messages={"required": "Select the mapping file to upload", "empty": "The selected file is empty"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, standard: Standard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.standard = standard
         self.fields["file"].widget.attrs["accept"] = ".toml,text/plain"
-        self.helper = _helper(Field("file"), button="Upload the mapping")
+        self.helper = plan_helper(Field("file"), button="Upload the mapping")
         self.text = ""
 
     def clean_file(self) -> Any:
@@ -175,7 +187,7 @@ class MappingFileForm(ErrorLinks, forms.Form):
             self.text = b"".join(f.chunks()).decode("utf-8-sig")
         except UnicodeDecodeError:
             raise forms.ValidationError("The selected file must be a text file saved as UTF-8 (mapping.toml)") from None
-        found, problems = importing.parse(self.text)
+        found, problems = importing.parse(self.text, self.standard)
         if found is None or problems:
             raise forms.ValidationError([f"The mapping file {_problem_text(p)}" for p in problems[:10]])
         if not found.files:

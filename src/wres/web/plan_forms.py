@@ -25,7 +25,7 @@ from wres.web.models import (
 )
 
 
-def _helper(*fields: Any, button: str | None, button_id: str = "submit") -> FormHelper:
+def plan_helper(*fields: Any, button: str | None, button_id: str = "submit") -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False  # the template writes the <form> (method, action, CSRF)
     helper.disable_csrf = True  # ... and its one CSRF token
@@ -124,7 +124,7 @@ class ActionForm(ErrorLinks, forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["metrics"] = self.instance.metric_list()
         button = "Save changes" if self.instance.pk else "Add the action"
-        self.helper = _helper(
+        self.helper = plan_helper(
             Field.text("action_id", field_width=10), Field.checkboxes("metrics", legend_size="s", small=True),
             Field.textarea("action", rows=3), Field.text("owner", field_width="two-thirds"), Field.text("due", field_width=20),
             Field.radios("status", legend_size="s", small=True), Field.textarea("success_measure", rows=3),
@@ -162,7 +162,7 @@ class UpdateForm(ErrorLinks, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("date", date.today())
-        self.helper = _helper(
+        self.helper = plan_helper(
             Field.text("date", field_width=20), Field.radios("status", legend_size="s", small=True),
             Field.textarea("note", rows=3), Field.text("by", field_width="two-thirds"), button="Add the update", button_id="add-update-button",
         )
@@ -177,7 +177,7 @@ class CommentForm(ErrorLinks, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("text", rows=4), button="Add the comment", button_id="add-comment-button")
+        self.helper = plan_helper(Field.textarea("text", rows=4), button="Add the comment", button_id="add-comment-button")
 
 
 class SignOffForm(ErrorLinks, forms.ModelForm):
@@ -200,7 +200,7 @@ class SignOffForm(ErrorLinks, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = plan_helper(
             Field.radios("body", legend_size="s", small=True), Field.text("decision", field_width="two-thirds"),
             Field.text("by", field_width="two-thirds"), Field.text("on", field_width=20), Field.textarea("note", rows=3),
             button="Record the sign-off",
@@ -215,7 +215,7 @@ class MonthForm(ErrorLinks, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("month", field_width=10), button=None)
+        self.helper = plan_helper(Field.text("month", field_width=10), button=None)
 
     def clean_month(self) -> str:
         month = self.cleaned_data["month"].strip()

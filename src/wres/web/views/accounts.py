@@ -28,7 +28,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from wres.web.access import audit
-from wres.web.forms import SignInForm, _helper
+from wres.web.forms import SignInForm, form_helper
 from wres.web.models import Profile
 
 NEW_PASSWORD_HINT = " ".join(password_validation.password_validators_help_texts())
@@ -52,7 +52,7 @@ class _NewPassword:
         self.error_messages["password_mismatch"] = "The two new passwords are different: type the same password in both boxes"  # type: ignore[attr-defined]
         for name in ("new_password1", "new_password2"):
             self.fields[name].error_messages["required"] = "Enter the new password" if name == "new_password1" else "Type the new password again"  # type: ignore[attr-defined]
-        self.helper = _helper(*(Field.text(f, field_width=20) for f in fields), button=button)
+        self.helper = form_helper(*(Field.text(f, field_width=20) for f in fields), button=button)
 
 
 class ChangePasswordForm(_NewPassword, PasswordChangeForm):

@@ -20,7 +20,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from wres import mapping, schema
+from wres import mapping
+from wres.standards import Standard
 from wres.web import importing, returns
 from wres.web.access import audit, member
 from wres.web.mapping_forms import ColumnsForm, FilesForm, MappingFileForm, ValuesForm
@@ -40,11 +41,16 @@ class Matching:
     m: mapping.Mapping
     own: list[Path]  # CSV files of the upload under names of their own
 
+    @property
+    def standard(self) -> Standard:
+        """The authority's standard: the files, columns and values its return is matched to."""
+        return self.up.authority.the_standard
+
     def refresh(self, suggest: bool) -> None:
         """The files as the mapping reads them (it says which file an export of its own name is), and with
         `suggest` what wres suggests for them: at the start, and when files are matched (never after a
         decision: a spelling left as an error would be suggested again)."""
-        self.files = importing.staged_files(self.path, self.m)[0]
+        self.files = importing.staged_files(self.path, self.standard, self.m)[0]
         if suggest:
             self.m = importing.draft(self.files, self.m)
 
@@ -56,7 +62,7 @@ class Matching:
         for f in self.files:
             fm = self.m.files.get(f.stem)
             present = {h.strip().lower() for h in f.export.headings}
-            lacking = any(c.required and c.name not in (fm.columns if fm else {}) and c.name not in present for c in schema.FILES[f.stem])
+            lacking = any(c.required and c.name not in (fm.columns if fm else {}) and c.name not in present for c in importing.columns_of(f.stem, self.standard))
             if (fm and fm.columns) or lacking:
                 out.append(("columns", f.stem))
             if importing.values_to_decide(f, self.m):
@@ -112,7 +118,7 @@ def _open(request: HttpRequest, pk: str, fresh: bool = False) -> Matching | Http
         m = mapping.parse(tomllib.loads(text))[0]
     else:  # the authority's own mapping, and what wres suggests for the rest
         saved = importing.saved(up.authority)
-        m = (importing.parse(saved)[0] if saved else None) or mapping.Mapping()
+        m = (importing.parse(saved, up.authority.the_standard)[0] if saved else None) or mapping.Mapping()
     state = Matching(up, path, [], m, importing.unnamed(path))
     state.refresh(suggest=text is None)
     if not state.files and not state.own:
@@ -143,13 +149,13 @@ def files(request: HttpRequest, pk: str) -> HttpResponse:
     if not state.own:
         return state.next(("files", ""))
     names = [p.name for p in state.own]
-    present = {p.stem.strip().lower() for p in state.path.iterdir() if p.suffix.lower() == ".csv"} & set(importing.MAPPED)
+    present = {p.stem.strip().lower() for p in state.path.iterdir() if p.suffix.lower() == ".csv"} & set(importing.mapped_files(state.standard))
     chosen = {}
     for p in state.own:
         said = next((stem for stem, fm in state.m.files.items() if fm.file and fnmatch.fnmatch(p.name.lower(), fm.file.lower())), None)
-        chosen[p.name] = said or importing.guess(p)
+        chosen[p.name] = said or importing.guess(p, state.standard)
     form = FilesForm(request.POST if request.method == "POST" else None, names=names,
-                     stems=[s for s in importing.MAPPED if s not in present], chosen=chosen)
+                     stems=[s for s in importing.mapped_files(state.standard) if s not in present], chosen=chosen)
     if request.method == "POST" and form.is_valid():
         given = form.assigned()
         for stem, fm in state.m.files.items():  # what these files were given before is replaced by what is chosen now
@@ -170,7 +176,7 @@ def columns(request: HttpRequest, pk: str, file: str) -> HttpResponse:
         return state
     f = state.file(file)
     fm = state.m.files.setdefault(f.stem, mapping.FileMap())
-    form = ColumnsForm(request.POST if request.method == "POST" else None, stem=f.stem, headings=f.export.headings, chosen=fm.columns)
+    form = ColumnsForm(request.POST if request.method == "POST" else None, stem=f.stem, headings=f.export.headings, chosen=fm.columns, standard=state.standard)
     if request.method == "POST" and form.is_valid():
         chosen = {c: h for c, h in form.cleaned_data.items() if h}
         for col in list(fm.values):  # a column now read from another heading: its spellings are asked again
@@ -198,7 +204,7 @@ def values(request: HttpRequest, pk: str, file: str) -> HttpResponse:
         return state.next(("values", f.stem))
     fm = state.m.files[f.stem]
     headings = {col: importing.column_of(f.export, fm.columns.get(col, col)) or col for col in decide}
-    form = ValuesForm(request.POST if request.method == "POST" else None, stem=f.stem, decide=decide, headings=headings)
+    form = ValuesForm(request.POST if request.method == "POST" else None, stem=f.stem, decide=decide, headings=headings, standard=state.standard)
     if request.method == "POST" and form.is_valid():
         for col, chosen in form.decisions().items():
             table = fm.values.setdefault(col, {})
@@ -246,14 +252,14 @@ def check(request: HttpRequest, pk: str) -> HttpResponse:
         else:
             messages.info(request, f"Import mapping saved. {up.filename} has been checked again: {len(up.errors())} problem{'s' if len(up.errors()) != 1 else ''} left.")
         return redirect("upload-result", pk=up.pk)
-    return render(request, "web/mapping/check.html", {"up": up, "files": _listing(m, state), "back": state.back(None)})
+    return render(request, "web/mapping/check.html", {"up": up, "files": _listing(m, state, state.standard), "back": state.back(None)})
 
 
-def _listing(m: mapping.Mapping, state: Matching | None) -> list[dict[str, Any]]:
+def _listing(m: mapping.Mapping, state: Matching | None, standard: Standard) -> list[dict[str, Any]]:
     """The mapping as summary cards; on the mapping pages, with links to the pages of the files this upload holds."""
     steps = state.steps() if state else []
     out = []
-    for s in importing.summary(m):
+    for s in importing.summary(m, standard):
         stem = s["stem"]
         if state is not None:
             s["change_columns"] = state.url(("columns", stem)) if ("columns", stem) in steps else ""
@@ -270,8 +276,10 @@ def _listing(m: mapping.Mapping, state: Matching | None) -> list[dict[str, Any]]
 @member("submit")
 def overview(request: HttpRequest) -> HttpResponse:
     kept = ImportMapping.objects.filter(authority=request.authority).select_related("updated_by").first()  # type: ignore[attr-defined]
-    m = importing.parse(kept.text)[0] if kept else None
-    return render(request, "web/mapping/overview.html", {"kept": kept, "files": _listing(m, None) if m else [], "form": MappingFileForm()})
+    standard = request.authority.the_standard  # type: ignore[attr-defined]
+    m = importing.parse(kept.text, standard)[0] if kept else None
+    return render(request, "web/mapping/overview.html", {"kept": kept, "files": _listing(m, None, standard) if m else [],
+                                                         "form": MappingFileForm(standard=standard)})
 
 
 @member("submit")
@@ -287,7 +295,7 @@ def download(request: HttpRequest) -> HttpResponse:
 
 @member("submit")
 def upload(request: HttpRequest) -> HttpResponse:
-    form = MappingFileForm(request.POST or None, request.FILES or None)
+    form = MappingFileForm(request.POST or None, request.FILES or None, standard=request.authority.the_standard)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         earlier = ImportMapping.objects.filter(authority=request.authority).exists()  # type: ignore[attr-defined]
         ImportMapping.objects.update_or_create(authority=request.authority, defaults={"text": form.text, "updated_by": request.user})  # type: ignore[attr-defined]

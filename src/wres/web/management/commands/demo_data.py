@@ -2,8 +2,9 @@
 
 Eastmere (the CLI's demo authority) gets three years of returns, so the dashboard shows a trend, and its
 action plan and governance sign-off; a dozen more authorities submit one year each (two have not yet),
-so the national tracker and report have something to show. Every return goes through the same upload
-checks and submit step as a real one. Run again, it changes nothing (use --reset to start afresh).
+so the national tracker and report have something to show. Northmoor, the NHS demo trust (the NHS WRES),
+and two more trusts submit their NHS WRES returns, so a trust's dashboard and the NHS national view have
+something to show too. Every return goes through the same upload checks and submit step as a real one. Run again, it changes nothing (use --reset to start afresh).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from wres import pipeline
-from wres.demo import EASTMERE, authority_profiles, plan_rows, shifted, write_demo
+from wres.demo import EASTMERE, NORTHMOOR, authority_profiles, plan_rows, shifted, trust_profiles, write_demo
 from wres.web import returns
 from wres.web.models import Action, ActionUpdate, Authority, Profile, Role, SignOff, Submission, Upload, counts_data
 from wres.web.tasks import request_report
@@ -26,10 +27,14 @@ from wres.web.tasks import request_report
 PASSWORD = "demo-password-2026"  # demo accounts only: never use on a real service
 OTHER_AUTHORITIES = 12
 NOT_SUBMITTED = 2  # the last two have not submitted: the tracker shows them as outstanding
+NHS = "nhs-wres"
+OTHER_TRUSTS = 2  # with Northmoor, three: enough for an NHS national report
+TRUST_STAFF = 1200  # the other trusts' size (Northmoor is the NHS demo's own size)
 USERS = [  # username, role, authority (None: national)
     ("analyst", Role.ANALYST, EASTMERE.code),
     ("viewer", Role.VIEWER, EASTMERE.code),
     ("network", Role.NETWORK_LEAD, EASTMERE.code),
+    ("trust", Role.ANALYST, NORTHMOOR.code),
     ("national", Role.NATIONAL_ADMIN, None),
 ]
 
@@ -88,7 +93,9 @@ class Command(BaseCommand):
             self.stdout.write("The demo data is already loaded (use --reset to load it again).")
             return
         profiles = [EASTMERE, *authority_profiles(OTHER_AUTHORITIES)]
+        trusts = [NORTHMOOR, *trust_profiles(OTHER_TRUSTS)]
         authorities = {p.code: Authority.objects.create(name=p.name, code=p.code, region=p.region) for p in profiles}
+        authorities |= {p.code: Authority.objects.create(name=p.name, code=p.code, region=p.region, standard=NHS) for p in trusts}
         users = {}
         for username, role, code in USERS:
             users[username] = User.objects.create_user(username, password=PASSWORD, first_name=username.capitalize())
@@ -113,5 +120,14 @@ class Command(BaseCommand):
                 folder.mkdir()
                 write_demo(folder, seed=100 + i, staff=max(60, int(staff * (0.4 + 0.15 * i))), profile=p, action_plan=False)
                 self.stdout.write(f"Submitted {_submit(authorities[p.code], users['analyst'], folder)}")
+            for i, p in enumerate(trusts):  # the NHS WRES: Northmoor at the demo's size, the others smaller
+                folder = root / f"trust-{i}"
+                folder.mkdir()
+                write_demo(folder, seed=200 + i, staff=None if p is NORTHMOOR else TRUST_STAFF, profile=p, standard=NHS)
+                sub = _submit(authorities[p.code], users["trust"], folder)
+                self.stdout.write(f"Submitted {sub}")
+                if p is NORTHMOOR:
+                    request_report(sub, users["trust"])
         self.stdout.write(self.style.SUCCESS(
-            f"Demo loaded: {len(authorities)} authorities. Sign in as analyst, viewer, network (Eastmere), national or admin; password {PASSWORD}"))
+            f"Demo loaded: {len(authorities)} organisations. Sign in as analyst, viewer, network (Eastmere), trust (Northmoor), "
+            f"national or admin; password {PASSWORD}"))
