@@ -10,6 +10,7 @@ point has a shape for its assessment and a label with its value, and each servic
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -339,38 +340,61 @@ def difference_chart(report: Report, name: str, title: str, results: list[tuple[
 
 
 def shares_chart(report: Report, metric_id: str) -> Chart:
-    """Representation: the focus group's share of each band (the whole organisation) beside its share of the
-    whole workforce (the dashed line)."""
+    """Representation: the focus group's share of each band beside its share of the workforce. With one part
+    (the board), bars and a dashed line at the workforce share; broken down (NHS WRES indicator 1: clinical,
+    non-clinical, the whole trust), a bar per part in each band, each with a tick at its part's workforce share."""
     import altair as alt
 
     st = report.standard
     m = st.metric(metric_id)
     focus = st.focus
-    results = [r for r in report.results(metric_id) if r.service == st.breakdown.total.id]
-    shown = [r for r in results if r.shares and r.shares.get(focus.id) is not None]
-    left_out = [(f"'{r.band}'" if r.band else r.label, _why_not(r)) for r in results if r not in shown]
-    workforce = next((r.workforce_shares.get(focus.id) for r in results if r.workforce_shares and r.workforce_shares.get(focus.id) is not None), None)
-    rows = [{"band": r.band or r.label, "share": r.shares[focus.id], "text": pct(r.shares[focus.id])} for r in shown]  # type: ignore[index]
-    bands = [r.band or r.label for r in results]
+    results = report.results(metric_id)
+    parts = [p for p in report.parts if any(r.service == p.id for r in results)]
+    several = len(parts) > 1
+    label = lambda r: f"{r.band or r.label} — {report.part_label(r.service).lower()}" if several else f"'{r.band or r.label}'"  # noqa: E731
+    share = lambda d, r: (d or {}).get(focus.id)  # noqa: E731
+    shown = [r for r in results if share(r.shares, r) is not None]
+    left_out = [(label(r), _why_not(r)) for r in results if r not in shown]
+    rows = [{"band": r.band or r.label, "part": report.part_label(r.service), "share": share(r.shares, r), "text": pct(share(r.shares, r)),  # type: ignore[arg-type]
+             "workforce": share(r.workforce_shares, r),
+             "workforce_text": pct(share(r.workforce_shares, r)) if share(r.workforce_shares, r) is not None else "–"} for r in shown]  # type: ignore[arg-type]
+    bands = list(dict.fromkeys(r.band or r.label for r in results))
+    names = [p.label for p in parts]
+    width = max(300, min(900, (24 * len(parts) + 16) * len(bands)))
+    top = min(1.0, math.ceil(max([0.4, *(v for row in rows for v in (row["share"], row["workforce"]) if v is not None)]) * 10 + 0.5) / 10)
     x = alt.X("band:N", sort=bands, title=None, axis=alt.Axis(labelAngle=-40 if len(bands) > 6 else 0), scale=alt.Scale(domain=bands))
-    y = alt.Y("share:Q", axis=alt.Axis(format="%"), title=f"{focus.label} share", scale=alt.Scale(domain=[0, 1]))
+    y = alt.Y("share:Q", axis=alt.Axis(format="%"), title=f"{focus.label} share", scale=alt.Scale(domain=[0, top]))
     data = alt.Data(values=rows)
-    bars = alt.Chart(data).mark_bar(color=ORANGE, stroke="#0b0c0c", strokeWidth=0.6).encode(x=x, y=y)
-    text = alt.Chart(data).mark_text(dy=-8, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text="text:N")
-    layers = bars + text
-    if workforce is not None:
-        line = alt.Chart(alt.Data(values=[{"share": workforce, "text": f"workforce {pct(workforce)}"}]))
-        layers = layers + line.mark_rule(color="#0b0c0c", strokeDash=[6, 3], strokeWidth=1.5).encode(y="share:Q") \
-            + line.mark_text(align="right", dy=-6, fontSize=11, color="#0b0c0c").encode(y="share:Q", x=alt.value(max(300, 60 * len(bands))), text="text:N")
-    chart = layers.properties(width=max(300, 60 * len(bands)), height=240)
     whole = st.breakdown.total.label.lower()
-    wf = f" The {focus.words} share of the whole workforce is {pct(workforce)} (dashed line)." if workforce is not None else ""
-    alt_text = (f"{focus.label} share of each {'band' if m.kind == 'pay_band' else 'group'} ({whole}).{wf} "
-                + " ".join(f"{row['band']}: {row['text']}." for row in rows))
-    table = [[row["band"], row["text"], pct(workforce) if workforce is not None else "–"] for row in rows]
+    if several:
+        offset = alt.XOffset("part:N", sort=names, scale=alt.Scale(domain=names))
+        colour = alt.Color("part:N", sort=names, scale=alt.Scale(domain=names, range=[ORANGE, SKY, "#0b0c0c"][-len(names):]),
+                           legend=alt.Legend(title=None, orient="bottom"))
+        bars = alt.Chart(data).mark_bar(stroke="#0b0c0c", strokeWidth=0.6).encode(x=x, xOffset=offset, y=y, color=colour)
+        ticks = alt.Chart(data).mark_tick(color=VERMILION, thickness=2.5).encode(x=x, xOffset=offset, y=alt.Y("workforce:Q", scale=alt.Scale(domain=[0, top])))
+        layers = bars + ticks
+        wf = f" Each bar's red tick is the {focus.words} share of that {st.word('breakdown_heading').lower()}'s whole workforce."
+        caption = f"{m.short} {m.title}: {focus.label} share of each band and of the workforce, by {st.word('breakdown_heading').lower()}"
+    else:
+        workforce = next((row["workforce"] for row in rows if row["workforce"] is not None), None)
+        bars = alt.Chart(data).mark_bar(color=ORANGE, stroke="#0b0c0c", strokeWidth=0.6).encode(x=x, y=y)
+        text = alt.Chart(data).mark_text(dy=-8, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text="text:N")
+        layers = bars + text
+        if workforce is not None:
+            line = alt.Chart(alt.Data(values=[{"share": workforce, "text": f"workforce {pct(workforce)}"}]))
+            layers = layers + line.mark_rule(color="#0b0c0c", strokeDash=[6, 3], strokeWidth=1.5).encode(y="share:Q") \
+                + line.mark_text(align="right", dy=-6, fontSize=11, color="#0b0c0c").encode(y="share:Q", x=alt.value(width), text="text:N")
+        wf = f" The {focus.words} share of the whole workforce is {pct(workforce)} (dashed line)." if workforce is not None else ""
+        caption = f"{m.short} {m.title}: {focus.label} share beside the workforce ({whole})"
+    chart = layers.properties(width=width, height=240)
+    alt_text = (f"{focus.label} share of each {'band' if m.kind == 'pay_band' else 'group'}.{wf} "
+                + " ".join(f"{row['band']}{', ' + row['part'].lower() if several else ''}: {row['text']} (workforce {row['workforce_text']})."
+                           for row in rows))
+    table = [[row["band"], *([row["part"]] if several else []), row["text"], row["workforce_text"]] for row in rows]
     note = left_out_note(left_out, len(rows), report).replace("relative likelihood", "share").replace(", which a log scale cannot show", "")
-    return Chart(f"shares-{metric_id}", f"{m.short} {m.title}: {focus.label} share beside the workforce ({whole})", alt_text,
-                 ["", f"{focus.label} share", f"{focus.label} share of the workforce"], table, _config(chart).to_dict(validate=False), note)
+    return Chart(f"shares-{metric_id}", caption, alt_text,
+                 ["", *([st.word("breakdown_heading")] if several else []), f"{focus.label} share", f"{focus.label} share of the workforce"],
+                 table, _config(chart).to_dict(validate=False), note)
 
 
 def trend_chart(report: Report, metric_id: str) -> Chart:
