@@ -392,6 +392,9 @@ def shares_chart(report: Report, metric_id: str) -> Chart:
                            for row in rows))
     table = [[row["band"], *([row["part"]] if several else []), row["text"], row["workforce_text"]] for row in rows]
     note = left_out_note(left_out, len(rows), report).replace("relative likelihood", "share").replace(", which a log scale cannot show", "")
+    if several and left_out and rows:  # bands × parts: one line, the table below marks each bar left out
+        note = ("A bar is left out where its share is withheld to protect small numbers ([c] in the table below) "
+                "or cannot be given (– in the table).")
     return Chart(f"shares-{metric_id}", caption, alt_text,
                  ["", *([st.word("breakdown_heading")] if several else []), f"{focus.label} share", f"{focus.label} share of the workforce"],
                  table, _config(chart).to_dict(validate=False), note)

@@ -240,7 +240,8 @@ def _summary(report: Report) -> dict[str, Any]:
             missing.append(f"{m.short} {m.title}" + (f" ({results[0].band})" if results[0].band else "") + " — " + "; ".join(reasons) + ".")
     statistics = {m.statistic for m in report.metrics}
     return {"rows": rows, "missing": missing, "shares": shares,
-            "heading": "Relative likelihood (95% CI)" if statistics == {"relative_likelihood"} else "Figure (95% CI)"}
+            "heading": "Relative likelihood (95% CI)" if statistics == {"relative_likelihood"} else "Figure (95% CI)",
+            "nowrap": statistics == {"relative_likelihood"}}  # a figure of two percentages and a difference wraps
 
 
 def _method(report: Report) -> dict[str, Any]:
@@ -263,6 +264,19 @@ def _method(report: Report) -> dict[str, Any]:
     }
 
 
+def _sentences(m: MetricDef, results: list[Result], banded: bool) -> list[str]:
+    """The engine's sentences under a metric's heading. Shares by band and part (NHS WRES indicator 1: some
+    fifty figures) give those published, and one line for the rest, which the table marks."""
+    if not (banded and m.statistic == "representation"):
+        return [r.sentence for r in results]
+    shown = [r.sentence for r in results if r.status == "published"]
+    withheld = sum(r.status.startswith("withheld") for r in results)
+    other = len(results) - len(shown) - withheld
+    rest = [f"{n} {'figure is' if n == 1 else 'figures are'} {why}" for n, why in (
+        (withheld, "withheld to protect small numbers ([c] in the table)"), (other, "not available (– in the table)")) if n]
+    return shown + ([" and ".join(rest) + "."] if rest else [])
+
+
 def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
     doc = report.current
     st = report.standard
@@ -275,7 +289,7 @@ def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
         metrics.append({
             "id": m.short.replace(" ", "-"), "title": f"{m.short} {m.title}", "banded": banded,
             "definition": definition(report, m),
-            "sentences": [r.sentence for r in results],
+            "sentences": _sentences(m, results, banded),
             "chart": figures.get(f"{chart}-{m.id}"),
             "extra_chart": figures.get("pay-bands") if m.kind == "pay_band" and m.statistic == "relative_likelihood" else None,
             "columns": _columns(report, m, banded),
