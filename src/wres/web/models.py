@@ -41,7 +41,7 @@ class Authority(models.Model):
     what it uploads, what its dashboard shows and which national figures it is pooled into."""
 
     name = models.CharField(max_length=200)
-    code = models.CharField("ONS code", max_length=20, unique=True)
+    code = models.CharField("code", max_length=20, unique=True, help_text="A council's ONS code, an NHS trust's ODS code: each return gives it")
     region = models.CharField(max_length=100, blank=True)
     standard = models.CharField(max_length=40, choices=standard_choices, default=standards.DEFAULT,
                                 help_text="The standard it reports: every upload must name the same one")

@@ -531,13 +531,14 @@ def _settle(upload: Upload, found: list[Problem], loaded: pipeline.Loaded | None
     if loaded is not None:  # the service files a return under its code, so it must be there and be this authority's
         code = (loaded.organisation.code or "").strip().upper()
         where = loaded.organisation.label
+        org, code_name = authority.the_standard.organisation, authority.the_standard.words.get("code", "ONS code")
         if not code:
-            problems.append(Problem(where, f"does not give the authority's ONS code, which the service needs to file the return under {authority.name}",
-                                    f"add your authority's ONS code ({authority.code}) as code in {where}", "code"))
+            problems.append(Problem(where, f"does not give the {org}'s {code_name}, which the service needs to file the return under {authority.name}",
+                                    f"add your {org}'s {code_name} ({authority.code}) as code in {where}", "code"))
             loaded = None
         elif code != authority.code.upper():
-            problems.append(Problem(where, f"is for the authority with code {code}, but you are signed in for {authority.name} ({authority.code})",
-                                    f"upload your own authority's return, or correct the code in {where}", "code"))
+            problems.append(Problem(where, f"is for the {org} with code {code}, but you are signed in for {authority.name} ({authority.code})",
+                                    f"upload your own {org}'s return, or correct the code in {where}", "code"))
             loaded = None
     errors = [p for p in problems if p.severity == "error"]
     upload.problems = [p.as_dict() for p in problems]
