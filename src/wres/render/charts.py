@@ -174,7 +174,7 @@ def _forest_template(low: float, high: float, style: tuple[tuple[str, str, str],
     import altair as alt
 
     log = alt.Scale(type="log", domain=list(DOMAIN), clamp=True)
-    y = alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=360))
     x = alt.X("rl:Q", scale=log, title="Relative likelihood (log scale)", axis=_rl_axis(alt, low, high))
     points_data = alt.Data(name="points")
     bars = alt.Chart(points_data).mark_rule(strokeWidth=2, color="#0b0c0c").encode(y=y, x=alt.X("low:Q", scale=log), x2="high:Q")
@@ -317,7 +317,7 @@ def difference_chart(report: Report, name: str, title: str, results: list[tuple[
     values = [v for row in rows for v in (row["d"], row["low"], row["high"]) if v is not None]
     reach = max([10.0, *(abs(v) for v in values)])
     scale = alt.Scale(domain=[-reach, reach], nice=True)
-    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=360))
     x = alt.X("d:Q", scale=scale, title=f"{focus.label} % minus {ref.label.lower()} % (percentage points)")
     data = alt.Data(values=rows)
     zero = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color="#505a5f", strokeDash=[4, 3]).encode(x=alt.X("zero:Q", scale=scale))
