@@ -122,7 +122,7 @@ def test_a_withheld_result_names_its_small_count(small: Any) -> None:
     published, internal = small
     m2 = published.result("M2", "all")
     true = internal.result("M2", "all")
-    assert true.minority_ethnic.denominator >= 10 and 0 < true.minority_ethnic.numerator < 10  # the demo's shape
+    assert true.focus.denominator >= 10 and 0 < true.focus.numerator < 10  # the demo's shape
     assert m2.reason == "fewer than 10 minority ethnic applicants were appointed"
     assert "too few applicants" not in m2.sentence and m2.reason in m2.sentence
     for r in published.current.results:

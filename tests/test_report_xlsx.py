@@ -138,12 +138,12 @@ def figures(r: Result) -> dict[str, Any]:
     """The Summary columns that hold figures, with the report's value for each."""
     ci = r.ci95 or (None, None)
     return {
-        "Minority ethnic numerator": r.minority_ethnic.numerator,
-        "Minority ethnic denominator": r.minority_ethnic.denominator,
-        "Minority ethnic rate": r.minority_ethnic.rate,
-        "White numerator": r.white.numerator,
-        "White denominator": r.white.denominator,
-        "White rate": r.white.rate,
+        "Minority ethnic numerator": r.focus.numerator,
+        "Minority ethnic denominator": r.focus.denominator,
+        "Minority ethnic rate": r.focus.rate,
+        "White numerator": r.reference.numerator,
+        "White denominator": r.reference.denominator,
+        "White rate": r.reference.rate,
         "Unknown numerator": r.unknown.numerator,
         "Unknown denominator": r.unknown.denominator,
         "Declaration rate": r.declaration_rate,
