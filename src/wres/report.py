@@ -1,4 +1,4 @@
-"""The report set people read: one authority's figures, this year and earlier years, ready to render.
+"""The report set people read: one organisation's figures, this year and earlier years, ready to render.
 
 Renderers (render/html.py, render/pdf.py, render/xlsx.py, render/charts.py) read a Report and never
 compute: every figure in it has already passed disclosure control (unless the report is internal).
