@@ -25,6 +25,7 @@ from tests.conftest import ORG, Run, person, run_command, write_return
 from wres import cli as cli_module
 from wres import pipeline
 from wres.output import csv_cell
+from wres.standards import load
 
 METRIC_IDS = ("M1", "M2", "M3", "M4", "M5", "M6", "M7a", "M7b", "M8", "M9")
 SERVICES = ("adults", "children", "all")
@@ -248,7 +249,8 @@ def _check_table(stdout: str, doc: dict[str, Any]) -> None:
     assert "London Borough of Eastmere" in stdout
     assert "\x1b[" not in stdout  # NO_COLOR: no escape codes
     rows = table_rows(stdout)
-    assert [(r[0], r[1], r[2] or None) for r in rows] == [(r["metric"], r["service"], r["band"]) for r in doc["results"]]
+    parts = load(doc["standard_id"]).breakdown  # the table names each part as the standard labels it
+    assert [(r[0], r[1], r[2] or None) for r in rows] == [(r["metric"], parts.part(r["service"]).label, r["band"]) for r in doc["results"]]
     for cells, r in zip(rows, doc["results"]):
         shown = cells[-1]
         if r["assessment"]:
@@ -286,7 +288,7 @@ def test_metrics_table_says_not_submitted(chain: Chain, tmp_path: Path, cli: Any
     run = cli("metrics", root)
     assert run.code == 0, run.stderr
     rows = table_rows(run.stdout)
-    assert [c[1] for c in rows if c[-1] == "not submitted"] == list(SERVICES)
+    assert [c[1] for c in rows if c[-1] == "not submitted"] == ["Adult social care", "Children's social care", "Both services"]
     assert all(c[0] == "M4" for c in rows if c[-1] == "not submitted")
     doc = json.loads(cli("metrics", root, "--format", "json").stdout)
     _check_table(run.stdout, doc)

@@ -38,7 +38,7 @@ def naive(doc: Document, threshold: int = 10) -> Document:
 
 
 def tables(doc: Document) -> dict[str, list[dict[str, Any]]]:
-    return {"doc": [r.as_dict() for r in doc.results]}
+    return {"doc": [r.to_dict() for r in doc.results]}
 
 
 def published_counts(doc: Document) -> list[int]:
@@ -94,12 +94,12 @@ def test_zero_is_published() -> None:
 
 def test_audit_command_flags_the_naive_document(tmp_path: Path, cli: Any) -> None:
     weak = tmp_path / "naive.json"
-    weak.write_text(json.dumps(naive(results.compute(m3(5), ORG)).as_dict()))
+    weak.write_text(json.dumps(naive(results.compute(m3(5), ORG)).to_dict()))
     run = cli("audit", weak)
     assert run.code == 1
     assert "M3 adults minority ethnic numerator is 5" in run.stdout
     safe = tmp_path / "safe.json"
-    safe.write_text(json.dumps(disclosure.protect(results.compute(m3(5), ORG), 10).as_dict()))
+    safe.write_text(json.dumps(disclosure.protect(results.compute(m3(5), ORG), 10).to_dict()))
     run = cli("audit", safe)
     assert run.code == 0 and "No leak" in run.stdout
 
@@ -180,7 +180,7 @@ def test_linked_tables_region_totals_cannot_be_subtracted_from_the_nation() -> N
     # each region protected on its own (as separate publications would be) is not enough …
     alone = {"national": disclosure.protect(nation, 10), "region:north": disclosure.protect(north, 10), "region:south": disclosure.protect(south, 10)}
     joint = disclosure.protect_tables({"national": nation, "region:north": north, "region:south": south}, 10, sums)
-    as_tables = lambda docs: {k: [r.as_dict() for r in d.results] for k, d in docs.items()}  # noqa: E731
+    as_tables = lambda docs: {k: [r.to_dict() for r in d.results] for k, d in docs.items()}  # noqa: E731
     assert disclosure.audit(as_tables(alone), 10, sums).leaks != []
     # … protecting them together is
     assert disclosure.audit(as_tables(joint), 10, sums).leaks == []

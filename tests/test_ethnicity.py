@@ -345,7 +345,7 @@ def test_an_export_in_hr_labels_counts_as_the_contracts_labels(tmp_path: Path) -
     assert a.counts.get("M9", "adults", "", "white") == (1, 6)
     assert a.counts.get("M9", "adults", "", "minority_ethnic") == (1, 8)
     assert a.counts.get("M9", "adults", "", "unknown") == (0, 3)
-    assert pipeline.document(exported, internal=True).as_dict()["results"] == pipeline.document(contract, internal=True).as_dict()["results"]
+    assert pipeline.document(exported, internal=True).to_dict()["results"] == pipeline.document(contract, internal=True).to_dict()["results"]
 
 
 # --- in validate: one problem per value, with its suggestion --------------------------------------------------

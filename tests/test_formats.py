@@ -52,7 +52,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def reference(demo: Path) -> dict[str, Any]:
-    return pipeline.document(demo, internal=True).as_dict()
+    return pipeline.document(demo, internal=True).to_dict()
 
 
 def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -212,7 +212,7 @@ def test_reference_is_a_full_return(reference: dict[str, Any]) -> None:
 def test_every_form_gives_the_same_results(form: str, demo: Path, reference: dict[str, Any], tmp_path: Path) -> None:
     make, rename = FORMS[form]
     path = make(demo, tmp_path / form)
-    doc = pipeline.document(path, internal=True).as_dict()
+    doc = pipeline.document(path, internal=True).to_dict()
     assert doc["organisation"] == reference["organisation"]
     assert doc["period"] == reference["period"]
     assert doc["results"] == reference["results"]
@@ -226,7 +226,7 @@ def test_counts_csv_gives_the_same_results(demo: Path, reference: dict[str, Any]
     shutil.copy(demo / "organisation.toml", agg / "organisation.toml")
     run = cli("counts", demo, "-o", agg / "counts.csv")
     assert run.code == 0, run.stderr
-    doc = pipeline.document(agg, internal=True).as_dict()
+    doc = pipeline.document(agg, internal=True).to_dict()
     assert doc["organisation"] == reference["organisation"] and doc["period"] == reference["period"]
     # Sentences included: for a full return nothing in them depends on where the counts came from.
     assert doc["results"] == reference["results"]
@@ -280,8 +280,8 @@ def test_local_codes_through_ethnicity_map_count_as_the_labels(tmp_path: Path) -
     assert mapped.counts.get("M9", "adults", "", "white") == (1, 3)
     assert mapped.counts.get("M9", "adults", "", "unknown") == (0, 1)
     assert mapped.counts.get("M8", "all", "", "minority_ethnic") == (2, 7)
-    a = pipeline.document(tmp_path / "codes", internal=True).as_dict()
-    b = pipeline.document(tmp_path / "labels", internal=True).as_dict()
+    a = pipeline.document(tmp_path / "codes", internal=True).to_dict()
+    b = pipeline.document(tmp_path / "labels", internal=True).to_dict()
     assert a["results"] == b["results"]
 
 
@@ -377,7 +377,7 @@ def test_pay_band_column_gives_the_same_m1_as_salaries(demo: Path, reference: di
         w.writerow([*header[:k], "pay_band", *header[k + 1:]])
         for row in rows:
             w.writerow([*row[:k], _default_band(float(row[k])), *row[k + 1:]])
-    doc = pipeline.document(root, internal=True).as_dict()
+    doc = pipeline.document(root, internal=True).to_dict()
     m1 = [r for r in doc["results"] if r["metric"] == "M1"]
     assert m1 == [r for r in reference["results"] if r["metric"] == "M1"]
     assert {r["band"] for r in m1} == {"under 30k", "30k to 70k", "70k and over"}  # the labels as organisation defines them
@@ -396,7 +396,7 @@ def test_custom_pay_bands(demo: Path, tmp_path: Path) -> None:
     root = tmp_path / "custom"
     shutil.copytree(demo, root)
     write_toml(root / "organisation.toml", {**DEMO_ORG, "pay_bands": CUSTOM_BANDS})
-    doc = pipeline.document(root, internal=True).as_dict()
+    doc = pipeline.document(root, internal=True).to_dict()
     labels = [b["label"] for b in CUSTOM_BANDS]
     header, rows = read_rows(demo / "staff.csv")
     col = {c: header.index(c) for c in ("ethnicity", "service", "annual_salary")}

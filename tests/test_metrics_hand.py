@@ -110,7 +110,7 @@ def hand_return(root: Path, **overrides: Any) -> Path:
 
 @pytest.fixture(scope="module")
 def doc(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return pipeline.document(hand_return(tmp_path_factory.mktemp("hand")), internal=True).as_dict()
+    return pipeline.document(hand_return(tmp_path_factory.mktemp("hand")), internal=True).to_dict()
 
 
 def res(doc: dict[str, Any], metric: str, service: str, band: str | None = None) -> dict[str, Any]:
@@ -237,7 +237,7 @@ def test_m9_senior_roles_and_representation(doc: dict[str, Any]) -> None:
 
 
 def test_metric_file_missing_is_not_submitted(tmp_path: Path) -> None:
-    d = pipeline.document(hand_return(tmp_path / "r", fitness_to_practise=None), internal=True).as_dict()
+    d = pipeline.document(hand_return(tmp_path / "r", fitness_to_practise=None), internal=True).to_dict()
     for service in ("adults", "children", "all"):
         r = res(d, "M4", service)
         assert r["reason"] == "not submitted"
@@ -249,7 +249,7 @@ def test_metric_file_missing_is_not_submitted(tmp_path: Path) -> None:
 
 def test_all_ethnicity_unknown(tmp_path: Path) -> None:
     staff = [person(f"S{i}", "Not known" if i % 2 else "", "adults" if i % 3 else "children") for i in range(30)]
-    d = pipeline.document(write_return(tmp_path / "r", {"staff": staff}), internal=True).as_dict()
+    d = pipeline.document(write_return(tmp_path / "r", {"staff": staff}), internal=True).to_dict()
     for r in d["results"]:
         if r["reason"] == "not submitted":
             continue
@@ -265,14 +265,14 @@ def test_spaces_around_a_value_or_only_spaces_count_as_the_value_or_blank(tmp_pa
         person("S1", "  Indian ", " adults", senior=" yes "), person("S2", "Indian", "adults", senior="yes"),
         person("S3", "   ", "adults  "), person("S4", "White", "adults"), person("S5", " White", "adults", senior="no "),
     ]
-    d = pipeline.document(write_return(tmp_path / "r", {"staff": staff}), internal=True).as_dict()
+    d = pipeline.document(write_return(tmp_path / "r", {"staff": staff}), internal=True).to_dict()
     m9 = res(d, "M9", "adults")
     assert [(m9[g]["numerator"], m9[g]["denominator"]) for g in ("minority_ethnic", "white", "unknown")] == [(2, 2), (0, 2), (0, 1)]
 
 
 def test_group_with_no_staff(tmp_path: Path) -> None:
     staff = [person(f"W{i}", "White", "adults", senior="yes" if i < 3 else "no") for i in range(20)]
-    d = pipeline.document(write_return(tmp_path / "r", {"staff": staff}), internal=True).as_dict()
+    d = pipeline.document(write_return(tmp_path / "r", {"staff": staff}), internal=True).to_dict()
     r = res(d, "M9", "adults")
     check(r, (0, 0), (3, 20), None, None, None)
     assert "no minority ethnic staff" in r["reason"]
@@ -286,8 +286,8 @@ def test_counts_csv_gives_the_same_document(tmp_path: Path, cli: Any) -> None:
     agg.mkdir()
     (agg / "organisation.toml").write_text((src / "organisation.toml").read_text())
     assert cli("counts", src, "-o", agg / "counts.csv").code == 0
-    a = pipeline.document(src, internal=True).as_dict()
-    b = pipeline.document(agg, internal=True).as_dict()
+    a = pipeline.document(src, internal=True).to_dict()
+    b = pipeline.document(agg, internal=True).to_dict()
     assert [r["relative_likelihood"] for r in a["results"]] == [r["relative_likelihood"] for r in b["results"]]
     strip = lambda d: [{k: v for k, v in r.items() if k != "sentence"} for r in d["results"]]  # noqa: E731
     assert strip(a) == strip(b)
@@ -306,7 +306,7 @@ def test_more_leavers_than_staff_at_the_snapshot_is_a_warning_not_a_crash(tmp_pa
     staff = [person("C1", "Indian", "children"), person("C2", "African", "children")] + [person(f"W{i}", "White", "children") for i in range(10)]
     leavers = [{"staff_id": f"L{i}", "ethnicity": "Indian", "service": "children", "date": "2024-07-01"} for i in range(3)]
     leavers.append({"staff_id": "W1", "ethnicity": None, "service": None, "date": "2024-07-01"})
-    d = pipeline.document(write_return(tmp_path / "r", {"staff": staff, "leavers": leavers}), internal=True).as_dict()
+    d = pipeline.document(write_return(tmp_path / "r", {"staff": staff, "leavers": leavers}), internal=True).to_dict()
     r = res(d, "M8", "children")
     # rates 3/2 and 1/10 → RL 15; no Katz interval for a "rate" above 1
     check(r, (3, 2), (1, 10), 15.0, None, "worse_for_minority_ethnic")

@@ -135,7 +135,7 @@ def _write(root: Path, files: dict[str, list[dict[str, Any]]]) -> Path:
 
 
 def _comparable(doc: results.Document) -> list[dict[str, Any]]:
-    return [r.as_dict() for r in doc.results]
+    return [r.to_dict() for r in doc.results]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -266,10 +266,10 @@ def map_(
 ) -> None:
     """Suggest an import mapping for your own export: which file it is, its headings and spellings → the contract's."""
     from wres import mapping as mapping_mod
-    from wres.schema import FILES
+    from wres.schema import all_files
 
-    if file is not None and file.strip().lower() not in FILES:
-        err.print(f"--file {file}: not a file of the data contract; use one of {', '.join(FILES)}.", markup=False)
+    if file is not None and file.strip().lower() not in all_files():
+        err.print(f"--file {file}: not a file of the data contract; use one of {', '.join(all_files())}.", markup=False)
         raise typer.Exit(2)
     existing = None
     problems: list[Problem] = []

@@ -101,13 +101,6 @@ class Result:
     def unknown(self) -> Figures:
         return list(self.groups.values())[2]
 
-    def __getattr__(self, name: str) -> Figures:
-        # Transitional (issue 16): `r.minority_ethnic` / `r.white` for readers not yet moved to `r.groups`.
-        groups = self.__dict__.get("groups")
-        if groups is not None and name in groups:
-            return groups[name]
-        raise AttributeError(name)
-
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"metric": self.metric, "service": self.service, "band": self.band}
         for i, (gid, f) in enumerate(self.groups.items()):
@@ -140,8 +133,6 @@ class Result:
         if self.workforce_shares is not None:
             d["workforce_shares"] = dict(self.workforce_shares)
         return d
-
-    as_dict = to_dict  # transitional: the name callers used before the document had a type of its own
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], group_ids: tuple[str, ...] | None = None) -> Result:
@@ -219,8 +210,6 @@ class Document:
         if self.marking:
             d["marking"] = self.marking
         return d
-
-    as_dict = to_dict  # transitional, as Result.as_dict
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], standard: standards.Standard | None = None) -> Document:

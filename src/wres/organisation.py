@@ -100,7 +100,7 @@ class Organisation(BaseModel):
     @property
     def local_population_setting(self) -> str:
         """The setting that gives the focus group's share of the local population (census), named after the
-        standard's focus group: local_population_minority_ethnic_pct for the SC-WRES (data-contract.md)."""
+        standard's focus group's id (data-contract.md names the SC-WRES's)."""
         return local_population_setting(self.standard)
 
     @property

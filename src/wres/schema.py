@@ -52,15 +52,6 @@ def all_files() -> tuple[str, ...]:
     return tuple(dict.fromkeys(stem for sid in (standards.DEFAULT, *standards.available()) for stem in files(standards.load(sid))))
 
 
-def __getattr__(name: str) -> object:
-    """FILES, the default standard's files, for code not yet given the return's standard (transitional)."""
-    if name == "FILES":
-        from wres import standards
-
-        return files(standards.load(standards.DEFAULT))
-    raise AttributeError(name)
-
-
 # The action plan: checked like every other file, but counted for no metric.
 PLAN_FILES: dict[str, tuple[Column, ...]] = {
     "actions": (

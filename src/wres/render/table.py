@@ -62,7 +62,7 @@ def metrics_table(doc: Document, console: Console) -> None:
     only_rl = {m.statistic for m in st.metrics} == {"relative_likelihood"}
     table = Table(title=title, show_lines=False, header_style="bold", title_justify="left")
     for col, justify in (
-        ("Metric", "left"), (st.word("breakdown_heading") if not only_rl else "Service", "left"), ("Band", "left"),
+        ("Metric", "left"), (st.word("breakdown_heading"), "left"), ("Band", "left"),
         *((g.label, "right") for g in st.groups), ("Declared", "right"), ("RL" if only_rl else "Figure", "right"),
         ("95% CI", "right"), ("Assessment", "left"),
     ):
@@ -72,8 +72,9 @@ def metrics_table(doc: Document, console: Console) -> None:
     previous: str | None = None
     for r in doc.results:
         metric = short.get(r.metric, r.metric)
+        part = st.breakdown.part(r.service).label if r.service in {p.id for p in st.breakdown.all} else r.service
         if r.status == "not_submitted":
-            row = [metric, r.service, Text(r.band or ""), "—", "—", "—", "—", "—", "—", Text("not submitted", style="dim")]
+            row = [metric, part, Text(r.band or ""), "—", "—", "—", "—", "—", "—", Text("not submitted", style="dim")]
         else:
             figure, ci = _figure(r)
             text, style = words.get(r.assessment or "", ("", ""))
@@ -85,7 +86,7 @@ def metrics_table(doc: Document, console: Console) -> None:
                 figure, ci = (f"{points(r.difference)} pts" if r.difference is not None else SUPPRESSED if r.status.startswith("withheld") else ""), ""
                 text, style = (r.verdict if r.difference is not None else text), "dim"
             row = [
-                metric, r.service, Text(r.band or ""), _figures(r.focus), _figures(r.reference),
+                metric, part, Text(r.band or ""), _figures(r.focus), _figures(r.reference),
                 _figures(r.unknown, with_rate=False),
                 "" if r.declaration_rate is None else pct(r.declaration_rate),
                 figure, ci, Text(text, style=style),

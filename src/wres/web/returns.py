@@ -688,7 +688,7 @@ def submit(upload: Upload, user: Any, keep_files: bool, add_plan: bool = False) 
     transaction, and Submission.upload is one to one, so a second post of the same form (at the same moment
     or later) raises NotSubmittable with the version the first made, on SQLite and PostgreSQL alike."""
     loaded = loaded_of(upload)
-    document = pipeline.publish(loaded).as_dict()
+    document = pipeline.publish(loaded).to_dict()
     org = loaded.organisation
     moved: tuple[str, Path] | None = None
     try:
