@@ -352,7 +352,8 @@ def national(
         raise typer.Exit(1)
     for w in result.warnings:
         err.print(f"warning: {w}", markup=False, highlight=False)
-    err.print(f"Pooled {len(authorities)} authorities into {output_dir}: {', '.join(written[:3])}{' …' if len(written) > 3 else ''}", markup=False)
+    which = authorities[0].organisation.standard.word("organisations") if authorities else "returns"
+    err.print(f"Pooled {len(authorities)} {which} into {output_dir}: {', '.join(written[:3])}{' …' if len(written) > 3 else ''}", markup=False)
 
 
 @app.command()
