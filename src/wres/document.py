@@ -185,6 +185,9 @@ class Document:
     # The standard itself while the document is in memory (never written): a standard read from a file that
     # wres does not ship (a new one being written) cannot be loaded again by its id.
     definition: standards.Standard | None = field(default=None, repr=False, compare=False)
+    # The national document only (wres national): metric id → service → band ("-" where none), statistics.md §4–5
+    funnel: dict[str, Any] | None = None
+    heterogeneity: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, standard: standards.Standard, **fields: Any) -> Document:
@@ -209,6 +212,10 @@ class Document:
         }
         if self.marking:
             d["marking"] = self.marking
+        if self.funnel is not None:
+            d["funnel"] = self.funnel
+        if self.heterogeneity is not None:
+            d["heterogeneity"] = self.heterogeneity
         return d
 
     @classmethod
@@ -230,4 +237,6 @@ class Document:
             standard_id=sid,
             standard_version=str(d.get("standard_version", standard.version if standard else "")),
             definition=standard if standard is not None and standard.id == sid else None,
+            funnel=d.get("funnel"),
+            heterogeneity=d.get("heterogeneity"),
         )
