@@ -251,6 +251,149 @@ def not_benchmarked(standard: Standard) -> list[str]:
             "only; percentages and shares are in the national document beside each organisation's own report"]
 
 
+# --- the funnel with overdispersion and between-authority heterogeneity (statistics.md §4–5) ------------
+
+MIN_FUNNEL = 10  # fewer authorities than this: the overdispersion cannot be estimated (τ² = 0)
+FLAGS = ("above_99.8", "above_95", "within", "below_95", "below_99.8")
+
+
+def _flag(y: float, theta: float, s: float, tau2: float) -> str:
+    spread = math.sqrt(s * s + tau2)
+    for z, above, below in ((Z998, "above_99.8", "below_99.8"), (Z95, "above_95", "below_95")):
+        if y > theta + z * spread:
+            return above
+        if y < theta - z * spread:
+            return below
+    return "within"
+
+
+def overdispersion(points: Sequence[tuple[float, float]], target_rl: float) -> tuple[float | None, float]:
+    """(φ, τ²) of (RL, SE of ln RL) pairs about the target RL: winsorised z at the 10th and 90th percentiles
+    (numpy's default linear interpolation), φ the mean squared winsorised z, additive τ² (Spiegelhalter 2005,
+    FunnelPlotR's default); τ² is 0 with fewer than MIN_FUNNEL authorities."""
+    import numpy as np
+
+    k = len(points)
+    if k == 0:
+        return None, 0.0
+    theta = math.log(target_rl)
+    y = np.array([math.log(rl) for rl, _ in points])
+    s = np.array([se for _, se in points])
+    z = (y - theta) / s
+    low, high = np.percentile(z, [10, 90])
+    phi = float(np.mean(np.clip(z, low, high) ** 2))
+    if k < MIN_FUNNEL:
+        return phi, 0.0
+    w = 1 / s**2
+    return phi, max(0.0, float((k * phi - (k - 1)) / (w.sum() - (w**2).sum() / w.sum())))
+
+
+def funnel(points: Sequence[tuple[str, float, float]], target_rl: float, orgs: str = "organisations") -> dict[str, Any]:
+    """The funnel of (authority, RL, SE of ln RL) about the target (the pooled national RL): k, φ, τ², and each
+    authority's 95% and 99.8% limits, θ ± z√(s² + τ²) back-transformed, with its flag."""
+    phi, tau2 = overdispersion([(rl, se) for _, rl, se in points], target_rl)
+    theta = math.log(target_rl)
+    rows = []
+    for label, rl, se in points:
+        spread = math.sqrt(se * se + tau2)
+        rows.append({"authority": label, "rl": rl, "se_log": se,
+                     **{f"{side}{level}": math.exp(theta + sign * z * spread)
+                        for level, z in (("95", Z95), ("998", Z998)) for side, sign in (("lower", -1), ("upper", 1))},
+                     "flag": _flag(math.log(rl), theta, se, tau2)})
+    k = len(points)
+    reason = None
+    if k < MIN_FUNNEL:
+        reason = (f"fewer than {MIN_FUNNEL} {orgs} with a relative likelihood ({k}): the overdispersion could not be "
+                  "estimated, so τ² is 0 and the limits allow for chance only")
+    return {"k": k, "phi": phi, "tau2": tau2, "target_rl": target_rl, "reason": reason,
+            "authorities": rows, "sentence": funnel_sentence(rows, tau2, orgs)}
+
+
+def _count(n: int, orgs: str) -> str:
+    return f"{n} {orgs if n != 1 else _one(orgs)}"
+
+
+def _one(orgs: str) -> str:
+    return orgs[:-3] + "y" if orgs.endswith("ies") else orgs[:-1] if orgs.endswith("s") else orgs
+
+
+def funnel_sentence(rows: list[dict[str, Any]], tau2: float, orgs: str = "organisations") -> str:
+    """In words: how many lie outside each limit (the 99.8% ones are outside the 95% ones too)."""
+    if not rows:
+        return f"No {_one(orgs)} has a relative likelihood to set in the funnel."
+    flags = Tally(r["flag"] for r in rows)
+    out95 = sum(n for f, n in flags.items() if f != "within")
+    out998 = flags["above_99.8"] + flags["below_99.8"]
+    allowing = " (allowing for the real variation between them)" if tau2 > 0 else ""
+    return (f"Of {_count(len(rows), orgs)}, {out95} {'lies' if out95 == 1 else 'lie'} outside the 95% limits{allowing} "
+            f"({flags['above_99.8'] + flags['above_95']} above, {flags['below_99.8'] + flags['below_95']} below) "
+            f"and {out998} outside the 99.8% limits ({flags['above_99.8']} above, {flags['below_99.8']} below).")
+
+
+def heterogeneity(points: Sequence[tuple[float, float]], pooled: tuple[float, tuple[float, float] | None] | None = None,
+                  orgs: str = "organisations") -> dict[str, Any]:
+    """Cochran's Q, I² and the DerSimonian–Laird random-effects RL with its 95% CI of (RL, SE of ln RL) pairs."""
+    k = len(points)
+    out: dict[str, Any] = {"k": k, "q": None, "i2": None, "tau2": None, "rl_random": None, "ci95": None}
+    if k < 2:
+        out["sentence"] = f"Fewer than two {orgs} have a relative likelihood, so how much they differ cannot be said."
+        return out
+    y = [math.log(rl) for rl, _ in points]
+    w = [1 / (se * se) for _, se in points]
+    sw = sum(w)
+    ybar = sum(wi * yi for wi, yi in zip(w, y)) / sw
+    q = sum(wi * (yi - ybar) ** 2 for wi, yi in zip(w, y))
+    i2 = max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0
+    tau2 = max(0.0, (q - (k - 1)) / (sw - sum(wi * wi for wi in w) / sw))
+    ws = [1 / (se * se + tau2) for _, se in points]
+    yre = sum(wi * yi for wi, yi in zip(ws, y)) / sum(ws)
+    half = Z95 * math.sqrt(1 / sum(ws))
+    out.update(q=q, i2=i2, tau2=tau2, rl_random=math.exp(yre), ci95=[math.exp(yre - half), math.exp(yre + half)])
+    out["sentence"] = heterogeneity_sentence(out, pooled, orgs)
+    return out
+
+
+def heterogeneity_sentence(h: dict[str, Any], pooled: tuple[float, tuple[float, float] | None] | None, orgs: str) -> str:
+    i2 = h["i2"]
+    if i2 == 0:
+        differ = f"The {orgs} differ no more than chance would make them (I² 0%)"
+    else:
+        size = "a little" if i2 < 0.25 else "moderately" if i2 < 0.5 else "substantially" if i2 < 0.75 else "greatly"
+        differ = (f"The {orgs} differ {size} more than chance would make them: I² {i2 * 100:.0f}% of the variation "
+                  "between them is real rather than chance")
+    re = f"the random-effects relative likelihood is {stats.fmt(h['rl_random'])} (95% CI {stats.fmt(h['ci95'][0])} to {stats.fmt(h['ci95'][1])})"
+    if pooled is not None:
+        rl, ci = pooled
+        ci_words = f" (95% CI {stats.fmt(ci[0])} to {stats.fmt(ci[1])})" if ci else ""
+        return f"{differ}. The pooled relative likelihood is {stats.fmt(rl)}{ci_words}; {re}."
+    return f"{differ}; {re}."
+
+
+def funnels(bench: list[dict[str, Any]], orgs: str = "organisations") -> tuple[dict[str, Any], dict[str, Any]]:
+    """The national funnel and heterogeneity of each benchmarked metric × service × band (keyed so, band "-"
+    where none), over the authorities the benchmark shows (its disclosure rule) whose Katz SE is defined;
+    about the published national RL (none where it is withheld)."""
+    fun: dict[str, Any] = {}
+    het: dict[str, Any] = {}
+    for m in bench:
+        target = m["national"]["relative_likelihood"]
+        if not target:
+            continue
+        points = [(row["authority"], row["relative_likelihood"], row["se_log"]) for row in m["authorities"]
+                  if row["relative_likelihood"] and row["se_log"]]
+        f = funnel(points, target, orgs)
+        band = m["band"] or "-"
+        fun.setdefault(m["metric"], {}).setdefault(m["service"], {})[band] = f
+        ci = m["national"]["ci95"]
+        het.setdefault(m["metric"], {}).setdefault(m["service"], {})[band] = heterogeneity(
+            [(rl, se) for _, rl, se in points], (target, tuple(ci) if ci else None), orgs)
+        flags = {row["authority"]: row["flag"] for row in f["authorities"]}
+        m["overdispersion"] = {"k": f["k"], "phi": f["phi"], "tau2": f["tau2"], "reason": f["reason"]}
+        for row in m["authorities"]:
+            row["flag"] = flags.get(row["authority"])
+    return fun, het
+
+
 # --- the whole run -----------------------------------------------------------------------------------
 
 @dataclass
@@ -296,4 +439,5 @@ def run(authorities: list[Authority], key: bytes | None, threshold: int, interna
     bench = benchmark(authorities, national, 1 if internal else threshold)
     warnings += not_benchmarked(std)
     national.warnings = warnings
+    national.funnel, national.heterogeneity = funnels(bench, orgs)
     return NationalOutput(national, regions, bench, authorities, counts, warnings)
