@@ -118,7 +118,8 @@ def test_indicator_2_is_white_over_bme(doc: Document) -> None:
     assert r.ci95 == pytest.approx((3.2 * math.exp(-stats.Z95 * se), 3.2 * math.exp(stats.Z95 * se)))
     assert r.assessment == "worse_for_bme" and r.assessed and r.status == "published"
     assert r.sentence == ("White applicants were 3.20 times as likely as BME applicants to be appointed from shortlisting "
-                          "(95% CI 1.92 to 5.32). This is outside the non-adverse range, to the disadvantage of BME staff.")
+                          "(95% CI 1.92 to 5.32). This is outside the non-adverse range, to the disadvantage of BME staff, "
+                          "and so is the whole confidence interval: the data show a gap beyond the range.")
     assert r.verdict == "Worse for BME staff"
     assert r.to_dict()["orientation"] == ["white", "bme"]
 

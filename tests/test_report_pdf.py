@@ -325,7 +325,7 @@ def test_uncertainty_is_said_where_the_interval_crosses_the_range(published_repo
     doc = published_report.metrics()
     m7a = next(r for r in doc["results"] if r["metric"] == "M7a" and r["service"] == "all")
     assert m7a["assessment"] == "worse_for_minority_ethnic" and m7a["ci95"][0] < 1.25  # 1.28 (0.72 to 2.27) in the demo
-    assert m7a["sentence"].endswith("but the confidence interval includes values inside the range, so this could be chance.")
+    assert m7a["sentence"].endswith("but the data cannot rule out a figure inside it, so this could be chance.")
     assert "Worse for minority ethnic staff, but could be chance" in flat
 
 

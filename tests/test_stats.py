@@ -59,7 +59,7 @@ def test_sentence_reads_as_the_standard_shows() -> None:
     assert text == (
         "Minority ethnic staff in children's social care were 1.80 times as likely as white staff to enter the formal "
         "disciplinary process (95% CI 1.09 to 2.97). This is outside the non-adverse range, to the disadvantage of "
-        "minority ethnic staff, but the confidence interval includes values inside the range, so this could be chance."
+        "minority ethnic staff, but the data cannot rule out a figure inside it, so this could be chance."
     )
     undefined = stats.sentence("Senior manager roles", "to hold a senior manager role", "all", None, None, None, "there are no white staff in the denominator")
     assert undefined == (
@@ -78,16 +78,17 @@ def test_formatting_to_two_places() -> None:
 @pytest.mark.parametrize(
     ("rl", "ci", "assessment", "says"),
     [
-        (1.28, (0.72, 2.27), "worse_for_minority_ethnic", "to the disadvantage of minority ethnic staff, but the confidence interval includes values inside the range, so this could be chance."),
-        (1.9, (1.3, 2.8), "worse_for_minority_ethnic", "to the disadvantage of minority ethnic staff."),
+        (1.28, (0.72, 2.27), "worse_for_minority_ethnic", "to the disadvantage of minority ethnic staff, but the data cannot rule out a figure inside it, so this could be chance."),
+        (1.9, (1.3, 2.8), "worse_for_minority_ethnic", "to the disadvantage of minority ethnic staff, and so is the whole confidence interval: the data show a gap beyond the range."),
         (1.26, (1.25, 1.27), "worse_for_minority_ethnic", "so this could be chance."),  # the range's end counts as inside
-        (0.6, (0.4, 0.9), "better_for_minority_ethnic", "in favour of minority ethnic staff, but the confidence interval includes values inside the range, so this could be chance."),
-        (1.0, (0.73, 1.36), "within_range", "(0.80 to 1.25), but the confidence interval includes values outside it, so a real difference cannot be ruled out."),
-        (1.0, (0.9, 1.1), "within_range", "within the non-adverse range (0.80 to 1.25)."),
+        (0.6, (0.4, 0.9), "better_for_minority_ethnic", "in favour of minority ethnic staff, but the data cannot rule out a figure inside it, so this could be chance."),
+        (1.0, (0.73, 1.36), "within_range", "(0.80 to 1.25), but the data cannot rule out a figure outside it."),
+        (1.0, (0.9, 1.1), "within_range", "within the non-adverse range (0.80 to 1.25), and so is the whole confidence interval: the data show the figure is within the range."),
     ],
 )
 def test_the_verdict_carries_its_uncertainty(rl: float, ci: tuple[float, float], assessment: str, says: str) -> None:
     text = stats.sentence("Abuse from colleagues", "to report abuse", "all", rl, ci, assessment, None)  # type: ignore[arg-type]
     assert text.endswith(says), text
     short = stats.verdict(assessment, ci)  # type: ignore[arg-type]
-    assert ("could be chance" in short or "could be outside" in short) == ("but the confidence interval" in text)
+    assert ("could be chance" in short or "could be outside" in short) == ("but the data cannot rule out" in text)
+    assert ("could be chance" in short or "could be outside" in short) == (stats.evidence(ci) == stats.INCONCLUSIVE)

@@ -433,6 +433,11 @@ def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: se
         small = small_counts(r, status, threshold, std)
         out = replace(
             out, relative_likelihood=None, ci95=None, assessment=None, difference=None, difference_ci95=None,
+            # evidence, detectable_rl, respondents_needed and change are functions of the headline figure's
+            # counts (its CI; n1, n2 and the second group's rate): withheld with it. Where the headline is
+            # published those four counts are published too, so these fields tell a reader nothing the counts
+            # do not (the change: nothing the two published years do not): the audit needs no new relation.
+            evidence=None, detectable_rl=None, respondents_needed=None, change=None,
             representation=_representation(r, status, std),
             status="withheld_primary" if "primary" in headline else "withheld_secondary",
             assessed=False, verdict=stats.STATUS_VERDICTS["withheld_primary"],

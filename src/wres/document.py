@@ -83,6 +83,11 @@ class Result:
     difference_ci95: tuple[float, float] | None = None  # percentages only: Newcombe's hybrid score interval
     shares: dict[str, float | None] | None = None  # representation: each group's share of the part
     workforce_shares: dict[str, float | None] | None = None  # representation: each group's share of the workforce
+    # statistics.md §1–3 (withheld with the headline figure: they are functions of its counts)
+    evidence: str | None = None  # "outside_range" / "inside_range" / "inconclusive": the whole CI against the range
+    detectable_rl: dict[str, float | None] | None = None  # {"above", "below"}: the RLs detectable with 80% power
+    respondents_needed: int | None = None  # survey metrics: respondents for the range edge to be detectable
+    change: dict[str, Any] | None = None  # {"previous_rl", "ratio", "z", "p_value", "note"}: from the previous year
 
     def __post_init__(self) -> None:
         if not self.label:
@@ -132,6 +137,12 @@ class Result:
             d["shares"] = dict(self.shares)
         if self.workforce_shares is not None:
             d["workforce_shares"] = dict(self.workforce_shares)
+        d.update({
+            "evidence": self.evidence,
+            "detectable_rl": dict(self.detectable_rl) if self.detectable_rl is not None else None,
+            "respondents_needed": self.respondents_needed,
+            "change": dict(self.change) if self.change is not None else None,
+        })
         return d
 
     @classmethod
@@ -162,6 +173,10 @@ class Result:
             difference_ci95=_pair(d.get("difference_ci95")),
             shares=d.get("shares"),
             workforce_shares=d.get("workforce_shares"),
+            evidence=d.get("evidence"),
+            detectable_rl=d.get("detectable_rl"),
+            respondents_needed=d.get("respondents_needed"),
+            change=d.get("change"),
         )
 
 

@@ -14,6 +14,7 @@ from wres.actions import Judgement, Plan, judgement
 from wres.organisation import Organisation, placeholder_problems
 from wres.problems import InvalidInput, Problem
 from wres.document import Document, Result
+from wres.results import with_change
 from wres.standards import MetricDef, Part, Standard, load
 
 
@@ -125,4 +126,6 @@ def from_loaded(loaded: list[pipeline.Loaded], internal: bool = False, threshold
     starts = [d.period["start"] for d in docs]
     if len(set(starts)) != len(starts):
         raise InvalidInput([Problem(label, "two of the returns given are for the same year", "give each earlier year once, with --previous")])
+    # each year's change from the year before it, from the documents as published (results.with_change)
+    docs = [docs[0], *(with_change(d, prev) for prev, d in zip(docs, docs[1:]))] if docs else docs
     return Report(current.organisation, docs, internal, plan=current.plan)

@@ -8,6 +8,7 @@ here, from the standard the counts carry, and written into the document.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from wres import stats
@@ -17,7 +18,7 @@ from wres.organisation import Organisation
 from wres.standards import MetricDef, Part, Standard
 from wres.standards import load as load_standard
 
-__all__ = ["INTERNAL_MARKING", "SCHEMA_VERSION", "Document", "Figures", "Result", "compute", "top_band", "assessed_band", "bands_of", "is_assessed"]
+__all__ = ["INTERNAL_MARKING", "SCHEMA_VERSION", "Document", "Figures", "Result", "compute", "with_change", "top_band", "assessed_band", "bands_of", "is_assessed"]
 
 
 def _rate(n: int, d: int) -> float | None:
@@ -68,6 +69,19 @@ def assessed_band(results: Iterable[Result | Mapping[str, Any]], metric: str, st
     return top_band(list(dict.fromkeys(b for b in bands if b)))
 
 
+def _what_data_could_detect(std: Standard, m: MetricDef, first: tuple[int, int], second: tuple[int, int], direction: Any) -> dict[str, Any]:
+    """detectable_rl and (survey metrics) respondents_needed of a defined result, from the first-named group's
+    (numerator, denominator) and the second's as the metric orients them (statistics.md §2)."""
+    (_, n1), (c, n2) = first, second
+    p2 = c / n2 if n2 else 0.0
+    above, below = stats.detectable(n1, n2, p2)
+    out: dict[str, Any] = {"detectable_rl": {"above": above, "below": below}}
+    if m.kind == "survey" and direction is not None:
+        edge = std.range[1] if direction == "above" else std.range[0]  # the edge the metric's direction cares about
+        out["respondents_needed"] = stats.respondents_needed(n1, n2, p2, edge)
+    return out
+
+
 def _not_submitted(std: Standard, m: MetricDef, part: Part, band: str, source_label: str) -> Result:
     return Result(
         m.id, part.id, band or None, {g: Figures(None, None) for g in std.group_ids}, None, None, None, None,
@@ -99,6 +113,9 @@ def _result(std: Standard, m: MetricDef, counts: Counts, part: Part, band: str, 
             assessed=assessment is not None,
             verdict=stats.difference_verdict(d.difference, assessment, std) if d.difference is not None else stats.STATUS_VERDICTS["undefined"],
             difference=d.difference, difference_ci95=d.ci95,
+            evidence=stats.difference_evidence(d.ci95),
+            # the rates' ratio (focus ÷ reference) is the natural scale of "what the data could detect" here too
+            **(_what_data_could_detect(std, m, (a, n1), (c, n2), direction) if d.difference is not None else {}),
         )
     if m.statistic == "representation":
         # each group's share of the part (the band, the board) beside its share of the workforce
@@ -135,7 +152,45 @@ def _result(std: Standard, m: MetricDef, counts: Counts, part: Part, band: str, 
         assessed=assessment is not None,
         verdict=stats.verdict(assessment, lk.ci95, std) if lk.rl is not None else stats.STATUS_VERDICTS["undefined"],
         orientation=stats.orientation(std, m),
+        evidence=stats.evidence(lk.ci95, std),
+        **(_what_data_could_detect(std, m, *_oriented_counts(m, (a, n1), (c, n2)), direction) if lk.rl is not None else {}),
     )
+
+
+def _oriented_counts(m: MetricDef, focus: tuple[int, int], reference: tuple[int, int]) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The (numerator, denominator) of the RL's first-named group and of its second, as the metric orients it."""
+    return (reference, focus) if m.orientation == "reference" else (focus, reference)
+
+
+def _se(r: Result) -> float | None:
+    """The Katz SE of a result's RL, from its published counts of the two groups it divides."""
+    if r.orientation is None:
+        return None
+    one, two = (r.groups.get(g) for g in r.orientation)
+    if one is None or two is None or None in (one.numerator, one.denominator, two.numerator, two.denominator):
+        return None
+    return stats.katz_se(one.numerator, one.denominator, two.numerator, two.denominator)  # type: ignore[arg-type]
+
+
+def with_change(doc: Document, previous: Document | None) -> Document:
+    """The document with each result's `change` from the previous year's result of the same metric × part ×
+    band (statistics.md §3), where both relative likelihoods are defined (and published: give it the
+    documents as they are published, and the change repeats only published figures). Without a previous
+    year every change is null."""
+    std = doc.get_standard()
+    before = {(r.metric, r.service, r.band): r for r in previous.results} if previous is not None else {}
+    out = []
+    for r in doc.results:
+        p = before.get((r.metric, r.service, r.band))
+        ch = None
+        if (p is not None and r.statistic == "relative_likelihood" and r.relative_likelihood is not None
+                and p.relative_likelihood is not None and r.metric in std.metric_ids):
+            m = std.metric(r.metric)
+            event = m.kind in stats.EVENT_KINDS
+            note = std.words.get("change_stock_note", stats.STOCK_NOTE)
+            ch = stats.change(r.relative_likelihood, _se(r), p.relative_likelihood, _se(p), event, note)
+        out.append(replace(r, change=ch))
+    return replace(doc, results=out)
 
 
 def compute(counts: Counts, org: Organisation, warnings: list[str] | None = None, from_counts_file: bool = False) -> Document:

@@ -291,15 +291,22 @@ def sentence(
         text += f": none of the {one.words} {subject} did, so no confidence interval can be given."
     else:
         text += f" (no confidence interval: more {subject} were counted than the headcount holds)."
-    ci_words = "the confidence interval"  # its figures are in the sentence already
+    # The official assessment (the point against the range), then the evidence (the whole interval against it).
+    ev = evidence(ci, std)
+    low, high = (fmt(x) for x in std.range)
     if assessment == WITHIN:
-        low, high = (fmt(x) for x in std.range)
         text += f" This is within the non-adverse range ({low} to {high})"
-        text += f", but {ci_words} includes values outside it, so a real difference cannot be ruled out." if crosses_range(ci, assessment, std) else "."
+        text += {INSIDE: ", and so is the whole confidence interval: the data show the figure is within the range.",
+                 INCONCLUSIVE: ", but the data cannot rule out a figure outside it."}.get(ev, ".")
     elif assessment is not None:
         side = "to the disadvantage of" if assessment == worse(std) else "in favour of"
         text += f" This is outside the non-adverse range, {side} {std.focus.words} staff"
-        text += f", but {ci_words} includes values inside the range, so this could be chance." if crosses_range(ci, assessment, std) else "."
+        text += {OUTSIDE: ", and so is the whole confidence interval: the data show a gap beyond the range.",
+                 INCONCLUSIVE: ", but the data cannot rule out a figure inside it, so this could be chance."}.get(ev, ".")
+    elif ev is not None:  # not assessed by the standard: the evidence only
+        text += " " + {OUTSIDE: f"The whole confidence interval lies outside the non-adverse range ({low} to {high}).",
+                       INSIDE: f"The whole confidence interval lies inside the non-adverse range ({low} to {high}).",
+                       INCONCLUSIVE: f"The confidence interval reaches across an edge of the non-adverse range ({low} to {high})."}[ev]
     return text
 
 
@@ -346,3 +353,109 @@ def representation_sentence(
     if among:
         who = f"{std.focus.words} {subject}"
     return f"{among}{who} are {pct(share)} of {band} and {pct(workforce)} of the workforce ({rel})."
+
+
+# --- evidence, what the data could detect, change from last year (statistics.md §1–3) -------------------
+
+Z80_POWER = NormalDist().inv_cdf(0.80)  # 0.841621: the power a gap is "detectable" with
+OUTSIDE, INSIDE, INCONCLUSIVE = "outside_range", "inside_range", "inconclusive"
+DETECT_PRECISION = 1e-9  # relative, of a detectable RL
+EVENT_KINDS = ("recruitment", "staff_event", "survey")  # numerators are events of the year: a test of change
+STOCK_NOTE = ("No test of the change is given: this counts staff in post, largely the same people in both years, "
+              "not events of the year, so the two years are not independent samples and a test would overstate the evidence.")
+
+
+def evidence(ci: tuple[float, float] | None, standard: Standard | None = None) -> str | None:
+    """How much a relative likelihood's 95% CI says about the range (ends included in the range):
+    `outside_range` when the whole interval lies outside it, `inside_range` when wholly inside, else
+    `inconclusive` (it overlaps an edge). None without an interval."""
+    if ci is None:
+        return None
+    low, high = _std(standard).range
+    if ci[1] < low or ci[0] > high:
+        return OUTSIDE
+    if ci[0] >= low and ci[1] <= high:
+        return INSIDE
+    return INCONCLUSIVE
+
+
+def difference_evidence(ci: tuple[float, float] | None) -> str | None:
+    """The evidence of a difference of percentages (NHS WRES indicators 5–8), the natural extension of
+    `evidence`: `outside_range` when its 95% CI excludes 0. There is no equivalence margin for a difference
+    in percentage points, so it is never `inside_range`; otherwise `inconclusive`."""
+    if ci is None:
+        return None
+    return OUTSIDE if ci[0] > 0 or ci[1] < 0 else INCONCLUSIVE
+
+
+def _power_gap(t: float, n1: float, n2: float, p2: float, z: float, sign: int) -> float:
+    """|ln r| − z·SE(r) at r = exp(sign·t): negative while the gap r is not yet detectable."""
+    r = math.exp(sign * t)
+    return t - z * math.sqrt(max(0.0, 1 / (r * p2 * n1) - 1 / n1 + 1 / (p2 * n2) - 1 / n2))
+
+
+def _bisect(f, lo: float, hi: float) -> float:  # type: ignore[no-untyped-def]
+    """The root of f in [lo, hi] (f(lo) < 0 ≤ f(hi)), in t = |ln r|: an absolute width of 1e-10 in t is a
+    relative precision better than 1e-9 in r."""
+    while hi - lo > DETECT_PRECISION / 10:
+        mid = (lo + hi) / 2
+        if f(mid) < 0:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def detectable(n1: float, n2: float, p2: float, z: float = Z95 + Z80_POWER) -> tuple[float | None, float | None]:
+    """(above, below): the RLs nearest 1 that a two-sided 5% test detects with 80% power, with the first
+    group's n1, the second's n2 and the second group's rate p2 (statistics.md §2). None where there is none.
+
+    Above 1 (t = ln r > 0) the gap |ln r| − z·SE(r) only grows, so there is one root, up to r·p2 = 1. Below 1
+    (t = −ln r) it may rise and fall again: with x = e^t/(p2·n1) it rises while z²x² − 4x − 4B < 0
+    (B = 1/(p2·n2) − 1/n2 − 1/n1), so its maximum is at x+ = (2 + 2√(1 + z²B)) / z²; the root nearest 1 is the
+    one between t = 0 and that maximum (the second, far from 1, is not the one meant)."""
+    if n1 <= 0 or n2 <= 0 or not 0 < p2 < 1:
+        return None, None
+    up = lambda t: _power_gap(t, n1, n2, p2, z, 1)  # noqa: E731
+    down = lambda t: _power_gap(t, n1, n2, p2, z, -1)  # noqa: E731
+    t_max = -math.log(p2)  # r·p2 = 1: a rate of 1 in the first group
+    above = math.exp(_bisect(up, 0.0, t_max)) if up(t_max) >= 0 else None
+    a, b = 1 / (p2 * n1), 1 / (p2 * n2) - 1 / n2 - 1 / n1
+    disc = 1 + z * z * b
+    below = None
+    if disc >= 0:
+        x_plus = (2 + 2 * math.sqrt(disc)) / (z * z)
+        if x_plus > a:
+            t_peak = math.log(x_plus / a)
+            if down(t_peak) >= 0:
+                below = math.exp(-_bisect(down, 0.0, t_peak))
+    return above, below
+
+
+def power(r: float, n1: float, n2: float, p2: float) -> float:
+    """The power of a two-sided 5% test to detect the RL r (the near tail only, as the formula of §2 has it)."""
+    se = math.sqrt(1 / (r * p2 * n1) - 1 / n1 + 1 / (p2 * n2) - 1 / n2)
+    return NormalDist().cdf(abs(math.log(r)) / se - Z95)
+
+
+def respondents_needed(n1: int, n2: int, p2: float, edge: float, z: float = Z95 + Z80_POWER) -> int | None:
+    """How many respondents of the two compared groups a survey needs, at today's shares (n1 : n2) and the
+    second group's rate p2, for the RL `edge` to be detectable (80% power, two-sided 5%): with n1 = s1·N and
+    n2 = s2·N, SE(edge)² = K/N, so N = z²·K / (ln edge)², rounded up. None where the edge cannot happen."""
+    if n1 <= 0 or n2 <= 0 or not 0 < p2 < 1 or edge * p2 >= 1 or edge == 1:
+        return None
+    whole = n1 + n2
+    k = whole / n1 * (1 / (edge * p2) - 1) + whole / n2 * (1 / p2 - 1)
+    return math.ceil(z * z * k / math.log(edge) ** 2 - 1e-9)
+
+
+def change(rl: float, se: float | None, previous_rl: float, previous_se: float | None, event: bool, note: str | None) -> dict[str, float | str | None]:
+    """The change of an RL from the previous year's (statistics.md §3): the ratio; for an event metric the z of
+    its log against the two years' SEs (independent years, Altman & Bland 2003) and its two-sided normal p;
+    for a stock metric no test, and `note` says why."""
+    ratio = rl / previous_rl if previous_rl > 0 else None
+    z = p = None
+    if event and ratio is not None and ratio > 0 and se is not None and previous_se is not None:
+        z = math.log(ratio) / math.sqrt(se * se + previous_se * previous_se)
+        p = 2 * (1 - NormalDist().cdf(abs(z)))
+    return {"previous_rl": previous_rl, "ratio": ratio, "z": z, "p_value": p, "note": None if event else note}
