@@ -247,3 +247,33 @@ def test_csv_cells_never_run_as_formulas() -> None:
 
     assert [output.csv_cell(v) for v in ("=SUM(A1)", "+1", "-2", "@x", "Band 5", None, 3)] == ["'=SUM(A1)", "'+1", "'-2", "'@x", "Band 5", "", 3]
     assert output.csv_text([["=1+1", 2]], ["band", "n"]) == "band,n\n'=1+1,2\n"
+
+
+def test_national_funnel_and_heterogeneity_follow_the_benchmark(published: Path) -> None:
+    """statistics.md §4–5: keyed metric → service → band ("-" where none); the funnel's authorities are exactly
+    those the benchmark shows with a defined SE (its disclosure rule), with the same figures; a funnel plot per
+    metric and the sentences in funnels.md."""
+    from wres.document import Document
+
+    doc = json.loads((published / "national.json").read_text())
+    assert Document.from_dict(doc).to_dict() == doc
+    bench = json.loads((published / "benchmark.json").read_text())
+    drawn = 0
+    for m in bench["metrics"]:
+        band = m["band"] or "-"
+        if not m["national"]["relative_likelihood"]:
+            assert m["metric"] not in doc["funnel"] or band not in doc["funnel"][m["metric"]].get(m["service"], {})
+            continue
+        f = doc["funnel"][m["metric"]][m["service"]][band]
+        h = doc["heterogeneity"][m["metric"]][m["service"]][band]
+        shown = {r["authority"]: r for r in m["authorities"] if r["relative_likelihood"] and r["se_log"]}
+        assert {a["authority"] for a in f["authorities"]} == set(shown)
+        assert f["k"] == h["k"] == len(shown) and f["target_rl"] == m["national"]["relative_likelihood"]
+        for a in f["authorities"]:
+            assert a["rl"] == shown[a["authority"]]["relative_likelihood"] and a["flag"] == shown[a["authority"]]["flag"]
+            assert a["lower998"] <= a["lower95"] <= f["target_rl"] <= a["upper95"] <= a["upper998"]
+        assert (f["reason"] is not None) == (f["k"] < 10) and (f["tau2"] == 0 or f["k"] >= 10)
+        assert f["sentence"] and f["sentence"] in (published / "funnels.md").read_text()
+        drawn += bool(shown)
+    assert drawn and any(published.glob("funnel-*.svg"))
+    assert "<svg" in next(published.glob("funnel-*.svg")).read_text()

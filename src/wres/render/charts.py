@@ -500,3 +500,59 @@ def all_charts(report: Report) -> list[Chart]:
         trends = {"relative_likelihood": trend_chart, "percentages": difference_trend_chart}
         charts += [trends[m.statistic](report, m.id) for m in st.metrics if m.statistic in trends]
     return charts
+
+
+FUNNEL_FLAGS = {  # a national funnel's flag as the chart draws it: words, colour, shape
+    "above_99.8": ("above the 99.8% limit", VERMILION, "triangle-up"),
+    "above_95": ("above the 95% limit", ORANGE, "triangle-up"),
+    "within": ("within the 95% limits", BLUE, "circle"),
+    "below_95": ("below the 95% limit", SKY, "triangle-down"),
+    "below_99.8": ("below the 99.8% limit", GREEN, "triangle-down"),
+}
+
+
+def funnel_chart(name: str, title: str, funnel: dict[str, Any], curve_points: int = 60) -> Chart:
+    """A national funnel plot (statistics.md §4): the 95% and 99.8% limits as curves over precision (1 / SE of
+    ln RL), allowing for the funnel's τ², about the pooled national RL, and each authority as a point shaped
+    and coloured by its flag. The words of what lies outside are the funnel's own sentence (decided in the engine)."""
+    import altair as alt
+
+    from wres.national import Z95, Z998
+
+    rows = [a for a in funnel.get("authorities", []) if a.get("se_log")]
+    if not rows:
+        return Chart(name, title, funnel.get("sentence", ""), [], [], {}, funnel.get("sentence", ""), data_elsewhere=False)
+    target, tau2 = funnel["target_rl"], funnel.get("tau2") or 0.0
+    theta = math.log(target)
+    precisions = [1 / a["se_log"] for a in rows]
+    lo, hi = min(precisions) * 0.9, max(precisions) * 1.1
+    curves = []
+    for i in range(curve_points):
+        p = lo + (hi - lo) * i / (curve_points - 1)
+        spread = math.sqrt(1 / (p * p) + tau2)
+        for limit, z, dash in (("95% limits", Z95, "95"), ("99.8% limits", Z998, "998")):
+            for side, sign in (("lower", -1), ("upper", 1)):
+                curves.append({"precision": p, "rl": math.exp(theta + sign * z * spread), "limit": limit, "line": f"{side}{dash}"})
+    points = [{"precision": 1 / a["se_log"], "rl": a["rl"], "authority": a["authority"], "flag": FUNNEL_FLAGS[a["flag"]][0], "text": fmt(a["rl"])}
+              for a in rows]
+    every_rl = [c["rl"] for c in curves] + [a["rl"] for a in rows]
+    domain = [min(every_rl) * 0.95, max(every_rl) * 1.05]
+    x = alt.X("precision:Q", title="Precision (1 / standard error of ln relative likelihood)", scale=alt.Scale(zero=False))
+    y = alt.Y("rl:Q", scale=alt.Scale(type="log", domain=domain), title="Relative likelihood (log scale)", axis=alt.Axis(format=".2f"))
+    limits = alt.Chart(alt.Data(values=curves)).mark_line(color=GREY, strokeWidth=1.5).encode(
+        x=x, y=y, detail="line:N",
+        strokeDash=alt.StrokeDash("limit:N", scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[6, 3], [1, 0]]), legend=alt.Legend(title=None, orient="bottom")))
+    centre = alt.Chart(alt.Data(values=[{"rl": target}])).mark_rule(color="#0b0c0c", strokeDash=[2, 2]).encode(y=alt.Y("rl:Q", scale=alt.Scale(type="log", domain=domain)))
+    flags = [f[0] for f in FUNNEL_FLAGS.values()]
+    dots = alt.Chart(alt.Data(values=points)).mark_point(size=60, filled=True, opacity=0.85).encode(
+        x=x, y=y,
+        color=alt.Color("flag:N", scale=alt.Scale(domain=flags, range=[f[1] for f in FUNNEL_FLAGS.values()]), legend=alt.Legend(title=None, orient="bottom")),
+        shape=alt.Shape("flag:N", scale=alt.Scale(domain=flags, range=[f[2] for f in FUNNEL_FLAGS.values()]), legend=alt.Legend(title=None, orient="bottom")),
+        tooltip=["authority:N", "text:N", "flag:N"])
+    chart = (limits + centre + dots).properties(width=520, height=300)
+    table = [[a["authority"], fmt(a["rl"]), f"{fmt(a['lower95'])} to {fmt(a['upper95'])}", f"{fmt(a['lower998'])} to {fmt(a['upper998'])}",
+              FUNNEL_FLAGS[a["flag"]][0]] for a in rows]
+    alt_text = (f"Funnel plot: each point is an organisation's relative likelihood against its precision, about the pooled "
+                f"relative likelihood {fmt(target)} (dotted line), with the 95% and 99.8% limits as curves. {funnel.get('sentence', '')}")
+    return Chart(name, title, alt_text, ["Organisation", "Relative likelihood", "95% limits", "99.8% limits", "Position"], table,
+                 _config(chart).to_dict(validate=False), funnel.get("reason") or "", data_elsewhere=False)

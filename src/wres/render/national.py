@@ -59,7 +59,56 @@ def write(out: NationalOutput, directory: Path, threshold: int, named: bool, int
             funnel.append([m["metric"], m["service"], m["band"] or "", p["se_log"], p["lower998"], p["lower95"], p["upper95"], p["upper998"]])
     (directory / "funnel.csv").write_text(_csv(funnel), encoding="utf-8")
     written += ["benchmark.json", "benchmark.csv", "funnel.csv"]
+    written += _funnel_plots(out, directory)
     if internal:
         (directory / "counts.csv").write_text(out.counts.to_csv(), encoding="utf-8")
         written.append("counts.csv")
     return written
+
+
+def _headline(doc: Any, metric: str, by_service: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+    """The metric's headline funnel: the whole organisation's, at the band the standard assesses (or the only one)."""
+    total = doc.get_standard().breakdown.total.id
+    bands = by_service.get(total) or {}
+    if not bands:
+        return None
+    if len(bands) == 1:
+        return total, next(iter(bands))
+    assessed = [r.band for r in doc.results if r.metric == metric and r.service == total and r.assessed and r.band]
+    if assessed and assessed[0] in bands and bands[assessed[0]]["authorities"]:
+        return total, assessed[0]
+    return total, max(bands, key=lambda b: bands[b]["k"])  # the assessed band has no authority to draw: the fullest
+
+
+def _funnel_plots(out: NationalOutput, directory: Path) -> list[str]:
+    """funnel-<metric>.svg for each metric's headline funnel (its authorities drawn), and funnels.md: for every
+    funnel and heterogeneity in the national document, its sentences as the document words them."""
+    from wres.render import charts
+
+    doc = out.national
+    std = doc.get_standard()
+    labels = {p.id: p.label for p in (*std.breakdown.parts, std.breakdown.total)}
+    written: list[str] = []
+    lines = [f"# National funnels — {doc.organisation.get('name') or ''}", ""]
+    for metric, by_service in (doc.funnel or {}).items():
+        m = std.metric(metric)
+        lines += [f"## {m.short} {m.title}".strip(), ""]
+        head = _headline(doc, metric, by_service)
+        if head is not None and by_service[head[0]][head[1]]["authorities"]:
+            service, band = head
+            f = by_service[service][band]
+            title = f"{m.short} {m.title}{f' ({band})' if band != '-' else ''}: funnel plot, {labels.get(service, service).lower()}".strip()
+            chart = charts.funnel_chart(f"funnel-{metric}", title, f)
+            name = f"funnel-{metric}.svg"
+            (directory / name).write_text(chart.svg(), encoding="utf-8")
+            written.append(name)
+            lines += [f"![{chart.alt}]({name})", ""]
+        for service, bands in by_service.items():
+            for band, f in bands.items():
+                h = (doc.heterogeneity or {}).get(metric, {}).get(service, {}).get(band) or {}
+                where = labels.get(service, service) + (f", {band}" if band != "-" else "")
+                lines.append(f"- {where}: {f['sentence']}" + (f" {f['reason'][0].upper()}{f['reason'][1:]}." if f.get("reason") else "")
+                             + (f" {h['sentence']}" if h.get("sentence") else ""))
+        lines.append("")
+    (directory / "funnels.md").write_text("\n".join(lines), encoding="utf-8")
+    return [*written, "funnels.md"]
