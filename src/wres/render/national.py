@@ -40,6 +40,10 @@ def write(out: NationalOutput, directory: Path, threshold: int, named: bool, int
         "suppression": {"applied": not internal, "threshold": threshold,
                         "rule": "an authority's figures are shown only where each of its four counts is 0 or at least the threshold"},
         "funnel": "limits are exp(ln national RL ± z × the authority's standard error of ln RL), z = 1.96 (95%) and 3.09 (99.8%)",
+        "funnel_overdispersed": ("each authority's `flag` (and each metric's `overdispersion`) is its position in the national funnel "
+                                 "of national.json: limits exp(ln national RL ± z × √(SE² + τ²)), τ² the between-authority "
+                                 "variance beyond chance (0 with fewer than 10 authorities); `funnel` and funnel.csv are the "
+                                 "limits of chance alone, kept as they were published"),
         "metrics": out.benchmark,
     }
     if internal:
