@@ -39,7 +39,9 @@ CONTRACT_KEYS = {
 # Extensions beyond the contract. Adding one is a deliberate change: list it here.
 EXTENSION_KEYS = {"title", "total",
                   # issue 16: what each figure is, decided in the engine (common.md §4)
-                  "statistic", "status", "assessed", "verdict", "label", "orientation", "difference", "difference_ci95"}
+                  "statistic", "status", "assessed", "verdict", "label", "orientation", "difference", "difference_ci95",
+                  # issue 17: the evidence a figure carries (statistics.md §1–3)
+                  "evidence", "detectable_rl", "respondents_needed", "change"}
 EXTENSION_KEYS_BY_METRIC = {"M9": {"representation"}}
 REPRESENTATION_KEYS = {"senior_managers", "workforce", "local_population"}
 TOP_LEVEL_KEYS = {"schema_version", "standard", "standard_id", "standard_version", "organisation", "period", "suppression", "warnings", "results"}
