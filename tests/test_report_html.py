@@ -293,17 +293,21 @@ def test_markup_in_the_return_is_shown_as_text_never_run(hostile_report: ReportS
 def test_summary_is_a_table_of_verdicts_and_a_line_per_withheld_metric(published_report: ReportSet, open_page: Any) -> None:
     doc = published_report.metrics()
     page = open_page(published_report.url).page
-    rows = page.evaluate("""() => [...document.querySelectorAll('section.summary table.summary tbody tr')]
+    rows = page.evaluate("""() => [...document.querySelectorAll('section.summary table.summary tbody tr:not(.advice-print)')]
         .map(r => [...r.cells].map(c => c.textContent.trim()))""")
     top = {r["metric"]: r["band"] for r in doc["results"]}  # the last band listed is M1's top band
     expected = [r for r in doc["results"] if r["relative_likelihood"] is not None and r["band"] == top[r["metric"]]]
+    # grouped by the evidence (clearly outside, clearly inside, not enough either way), each group in the document's order
+    order = ["outside_range", "inside_range", "inconclusive"]
+    expected.sort(key=lambda r: order.index(r["evidence"] if r["evidence"] in order else "inconclusive"))
     assert len(rows) == len(expected) >= 5, rows
     for row, r in zip(rows, expected):
         metric, service, rl, said = row
         assert metric.startswith(r["metric"] + " ") and service == SERVICE[r["service"]], row
         ci = r["ci95"]
         assert rl == f"{r['relative_likelihood']:.2f}" + (f" ({ci[0]:.2f} to {ci[1]:.2f})" if ci else " (no CI)"), row
-        assert said == r["verdict"] == verdict(r["assessment"], tuple(ci) if ci else None), row
+        assert said.startswith(r["verdict"]) and r["verdict"] == verdict(r["assessment"], tuple(ci) if ci else None), row
+        assert (said != r["verdict"]) == (r["evidence"] == "inconclusive"), row  # the advice follows an inconclusive verdict
     missing = page.evaluate("() => [...document.querySelectorAll('section.summary ul.missing li')].map(li => li.textContent.trim())")
     withheld = {r["metric"] for r in doc["results"] if r["relative_likelihood"] is None and r["band"] == top[r["metric"]]}
     in_order = [m for m in dict.fromkeys(r["metric"] for r in doc["results"]) if m in withheld]

@@ -95,3 +95,56 @@ def test_trend_has_m1_by_its_top_band(users, authorities, demo_returns, tmp_path
         expected.append(f"{r['relative_likelihood']:.2f}" if r["relative_likelihood"] is not None else "[c]" if r["suppressed"] else "–")
     assert cells == expected and cells[0] == "[c]" and re.fullmatch(r"\d+\.\d\d", cells[1]), cells
     assert "A figure by band is shown for the band the standard assesses" in html
+
+
+def test_dashboard_shows_the_evidence_beside_each_verdict(users, submitted) -> None:
+    """Issue 17: the summary and every metric's table give the evidence beside the verdict, and a result with
+    not enough evidence either way says what its numbers could show (the words of render.evidence)."""
+    import html as html_lib
+
+    from wres.document import Document
+    from wres.render import evidence
+    from wres.standards import load
+
+    sub = submitted["A"]
+    page = html_lib.unescape(client_for(users["viewer_A"]).get("/dashboard/").content.decode())
+    summary = page.split('id="summary"', 1)[1].split("</table>", 1)[0]
+    assert ">Evidence</th>" in summary
+    doc = Document.from_dict(sub.document)
+    std = load(doc.standard_id)
+    shown = [r for r in doc.results if r.service == std.breakdown.total.id and r.evidence]
+    assert shown, "the demo has results with evidence"
+    for r in shown:
+        assert evidence.words(r) in page, (r.metric, r.evidence)
+        if r.evidence == "inconclusive":
+            assert evidence.advice(std, r) in page, r.metric
+    assert any(r.evidence == "inconclusive" and r.detectable_rl for r in shown)
+    rows = summary.split("<tbody", 1)[1].split("<tr ")[1:]
+    assert rows and all('class="govuk-table__cell wres-evidence"' in row for row in rows)
+
+
+def test_trend_shows_the_change_from_last_year(users, authorities, demo_returns, tmp_path) -> None:
+    """With an earlier submission, the trend has each metric's change from last year (ratio; p for events)."""
+    import html as html_lib
+    import re
+
+    from tests.web.conftest import submit_return
+    from wres.demo import shifted, write_demo
+    from wres.document import Document
+    from wres.render import evidence
+    from wres.results import with_change
+
+    other = tmp_path / "other"  # a different year's people: the figures change
+    other.mkdir()
+    write_demo(other, seed=7, staff=425, action_plan=False)
+    earlier = submit_return(authorities["A"], users["analyst_A"], shifted(other, tmp_path / "earlier", 1))
+    latest = submit_return(authorities["A"], users["analyst_A"], demo_returns["A"])
+    page = client_for(users["viewer_A"]).get("/dashboard/").content.decode()
+    table = page.split('id="trend"', 1)[1].split("</table>", 1)[0]
+    assert "Change from last year" in table
+    changed = with_change(Document.from_dict(latest.document), Document.from_dict(earlier.document))
+    cells = [html_lib.unescape(c) for c in re.findall(r'<td class="govuk-table__cell wres-change">(.*?)</td>', table)]
+    texts = [evidence.change_text(r) for r in changed.results  # the trend gives a banded metric by its assessed band: here the others
+             if r.service == "all" and r.band is None and r.change and r.change.get("ratio") is not None]
+    assert texts and all(t in cells for t in texts if t), (texts, cells)
+    assert any("(p " in c for c in cells), cells

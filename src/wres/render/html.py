@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from wres import __version__, dates
 from wres.dates import long_date, long_month
 from wres.document import Figures, Result
+from wres.render import evidence
 from wres.render.charts import Chart, difference_text, points
 from wres.report import Report
 from wres.standards import MetricDef
@@ -230,16 +231,20 @@ def _summary(report: Report) -> dict[str, Any]:
             if r.status != "published":
                 why.setdefault(r.reason or "not assessed", []).append(report.part_label(r.service).lower())
                 continue
+            group = evidence.group_of(r)
             rows.append({
                 "metric": f"{m.short} {m.title}" + (f" ({r.band})" if r.band else ""), "service": report.part_label(r.service),
                 "rl": _figure_text(report, r), "verdict": r.verdict, "css": css.get(r.assessment or "", ""),
+                "evidence": group, "advice": evidence.advice(st, r) if group == "inconclusive" else "",
             })
         if why:
             every = len(why) == 1 and len(next(iter(why.values()))) == len(results) == parts and parts > 1
             reasons = [(f"every {st.word('breakdown_heading').lower()}" if every else " and ".join(services)) + f": {reason}" for reason, services in why.items()]
             missing.append(f"{m.short} {m.title}" + (f" ({results[0].band})" if results[0].band else "") + " — " + "; ".join(reasons) + ".")
     statistics = {m.statistic for m in report.metrics}
-    return {"rows": rows, "missing": missing, "shares": shares,
+    groups = [{"id": key.replace("_", "-"), "heading": heading, "rows": [x for x in rows if x["evidence"] == key],
+               "advice": key == "inconclusive"} for key, heading in evidence.GROUPS.items()]
+    return {"rows": rows, "groups": groups, "missing": missing, "shares": shares,
             "heading": "Relative likelihood (95% CI)" if statistics == {"relative_likelihood"} else "Figure (95% CI)",
             "nowrap": statistics == {"relative_likelihood"}}  # a figure of two percentages and a difference wraps
 
@@ -332,7 +337,7 @@ def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
         "difference_chart": figures.get("difference-summary"),
         "metrics": metrics,
         "suppressed_any": any(r.suppressed for r in doc.results),
-        "trend": [figures[f"trend-{m.id}"] for m in report.metrics if f"trend-{m.id}" in figures],
+        "trend": [{"chart": figures[f"trend-{m.id}"], "change": _changes(report, m)} for m in report.metrics if f"trend-{m.id}" in figures],
         "trend_years": len(report.years),
         "plan": _plan(report),
         "governance_text": governance_text(report),
@@ -343,6 +348,30 @@ def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
         "warnings": doc.warnings,
         "version": __version__,
     }
+
+
+def _changes(report: Report, m: MetricDef) -> dict[str, Any] | None:
+    """A metric's change from last year, part by part (its headline band): last year's RL, this year's, their
+    ratio and, for an event metric, the test's p; a stock metric's note (the document's) says why it has none."""
+    if len(report.years) < 2 or m.statistic != "relative_likelihood":
+        return None
+    rows, notes = [], []
+    for r in report.headline(m):
+        c = r.change
+        if not c or c.get("ratio") is None:
+            continue
+        p = c.get("p_value")
+        rows.append([report.part_label(r.service) + (f" ({r.band})" if r.band else ""), fmt(c["previous_rl"]),
+                     fmt(r.relative_likelihood), fmt(c["ratio"]),  # type: ignore[arg-type]
+                     evidence.p_text(p) if p is not None else "no test"])
+        if c.get("note") and c["note"] not in notes:
+            notes.append(c["note"])
+    if not rows:
+        return None
+    return {"caption": f"{m.short} {m.title}: change from {report.year_label(len(report.years) - 2)} to {report.year_label()}",
+            "columns": [report.standard.word("breakdown_heading"), report.year_label(len(report.years) - 2), report.year_label(),
+                        "Change (ratio)", "Test of change"],
+            "rows": rows, "notes": notes}
 
 
 def _definition_cell(report: Report, m: MetricDef) -> str:

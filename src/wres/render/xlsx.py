@@ -41,6 +41,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from wres import __version__, dates
 from wres.document import INTERNAL_MARKING, Figures, Result
+from wres.render import evidence
 from wres.report import Report
 from wres.standards import MetricDef
 from wres.stats import PERCENT_RULE, fmt
@@ -124,6 +125,21 @@ def _assessment(r: Result, words: dict[str, str], assessed: bool = True) -> str:
     if r.assessment:
         return words.get(r.assessment, r.assessment)
     return WITHHELD if assessed and _withheld(r) else ""
+
+
+def _or_mark(r: Result, value: Value) -> Value:
+    """A figure of the evidence (statistics.md): withheld with the headline figure, else – where there is none."""
+    return value if value is not None else _missing(r)
+
+
+def _detectable(r: Result, side: str) -> Value:
+    return _or_mark(r, (r.detectable_rl or {}).get(side))
+
+
+def _change(r: Result, key: str) -> Value:
+    """Of the change from last year: – without a previous year's figure (or, z and p, for a stock metric)."""
+    value = (r.change or {}).get(key)
+    return value if value is not None else NOT_APPLICABLE
 
 
 def _group_share(r: Result, shares: dict[str, float | None] | None, gid: str) -> Value:
@@ -242,6 +258,7 @@ class _Book:
             "count": add(num_format="#,##0"),
             "rate": add(num_format="0.0%"),
             "ratio": add(num_format="0.00"),
+            "pvalue": add(num_format="0.000"),
             "points": add(num_format="+0.0;−0.0;0.0"),  # percentage points, signed, as the HTML prints them
             "mark": add(align="right"),
             "note": add(italic=True, font_color="#404040"),
@@ -429,8 +446,28 @@ class _Book:
             *self._figure_columns(self._statistics()),
             _Column("Assessment", 30, "text", self.assessment),
             *([_Column("Verdict", 30, "text", lambda r: r.verdict)] if mixed else []),
+            *self._evidence_columns(),
             _Column("Sentence", 100, "text", lambda r: r.sentence),
         ]
+
+    def _evidence_columns(self) -> list[_Column]:
+        """The evidence of each result, what its data could detect and its change from last year (statistics.md)."""
+        cols = [
+            _Column("Evidence", 30, "text", evidence.words),
+            _Column("Detectable RL above 1", 11, "ratio", lambda r: _detectable(r, "above")),
+            _Column("Detectable RL below 1", 11, "ratio", lambda r: _detectable(r, "below")),
+        ]
+        if any(m.kind == "survey" for m in self.report.metrics):
+            cols.append(_Column("Respondents needed", 12, "count", lambda r: r.respondents_needed if r.respondents_needed is not None
+                                else (_missing(r) if self.st.metric(r.metric).kind == "survey" else NOT_APPLICABLE)))
+        cols.append(_Column("What the data could show", 50, "text", lambda r: evidence.advice(self.st, r) if r.evidence == "inconclusive" else ""))
+        if len(self.report.years) > 1:
+            cols += [_Column("Previous year's RL", 11, "ratio", lambda r: _change(r, "previous_rl")),
+                     _Column("Change (ratio)", 10, "ratio", lambda r: _change(r, "ratio")),
+                     _Column("Change z", 9, "ratio", lambda r: _change(r, "z")),
+                     _Column("Change p", 9, "pvalue", lambda r: _change(r, "p_value")),
+                     _Column("Change note", 40, "text", lambda r: (r.change or {}).get("note") or "")]
+        return cols
 
     def _profile(self) -> tuple[list[tuple[str, Value]], list[tuple[str, Value]]]:
         """Who the authority is (left) and who leads the work (right)."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from wres import results as engine_results
 from wres.document import Document, Figures, Result
+from wres.render import evidence
 from wres.standards import MetricDef, Standard
 
 WITHHELD = "[c]"  # disclosure control's mark, as every report prints it
@@ -62,6 +63,13 @@ class Row:
     heading: str  # the band, the part, or the metric's name
     cells: list[str]
     verdict: str
+    evidence: str = ""  # the evidence in words (render.evidence), beside the verdict
+    advice: str = ""  # not enough evidence either way: what the data could show, and what would be needed
+
+
+def _evidence(r: Result, standard: Standard) -> dict[str, str]:
+    return {"evidence": evidence.words(r),
+            "advice": evidence.advice(standard, r) if r.evidence == "inconclusive" and r.metric in standard.metric_ids else ""}
 
 
 @dataclass
@@ -107,7 +115,7 @@ def cells(r: Result, standard: Standard) -> list[str]:
 
 
 def _row(r: Result, standard: Standard, heading: str) -> Row:
-    return Row(r, heading, cells(r, standard), r.verdict)
+    return Row(r, heading, cells(r, standard), r.verdict, **_evidence(r, standard))
 
 
 def _part_label(standard: Standard, part_id: str) -> str:
@@ -186,7 +194,7 @@ def summary(views: list[MetricView], standard: Standard) -> list[Row]:
             chosen = ([r for r in v.headline if r.assessed] or [r for r in v.headline if band is not None and r.band == band]
                       or (v.headline if v.metric.bands else []))
         for r in chosen:
-            rows.append(Row(r, r.label or v.title, [], r.verdict))
+            rows.append(Row(r, r.label or v.title, [], r.verdict, **_evidence(r, standard)))
     return rows
 
 
@@ -195,6 +203,8 @@ def trend(docs: list[Document], standard: Standard) -> list[dict[str, Any]]:
     a metric by band by the band the engine says is assessed, named in its row when the same every year."""
     total = standard.breakdown.total.id
     rows = []
+    # the latest year's change from the year before (the engine's, from the documents as published)
+    docs = [*docs[:-1], engine_results.with_change(docs[-1], docs[-2])] if len(docs) > 1 else docs
     for m in standard.metrics:
         if m.statistic == "representation":
             continue
@@ -205,13 +215,20 @@ def trend(docs: list[Document], standard: Standard) -> list[dict[str, Any]]:
             bands.append(band)
             r = next((x for x in mine if (x.band or None) == (band or None)), None)
             cells.append(None if r is None or r.status == "not_submitted" else {
-                "band": r.band, "figure": _trend_figure(r)})
+                "band": r.band, "figure": _trend_figure(r), "change": evidence.change_text(r), "note": (r.change or {}).get("note")})
         if any(cells):
             same = len(set(bands)) == 1
+            last = cells[-1]
             rows.append({"metric": m, "short": m.short or m.id, "title": m.title, "cells": cells,
+                         "change": (last or {}).get("change", ""), "change_note": (last or {}).get("note") or "",
                          "band": bands[-1] if same else None, "bands": bands if not same and any(bands) else None,
                          "unit": "points" if m.statistic == "percentages" else "rl"})
     return rows
+
+
+def change_notes(rows: list[dict[str, Any]]) -> list[str]:
+    """The document's notes on changes given without a test (stock metrics), each once."""
+    return list(dict.fromkeys(r["change_note"] for r in rows if r.get("change_note")))
 
 
 def _trend_figure(r: Result) -> str:

@@ -69,7 +69,7 @@ def _body(sub: Submission, job: ReportJob | None) -> str:
         body = render_to_string("web/dashboard_body.html", {
             "sub": sub, "doc": doc, "standard": standard, "metrics": metrics, "summary": figures.summary(metrics, standard), "job": job,
             "noun": figures.noun(standard),
-            "years": [s.period_label for s in years], "trend": trend,
+            "years": [s.period_label for s in years], "trend": trend, "trend_notes": figures.change_notes(trend),
         })
         cache.set(key, body, 24 * 3600)
     return body
