@@ -186,3 +186,17 @@ def test_workbook_results_sheet_has_the_evidence_columns(two_years: Path, one_ye
     ws = openpyxl.load_workbook(one_year / "workbook.xlsx")["Summary"]
     header = next(list(r) for r in ws.iter_rows(values_only=True) if r and r[0] == "Metric")
     assert "Evidence" in header and "Change (ratio)" not in header
+
+
+
+def test_a_difference_of_percentages_is_clear_or_not_never_inside() -> None:
+    """NHS WRES indicators 5–8: the evidence of a difference is whether its CI excludes 0 (stats.difference_evidence)."""
+    from wres.document import Figures, Result
+
+    r = Result("5", "all", None, {"bme": Figures(30, 100, 0.3), "white": Figures(20, 200, 0.1), "unknown": Figures(0, 0)}, 1.0, None, None,
+               None, False, None, "", statistic="percentages", difference=0.2, difference_ci95=(0.1, 0.3), evidence="outside_range")
+    assert evidence.words(r) == "a clear difference (the 95% CI excludes 0)" and evidence.group_of(r) == "outside_range"
+    r.evidence = "inconclusive"
+    assert evidence.words(r).startswith("not enough evidence either way")
+    r.evidence = None
+    assert evidence.words(r) == "" and evidence.group_of(r) == "inconclusive"

@@ -27,6 +27,12 @@ WORDS: dict[str, str] = {
     "inconclusive": "not enough evidence either way (the 95% CI reaches across an edge of the range)",
 }
 
+# A difference of percentages has no range: its evidence is whether its 95% CI excludes 0 (stats.difference_evidence).
+DIFFERENCE_WORDS: dict[str, str] = {
+    "outside_range": "a clear difference (the 95% CI excludes 0)",
+    "inconclusive": "not enough evidence either way (the 95% CI includes 0)",
+}
+
 
 def group_of(r: Result) -> str:
     """The summary group a published result belongs to (its `evidence`; no interval: not enough evidence)."""
@@ -35,7 +41,7 @@ def group_of(r: Result) -> str:
 
 def words(r: Result) -> str:
     """The evidence in a cell's words; blank where the result has none (withheld, undefined, not submitted)."""
-    return WORDS.get(r.evidence or "", "")
+    return (DIFFERENCE_WORDS if r.statistic == "percentages" else WORDS).get(r.evidence or "", "")
 
 
 def _who(st: Standard, r: Result) -> tuple[str, int | None, str]:
