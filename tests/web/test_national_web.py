@@ -7,6 +7,7 @@ import csv
 import html as html_lib
 import io
 import json
+from html import escape as html_escape
 import re
 import time
 from datetime import date
@@ -148,6 +149,21 @@ def test_national_report_is_pseudonymised_and_disclosure_controlled(users, autho
         text = (folder / name).read_text(encoding="utf-8")
         for a in authorities.values():
             assert a.name not in text and a.code not in text
+
+    # beside each benchmark table, the engine's funnel and heterogeneity sentences from national.json (issue 17)
+    national = json.loads((folder / "national.json").read_text(encoding="utf-8"))
+    shown = 0
+    for m in json.loads((folder / "benchmark.json").read_text(encoding="utf-8"))["metrics"]:
+        if m["service"] != "all":
+            continue
+        for table in ("funnel", "heterogeneity"):
+            entry = national[table].get(m["metric"], {}).get(m["service"], {}).get(m["band"] or "-")
+            if entry is None:  # no organisation's figure to set in it
+                continue
+            sentence = entry["sentence"]
+            assert html_escape(sentence) in r.content.decode(), (table, m["metric"], m["band"])
+            shown += 1
+    assert shown > 0
 
     # every benchmark figure shown comes from an authority whose four counts are all 0 or at least the threshold
     bench = json.loads((folder / "benchmark.json").read_text(encoding="utf-8"))

@@ -235,12 +235,20 @@ def _read(folder: Path, name: str) -> Any:
     return json.loads((folder / name).read_text(encoding="utf-8"))
 
 
-def _benchmark(bench: dict[str, Any], standard: Standard) -> list[dict[str, Any]]:
-    """The benchmark for the whole of each organisation: one table per metric (and band)."""
+def _benchmark(bench: dict[str, Any], standard: Standard, doc: Document | None = None) -> list[dict[str, Any]]:
+    """The benchmark for the whole of each organisation: one table per metric (and band), with the engine's
+    sentences on its funnel (overdispersion) and on how much organisations differ (heterogeneity)."""
     named = {m.id: m for m in standard.metrics}
     total = standard.breakdown.total.id
+
+    def said(table: dict[str, Any] | None, b: dict[str, Any]) -> str | None:
+        entry = ((table or {}).get(b["metric"]) or {}).get(b["service"], {}).get(b.get("band") or "-")
+        return entry.get("sentence") if entry else None
+
     return [{**b, "short": named[b["metric"]].short or b["metric"] if b["metric"] in named else b["metric"],
-             "title": b.get("title") or (named[b["metric"]].title if b["metric"] in named else b["metric"])}
+             "title": b.get("title") or (named[b["metric"]].title if b["metric"] in named else b["metric"]),
+             "funnel_sentence": said(doc.funnel if doc else None, b),
+             "heterogeneity_sentence": said(doc.heterogeneity if doc else None, b)}
             for b in bench["metrics"] if b["service"] == total]
 
 
@@ -270,7 +278,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "figures": web_figures.metrics(doc, ctx["standard"]),
         "noun": web_figures.noun(ctx["standard"]),
         "regions": regions,
-        "benchmark": _benchmark(_read(folder, "benchmark.json"), ctx["standard"]),
+        "benchmark": _benchmark(_read(folder, "benchmark.json"), ctx["standard"], doc),
         "files": [(name, label) for name, (_, label) in FILES.items() if name in meta["files"]],
         "count": len(subs),
         "start": subs[0].period_start,
