@@ -110,6 +110,9 @@ class Upload(models.Model):
     staged = models.CharField(max_length=500, blank=True)  # path of the staged files while valid
     plan = models.JSONField(null=True)  # the return's actions.csv and action_updates.csv, if it had them
     started_at = models.DateTimeField(null=True)  # when the worker began checking it (None while it waits)
+    # where the survey answers come from when both a survey.csv and a closed campaign cover its period:
+    # "" (not chosen yet), "campaign" or "upload" (wres.web.survey)
+    survey_source = models.CharField(max_length=10, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]
@@ -301,3 +304,103 @@ class ImportMapping(models.Model):
 
     def __str__(self) -> str:
         return f"Import mapping of {self.authority}"
+
+
+# --- the staff survey run by the service (docs/web.md, "The staff survey") ----------------------------
+#
+# What is kept is designed so that no answer can be traced to a person: a response holds its answers only
+# (the standard's group, never the label picked; the breakdown part; the scale words), under a random id, with
+# no date, address, user agent or account. Invitation codes are kept hashed and marked used in their own
+# table, which nothing joins to responses. Comments (the optional free-text question) are kept apart from
+# the answers, so a comment cannot be tied to a group either.
+
+
+def _campaign_slug() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(12)  # the campaign link: unguessable, so only those given it find the survey
+
+
+class SurveyCampaign(models.Model):
+    """One authority's staff survey for one reporting period: its dates, who is asked, and how."""
+
+    class Access(models.TextChoices):
+        OPEN = "open", "An open link (anyone with the link can take part; limited per device while the form is open)"
+        CODES = "codes", "Invitation codes (each code can be used once)"
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="survey_campaigns")
+    slug = models.CharField(max_length=40, unique=True, default=_campaign_slug, editable=False)
+    title = models.CharField(max_length=200, help_text="For example: Staff experience survey 2025")
+    period_start = models.DateField(help_text="The reporting period whose return the answers feed")
+    period_end = models.DateField()
+    opens_on = models.DateField()
+    closes_on = models.DateField(help_text="The last day answers are accepted")
+    closed_early_on = models.DateField(null=True, blank=True)
+    access = models.CharField(max_length=10, choices=Access.choices, default=Access.OPEN)
+    introduction = models.TextField(blank=True, help_text="Shown on the survey's first page")
+    free_text_question = models.CharField(max_length=500, blank=True, help_text="None by default: leave empty")
+    threshold = models.PositiveIntegerField(default=10, help_text="No figure is shown while any group has fewer respondents")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # after the return that used it is submitted: the answers are deleted and only the counts kept
+    submission = models.ForeignKey("Submission", null=True, blank=True, on_delete=models.SET_NULL, related_name="survey_campaigns")
+    answers_deleted_on = models.DateField(null=True, blank=True)
+    counts = models.JSONField(null=True, blank=True)  # what is kept once the answers are deleted (wres.web.survey)
+
+    class Meta:
+        ordering = ["-period_start", "-opens_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyService(models.Model):
+    """A breakdown part the campaign surveys, with how many staff were invited (for the response rate)."""
+
+    campaign = models.ForeignKey(SurveyCampaign, on_delete=models.CASCADE, related_name="services")
+    service = models.CharField(max_length=40)  # the standard's breakdown part id
+    invited = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "service"], name="survey_service_once")]
+
+
+class SurveyResponse(models.Model):
+    """One respondent's answers, and nothing else: see the note above SurveyCampaign."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # random: says nothing of order
+    campaign = models.ForeignKey(SurveyCampaign, on_delete=models.CASCADE, related_name="responses")
+    group = models.CharField(max_length=40)  # the standard's group id the ethnicity given falls in ("unknown" if not given)
+    service = models.CharField(max_length=40)  # the breakdown part id
+    answers = models.JSONField(default=dict)  # survey column → the scale's word as the standard spells it ("" unanswered)
+
+
+class SurveyComment(models.Model):
+    """An answer to the optional free-text question, kept apart from the answers; shown to analysts only once a
+    named person has reviewed it, with what looks like names and other identifiers redacted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(SurveyCampaign, on_delete=models.CASCADE, related_name="comments")
+    text = models.TextField()
+    redacted = models.TextField(blank=True)  # the reviewed text as analysts see it
+    reviewed_by = models.CharField(max_length=200, blank=True)
+    reviewed_on = models.DateField(null=True, blank=True)
+
+
+class InvitationCode(models.Model):
+    """A single-use invitation code, kept only as its hash; `used` is never joined to a response."""
+
+    campaign = models.ForeignKey(SurveyCampaign, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "code_hash"], name="invitation_code_once")]
+
+
+class SpentForm(models.Model):
+    """The hash of a finished form's one-time token, so the same answers sent twice (two clicks, the back
+    button) make one response."""
+
+    campaign = models.ForeignKey(SurveyCampaign, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
