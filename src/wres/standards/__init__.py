@@ -117,6 +117,18 @@ class MetricDef:
         return self.columns or ((self.column,) if self.column else ())
 
 
+@dataclass(frozen=True)
+class Question:
+    """A staff survey question's words, as the web service's form asks it ([questions.<column>] in the data
+    file): the survey file's column it answers, its text and hint, and the options offered."""
+
+    id: str  # the survey file's column
+    text: str
+    hint: str = ""
+    options: tuple[str, ...] = ()  # an answer's: the scale's words (answer_words when the data file gives none)
+    labels: str = ""  # the ethnicity question's: the wres.ethnicity label set it offers ("ons2021")
+
+
 # The words a report prints when a standard's data file does not give its own ([words] overrides each):
 # {group} is a group's words, {organisation} the standard's word for the organisation, {snapshot} a date.
 REPORT_WORDS: dict[str, str] = {
@@ -160,6 +172,8 @@ class Standard:
     scales: dict[str, str] = field(default_factory=dict)  # survey column → its scale (a key of answers)
     # Each scale's answers as a validation fix lists them ("Never, 1-2, …"): answers holds normalised keys only.
     answer_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The staff survey's questions, in the order the form asks them (ethnicity, the breakdown, the answers).
+    questions: dict[str, Question] = field(default_factory=dict)
 
     @property
     def focus(self) -> Group:
@@ -241,6 +255,10 @@ def parse(data: dict[str, Any]) -> Standard:
                  for scale, words in data.get("answers", {}).items()},
         scales=dict(data.get("scales", {})),
         answer_words={scale: tuple(words) for scale, words in data.get("answer_words", {}).items()},
+        questions={qid: Question(qid, q["text"], q.get("hint", ""),
+                                 tuple(q.get("options", data.get("answer_words", {}).get(data.get("scales", {}).get(qid, ""), ()))),
+                                 q.get("labels", ""))
+                   for qid, q in data.get("questions", {}).items()},
     )
 
 
