@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "wres.web.survey_limits.SurveyPrivacyMiddleware",  # /survey/ pages: no cookie read or set, no-store, no referrer
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -227,3 +228,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The staff survey's public pages (wres.web.survey_limits, survey_forms): finished forms per client address per
+# hour on an open link (held in memory only; shared office networks share one address), wrong invitation codes
+# per address per hour, how long a form in progress stays valid, and whether to take the address from the
+# X-Forwarded-For a trusted proxy adds.
+SURVEY_SENDS_PER_HOUR = int(os.environ.get("WRES_SURVEY_SENDS_PER_HOUR", "20"))
+SURVEY_CODE_TRIES_PER_HOUR = int(os.environ.get("WRES_SURVEY_CODE_TRIES_PER_HOUR", "20"))
+SURVEY_FORM_HOURS = int(os.environ.get("WRES_SURVEY_FORM_HOURS", "4"))
+SURVEY_FORWARDED = os.environ.get("WRES_SURVEY_FORWARDED") == "1"
