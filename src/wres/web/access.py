@@ -26,6 +26,7 @@ CAN = {
     "comment": {Role.ANALYST, Role.NETWORK_LEAD},
     "sign_off": {Role.ANALYST},
     "request_report": {Role.ANALYST, Role.VIEWER, Role.NETWORK_LEAD},
+    "run_survey": {Role.ANALYST},  # set up, extend, close a staff survey; issue codes; review and read written answers
 }
 
 View = Callable[..., HttpResponse]

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth
 from django.urls import path
 
 from wres.web.sessions import passive
-from wres.web.views import accounts, core, mapping, national, plan, submit
+from wres.web.views import accounts, campaigns, core, mapping, national, plan, submit
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -40,6 +40,18 @@ urlpatterns = [
     path("plan/<int:pk>/update/", plan.action_update, name="action-update"),
     path("plan/<int:pk>/comment/", plan.action_comment, name="action-comment"),
     path("governance/", plan.governance, name="governance"),
+    # the staff survey: the analyst's campaigns
+    path("campaigns/", campaigns.campaigns, name="campaigns"),
+    path("campaigns/new/", campaigns.campaign_new, name="campaign-new"),
+    path("campaigns/<int:pk>/", campaigns.campaign, name="campaign"),
+    path("campaigns/<int:pk>/edit/", campaigns.campaign_edit, name="campaign-edit"),
+    path("campaigns/<int:pk>/close/", campaigns.campaign_close, name="campaign-close"),
+    path("campaigns/<int:pk>/extend/", campaigns.campaign_extend, name="campaign-extend"),
+    path("campaigns/<int:pk>/codes/", campaigns.campaign_codes, name="campaign-codes"),
+    path("campaigns/<int:pk>/poster/", campaigns.campaign_poster, name="campaign-poster"),
+    path("campaigns/<int:pk>/results/", campaigns.campaign_results, name="campaign-results"),
+    path("campaigns/<int:pk>/comments/", campaigns.campaign_comments, name="campaign-comments"),
+    path("campaigns/<int:pk>/comments/<uuid:comment>/", campaigns.campaign_comment_review, name="campaign-comment-review"),
     # the national programme team's pages
     path("national/", national.tracker, name="national"),
     path("national/report/", national.report, name="national-report"),
