@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth
 from django.urls import path
 
 from wres.web.sessions import passive
-from wres.web.views import accounts, campaigns, core, mapping, national, plan, submit
+from wres.web.views import accounts, campaigns, core, mapping, national, plan, submit, survey_public
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -56,6 +56,11 @@ urlpatterns = [
     path("national/", national.tracker, name="national"),
     path("national/report/", national.report, name="national-report"),
     path("national/counts.csv", national.pooled_counts, name="national-counts"),
+    # the staff survey as a respondent takes it: public, no account, no cookie (views/survey_public.py)
+    path("survey/<str:slug>/", survey_public.start, name="survey-start"),
+    path("survey/<str:slug>/privacy/", survey_public.privacy, name="survey-privacy"),
+    path("survey/<str:slug>/answer/", survey_public.answer, name="survey-answer"),
+    path("survey/<str:slug>/send/", survey_public.send, name="survey-send"),
     path("admin/", admin.site.urls),
 ]
 
