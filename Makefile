@@ -66,7 +66,7 @@ serve: $(STAMP) $(NODE_STAMP) $(WEB_CSS)
 	@echo "Open http://localhost:8000 and sign in as analyst, viewer, network, national or admin (password demo-password-2026). Ctrl-C stops."
 	$(WEB) worker --no-startup-delay --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn wres.web.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile - --timeout 120
+	$(BIN)/gunicorn -c python:wres.web.gunicorn_conf wres.web.wsgi  # survey pages logged without the client address
 
 test: $(STAMP) $(NODE_STAMP) $(WEB_CSS)
 	$(BIN)/pytest
