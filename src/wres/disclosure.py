@@ -9,7 +9,7 @@ worked out by subtraction. So:
 
 1. primary: every count from 1 to threshold−1 is hidden;
 2. secondary: further cells are hidden, smallest adequate first, until the audit passes;
-3. audit: for every hidden count, a linear programme (scipy's HiGHS) finds the largest value consistent
+3. audit: for every hidden count, a linear programme (HiGHS, wres.lp) finds the largest value consistent
    with everything published (counts ≥ 0, numerators within their denominators, every relation, every
    published rate). A hidden count is safe when that largest value reaches the threshold: nobody can pin
    it below the threshold. The same audit runs on any published document (`wres audit`).
@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wres import stats
+from wres import lp, stats
 from wres.document import Document, Figures, Result
 from wres.standards import MetricDef, Standard
 from wres.standards import load as load_standard
@@ -228,45 +228,27 @@ class _Programme:
     """The reader's linear programme over the hidden counts, given everything published."""
 
     def __init__(self, ts: TableSet, hidden: set[int]):
-        from scipy.optimize import linprog  # imported here: only publication pays for it
-        from scipy.sparse import csr_array
-
-        self._linprog = linprog
         self.col = {v: i for i, v in enumerate(sorted(hidden))}
         eq = [_row([(total, 1.0)] + [(p, -1.0) for p in parts], ts.values, self.col) for total, parts in ts.relations]
         eq += [_row(list(terms), ts.values, self.col, rhs) for terms, rhs in ts.ratios]
         ub = [_row([(a, 1.0), (b, -1.0)], ts.values, self.col) for a, b in ts.at_most]
         self.eq = [r for r in eq if r[0]]
         self.ub = [r for r in ub if r[0]]
-        n = len(self.col)
+        self._lp = lp.Programme(len(self.col), [(c, rhs) for c, rhs, _ in self.ub], [(c, rhs) for c, rhs, _ in self.eq], 0, _CAP)
 
-        def matrix(rows: list[tuple[dict[int, float], float, tuple[int, ...]]]) -> tuple[Any, Any]:
-            if not rows:
-                return None, None
-            ri = [i for i, (coefs, _, _) in enumerate(rows) for _ in coefs]
-            ci = [j for coefs, _, _ in rows for j in coefs]
-            data = [c for coefs, _, _ in rows for c in coefs.values()]
-            return csr_array((data, (ri, ci)), shape=(len(rows), n)), [rhs for _, rhs, _ in rows]
+    def solve(self, objective: dict[int, float]) -> lp.Solution:
+        return self._lp.solve({self.col[v]: w for v, w in objective.items()})
 
-        self.a_eq, self.b_eq = matrix(self.eq)
-        self.a_ub, self.b_ub = matrix(self.ub)
-
-    def solve(self, objective: dict[int, float]) -> Any:
-        c = [0.0] * len(self.col)
-        for v, w in objective.items():
-            c[self.col[v]] = w
-        return self._linprog(c, A_ub=self.a_ub, b_ub=self.b_ub, A_eq=self.a_eq, b_eq=self.b_eq, bounds=(0, _CAP), method="highs")
-
-    def value(self, res: Any, v: int) -> float:
+    def value(self, res: lp.Solution, v: int) -> float:
         return float(res.x[self.col[v]])
 
     def range(self, v: int, low_too: bool = True) -> Range:
         high = self.solve({v: -1.0})
         low = self.solve({v: 1.0}) if low_too else None
-        if high.status != 0 or (low is not None and low.status != 0):  # the figures contradict each other: claim nothing
+        if not high.optimal or (low is not None and not low.optimal):  # the figures contradict each other: claim nothing
             return Range(float("nan"), float("inf"), ())
         binding: set[int] = set()
-        for rows, duals in ((self.eq, high.eqlin.marginals if self.eq else []), (self.ub, high.ineqlin.marginals if self.ub else [])):
+        for rows, duals in ((self.eq, high.eq_duals), (self.ub, high.ub_duals)):
             binding.update(p for (_, _, pub), y in zip(rows, duals) if abs(y) > 1e-9 for p in pub)
         return Range(low.fun if low is not None else float("nan"), -high.fun, tuple(sorted(binding)))
 
@@ -280,14 +262,14 @@ def pinned(ts: TableSet, hidden: set[int], targets: Iterable[int], threshold: in
     unproven = set(targets)
     if not unproven:
         return {}
-    lp = _Programme(ts, hidden)
+    prog = _Programme(ts, hidden)
     while unproven:
-        res = lp.solve({v: -1.0 for v in unproven})
-        proven = {v for v in unproven if res.status == 0 and lp.value(res, v) >= threshold - 1e-6}
+        res = prog.solve({v: -1.0 for v in unproven})
+        proven = {v for v in unproven if res.optimal and prog.value(res, v) >= threshold - 1e-6}
         if not proven:
             break
         unproven -= proven
-    found = {v: lp.range(v, low_too) for v in sorted(unproven)}
+    found = {v: prog.range(v, low_too) for v in sorted(unproven)}
     return {v: r for v, r in found.items() if r.high < threshold - 1e-6}
 
 
