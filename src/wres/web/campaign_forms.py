@@ -16,6 +16,7 @@ from django.db import transaction
 
 from wres.dates import long_date
 from wres.standards import Part, Standard
+from wres.web import survey
 from wres.web.models import Authority, Submission, SurveyCampaign, SurveyService
 from wres.web.plan_forms import ErrorLinks, plan_helper
 from wres.web.plan_forms import _date as date_field
@@ -24,11 +25,15 @@ DEFAULT_THRESHOLD = 10
 MAX_CODES = 5000  # one printing at a time: a large authority's whole workforce
 
 
+def _whole_number() -> forms.TextInput:
+    """A whole number in a text box, as GOV.UK asks (a number input's spinner changes it by accident)."""
+    return forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"})
+
+
 def surveyed_parts(standard: Standard) -> tuple[Part, ...]:
-    """The parts a campaign asks about: the breakdown's parts if the standard's survey file has its column,
+    """The parts a campaign asks about: the breakdown's parts if the standard's survey is counted by them,
     else only the total (the whole organisation)."""
-    columns = {c.name for c in standard.files.get("survey", ())}
-    return standard.breakdown.parts if standard.breakdown.column in columns else (standard.breakdown.total,)
+    return standard.breakdown.parts if survey.has_breakdown(standard) else (standard.breakdown.total,)
 
 
 def _latest(authority: Authority) -> Submission | None:
@@ -82,7 +87,7 @@ class CampaignForm(ErrorLinks, forms.ModelForm):
                   "and only after a named person has reviewed each one and removed names and other details",
         error_messages={"max_length": "The question must be 500 characters or fewer"},
     )
-    threshold = forms.IntegerField(label="Smallest group shown", max_value=1000,
+    threshold = forms.IntegerField(label="Smallest group shown", max_value=1000, widget=_whole_number(),
                                    error_messages={"required": "Enter the smallest group shown", "invalid": "Enter the smallest group shown as a whole number, like 10",
                                                    "max_value": "The smallest group shown must be 1,000 or fewer"})
 
@@ -106,7 +111,7 @@ class CampaignForm(ErrorLinks, forms.ModelForm):
         for part in self.parts:
             label = f"Staff invited: {part.label}" if self.by_part else "Number of staff invited"
             self.fields[_invited_name(part)] = forms.IntegerField(
-                label=label, required=not self.by_part, min_value=1, max_value=1_000_000,
+                label=label, required=not self.by_part, min_value=1, max_value=1_000_000, widget=_whole_number(),
                 help_text="Everyone the survey is sent to, for the response rate" if not self.by_part else "Leave empty for a service not surveyed",
                 error_messages={"required": "Enter the number of staff invited", "invalid": "Enter the number of staff invited as a whole number, like 250",
                                 "min_value": "The number of staff invited must be 1 or more", "max_value": "The number of staff invited must be 1,000,000 or fewer"},
@@ -194,7 +199,7 @@ class ExtendForm(ErrorLinks, forms.Form):
 
 
 class CodesForm(ErrorLinks, forms.Form):
-    number = forms.IntegerField(label="How many codes?", min_value=1, max_value=MAX_CODES,
+    number = forms.IntegerField(label="How many codes?", min_value=1, max_value=MAX_CODES, widget=_whole_number(),
                                 help_text="One for each person invited. You can issue more later",
                                 error_messages={"required": "Enter how many codes to issue", "invalid": "Enter how many codes as a whole number, like 200",
                                                 "min_value": "Issue at least 1 code", "max_value": f"Issue {MAX_CODES:,} codes or fewer at a time"})
