@@ -17,7 +17,7 @@ import itertools
 import re
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.web.conftest import client_for, zipped
 from wres.web import returns
 from wres.web.access import CAN
+from wres.web.campaign_forms import CampaignForm, CodesForm, ExtendForm, ReviewForm
 from wres.web.forms import SubmitForm
 from wres.web.models import (
     Action,
@@ -42,6 +43,9 @@ from wres.web.models import (
     ReportJob,
     SignOff,
     Submission,
+    SurveyCampaign,
+    SurveyComment,
+    SurveyService,
     Upload,
 )
 from wres.web.plan_forms import ActionForm, CommentForm, SignOffForm, UpdateForm
@@ -52,6 +56,9 @@ pytestmark = pytest.mark.django_db
 # Not walked: the start page only redirects, signing in and out and the password pages belong to Django and
 # are anyone's own account (tests/web/test_accounts.py), and the admin site is Django's own (superusers only).
 SKIP = {"", "accounts/login/", "accounts/logout/", "accounts/password/", "accounts/reset/<uidb64>/<token>/", "accounts/reset/done/", "admin/"}
+# The staff survey as respondents take it is public by design (anyone with the campaign's unguessable link, no
+# account): no authority's pages, so not walked here; tests/web/test_survey_public.py and test_survey_privacy.py.
+PUBLIC = ("survey/",)
 
 # How to fill each URL parameter: (the route's first segment, the parameter as written in urls.py) → which
 # object of the authority under test. A parameter not in here fails the walk: add it here when adding a URL.
@@ -62,6 +69,8 @@ FILL = {
     ("submit", "<uuid:pk>"): "upload",
     ("submit", "<slug:file>"): "mapped_file",
     ("plan", "<int:pk>"): "action",
+    ("campaigns", "<int:pk>"): "campaign",
+    ("campaigns", "<uuid:comment>"): "survey_comment",
 }
 REPORT_FILES = ("report.html", "report.pdf", "workbook.xlsx", "charts/rl-summary.svg")  # a chart every report draws
 TOKEN = re.compile(r"<(?:\w+:)?\w+>")
@@ -73,6 +82,10 @@ PAYLOAD = {
     "due": "2030-01-01", "status": "complete", "success_measure": "", "note": "Intruder note",
     "date": "2025-02-01", "by": "Intruder", "text": "Intruder comment", "keep_files": "on",
     "body": "steering_group", "decision": "Intruder decision", "on": "2025-02-01",
+    # a staff survey campaign (set up, extended, codes issued, a written answer reviewed)
+    "title": "Intruder survey", "period_start": "2025-04-01", "period_end": "2026-03-31", "opens_on": "2098-06-01",
+    "closes_on": "2098-07-01", "services": ["adults"], "invited_adults": "100", "access": "open", "threshold": "10",
+    "number": "5", "reviewer": "Intruder", "redacted": "Intruder redaction",
 }
 
 
@@ -90,7 +103,7 @@ def routes() -> list[tuple[str, URLPattern]]:
     def walk(patterns: list[Any], prefix: str) -> Iterator[tuple[str, URLPattern]]:
         for p in patterns:
             route = prefix + str(p.pattern)
-            if route in SKIP:
+            if route in SKIP or route.startswith(PUBLIC):
                 continue
             if isinstance(p, URLResolver):
                 yield from walk(p.url_patterns, route)
@@ -128,8 +141,23 @@ def fill(route: str, pattern: URLPattern, objects: dict[str, Any], unknown: list
     return urls
 
 
-def objects_of(sub: Submission, job: ReportJob, upload: Upload, action: Action) -> dict[str, Any]:
-    return {"submission": sub.pk, "job": job.pk, "report_files": REPORT_FILES, "upload": upload.pk, "action": action.pk, "mapped_file": "staff"}
+def campaign_of(authority: Authority, opens_on: date | None = None) -> tuple[SurveyCampaign, SurveyComment]:
+    """A staff survey campaign taken with codes, with a free-text question and one written answer; open from
+    `opens_on` (today by default) for a month."""
+    opens_on = opens_on or date.today()
+    campaign = SurveyCampaign.objects.create(
+        authority=authority, title=f"{authority.name} staff survey", period_start=date(2025, 4, 1), period_end=date(2026, 3, 31),
+        opens_on=opens_on, closes_on=opens_on + timedelta(days=30), access=SurveyCampaign.Access.CODES,
+        free_text_question="Anything else?")
+    SurveyService.objects.create(campaign=campaign, service="adults", invited=100)
+    return campaign, SurveyComment.objects.create(campaign=campaign, text=f"{authority.name} written answer naming Alex Smith")
+
+
+def objects_of(sub: Submission, job: ReportJob, upload: Upload, action: Action,
+               survey: tuple[SurveyCampaign, SurveyComment] | None = None) -> dict[str, Any]:
+    campaign, comment = survey or campaign_of(sub.authority)
+    return {"submission": sub.pk, "job": job.pk, "report_files": REPORT_FILES, "upload": upload.pk, "action": action.pk, "mapped_file": "staff",
+            "campaign": campaign.pk, "survey_comment": comment.pk}
 
 
 def body(r: HttpResponse) -> str:
@@ -164,6 +192,10 @@ def state_of(authority: Authority) -> dict[str, Any]:
         "comments": list(Comment.objects.filter(action__authority=authority).values()),
         "sign-offs": list(SignOff.objects.filter(authority=authority).values()),
         "import mapping": list(ImportMapping.objects.filter(authority=authority).values_list("text", "updated_at")),
+        "campaigns": list(SurveyCampaign.objects.filter(authority=authority).values()),
+        "campaign services": list(SurveyService.objects.filter(campaign__authority=authority).values()),
+        "written answers": list(SurveyComment.objects.filter(campaign__authority=authority).values()),
+        "invitation codes": list(SurveyCampaign.objects.filter(authority=authority).values_list("codes__code_hash")),
         "audit": AuditEvent.objects.filter(authority=authority).count(),
         "rows": rows,
     }
@@ -188,21 +220,26 @@ def test_every_url_as_authority_a_against_authority_bs_objects_is_403_or_404(use
     SignOff.objects.create(authority=b, body=SignOff.Body.STEERING_GROUP, decision="Northfield steering group agreed the plan",
                            by="Northfield chair", on=date(2024, 6, 1))
     ImportMapping.objects.create(authority=b, text='[staff.columns]\nstaff_id = "Payroll Ref NCC"\n')  # its own export's heading
+    survey_b = campaign_of(b, opens_on=date(2098, 1, 1))  # not open yet: every form of it can still change it
     # A's own action, so A's plan page has something of A's own on it
     Action.objects.create(authority=a, action_id="A1", metrics="M2", action="Eastmere diverse shortlisting panels", owner="Eastmere HR",
                           due=date(2025, 6, 30))
     secrets = [b.name, b.code, "Northfield", action.action, "first cohort started", "staff network comment on B1",
-               "steering group agreed the plan", upload.filename, "Payroll Ref NCC"]
+               "steering group agreed the plan", upload.filename, "Payroll Ref NCC", survey_b[0].slug, "written answer naming"]
     for s in secrets:
         assert s not in a.name
 
     # every POST below would change something if it got through: the payload is valid for every form
     assert ActionForm(PAYLOAD, instance=action, authority=b).is_valid()
-    for form in (UpdateForm, CommentForm, SignOffForm, SubmitForm):
+    for form in (UpdateForm, CommentForm, SignOffForm, SubmitForm, CodesForm, ReviewForm):
         assert form(PAYLOAD).is_valid(), form
+    fresh = SurveyCampaign.objects.get  # a bound model form changes the instance it is given
+    assert CampaignForm(PAYLOAD, instance=fresh(pk=survey_b[0].pk), authority=b, today=date.today()).is_valid()
+    assert ExtendForm(PAYLOAD, campaign=fresh(pk=survey_b[0].pk)).is_valid()
 
-    b_objects = objects_of(submitted["B"], job, upload, action)
-    missing = {"submission": 10**9, "job": 10**9, "report_files": REPORT_FILES, "upload": uuid.uuid4(), "action": 10**9, "mapped_file": "staff"}
+    b_objects = objects_of(submitted["B"], job, upload, action, survey_b)
+    missing = {"submission": 10**9, "job": 10**9, "report_files": REPORT_FILES, "upload": uuid.uuid4(), "action": 10**9, "mapped_file": "staff",
+               "campaign": 10**9, "survey_comment": uuid.uuid4()}
     walked: list[tuple[str, str]] = []  # (route, concrete URL) of every parameterised URL
     pages: list[str] = []  # the pages without parameters
     for route, pattern in routes():
@@ -323,6 +360,28 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("POST", "plan/<int:pk>/comment/"):                 (L, Y, X, Y, X),
     ("GET", "governance/"):                             (L, Y, Y, Y, X),
     ("POST", "governance/"):                            (L, Y, X, X, X),
+    ("GET", "campaigns/"):                              (L, Y, Y, Y, X),
+    ("POST", "campaigns/"):                             (L, Y, Y, Y, X),
+    ("GET", "campaigns/new/"):                          (L, Y, X, X, X),
+    ("POST", "campaigns/new/"):                         (L, Y, X, X, X),
+    ("GET", "campaigns/<int:pk>/"):                     (L, Y, Y, Y, X),
+    ("POST", "campaigns/<int:pk>/"):                    (L, Y, Y, Y, X),
+    ("GET", "campaigns/<int:pk>/edit/"):                (L, Y, X, X, X),
+    ("POST", "campaigns/<int:pk>/edit/"):               (L, Y, X, X, X),
+    ("GET", "campaigns/<int:pk>/close/"):               (L, Y, X, X, X),
+    ("POST", "campaigns/<int:pk>/close/"):              (L, Y, X, X, X),
+    ("GET", "campaigns/<int:pk>/extend/"):              (L, Y, X, X, X),
+    ("POST", "campaigns/<int:pk>/extend/"):             (L, Y, X, X, X),
+    ("GET", "campaigns/<int:pk>/codes/"):               (L, Y, X, X, X),
+    ("POST", "campaigns/<int:pk>/codes/"):              (L, Y, X, X, X),
+    ("GET", "campaigns/<int:pk>/poster/"):              (L, Y, Y, Y, X),
+    ("POST", "campaigns/<int:pk>/poster/"):             (L, Y, Y, Y, X),
+    ("GET", "campaigns/<int:pk>/results/"):             (L, Y, Y, Y, X),
+    ("POST", "campaigns/<int:pk>/results/"):            (L, Y, Y, Y, X),
+    ("GET", "campaigns/<int:pk>/comments/"):            (L, Y, X, X, X),
+    ("POST", "campaigns/<int:pk>/comments/"):           (L, Y, X, X, X),
+    ("GET", "campaigns/<int:pk>/comments/<uuid:comment>/"): (L, Y, X, X, X),
+    ("POST", "campaigns/<int:pk>/comments/<uuid:comment>/"): (L, Y, X, X, X),
     ("GET", "national/"):                               (L, X, X, X, Y),
     ("POST", "national/"):                              (L, X, X, X, Y),
     ("GET", "national/report/"):                        (L, X, X, X, Y),
@@ -347,6 +406,12 @@ WRITES = {
     ("POST", "plan/<int:pk>/comment/"): "comment",
     ("POST", "governance/"): "sign_off",
     ("POST", "submissions/<int:pk>/report/"): "request_report",
+    ("POST", "campaigns/new/"): "run_survey",
+    ("POST", "campaigns/<int:pk>/edit/"): "run_survey",
+    ("POST", "campaigns/<int:pk>/close/"): "run_survey",
+    ("POST", "campaigns/<int:pk>/extend/"): "run_survey",
+    ("POST", "campaigns/<int:pk>/codes/"): "run_survey",
+    ("POST", "campaigns/<int:pk>/comments/<uuid:comment>/"): "run_survey",
 }
 
 
