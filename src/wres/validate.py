@@ -158,7 +158,7 @@ def _lookup(ret: Return, enum: str, raw: str, pairs: list[tuple[str, Any]], sql_
     ret.con.execute(f"DROP TYPE IF EXISTS {enum}")
     if not known:
         return f"NULL::{sql_type}"
-    ret.con.execute(f"CREATE TYPE {enum} AS ENUM ({', '.join(sql_str(v) for v, _ in known)})")
+    ret.con.execute(f"CREATE TEMP TYPE {enum} AS ENUM ({', '.join(sql_str(v) for v, _ in known)})")
     # as given first (nearly every row), trimmed only where that fails (CASE and COALESCE evaluate lazily)
     code = f"COALESCE(enum_code(TRY_CAST({raw} AS {enum})), enum_code(TRY_CAST(TRIM({raw}) AS {enum})))"
     return f"[{', '.join(_literal(x) for _, x in known)}][{code} + 1]"
