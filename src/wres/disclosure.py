@@ -134,6 +134,10 @@ def build(
     for c in ts.var:
         if c[4] != TOTAL and c[4] not in group_ids[c[:4]]:
             group_ids[c[:4]].append(c[4])
+    numerators: dict[tuple[str, ...], list[Cell]] = defaultdict(list)  # (table, metric, service, group) → its numerators
+    for c in ts.var:
+        if c[5] == "numerator":
+            numerators[(*c[:3], c[4])].append(c)
     for (table, metric, service, band, group, kind) in list(ts.var):
         m = metrics.get(metric)
         if service == std.breakdown.total.id:
@@ -141,8 +145,7 @@ def build(
         if group == TOTAL:
             rel((table, metric, service, band, TOTAL, kind), [(table, metric, service, band, g, kind) for g in group_ids[(table, metric, service, band)]])
         if m is not None and m.kind == "pay_band" and not m.bands and kind == "denominator":  # the bands add up to the headcount
-            bands = [c for c in ts.var if c[:3] == (table, metric, service) and c[4] == group and c[5] == "numerator"]
-            rel((table, metric, service, band, group, kind), bands)
+            rel((table, metric, service, band, group, kind), numerators[(table, metric, service, group)])
         if kind == "numerator" and m is not None and not m.events_may_exceed:
             den = (table, metric, service, band, group, "denominator")
             if den in ts.var:
