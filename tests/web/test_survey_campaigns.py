@@ -435,15 +435,20 @@ def test_flags_leave_ordinary_words_and_sentence_starts() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_campaign_pages_in_a_browser(live_server, users, authorities, e2e_browser) -> None:
-    """The list, the set-up form with its errors, an open campaign's page with responses, the poster and the
-    results while hidden: axe-core finds no WCAG 2.2 A/AA violation on any of them."""
+    """The list, the set-up form with its errors, an open campaign's page with responses, the poster, codes (and
+    their CSV), close and extend, results hidden and shown, and reviewing a written answer: axe-core finds no
+    WCAG 2.2 A/AA violation on any of them."""
     campaign = make(authorities["A"], services={"adults": 180, "children": 95}, access="codes", free_text_question="Anything else?")
     respond(campaign, FOCUS, "adults", 23)
     respond(campaign, REFERENCE, "adults", 41)
     respond(campaign, FOCUS, "children", 9)
-    respond(campaign, REFERENCE, "children", 17)
+    respond(campaign, REFERENCE, "children", 16)
+    respond(campaign, REFERENCE, "children", comment="My team leader Jo Bloggs in Leeds ignored it. Ring me on 07700 900123.")
     closed = make(authorities["A"], title="Pilot survey", opens=-30, days=10)
     respond(closed, FOCUS, n=3, on=closed.opens_on)
+    past = make(authorities["A"], title="Last year's survey", opens=-60, days=20)
+    respond(past, FOCUS, n=11, on=past.opens_on)
+    respond(past, REFERENCE, n=14, on=past.opens_on)
     connection.close()  # the live server answers from its own thread
 
     context, tour = open_tour(e2e_browser, base_url(live_server))
@@ -469,6 +474,11 @@ def test_the_campaign_pages_in_a_browser(live_server, users, authorities, e2e_br
     page.fill("#id_number", "3")
     page.get_by_role("button", name="Issue the codes").click()
     tour.visit("codes issued", expect_title="3 invitation codes")
+    shown = page.locator(".wres-code").all_inner_texts()
+    with page.expect_download() as download:  # the CSV of exactly these codes, from the page itself (under its CSP)
+        page.get_by_role("link", name="Download the codes (CSV)").click()
+    rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    assert len(shown) == 3 and [row[0] for row in rows[1:]] == shown
     tour.go(reverse("campaign-close", args=[campaign.pk]))
     tour.visit("close early", expect_title="Close")
     tour.go(reverse("campaign-extend", args=[campaign.pk]))
@@ -476,7 +486,19 @@ def test_the_campaign_pages_in_a_browser(live_server, users, authorities, e2e_br
     tour.go(reverse("campaign-results", args=[closed.pk]))
     tour.visit("results hidden", expect_title="Results")
     assert "no figure is shown" in page.locator("main").inner_text()
+    tour.go(reverse("campaign-results", args=[past.pk]))
+    tour.visit("results", expect_title="Results")
+    assert page.locator("table.wres-figures").count() >= 2
     tour.go(reverse("campaign-comments", args=[campaign.pk]))
     tour.visit("written answers", expect_title="Written answers")
+    page.get_by_role("link", name="Review the next answer").click()
+    tour.visit("review a written answer", expect_title="Review a written answer")
+    assert page.locator("mark.wres-flag").count() == 3
+    page.get_by_role("button", name="Mark as reviewed").click()
+    tour.visit("review, with an error", expect_title="Error: Review a written answer")
+    page.fill("#id_reviewer", "Priya Patel")
+    page.get_by_role("button", name="Mark as reviewed").click()
+    tour.visit("written answers, reviewed", expect_title="Written answers")
+    assert "Reviewed by Priya Patel" in page.locator("main").inner_text() and "Jo Bloggs" not in page.locator("main").inner_text()
     context.close()
     print("\naxe-core: 0 violations on " + "; ".join(tour.visited))
