@@ -2,16 +2,57 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Literal
+
+import duckdb
 
 from wres import actions
 from wres import counts as counts_mod
 from wres import disclosure, results
 from wres.organisation import Organisation
 from wres.problems import InvalidInput, Problem
-from wres.read import RECORD_FILES, Return, read_return
+from wres.read import RECORD_FILES, Return, read_return, replace_source
 from wres.validate import Checked, Unknown, unknown_values, validate
+
+
+SurveyChoice = Literal["", "campaign", "upload"]
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """Survey answers gathered elsewhere (the staff survey the web service runs) for one period, written as a
+    survey.csv in the contract's own words: for a return of that period they are its survey, read, checked and
+    counted as a survey.csv is. `choice` says which to use when the return has survey answers of its own."""
+
+    key: str  # how the caller knows it again (the web service's campaign id)
+    title: str
+    period_start: date
+    period_end: date
+    path: Path
+    choice: SurveyChoice = ""
+
+    @property
+    def label(self) -> str:
+        """How problems name it (in place of survey.csv)."""
+        return f'the staff survey "{self.title}"'
+
+
+@dataclass(frozen=True)
+class SurveyUse:
+    """What became of a campaign of the return's period: used as its survey, or in conflict with its own."""
+
+    campaign: Campaign
+    used: bool
+    conflict: bool = False
+
+
+def conflict_problem(c: Campaign, own: str) -> Problem:
+    return Problem(own, f"holds survey answers, and {c.label} covers the same period: choose which to use",
+                   f"choose the staff survey or your {own}; or upload the return again without its survey answers", "survey")
 
 
 @dataclass
@@ -21,6 +62,7 @@ class Loaded:
     warnings: list[Problem]
     from_counts_file: bool
     plan: actions.Plan | None = None
+    survey: SurveyUse | None = None  # a campaign of the return's period, and whether it gave the survey
 
 
 @dataclass
@@ -49,26 +91,88 @@ def check(path: Path, unknown_ethnicities: list[Unknown] | None = None, mapping:
     return chk.problems
 
 
-def load(path: Path, mapping: Path | None = None) -> Loaded:
-    """A return reduced to counts; raises InvalidInput with every problem when it has errors."""
+class Invalid(InvalidInput):
+    """InvalidInput, saying also what became of a campaign of the return's period (a conflict to choose)."""
+
+    def __init__(self, problems: list[Problem], survey: SurveyUse | None) -> None:
+        super().__init__(problems)
+        self.survey = survey
+
+
+def load(path: Path, mapping: Path | None = None, campaigns: Sequence[Campaign] = ()) -> Loaded:
+    """A return reduced to counts; raises InvalidInput (Invalid) with every problem when it has errors.
+
+    A campaign of the return's period (`campaigns`, matched by period_start and period_end) gives the return's
+    survey: in place of a survey.csv (record returns) or of counts.csv's survey rows (aggregate returns). When
+    the return has survey answers of its own, its `choice` says which is used; none chosen is an error."""
     ret = read_return(path, mapping=mapping)
-    return _loaded(ret, validate(ret))
+    org = ret.organisation
+    campaign = next((c for c in campaigns if org is not None and (c.period_start, c.period_end) == (org.period_start, org.period_end)), None)
+    use = None
+    if campaign is not None and "counts" not in ret.sources:
+        own = ret.sources["survey"].label if "survey" in ret.sources else ("survey" if "survey" in ret.unreadable else None)
+        use = SurveyUse(campaign, used=own is None or campaign.choice == "campaign", conflict=own is not None and not campaign.choice)
+        if use.used:
+            replace_source(ret, "survey", campaign.path, campaign.label)
+        elif use.conflict:
+            ret.problems.append(conflict_problem(campaign, own))  # type: ignore[arg-type]
+    try:
+        return _loaded(ret, validate(ret), campaign if "counts" in ret.sources else None, use)
+    except Invalid:
+        raise
+    except InvalidInput as exc:
+        raise Invalid(exc.problems, use) from None
 
 
-def _loaded(ret: Return, chk: Checked) -> Loaded:
+def _loaded(ret: Return, chk: Checked, campaign: Campaign | None = None, use: SurveyUse | None = None) -> Loaded:
     problems = list(chk.problems)
     counts = None
     if not chk.errors:
         if "counts" in ret.sources:
             counts, more = counts_mod.from_counts_file(ret)
             problems += more
+            if campaign is not None and not [p for p in more if p.severity == "error"]:
+                counts, use, more = _campaign_counts(counts, campaign, ret)
+                problems += more
         else:
             counts = counts_mod.from_records(chk)
             problems += counts_mod.more_events_than_staff(counts)
     errors = [p for p in problems if p.severity == "error"]
     if errors or counts is None or ret.organisation is None:
+        raise Invalid(errors, use)
+    return Loaded(ret.organisation, counts, [p for p in problems if p.severity == "warning"], "counts" in ret.sources, actions.load(chk), use)
+
+
+def _campaign_counts(counts: counts_mod.Counts, c: Campaign, ret: Return) -> tuple[counts_mod.Counts, SurveyUse, list[Problem]]:
+    """An aggregate return and a campaign: the campaign's survey counts replace counts.csv's survey rows (or
+    stand for them when it has none); counts.csv's own survey rows and no choice made are an error."""
+    std = counts.standard
+    survey = {m.id for m in std.metrics if m.kind == "survey"}
+    own = bool(survey & counts.submitted)
+    use = SurveyUse(c, used=not own or c.choice == "campaign", conflict=own and not c.choice)
+    if use.conflict:
+        return counts, use, [conflict_problem(c, ret.sources["counts"].label)]
+    if not use.used:
+        return counts, use, []
+    try:
+        theirs = survey_counts(ret.organisation, c.path, c.label)  # type: ignore[arg-type]
+    except InvalidInput as exc:
+        return counts, use, exc.problems
+    cells = {k: v for k, v in counts.cells.items() if k[0] not in survey} | theirs.cells
+    return counts_mod.Counts(cells, counts.bands, std), use, []
+
+
+def survey_counts(organisation: Organisation, path: Path, label: str = "survey.csv") -> counts_mod.Counts:
+    """The survey metrics' counts of a survey.csv alone, for `organisation`'s period and standard: read, checked
+    and counted as a return's survey.csv is (the staff survey the web service runs, before it joins a return)."""
+    ret = Return(path.parent, duckdb.connect(config={"threads": 1}), organisation)
+    replace_source(ret, "survey", path, label)
+    chk = validate(ret)
+    chk.problems = [p for p in chk.problems if p.file == label]  # the other files' absence is not the survey's concern
+    errors = [p for p in chk.problems if p.severity == "error"]
+    if errors:
         raise InvalidInput(errors)
-    return Loaded(ret.organisation, counts, [p for p in problems if p.severity == "warning"], "counts" in ret.sources, actions.load(chk))
+    return counts_mod.from_records(chk)
 
 
 def action_plan(path: Path) -> PlanView:

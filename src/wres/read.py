@@ -687,6 +687,24 @@ def _organisation_sheet(ret: Return, sheet: _SHEET, bands: _SHEET | None) -> Non
     ret.problems.extend(problems)
 
 
+def replace_source(ret: Return, name: str, path: Path, label: str) -> None:
+    """Read `path` (a CSV in the contract's own words) as the return's `name` file in place of any it had: the
+    staff survey the web service ran stands in for the return's survey.csv. The return's own file, and what
+    reading it found, are set aside; the new file is read, checked and counted exactly as the return's own."""
+    own = ret.sources.pop(name, None)
+    if own is not None:
+        own.release(ret.con)
+    labels = {own.label.lower()} if own is not None else {f"{name}.csv", f"{name}.parquet"}
+    ret.problems = [p for p in ret.problems if p.file.lower() not in labels and not p.file.lower().endswith(f", sheet {name}")]
+    ret.unreadable.discard(name)
+    src = _read_csv(ret.con, name, path)
+    if isinstance(src, Source):
+        src.label = label
+    else:
+        src = replace(src, file=label)
+    _keep(ret, name, src)
+
+
 def _keep(ret: Return, name: str, src: Source | Problem) -> None:
     if isinstance(src, Problem):
         ret.problems.append(src)
