@@ -49,7 +49,7 @@ def make(authority: Authority, opens: int = -1, days: int = 30, **kw: object) ->
 
 def respond(c: SurveyCampaign, group: str, service: str = "adults", n: int = 1, comment: str = "", on: date | None = None) -> None:
     """n finished forms, as the respondent's pages record them."""
-    answers = {"abuse_public": SCALE[0], "abuse_colleagues": SCALE[-1], "abuse_managers": ""}
+    answers = {"abuse_public": SCALE[0], "abuse_colleagues": SCALE[1], "abuse_managers": ""}  # never; 1-2 times; not answered
     codes = survey.make_codes(c, n) if c.access == SurveyCampaign.Access.CODES else [None] * n
     for code in codes:
         assert survey.record(c, survey.Answers(group, service, answers, comment), survey.new_token(), code, on=on) == "recorded"
