@@ -32,8 +32,9 @@ class Campaign:
     title: str
     period_start: date
     period_end: date
-    path: Path
+    path: Path | None  # its answers as survey.csv; None once they are deleted and only its counts are kept
     choice: SurveyChoice = ""
+    counts: counts_mod.Counts | None = None  # its survey metrics' counts as kept (when path is None)
 
     @property
     def label(self) -> str:
@@ -108,16 +109,19 @@ def load(path: Path, mapping: Path | None = None, campaigns: Sequence[Campaign] 
     ret = read_return(path, mapping=mapping)
     org = ret.organisation
     campaign = next((c for c in campaigns if org is not None and (c.period_start, c.period_end) == (org.period_start, org.period_end)), None)
-    use = None
+    use, merge = None, campaign if campaign is not None and "counts" in ret.sources else None
     if campaign is not None and "counts" not in ret.sources:
-        own = ret.sources["survey"].label if "survey" in ret.sources else ("survey" if "survey" in ret.unreadable else None)
+        own = ret.sources["survey"].label if "survey" in ret.sources else ("survey.csv" if "survey" in ret.unreadable else None)
         use = SurveyUse(campaign, used=own is None or campaign.choice == "campaign", conflict=own is not None and not campaign.choice)
-        if use.used:
-            replace_source(ret, "survey", campaign.path, campaign.label)
-        elif use.conflict:
+        if use.conflict:
             ret.problems.append(conflict_problem(campaign, own))  # type: ignore[arg-type]
+        elif use.used and campaign.path is not None:
+            replace_source(ret, "survey", campaign.path, campaign.label)
+        elif use.used:  # only its counts are kept: they replace the survey metrics' counts
+            ret.sources.pop("survey", None)
+            merge = campaign
     try:
-        return _loaded(ret, validate(ret), campaign if "counts" in ret.sources else None, use)
+        return _loaded(ret, validate(ret), merge, use)
     except Invalid:
         raise
     except InvalidInput as exc:
@@ -131,31 +135,33 @@ def _loaded(ret: Return, chk: Checked, campaign: Campaign | None = None, use: Su
         if "counts" in ret.sources:
             counts, more = counts_mod.from_counts_file(ret)
             problems += more
-            if campaign is not None and not [p for p in more if p.severity == "error"]:
-                counts, use, more = _campaign_counts(counts, campaign, ret)
-                problems += more
         else:
             counts = counts_mod.from_records(chk)
             problems += counts_mod.more_events_than_staff(counts)
+        if campaign is not None and not [p for p in problems if p.severity == "error"]:
+            counts, use, more = _campaign_counts(counts, campaign, ret, use)
+            problems += more
     errors = [p for p in problems if p.severity == "error"]
     if errors or counts is None or ret.organisation is None:
         raise Invalid(errors, use)
     return Loaded(ret.organisation, counts, [p for p in problems if p.severity == "warning"], "counts" in ret.sources, actions.load(chk), use)
 
 
-def _campaign_counts(counts: counts_mod.Counts, c: Campaign, ret: Return) -> tuple[counts_mod.Counts, SurveyUse, list[Problem]]:
-    """An aggregate return and a campaign: the campaign's survey counts replace counts.csv's survey rows (or
-    stand for them when it has none); counts.csv's own survey rows and no choice made are an error."""
+def _campaign_counts(counts: counts_mod.Counts, c: Campaign, ret: Return, use: SurveyUse | None) -> tuple[counts_mod.Counts, SurveyUse, list[Problem]]:
+    """The campaign's survey counts in place of the return's survey metrics' counts: an aggregate return's
+    (counts.csv's own survey rows and no choice made are an error), or a record return's when only the
+    campaign's counts are kept."""
     std = counts.standard
     survey = {m.id for m in std.metrics if m.kind == "survey"}
-    own = bool(survey & counts.submitted)
-    use = SurveyUse(c, used=not own or c.choice == "campaign", conflict=own and not c.choice)
-    if use.conflict:
-        return counts, use, [conflict_problem(c, ret.sources["counts"].label)]
+    if use is None:
+        own = bool(survey & counts.submitted)
+        use = SurveyUse(c, used=not own or c.choice == "campaign", conflict=own and not c.choice)
+        if use.conflict:
+            return counts, use, [conflict_problem(c, ret.sources["counts"].label)]
     if not use.used:
         return counts, use, []
     try:
-        theirs = survey_counts(ret.organisation, c.path, c.label)  # type: ignore[arg-type]
+        theirs = c.counts if c.counts is not None else survey_counts(ret.organisation, c.path, c.label)  # type: ignore[arg-type]
     except InvalidInput as exc:
         return counts, use, exc.problems
     cells = {k: v for k, v in counts.cells.items() if k[0] not in survey} | theirs.cells

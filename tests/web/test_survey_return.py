@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from wres import pipeline
 from wres.standards import Standard
 from wres.web import returns, survey
 from wres.web.models import (
@@ -88,3 +89,112 @@ def test_hidden_below_threshold_and_shown_at_it(authorities: dict[str, Authority
     assert survey.response_count(c) == 12 * 6 - 3
     rates = survey.responses_by_service(c)
     assert [r.responses for r in rates] == [12 * 3 - 3, 12 * 3] and rates[0].rate == pytest.approx(0.33)
+
+
+def survey_cells(counts_rows: list) -> dict:
+    return {tuple(r[:4]): tuple(r[4:]) for r in counts_rows if r[0] in ("M6", "M7a", "M7b")}
+
+
+def filled(authority: Authority, **kw) -> SurveyCampaign:  # noqa: ANN003
+    c = campaign_of(authority, **kw)
+    respond(c, authority.the_standard, 11, seed=len(kw))
+    return c
+
+
+@pytest.mark.django_db
+def test_campaign_becomes_the_survey_of_a_return_without_one(users, authorities, demo_returns) -> None:  # noqa: ANN001
+    a = authorities["A"]
+    c = filled(a)
+    up = returns.record(a, users["analyst_A"], zipped(demo_returns["A"], skip=("survey.csv",)))
+    assert up.status == Upload.Status.VALID, up.problems
+    assert survey_cells(up.counts["rows"]) == survey_cells([list(r) for r in survey.counts(c).rows()])
+    assert survey.used_by(up) == (c, True)
+
+
+@pytest.mark.django_db
+def test_another_authority_or_period_is_never_used(users, authorities, demo_returns) -> None:  # noqa: ANN001
+    filled(authorities["B"])  # same period, other authority
+    filled(authorities["A"], period=(date(2023, 4, 1), date(2024, 3, 31)))  # own authority, other period
+    filled(authorities["A"], closed=False, title="still open")  # own authority and period, but not closed
+    up = returns.record(authorities["A"], users["analyst_A"], zipped(demo_returns["A"], skip=("survey.csv",)))
+    assert up.status == Upload.Status.VALID, up.problems
+    assert survey_cells(up.counts["rows"]) == {} and survey.used_by(up) == (None, False)
+
+
+@pytest.mark.django_db
+def test_survey_csv_and_campaign_conflict_until_chosen(users, authorities, demo_returns) -> None:  # noqa: ANN001
+    a = authorities["A"]
+    c = filled(a)
+    up = returns.record(a, users["analyst_A"], zipped(demo_returns["A"]))
+    assert up.status == Upload.Status.INVALID
+    errors = [p for p in up.errors() if "choose which to use" in p["message"]]
+    assert len(errors) == 1 and c.title in errors[0]["message"] and errors[0]["file"] == "survey.csv"
+    assert up.staged and Path(up.staged).is_dir()  # kept, so the choice can re-check it
+    up = returns.choose_survey(up, "campaign")
+    assert up.status == Upload.Status.VALID, up.problems
+    assert survey_cells(up.counts["rows"]) == survey_cells([list(r) for r in survey.counts(c).rows()])
+    up = returns.choose_survey(up, "upload")
+    assert up.status == Upload.Status.VALID, up.problems
+    own = survey_cells([list(r) for r in pipeline.load(demo_returns["A"]).counts.rows()])  # the file's own, as the CLI counts it
+    assert survey_cells(up.counts["rows"]) == own != survey_cells([list(r) for r in survey.counts(c).rows()])
+    assert survey.used_by(up) == (c, False)
+
+
+@pytest.mark.django_db
+def test_counts_return_takes_the_campaign_in_place_of_its_survey_rows(users, authorities, demo_returns, tmp_path) -> None:  # noqa: ANN001
+    a = authorities["A"]
+    c = filled(a)
+    folder = tmp_path / "counts-return"
+    folder.mkdir()
+    (folder / "organisation.toml").write_bytes((demo_returns["A"] / "organisation.toml").read_bytes())
+    (folder / "counts.csv").write_text(pipeline.load(demo_returns["A"]).counts.to_csv())
+    up = returns.record(a, users["analyst_A"], zipped(folder))
+    assert up.status == Upload.Status.INVALID and any("choose which to use" in p["message"] and p["file"] == "counts.csv" for p in up.errors())
+    up = returns.choose_survey(up, "campaign")
+    assert up.status == Upload.Status.VALID, up.problems
+    assert survey_cells(up.counts["rows"]) == survey_cells([list(r) for r in survey.counts(c).rows()])
+
+
+@pytest.mark.django_db
+def test_submit_deletes_the_answers_and_keeps_the_counts(users, authorities, demo_returns) -> None:  # noqa: ANN001
+    a = authorities["A"]
+    c = filled(a, codes=True)
+    survey.make_codes(c, 3)
+    SurveyComment.objects.create(campaign=c, text="a comment")
+    SpentForm.objects.create(campaign=c, token_hash="x" * 64)
+    before = survey.counts(c).rows()
+    results_before = survey.results(c)
+    up = returns.record(a, users["analyst_A"], zipped(demo_returns["A"], skip=("survey.csv",)))
+    sub = returns.submit(up, users["analyst_A"], keep_files=False)
+    c.refresh_from_db()
+    assert c.submission == sub and c.answers_deleted_on == survey.today()
+    for model in (SurveyResponse, SurveyComment, SpentForm, InvitationCode):
+        assert not model.objects.filter(campaign=c).exists(), model
+    assert survey.counts(c).rows() == before and survey.response_count(c) == 11 * 6
+    assert survey.results(c).to_dict() == results_before.to_dict()  # type: ignore[union-attr]
+    # a later version of the same period takes the survey from the counts kept
+    again = returns.record(a, users["analyst_A"], zipped(demo_returns["A"], skip=("survey.csv",)))
+    assert again.status == Upload.Status.VALID, again.problems
+    assert survey_cells(again.counts["rows"]) == survey_cells([list(r) for r in before])
+
+
+@pytest.mark.django_db
+def test_published_results_pass_the_real_audit(authorities, tmp_path) -> None:  # noqa: ANN001
+    a = authorities["A"]
+    std = a.the_standard
+    c = campaign_of(a)
+    rng = random.Random(5)
+    cells = {(p.id, g): rng.randint(10, 40) for p in std.breakdown.parts for g in std.group_ids}
+    cells[(std.breakdown.parts[0].id, std.unknown.id)] = 0
+    respond(c, std, cells, seed=7)
+    few = survey.questions(c)[2].id  # 3 of 12 in one group said yes: a small count disclosure control must hide
+    SurveyResponse.objects.bulk_create(SurveyResponse(campaign=c, group=std.unknown.id, service=std.breakdown.parts[0].id,
+                                                      answers={few: "1-2" if i < 3 else "Never"}) for i in range(12))
+    doc = survey.results(c)
+    assert doc is not None
+    shown = [r for r in doc.results if r.metric in ("M6", "M7a", "M7b")]
+    assert any(r.status == "published" for r in shown) and any(f.numerator is None for r in shown for f in r.groups.values())
+    path = tmp_path / "survey.json"
+    path.write_text(json.dumps(doc.to_dict()))
+    run = subprocess.run([str(Path(sys.executable).parent / "wres"), "audit", str(path)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0 and "No leak" in run.stdout and "of the 0 hidden" not in run.stdout, run.stdout + run.stderr

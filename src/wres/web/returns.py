@@ -17,7 +17,7 @@ import shutil
 import signal
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from multiprocessing.connection import Connection
@@ -38,7 +38,7 @@ from wres.counts import Counts
 from wres.problems import InvalidInput, Problem
 from wres.read import KNOWN as STEMS
 from wres.read import read_return
-from wres.web import importing
+from wres.web import importing, survey
 from wres.web.models import (
     Action,
     ActionUpdate,
@@ -61,6 +61,7 @@ class Checked:
     loaded: pipeline.Loaded | None
     files: list[dict[str, Any]]
     organisation: Organisation | None = None  # its settings, when they could be read even if the rest could not
+    survey: pipeline.SurveyUse | None = None  # a staff survey campaign of its period: used, or in conflict with its own
 
 
 def _problem(message: str, fix: str, file: str = "the upload") -> Problem:
@@ -223,11 +224,12 @@ def _staged_name(name: str) -> str:
     return _safe_name(name) if Path(name).suffix.lower() == ".xlsx" else "return.zip"
 
 
-def check_staged(staging: Path, name: str, mapping: str | None = None) -> Checked:
+def check_staged(staging: Path, name: str, mapping: str | None = None, campaigns: Sequence[pipeline.Campaign] = ()) -> Checked:
     """Unpack and check a staged upload through the authority's import mapping (mapping.toml text), if it
-    has one. Nothing raises: every failure is a Problem in words (the exception goes to the operator's log)."""
+    has one, with the authority's closed survey campaigns (one of the return's period gives its survey).
+    Nothing raises: every failure is a Problem in words (the exception goes to the operator's log)."""
     try:
-        return _check_staged(staging, name, mapping)
+        return _check_staged(staging, name, mapping, campaigns)
     except MemoryError:
         return Checked([_problem(*TOO_BIG)], None, [])
     except Exception:
@@ -235,7 +237,7 @@ def check_staged(staging: Path, name: str, mapping: str | None = None) -> Checke
         return Checked([_problem(*CHECK_FAILED)], None, [])
 
 
-def _check_staged(staging: Path, name: str, mapping: str | None) -> Checked:
+def _check_staged(staging: Path, name: str, mapping: str | None, campaigns: Sequence[pipeline.Campaign] = ()) -> Checked:
     saved = staging / _staged_name(name)
     path = saved
     notes: list[Problem] = []
@@ -246,13 +248,13 @@ def _check_staged(staging: Path, name: str, mapping: str | None) -> Checked:
             if any(p.severity == "error" for p in notes):
                 return Checked(notes, None, [])
             path = staging / "return"
-        problems, loaded, org = _load(path, mapping)
+        problems, loaded, org, used = _load(path, mapping, campaigns)
         if path != saved:
             saved.unlink()  # its files are unpacked: the zip is kept only until its check is done
         files = [{"name": p.name, "size": p.stat().st_size} for p in sorted(path.iterdir()) if p.name != importing.FILE] if path.is_dir() else [{"name": name, "size": path.stat().st_size}]
     finally:
         _lock_down(staging)
-    return Checked(notes + problems, loaded, files, org)
+    return Checked(notes + problems, loaded, files, org, used)
 
 
 def check(upload_file: UploadedFile, staging: Path, mapping: str | None = None) -> Checked:
@@ -264,20 +266,22 @@ def check(upload_file: UploadedFile, staging: Path, mapping: str | None = None) 
     return check_staged(staging, Path(upload_file.name or "upload").name, mapping)
 
 
-def _load(path: Path, mapping: str | None) -> tuple[list[Problem], pipeline.Loaded | None, Organisation | None]:
+def _load(path: Path, mapping: str | None, campaigns: Sequence[pipeline.Campaign] = ()
+          ) -> tuple[list[Problem], pipeline.Loaded | None, Organisation | None, pipeline.SurveyUse | None]:
     """The pipeline's problems and counts of a staged return, read through `mapping` if given, and its
-    organisation settings (read on their own when the return has errors: they say which standard it is)."""
+    organisation settings (read on their own when the return has errors: they say which standard it is),
+    and what became of a survey campaign of its period."""
     importing.place(path, mapping)
     try:
-        loaded = pipeline.load(path)
-        return list(loaded.warnings), loaded, loaded.organisation
+        loaded = pipeline.load(path, campaigns=campaigns)
+        return list(loaded.warnings), loaded, loaded.organisation, loaded.survey
     except InvalidInput as exc:
-        return exc.problems, None, _settings(path)
+        return exc.problems, None, _settings(path), getattr(exc, "survey", None)
     except (MemoryError, duckdb.OutOfMemoryException):
         raise MemoryError from None  # said as too big to check (check_staged), not as a file that cannot be read
     except Exception:  # a file the reader could not make sense of: say so in words, never a traceback
         log.exception("reading the staged return %s failed", path)
-        return [_problem("could not be read", "check the file opens in Excel and is saved as .xlsx (not .xls or .csv renamed), or zip the CSV files again")], None, None
+        return [_problem("could not be read", "check the file opens in Excel and is saved as .xlsx (not .xls or .csv renamed), or zip the CSV files again")], None, None, None
 
 
 def _settings(path: Path) -> Organisation | None:
@@ -330,7 +334,7 @@ class Stopped(Exception):
         self.problem = _problem(message, fix)
 
 
-def check_limited(staging: Path, name: str, mapping: str | None, seconds: int, memory: int) -> Checked:
+def check_limited(staging: Path, name: str, mapping: str | None, seconds: int, memory: int, campaigns: Sequence[pipeline.Campaign] = ()) -> Checked:
     """check_staged in a child process with at most `memory` bytes more address space and `seconds` of time,
     so no file can hold the worker or its memory: a hostile workbook is killed, and said so (Stopped).
 
@@ -338,7 +342,7 @@ def check_limited(staging: Path, name: str, mapping: str | None, seconds: int, m
     comes back through a pipe, which also tells a child that died (no result) from one still working."""
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, staging, name, mapping, seconds, memory), daemon=True)
+    child = ctx.Process(target=_child, args=(send, staging, name, mapping, seconds, memory, campaigns), daemon=True)
     child.start()
     send.close()  # the child's end: the parent sees the pipe close if the child dies
     try:
@@ -355,7 +359,8 @@ def check_limited(staging: Path, name: str, mapping: str | None, seconds: int, m
         receive.close()
 
 
-def _child(send: Connection, staging: Path, name: str, mapping: str | None, seconds: int, memory: int) -> None:
+def _child(send: Connection, staging: Path, name: str, mapping: str | None, seconds: int, memory: int,
+           campaigns: Sequence[pipeline.Campaign] = ()) -> None:
     """The child's side: its own limits and default signals, then the check, sent back whatever happens."""
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_DFL)  # not the worker's handlers: a stop is a stop
@@ -364,7 +369,7 @@ def _child(send: Connection, staging: Path, name: str, mapping: str | None, seco
     if memory:  # on top of what the worker had mapped already (DuckDB alone reserves hundreds of MB)
         limit = _mapped() + memory
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    result = check_staged(staging, name, mapping)
+    result = check_staged(staging, name, mapping, campaigns)
     try:
         send.send(result)
     except MemoryError:
@@ -418,16 +423,17 @@ def finish(upload: Upload, limited: bool = True) -> Upload:
     kept = False
     try:
         mapping = importing.saved(upload.authority)
+        campaigns = _campaigns(upload, staging)
         if limited:
             upload.started_at = timezone.now()  # the progress page says "being checked" from now
             Upload.objects.filter(pk=upload.pk).update(started_at=upload.started_at)
-            result = check_limited(staging, upload.filename, mapping, settings.CHECK_SECONDS, settings.CHECK_MEMORY_BYTES)
+            result = check_limited(staging, upload.filename, mapping, settings.CHECK_SECONDS, settings.CHECK_MEMORY_BYTES, campaigns)
         else:
-            result = check_staged(staging, upload.filename, mapping)
+            result = check_staged(staging, upload.filename, mapping, campaigns)
         upload.files = result.files
         if not _still_checking(upload):  # replaced by a later upload, or called stopped, meanwhile
             return upload
-        upload = _settle(upload, result.problems, result.loaded, staging, result.organisation)
+        upload = _settle(upload, result.problems, result.loaded, staging, result.organisation, result.survey)
         kept = bool(upload.staged)
     except Stopped as stop:
         log.warning("check of upload %s stopped: %s", upload.pk, stop)
@@ -512,18 +518,40 @@ def recheck(upload: Upload, mapping: str | None) -> Upload:
     kept = [Problem(**{**p, "rows": tuple(p["rows"])}) for p in upload.problems if p["file"] == "the upload" and UNREAD not in p["message"]]
     if path.is_dir():  # the zip's own notes, and its own-named files as the new mapping reads them
         kept += _unread([f.name for f in importing.unnamed(path)], importing.names_a_file(mapping))
-    problems, loaded, org = _load(path, mapping)
+    problems, loaded, org, used = _load(path, mapping, _campaigns(upload, staging))
     upload.plan = None
-    return _settle(upload, kept + problems, loaded, staging, org)
+    upload.files = [f for f in upload.files if not f.get("campaign")]
+    return _settle(upload, kept + problems, loaded, staging, org, used)
 
 
-def _settle(upload: Upload, found: list[Problem], loaded: pipeline.Loaded | None, staging: Path, org: Organisation | None = None) -> Upload:
+def choose_survey(upload: Upload, choice: str) -> Upload:
+    """The analyst's choice between the return's own survey answers and the staff survey of its period
+    ("upload" or "campaign"), and the staged return checked again with it."""
+    upload.survey_source = choice
+    upload.save(update_fields=["survey_source"])
+    return recheck(upload, importing.saved(upload.authority))
+
+
+def _campaigns(upload: Upload, staging: Path) -> list[pipeline.Campaign]:
+    """The authority's closed survey campaigns as the check takes them, their answers written beside the staged
+    return (deleted with it); made here, with the database, before the check's child process (which has none)."""
+    folder = staging / "survey"
+    shutil.rmtree(folder, ignore_errors=True)
+    return survey.engine_campaigns(survey.usable(upload.authority), upload.survey_source, folder)
+
+
+def _settle(upload: Upload, found: list[Problem], loaded: pipeline.Loaded | None, staging: Path, org: Organisation | None = None,
+            survey: pipeline.SurveyUse | None = None) -> Upload:
     """Keep the outcome of a check. The staged files stay while the return can be submitted, or while an
-    import mapping could fix its problems (the mapping pages re-check them); otherwise they go at once.
-    A return of another standard than the authority's is said as that alone (its other problems would be
-    the wrong standard's)."""
+    import mapping (or the choice between its survey answers and a staff survey) could fix its problems;
+    otherwise they go at once. A return of another standard than the authority's is said as that alone (its
+    other problems would be the wrong standard's). A staff survey campaign of its period is kept among its
+    files: which one, whether it gave the survey, and whether it waits for the analyst's choice."""
     authority = upload.authority
     problems = list(found)
+    if survey is not None:
+        upload.files = [*upload.files, {"name": survey.campaign.label, "campaign": int(survey.campaign.key),
+                                        "used": survey.used, "conflict": survey.conflict}]
     wrong = standard_problem(org, authority) if org is not None else None
     if wrong is not None:
         problems = [p for p in problems if p.file == "the upload"] + [wrong]  # the zip's own notes stay
@@ -544,7 +572,7 @@ def _settle(upload: Upload, found: list[Problem], loaded: pipeline.Loaded | None
     upload.problems = [p.as_dict() for p in problems]
     if errors or loaded is None:
         upload.status = Upload.Status.INVALID
-        if importing.can_help(errors, importing.staged_return(staging)):
+        if importing.can_help(errors, importing.staged_return(staging)) or (survey is not None and survey.conflict and wrong is None):
             upload.staged = str(staging)  # kept for the mapping pages only, and deleted as a valid one's are
         else:
             upload.staged = ""
@@ -709,6 +737,9 @@ def submit(upload: Upload, user: Any, keep_files: bool, add_plan: bool = False) 
                 _add_plan(upload.authority, sub.plan_added)  # type: ignore[attr-defined]
             current.status = Upload.Status.SUBMITTED
             current.save(update_fields=["status"])
+            campaign, used = survey.used_by(current)
+            if campaign is not None and used:  # its answers go with this transaction: only its counts are kept
+                survey.delete_answers(campaign, sub)
             if keep_files and current.staged:  # last: a rename the database cannot roll back, so undone below
                 kept = _kept_folder(current)  # (or by recover_kept, if this process dies before the commit)
                 kept.parent.mkdir(parents=True, exist_ok=True)

@@ -332,19 +332,30 @@ def results(campaign: SurveyCampaign) -> Document | None:
 
 def engine_campaigns(campaign_choices: list[SurveyCampaign], choice: str, folder: Path) -> list[pipeline.Campaign]:
     """The engine's view of closed campaigns a return may use: each one's answers written as survey.csv under
-    `folder`, with the analyst's choice (Upload.survey_source) for a return that has survey answers too."""
+    `folder` (or, once they are deleted, its kept counts), with the analyst's choice (Upload.survey_source)
+    for a return that has survey answers too."""
     out = []
     for c in campaign_choices:
-        path = survey_csv(c, folder / f"campaign-{c.pk}" / "survey.csv")
-        out.append(pipeline.Campaign(str(c.pk), c.title, c.period_start, c.period_end, path, choice))  # type: ignore[arg-type]
+        deleted = c.answers_deleted_on is not None
+        path = None if deleted else survey_csv(c, folder / f"campaign-{c.pk}" / "survey.csv")
+        out.append(pipeline.Campaign(str(c.pk), c.title, c.period_start, c.period_end, path, choice,  # type: ignore[arg-type]
+                                     counts(c) if deleted else None))
     return out
 
 
 def usable(authority: Any) -> list[SurveyCampaign]:
-    """The authority's closed campaigns no submission has used: those a return of the same period takes its survey from."""
+    """The authority's closed campaigns: a return of a campaign's period takes its survey from it (a later
+    version of a submitted return from the counts kept once its answers were deleted)."""
     on = today()
-    return [c for c in SurveyCampaign.objects.filter(authority=authority, submission__isnull=True, answers_deleted_on__isnull=True)
-            if state(c, on) == "closed"]
+    return [c for c in SurveyCampaign.objects.filter(authority=authority).select_related("authority") if state(c, on) == "closed"]
+
+
+def used_by(upload: Any) -> tuple[SurveyCampaign | None, bool]:
+    """The campaign the upload's check matched (as the check recorded it), and whether it gave the survey."""
+    entry = next((f for f in upload.files or [] if f.get("campaign")), None)
+    if entry is None:
+        return None, False
+    return SurveyCampaign.objects.filter(pk=entry["campaign"], authority=upload.authority_id).first(), bool(entry.get("used"))
 
 
 def kept(campaign: SurveyCampaign) -> dict[str, Any]:
@@ -362,8 +373,8 @@ def delete_answers(campaign: SurveyCampaign, submission: Any) -> None:
     form tokens and invitation codes deleted, with the date. Run inside the submission's transaction."""
     if campaign.answers_deleted_on is None:
         campaign.counts = kept(campaign)
-    campaign.submission = submission
-    campaign.answers_deleted_on = today()
+    campaign.submission = campaign.submission or submission  # the version that first used it
+    campaign.answers_deleted_on = campaign.answers_deleted_on or today()
     campaign.save(update_fields=["counts", "submission", "answers_deleted_on"])
     SurveyResponse.objects.filter(campaign=campaign).delete()
     SurveyComment.objects.filter(campaign=campaign).delete()
