@@ -23,6 +23,7 @@ urlpatterns = [
     path("submit/<uuid:pk>/", submit.upload_result, name="upload-result"),
     path("submit/<uuid:pk>/status/", passive(submit.upload_status), name="upload-status"),  # polled: not use of the session
     path("submit/<uuid:pk>/check/", submit.check_answers, name="check-answers"),
+    path("submit/<uuid:pk>/survey/", submit.survey_choice, name="upload-survey-choice"),
     # matching a council's own export to the data contract, and the mapping kept for the authority
     path("submit/<uuid:pk>/map/", mapping.start, name="map-start"),
     path("submit/<uuid:pk>/map/files/", mapping.files, name="map-files"),
