@@ -198,3 +198,41 @@ def test_published_results_pass_the_real_audit(authorities, tmp_path) -> None:  
     path.write_text(json.dumps(doc.to_dict()))
     run = subprocess.run([str(Path(sys.executable).parent / "wres"), "audit", str(path)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0 and "No leak" in run.stdout and "of the 0 hidden" not in run.stdout, run.stdout + run.stderr
+
+
+@pytest.mark.django_db
+def test_pages_offer_the_choice_and_show_the_source(users, authorities, demo_returns) -> None:  # noqa: ANN001
+    a = authorities["A"]
+    c = filled(a)
+    client = client_for(users["analyst_A"])
+    up = returns.record(a, users["analyst_A"], zipped(demo_returns["A"]))
+    page = client.get(f"/submit/{up.pk}/").content.decode()
+    assert "Choose the survey answers" in page and 'value="campaign"' in page and 'value="upload"' in page and c.title in page
+    # no choice made: said as a GOV.UK error, nothing changes
+    page = client.post(f"/submit/{up.pk}/survey/", {}).content.decode()
+    assert "Choose which survey answers to use" in page and 'href="#id_source"' in page
+    up.refresh_from_db()
+    assert up.status == Upload.Status.INVALID and up.survey_source == ""
+    # an analyst of another authority cannot choose for it
+    assert client_for(users["analyst_B"]).post(f"/submit/{up.pk}/survey/", {"source": "campaign"}).status_code == 404
+    response = client.post(f"/submit/{up.pk}/survey/", {"source": "campaign"})
+    assert response.status_code == 302
+    up.refresh_from_db()
+    assert up.status == Upload.Status.VALID and up.survey_source == "campaign"
+    page = client.get(f"/submit/{up.pk}/check/").content.decode()
+    assert c.title in page and "Response rate" in page and "33%" in page  # 33 of 100 invited per service
+    assert "Responses by ethnic group" in page  # every group has 11 respondents, at or above the threshold of 10
+    assert "survey.csv" in page  # the zip's file list still names it (left out of the figures)
+
+
+@pytest.mark.django_db
+def test_check_answers_hides_groups_below_the_threshold(users, authorities, demo_returns) -> None:  # noqa: ANN001
+    a = authorities["A"]
+    std = a.the_standard
+    c = campaign_of(a)
+    cells = {(p.id, g): 15 for p in std.breakdown.parts for g in std.group_ids}
+    cells[(std.breakdown.parts[1].id, std.unknown.id)] = 4
+    respond(c, std, cells)
+    up = returns.record(a, users["analyst_A"], zipped(demo_returns["A"], skip=("survey.csv",)))
+    page = client_for(users["analyst_A"]).get(f"/submit/{up.pk}/check/").content.decode()
+    assert c.title in page and "Responses by ethnic group are not shown" in page and "Responses by ethnic group</caption>" not in page

@@ -88,3 +88,18 @@ class SubmitForm(forms.Form):
         else:
             del self.fields["accept_placeholders"]
         self.helper = form_helper(*fields, button="Submit the return")
+
+
+class SurveyChoiceForm(forms.Form):
+    """Which survey answers a return uses when its own file has them and a staff survey covers its period."""
+
+    source = forms.ChoiceField(widget=forms.RadioSelect, error_messages={"required": "Choose which survey answers to use"})
+
+    def __init__(self, *args: Any, campaign_title: str = "", own_file: str = "survey.csv", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].label = "Which survey answers should the return use?"
+        self.fields["source"].choices = [
+            ("campaign", f'The staff survey "{campaign_title}" run by this service'),
+            ("upload", f"The survey answers in your {own_file}"),
+        ]
+        self.helper = form_helper(Field.radios("source", legend_size="m"), button="Use these answers and check again")

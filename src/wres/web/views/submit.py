@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 
 from wres.organisation import Organisation, placeholders
-from wres.web import returns
+from wres.web import returns, survey
 from wres.web.access import audit, member
-from wres.web.forms import SubmitForm, UploadForm
+from wres.web.forms import SubmitForm, SurveyChoiceForm, UploadForm
 from wres.web.models import ImportMapping, Submission, Upload
 from wres.web.tasks import request_report
 
@@ -65,8 +65,50 @@ def upload_result(request: HttpRequest, pk: str) -> HttpResponse:
     if up.status == Upload.Status.DISCARDED:
         return render(request, "web/submit/gone.html", {"up": up, "staged_days": settings.STAGED_DAYS, "form": UploadForm()})
     return render(request, "web/submit/problems.html", {"up": up, "errors": up.errors(), "warnings": up.warnings(), "form": UploadForm(),
-                                                        "stopped": up.status == Upload.Status.STOPPED,
+                                                        "stopped": up.status == Upload.Status.STOPPED, "choice": _survey_choice(up),
                                                         "can_map": bool(up.staged), "staged_days": settings.STAGED_DAYS, "mapped": ImportMapping.objects.filter(authority=up.authority).exists()})
+
+
+def _survey_choice(up: Upload, data: dict | None = None) -> SurveyChoiceForm | None:
+    """The choice between the return's own survey answers and the staff survey of its period, when the check
+    found both (and kept the staged files to check again)."""
+    entry = next((f for f in up.files or [] if f.get("campaign") and f.get("conflict")), None)
+    campaign, _ = survey.used_by(up)
+    if entry is None or campaign is None or not up.staged:
+        return None
+    own = next((p["file"] for p in up.errors() if p.get("column") == "survey"), "survey.csv")
+    return SurveyChoiceForm(data, campaign_title=campaign.title, own_file=own)
+
+
+@member("submit")
+def survey_choice(request: HttpRequest, pk: str) -> HttpResponse:
+    """The analyst's choice of survey answers (POST from the problems page): the staged return checked again with it."""
+    up = get_object_or_404(Upload, pk=pk, authority=request.authority)  # type: ignore[attr-defined]
+    form = _survey_choice(up, request.POST if request.method == "POST" else None)
+    if form is None or up.status != Upload.Status.INVALID:
+        return redirect("upload-result", pk=up.id)
+    if request.method == "POST" and form.is_valid():
+        up = returns.choose_survey(up, form.cleaned_data["source"])
+        audit(request, "survey answers chosen", up.filename, upload=str(up.id), source=up.survey_source, status=up.status)
+        return redirect("upload-result", pk=up.id)
+    return render(request, "web/submit/problems.html", {"up": up, "errors": up.errors(), "warnings": up.warnings(), "form": UploadForm(),
+                                                        "stopped": False, "choice": form, "can_map": False,
+                                                        "staged_days": settings.STAGED_DAYS, "mapped": False})
+
+
+def _survey_part(up: Upload) -> dict | None:
+    """Where the return's survey part comes from, for check-answers: the campaign, its responses and rates by
+    service, and responses by group only where every group is at or above the threshold."""
+    campaign, used = survey.used_by(up)
+    if campaign is None or not used:
+        return None
+    std = campaign.authority.the_standard
+    words = {g.id: g.label for g in std.groups}
+    by_group = None
+    if survey.small_groups(campaign) == 0:
+        by_group = [(std.breakdown.part(s).label, words.get(g, g), n) for s, g, n in survey.group_cells(campaign)]
+    return {"campaign": campaign, "responses": survey.response_count(campaign), "services": survey.responses_by_service(campaign),
+            "by_group": by_group, "breakdown": std.breakdown.column}
 
 
 @member("submit")
@@ -102,7 +144,7 @@ def check_answers(request: HttpRequest, pk: str) -> HttpResponse:
     return render(request, "web/submit/check.html", {
         "up": up, "org": org, "period": period, "earlier": earlier, "form": form, "warnings": up.warnings(), "standard": standard,
         "submitted_metrics": [m.short or m.id for m in standard.metrics if m.id in loaded.counts.submitted],
-        "staff": returns.headcount(loaded.counts), "plan": up.plan, "changes": changes,
+        "staff": returns.headcount(loaded.counts), "plan": up.plan, "changes": changes, "survey_part": _survey_part(up),
     })
 
 
