@@ -104,16 +104,17 @@ def _quote(name: str) -> str:
 
 
 def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str, headers: list[str] | None = None,
-                path: Path | None = None, rename: dict[str, str] | None = None) -> Source | Problem:
+                path: Path | None = None, rename: dict[str, str] | None = None, names: list[str] | None = None) -> Source | Problem:
     """A relation as text columns with lower-case names: a view over a file the contract types, else a table with _row.
 
     `headers` are the names as the file spells them, where the relation's own names are positional. Of a
     file the contract describes, only its columns are read (a staff file's job_role or gender is counted
     for nothing): at two million staff each unused column would cost a tenth of a second and 100 MB.
     `rename` (from the import mapping) gives the contract's name of the council's own headings; a column
-    that happens to bear a contract name the mapping gives to another heading is then not read.
+    that happens to bear a contract name the mapping gives to another heading is then not read. `names`: the
+    relation's own column names where the caller knows them (a CSV read with named columns), saving a query.
     """
-    names = [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+    names = names or [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
     shown = headers or names
     lowered = [n.strip().lower() for n in shown]
     dupes = sorted({n for n in lowered if lowered.count(n) > 1})
@@ -141,14 +142,12 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     if row_expr == "rowid + 2":
         # Files only looked up (counts.csv, ethnicity_map.csv) are landed, in file order (DuckDB keeps
         # insertion order), and numbered through a view.
-        con.execute(f"CREATE OR REPLACE TEMP TABLE load_{name} AS SELECT {select} FROM {relation}")
-        n = con.execute(f"SELECT count(*) FROM load_{name}").fetchall()[0][0]
+        n = con.execute(f"CREATE OR REPLACE TEMP TABLE load_{name} AS SELECT {select} FROM {relation}").fetchall()[0][0]  # its row count
         gaps = _gaps(con, name, path, n) if path is not None and path.suffix.lower() == ".csv" else None
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {with_rows(f'load_{name}', gaps)}")
         drops = (f"DROP VIEW IF EXISTS {table}", f"DROP TABLE IF EXISTS load_{name}")
     else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {row_expr} AS _row, {select} FROM {relation}")
-        n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        n = con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {row_expr} AS _row, {select} FROM {relation}").fetchall()[0][0]
         drops = (f"DROP TABLE IF EXISTS {table}",)
     return Source(name, label, table, columns, n, drops, shown=headings)
 
@@ -301,7 +300,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
             # Not UTF-8 somewhere, perhaps in a column not landed: let DuckDB read every column to say where.
             con.execute("SELECT " + ", ".join(f"max(length(c{i}))" for i in range(len(headers))) + f" FROM {rel}").fetchall()
             return _not_utf8(path.name)
-        return _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename)
+        return _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename, [f"c{i}" for i in range(len(headers))])
     except duckdb.Error as exc:
         return _csv_problem(path.name, exc, path)
 
