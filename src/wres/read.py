@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import os
 import re
 import threading
 import zipfile
@@ -722,6 +723,18 @@ def _small(path: Path, limit: int = 8 << 20) -> bool:
 
 
 _small_db = threading.local()
+_inherited: list[threading.local] = []
+
+
+def _after_fork() -> None:
+    """A forked worker (wres national reads returns in a process pool) opens its own database: one copied by
+    fork is kept unused and never torn down, as DuckDB's state is not to be shared across a fork."""
+    global _small_db
+    _inherited.append(_small_db)
+    _small_db = threading.local()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def _connection(small: bool) -> duckdb.DuckDBPyConnection:
