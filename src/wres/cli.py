@@ -202,18 +202,20 @@ def report(
     from wres import report as report_mod
     from wres.render import report_set
 
+    report_set.prepare()  # the chart and PDF engines load in the helper while this process reads the return
     try:
         with err.status("Computing metrics…"):
             built = report_mod.build(path, previous or [], internal=internal, threshold=threshold, accept_placeholders=accept_placeholders,
                                      mapping=mapping)
-    except InvalidInput as exc:
-        _fail(exc.problems)
-    try:
         with output.new_directory(output_dir, replaces="report.html") as tmp, err.status("Writing the report…") as status:
             report_set.write(built, tmp, progress=lambda text: status.update(text))
+    except InvalidInput as exc:
+        _fail(exc.problems)
     except FileExistsError:
         err.print(f"{output_dir} exists and is not an earlier report: give a new folder name.", markup=False)
         raise typer.Exit(1)
+    finally:
+        report_set.close()  # at once, even mid-warm-up: a return refused must not wait for the engines
     err.print(f"Wrote {', '.join(report_set.FILES)} to {output_dir}.", markup=False)
 
 

@@ -21,6 +21,7 @@ class Format:
     prints: bool = False  # its module has show(doc, console): the document on standard output
     file: str | None = None  # the file of the report set its module's write(files, path) writes
     background: bool = False  # its write is slow and needs only the HTML: the report set runs it in a helper process
+    charts: bool = False  # its write reads the drawn charts (Files.figures or .html): the report set writes it once they are drawn
 
     def load(self) -> ModuleType:
         return importlib.import_module(f"wres.render.{self.module}")
@@ -28,8 +29,8 @@ class Format:
 
 FORMATS: dict[str, Format] = {f.name: f for f in (  # in the order help texts and the report set list them
     Format("table", "a table for people at a terminal", "table", prints=True),
-    Format("html", "the report as one accessible web page", "html", file="report.html"),
-    Format("pdf", "the report as a tagged A4 PDF", "pdf", file="report.pdf", background=True),
+    Format("html", "the report as one accessible web page", "html", file="report.html", charts=True),
+    Format("pdf", "the report as a tagged A4 PDF", "pdf", file="report.pdf", background=True, charts=True),
     Format("xlsx", "the report as an Excel workbook with charts", "xlsx", file="workbook.xlsx"),
     Format("json", "the metrics document (the contract)", "json", prints=True, file="metrics.json"),
     Format("csv", "one row per result, for spreadsheets", "csv", prints=True),

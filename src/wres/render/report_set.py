@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,18 +28,31 @@ class Files:
     html: str = ""
 
 
+_helper: ProcessPoolExecutor | None = None
+
+
 def _warm() -> None:
-    """Load the PDF and chart engines in the helper process while this one computes."""
+    """Load the chart and PDF engines in the helper process (about 2 s of CPU: altair, vl-convert's JavaScript
+    engine, WeasyPrint), so that this process never loads them."""
+    import altair  # noqa: F401
     import vl_convert as vlc
     import weasyprint  # noqa: F401
 
     vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 
-def _svgs(specs: list[dict[str, Any]]) -> list[str]:
+def _draw(report: Report) -> list[tuple[chart_mod.Chart, str, bytes]]:
+    """Every chart of the report with its SVG and PNG (none for an empty chart, which is only its sentence).
+
+    Each chart is laid out once, to SVG; the PNG is that SVG rasterised and the page and PDF embed that SVG.
+    """
     import vl_convert as vlc
 
-    return [vlc.vegalite_to_svg(s) for s in specs]
+    drawn = []
+    for chart in chart_mod.all_charts(report):
+        svg = "" if chart.empty else vlc.vegalite_to_svg(chart.spec)
+        drawn.append((chart, svg, chart.png(svg) if svg else b""))
+    return drawn
 
 
 def _write_in_helper(module: str, files: Files, path: Path) -> None:
@@ -47,39 +61,70 @@ def _write_in_helper(module: str, files: Files, path: Path) -> None:
     importlib.import_module(f"wres.render.{module}").write(files, path)
 
 
-def write(report: Report, directory: Path, progress: Callable[[str], None] | None = None) -> None:
-    """Write every file into `directory` (a fresh folder the caller moves into place when all succeed).
+def prepare() -> ProcessPoolExecutor:
+    """The helper process, started (and its engines loading) if it is not already.
 
-    Two processes share the work (this machine class has two cores): the helper draws half the charts and
-    then runs the background formats (the PDF), while this one draws the other half, the PNGs and the other
-    formats. Spawned, not forked: this process holds DuckDB's and vl-convert's threads, which a fork would
-    copy mid-flight.
+    Call it as early as possible (`wres report` calls it before reading the return): the engines load while
+    this process reads and computes. A long-lived process (the web service's worker) keeps it for every build.
+    Spawned, not forked: this process holds DuckDB's threads, which a fork would copy mid-flight.
     """
+    global _helper
+    if _helper is None:
+        _helper = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        _helper.submit(_warm)
+    return _helper
+
+
+def close() -> None:
+    """Stop the helper at once, even mid-warm-up (a command that fails before writing must not wait for it)."""
+    global _helper
+    if _helper is not None:
+        for process in list((_helper._processes or {}).values()):  # the pool has no public way to stop a busy worker
+            process.terminate()
+        _helper.shutdown(wait=True, cancel_futures=True)
+        _helper = None
+
+
+def write(report: Report, directory: Path, progress: Callable[[str], None] | None = None) -> list[chart_mod.Chart]:
+    """Write every file into `directory` (a fresh folder the caller moves into place when all succeed); return
+    the charts as drawn (an empty one is its sentence only, with no file).
+
+    Two processes share the work: the helper (prepare()) draws the charts, while this one writes the formats
+    that need none (the workbook, the JSON); then this one writes the page and the chart files while the helper
+    lays out the background formats (the PDF) from the page. This process never loads altair, vl-convert or
+    WeasyPrint (about 2 s of CPU). A helper that died is replaced at the next call.
+    """
+    global _helper
     say = progress or (lambda text: None)
     (directory / "charts").mkdir()
     formats = report_files()
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as helper:
-        helper.submit(_warm)
+    helper = prepare()
+    try:
         say("Drawing charts")
-        every = chart_mod.all_charts(report)
-        charts = [c for c in every if not c.empty]  # an empty chart is only its sentence: nothing to draw
-        half = len(charts) // 2
-        theirs = helper.submit(_svgs, [c.spec for c in charts[half:]])
-        svgs = [c.svg() for c in charts[:half]] + theirs.result()
-        figures = {chart.name: html_mod.figure(chart, svg) for chart, svg in zip(charts, svgs)}
-        figures |= {chart.name: html_mod.figure(chart, "") for chart in every if chart.empty}
+        drawing = helper.submit(_draw, report)
+        plain = Files(report)
+        for f in formats:
+            if not (f.charts or f.background):
+                f.load().write(plain, directory / f.file)  # type: ignore[operator]
+        drawn = drawing.result()
+        figures = {chart.name: html_mod.figure(chart, svg) for chart, svg, _ in drawn}
         say("Writing report.html")
         files = Files(report, figures, html_mod.render(report, figures))
         background: list[Future[None]] = [
             helper.submit(_write_in_helper, f.module, Files(None, html=files.html), directory / f.file)  # type: ignore[operator]
             for f in formats if f.background
         ]
-        say("Writing " + ", ".join(f.file for f in formats if f.file != "report.html") + " and chart images")  # type: ignore[misc]
-        for chart, svg in zip(charts, svgs):
-            (directory / "charts" / f"{chart.name}.svg").write_text(svg, encoding="utf-8")
-            (directory / "charts" / f"{chart.name}.png").write_bytes(chart.png(svg))
+        say("Writing " + ", ".join(f.file for f in formats if f.background) + " and chart images")  # type: ignore[misc]
         for f in formats:
-            if not f.background:
+            if f.charts and not f.background:
                 f.load().write(files, directory / f.file)  # type: ignore[operator]
+        for chart, svg, png in drawn:
+            if svg:
+                (directory / "charts" / f"{chart.name}.svg").write_text(svg, encoding="utf-8")
+                (directory / "charts" / f"{chart.name}.png").write_bytes(png)
         for job in background:
             job.result()
+    except BrokenProcessPool:
+        _helper = None  # it died (killed, out of memory): the next call starts another
+        raise
+    return [chart for chart, _, _ in drawn]

@@ -13,7 +13,7 @@ from django_tasks import task
 
 from wres import actions
 from wres.output import new_directory
-from wres.render import charts, report_set
+from wres.render import report_set
 from wres.report import from_loaded
 from wres.web.models import Action, Authority, ReportJob, Submission
 
@@ -76,9 +76,9 @@ def build_report(job_id: int) -> str:
         if job.directory.exists():
             shutil.rmtree(job.directory)
         with new_directory(job.directory) as tmp:
-            report_set.write(report, tmp)
+            drawn = report_set.write(report, tmp)  # in this worker's helper process, started and kept warm (report_set.prepare)
             # what the dashboard shows beside each chart: its title and its text alternative
-            index = [{"name": c.name, "title": c.title, "alt": c.alt} for c in charts.all_charts(report) if not c.empty]  # an empty chart has no file
+            index = [{"name": c.name, "title": c.title, "alt": c.alt} for c in drawn if not c.empty]  # an empty chart has no file
             (tmp / "charts" / "index.json").write_text(json.dumps(index), encoding="utf-8")
             about = {"plan_as_at": plan.as_at.isoformat() if plan and plan.as_at else None}
             (tmp / ABOUT).write_text(json.dumps(about), encoding="utf-8")

@@ -31,4 +31,7 @@ class Command(DbWorker):
                               f"{'failed after ' + str(recovery.MAX_ATTEMPTS) + ' tries' if task.status == 'FAILED' else 'queued again'}.")
         if not options.get("batch"):
             recovery.watch()
+            from wres.render import report_set
+
+            report_set.prepare()  # the chart and PDF engines load now, not when the first return is submitted
         super().handle(*args, **options)
