@@ -7,6 +7,7 @@ counted by the engine's own survey counting, the published figures audited by th
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -28,6 +29,8 @@ from wres.web.models import (
     SurveyService,
     Upload,
 )
+
+from tests.web.test_e2e import e2e_browser  # noqa: F401 - a fixture
 
 from .conftest import client_for, zipped
 
@@ -210,7 +213,7 @@ def test_pages_offer_the_choice_and_show_the_source(users, authorities, demo_ret
     assert "Choose the survey answers" in page and 'value="campaign"' in page and 'value="upload"' in page and c.title in page
     # no choice made: said as a GOV.UK error, nothing changes
     page = client.post(f"/submit/{up.pk}/survey/", {}).content.decode()
-    assert "Choose which survey answers to use" in page and 'href="#id_source"' in page
+    assert "Choose which survey answers to use" in page and 'href="#id_source_1"' in page
     up.refresh_from_db()
     assert up.status == Upload.Status.INVALID and up.survey_source == ""
     # an analyst of another authority cannot choose for it
@@ -236,3 +239,40 @@ def test_check_answers_hides_groups_below_the_threshold(users, authorities, demo
     up = returns.record(a, users["analyst_A"], zipped(demo_returns["A"], skip=("survey.csv",)))
     page = client_for(users["analyst_A"]).get(f"/submit/{up.pk}/check/").content.decode()
     assert c.title in page and "Responses by ethnic group are not shown" in page and "Responses by ethnic group</caption>" not in page
+
+
+def test_the_choice_and_check_answers_in_a_browser(live_server, users, authorities, demo_returns, e2e_browser) -> None:  # noqa: ANN001
+    """The problems page with the choice (its GOV.UK error when nothing is chosen), the choice made with the
+    keyboard, and check-answers with the survey part: axe-core finds no WCAG 2.2 A/AA violation on any of them
+    (WRES_SCREENSHOTS=1 writes docs/img/survey-return-check.png)."""
+    from django.db import connection
+
+    from tests.web.test_e2e import IMG, base_url, open_tour, sign_in
+
+    a = authorities["A"]
+    c = filled(a)
+    up = returns.record(a, users["analyst_A"], zipped(demo_returns["A"]))
+    connection.close()  # the live server answers from its own thread
+    context, tour = open_tour(e2e_browser, base_url(live_server))
+    page = tour.page
+    tour.go("/accounts/login/")
+    sign_in(tour, "analyst-a")
+    tour.go(f"/submit/{up.pk}/")
+    tour.visit("problems, with the survey choice", expect_title="Error: fix the return")
+    page.get_by_role("button", name="Use these answers and check again").click()
+    tour.visit("the survey choice, not made", expect_title="Error")
+    assert "Choose which survey answers to use" in page.locator(".govuk-error-summary").inner_text()
+    page.locator(".govuk-error-summary a", has_text="Choose which survey answers").click()
+    page.keyboard.press("Space")  # the link's target is the first radio: the staff survey
+    assert page.evaluate("() => document.activeElement.value") == "campaign"
+    page.keyboard.press("Tab")  # out of the radios, to the button
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tour.visit("check answers, survey from the campaign", expect_title="Check your answers")
+    main = page.locator("main").inner_text()
+    assert c.title in main and "Response rate" in main and "Responses by ethnic group" in main
+    if os.environ.get("WRES_SCREENSHOTS") == "1":
+        page.locator("#survey-part").scroll_into_view_if_needed()
+        page.screenshot(path=str(IMG / "survey-return-check.png"), full_page=True)
+    context.close()
+    print("\naxe-core: 0 violations on " + "; ".join(tour.visited))

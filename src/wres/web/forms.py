@@ -102,4 +102,7 @@ class SurveyChoiceForm(forms.Form):
             ("campaign", f'The staff survey "{campaign_title}" run by this service'),
             ("upload", f"The survey answers in your {own_file}"),
         ]
-        self.helper = form_helper(Field.radios("source", legend_size="m"), button="Use these answers and check again")
+        self.helper = FormHelper()  # its own button name: the problems page has the upload form's button too
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.radios("source", legend_size="m"),
+                                    Button("choose", "Use these answers and check again", data_prevent_double_click="true"))
