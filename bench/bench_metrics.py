@@ -44,27 +44,35 @@ def ensure_demo(staff: int) -> Path:
     return path
 
 
-def run_once(args: list[str]) -> tuple[float, float]:
+def tree_env(tree: Path | None) -> dict[str, str]:
+    """The children's environment; with `tree`, another checkout's wres (its src/ first on the path)."""
+    return ENV if tree is None else {**ENV, "PYTHONPATH": str(Path(tree).resolve() / "src")}
+
+
+def run_once(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of one child process (its own rusage, from wait4)."""
+    env = env or ENV
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        again = subprocess.run(args, capture_output=True, text=True, env=ENV)
+        again = subprocess.run(args, capture_output=True, text=True, env=env)
         raise SystemExit(f"{' '.join(args)} failed:\n{again.stderr}")
     return elapsed, usage.ru_maxrss / 1024
 
 
-def timed(commands: dict[str, list[str]], repeat: int) -> dict[str, dict[str, float]]:
-    """Each command `repeat` times, interleaved (one of each per round), after an untimed warm-up of each."""
-    for args in commands.values():
-        subprocess.run(args, capture_output=True, env=ENV)  # the file cache, and bytecode
+def timed(commands: dict[str, list[str]], repeat: int, envs: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, float]]:
+    """Each command `repeat` times, interleaved (one of each per round), after an untimed warm-up of each;
+    `envs` gives some of them another environment (another tree's wres)."""
+    envs = envs or {}
+    for name, args in commands.items():
+        subprocess.run(args, capture_output=True, env=envs.get(name, ENV))  # the file cache, and bytecode
     times: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, float] = dict.fromkeys(commands, 0.0)
     for _ in range(repeat):
         for name, args in commands.items():
-            t, mb = run_once(args)
+            t, mb = run_once(args, envs.get(name))
             times[name].append(t)
             peaks[name] = max(peaks[name], mb)
     return {name: {"median_s": statistics.median(ts), "min_s": min(ts), "max_s": max(ts), "peak_rss_mb": peaks[name]}
@@ -79,13 +87,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[425, 100_000])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--tree", type=Path, help="also time another checkout's wres (e.g. a git worktree of an earlier commit), in turn")
     opts = parser.parse_args()
 
     rows = []
     print(f"wres metrics and validate, end to end, new process, median of {opts.repeat} runs "
           f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}); "
           f"load average {load_average()}")
-    print(f"{'staff':>9} {'command':>9} {'output':>10} {'median s':>9} {'min s':>6} {'max s':>6} {'÷ floor':>8} {'target':>7} {'peak MB':>8}")
+    print(f"{'staff':>9} {'command':>16} {'output':>10} {'median s':>9} {'min s':>6} {'max s':>6} {'÷ floor':>8} {'target':>7} {'peak MB':>8}")
     for staff in opts.sizes:
         path = ensure_demo(staff)
         n_rows = sum(sum(1 for _ in f.open()) - 1 for f in path.glob("*.csv"))
@@ -96,7 +105,10 @@ def main() -> None:
             ("metrics", "internal"): [*WRES, "metrics", str(path), "--format", "json", "--internal"],
             ("validate", ""): [*WRES, "validate", str(path)],
         }
-        got = timed({f"{c}|{o}": args for (c, o), args in commands.items()}, opts.repeat)
+        if opts.tree:  # the same commands with the other tree's wres, labelled "… (tree)"
+            commands.update({(f"{c} (tree)", o): args for (c, o), args in list(commands.items()) if args[:3] == WRES})
+        envs = {f"{c}|{o}": tree_env(opts.tree) for c, o in commands if c.endswith("(tree)")}
+        got = timed({f"{c}|{o}": args for (c, o), args in commands.items()}, opts.repeat, envs)
         floor = got["floor|"]["median_s"]
         for (command, output) in commands:
             r = got[f"{command}|{output}"]
@@ -105,7 +117,7 @@ def main() -> None:
                    "ratio_to_floor": r["median_s"] / floor, "target_s": target}
             rows.append(row)
             met = "" if target is None else (" met" if r["median_s"] < target else " NOT met")
-            print(f"{staff:>9,} {command:>9} {output:>10} {r['median_s']:>9.3f} {r['min_s']:>6.2f} {r['max_s']:>6.2f} "
+            print(f"{staff:>9,} {command:>16} {output:>10} {r['median_s']:>9.3f} {r['min_s']:>6.2f} {r['max_s']:>6.2f} "
                   f"{r['median_s'] / floor:>8.2f} {'' if target is None else f'{target:.2f} s':>7} {r['peak_rss_mb']:>8.0f}{met}")
     print(f"load average after: {load_average()}")
     out = HERE / "results" / "metrics-cli.json"

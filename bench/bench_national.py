@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_metrics import ENV, FLOOR, WRES, load_average, timed  # noqa: E402
+from bench_metrics import ENV, FLOOR, WRES, load_average, timed, tree_env  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -93,6 +93,7 @@ def main() -> None:
     parser.add_argument("--authorities", type=int, nargs="+", default=[80, 150, 1000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-records", action="store_true", help="time the counts.csv returns only")
+    parser.add_argument("--tree", type=Path, help="also time another checkout's wres (e.g. a git worktree of an earlier commit), in turn")
     opts = parser.parse_args()
     key = HERE / "data" / "bench-pseudonym.key"
     out_dir = HERE / "data" / "national-out"
@@ -106,8 +107,14 @@ def main() -> None:
         sources = [("counts", counts)] + ([("records", records)] if records and not opts.no_records else [])
         for label, source in sources:
             args = [*WRES, "national", str(source), "-o", str(out_dir), "--key-file", str(key)]
-            got = timed({"floor": FLOOR, "national": args}, opts.repeat)
+            commands = {"floor": FLOOR, "national": args, **({"national (tree)": [*WRES, "national", str(source), "-o", str(out_dir) + "-tree",
+                                                                                    "--key-file", str(key)]} if opts.tree else {})}
+            got = timed(commands, opts.repeat, {"national (tree)": tree_env(opts.tree)})
             r, floor = got["national"], got["floor"]["median_s"]
+            if opts.tree:
+                t = got["national (tree)"]
+                print(f"{n:>11} {label + ' (tree)':>8} {'':>9} {t['median_s']:>9.2f} {t['min_s']:>7.2f} {t['median_s'] / floor:>8.1f}")
+                rows.append({"authorities": n, "input": label, "tree": str(opts.tree), **t, "floor_s": floor})
             target = TARGETS.get(n) if label == "counts" else None
             row = {"authorities": n, "input": label, "staff": staff, **r, "floor_s": floor, "ratio_to_floor": r["median_s"] / floor,
                    "target_s": target}
