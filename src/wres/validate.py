@@ -155,10 +155,10 @@ def _lookup(ret: Return, enum: str, raw: str, pairs: list[tuple[str, Any]], sql_
     rowid is the row number. An unrecognised spelling (not in the ENUM) gives NULL.
     """
     known = sorted((v, x) for v, x in pairs if x is not None)
-    ret.con.execute(f"DROP TYPE IF EXISTS {enum}")
     if not known:
         return f"NULL::{sql_type}"
-    ret.con.execute(f"CREATE TEMP TYPE {enum} AS ENUM ({', '.join(sql_str(v) for v, _ in known)})")
+    # TEMP: the connection's own (a return's), gone with it; replaced when a file is typed again
+    ret.con.execute(f"CREATE OR REPLACE TEMP TYPE {enum} AS ENUM ({', '.join(sql_str(v) for v, _ in known)})")
     # as given first (nearly every row), trimmed only where that fails (CASE and COALESCE evaluate lazily)
     code = f"COALESCE(enum_code(TRY_CAST({raw} AS {enum})), enum_code(TRY_CAST(TRIM({raw}) AS {enum})))"
     return f"[{', '.join(_literal(x) for _, x in known)}][{code} + 1]"
@@ -337,8 +337,6 @@ def _type(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str],
         if not any(new.values()):
             break
         spellings |= {c: spellings[c] | new[c] for c in categorical}
-    for c in categorical:
-        con.execute(f"DROP TYPE IF EXISTS voc_{src.name}_{c}")
     counts = list(row[1 + len(categorical):])
     if any(counts) and not src.numbered and src.find_gaps(con):
         _view(ret, src, cols, staff_lookup)  # rows are to be named: number them past the file's empty rows
