@@ -264,7 +264,13 @@ def parse(data: dict[str, Any]) -> Standard:
 
 def available() -> tuple[str, ...]:
     """The ids of the standards wres knows (one data file each)."""
-    return tuple(sorted(p.stem for p in DATA.glob("*.toml")))
+    return _available(DATA)
+
+
+@cache
+def _available(folder: Path) -> tuple[str, ...]:
+    """Listed once per folder: asked for per file read (a national run reads hundreds of returns)."""
+    return tuple(sorted(p.stem for p in folder.glob("*.toml")))
 
 
 @cache
