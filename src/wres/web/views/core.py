@@ -75,6 +75,9 @@ def _body(sub: Submission, job: ReportJob | None) -> str:
     return body
 
 
+HEAVY = ("counts", "warnings", "document")  # a submission's large JSON fields, which the dashboard page itself does not show
+
+
 def _jobs(sub: Submission) -> tuple[ReportJob | None, ReportJob | None]:
     """The report set to offer (the latest built) and the latest build if it is not that one (waiting,
     under way or failed): a rebuild keeps the last good report on offer until the new one is ready."""
@@ -94,9 +97,11 @@ def _plan_as_at(job: ReportJob | None) -> str | None:
 
 @member()
 def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    subs = Submission.objects.filter(authority=request.authority).select_related("authority", "submitted_by")  # type: ignore[attr-defined]
+    # the return's counts, warnings and metrics document (tens of kB of JSON) are read only when the cached body
+    # is rendered again (_body): decoding them on every request was a third of the page's CPU
+    subs = Submission.objects.filter(authority=request.authority).select_related("authority", "submitted_by").defer(*HEAVY)  # type: ignore[attr-defined]
     if pk is None:
-        sub = Submission.latest(request.authority).select_related("authority", "submitted_by").order_by("-period_start").first()  # type: ignore[attr-defined]
+        sub = Submission.latest(request.authority).select_related("authority", "submitted_by").defer(*HEAVY).order_by("-period_start").first()  # type: ignore[attr-defined]
         if sub is None:
             return render(request, "web/empty.html")
     else:
