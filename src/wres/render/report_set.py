@@ -41,18 +41,12 @@ def _warm() -> None:
     vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
 
-def _draw(report: Report) -> list[tuple[chart_mod.Chart, str, bytes]]:
-    """Every chart of the report with its SVG and PNG (none for an empty chart, which is only its sentence).
-
-    Each chart is laid out once, to SVG; the PNG is that SVG rasterised and the page and PDF embed that SVG.
-    """
+def _draw(report: Report) -> list[tuple[chart_mod.Chart, str]]:
+    """Every chart of the report with its SVG ("" for an empty chart, which is only its sentence). Each chart is
+    laid out once, to SVG: the page and the PDF embed that SVG, and the PNG is that SVG rasterised."""
     import vl_convert as vlc
 
-    drawn = []
-    for chart in chart_mod.all_charts(report):
-        svg = "" if chart.empty else vlc.vegalite_to_svg(chart.spec)
-        drawn.append((chart, svg, chart.png(svg) if svg else b""))
-    return drawn
+    return [(chart, "" if chart.empty else vlc.vegalite_to_svg(chart.spec)) for chart in chart_mod.all_charts(report)]
 
 
 def _write_in_helper(module: str, files: Files, path: Path) -> None:
@@ -90,9 +84,9 @@ def write(report: Report, directory: Path, progress: Callable[[str], None] | Non
     the charts as drawn (an empty one is its sentence only, with no file).
 
     Two processes share the work: the helper (prepare()) draws the charts, while this one writes the formats
-    that need none (the workbook, the JSON); then this one writes the page and the chart files while the helper
-    lays out the background formats (the PDF) from the page. This process never loads altair, vl-convert or
-    WeasyPrint (about 2 s of CPU). A helper that died is replaced at the next call.
+    that need none (the workbook, the JSON); then this one writes the page and the chart files (PNGs) while the
+    helper lays out the background formats (the PDF) from the page. This process never loads altair, WeasyPrint
+    or vl-convert's JavaScript engine (about 2 s of CPU). A helper that died is replaced at the next call.
     """
     global _helper
     say = progress or (lambda text: None)
@@ -107,7 +101,7 @@ def write(report: Report, directory: Path, progress: Callable[[str], None] | Non
             if not (f.charts or f.background):
                 f.load().write(plain, directory / f.file)  # type: ignore[operator]
         drawn = drawing.result()
-        figures = {chart.name: html_mod.figure(chart, svg) for chart, svg, _ in drawn}
+        figures = {chart.name: html_mod.figure(chart, svg) for chart, svg in drawn}
         say("Writing report.html")
         files = Files(report, figures, html_mod.render(report, figures))
         background: list[Future[None]] = [
@@ -118,13 +112,13 @@ def write(report: Report, directory: Path, progress: Callable[[str], None] | Non
         for f in formats:
             if f.charts and not f.background:
                 f.load().write(files, directory / f.file)  # type: ignore[operator]
-        for chart, svg, png in drawn:
+        for chart, svg in drawn:  # the PNGs here, while the helper lays out the PDF (rasterising needs no JavaScript engine)
             if svg:
                 (directory / "charts" / f"{chart.name}.svg").write_text(svg, encoding="utf-8")
-                (directory / "charts" / f"{chart.name}.png").write_bytes(png)
+                (directory / "charts" / f"{chart.name}.png").write_bytes(chart.png(svg))
         for job in background:
             job.result()
     except BrokenProcessPool:
         _helper = None  # it died (killed, out of memory): the next call starts another
         raise
-    return [chart for chart, _, _ in drawn]
+    return [chart for chart, _ in drawn]
