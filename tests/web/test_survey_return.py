@@ -225,7 +225,10 @@ def test_pages_offer_the_choice_and_show_the_source(users, authorities, demo_ret
     page = client.get(f"/submit/{up.pk}/check/").content.decode()
     assert c.title in page and "Response rate" in page and "33%" in page  # 33 of 100 invited per service
     assert "Responses by ethnic group" in page  # every group has 11 respondents, at or above the threshold of 10
-    assert "survey.csv" in page  # the zip's file list still names it (left out of the figures)
+    assert "survey.csv" in page and "The survey answers in your file are left out, as you chose" in page
+    up = returns.choose_survey(up, "upload")
+    page = client.get(f"/submit/{up.pk}/check/").content.decode()
+    assert "From your file, as you chose" in page and c.title in page and "Response rate" not in page
 
 
 @pytest.mark.django_db

@@ -279,9 +279,10 @@ def hidden_reason(campaign: SurveyCampaign) -> str | None:
     if state(campaign) != "closed":
         return f"Results are shown once the survey closes (the last day for answers is {last_day(campaign):%-d %B %Y})."
     k, n = small_groups(campaign), len(group_cells(campaign))
+    std = standard_of(campaign)
     if k:
-        return (f"{k} of the {n} groups (ethnicity by {standard_of(campaign).breakdown.column}) "
-                f"{'has' if k == 1 else 'have'} fewer than {campaign.threshold} respondents, so no figure is shown.")
+        groups = f"groups (ethnicity by {std.breakdown.column})" if has_breakdown(std) else "ethnic groups"
+        return f"{k} of the {n} {groups} {'has' if k == 1 else 'have'} fewer than {campaign.threshold} respondents, so no figure is shown."
     return None
 
 

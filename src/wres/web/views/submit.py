@@ -100,15 +100,17 @@ def _survey_part(up: Upload) -> dict | None:
     """Where the return's survey part comes from, for check-answers: the campaign, its responses and rates by
     service, and responses by group only where every group is at or above the threshold."""
     campaign, used = survey.used_by(up)
-    if campaign is None or not used:
+    if campaign is None:
         return None
+    if not used:  # the analyst chose the return's own answers over it
+        return {"campaign": campaign, "used": False}
     std = campaign.authority.the_standard
     words = {g.id: g.label for g in std.groups}
     by_group = None
     if survey.small_groups(campaign) == 0:
         by_group = [(std.breakdown.part(s).label, words.get(g, g), n) for s, g, n in survey.group_cells(campaign)]
-    return {"campaign": campaign, "responses": survey.response_count(campaign), "services": survey.responses_by_service(campaign),
-            "by_group": by_group, "breakdown": std.breakdown.column}
+    return {"campaign": campaign, "used": True, "responses": survey.response_count(campaign), "services": survey.responses_by_service(campaign),
+            "by_group": by_group, "breakdown": std.breakdown.column, "own_left_out": up.survey_source == "campaign"}
 
 
 @member("submit")
