@@ -88,6 +88,7 @@ bench: $(STAMP) $(BENCH_STAMP) $(NODE_STAMP) $(WEB_CSS)
 	$(BIN)/python bench/bench_metrics.py
 	$(BIN)/python bench/bench_national.py
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_web_report.py
 	$(BIN)/python bench/bench_web.py
 	$(BIN)/python bench/bench_survey.py
 	$(BIN)/python bench/bench_scale.py
