@@ -168,7 +168,10 @@ def test_submit_deletes_the_answers_and_keeps_the_counts(users, authorities, dem
     before = survey.counts(c).rows()
     results_before = survey.results(c)
     up = returns.record(a, users["analyst_A"], zipped(demo_returns["A"], skip=("survey.csv",)))
-    sub = returns.submit(up, users["analyst_A"], keep_files=False)
+    assert not (Path(up.staged) / returns.SURVEY_FOLDER).exists()  # the answers were there only while the check read them
+    sub = returns.submit(up, users["analyst_A"], keep_files=True)
+    kept_files = sorted(p.name for p in Path(sub.kept_files).rglob("*"))
+    assert kept_files and "survey.csv" not in kept_files  # the record files kept on request hold no answer of the survey
     c.refresh_from_db()
     assert c.submission == sub and c.answers_deleted_on == survey.today()
     for model in (SurveyResponse, SurveyComment, SpentForm, InvitationCode):

@@ -532,10 +532,13 @@ def choose_survey(upload: Upload, choice: str) -> Upload:
     return recheck(upload, importing.saved(upload.authority))
 
 
+SURVEY_FOLDER = "campaigns"  # beside the staged return, while a check reads them (never kept with its files)
+
+
 def _campaigns(upload: Upload, staging: Path) -> list[pipeline.Campaign]:
     """The authority's closed survey campaigns as the check takes them, their answers written beside the staged
     return (deleted with it); made here, with the database, before the check's child process (which has none)."""
-    folder = staging / "survey"
+    folder = staging / SURVEY_FOLDER
     shutil.rmtree(folder, ignore_errors=True)
     return survey.engine_campaigns(survey.usable(upload.authority), upload.survey_source, folder)
 
@@ -549,6 +552,7 @@ def _settle(upload: Upload, found: list[Problem], loaded: pipeline.Loaded | None
     files: which one, whether it gave the survey, and whether it waits for the analyst's choice."""
     authority = upload.authority
     problems = list(found)
+    shutil.rmtree(staging / SURVEY_FOLDER, ignore_errors=True)  # campaigns' answers live only while a check reads them
     if survey is not None:
         upload.files = [*upload.files, {"name": survey.campaign.label, "campaign": int(survey.campaign.key),
                                         "used": survey.used, "conflict": survey.conflict}]
