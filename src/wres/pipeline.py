@@ -49,11 +49,12 @@ class SurveyUse:
     campaign: Campaign
     used: bool
     conflict: bool = False
+    own: str | None = None  # the return's own file of survey answers, as problems name it (None: it had none)
 
 
 def conflict_problem(c: Campaign, own: str) -> Problem:
     return Problem(own, f"holds survey answers, and {c.label} covers the same period: choose which to use",
-                   f"choose the staff survey or your {own}; or upload the return again without its survey answers", "survey")
+                   f"choose the staff survey or your {own}; or upload the return again without its survey answers")
 
 
 @dataclass
@@ -112,7 +113,7 @@ def load(path: Path, mapping: Path | None = None, campaigns: Sequence[Campaign] 
     use, merge = None, campaign if campaign is not None and "counts" in ret.sources else None
     if campaign is not None and "counts" not in ret.sources:
         own = ret.sources["survey"].label if "survey" in ret.sources else ("survey.csv" if "survey" in ret.unreadable else None)
-        use = SurveyUse(campaign, used=own is None or campaign.choice == "campaign", conflict=own is not None and not campaign.choice)
+        use = SurveyUse(campaign, used=own is None or campaign.choice == "campaign", conflict=own is not None and not campaign.choice, own=own)
         if use.conflict:
             ret.problems.append(conflict_problem(campaign, own))  # type: ignore[arg-type]
         elif use.used and campaign.path is not None:
@@ -155,7 +156,7 @@ def _campaign_counts(counts: counts_mod.Counts, c: Campaign, ret: Return, use: S
     survey = {m.id for m in std.metrics if m.kind == "survey"}
     if use is None:
         own = bool(survey & counts.submitted)
-        use = SurveyUse(c, used=not own or c.choice == "campaign", conflict=own and not c.choice)
+        use = SurveyUse(c, used=not own or c.choice == "campaign", conflict=own and not c.choice, own=ret.sources["counts"].label if own else None)
         if use.conflict:
             return counts, use, [conflict_problem(c, ret.sources["counts"].label)]
     if not use.used:

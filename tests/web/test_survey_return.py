@@ -214,6 +214,7 @@ def test_pages_offer_the_choice_and_show_the_source(users, authorities, demo_ret
     up = returns.record(a, users["analyst_A"], zipped(demo_returns["A"]))
     page = client.get(f"/submit/{up.pk}/").content.decode()
     assert "Choose the survey answers" in page and 'value="campaign"' in page and 'value="upload"' in page and c.title in page
+    assert "The survey answers in your survey.csv" in page and "column survey" not in page
     # no choice made: said as a GOV.UK error, nothing changes
     page = client.post(f"/submit/{up.pk}/survey/", {}).content.decode()
     assert "Choose which survey answers to use" in page and 'href="#id_source_1"' in page

@@ -555,7 +555,7 @@ def _settle(upload: Upload, found: list[Problem], loaded: pipeline.Loaded | None
     shutil.rmtree(staging / SURVEY_FOLDER, ignore_errors=True)  # campaigns' answers live only while a check reads them
     if survey is not None:
         upload.files = [*upload.files, {"name": survey.campaign.label, "campaign": int(survey.campaign.key),
-                                        "used": survey.used, "conflict": survey.conflict}]
+                                        "used": survey.used, "conflict": survey.conflict, "own": survey.own}]
     wrong = standard_problem(org, authority) if org is not None else None
     if wrong is not None:
         problems = [p for p in problems if p.file == "the upload"] + [wrong]  # the zip's own notes stay

@@ -76,8 +76,7 @@ def _survey_choice(up: Upload, data: dict | None = None) -> SurveyChoiceForm | N
     campaign, _ = survey.used_by(up)
     if entry is None or campaign is None or not up.staged:
         return None
-    own = next((p["file"] for p in up.errors() if p.get("column") == "survey"), "survey.csv")
-    return SurveyChoiceForm(data, campaign_title=campaign.title, own_file=own)
+    return SurveyChoiceForm(data, campaign_title=campaign.title, own_file=entry.get("own") or "file")
 
 
 @member("submit")
