@@ -283,3 +283,19 @@ def test_the_choice_and_check_answers_in_a_browser(live_server, users, authoriti
         page.screenshot(path=str(IMG / "survey-return-check.png"), full_page=True)
     context.close()
     print("\naxe-core: 0 violations on " + "; ".join(tour.visited))
+
+
+@pytest.mark.django_db
+def test_the_workers_limited_check_uses_the_campaign(users, authorities, demo_returns) -> None:  # noqa: ANN001
+    """As the worker checks an upload: in a forked child with its limits, which has no database (the campaign's
+    answers, or its kept counts, go to it from the parent)."""
+    a = authorities["A"]
+    c = filled(a)
+    expected = survey_cells([list(r) for r in survey.counts(c).rows()])
+    up = returns.finish(returns.begin(a, users["analyst_A"], zipped(demo_returns["A"], skip=("survey.csv",))))
+    assert up.status == Upload.Status.VALID, up.problems
+    assert survey_cells(up.counts["rows"]) == expected
+    survey.delete_answers(c, None)  # only its counts kept now
+    again = returns.finish(returns.begin(a, users["analyst_A"], zipped(demo_returns["A"], skip=("survey.csv",))))
+    assert again.status == Upload.Status.VALID, again.problems
+    assert survey_cells(again.counts["rows"]) == expected and survey.used_by(again) == (c, True)
