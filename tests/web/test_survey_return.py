@@ -119,6 +119,7 @@ def test_another_authority_or_period_is_never_used(users, authorities, demo_retu
     filled(authorities["B"])  # same period, other authority
     filled(authorities["A"], period=(date(2023, 4, 1), date(2024, 3, 31)))  # own authority, other period
     filled(authorities["A"], closed=False, title="still open")  # own authority and period, but not closed
+    campaign_of(authorities["A"], title="nobody answered")  # own authority and period, closed, but no response
     up = returns.record(authorities["A"], users["analyst_A"], zipped(demo_returns["A"], skip=("survey.csv",)))
     assert up.status == Upload.Status.VALID, up.problems
     assert survey_cells(up.counts["rows"]) == {} and survey.used_by(up) == (None, False)

@@ -345,10 +345,11 @@ def engine_campaigns(campaign_choices: list[SurveyCampaign], choice: str, folder
 
 
 def usable(authority: Any) -> list[SurveyCampaign]:
-    """The authority's closed campaigns: a return of a campaign's period takes its survey from it (a later
-    version of a submitted return from the counts kept once its answers were deleted)."""
+    """The authority's closed campaigns that anyone answered: a return of a campaign's period takes its survey
+    from it (a later version of a submitted return from the counts kept once its answers were deleted)."""
     on = today()
-    return [c for c in SurveyCampaign.objects.filter(authority=authority).select_related("authority") if state(c, on) == "closed"]
+    return [c for c in SurveyCampaign.objects.filter(authority=authority).select_related("authority")
+            if state(c, on) == "closed" and response_count(c) > 0]
 
 
 def used_by(upload: Any) -> tuple[SurveyCampaign | None, bool]:
