@@ -31,6 +31,13 @@ class Files:
 _helper: ProcessPoolExecutor | None = None
 
 
+def _same_standards(data: str) -> None:
+    """The helper reads standards from the folder this process reads them from (a report names its standard by id)."""
+    from wres import standards
+
+    standards.DATA = Path(data)
+
+
 def _warm() -> None:
     """Load the chart and PDF engines in the helper process (about 2 s of CPU: altair, vl-convert's JavaScript
     engine, WeasyPrint), so that this process never loads them."""
@@ -64,7 +71,10 @@ def prepare() -> ProcessPoolExecutor:
     """
     global _helper
     if _helper is None:
-        _helper = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        from wres import standards
+
+        _helper = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=_same_standards, initargs=(str(standards.DATA),))
         _helper.submit(_warm)
     return _helper
 
