@@ -328,6 +328,8 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
     ("POST", "submit/<uuid:pk>/status/"):               (L, Y, X, X, X),
     ("GET", "submit/<uuid:pk>/check/"):                 (L, Y, X, X, X),
     ("POST", "submit/<uuid:pk>/check/"):                (L, Y, X, X, X),
+    ("GET", "submit/<uuid:pk>/survey/"):                (L, Y, X, X, X),
+    ("POST", "submit/<uuid:pk>/survey/"):               (L, Y, X, X, X),
     ("GET", "submit/<uuid:pk>/map/"):                   (L, Y, X, X, X),
     ("POST", "submit/<uuid:pk>/map/"):                  (L, Y, X, X, X),
     ("GET", "submit/<uuid:pk>/map/files/"):             (L, Y, X, X, X),
@@ -394,6 +396,7 @@ MATRIX: dict[tuple[str, str], tuple[str, str, str, str, str]] = {
 WRITES = {
     ("POST", "submit/"): "submit",
     ("POST", "submit/<uuid:pk>/check/"): "submit",
+    ("POST", "submit/<uuid:pk>/survey/"): "submit",
     ("POST", "submit/<uuid:pk>/map/files/"): "submit",
     ("POST", "submit/<uuid:pk>/map/<slug:file>/columns/"): "submit",
     ("POST", "submit/<uuid:pk>/map/<slug:file>/values/"): "submit",
