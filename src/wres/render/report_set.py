@@ -31,11 +31,25 @@ class Files:
 _helper: ProcessPoolExecutor | None = None
 
 
-def _same_standards(data: str) -> None:
-    """The helper reads standards from the folder this process reads them from (a report names its standard by id)."""
+def _start_helper(data: str) -> None:
+    """The helper reads standards from the folder this process reads them from (a report names its standard by
+    id), and ends when this process does, however it ends: a killed worker's helper must not live on (holding
+    its output, its memory)."""
+    import os
+    import threading
+    import time
+
     from wres import standards
 
     standards.DATA = Path(data)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="wres-parent-watch").start()
 
 
 def _warm() -> None:
@@ -74,7 +88,7 @@ def prepare() -> ProcessPoolExecutor:
         from wres import standards
 
         _helper = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                      initializer=_same_standards, initargs=(str(standards.DATA),))
+                                      initializer=_start_helper, initargs=(str(standards.DATA),))
         _helper.submit(_warm)
     return _helper
 
