@@ -722,16 +722,17 @@ def _small(path: Path, limit: int = 8 << 20) -> bool:
         return True
 
 
-_small_db = threading.local()
-_inherited: list[threading.local] = []
+_small_db: duckdb.DuckDBPyConnection | None = None  # the main thread's; see _connection
+_inherited: list[duckdb.DuckDBPyConnection] = []
 
 
 def _after_fork() -> None:
     """A forked worker (wres national reads returns in a process pool) opens its own database: one copied by
     fork is kept unused and never torn down, as DuckDB's state is not to be shared across a fork."""
     global _small_db
-    _inherited.append(_small_db)
-    _small_db = threading.local()
+    if _small_db is not None:
+        _inherited.append(_small_db)
+    _small_db = None
 
 
 os.register_at_fork(after_in_child=_after_fork)
@@ -739,15 +740,21 @@ os.register_at_fork(after_in_child=_after_fork)
 
 def _connection(small: bool) -> duckdb.DuckDBPyConnection:
     """A connection of its own for one return. A small return's is a cursor on one single-threaded in-memory
-    database per thread: opening a DuckDB database costs about 20 ms, as much as reading and checking a small
-    return, and a national run reads hundreds. Everything a return creates (tables, views, ENUM types) is
-    TEMP, so it is the cursor's alone and goes with it."""
+    database kept by the main thread: opening a DuckDB database costs about 20 ms, as much as reading and
+    checking a small return, and a national run reads hundreds. Everything a return creates (tables, views,
+    ENUM types) is TEMP, so it is the cursor's alone and goes with it.
+
+    Only the main thread keeps one (the CLI, a national run's forked workers, the web worker): a database held
+    by another thread would be torn down in a child forked from the process (the web service checks an upload
+    in one), where thread states are cleared, and DuckDB crashes tearing down a copy of its state."""
     if not small:
         return duckdb.connect()
-    db = getattr(_small_db, "db", None)
-    if db is None:
-        db = _small_db.db = duckdb.connect(config={"threads": 1})
-    return db.cursor()
+    if threading.current_thread() is not threading.main_thread():
+        return duckdb.connect(config={"threads": 1})
+    global _small_db
+    if _small_db is None:
+        _small_db = duckdb.connect(config={"threads": 1})
+    return _small_db.cursor()
 
 
 def _old_xls(path: Path) -> Problem:
