@@ -124,3 +124,16 @@ def third(submitted: dict[str, Submission], demo_returns: dict[str, Path]) -> Su
     """A third authority's submission: the national report needs three (views/national.py)."""
     auth = Authority.objects.create(name=SOUTHBY.name, code=SOUTHBY.code, region=SOUTHBY.region)
     return submit_return(auth, make_user("analyst-c", Role.ANALYST, auth), demo_returns["C"])
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (`make test-postgres`, the second run of these tests) the pages are not walked in a real
+    browser again: what a browser sees does not depend on the database, and each walk costs its seconds twice."""
+    import os
+
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    browser = [item for item in items if "live_server" in getattr(item, "fixturenames", ())]
+    if browser:
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [item for item in items if item not in browser]
