@@ -43,9 +43,9 @@ with open(result, "w") as f:
 """
 
 
-def probe(tmp_path: Path, *commands: list[str]) -> dict:
+def probe(tmp_path: Path, *commands: list[str], watch: tuple[str, ...] = HEAVY) -> dict:
     result = tmp_path / "probe.json"
-    run = subprocess.run([sys.executable, "-c", PROBE, json.dumps(commands), json.dumps(HEAVY), str(result)],
+    run = subprocess.run([sys.executable, "-c", PROBE, json.dumps(commands), json.dumps(watch), str(result)],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     return json.loads(result.read_text())
@@ -67,6 +67,15 @@ def test_validate_and_metrics_import_nothing_heavy(demo: Path, tmp_path: Path) -
     got = probe(tmp_path, ["validate", str(demo)], ["validate", str(demo), "--format", "json"],
                 ["metrics", str(demo), "--format", "json"], ["metrics", str(demo)], ["metrics", str(demo), "--format", "csv", "--internal"])
     assert got == {"codes": [0, 0, 0, 0, 0], "imported": []}
+
+
+def test_a_command_not_at_a_terminal_loads_no_spinner_and_json_no_table(demo: Path, tmp_path: Path) -> None:
+    """rich's spinner (rich.status, rich.live: 10-15 ms and a thread) only where someone watches a terminal; the
+    terminal renderer and rich's tables only for what prints one (not `wres metrics --format json`)."""
+    light = ("rich.status", "rich.live", "rich.table", "wres.render.terminal")
+    assert probe(tmp_path, ["metrics", str(demo), "--format", "json"], watch=light) == {"codes": [0], "imported": []}
+    got = probe(tmp_path, ["validate", str(demo)], ["counts", str(demo), "-o", str(tmp_path / "counts.csv")], watch=light)
+    assert got == {"codes": [0, 0], "imported": ["rich.table", "wres.render.terminal"]}  # validate prints its problems
 
 
 def test_national_on_counts_imports_nothing_heavy_but_its_chart_drawer(tmp_path: Path) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -18,7 +19,6 @@ from rich.console import Console
 from wres import output, pipeline, standards
 from wres.problems import InvalidInput, Problem
 from wres import render
-from wres.render import terminal
 
 app = typer.Typer(
     help="Workforce race equality standards (SC-WRES, NHS WRES): check a return, compute its metrics, publish safely.",
@@ -37,7 +37,15 @@ err = Console(stderr=True, width=_WIDTH)
 Format = Enum("Format", {name: name for name in render.printable()}, type=str)  # type: ignore[misc]
 
 
+def _busy(text: str) -> AbstractContextManager[Any]:
+    """rich's spinner while the user waits, on a terminal only: elsewhere (a pipe, a log, a test) it shows
+    nothing, yet its import and its refresh thread cost a small command 10-15 ms of CPU and more of waiting."""
+    return err.status(text) if err.is_terminal else nullcontext()
+
+
 def _fail(problems: list[Problem]) -> None:
+    from wres.render import terminal  # here, not at the top: `wres metrics --format json` never needs it
+
     terminal.problems(problems, err)
     err.print("Nothing was written. Fix the errors above and run the command again.")
     raise typer.Exit(1)
@@ -97,11 +105,13 @@ def validate(
 ) -> None:
     """Check a return: every problem, as file, row, column, what is wrong and how to fix it."""
     unknown: list[pipeline.Unknown] | None = [] if write_map or map_file else None
-    with err.status("Checking…"):
+    with _busy("Checking…"):
         problems = pipeline.check(path, unknown, mapping=mapping)
     if format is ProblemFormat.json:
         sys.stdout.write(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False) + "\n")
     else:
+        from wres.render import terminal
+
         terminal.problems(problems, out)
     if unknown is not None and Path(path).exists():
         _write_map(Path(path), map_file, unknown)
@@ -163,7 +173,7 @@ def metrics(
 ) -> None:
     """Every metric of the return's standard: its figures (relative likelihoods, percentages and their difference, shares), 95% CIs and sentences."""
     try:
-        with err.status("Computing metrics…"):
+        with _busy("Computing metrics…"):
             doc = pipeline.document(path, internal=internal, threshold=threshold, mapping=mapping)
     except InvalidInput as exc:
         _fail(exc.problems)
@@ -178,7 +188,7 @@ def counts(
 ) -> None:
     """The aggregated return (counts.csv) — record-level data reduced to counts, unsuppressed."""
     try:
-        with err.status("Counting…"):
+        with _busy("Counting…"):
             loaded = pipeline.load(path, mapping)
     except InvalidInput as exc:
         _fail(exc.problems)
@@ -204,7 +214,7 @@ def report(
 
     report_set.prepare()  # the chart and PDF engines load in the helper while this process reads the return
     try:
-        with err.status("Computing metrics…"):
+        with _busy("Computing metrics…"):
             built = report_mod.build(path, previous or [], internal=internal, threshold=threshold, accept_placeholders=accept_placeholders,
                                      mapping=mapping)
         with output.new_directory(output_dir, replaces="report.html") as tmp, err.status("Writing the report…") as status:
@@ -227,6 +237,7 @@ def actions(
 ) -> None:
     """The action plan as the steering group reads it: by metric, RAG, overdue and stale actions, uncovered metrics."""
     from wres import actions as actions_mod
+    from wres.render import terminal
 
     suggest = path_or_suggest == "suggest"
     target = path if suggest else Path(path_or_suggest)
@@ -334,24 +345,28 @@ def national(
     from wres.render import national as render_national
 
     paths = _returns(returns)
+    drawer = render_national.Drawer()  # the funnel plots' engine starts now, while the returns are read
     try:
-        key = None if named else national_mod.key_from(key_file)
-        with Progress(console=err, transient=True) as bar:
-            task = bar.add_task("Reading returns", total=len(paths))
-            authorities, problems = national_mod.load(paths, progress=lambda text: bar.advance(task))
-            if problems:
-                raise InvalidInput(problems)
-            limit = disclosure.national_threshold((a.organisation.suppression_threshold for a in authorities), threshold)
-            bar.update(task, description="Pooling and protecting")
-            result = national_mod.run(authorities, key, limit, internal)
-    except InvalidInput as exc:
-        _fail(exc.problems)
-    try:
-        with output.new_directory(output_dir, replaces="national.json") as tmp:
-            written = render_national.write(result, tmp, limit, named, internal)
-    except FileExistsError:
-        err.print(f"{output_dir} exists and is not an earlier national output: give a new folder name.", markup=False)
-        raise typer.Exit(1)
+        try:
+            key = None if named else national_mod.key_from(key_file)
+            with Progress(console=err, transient=True) as bar:
+                task = bar.add_task("Reading returns", total=len(paths))
+                authorities, problems = national_mod.load(paths, progress=lambda text: bar.advance(task))
+                if problems:
+                    raise InvalidInput(problems)
+                limit = disclosure.national_threshold((a.organisation.suppression_threshold for a in authorities), threshold)
+                bar.update(task, description="Pooling and protecting")
+                result = national_mod.run(authorities, key, limit, internal)
+        except InvalidInput as exc:
+            _fail(exc.problems)
+        try:
+            with output.new_directory(output_dir, replaces="national.json") as tmp:
+                written = render_national.write(result, tmp, limit, named, internal, drawer)
+        except FileExistsError:
+            err.print(f"{output_dir} exists and is not an earlier national output: give a new folder name.", markup=False)
+            raise typer.Exit(1)
+    finally:
+        drawer.close()
     for w in result.warnings:
         err.print(f"warning: {w}", markup=False, highlight=False)
     which = authorities[0].organisation.standard.word("organisations") if authorities else "returns"
@@ -365,12 +380,13 @@ def audit(
 ) -> None:
     """Prove a published document leaks no small count: exit 1 if any hidden count can be worked out."""
     from wres import disclosure, published
+    from wres.render import terminal
 
     doc, problems = published.read(path)
     if doc is None:
         _fail(problems)
     limit = disclosure.audit_threshold(threshold, doc.threshold)
-    with err.status("Auditing…"):
+    with _busy("Auditing…"):
         result = disclosure.audit(doc.tables, limit, doc.sums, doc.standard)
     terminal.audit(result, limit, out)
     if result.leaks:
