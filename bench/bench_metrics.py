@@ -11,7 +11,8 @@ start-up alone (`python -c pass`) is printed too. Child processes may write byte
 is dropped from their environment; a first, untimed run writes it), as an installed wres has it.
 
 Demo returns are generated once into bench/data/ (not committed). Figures are wall-clock seconds and the
-peak resident memory of the child process; results also go to bench/results/metrics-cli.json.
+peak resident memory of the child process, and the median CPU time (user + system) of the child beside its
+ratio to the floor's; results also go to bench/results/metrics-cli.json.
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ def tree_env(tree: Path | None) -> dict[str, str]:
     return ENV if tree is None else {**ENV, "PYTHONPATH": str(Path(tree).resolve() / "src")}
 
 
-def run_once(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one child process (its own rusage, from wait4)."""
+def run_once(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """Seconds, CPU seconds (user + system) and peak RSS (MB) of one child process (its own rusage, from wait4):
+    on a shared machine the CPU time moves less with the load than the wall-clock time does."""
     env = env or ENV
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -59,7 +61,7 @@ def run_once(args: list[str], env: dict[str, str] | None = None) -> tuple[float,
     if os.waitstatus_to_exitcode(status) != 0:
         again = subprocess.run(args, capture_output=True, text=True, env=env)
         raise SystemExit(f"{' '.join(args)} failed:\n{again.stderr}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def timed(commands: dict[str, list[str]], repeat: int, envs: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, float]]:
@@ -69,14 +71,16 @@ def timed(commands: dict[str, list[str]], repeat: int, envs: dict[str, dict[str,
     for name, args in commands.items():
         subprocess.run(args, capture_output=True, env=envs.get(name, ENV))  # the file cache, and bytecode
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, float] = dict.fromkeys(commands, 0.0)
     for _ in range(repeat):
         for name, args in commands.items():
-            t, mb = run_once(args, envs.get(name))
+            t, cpu, mb = run_once(args, envs.get(name))
             times[name].append(t)
+            cpus[name].append(cpu)
             peaks[name] = max(peaks[name], mb)
-    return {name: {"median_s": statistics.median(ts), "min_s": min(ts), "max_s": max(ts), "peak_rss_mb": peaks[name]}
-            for name, ts in times.items()}
+    return {name: {"median_s": statistics.median(ts), "min_s": min(ts), "max_s": max(ts), "cpu_s": statistics.median(cpus[name]),
+                   "peak_rss_mb": peaks[name]} for name, ts in times.items()}
 
 
 def load_average() -> str:
@@ -94,7 +98,7 @@ def main() -> None:
     print(f"wres metrics and validate, end to end, new process, median of {opts.repeat} runs "
           f"({platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}); "
           f"load average {load_average()}")
-    print(f"{'staff':>9} {'command':>16} {'output':>10} {'median s':>9} {'min s':>6} {'max s':>6} {'÷ floor':>8} {'target':>7} {'peak MB':>8}")
+    print(f"{'staff':>9} {'command':>16} {'output':>10} {'median s':>9} {'min s':>6} {'max s':>6} {'÷ floor':>8} {'target':>7} {'cpu s':>6} {'÷ floor':>8} {'peak MB':>8}")
     for staff in opts.sizes:
         path = ensure_demo(staff)
         n_rows = sum(sum(1 for _ in f.open()) - 1 for f in path.glob("*.csv"))
@@ -109,16 +113,17 @@ def main() -> None:
             commands.update({(f"{c} (tree)", o): args for (c, o), args in list(commands.items()) if args[:3] == WRES})
         envs = {f"{c}|{o}": tree_env(opts.tree) for c, o in commands if c.endswith("(tree)")}
         got = timed({f"{c}|{o}": args for (c, o), args in commands.items()}, opts.repeat, envs)
-        floor = got["floor|"]["median_s"]
+        floor, floor_cpu = got["floor|"]["median_s"], got["floor|"]["cpu_s"]
         for (command, output) in commands:
             r = got[f"{command}|{output}"]
             target = TARGETS.get((command, output, staff))
             row = {"staff": staff, "rows": n_rows, "command": command, "output": output, **r,
-                   "ratio_to_floor": r["median_s"] / floor, "target_s": target}
+                   "ratio_to_floor": r["median_s"] / floor, "cpu_ratio_to_floor": r["cpu_s"] / floor_cpu, "target_s": target}
             rows.append(row)
             met = "" if target is None else (" met" if r["median_s"] < target else " NOT met")
             print(f"{staff:>9,} {command:>16} {output:>10} {r['median_s']:>9.3f} {r['min_s']:>6.2f} {r['max_s']:>6.2f} "
-                  f"{r['median_s'] / floor:>8.2f} {'' if target is None else f'{target:.2f} s':>7} {r['peak_rss_mb']:>8.0f}{met}")
+                  f"{r['median_s'] / floor:>8.2f} {'' if target is None else f'{target:.2f} s':>7} {r['cpu_s']:>6.3f} {r['cpu_s'] / floor_cpu:>8.2f} "
+                  f"{r['peak_rss_mb']:>8.0f}{met}")
     print(f"load average after: {load_average()}")
     out = HERE / "results" / "metrics-cli.json"
     out.parent.mkdir(exist_ok=True)

@@ -49,7 +49,7 @@ from typing import Callable
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from bench_metrics import WRES, run_once  # noqa: E402  (seconds and peak RSS of one child, via wait4)
+from bench_metrics import WRES, run_once  # noqa: E402  (seconds, CPU seconds and peak RSS of one child, via wait4)
 
 DEFAULT_SIZES = [10_000, 100_000, 500_000, 2_000_000]
 TARGET_SIZE = 2_000_000
@@ -176,7 +176,7 @@ def time_ways(path: Path, repeat: int, work: Path) -> dict[str, dict]:
         for way in WAYS:
             timing = work / "timing.json"
             timing.unlink(missing_ok=True)
-            seconds, peak = run_once(way.argv(path, work / "out.csv", timing))
+            seconds, _, peak = run_once(way.argv(path, work / "out.csv", timing))
             r = runs[way.name]
             r["seconds"].append(seconds)
             r["peak"].append(peak)
