@@ -72,11 +72,12 @@ test: $(STAMP) $(NODE_STAMP) $(WEB_CSS)
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory test-postgres
 
-# The web service's tests again on PostgreSQL (the browser test once is enough), started if it is down.
+# The web service's tests whose outcome can depend on the database engine (marked postgres: the rule is in
+# tests/web/conftest.py) again on PostgreSQL, started if it is down. Every test has run on SQLite before.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 test-postgres: $(STAMP)
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest tests/web --ignore=tests/web/test_e2e.py -p no:cacheprovider
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest tests/web -m postgres -p no:cacheprovider
 
 # The bench extra (pandas, for bench/scale_pandas.py), installed once on top of the test install.
 $(BENCH_STAMP): pyproject.toml | $(STAMP)

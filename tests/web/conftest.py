@@ -27,9 +27,11 @@ SOUTHBY = DemoProfile("Southby Council", "E06000099", "South West", 0.06, 5.0)  
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory) -> None:
     """On SQLite, a test database in a file, as the service has it: an in-memory one shares a cache whose table
-    locks fail at once ("database table is locked") instead of waiting as the service's WAL database does."""
+    locks fail at once ("database table is locked") instead of waiting as the service's WAL database does.
+    Under pytest-xdist each worker has its own (its own temporary folder; on PostgreSQL pytest-django's _gw0
+    suffix, kept by asking for the fixture this one replaces)."""
     from django.conf import settings
 
     db = settings.DATABASES["default"]
@@ -126,9 +128,23 @@ def third(submitted: dict[str, Submission], demo_returns: dict[str, Path]) -> Su
     return submit_return(auth, make_user("analyst-c", Role.ANALYST, auth), demo_returns["C"])
 
 
+# Which tests run on PostgreSQL too (`make test-postgres` runs `pytest -m postgres` on it; `make test` runs every
+# test on SQLite first). A test is marked `@pytest.mark.postgres("why")` when its outcome can differ between the
+# engines, that is when it checks something the database itself does:
+#   - transactions, locking and concurrency: select_for_update (skip_locked), concurrent requests, a process
+#     killed mid-transaction, the database task queue and its recovery;
+#   - constraints: unique and foreign-key constraints, IntegrityError handled;
+#   - what the engine does to values: JSON read back (jsonb reorders keys), case-insensitive lookups, DISTINCT,
+#     subqueries, the order of rows, stored times compared in SQL, values the engine refuses (NUL, out-of-range
+#     integers: the hostile-parameter walk);
+#   - SQL of the test's own (tables read with a cursor), migrations, backup and restore, and PostgreSQL-only tests.
+# Pages computed in Python from rows read back, files, forms and the browser walks (live_server) run once, on
+# SQLite. A new test that touches any of the above gets the marker, with its reason.
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL (`make test-postgres`, the second run of these tests) the pages are not walked in a real
-    browser again: what a browser sees does not depend on the database, and each walk costs its seconds twice."""
+    """On PostgreSQL the pages are not walked in a real browser again, even when asked for by name: what a
+    browser sees does not depend on the database, and each walk costs its seconds twice."""
     import os
 
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):

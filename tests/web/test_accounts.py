@@ -84,6 +84,7 @@ def test_sessions_are_kept_where_every_worker_reads_them() -> None:
     assert django_settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
 
 
+@pytest.mark.postgres("sessions are database rows: signing out deletes the row every worker reads")
 def test_signing_out_refuses_the_old_cookie_everywhere_and_nothing_is_saved_with_it(users) -> None:
     obj = _action(users)
     c = signed_in("analyst-a")
@@ -127,6 +128,7 @@ def test_no_public_forgotten_password_page(users) -> None:
 
 # --- time-outs ----------------------------------------------------------------------------------------------
 
+@pytest.mark.postgres("session expiry is a stored time compared in SQL")
 def test_an_idle_session_ends_and_the_sign_in_page_says_why(users) -> None:
     obj = _action(users)
     c = signed_in("network-a")
@@ -153,6 +155,7 @@ def test_an_idle_session_ends_and_the_sign_in_page_says_why(users) -> None:
     assert r.status_code == 302 and r["Location"].startswith(LOGIN)
 
 
+@pytest.mark.postgres("session expiry is a stored time compared in SQL")
 def test_status_polling_does_not_keep_an_idle_session_alive(users) -> None:
     authority = users["analyst_A"].profile.authority
     sub = Submission.objects.create(authority=authority, period_start=date(2025, 4, 1), period_end=date(2026, 3, 31), version=1,

@@ -94,6 +94,7 @@ def test_the_services_records_are_read_only_in_the_admin(admin, records) -> None
     assert AuditEvent.objects.count() == events
 
 
+@pytest.mark.postgres("foreign keys that protect rows from deletion")
 def test_an_authority_with_records_cannot_be_deleted_with_them(admin, records) -> None:
     authority = records["action"].authority  # with a submission (the database protects it) and a plan
     r = admin.post(f"/admin/web/authority/{authority.pk}/delete/", {"post": "yes"})

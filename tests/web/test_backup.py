@@ -54,6 +54,7 @@ def empty_database(tmp_path: Path) -> Any:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres("backup and restore are written for each engine (pg_dump on PostgreSQL)")
 def test_a_backup_restored_into_an_empty_database_has_everything(settings, data_dir, users, authorities, demo_returns, tmp_path, empty_database) -> None:  # noqa: F811
     analyst, network = users["analyst_A"], users["network_A"]
     # a service with history: two versions of one return (files kept, plan added), another authority's return,
@@ -116,6 +117,7 @@ def test_a_backup_restored_into_an_empty_database_has_everything(settings, data_
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres("backup and restore are written for each engine")
 def test_a_backup_is_never_written_over_another_and_a_missing_one_is_said(data_dir, tmp_path) -> None:  # noqa: F811
     env = _env(data_dir)
     full = tmp_path / "full"

@@ -87,6 +87,7 @@ def world(users, submitted, third) -> dict[str, Any]:  # noqa: ANN001
     return objects_of(sub, finished_job(sub), sub.upload, action)
 
 
+@pytest.mark.postgres("hostile values reach the database: PostgreSQL refuses NUL characters and integers beyond bigint where SQLite fails otherwise")
 def test_no_500_from_any_parameter_on_any_url_as_any_role(users, world, django_user_model) -> None:
     admin = django_user_model.objects.create_superuser("root", password=PASSWORD)
     roles = {"anonymous": None, "admin": admin, **{k: users[k] for k in ("analyst_A", "viewer_A", "network_A", "analyst_B", "national")}}

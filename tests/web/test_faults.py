@@ -109,6 +109,7 @@ def _worker(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
 # ---- a worker killed in the middle of a report build ------------------------------------------------------
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres("a killed process's uncommitted transaction, and the task queue's row locks")
 def test_a_report_build_whose_worker_is_killed_is_built_again_by_the_next_worker(settings, data_dir, submitted, users) -> None:
     """The worker is killed once the report files are written into the build's temporary folder, before
     the folder is renamed into place. The job stays "Being built" and nothing is served; the next worker
@@ -168,6 +169,7 @@ def _dead_worker() -> str:
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres("recovery takes jobs back with select_for_update(skip_locked) and a JSON field lookup")
 def test_a_job_whose_worker_died_three_times_is_failed_and_the_user_told(settings, submitted, users) -> None:
     job, task = _stuck(settings, submitted["A"], users["analyst_A"], [_dead_worker()] * recovery.MAX_ATTEMPTS)
 
@@ -181,6 +183,7 @@ def test_a_job_whose_worker_died_three_times_is_failed_and_the_user_told(setting
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres("recovery takes jobs back with select_for_update(skip_locked) and a JSON field lookup")
 def test_only_a_dead_or_overdue_workers_job_is_taken_back(settings, submitted, users) -> None:
     """A job a live worker runs (here: this process, or a worker on another machine within the lease) is
     left alone; one on another machine past the lease is queued again, by `prune` as by a worker."""
@@ -222,6 +225,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     "shutil:move",                      # inside the transaction: the staged files moved to kept/, not committed
     "wres.web.returns:discard",         # committed, the upload's leftovers not yet tidied
 ])
+@pytest.mark.postgres("a killed process's uncommitted transaction is rolled back by the engine")
 def test_a_submit_killed_at_any_step_leaves_no_half_version(data_dir, users, authorities, demo_returns, step) -> None:
     """A web process submitting (keep the files, add the plan) is killed after each step in turn. Either no
     version was kept and the upload can still be submitted from its staged files, or the version is whole:
@@ -307,6 +311,7 @@ def _get(port: int, path: str, cookie: str) -> tuple[int, str]:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres("PostgreSQL only")
 def test_postgresql_restarted_under_load_fails_cleanly_and_the_service_recovers(data_dir, submitted, users, tmp_path) -> None:
     """gunicorn (as `make serve` runs it, one worker of four threads, persistent database connections) is
     asked for the dashboard by four clients while PostgreSQL restarts. A request the restart catches gets

@@ -91,6 +91,7 @@ def upload(c: Client, folder: Path) -> str:
     return r["Location"]
 
 
+@pytest.mark.postgres("the mapping is saved with update_or_create (a row lock) on a one-per-authority row")
 def test_a_council_export_is_matched_once_and_read_through_ever_after(users, authorities, export) -> None:
     a = authorities["A"]
     c = client_for(users["analyst_A"])

@@ -60,6 +60,7 @@ def test_tracker_shows_who_has_submitted(users, authorities, submitted) -> None:
     assert "/submissions/" not in html and "/dashboard/" not in html
 
 
+@pytest.mark.postgres("the latest version is an Exists subquery")
 def test_tracker_counts_the_latest_version(users, authorities, submitted) -> None:
     a = submitted["A"]
     Submission.objects.create(
@@ -213,6 +214,7 @@ def test_national_files_download_and_are_audited(users, submitted, third) -> Non
     assert c.get("/national/report/?period=2024&file=meta.json").status_code == 404
 
 
+@pytest.mark.postgres("counts are JSON read back from the database (jsonb reorders keys)")
 def test_pooled_counts_are_the_sum_and_audited(users, submitted, third) -> None:
     c = client_for(users["national"])
     report = _text(c.get("/national/report/?period=2024"))

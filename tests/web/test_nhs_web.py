@@ -87,6 +87,7 @@ def test_trust_uploads_its_return_and_sees_nine_indicators(trust, trust_analyst,
     assert "Difference (points)" in html and "95% CI" in html and "BME: share of the workforce" in html
 
 
+@pytest.mark.postgres("the published document is JSON read back from the database (jsonb reorders keys)")
 def test_dashboard_figures_come_from_the_document(trust, nhs_submitted) -> None:
     """A percentages result shows each group's percentage and the difference with its CI, as published."""
     from wres.web import figures
@@ -132,6 +133,7 @@ def test_a_council_return_for_a_trust_says_it_names_no_standard(trust, trust_ana
     assert 'write standard = "nhs-wres" in organisation.toml' in problem["fix"]
 
 
+@pytest.mark.postgres("the standards in use are a DISTINCT query")
 def test_national_views_never_pool_two_standards(users, submitted, third, nhs_submitted) -> None:
     c = client_for(users["national"])
     tracker = c.get("/national/").content.decode()  # the first standard some authority reports: SC-WRES

@@ -139,6 +139,7 @@ def test_monthly_updates_change_status_and_rag_as_wres_actions_computes_them(use
     assert event.detail["status"] == "complete" and event.detail["action_id"] == "A1"
 
 
+@pytest.mark.postgres("the order of rows read back by date")
 def test_updates_newest_first_and_at_risk_is_amber(users) -> None:
     c = client_for(users["analyst_A"])
     obj = _create(c)
@@ -149,6 +150,7 @@ def test_updates_newest_first_and_at_risk_is_amber(users) -> None:
     assert _state(obj).rag == "amber" and "Amber</strong>" in html
 
 
+@pytest.mark.postgres("a case-insensitive lookup (iexact) and a unique constraint")
 def test_duplicate_action_id_is_a_form_error(users) -> None:
     c = client_for(users["analyst_A"])
     _create(c)

@@ -25,6 +25,7 @@ def _age(path: Path, days: float) -> None:
     os.utime(path, (old, old))
 
 
+@pytest.mark.postgres("stored times compared in SQL")
 def test_a_checked_return_not_submitted_in_time_loses_its_files(users, authorities, demo_returns, capsys) -> None:
     old = returns.record(authorities["A"], users["analyst_A"], zipped(demo_returns["A"]))
     recent = returns.record(authorities["B"], users["analyst_B"], zipped(demo_returns["B"]))
@@ -108,6 +109,7 @@ def test_going_back_to_a_discarded_or_submitted_upload_says_what_happened(users,
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres("stored times compared in SQL")
 def test_prune_deletes_expired_sessions_and_keeps_live_ones(users) -> None:
     from datetime import timedelta
 

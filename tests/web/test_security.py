@@ -125,6 +125,7 @@ def test_sign_in_never_redirects_to_another_site(users) -> None:
 
 # --- login throttling ----------------------------------------------------------------------------------------
 
+@pytest.mark.postgres("failed sign-ins are counted in database rows (django-axes)")
 def test_five_wrong_passwords_lock_the_username(users) -> None:
     c = Client()  # REMOTE_ADDR 127.0.0.1
     for attempt in range(1, 6):

@@ -67,6 +67,7 @@ def test_upload_with_problems_shows_error_summary_and_keeps_nothing(users, demo_
     assert Submission.objects.count() == 0
 
 
+@pytest.mark.postgres("the counts are JSON read back from the database (jsonb reorders keys)")
 def test_check_answers_then_submit_keeps_counts_not_records(users, demo_returns, django_capture_on_commit_callbacks) -> None:
     c = client_for(users["analyst_A"])
     r = c.post("/submit/", {"file": zipped(demo_returns["A"])})
@@ -93,6 +94,7 @@ def test_check_answers_then_submit_keeps_counts_not_records(users, demo_returns,
     assert AuditEvent.objects.filter(action="return submitted").count() == 1
 
 
+@pytest.mark.postgres("version numbers under a row lock and a unique constraint")
 def test_second_submission_is_next_version_and_can_keep_files(users, demo_returns) -> None:
     c = client_for(users["analyst_A"])
     for keep in (False, True):

@@ -27,6 +27,7 @@ def _valid_upload(users, authorities, demo_returns) -> Upload:  # noqa: ANN001
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres("select_for_update on the upload")
 def test_a_second_submit_of_one_upload_is_refused_with_the_first_version(users, authorities, demo_returns) -> None:
     up = _valid_upload(users, authorities, demo_returns)
     first = returns.submit(up, users["analyst_A"], keep_files=False)
@@ -41,6 +42,7 @@ def test_a_second_submit_of_one_upload_is_refused_with_the_first_version(users, 
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres("a unique constraint and its IntegrityError")
 def test_the_database_refuses_a_second_version_of_one_upload(users, authorities, demo_returns) -> None:
     """Below the lock, the one-to-one constraint itself: a second row pointing at the upload cannot be made."""
     from django.db import IntegrityError, transaction
@@ -53,6 +55,7 @@ def test_the_database_refuses_a_second_version_of_one_upload(users, authorities,
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres("select_for_update on the upload")
 def test_posting_check_your_answers_again_goes_to_the_version_already_made(users, authorities, demo_returns) -> None:
     up = _valid_upload(users, authorities, demo_returns)
     c = client_for(users["analyst_A"])
@@ -75,6 +78,7 @@ def test_the_submit_button_ignores_a_double_click(users, authorities, demo_retur
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres("concurrent transactions and row locks")
 def test_four_posts_at_once_make_one_version_and_no_error(users, authorities, demo_returns) -> None:
     """The form posted four times at the same moment (as a hammered button or a script would): one version,
     one report job, one audit entry, and every response a redirect (no "database is locked", no 500)."""
@@ -119,6 +123,7 @@ def test_sqlite_runs_in_wal_mode_and_waits_for_the_write_lock(tmp_path: Path) ->
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres("select_for_update while files are recovered")
 def test_recovery_keeps_what_a_version_names_and_puts_back_or_deletes_the_rest(settings, users, authorities, demo_returns) -> None:
     """kept/ after a submit killed between its rename and its commit: the folder goes back to its still
     submittable upload; one whose upload was discarded meanwhile is deleted; a version's own, and one of no

@@ -223,6 +223,7 @@ def test_close_early_and_extend(users, authorities) -> None:
     assert campaign.closes_on == later
 
 
+@pytest.mark.postgres("tables read with SQL; codes under a unique constraint")
 def test_codes_are_shown_once_and_stored_only_hashed(users, authorities) -> None:
     campaign = make(authorities["A"], access="codes")
     c = client_for(users["analyst_A"])
@@ -325,6 +326,7 @@ def test_the_poster_svg_decodes_to_the_links_matrix(users, authorities) -> None:
 
 # --- results and written answers ---------------------------------------------------------------------------------
 
+@pytest.mark.postgres("answers are JSON aggregated from the database")
 def test_results_hidden_below_threshold_then_shown(users, authorities) -> None:
     campaign = make(authorities["A"], opens=-20, days=10)  # closed ten days ago
     opened = campaign.opens_on + timedelta(days=1)

@@ -52,6 +52,7 @@ def survey_results(doc: results.Document) -> list[dict]:
 @pytest.mark.django_db
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(people=st.lists(respondent, min_size=1, max_size=60), threshold=st.sampled_from([1, 3, 10]))
+@pytest.mark.postgres("answers are JSON aggregated from the database")
 def test_campaign_counts_equal_the_survey_csv(people: list[dict[str, str]], threshold: int, demo: Path, tmp_path: Path) -> None:
     authority, _ = Authority.objects.get_or_create(code="E09000099", defaults={"name": "Eastmere"})
     SurveyCampaign.objects.filter(authority=authority).delete()

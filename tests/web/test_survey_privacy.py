@@ -43,6 +43,7 @@ def every_value() -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres("every table read with SQL")
 def test_fifty_responses_leave_no_address_agent_or_time(authorities, settings) -> None:  # noqa: ANN001
     settings.SURVEY_SENDS_PER_HOUR = 1000
     SENDS.clear()

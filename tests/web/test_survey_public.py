@@ -102,6 +102,7 @@ def test_tampered_or_foreign_state_starts_again(authorities) -> None:  # noqa: A
     assert not SurveyResponse.objects.exists()
 
 
+@pytest.mark.postgres("a one-time token under a unique constraint (IntegrityError)")
 def test_sending_twice_makes_one_response(authorities) -> None:  # noqa: ANN001
     campaign = make_campaign(authorities["A"])
     c = Client()
@@ -112,6 +113,7 @@ def test_sending_twice_makes_one_response(authorities) -> None:  # noqa: ANN001
     assert SurveyResponse.objects.count() == 1 and SpentForm.objects.count() == 1
 
 
+@pytest.mark.postgres("invitation codes under a unique constraint")
 def test_codes(authorities) -> None:  # noqa: ANN001
     campaign = make_campaign(authorities["A"], access=SurveyCampaign.Access.CODES)
     code, other = survey.make_codes(campaign, 2)

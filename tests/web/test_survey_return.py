@@ -160,6 +160,7 @@ def test_counts_return_takes_the_campaign_in_place_of_its_survey_rows(users, aut
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres("answers deleted and counts kept in one transaction")
 def test_submit_deletes_the_answers_and_keeps_the_counts(users, authorities, demo_returns) -> None:  # noqa: ANN001
     a = authorities["A"]
     c = filled(a, codes=True)
@@ -287,6 +288,7 @@ def test_the_choice_and_check_answers_in_a_browser(live_server, users, authoriti
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres("the check's child process reads the database")
 def test_the_workers_limited_check_uses_the_campaign(users, authorities, demo_returns) -> None:  # noqa: ANN001
     """As the worker checks an upload: in a forked child with its limits, which has no database (the campaign's
     answers, or its kept counts, go to it from the parent)."""

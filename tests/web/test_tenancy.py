@@ -203,6 +203,7 @@ def state_of(authority: Authority) -> dict[str, Any]:
 
 # --- 1. tenant isolation ----------------------------------------------------------------------------------
 
+@pytest.mark.postgres("tenancy isolation: nothing of another authority changes (rows counted with SQL)")
 def test_every_url_as_authority_a_against_authority_bs_objects_is_403_or_404(users, authorities, submitted, demo_returns) -> None:
     a, b = authorities["A"], authorities["B"]
     # B's objects: a finished report set (built by the real task), a valid upload waiting to be submitted,

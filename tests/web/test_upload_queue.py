@@ -41,6 +41,7 @@ def run_worker() -> int:
 
 
 @worker_db
+@pytest.mark.postgres("the database task queue (row locks) and the check's child process")
 def test_the_upload_is_queued_and_the_page_says_it_is_being_checked(users, demo_returns, settings) -> None:  # noqa: ANN001
     settings.TASKS = DB_BACKEND
     c = client_for(users["analyst_A"])
@@ -78,6 +79,7 @@ def test_another_authority_cannot_see_a_check(users, demo_returns, settings) -> 
 
 
 @worker_db
+@pytest.mark.postgres("the database task queue: two tasks, one settled")
 def test_a_check_replaced_by_a_later_upload_is_not_settled(users, demo_returns, settings) -> None:  # noqa: ANN001
     settings.TASKS = DB_BACKEND
     c = client_for(users["analyst_A"])
@@ -140,6 +142,7 @@ def test_a_check_whose_process_is_killed_is_said_so(users, demo_returns, monkeyp
 
 
 @worker_db
+@pytest.mark.postgres("the database task queue and recovery")
 def test_a_check_whose_worker_died_is_shown_stopped_not_checking_for_ever(users, demo_returns, settings) -> None:  # noqa: ANN001
     settings.TASKS = DB_BACKEND
     c = client_for(users["analyst_A"])
@@ -182,6 +185,7 @@ def test_the_worker_limits_do_not_stop_a_real_return(demo_returns, tmp_path) -> 
 
 
 @worker_db
+@pytest.mark.postgres("the database task queue and recovery")
 def test_a_check_run_again_after_its_worker_died_starts_afresh(users, demo_returns, settings) -> None:  # noqa: ANN001
     """The worker recovery requeues a check whose worker died: what the first try half unpacked is redone."""
     settings.TASKS = DB_BACKEND
