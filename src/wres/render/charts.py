@@ -53,7 +53,14 @@ class Chart:
         """PNG at twice the size; from the SVG when there is one (no second layout)."""
         import vl_convert as vlc
 
-        return vlc.svg_to_png(svg, scale=2) if svg else vlc.vegalite_to_png(self.spec, scale=2)
+        return png_of(svg) if svg else vlc.vegalite_to_png(self.spec, scale=2)
+
+
+def png_of(svg: str) -> bytes:
+    """A drawn chart's SVG as a PNG at twice the size: rasterised, with no layout and no JavaScript engine."""
+    import vl_convert as vlc
+
+    return vlc.svg_to_png(svg, scale=2)
 
 
 def styles(standard: Standard, statistic: Statistic = "relative_likelihood") -> dict[str | None, tuple[str, str, str]]:

@@ -17,6 +17,7 @@ from wres.render import report_files
 from wres.report import Report
 
 FILES = (*(f.file for f in report_files()), "charts/")
+LATER = tuple(f.file for f in report_files() if f.background)  # what write(..., later=True) leaves to write_later: the PDF
 
 
 @dataclass
@@ -103,9 +104,13 @@ def close() -> None:
         _helper = None
 
 
-def write(report: Report, directory: Path, progress: Callable[[str], None] | None = None) -> list[chart_mod.Chart]:
+def write(report: Report, directory: Path, progress: Callable[[str], None] | None = None, later: bool = False) -> list[chart_mod.Chart]:
     """Write every file into `directory` (a fresh folder the caller moves into place when all succeed); return
     the charts as drawn (an empty one is its sentence only, with no file).
+
+    `later=True` leaves out the background formats (LATER: the PDF, whose layout takes longer than all the
+    rest): the caller publishes the folder, then calls write_later on it (the web service, whose readers
+    should not wait for the PDF to read the page).
 
     Two processes share the work: the helper (prepare()) draws the charts, while this one writes the formats
     that need none (the workbook, the JSON); then this one writes the page and the chart files (PNGs) while the
@@ -130,19 +135,65 @@ def write(report: Report, directory: Path, progress: Callable[[str], None] | Non
         files = Files(report, figures, html_mod.render(report, figures))
         background: list[Future[None]] = [
             helper.submit(_write_in_helper, f.module, Files(None, html=files.html), directory / f.file)  # type: ignore[operator]
-            for f in formats if f.background
+            for f in formats if f.background and not later
         ]
-        say("Writing " + ", ".join(f.file for f in formats if f.background) + " and chart images")  # type: ignore[misc]
+        say("Writing " + "".join(f"{f.file} and " for f in formats if f.background and not later) + "chart images")
         for f in formats:
             if f.charts and not f.background:
                 f.load().write(files, directory / f.file)  # type: ignore[operator]
         for chart, svg in drawn:  # the PNGs here, while the helper lays out the PDF (rasterising needs no JavaScript engine)
             if svg:
                 (directory / "charts" / f"{chart.name}.svg").write_text(svg, encoding="utf-8")
-                (directory / "charts" / f"{chart.name}.png").write_bytes(chart.png(svg))
+                if not later:
+                    (directory / "charts" / f"{chart.name}.png").write_bytes(chart_mod.png_of(svg))
         for job in background:
             job.result()
     except BrokenProcessPool:
         _helper = None  # it died (killed, out of memory): the next call starts another
         raise
     return [chart for chart, _ in drawn]
+
+
+def write_later(directory: Path) -> None:
+    """Write what write(..., later=True) left out of a report set already in place in `directory`: the
+    background formats (LATER: the PDF), laid out in the helper from its report.html, and meanwhile here each
+    chart's PNG from its SVG. Each file is written to a temporary name in its folder and renamed, so a reader
+    sees the whole file or none; a failure leaves no temporary file (the PNGs already renamed stay: whole).
+    """
+    global _helper
+    import os
+
+    html = (directory / "report.html").read_bytes().decode("utf-8")  # as written: no newline translation
+    helper = prepare()
+    jobs: list[tuple[Future[None], Path, Path]] = []
+    try:
+        for f in report_files():
+            if f.background:
+                tmp = directory / f".{f.file}.part"
+                jobs.append((helper.submit(_write_in_helper, f.module, Files(None, html=html), tmp), tmp, directory / f.file))  # type: ignore[operator]
+        for svg in sorted((directory / "charts").glob("*.svg")):
+            tmp = svg.with_name(f".{svg.stem}.png.part")
+            try:
+                tmp.write_bytes(chart_mod.png_of(svg.read_bytes().decode("utf-8")))
+                os.replace(tmp, svg.with_suffix(".png"))
+            finally:
+                tmp.unlink(missing_ok=True)
+        for job, tmp, final in jobs:
+            job.result()
+            os.replace(tmp, final)
+    except BrokenProcessPool:
+        _helper = None  # it died (killed, out of memory): the next call starts another
+        raise
+    finally:
+        for job, tmp, _ in jobs:
+            if not job.done():  # a PNG failed: the PDF is not written after all
+                job.cancel() or _wait(job)
+            tmp.unlink(missing_ok=True)
+
+
+def _wait(job: Future[None]) -> None:
+    """Let a running job in the helper finish (it cannot be stopped), ignoring how, before its file is removed."""
+    try:
+        job.result()
+    except Exception:  # noqa: BLE001 - the first failure is the one being raised
+        pass

@@ -171,6 +171,14 @@ class Submission(models.Model):
         return qs.filter(~models.Exists(newer))
 
 
+class PdfStatus(models.TextChoices):
+    """A built report set's PDF: written just after the rest of the set (wres.render.report_set.write_later)."""
+
+    PENDING = "pending", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class ReportJob(models.Model):
     """The report set (HTML, PDF, XLSX) of one submission, built in the background."""
 
@@ -186,6 +194,10 @@ class ReportJob(models.Model):
     finished_at = models.DateTimeField(null=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True)
+    # The PDF is laid out after the rest of the set is published (DONE): its layout alone takes longer than
+    # people should wait to read the page. tasks.build_report says PENDING when it publishes the rest, then
+    # READY or FAILED; a set written whole (any built before this field) has its PDF: READY.
+    pdf = models.CharField("PDF", max_length=10, choices=PdfStatus.choices, default=PdfStatus.READY)
 
     class Meta:
         ordering = ["-created_at"]
@@ -193,6 +205,12 @@ class ReportJob(models.Model):
     @property
     def directory(self):  # noqa: ANN201 - a Path
         return settings.REPORT_DIR / str(self.submission.authority_id) / str(self.pk)
+
+    @property
+    def state(self) -> str:
+        """What a page polling the job compares (report_status): the job's status, and once it is done, its
+        PDF's too, so that a page offering the set without its PDF notices when the PDF is written."""
+        return f"{self.status}-pdf-{self.pdf}" if self.status == self.Status.DONE and self.pdf != PdfStatus.READY else self.status
 
 
 def metric_choices(standard: Standard) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ from wres import actions
 from wres.output import new_directory
 from wres.render import report_set
 from wres.report import from_loaded
-from wres.web.models import Action, Authority, ReportJob, Submission
+from wres.web.models import Action, Authority, PdfStatus, ReportJob, Submission
 
 log = logging.getLogger(__name__)
 ABOUT = "about.json"  # beside a built report set: what it was built from (the plan's date), for the dashboard
@@ -63,10 +63,24 @@ def plan_changed(authority: Authority, user: object) -> list[ReportJob]:
 
 @task()
 def build_report(job_id: int) -> str:
-    """Write the report set into the job's folder all at once (a failed build leaves nothing behind)."""
+    """Build the report set in two steps, so that people read the report as soon as it can be: first every
+    file but the PDF, written into a temporary folder and moved into place all at once (a failed build leaves
+    nothing behind), and the job DONE; then the PDF, laid out from the published page, written to a temporary
+    name in the folder and renamed (report_set.write_later). A failed PDF says so and leaves the rest on offer.
+
+    A job run again after its worker died in the second step (wres.web.recovery) writes only the PDF."""
+    job = ReportJob.objects.select_related("submission__authority").get(pk=job_id)
+    if job.status != ReportJob.Status.DONE:
+        _build_set(job)
+    if job.pdf != PdfStatus.READY:
+        _build_pdf(job)
+    return str(job.directory)
+
+
+def _build_set(job: ReportJob) -> None:
+    """The first step: every file of the set but the PDF, published at once; the job DONE, its PDF pending."""
     from wres.web.returns import loaded_of
 
-    job = ReportJob.objects.select_related("submission__authority").get(pk=job_id)
     job.status = ReportJob.Status.RUNNING
     job.save(update_fields=["status"])
     try:
@@ -76,7 +90,7 @@ def build_report(job_id: int) -> str:
         if job.directory.exists():
             shutil.rmtree(job.directory)
         with new_directory(job.directory) as tmp:
-            drawn = report_set.write(report, tmp)  # in this worker's helper process, started and kept warm (report_set.prepare)
+            drawn = report_set.write(report, tmp, later=True)  # in this worker's helper process, started and kept warm (report_set.prepare)
             # what the dashboard shows beside each chart: its title and its text alternative
             index = [{"name": c.name, "title": c.title, "alt": c.alt} for c in drawn if not c.empty]  # an empty chart has no file
             (tmp / "charts" / "index.json").write_text(json.dumps(index), encoding="utf-8")
@@ -88,9 +102,22 @@ def build_report(job_id: int) -> str:
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
         raise
-    job.status, job.finished_at = ReportJob.Status.DONE, timezone.now()
-    job.save(update_fields=["status", "finished_at"])
-    return str(job.directory)
+    job.status, job.pdf, job.finished_at = ReportJob.Status.DONE, PdfStatus.PENDING, timezone.now()
+    job.save(update_fields=["status", "pdf", "finished_at"])
+
+
+def _build_pdf(job: ReportJob) -> None:
+    """The second step: the PDF of the published set. A failure fails the PDF alone: the page, the workbook
+    and the charts stay on offer, and the page says the PDF could not be prepared."""
+    try:
+        report_set.write_later(job.directory)
+    except Exception:
+        log.exception("The PDF of report job %s (submission %s) failed", job.pk, job.submission_id)
+        job.pdf, job.error = PdfStatus.FAILED, "The PDF could not be laid out: the worker's log has the detail."
+        job.save(update_fields=["pdf", "error"])
+        raise
+    job.pdf = PdfStatus.READY
+    job.save(update_fields=["pdf"])
 
 
 @task()

@@ -17,9 +17,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from wres.document import Document
+from wres.render.report_set import LATER
 from wres.web import figures
 from wres.web.access import audit, can, member, profile_of
-from wres.web.models import ReportJob, Role, Submission
+from wres.web.models import PdfStatus, ReportJob, Role, Submission
 from wres.web.tasks import ABOUT, request_report, years_of
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ def report_request(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":  # only after the lookup: another authority's submission is 404 either way
         return HttpResponseNotAllowed(["POST"])
     job = sub.reports.first()
-    rebuild = job is not None and job.status != ReportJob.Status.FAILED
+    rebuild = job is not None and job.status != ReportJob.Status.FAILED and job.pdf != PdfStatus.FAILED  # a failed PDF: try again
     if rebuild and not can(request, "submit"):
         return redirect("submission", pk=sub.pk)
     if job is None or job.status != ReportJob.Status.QUEUED:
@@ -147,7 +148,7 @@ def report_request(request: HttpRequest, pk: int) -> HttpResponse:
 @member()
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ReportJob, pk=pk, submission__authority=request.authority)  # type: ignore[attr-defined]
-    return JsonResponse({"status": job.status, "label": job.get_status_display()})
+    return JsonResponse({"status": job.state, "label": job.get_status_display(), "pdf": job.get_pdf_display()})
 
 
 @member()
@@ -156,6 +157,8 @@ def report_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     chart = CHART.fullmatch(name) is not None
     if name not in DOWNLOADS and not chart:
         raise Http404("No such file in the report set")
+    if name in LATER and job.pdf != PdfStatus.READY:  # written after the rest (tasks.build_report): say so, never a part
+        return render(request, "web/report_later.html", {"job": job, "sub": job.submission, "name": DOWNLOADS[name][1]}, status=409)
     path: Path = job.directory / name
     if not path.is_file():
         raise Http404("No such file in the report set")
