@@ -64,3 +64,18 @@ def test_drawing_a_funnel_imports_no_altair() -> None:
             "print('altair' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_drawer_draws_what_the_chart_draws_and_stands_in_for_a_dead_one() -> None:
+    """`wres national` draws its funnels in a helper process (render.national.Drawer): the SVG must be Chart.svg()'s
+    to the byte, and a drawer that died (killed, out of memory) is replaced by drawing in this process."""
+    from wres.render.national import Drawer
+
+    chart = charts.funnel_chart("funnel-M3", "M3", a_funnel(4, 12))
+    drawer = Drawer()
+    drawer.start([chart.spec])
+    assert drawer.result([chart]) == [chart.svg()]
+    dead = Drawer()
+    dead.close()  # killed before it drew
+    dead.start([chart.spec])
+    assert dead.result([chart]) == [chart.svg()]

@@ -190,26 +190,31 @@ def benchmark(authorities: Sequence[Authority], national: results.Document, thre
     """
     std = national.get_standard()
     focus, reference = std.focus.id, std.reference.id
+    # What is the same for every figure is worked out once (at 1,000 authorities and 36 figures, the sort, each
+    # return's submitted metrics and the metric's direction, done per row, were most of the benchmark's time).
+    ordered = [(a, a.counts.submitted) for a in sorted(authorities, key=lambda a: a.label)]
     out = []
     for r in national.results:
         m = std.metric(r.metric)
         if r.status == "not_submitted" or m.statistic != "relative_likelihood":
             continue
         band = r.band or ""
+        direction = _direction(m, r, national)
         rows, ses = [], []
         centre = r.relative_likelihood
-        for a in sorted(authorities, key=lambda a: a.label):
-            if r.metric not in a.counts.submitted:
+        for a, submitted in ordered:
+            if r.metric not in submitted:
                 continue
             (x, n1), (c, n2) = (a.counts.get(r.metric, r.service, band, g) for g in (focus, reference))
-            lk = stats.oriented(std, m, (x, n1), (c, n2))
-            shown = all(v == 0 or v >= threshold for v in (x, n1, c, n2)) and lk.rl is not None
+            # the relative likelihood only of a row that may be shown (a suppressed row shows none)
+            lk = stats.oriented(std, m, (x, n1), (c, n2)) if all(v == 0 or v >= threshold for v in (x, n1, c, n2)) else None
+            shown = lk is not None and lk.rl is not None
             row: dict[str, Any] = {"authority": a.label, "relative_likelihood": None, "ci95": None, "assessment": None,
                                    "se_log": None, "funnel": None, "suppressed": not shown}
-            if shown:
+            if lk is not None and lk.rl is not None:
                 se = stats.katz_se(x, n1, c, n2)  # symmetric: the same whichever way the RL is oriented
                 row.update(relative_likelihood=lk.rl, ci95=list(lk.ci95) if lk.ci95 else None, se_log=se,
-                           assessment=stats.assess(lk.exact, _direction(m, r, national), std))
+                           assessment=stats.assess(lk.exact, direction, std))
                 if se is not None and centre:
                     row["funnel"] = _position(lk.rl, se, centre)  # type: ignore[arg-type]
                     ses.append(se)

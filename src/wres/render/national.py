@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +24,75 @@ def _csv(rows: list[list[Any]]) -> str:
     return buf.getvalue()
 
 
-def write(out: NationalOutput, directory: Path, threshold: int, named: bool, internal: bool) -> list[str]:
-    """Write every file into `directory` (a fresh temporary folder); return their names."""
+# The drawer: vl-convert in a process of its own. It starts its JavaScript engine at once (about 0.6 s of CPU),
+# then reads every chart's Vega-Lite specification from stdin as one JSON list and writes their SVGs to
+# stdout as one JSON list. It imports nothing of wres (a spawned multiprocessing worker would import the
+# command's own modules again), and it ends with its parent: a parent that ends closes its stdin.
+_DRAWER = """
+import json, sys
+import vl_convert as vlc
+vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
+specs = json.loads(sys.stdin.buffer.read() or b"[]")
+sys.stdout.write(json.dumps([vlc.vegalite_to_svg(spec) for spec in specs]))
+"""
+
+
+class Drawer:
+    """Draws the funnel plots in a helper process, started before the returns are read so that vl-convert's
+    engine starts while they are (vl-convert holds the GIL while it draws, so a thread would not overlap it),
+    and drawing while this process writes the other files. Each chart is drawn by the same call as
+    Chart.svg(), so the files are the same; a drawer that failed (killed, out of memory) is replaced by
+    drawing here."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
+            [sys.executable, "-c", _DRAWER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._drawn: list[str] | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, specs: list[dict[str, Any]]) -> None:
+        """Send the specifications; the drawer draws while this process goes on (a thread feeds the pipe)."""
+
+        def exchange() -> None:
+            process = self._process
+            if process is None:
+                return
+            try:
+                out, _ = process.communicate(json.dumps(specs).encode())
+                if process.returncode == 0:
+                    self._drawn = json.loads(out)
+            except (OSError, ValueError):
+                self._drawn = None
+
+        self._thread = threading.Thread(target=exchange, name="wres-national-drawer", daemon=True)
+        self._thread.start()
+
+    def result(self, charts: list[Any]) -> list[str]:
+        """Each chart's SVG, as the drawer drew it; drawn here if the drawer did not."""
+        if self._thread is not None:
+            self._thread.join()
+        drawn, self._drawn = self._drawn, None
+        self.close()
+        if drawn is None or len(drawn) != len(charts):
+            return [chart.svg() for chart in charts]
+        return drawn
+
+    def close(self) -> None:
+        """Stop the drawer at once (a command that fails before writing must not wait for its engine)."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def write(out: NationalOutput, directory: Path, threshold: int, named: bool, internal: bool, drawer: Drawer | None = None) -> list[str]:
+    """Write every file into `directory` (a fresh temporary folder); return their names.
+
+    `drawer`, started before the returns were read (`wres national`), draws the funnel plots while this
+    writes the rest; without one they are drawn here (the web service, whose worker outlives a build)."""
+    charts, lines = _funnel_plots(out)
+    if drawer is not None:
+        drawer.start([chart.spec for chart in charts])
     written = [NATIONAL]
     (directory / NATIONAL).write_text(render_json.render(out.national), encoding="utf-8")
     if out.regions:
@@ -63,7 +133,11 @@ def write(out: NationalOutput, directory: Path, threshold: int, named: bool, int
             funnel.append([m["metric"], m["service"], m["band"] or "", p["se_log"], p["lower998"], p["lower95"], p["upper95"], p["upper998"]])
     (directory / "funnel.csv").write_text(_csv(funnel), encoding="utf-8")
     written += ["benchmark.json", "benchmark.csv", "funnel.csv"]
-    written += _funnel_plots(out, directory)
+    for chart, svg in zip(charts, drawer.result(charts) if drawer is not None else [chart.svg() for chart in charts]):
+        (directory / f"{chart.name}.svg").write_text(svg, encoding="utf-8")
+        written.append(f"{chart.name}.svg")
+    (directory / "funnels.md").write_text("\n".join(lines), encoding="utf-8")
+    written.append("funnels.md")
     if internal:
         (directory / "counts.csv").write_text(out.counts.to_csv(), encoding="utf-8")
         written.append("counts.csv")
@@ -84,15 +158,16 @@ def _headline(doc: Any, metric: str, by_service: dict[str, dict[str, Any]]) -> t
     return total, max(bands, key=lambda b: bands[b]["k"])  # the assessed band has no authority to draw: the fullest
 
 
-def _funnel_plots(out: NationalOutput, directory: Path) -> list[str]:
-    """funnel-<metric>.svg for each metric's headline funnel (its authorities drawn), and funnels.md: for every
-    funnel and heterogeneity in the national document, its sentences as the document words them."""
+def _funnel_plots(out: NationalOutput) -> tuple[list[Any], list[str]]:
+    """The charts of funnel-<metric>.svg, each metric's headline funnel (its authorities drawn), not yet drawn,
+    and the lines of funnels.md: for every funnel and heterogeneity in the national document, its sentences as
+    the document words them."""
     from wres.render import charts
 
     doc = out.national
     std = doc.get_standard()
     labels = {p.id: p.label for p in (*std.breakdown.parts, std.breakdown.total)}
-    written: list[str] = []
+    drawn: list[Any] = []
     lines = [f"# National funnels — {doc.organisation.get('name') or ''}", ""]
     for metric, by_service in (doc.funnel or {}).items():
         m = std.metric(metric)
@@ -103,10 +178,8 @@ def _funnel_plots(out: NationalOutput, directory: Path) -> list[str]:
             f = by_service[service][band]
             title = f"{m.short} {m.title}{f' ({band})' if band != '-' else ''}: funnel plot, {labels.get(service, service).lower()}".strip()
             chart = charts.funnel_chart(f"funnel-{metric}", title, f)
-            name = f"funnel-{metric}.svg"
-            (directory / name).write_text(chart.svg(), encoding="utf-8")
-            written.append(name)
-            lines += [f"![{chart.alt}]({name})", ""]
+            drawn.append(chart)
+            lines += [f"![{chart.alt}]({chart.name}.svg)", ""]
         for service, bands in by_service.items():
             for band, f in bands.items():
                 h = (doc.heterogeneity or {}).get(metric, {}).get(service, {}).get(band) or {}
@@ -114,5 +187,4 @@ def _funnel_plots(out: NationalOutput, directory: Path) -> list[str]:
                 lines.append(f"- {where}: {f['sentence']}" + (f" {f['reason'][0].upper()}{f['reason'][1:]}." if f.get("reason") else "")
                              + (f" {h['sentence']}" if h.get("sentence") else ""))
         lines.append("")
-    (directory / "funnels.md").write_text("\n".join(lines), encoding="utf-8")
-    return [*written, "funnels.md"]
+    return drawn, lines
