@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import QueryDict
 from django.template import loader
 from django.test import Client
 
@@ -43,6 +45,61 @@ BAD_FILES = ("../../secret.key", "charts/../report.pdf", "charts/../../../x.svg"
 @pytest.fixture(autouse=True)
 def _production_like(settings) -> None:
     settings.DEBUG = False
+
+
+class _Recorded(QueryDict):
+    """A request's query string that notes which of KEYS the view (or a form bound to it) looked at: asking
+    for one, or going over them all (iterating, copying, encoding) counts as reading every key."""
+
+    def _note(self, key: Any) -> None:
+        self.__dict__.get("read", set()).add(key)  # a copy has no set: making it read every key already
+
+    def __getitem__(self, key: str) -> Any:
+        self._note(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self._note(key)
+        return super().__contains__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._note(key)
+        return super().get(key, default)
+
+    def getlist(self, key: str, default: Any = None) -> Any:
+        self._note(key)
+        return super().getlist(key, default)
+
+    def _all(self, name: str) -> Any:
+        def every(*args: Any, **kwargs: Any) -> Any:
+            self.__dict__.get("read", set()).update(KEYS)
+            return getattr(super(_Recorded, self), name)(*args, **kwargs)
+        return every
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in ("__iter__", "items", "keys", "values", "lists", "dict", "copy", "urlencode", "__copy__", "__deepcopy__"):
+            return object.__getattribute__(self, "_all")(name)
+        return super().__getattribute__(name)
+
+    def __iter__(self) -> Any:
+        self.__dict__.get("read", set()).update(KEYS)
+        return super().__iter__()
+
+
+@pytest.fixture
+def keys_read(monkeypatch) -> set[str]:  # noqa: ANN001
+    """The query keys the views asked for since the set was last cleared."""
+    read: set[str] = set()
+
+    def recorded(request: WSGIRequest) -> QueryDict:
+        if "_recorded_get" not in request.__dict__:
+            q = _Recorded(request.environ.get("QUERY_STRING", ""), encoding=request._encoding)
+            q.__dict__["read"] = read
+            request.__dict__["_recorded_get"] = q
+        return request.__dict__["_recorded_get"]
+
+    monkeypatch.setattr(WSGIRequest, "GET", property(recorded))
+    return read
 
 
 def _client(user: User | None) -> Client:
@@ -88,7 +145,7 @@ def world(users, submitted, third) -> dict[str, Any]:  # noqa: ANN001
 
 
 @pytest.mark.postgres("hostile values reach the database: PostgreSQL refuses NUL characters and integers beyond bigint where SQLite fails otherwise")
-def test_no_500_from_any_parameter_on_any_url_as_any_role(users, world, django_user_model) -> None:
+def test_no_500_from_any_parameter_on_any_url_as_any_role(users, world, django_user_model, keys_read) -> None:
     admin = django_user_model.objects.create_superuser("root", password=PASSWORD)
     roles = {"anonymous": None, "admin": admin, **{k: users[k] for k in ("analyst_A", "viewer_A", "network_A", "analyst_B", "national")}}
     urls = [u for route, pattern in routes() for u in _fill(route, pattern, world)]
@@ -96,20 +153,29 @@ def test_no_500_from_any_parameter_on_any_url_as_any_role(users, world, django_u
     hostile_urls = _hostile_urls(urls)
     assert len(urls) > 30 and len(hostile_urls) > 60
     requests = 0
+    swept: dict[str, set[str]] = {}  # the keys each page read, each swept alone with every value
     for role, user in roles.items():
         c = _client(user)
         for url in urls:
             if "logout" in url:
                 continue  # signing out here would make the rest of the walk anonymous: done last
+            keys_read.clear()
             plain = c.get(url)
             _check(plain, f"GET {url} as {role}")
-            # the page's own reader (an analyst, the national team) gets every key with every value; anyone else every value at once
+            # the page's own reader (an analyst, the national team) gets every value with every key at once, then
+            # each key the page looked at (with none or all of them given) alone with every value, and twice;
+            # anyone else every value at once. A key no page looks at cannot fail alone what it passed with the rest.
             reads = plain.status_code == 200 and role in ("analyst_A", "national")
-            queries = ([{key: v} for key in KEYS for v in HOSTILE] + [{key: ["2024-01", "0001-01"]} for key in KEYS]) if reads \
-                else [dict.fromkeys(KEYS, v) for v in HOSTILE[::4]]
-            for q in queries:
+            at_once = [dict.fromkeys(KEYS, v) for v in (HOSTILE if reads else HOSTILE[::4])]
+            for q in at_once:
                 _check(c.get(url, q), f"GET {url} {q!r:.80} as {role}")
-            requests += 1 + len(queries)
+            alone = [{key: v} for key in KEYS if key in keys_read for v in HOSTILE] + \
+                [{key: ["2024-01", "0001-01"]} for key in KEYS if key in keys_read] if reads else []
+            for q in alone:
+                _check(c.get(url, q), f"GET {url} {q!r:.80} as {role}")
+            requests += 1 + len(at_once) + len(alone)
+            if reads:
+                swept[url] = {key for key in KEYS if key in keys_read}
             if role in ("analyst_A", "network_A", "national") or (role == "anonymous" and "login" in url):
                 for v in HOSTILE:
                     data = {f: [v, v] if f == "metrics" else v for f in FIELDS}
@@ -120,7 +186,10 @@ def test_no_500_from_any_parameter_on_any_url_as_any_role(users, world, django_u
                 _check(c.get(url), f"GET {url} as {role}")
             requests += len(hostile_urls)
         _check(c.post("/accounts/logout/"), f"POST /accounts/logout/ as {role}")
-    print(f"{requests} requests: {len(urls)} URLs and {len(hostile_urls)} hostile ones, {len(roles)} roles")
+    # the recording sees what the pages read (so a page's own keys are the ones swept alone)
+    assert "month" in swept["/plan/"] and {"period", "file"} <= swept["/national/report/"], swept
+    print(f"{requests} requests: {len(urls)} URLs and {len(hostile_urls)} hostile ones, {len(roles)} roles; keys read: "
+          f"{ {url: sorted(keys) for url, keys in swept.items() if keys} }")
 
 
 def test_a_bad_period_is_a_400_page_that_says_what_to_give(users, submitted, third) -> None:
