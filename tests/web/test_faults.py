@@ -203,6 +203,35 @@ def test_only_a_dead_or_overdue_workers_job_is_taken_back(settings, submitted, u
         assert (job.status, task.status) == (status, task_status), job.pk
 
 
+@pytest.mark.django_db
+@pytest.mark.postgres("recovery takes jobs back with select_for_update(skip_locked) and a JSON field lookup")
+@pytest.mark.parametrize("tries", [1, recovery.MAX_ATTEMPTS])
+def test_a_worker_dying_while_laying_out_the_pdf_leaves_no_part_and_at_last_fails_the_pdf(settings, submitted, users, tries) -> None:
+    """The set published (DONE), the worker killed in the second step with the PDF and a PNG half-written
+    under their temporary names: recovery removes both; the job is run again (only the PDF), or after the
+    last try its PDF is failed, which the page says with 'Try again', not 'being prepared' for ever."""
+    from wres.web.models import PdfStatus
+
+    job, task = _stuck(settings, submitted["A"], users["analyst_A"], [_dead_worker()] * tries)
+    (job.directory / "charts").mkdir(parents=True)
+    (job.directory / "report.html").write_text("<p>published</p>", encoding="utf-8")
+    (job.directory / ".report.pdf.part").write_bytes(b"%PDF-1.7 half")
+    (job.directory / "charts" / ".m1.png.part").write_bytes(b"\x89PNG half")
+    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.DONE, pdf=PdfStatus.PENDING)
+
+    recovery.recover()
+
+    job.refresh_from_db()
+    task.refresh_from_db()
+    assert sorted(p.name for p in job.directory.rglob("*")) == ["charts", "report.html"]
+    if tries < recovery.MAX_ATTEMPTS:
+        assert (task.status, job.status, job.pdf) == (TaskResultStatus.READY, ReportJob.Status.DONE, PdfStatus.PENDING)
+        return
+    assert (task.status, job.status, job.pdf) == (TaskResultStatus.FAILED, ReportJob.Status.DONE, PdfStatus.FAILED)
+    page = client_for(users["analyst_A"]).get(f"/submissions/{submitted['A'].pk}/").content.decode()
+    assert "The PDF could not be prepared" in page and "being prepared" not in page and "WorkerDied" not in page
+
+
 # ---- a web process killed in the middle of a submit -------------------------------------------------------
 
 SUBMIT = textwrap.dedent("""

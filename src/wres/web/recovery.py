@@ -90,7 +90,7 @@ def follows(task_path: str) -> Callable[[Callable[[list[Any], dict[str, Any], bo
 def _report_job(args: list[Any], kwargs: dict[str, Any], failed: bool) -> None:
     from django.conf import settings
 
-    from wres.web.models import ReportJob
+    from wres.web.models import PdfStatus, ReportJob
 
     job_id = args[0] if args else kwargs.get("job_id")
     job = ReportJob.objects.filter(pk=job_id).select_related("submission").first()
@@ -99,6 +99,15 @@ def _report_job(args: list[Any], kwargs: dict[str, Any], failed: bool) -> None:
     # the killed build's temporary folder (wres.output.new_directory: ".<pk>.*" beside the job's folder)
     for tmp in (settings.REPORT_DIR / str(job.submission.authority_id)).glob(f".{job.pk}.*"):
         shutil.rmtree(tmp, ignore_errors=True)
+    if job.status == ReportJob.Status.DONE and job.pdf == PdfStatus.PENDING:
+        # killed in the second step (report_set.write_later): its files' temporary names go; after the last
+        # try the PDF is failed, which the page says, offering to try again, rather than "being prepared" for ever
+        for part in [*job.directory.glob(".*.part"), *job.directory.glob("charts/.*.part")]:
+            part.unlink(missing_ok=True)
+        if failed:
+            job.pdf, job.error = PdfStatus.FAILED, f"WorkerDied: the worker stopped {MAX_ATTEMPTS} times while laying out the PDF"
+            job.save(update_fields=["pdf", "error"])
+        return
     if job.status in (ReportJob.Status.DONE, ReportJob.Status.FAILED):
         return
     if failed:
