@@ -23,9 +23,9 @@ Demo returns of each size; each way in its own process; the ways checked to agre
    land on one way only. Prints a table (median seconds, peak RSS, ratios), writes
    bench/results/scale.json and draws docs/img/scale.svg and .png (log–log, one line per way, colour and
    point shape, with a text alternative in the SVG's <title>/<desc> and in the JSON).
-5. Prints whether the performance issue's targets hold at the largest size (2,000,000 staff): wres within
-   1.5× the floor, at least 10× faster than pandas, peak memory under 2 GB, and time roughly linear (time
-   per 100,000 staff at each size, and the log–log slope between sizes).
+5. Prints whether the regression line of issue 19 holds: at 2,000,000 staff (the largest size measured)
+   wres within 2.0× the floor and peak memory under 1 GB; wres faster than pandas at every size from
+   500,000 up; and time roughly linear (time per 100,000 staff at each size, and the log–log slope).
 """
 
 from __future__ import annotations
@@ -49,11 +49,16 @@ from typing import Callable
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+# A synthetic 2,000,000-staff return has 2.4 million recruitment rows, beyond the row limit set for real
+# returns (wres.limits); every child (bench_metrics.ENV is copied from here on import) gets a larger one.
+os.environ.setdefault("WRES_MAX_ROWS", "100000000")
 from bench_metrics import WRES, run_once  # noqa: E402  (seconds, CPU seconds and peak RSS of one child, via wait4)
 
 DEFAULT_SIZES = [10_000, 100_000, 500_000, 2_000_000]
 TARGET_SIZE = 2_000_000
-MB_LIMIT = 2048  # "under 2 GB": ru_maxrss is in KiB, run_once gives MiB
+MB_LIMIT = 1024  # "under 1 GB": ru_maxrss is in KiB, run_once gives MiB
+FLOOR_RATIO = 2.0  # wres at most this many times the floor at the largest size
+PANDAS_FROM = 500_000  # wres faster than pandas at every size from here up
 
 # The in-process child: time from before `import wres` (interpreter start-up excluded), as asked by the
 # issue: pipeline.load (read, validate, count), then results.compute (RL, CI, sentences), unsuppressed as
@@ -240,19 +245,23 @@ def targets(results: list[dict]) -> dict:
     # Roughly linear: time grows no faster than the data anywhere from 10k up (log–log slope ≤ 1.1; start-up
     # makes the small sizes' slopes well below 1). One size only: nothing to judge.
     linear = all(s["slope"] <= 1.1 for s in slopes) if slopes else None
+    beats = [r for r in ordered if r["staff"] >= PANDAS_FROM]
+    faster = all(r["ways"][PANDAS_WAY]["median_s"] > r["ways"][WRES_WAY]["median_s"] for r in beats) if beats else None
     out = {
         "staff": top["staff"],
-        "wres_within_1_5x_floor": {"ratio": ratio_floor, "holds": ratio_floor <= 1.5},
-        "wres_10x_faster_than_pandas": {"ratio": ratio_pandas, "holds": ratio_pandas >= 10},
-        "peak_under_2gb": {"peak_rss_mb": w["peak_rss_mb"], "holds": w["peak_rss_mb"] < MB_LIMIT},
+        "wres_within_2x_floor": {"ratio": ratio_floor, "holds": ratio_floor <= FLOOR_RATIO},
+        "faster_than_pandas_from_500k": {"ratios": {r["staff"]: r["ways"][PANDAS_WAY]["median_s"] / r["ways"][WRES_WAY]["median_s"] for r in beats},
+                                         "holds": faster},
+        "peak_under_1gb": {"peak_rss_mb": w["peak_rss_mb"], "holds": w["peak_rss_mb"] < MB_LIMIT},
         "roughly_linear": {"s_per_100k": per_100k, "log_log_slopes": slopes, "holds": linear},
     }
     yes = {True: "yes", False: "NO", None: "n/a"}
-    where = f"{top['staff']:,} staff" + ("" if top["staff"] == TARGET_SIZE else f" (the largest size measured; the targets are set at {TARGET_SIZE:,})")
-    print(f"Targets at {where}, for `wres metrics` (median of {top['repeat']} run{'s' * (top['repeat'] > 1)}):")
-    print(f"  within 1.5× the floor:           {yes[ratio_floor <= 1.5]:<4} ({w['median_s']:.2f} s vs {floor['median_s']:.2f} s: {ratio_floor:.2f}×)")
-    print(f"  at least 10× faster than pandas: {yes[ratio_pandas >= 10]:<4} ({pandas['median_s']:.2f} s vs {w['median_s']:.2f} s: {ratio_pandas:.2f}×)")
-    print(f"  peak memory under 2 GB:          {yes[w['peak_rss_mb'] < MB_LIMIT]:<4} ({w['peak_rss_mb']:,.0f} MB)")
+    where = f"{top['staff']:,} staff" + ("" if top["staff"] == TARGET_SIZE else f" (the largest size measured; the line is drawn at {TARGET_SIZE:,})")
+    print(f"Regression line at {where}, for `wres metrics` (median of {top['repeat']} run{'s' * (top['repeat'] > 1)}):")
+    print(f"  within {FLOOR_RATIO}× the floor:           {yes[ratio_floor <= FLOOR_RATIO]:<4} ({w['median_s']:.2f} s vs {floor['median_s']:.2f} s: {ratio_floor:.2f}×)")
+    print(f"  faster than pandas from {PANDAS_FROM:,}: {yes[faster]:<4} ("
+          + (", ".join(f"{r['ways'][PANDAS_WAY]['median_s'] / r['ways'][WRES_WAY]['median_s']:.2f}× at {r['staff']:,}" for r in beats) or "no size measured there") + ")")
+    print(f"  peak memory under 1 GB:          {yes[w['peak_rss_mb'] < MB_LIMIT]:<4} ({w['peak_rss_mb']:,.0f} MB)")
     print(f"  roughly linear from 10k up:      {yes[linear]:<4} (seconds per 100,000 staff: "
           + ", ".join(f"{p['s_per_100k']:.3f} at {p['staff']:,}" for p in per_100k) + "; log–log slope "
           + (", ".join(f"{s['slope']:.2f} ({s['from']:,}→{s['to']:,})" for s in slopes) or "n/a: one size") + ")")

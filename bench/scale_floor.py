@@ -7,7 +7,7 @@ This is what `bench/bench_scale.py` measures `wres` against: the least work that
 columns (so yes/no and dates are parsed by the CSV reader, not checked), and reduced by one grouped query:
 
 - ethnicity → group by one CASE over the exact spellings the demo writes (each spelling's group is looked
-  up in wres.ethnicity.CLASSIFICATION through wres.ethnicity.normalise, so it is the engine's own table);
+  up by wres.ethnicity.classify and the standard's groups, so it is the engine's own table);
   an event row's blank ethnicity (and service) is taken from staff.csv by staff_id, as the data contract
   says; blank elsewhere is unknown;
 - pay band from annual_salary (the default bands: < 30,000, < 70,000, the rest);
@@ -38,8 +38,13 @@ import tomllib  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 # Small modules of data only (no DuckDB, no pydantic): the classification table, metric ids and bands.
-from wres.ethnicity import CLASSIFICATION, GROUPS, normalise  # noqa: E402
-from wres.standards.sc_wres import DEFAULT_PAY_BANDS, METRIC_IDS  # noqa: E402
+from wres.ethnicity import classify  # noqa: E402
+from wres.standards import load as load_standard  # noqa: E402
+
+STANDARD = load_standard("sc-wres")  # the demo's standard: its groups, metrics and default pay bands
+GROUPS = STANDARD.group_ids  # focus, reference, unknown: the order of every table
+METRIC_IDS = STANDARD.metric_ids
+DEFAULT_PAY_BANDS = STANDARD.default_bands
 
 SERVICES = ("adults", "children")
 
@@ -85,7 +90,8 @@ DEMO_ETHNICITIES = (
 )
 
 # spelling → group, exactly as the engine classifies it (shared with scale_pandas.py)
-GROUP_OF: dict[str, str] = {v: CLASSIFICATION[normalise(v)] for v in DEMO_ETHNICITIES}
+_GROUP = {g.classification: g.id for g in STANDARD.groups}
+GROUP_OF: dict[str, str] = {v: _GROUP[classify(v)] for v in DEMO_ETHNICITIES}  # type: ignore[index]
 
 BANDS = [b.label for b in DEFAULT_PAY_BANDS]  # lowest first; the demo's organisation.toml sets none
 UNEXPECTED = "?"  # the CASE's ELSE: a spelling not in the list (no validation, but never a silent guess)

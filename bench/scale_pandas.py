@@ -7,7 +7,7 @@
 `bench/bench_scale.py` times this beside `wres` and the DuckDB floor (scale_floor.py). It is deliberately
 plain: `pd.read_csv` of each file with its default engine, ethnicity mapped with a dict, boolean columns
 compared with "yes", `groupby(...).size()` / `.nunique()` / `.any()`. No validation, like the floor. The
-ethnicity dict is the floor's (the demo's spellings, each looked up in wres.ethnicity.CLASSIFICATION), the
+ethnicity dict is the floor's (the demo's spellings, each classified by wres.ethnicity.classify), the
 pay bands are wres's defaults, and the output is written by the floor's `to_csv`, so the file is exactly
 wres's counts.csv. The rules are the data contract's: distinct people per service and group in the
 reporting period, an event's blank ethnicity taken from staff.csv by staff_id, per applicant and per
@@ -29,8 +29,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from scale_floor import BANDS, GROUP_OF, GROUPS, SERVICES, to_csv  # noqa: E402  (this folder is on sys.path)
-from wres.standards.sc_wres import DEFAULT_PAY_BANDS  # noqa: E402
+from scale_floor import BANDS, DEFAULT_PAY_BANDS, GROUP_OF, GROUPS, SERVICES, to_csv  # noqa: E402  (this folder is on sys.path)
 
 NO_EXPERIENCE = {"Never", "never", "No", "no", "0"}
 
