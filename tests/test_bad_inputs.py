@@ -848,3 +848,29 @@ def test_an_xls_beside_the_returns_files_is_only_a_warning(tmp_path: Path) -> No
     (root / "export.xls").write_bytes(compound_file("Workbook"))
     problems = [(p.severity, p.file, p.message) for p in pipeline.check(root) if p.file == "export.xls"]
     assert problems == [("warning", "export.xls", "is an Excel 97-2003 workbook (.xls), which cannot be read")]
+
+
+@pytest.mark.parametrize("accent, valid", [("é".encode(), True), (b"\xe9", False)], ids=["utf8-across-the-buffer", "cp1252"])
+def test_a_file_is_checked_for_utf8_to_its_end_across_the_readers_buffer(tmp_path: Path, accent: bytes, valid: bool) -> None:
+    """A column that is not landed (job_role) is still checked for UTF-8 to the file's end, a 16 MB buffer at a
+    time (read._utf8): an accent whose two bytes straddle the buffer's end is UTF-8; a Windows-1252 one past it is not."""
+    from wres import pipeline
+
+    boundary = 1 << 24
+    head = (STAFF_HEADER + ",job_role\n").encode()
+    row = b"S%d,White,adults,no,no,35000,Social worker\n"
+    rows = [head]
+    size, i = len(head), 0
+    while size < boundary - 200:
+        i += 1
+        rows.append(row % i)
+        size += len(rows[-1])
+    start = b"S%d,White,adults,no,no,35000,Travailleur social " % (i + 1)
+    pad = boundary - 1 - size - len(start)  # the accent's first byte is the buffer's last
+    rows.append(start + b"x" * pad + accent + b"\n" + b"".join(row % j for j in range(i + 2, i + 20)))
+    data = b"".join(rows)
+    assert data.index(accent) == boundary - 1
+    root = write_return(tmp_path / RET, record_files(staff=None))
+    (root / "staff.csv").write_bytes(data)
+    errors = [(p.file, p.message) for p in pipeline.check(root) if p.severity == "error"]
+    assert errors == ([] if valid else [("staff.csv", "is not UTF-8 encoded")])
