@@ -68,8 +68,10 @@ serve: $(STAMP) $(NODE_STAMP) $(WEB_CSS)
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c python:wres.web.gunicorn_conf wres.web.wsgi  # survey pages logged without the client address
 
+# Two test processes (pytest-xdist), one a core of the CI machine: the suite is mostly waiting on DuckDB, child
+# processes and a browser, and halves its time. A test marked `alone` (it restarts PostgreSQL) runs by itself.
 test: $(STAMP) $(NODE_STAMP) $(WEB_CSS)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 	$(MAKE) --no-print-directory test-postgres
 
 # The web service's tests whose outcome can depend on the database engine (marked postgres: the rule is in
@@ -77,7 +79,8 @@ test: $(STAMP) $(NODE_STAMP) $(WEB_CSS)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 test-postgres: $(STAMP)
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest tests/web -m postgres -p no:cacheprovider
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest tests/web -m "postgres and not alone" -p no:cacheprovider -n 2
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest tests/web -m "postgres and alone" -p no:cacheprovider
 
 # The bench extra (pandas, for bench/scale_pandas.py), installed once on top of the test install.
 $(BENCH_STAMP): pyproject.toml | $(STAMP)

@@ -13,7 +13,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from wres.cli import app
+# pytest-xdist's workers start with COLUMNS=80, which wres.cli's consoles read once, on import: without it they
+# are as wide as in a plain run (a fixed width for output that is not a terminal), so lines wrap the same way.
+os.environ.pop("COLUMNS", None)
+
+from wres.cli import app  # noqa: E402
 
 ORG = {"name": "Test Borough", "period_start": "2024-04-01", "period_end": "2025-03-31"}
 

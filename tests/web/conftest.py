@@ -143,10 +143,15 @@ def third(submitted: dict[str, Submission], demo_returns: dict[str, Path]) -> Su
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL the pages are not walked in a real browser again, even when asked for by name: what a
-    browser sees does not depend on the database, and each walk costs its seconds twice."""
+    """A test marked `alone` is skipped beside other workers (pytest-xdist). On PostgreSQL the pages are not
+    walked in a real browser again, even when asked for by name: what a browser sees does not depend on the
+    database, and each walk costs its seconds twice."""
     import os
 
+    if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:  # a test that restarts PostgreSQL would break the other workers' tests
+        for item in items:
+            if item.get_closest_marker("alone"):
+                item.add_marker(pytest.mark.skip(reason="runs by itself (make test-postgres runs it alone, after the others)"))
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return
     browser = [item for item in items if "live_server" in getattr(item, "fixturenames", ())]

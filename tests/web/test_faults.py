@@ -341,6 +341,7 @@ def _get(port: int, path: str, cookie: str) -> tuple[int, str]:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.postgres("PostgreSQL only")
+@pytest.mark.alone
 def test_postgresql_restarted_under_load_fails_cleanly_and_the_service_recovers(data_dir, submitted, users, tmp_path) -> None:
     """gunicorn (as `make serve` runs it, one worker of four threads, persistent database connections) is
     asked for the dashboard by four clients while PostgreSQL restarts. A request the restart catches gets
