@@ -200,3 +200,39 @@ def test_audit_reads_a_published_senior_manager_share_as_a_relation() -> None:
     adults["representation"]["senior_managers"] = 5 / 45  # the share a careless edit leaves in
     leaks = disclosure.audit(safe, 10).leaks
     assert any(x.cell[1:] == ("M9", "adults", "", "minority_ethnic", "numerator") for x in leaks)
+
+
+def _withheld(doc: Document, metrics: set[str]) -> dict[tuple[str, str, str | None], list[Any]]:
+    """Each result's figures as published (None: withheld), for the metrics asked for."""
+    return {(r.metric, r.service, r.band): [r.relative_likelihood, r.status, *(getattr(r.groups.get(g, r.total), k) for g in (*GROUPS, "total") for k in ("numerator", "denominator"))]
+            for r in doc.results if r.metric in metrics}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(counts_tables(), st.sampled_from([5, 10]))
+def test_a_tables_pattern_depends_on_its_own_counts_only(counts: Counts, threshold: int) -> None:
+    """Appointment (M2) shares no count with the headcount metrics (M1, M3, M9). Published alone, beside them, or
+    after them, each withholds the same cells: two documents of one table (a survey campaign's results and the
+    return it feeds) must not withhold different cells of it, or one could be differenced against the other."""
+    internal = results.compute(counts, ORG)
+    together = disclosure.protect(internal, threshold)
+    apart = {"M2"}, {"M1", "M3", "M9"}
+    for metrics in apart:
+        alone = disclosure.protect(replace(internal, results=[r for r in internal.results if r.metric in metrics]), threshold)
+        assert _withheld(alone, metrics) == _withheld(together, metrics)
+    reordered = disclosure.protect(replace(internal, results=sorted(internal.results, key=lambda r: r.metric != "M2")), threshold)
+    assert _withheld(reordered, {"M1", "M2", "M3", "M9"}) == _withheld(together, {"M1", "M2", "M3", "M9"})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(counts_tables(), st.sampled_from([5, 10]))
+def test_every_secondary_count_is_needed(counts: Counts, threshold: int) -> None:
+    """No count is withheld for nothing: publishing any one secondary count again would let a reader pin a small one."""
+    ts = disclosure.build(tables(results.compute(counts, ORG)))
+    primary, secondary = disclosure.suppress(ts, threshold)
+    hidden = primary | secondary
+    for v in secondary:
+        fewer = hidden - {v}
+        small = sorted(u for u in fewer if (ts.values[u] or 0) < threshold)
+        assert disclosure.pinned(ts, fewer, small, threshold), f"count {v} ({ts.values[v]}) was withheld for nothing"
+

@@ -8,7 +8,10 @@ of a pay-band metric add up to the headcount, which is also the denominator of e
 worked out by subtraction. So:
 
 1. primary: every count from 1 to threshold−1 is hidden;
-2. secondary: further cells are hidden, smallest adequate first, until the audit passes;
+2. secondary: further cells are hidden, smallest adequate first, until the audit passes; then each is
+   published again, the costliest to a reader first, if the audit still passes (none is hidden for nothing).
+   Linked counts are protected group by group, ties taken in the document's order, so a table withholds the
+   same cells in any document that holds it;
 3. audit: for every hidden count, a linear programme (HiGHS, wres.lp) finds the largest value consistent
    with everything published (counts ≥ 0, numerators within their denominators, every relation, every
    published rate). A hidden count is safe when that largest value reaches the threshold: nobody can pin
@@ -71,7 +74,7 @@ class TableSet:
     def relations_of(self) -> dict[int, list[tuple[int, ...]]]:
         """Each variable → the relations (as member tuples, total first) it appears in."""
         out: dict[int, list[tuple[int, ...]]] = defaultdict(list)
-        for total, parts in self.relations:
+        for total, parts in sorted(self.relations):
             members = (total, *parts)
             for v in members:
                 out[v].append(members)
@@ -232,9 +235,10 @@ class _Programme:
 
     def __init__(self, ts: TableSet, hidden: set[int]):
         self.col = {v: i for i, v in enumerate(sorted(hidden))}
-        eq = [_row([(total, 1.0)] + [(p, -1.0) for p in parts], ts.values, self.col) for total, parts in ts.relations]
+        self.values = ts.values
+        eq = [_row([(total, 1.0)] + [(p, -1.0) for p in parts], ts.values, self.col) for total, parts in sorted(ts.relations)]
         eq += [_row(list(terms), ts.values, self.col, rhs) for terms, rhs in ts.ratios]
-        ub = [_row([(a, 1.0), (b, -1.0)], ts.values, self.col) for a, b in ts.at_most]
+        ub = [_row([(a, 1.0), (b, -1.0)], ts.values, self.col) for a, b in sorted(ts.at_most)]
         self.eq = [r for r in eq if r[0]]
         self.ub = [r for r in ub if r[0]]
         self._lp = lp.Programme(len(self.col), [(c, rhs) for c, rhs, _ in self.ub], [(c, rhs) for c, rhs, _ in self.eq], 0, _CAP)
@@ -242,8 +246,15 @@ class _Programme:
     def solve(self, objective: dict[int, float]) -> lp.Solution:
         return self._lp.solve({self.col[v]: w for v, w in objective.items()})
 
-    def value(self, res: lp.Solution, v: int) -> float:
-        return float(res.x[self.col[v]])
+    def publish(self, v: int, shown: bool) -> None:
+        """Show a hidden count at its value (or hide it again), for `highest` only."""
+        self._lp.fix(self.col[v], self.values[v] if shown else None)
+
+    def highest(self, targets: Iterable[int]) -> dict[int, float]:
+        """The targets' values in one solution maximising their sum, or none if the figures contradict each other
+        (then nothing is claimed). Warm-started: the vertex may differ from `solve`'s, never the optimum."""
+        ok, x = self._lp.best({self.col[v]: -1.0 for v in targets})
+        return {v: float(x[i]) for v, i in self.col.items()} if ok else {}
 
     def range(self, v: int, low_too: bool = True) -> Range:
         high = self.solve({v: -1.0})
@@ -256,24 +267,39 @@ class _Programme:
         return Range(low.fun if low is not None else float("nan"), -high.fun, tuple(sorted(binding)))
 
 
-def pinned(ts: TableSet, hidden: set[int], targets: Iterable[int], threshold: int, low_too: bool = True) -> dict[int, Range]:
-    """The targets a reader can pin below the threshold, with their ranges.
+def pinned(
+    ts: TableSet, hidden: set[int], targets: Iterable[int], threshold: int, low_too: bool = True, first: bool = False,
+) -> dict[int, Range]:
+    """The targets a reader can pin below the threshold, with their ranges (`first`: only the first found).
 
     One solution in which a count reaches the threshold proves that count safe, so each programme
-    maximises all unproven counts together; only those left over get a programme of their own.
+    maximises all unproven counts together; only those left over get a programme of their own, in the
+    order of `targets` (the likeliest first, when only the first is wanted).
     """
-    unproven = set(targets)
+    order = list(dict.fromkeys(targets))
+    unproven = set(order)
     if not unproven:
         return {}
-    prog = _Programme(ts, hidden)
-    while unproven:
-        res = prog.solve({v: -1.0 for v in unproven})
-        proven = {v for v in unproven if res.optimal and prog.value(res, v) >= threshold - 1e-6}
+    return _pinned(_Programme(ts, hidden), order, threshold, low_too, first)
+
+
+def _pinned(prog: _Programme, order: list[int], threshold: int, low_too: bool, first: bool) -> dict[int, Range]:
+    unproven = set(order)
+    while unproven:  # which counts a solution proves varies with its vertex; which are left for ranges does not
+        x = prog.highest(unproven)
+        proven = {v for v in unproven if x.get(v, 0.0) >= threshold - 1e-6}
         if not proven:
             break
         unproven -= proven
-    found = {v: prog.range(v, low_too) for v in sorted(unproven)}
-    return {v: r for v, r in found.items() if r.high < threshold - 1e-6}
+    found = {}
+    for v in (v for v in order if v in unproven):
+        # `first` only asks whether one is pinned: the warm solver's optimum is enough, with no binding counts
+        r = Range(float("nan"), prog.highest([v]).get(v, _CAP), ()) if first else prog.range(v, low_too)
+        if r.high < threshold - 1e-6:
+            found[v] = r
+            if first:
+                break
+    return found
 
 
 def _row(terms: list[tuple[int, float]], values: list[int | None], col: dict[int, int], rhs: float = 0.0) -> tuple[dict[int, float], float, tuple[int, ...]]:
@@ -304,7 +330,7 @@ def audit(
     ts = build(tables, sums, rates=True, standard=standard)
     hidden = {v for v, x in enumerate(ts.values) if x is None}
     cell_of = {v: c for c, v in ts.var.items()}
-    leaks = [Leak(cell_of[v], r.low, r.high) for v, r in sorted(pinned(ts, hidden, hidden, threshold).items())]
+    leaks = [Leak(cell_of[v], r.low, r.high) for v, r in sorted(pinned(ts, hidden, sorted(hidden), threshold).items())]
     # and a small count published outright is a leak by definition
     leaks += [Leak(cell_of[v], x, x) for v, x in enumerate(ts.values) if x is not None and 0 < x < threshold]
     return Audit(leaks, len(hidden), len(ts.values) - len(hidden))
@@ -323,17 +349,63 @@ def suppress(ts: TableSet, threshold: int, forced: set[int] = frozenset()) -> tu
     """Primary and secondary hidden variables such that the audit finds no leak.
 
     `forced` are hidden whatever their size (a table that is not published) and protected like the rest.
+    Each group of linked counts (a component: counts joined by relations) is protected on its own, taking
+    ties in the order of the document, so a table's pattern depends on its own counts only: the same table
+    published in two documents (a survey campaign's results and the return it feeds) withholds the same
+    cells, and two patterns of one table cannot be laid side by side to difference a count out.
     """
     values = ts.values
     primary = {v for v, x in enumerate(values) if x is not None and 0 < x < threshold}
     hidden = primary | forced
+    for part in _components(ts):
+        hidden |= _protect(part, hidden & part.members, primary, forced, threshold)
+    return primary, hidden - primary
+
+
+@dataclass
+class _Part(TableSet):
+    members: frozenset[int] = frozenset()
+
+
+def _components(ts: TableSet) -> list[_Part]:
+    """The table set split into groups of counts linked by relations, in the document's order (variables keep
+    their numbers: the values and weights are shared)."""
+    root = list(range(len(ts.values)))
+
+    def find(v: int) -> int:
+        while root[v] != v:
+            root[v] = root[root[v]]
+            v = root[v]
+        return v
+
+    links = [(t, *ps) for t, ps in ts.relations] + [tuple(pair) for pair in ts.at_most] + [tuple(v for v, _ in terms) for terms, _ in ts.ratios]
+    for members in links:
+        for m in members[1:]:
+            root[find(m)] = find(members[0])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for v in range(len(ts.values)):
+        groups[find(v)].append(v)
+    parts = {r: _Part(values=ts.values, weight=ts.weight, members=frozenset(vs)) for r, vs in groups.items()}
+    for rel in ts.relations:
+        parts[find(rel[0])].relations.add(rel)
+    for pair in ts.at_most:
+        parts[find(pair[0])].at_most.add(pair)
+    for terms, rhs in ts.ratios:
+        parts[find(terms[0][0])].ratios.append((terms, rhs))
+    return [parts[r] for r in sorted(parts, key=lambda r: groups[r][0]) if parts[r].relations or parts[r].at_most or parts[r].ratios]
+
+
+def _protect(ts: _Part, hidden: set[int], primary: set[int], forced: set[int], threshold: int) -> set[int]:
+    """The hidden variables of one component: primary and forced, plus the secondary ones the audit needs."""
+    values = ts.values
+    hidden = set(hidden)
     # 1. relation by relation (cheap, and it settles most cells): a hidden total needs a hidden part, or it is
     #    the sum of the parts; hidden parts of a published total need at least two of them adding to the
     #    threshold, or each is at most the total minus the published parts
     changed = True
     while changed:
         changed = False
-        for total, parts in ts.relations:
+        for total, parts in sorted(ts.relations):
             hidden_parts = [p for p in parts if p in hidden]
             if total in hidden:
                 short = not hidden_parts
@@ -347,9 +419,9 @@ def suppress(ts: TableSet, threshold: int, forced: set[int] = frozenset()) -> tu
     # 2. while a hidden count can be pinned below the threshold, hide the smallest published count
     #    among those that pin it (the binding relations of its linear programme)
     relations = ts.relations_of()
-    check = {v for v in hidden if (values[v] or 0) < threshold and not (v in forced and not values[v])}
+    check = {v for v in hidden if _needs_checking(v, values, forced, threshold)}
     while check:
-        leaking = pinned(ts, hidden, check, threshold, low_too=False)
+        leaking = pinned(ts, hidden, sorted(check), threshold, low_too=False)
         check = set(leaking)
         before = len(hidden)
         for v, r in leaking.items():
@@ -366,7 +438,34 @@ def suppress(ts: TableSet, threshold: int, forced: set[int] = frozenset()) -> tu
         if leaking and len(hidden) == before:
             raise RuntimeError(f"disclosure control could not protect {len(leaking)} count(s)")
         # hiding more only widens what a reader cannot know, so a count found safe stays safe
-    return primary, hidden - primary
+    # 3. a cell hidden early can be made unnecessary by one hidden later: publish again each secondary cell,
+    #    the costliest to a reader first, that the audit finds can be shown (a relation left with one hidden
+    #    small count pins it exactly, so that needs no programme). One programme over all the component's
+    #    counts serves every try: a published count is a column fixed at its value.
+    secondary = sorted(hidden - primary - forced, key=lambda v: (-(values[v] or 0) * ts.weight[v], v))
+    if secondary:
+        prog = _Programme(ts, set(ts.members))
+        for v in ts.members - hidden:
+            prog.publish(v, True)
+    for v in secondary:
+        fewer = hidden - {v}
+        check = {u for u in fewer if _needs_checking(u, values, forced, threshold)}
+        alone = ([m for m in members if m in fewer] for members in relations.get(v, []))
+        if any(len(left) == 1 and left[0] in check for left in alone):
+            continue
+        prog.publish(v, True)
+        # the counts it shares a relation with are the likeliest to be pinned by it: tried on their own first
+        near = sorted(check & {m for members in relations.get(v, []) for m in members})
+        if any(prog.highest([u]).get(u, _CAP) < threshold - 1e-6 for u in near) or _pinned(prog, sorted(check), threshold, False, True):
+            prog.publish(v, False)
+        else:
+            hidden = fewer
+    return hidden
+
+
+def _needs_checking(v: int, values: list[int | None], forced: set[int], threshold: int) -> bool:
+    """A hidden count the audit must keep from being pinned: a small one (a forced cell's unknown value too)."""
+    return (values[v] or 0) < threshold and not (v in forced and not values[v])
 
 
 # --- applying it to documents ------------------------------------------------------------------------
