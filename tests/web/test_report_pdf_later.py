@@ -165,3 +165,17 @@ def test_the_page_says_the_pdf_is_being_prepared_and_offers_it_by_itself(live_se
         tour.visit("dashboard, the PDF ready", expect_title=submitted["A"].authority.name)
     finally:
         context.close()
+
+
+def test_write_later_puts_no_pdf_in_place_when_a_chart_cannot_be_rasterised(tmp_path: Path) -> None:
+    """The PNGs are rasterised in the helper while this process lays out the PDF: a chart that fails there
+    fails the step, and the PDF laid out meanwhile is not put in place, nor left under its temporary name."""
+    (tmp_path / "charts").mkdir()
+    (tmp_path / "report.html").write_text("<!doctype html><html lang=en><title>t</title><p>A page.</p></html>", encoding="utf-8")
+    (tmp_path / "charts" / "bad.svg").write_text("<svg this is not", encoding="utf-8")
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - the rasteriser's own error, raised again here
+            report_set.write_later(tmp_path)
+    finally:
+        report_set.close()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["bad.svg", "charts", "report.html"]

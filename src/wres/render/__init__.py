@@ -20,7 +20,7 @@ class Format:
     module: str  # the module (under wres.render) that renders it
     prints: bool = False  # its module has show(doc, console): the document on standard output
     file: str | None = None  # the file of the report set its module's write(files, path) writes
-    background: bool = False  # its write is slow and needs only the HTML: the report set runs it in a helper process
+    background: bool = False  # its write is slow and needs only the HTML: the report set writes it last (the web service after publishing the rest)
     charts: bool = False  # its write reads the drawn charts (Files.figures or .html): the report set writes it once they are drawn
 
     def load(self) -> ModuleType:

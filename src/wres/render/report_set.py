@@ -3,7 +3,9 @@ workbook.xlsx, metrics.json) and charts/."""
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -54,11 +56,10 @@ def _start_helper(data: str) -> None:
 
 
 def _warm() -> None:
-    """Load the chart and PDF engines in the helper process (about 2 s of CPU: altair, vl-convert's JavaScript
-    engine, WeasyPrint), so that this process never loads them."""
+    """Load the chart engines in the helper process (altair, vl-convert's JavaScript engine: about 1 s of CPU),
+    so that this process never loads them."""
     import altair  # noqa: F401
     import vl_convert as vlc
-    import weasyprint  # noqa: F401
 
     vlc.vegalite_to_svg({"mark": "point", "data": {"values": [{}]}})
 
@@ -71,20 +72,37 @@ def _draw(report: Report) -> list[tuple[chart_mod.Chart, str]]:
     return [(chart, "" if chart.empty else vlc.vegalite_to_svg(chart.spec)) for chart in chart_mod.all_charts(report)]
 
 
-def _write_in_helper(module: str, files: Files, path: Path) -> None:
-    import importlib
+def _rasterise(svgs: list[Path]) -> None:
+    """Each chart's PNG beside its SVG (in the helper, whose engine rasterises), under a temporary name renamed
+    when whole: a reader of a published folder sees the whole PNG or none, and a failure leaves no temporary file."""
+    import os
 
-    importlib.import_module(f"wres.render.{module}").write(files, path)
+    for svg in svgs:
+        tmp = svg.with_name(f".{svg.stem}.png.part")
+        try:
+            tmp.write_bytes(chart_mod.png_of(svg.read_bytes().decode("utf-8")))
+            os.replace(tmp, svg.with_suffix(".png"))
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
-def prepare() -> ProcessPoolExecutor:
-    """The helper process, started (and its engines loading) if it is not already.
+_pdf_engine: threading.Thread | None = None
+
+
+def prepare(pdf: bool = False) -> ProcessPoolExecutor:
+    """The helper process, started (and its chart engines loading) if it is not already; with `pdf`, WeasyPrint
+    loading in a thread of this process, which lays out the PDF.
 
     Call it as early as possible (`wres report` calls it before reading the return): the engines load while
-    this process reads and computes. A long-lived process (the web service's worker) keeps it for every build.
-    Spawned, not forked: this process holds DuckDB's threads, which a fork would copy mid-flight.
+    this process reads and computes. WeasyPrint is loaded once the return is read (write() asks for it), as
+    loading it beside the reading slows both; a long-lived process (the web service's worker) asks at once,
+    and keeps both for every build. Spawned, not forked: this process holds DuckDB's threads, which a fork
+    would copy mid-flight.
     """
-    global _helper
+    global _helper, _pdf_engine
+    if pdf and _pdf_engine is None:
+        _pdf_engine = threading.Thread(target=importlib.import_module, args=("weasyprint",), daemon=True, name="wres-pdf-engine")
+        _pdf_engine.start()
     if _helper is None:
         from wres import standards
 
@@ -104,24 +122,34 @@ def close() -> None:
         _helper = None
 
 
+def _write_background(html: str, directory: Path, name: Callable[[str], str]) -> None:
+    """The background formats (LATER: the PDF), laid out here from the page while the helper rasterises, each
+    under `name(file)` (its own name, or a temporary one the caller renames)."""
+    if _pdf_engine is not None:
+        _pdf_engine.join()  # started by prepare(pdf=True): loaded by now, unless the charts were drawn very quickly
+    for f in report_files():
+        if f.background:
+            f.load().write(Files(None, html=html), directory / name(f.file))  # type: ignore[operator]
+
+
 def write(report: Report, directory: Path, progress: Callable[[str], None] | None = None, later: bool = False) -> list[chart_mod.Chart]:
     """Write every file into `directory` (a fresh folder the caller moves into place when all succeed); return
     the charts as drawn (an empty one is its sentence only, with no file).
 
     `later=True` leaves out the background formats (LATER: the PDF, whose layout takes longer than all the
-    rest): the caller publishes the folder, then calls write_later on it (the web service, whose readers
-    should not wait for the PDF to read the page).
+    rest) and the PNGs: the caller publishes the folder, then calls write_later on it (the web service, whose
+    readers should not wait for the PDF to read the page).
 
     Two processes share the work: the helper (prepare()) draws the charts, while this one writes the formats
-    that need none (the workbook, the JSON); then this one writes the page and the chart files (PNGs) while the
-    helper lays out the background formats (the PDF) from the page. This process never loads altair, WeasyPrint
-    or vl-convert's JavaScript engine (about 2 s of CPU). A helper that died is replaced at the next call.
+    that need none (the workbook, the JSON); then this one writes the page and lays out the PDF from it while
+    the helper rasterises the charts. This process never loads altair or vl-convert's JavaScript engine (about
+    1 s of CPU), and loads WeasyPrint while the helper loads those. A helper that died is replaced at the next call.
     """
     global _helper
     say = progress or (lambda text: None)
     (directory / "charts").mkdir()
     formats = report_files()
-    helper = prepare()
+    helper = prepare(pdf=not later)
     try:
         say("Drawing charts")
         drawing = helper.submit(_draw, report)
@@ -130,24 +158,26 @@ def write(report: Report, directory: Path, progress: Callable[[str], None] | Non
             if not (f.charts or f.background):
                 f.load().write(plain, directory / f.file)  # type: ignore[operator]
         drawn = drawing.result()
+        svgs = []
+        for chart, svg in drawn:
+            if svg:
+                svgs.append(directory / "charts" / f"{chart.name}.svg")
+                svgs[-1].write_text(svg, encoding="utf-8")
+        pngs = None if later else helper.submit(_rasterise, svgs)
         figures = {chart.name: html_mod.figure(chart, svg) for chart, svg in drawn}
         say("Writing report.html")
         files = Files(report, figures, html_mod.render(report, figures))
-        background: list[Future[None]] = [
-            helper.submit(_write_in_helper, f.module, Files(None, html=files.html), directory / f.file)  # type: ignore[operator]
-            for f in formats if f.background and not later
-        ]
-        say("Writing " + "".join(f"{f.file} and " for f in formats if f.background and not later) + "chart images")
         for f in formats:
             if f.charts and not f.background:
                 f.load().write(files, directory / f.file)  # type: ignore[operator]
-        for chart, svg in drawn:  # the PNGs here, while the helper lays out the PDF (rasterising needs no JavaScript engine)
-            if svg:
-                (directory / "charts" / f"{chart.name}.svg").write_text(svg, encoding="utf-8")
-                if not later:
-                    (directory / "charts" / f"{chart.name}.png").write_bytes(chart_mod.png_of(svg))
-        for job in background:
-            job.result()
+        if pngs is not None:
+            say("Writing " + "".join(f"{f.file} and " for f in formats if f.background) + "chart images")
+            try:
+                _write_background(files.html, directory, lambda file: file)
+            except BaseException:  # the helper's PNGs finish (they cannot be stopped) before the caller removes the folder
+                pngs.cancel() or _wait(pngs)
+                raise
+            pngs.result()
     except BrokenProcessPool:
         _helper = None  # it died (killed, out of memory): the next call starts another
         raise
@@ -156,7 +186,7 @@ def write(report: Report, directory: Path, progress: Callable[[str], None] | Non
 
 def write_later(directory: Path) -> None:
     """Write what write(..., later=True) left out of a report set already in place in `directory`: the
-    background formats (LATER: the PDF), laid out in the helper from its report.html, and meanwhile here each
+    background formats (LATER: the PDF), laid out here from its report.html, and meanwhile in the helper each
     chart's PNG from its SVG. Each file is written to a temporary name in its folder and renamed, so a reader
     sees the whole file or none; a failure leaves no temporary file (the PNGs already renamed stay: whole).
     """
@@ -164,31 +194,22 @@ def write_later(directory: Path) -> None:
     import os
 
     html = (directory / "report.html").read_bytes().decode("utf-8")  # as written: no newline translation
-    helper = prepare()
-    jobs: list[tuple[Future[None], Path, Path]] = []
+    helper = prepare(pdf=True)
+    later = [f.file for f in report_files() if f.background]
+    pngs = helper.submit(_rasterise, sorted((directory / "charts").glob("*.svg")))
     try:
-        for f in report_files():
-            if f.background:
-                tmp = directory / f".{f.file}.part"
-                jobs.append((helper.submit(_write_in_helper, f.module, Files(None, html=html), tmp), tmp, directory / f.file))  # type: ignore[operator]
-        for svg in sorted((directory / "charts").glob("*.svg")):
-            tmp = svg.with_name(f".{svg.stem}.png.part")
-            try:
-                tmp.write_bytes(chart_mod.png_of(svg.read_bytes().decode("utf-8")))
-                os.replace(tmp, svg.with_suffix(".png"))
-            finally:
-                tmp.unlink(missing_ok=True)
-        for job, tmp, final in jobs:
-            job.result()
-            os.replace(tmp, final)
+        _write_background(html, directory, lambda file: f".{file}.part")
+        pngs.result()
+        for file in later:
+            os.replace(directory / f".{file}.part", directory / file)
     except BrokenProcessPool:
         _helper = None  # it died (killed, out of memory): the next call starts another
         raise
     finally:
-        for job, tmp, _ in jobs:
-            if not job.done():  # a PNG failed: the PDF is not written after all
-                job.cancel() or _wait(job)
-            tmp.unlink(missing_ok=True)
+        if not pngs.done():  # the PDF failed: the helper's PNGs finish (they cannot be stopped), then nothing is left
+            pngs.cancel() or _wait(pngs)
+        for file in later:
+            (directory / f".{file}.part").unlink(missing_ok=True)
 
 
 def _wait(job: Future[None]) -> None:

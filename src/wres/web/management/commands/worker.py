@@ -33,5 +33,5 @@ class Command(DbWorker):
             recovery.watch()
             from wres.render import report_set
 
-            report_set.prepare()  # the chart and PDF engines load now, not when the first return is submitted
+            report_set.prepare(pdf=True)  # the chart engines (in the helper) and the PDF's (here) load now, not at the first return
         super().handle(*args, **options)
