@@ -248,7 +248,7 @@ class _Programme:
 
     def publish(self, v: int, shown: bool) -> None:
         """Show a hidden count at its value (or hide it again), for `highest` only."""
-        self._lp.fix(self.col[v], self.values[v] if shown else None)
+        self._lp.fix(self.col[v], (self.values[v] or 0) if shown else None)  # as _row reads a published count
 
     def highest(self, targets: Iterable[int]) -> dict[int, float]:
         """The targets' values in one solution maximising their sum, or none if the figures contradict each other

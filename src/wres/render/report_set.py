@@ -89,6 +89,15 @@ def _rasterise(svgs: list[Path]) -> None:
 _pdf_engine: threading.Thread | None = None
 
 
+def _load_pdf_engine() -> None:
+    """Import WeasyPrint ahead of need. A failure is left to the PDF's own import, which reports it as the
+    command reports any fault: a thread's traceback must not reach the user's terminal."""
+    try:
+        importlib.import_module("weasyprint")
+    except Exception:  # noqa: BLE001, S110 - raised again, and reported, where the PDF is written
+        pass
+
+
 def prepare(pdf: bool = False) -> ProcessPoolExecutor:
     """The helper process, started (and its chart engines loading) if it is not already; with `pdf`, WeasyPrint
     loading in a thread of this process, which lays out the PDF.
@@ -101,7 +110,7 @@ def prepare(pdf: bool = False) -> ProcessPoolExecutor:
     """
     global _helper, _pdf_engine
     if pdf and _pdf_engine is None:
-        _pdf_engine = threading.Thread(target=importlib.import_module, args=("weasyprint",), daemon=True, name="wres-pdf-engine")
+        _pdf_engine = threading.Thread(target=_load_pdf_engine, daemon=True, name="wres-pdf-engine")
         _pdf_engine.start()
     if _helper is None:
         from wres import standards
