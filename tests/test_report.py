@@ -166,3 +166,20 @@ def test_published_warnings_say_what_they_concern_internal_ones_where(small: Any
         assert not re.search(r"\brows? \d|column ", w), w
     [only] = published.current.warnings  # the demo's two out-of-period events, one kind of warning
     assert re.fullmatch(r"Dated outside the reporting period \(.+\): left out of the figures \(2 records in the disciplinary and training data\)", only), only
+
+
+def test_weasyprint_failing_to_load_ahead_of_need_prints_nothing(monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    """WeasyPrint is imported in a thread while the charts are drawn: if it cannot load, the thread says nothing
+    (a traceback on the user's terminal); the PDF's own import raises the fault, which the command reports."""
+    import sys
+    import threading
+
+    from wres.render import report_set
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # importing it raises ImportError
+    thread = threading.Thread(target=report_set._load_pdf_engine)
+    thread.start()
+    thread.join()
+    assert capfd.readouterr().err == ""
+    with pytest.raises(ImportError):
+        import weasyprint  # noqa: F401
