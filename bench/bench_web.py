@@ -1,6 +1,6 @@
 """Load test of the web service: 30, then 50 signed-in clients ask for the dashboard for 60 seconds each.
 
-    .venv/bin/python bench/bench_web.py [--clients 30 50] [--seconds 60] [--workers 2] [--client-processes 2]
+    .venv/bin/python bench/bench_web.py [--clients 30 50] [--seconds 60] [--workers 2] [--client-processes 2] [--pause 0]
     PYTHONPATH=OTHER/src .venv/bin/python bench/bench_web.py ...     # another tree's service
 
 Sets up a fresh demo service in a temporary folder (migrate, demo_data, the report built by the worker so
@@ -12,6 +12,9 @@ can). Prints requests, errors and latency percentiles for each number of clients
 the service (/proc) and the load generator (its own times) apart, and writes bench/results/web.json, with
 the machine's load average before and after each run.
 Targets: p95 under 150 ms at 30 clients (issues 7 and 15) and under 100 ms at 50 (issue 19), no errors.
+The clients ask again the moment they are answered, so the response time is, by Little's law, about
+clients x CPU per request / cores: a stress test. `--pause S` has each client wait S seconds after an
+answer, as a person reading the page would (written to web-pause.json; the targets are the closed loop's).
 """
 
 from __future__ import annotations
@@ -108,8 +111,9 @@ def _send_get(sock: socket.socket, request: bytes) -> tuple[int, bytes, bool]:
     return _answer(sock)
 
 
-def client(port: int, path: str, cookie: str, stop: Any, times: list[float], errors: list[str], retried: list[str]) -> None:
-    """A signed-in client asking for `path` again the moment each answer arrives (a closed loop, no think time)."""
+def client(port: int, path: str, cookie: str, stop: Any, times: list[float], errors: list[str], retried: list[str], pause: float = 0) -> None:
+    """A signed-in client asking for `path` again the moment each answer arrives (a closed loop, no think time),
+    or `pause` seconds after it, as a person reading the page would."""
     request = f"GET {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\n\r\n".encode()
     sock = _connect(port)
     while not stop.is_set():
@@ -134,10 +138,12 @@ def client(port: int, path: str, cookie: str, stop: Any, times: list[float], err
                 errors.append(type(exc).__name__)
                 break
         times.append(time.perf_counter() - start)
+        if pause:
+            stop.wait(pause)
     sock.close()
 
 
-def client_process(port: int, path: str, cookies: list[str], go: Any, stop: Any, out: Any) -> None:
+def client_process(port: int, path: str, cookies: list[str], go: Any, stop: Any, out: Any, pause: float = 0) -> None:
     """One load-generating process: a thread per client. Several such processes, not one, so that the clients'
     own Python is not queued behind one interpreter lock. Sends back the latencies, errors and its own CPU."""
     times: list[float] = []
@@ -145,7 +151,7 @@ def client_process(port: int, path: str, cookies: list[str], go: Any, stop: Any,
     retried: list[str] = []
     go.wait()
     cpu = os.times()
-    threads = [threading.Thread(target=client, args=(port, path, c, stop, times, errors, retried), daemon=True) for c in cookies]
+    threads = [threading.Thread(target=client, args=(port, path, c, stop, times, errors, retried, pause), daemon=True) for c in cookies]
     for t in threads:
         t.start()
     for t in threads:
@@ -170,7 +176,8 @@ def _cpu(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def _run(port: int, cookies: list[str], seconds: float, workers: int, processes: int, access_log: Any, server_pids: list[int]) -> dict[str, object]:
+def _run(port: int, cookies: list[str], seconds: float, workers: int, processes: int, access_log: Any, server_pids: list[int],
+         pause: float = 0) -> dict[str, object]:
     """len(cookies) signed-in clients asking for the dashboard for `seconds`; their latency figures, and the CPU
     a request cost the service (from /proc) and the load generator (its processes' own times), apart."""
     clients = len(cookies)
@@ -180,7 +187,7 @@ def _run(port: int, cookies: list[str], seconds: float, workers: int, processes:
     ctx = multiprocessing.get_context("fork")
     go, stop, out = ctx.Event(), ctx.Event(), ctx.Queue()
     shares = [cookies[i::processes] for i in range(processes)]
-    procs = [ctx.Process(target=client_process, args=(port, "/dashboard/", share, go, stop, out), daemon=True) for share in shares if share]
+    procs = [ctx.Process(target=client_process, args=(port, "/dashboard/", share, go, stop, out, pause), daemon=True) for share in shares if share]
     for p in procs:
         p.start()
     time.sleep(1)  # every process started (forked) before the clock starts
@@ -203,7 +210,7 @@ def _run(port: int, cookies: list[str], seconds: float, workers: int, processes:
     served = sorted(int(line.split()[-1]) / 1000 for line in access_log.read().splitlines() if " /dashboard/ " in line)
     n = max(len(ms), 1)
     result = {
-        "clients": clients, "client_processes": len(procs), "seconds": round(elapsed, 1), "gunicorn_workers": workers, "gunicorn_threads": 4,
+        "clients": clients, "pause_s": pause, "client_processes": len(procs), "seconds": round(elapsed, 1), "gunicorn_workers": workers, "gunicorn_threads": 4,
         "requests": len(ms), "errors": len(errors), "requests_per_second": round(len(ms) / elapsed, 1),
         "p50_ms": round(_pct(ms, 50), 1), "p95_ms": round(_pct(ms, 95), 1), "p99_ms": round(_pct(ms, 99), 1),
         "max_ms": round(ms[-1], 1), "cpus": os.cpu_count(), "load_average_before": [round(x, 2) for x in load],
@@ -215,7 +222,7 @@ def _run(port: int, cookies: list[str], seconds: float, workers: int, processes:
         "server_cpu_share": round(server_cpu / (elapsed * (os.cpu_count() or 1)), 2),
         "client_cpu_share": round(client_cpu / (elapsed * (os.cpu_count() or 1)), 2),
     }
-    print(f"{clients} clients, {result['seconds']} s: {result['requests']:,} dashboard requests "
+    print(f"{clients} clients{f' pausing {pause:g} s' if pause else ''}, {result['seconds']} s: {result['requests']:,} dashboard requests "
           f"({result['requests_per_second']}/s), {result['errors']} errors; latency p50 {result['p50_ms']} ms, "
           f"p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms, max {result['max_ms']} ms; in gunicorn p50 {result['server_p50_ms']} ms, "
           f"p95 {result['server_p95_ms']} ms; CPU a request: service {result['server_cpu_ms_per_request']} ms "
@@ -236,6 +243,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2: one per core)")
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--client-processes", type=int, default=2, help="processes the clients' threads are shared among (default 2)")
+    ap.add_argument("--pause", type=float, default=0, help="seconds each client waits after an answer, as a reader would "
+                    "(default 0: the closed loop the targets are set for; a pause writes web-pause.json, not web.json)")
     args = ap.parse_args()
     data = Path(tempfile.mkdtemp(prefix="wres-web-bench-"))
     env = {**os.environ, "WRES_WEB_DATA": str(data), "DJANGO_SETTINGS_MODULE": "wres.web.settings"}
@@ -262,12 +271,12 @@ def main() -> None:
             cookies = list(pool.map(lambda _: _cookie(sign_in(args.port, "analyst")[1]), range(max(args.clients))))
         pids = [server.pid, *(int(p) for p in subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split())]
         with log.open(encoding="utf-8") as access_log:
-            results = [_run(args.port, cookies[:clients], args.seconds, args.workers, args.client_processes, access_log, pids)
+            results = [_run(args.port, cookies[:clients], args.seconds, args.workers, args.client_processes, access_log, pids, args.pause)
                        for clients in args.clients]
     finally:
         server.terminate()
         server.wait(timeout=30)
-    out = ROOT / "bench" / "results" / "web.json"
+    out = ROOT / "bench" / "results" / ("web-pause.json" if args.pause else "web.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
