@@ -277,10 +277,7 @@ def pinned(
     order of `targets` (the likeliest first, when only the first is wanted).
     """
     order = list(dict.fromkeys(targets))
-    unproven = set(order)
-    if not unproven:
-        return {}
-    return _pinned(_Programme(ts, hidden), order, threshold, low_too, first)
+    return _pinned(_Programme(ts, hidden), order, threshold, low_too, first) if order else {}
 
 
 def _pinned(prog: _Programme, order: list[int], threshold: int, low_too: bool, first: bool) -> dict[int, Range]:
@@ -399,13 +396,14 @@ def _protect(ts: _Part, hidden: set[int], primary: set[int], forced: set[int], t
     """The hidden variables of one component: primary and forced, plus the secondary ones the audit needs."""
     values = ts.values
     hidden = set(hidden)
+    in_order = sorted(ts.relations)
     # 1. relation by relation (cheap, and it settles most cells): a hidden total needs a hidden part, or it is
     #    the sum of the parts; hidden parts of a published total need at least two of them adding to the
     #    threshold, or each is at most the total minus the published parts
     changed = True
     while changed:
         changed = False
-        for total, parts in sorted(ts.relations):
+        for total, parts in in_order:
             hidden_parts = [p for p in parts if p in hidden]
             if total in hidden:
                 short = not hidden_parts
