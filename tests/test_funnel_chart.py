@@ -79,3 +79,28 @@ def test_the_drawer_draws_what_the_chart_draws_and_stands_in_for_a_dead_one() ->
     dead.close()  # killed before it drew
     dead.start([chart.spec])
     assert dead.result([chart]) == [chart.svg()]
+
+
+def test_two_drawers_share_the_charts_and_keep_their_order() -> None:
+    """`wres national` starts a second drawer once the returns are read (Drawer.widen): each draws every other
+    chart, and the SVGs come back in the charts' order; a second drawer that died is stood in for here, and a
+    single chart leaves the second drawer unused."""
+    from wres.render.national import Drawer
+
+    drawn = [charts.funnel_chart(f"funnel-M{k}", f"M{k}", a_funnel(k, 12)) for k in (2, 3, 4)]
+    expected = [chart.svg() for chart in drawn]
+    assert len(set(expected)) == 3
+    drawer = Drawer()
+    drawer.widen()
+    drawer.start([chart.spec for chart in drawn])
+    assert drawer.result(drawn) == expected
+    half_dead = Drawer()
+    half_dead.widen()
+    half_dead._engines[1].close()  # the second killed before it drew
+    half_dead.start([chart.spec for chart in drawn])
+    assert half_dead.result(drawn) == expected
+    one = Drawer()
+    one.widen()
+    one.start([drawn[0].spec])
+    assert len(one._engines) == 1
+    assert one.result(drawn[:1]) == expected[:1]

@@ -354,6 +354,7 @@ def national(
                 authorities, problems = national_mod.load(paths, progress=lambda text: bar.advance(task))
                 if problems:
                     raise InvalidInput(problems)
+                drawer.widen()  # a second engine starts while the returns are pooled and protected
                 limit = disclosure.national_threshold((a.organisation.suppression_threshold for a in authorities), threshold)
                 bar.update(task, description="Pooling and protecting")
                 result = national_mod.run(authorities, key, limit, internal)

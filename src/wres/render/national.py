@@ -37,52 +37,86 @@ sys.stdout.write(json.dumps([vlc.vegalite_to_svg(spec) for spec in specs]))
 """
 
 
-class Drawer:
-    """Draws the funnel plots in a helper process, started before the returns are read so that vl-convert's
-    engine starts while they are (vl-convert holds the GIL while it draws, so a thread would not overlap it),
-    and drawing while this process writes the other files. Each chart is drawn by the same call as
-    Chart.svg(), so the files are the same; a drawer that failed (killed, out of memory) is replaced by
-    drawing here."""
+class _Engine:
+    """One drawer process, and the thread that feeds it its share of the charts and reads back their SVGs."""
 
     def __init__(self) -> None:
-        self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
+        self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
             [sys.executable, "-c", _DRAWER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self._drawn: list[str] | None = None
-        self._thread: threading.Thread | None = None
+        self.drawn: list[str] | None = None
+        self.thread: threading.Thread | None = None
 
     def start(self, specs: list[dict[str, Any]]) -> None:
-        """Send the specifications; the drawer draws while this process goes on (a thread feeds the pipe)."""
-
         def exchange() -> None:
-            process = self._process
+            process = self.process
             if process is None:
                 return
             try:
                 out, _ = process.communicate(json.dumps(specs).encode())
                 if process.returncode == 0:
-                    self._drawn = json.loads(out)
+                    self.drawn = json.loads(out)
             except (OSError, ValueError):
-                self._drawn = None
+                self.drawn = None
 
-        self._thread = threading.Thread(target=exchange, name="wres-national-drawer", daemon=True)
-        self._thread.start()
+        self.thread = threading.Thread(target=exchange, name="wres-national-drawer", daemon=True)
+        self.thread.start()
 
-    def result(self, charts: list[Any]) -> list[str]:
-        """Each chart's SVG, as the drawer drew it; drawn here if the drawer did not."""
-        if self._thread is not None:
-            self._thread.join()
-        drawn, self._drawn = self._drawn, None
+    def result(self) -> list[str] | None:
+        if self.thread is not None:
+            self.thread.join()
         self.close()
-        if drawn is None or len(drawn) != len(charts):
-            return [chart.svg() for chart in charts]
-        return drawn
+        return self.drawn
 
     def close(self) -> None:
-        """Stop the drawer at once (a command that fails before writing must not wait for its engine)."""
-        process, self._process = self._process, None
+        process, self.process = self.process, None
         if process is not None and process.poll() is None:
             process.kill()
             process.wait()
+
+
+class Drawer:
+    """Draws the funnel plots in helper processes: the first started before the returns are read, so that
+    vl-convert's engine starts while they are (vl-convert holds the GIL while it draws, so a thread would not
+    overlap it), and a second (`widen`) once they are read, starting while they are pooled and protected. The
+    two draw half the charts each while this process writes the other files: drawing, about 0.1 s a chart
+    (its axis labels measured one by one), was otherwise most of the time after protection. A second engine
+    started beside the first slowed the reading of the returns as much as it saved (two cores). Each chart is
+    drawn by the same call as Chart.svg(), so the files are the same; a drawer that failed (killed, out of
+    memory) is replaced by drawing here."""
+
+    def __init__(self) -> None:
+        self._engines = [_Engine()]
+        self._shares: list[list[int]] = []
+
+    def widen(self) -> None:
+        """Start a second engine, to draw half the charts."""
+        self._engines.append(_Engine())
+
+    def start(self, specs: list[dict[str, Any]]) -> None:
+        """Send the specifications, every n-th to each engine; they draw while this process goes on."""
+        engines = self._engines[:max(1, len(specs))]
+        for spare in self._engines[len(engines):]:
+            spare.close()
+        self._engines = engines
+        self._shares = [list(range(i, len(specs), len(engines))) for i in range(len(engines))]
+        for engine, share in zip(engines, self._shares):
+            engine.start([specs[i] for i in share])
+
+    def result(self, charts: list[Any]) -> list[str]:
+        """Each chart's SVG, as the drawers drew it; drawn here where a drawer did not."""
+        svgs: list[str | None] = [None] * len(charts)
+        for engine, share in zip(self._engines, self._shares):
+            drawn = engine.result()
+            if drawn is not None and len(drawn) == len(share):
+                for i, svg in zip(share, drawn):
+                    svgs[i] = svg
+        self.close()
+        return [svg if svg is not None else chart.svg() for chart, svg in zip(charts, svgs)]
+
+    def close(self) -> None:
+        """Stop the drawers at once (a command that fails before writing must not wait for their engines)."""
+        for engine in self._engines:
+            engine.close()
 
 
 def write(out: NationalOutput, directory: Path, threshold: int, named: bool, internal: bool, drawer: Drawer | None = None) -> list[str]:
