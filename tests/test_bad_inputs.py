@@ -410,6 +410,10 @@ CASES: list[Case] = [
     Case("staff_mixed_line_endings", raw_staff((STAFF_HEADER + "\r\nS1,Indian,adults,no,no,35000\r\nS2,White,children,no,no,35000\n").encode()),
          (E("staff.csv", "end in different ways"),)),
     Case("staff_ragged_row", raw_staff(RAGGED_STAFF), (E("staff.csv", ("CSV", "field", "column"), rows=(4,)),)),
+    # an HR system's export often ends with a line of its own after a blank one: named, with the row a spreadsheet shows
+    Case("staff_report_footer", raw_staff((STAFF_HEADER + "\nS1,Indian,adults,no,no,35000\nS2,White,children,no,no,35000\n\n"
+                                           "Report run 02/04/2025 09:14 by HRIS\n").encode()),
+         (E("staff.csv", "this row has 1 value but the header has 6 columns", rows=(5,)),)),
     # found by fuzzing (tests/test_fuzz_readers.py): old Mac line ends, a carriage return alone, broke the header's reader
     Case("staff_mac_line_ends", raw_staff((STAFF_HEADER + "\rS1,Indian,adults,no,no,35000\r").encode()),
          (E("staff.csv", "carriage return", rows=(1,)),)),

@@ -467,3 +467,17 @@ def test_an_nhs_trusts_exports_are_mapped_to_the_nhs_wres_files_and_counted_as_i
     mapped = pipeline.load(folder)
     contract = pipeline.load(write_return(tmp_path / "contract", {"staff": STAFF, "survey": SURVEY}, org=NHS_ORG))
     assert mapped.counts.cells == contract.counts.cells and mapped.counts.standard.id == "nhs-wres"
+
+
+@pytest.mark.parametrize("seen,blanks,target,note", [
+    (["Y", "N"], 1, mapping.TODO, "TODO: 1 blank cell: yes or no?"),
+    (["Y", "N"], 3, mapping.TODO, "TODO: 3 blank cells: yes or no?"),
+    (["Y"], 1, "no", "guessed: 1 blank cell read as no"),
+])
+def test_blank_yes_no_cells_are_counted_in_the_note(seen: list[str], blanks: int, target: str, note: str) -> None:
+    """A yes/no column with blank cells: the note says how many, in English; blanks beside only yes are read as no."""
+    export = mapping.Export("HR export 2025.csv", ["Employee Number", "Ethnic Origin", "Directorate", "Senior Manager?"],
+                            {"Directorate": ["Adult Social Care"], "Senior Manager?": seen}, blanks={"Senior Manager?": blanks})
+    done = mapping.suggest([export], None)
+    assert done.mapping.files["staff"].values["senior_manager"][""] == target
+    assert done.notes[("staff", "values", "senior_manager", "")] == note

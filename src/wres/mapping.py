@@ -614,8 +614,9 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             if c.kind == "bool" and not c.blank_ok and ex.blanks.get(heading, 0) and "" not in table:
                 yes_like = all(recognised("bool", table.get(v, v), std) is True for v in seen)
                 table[""] = "no" if yes_like and seen else TODO
-                notes[(stem, "values", col, "")] = (f"guessed: {ex.blanks[heading]} blank cells read as no" if yes_like and seen
-                                                    else f"TODO: {ex.blanks[heading]} cells are blank: yes or no?")
+                blanks = f"{ex.blanks[heading]} blank cell{'s' if ex.blanks[heading] != 1 else ''}"
+                notes[(stem, "values", col, "")] = (f"guessed: {blanks} read as no" if yes_like and seen
+                                                    else f"TODO: {blanks}: yes or no?")
                 decided += 1
                 todo += table[""] == TODO
             if not table:

@@ -251,7 +251,7 @@ def _csv_problem(label: str, exc: Exception, path: Path | None = None) -> Proble
     widths = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if widths:
         return Problem(
-            label, f"this row has {widths.group(2)} values but the header has {widths.group(1)} columns",
+            label, f"this row has {widths.group(2)} value{'s' if widths.group(2) != '1' else ''} but the header has {widths.group(1)} columns",
             "make every row have one value per column: look for a stray comma, or a value with a comma that needs quotes",
             rows=rows, row_count=len(rows),
         )
