@@ -251,7 +251,7 @@ def test_a_problem_names_the_users_file_row_and_heading(tmp_path: Path, cli) -> 
     folder = _hr_folder(tmp_path, GOOD, rows)
     res = cli("validate", folder)
     assert res.code == 1
-    said = " ".join(res.stdout.split())
+    said = " ".join((res.stdout + res.stderr).split())
     assert 'HR export 2025.csv, row 14, column Ethnic Origin: "Martian" is not a recognised ethnicity' in said
     assert "[staff.values.ethnicity]" in said  # the fix says where the mapping could say what it means
 
@@ -481,3 +481,43 @@ def test_blank_yes_no_cells_are_counted_in_the_note(seen: list[str], blanks: int
     done = mapping.suggest([export], None)
     assert done.mapping.files["staff"].values["senior_manager"][""] == target
     assert done.notes[("staff", "values", "senior_manager", "")] == note
+
+
+TITLED = [["Establishment report: snapshot as at 31/03/2025"], [],
+          ["Person ID", "Ethnicity (Census 2021)", "Service", "Annual Salary (FTE)"],
+          ["P1", "White British", "ASC", "31000"], ["P2", "Indian", "CSC", "42000"]]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_reports_title_above_its_headings_is_said_with_the_row_of_the_headings(kind: str, tmp_path: Path, cli) -> None:
+    """HR systems' reports put a title (and a blank row) above the headings: wres map says so, and where the
+    headings seem to be, rather than mapping the title as a heading; nothing is written."""
+    export = tmp_path / f"Establishment Report Q4.{kind}"
+    if kind == "csv":
+        with export.open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(TITLED)
+    else:
+        wb = openpyxl.Workbook()
+        for row in TITLED:
+            wb.active.append(row)
+        wb.save(export)
+    res = cli("map", export, "-o", tmp_path / "mapping.toml")
+    said = " ".join((res.stdout + res.stderr).split())
+    assert res.code == 1, said
+    assert "has a title on its first row ('Establishment report: snapshot as at 31/03/2025'), and its headings seem to be on row 3" in said
+    assert "delete the rows above the headings (rows 1 to 2)" in said
+    assert not (tmp_path / "mapping.toml").exists()
+    # with the rows above deleted, the headings are found
+    if kind == "csv":
+        with export.open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(TITLED[2:])
+    else:
+        wb = openpyxl.Workbook()
+        for row in TITLED[2:]:
+            wb.active.append(row)
+        wb.save(export)
+    res = cli("map", export, "-o", tmp_path / "mapping.toml")
+    assert res.code == 0, res.stdout
+    m, problems = mapping.load(tmp_path / "mapping.toml")
+    assert not problems and m is not None
+    assert m.files["staff"].columns["staff_id"] == "Person ID" and m.files["staff"].columns["ethnicity"] == "Ethnicity (Census 2021)"
