@@ -410,6 +410,9 @@ CASES: list[Case] = [
     Case("staff_mixed_line_endings", raw_staff((STAFF_HEADER + "\r\nS1,Indian,adults,no,no,35000\r\nS2,White,children,no,no,35000\n").encode()),
          (E("staff.csv", "end in different ways"),)),
     Case("staff_ragged_row", raw_staff(RAGGED_STAFF), (E("staff.csv", ("CSV", "field", "column"), rows=(4,)),)),
+    # an HR system's report often has a title (and a blank row) above its headings: one problem, not every column missing
+    Case("staff_report_title", raw_staff(("Staff list as at 31 March 2025\n\n" + STAFF_HEADER + "\nS1,Indian,adults,no,no,35000\n").encode()),
+         (E("staff.csv", "has a title on its first row ('Staff list as at 31 March 2025'), and its headings seem to be on row 3", rows=(1,)),)),
     # an HR system's export often ends with a line of its own after a blank one: named, with the row a spreadsheet shows
     Case("staff_report_footer", raw_staff((STAFF_HEADER + "\nS1,Indian,adults,no,no,35000\nS2,White,children,no,no,35000\n\n"
                                            "Report run 02/04/2025 09:14 by HRIS\n").encode()),

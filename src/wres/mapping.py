@@ -30,7 +30,6 @@ import csv
 import fnmatch
 import re
 import tomllib
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -266,6 +265,9 @@ class Export:
     sheet: str | None = None  # a workbook's sheet
 
 
+AGAIN = ", and run wres map again"
+
+
 def read_export(path: Path) -> tuple[list[Export], list[Problem]]:
     """An export's headings and distinct values: a CSV, or each sheet of a workbook that has a header row."""
     path = Path(path)
@@ -279,7 +281,9 @@ def read_export(path: Path) -> tuple[list[Export], list[Problem]]:
         return [], [Problem(path.name, "is not a CSV file or an Excel workbook", "save the export from Excel as CSV UTF-8 or .xlsx")]
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
-            title = _title_above(path.name, csv.reader(f))
+            from wres.read import title_above
+
+            title = title_above(path.name, csv.reader(f), AGAIN)
             if title is not None:
                 return [], [title]
             f.seek(0)
@@ -291,24 +295,6 @@ def read_export(path: Path) -> tuple[list[Export], list[Problem]]:
                else "a value is longer than any real cell (a quote left open?)" if "field limit" in str(exc)
                else "a row could not be read")
         return [], [Problem(path.name, f"could not be read as CSV: {why}", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')]
-
-
-TITLE_ROWS = 10  # how far below a title on the first row the headings are looked for
-
-
-def _title_above(label: str, rows: Iterator[Sequence[object]]) -> Problem | None:
-    """A report's title on the first row (one cell filled) and its headings further down, as HR systems' reports
-    lay them out: said, with the row the headings seem to be on, rather than mapping a title as a heading."""
-    first = [row for _, row in zip(range(TITLE_ROWS), rows)]
-    filled = [[v for v in row if v is not None and str(v).strip()] for row in first]
-    if not filled or len(filled[0]) != 1:
-        return None
-    below = next((i for i, cells in enumerate(filled) if len(cells) > 1), None)
-    if below is None:
-        return None
-    return Problem(label, f"has a title on its first row ({str(filled[0][0]).strip()[:60]!r}), and its headings seem to be on row {below + 1}",
-                   f"delete the rows above the headings (row{'s 1 to' if below > 1 else ''} {below}), so that the headings are on the first row, "
-                   "and run wres map again", rows=(1,), row_count=1)
 
 
 def _collect(name: str, rows, sheet: str | None = None) -> Export:  # noqa: ANN001 (any iterator of rows)
@@ -333,7 +319,7 @@ def _read_workbook(path: Path) -> tuple[list[Export], list[Problem]]:
     import openpyxl
 
     # a cell as the text a CSV of it would hold, and the limits and refusals, as the return reader has them
-    from wres.read import DAMAGED_FIX, Refused, cell, sheet_rows, sheet_width, workbook_problem
+    from wres.read import DAMAGED_FIX, Refused, cell, sheet_rows, sheet_width, title_above, workbook_problem
 
     problem = workbook_problem(path)
     if problem is not None:
@@ -350,7 +336,7 @@ def _read_workbook(path: Path) -> tuple[list[Export], list[Problem]]:
                 header = next(sheet_rows(ws, label), None)
                 if header is None or all(h is None for h in header):
                     continue  # an empty sheet: no headings to map
-                title = _title_above(label, sheet_rows(ws, label))
+                title = title_above(label, sheet_rows(ws, label), AGAIN)
                 if title is not None:
                     return [], [title]
                 width = sheet_width(label, header)

@@ -16,7 +16,7 @@ import os
 import re
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -284,6 +284,34 @@ def _csv_header(path: Path) -> list[str] | Problem:
                            'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=(1,), row_count=1)
         return Problem(path.name, "has a first row that could not be read as column names",
                        "put the column names on the first row, separated by commas, with any quotes closed; save as CSV UTF-8", rows=(1,), row_count=1)
+
+
+TITLE_ROWS = 10  # how far below a title on the first row the headings are looked for
+
+
+def title_above(label: str, rows: Iterator[Sequence[object]], then: str = "") -> Problem | None:
+    """A report's title on the first row (one cell filled) and its headings further down, as HR systems' reports
+    lay them out: said as one problem, with the row the headings seem to be on, rather than as every contract
+    column missing (validation) or the title mapped as a heading (wres map)."""
+    first = [row for _, row in zip(range(TITLE_ROWS), rows)]
+    filled = [[v for v in row if v is not None and str(v).strip()] for row in first]
+    if not filled or len(filled[0]) != 1:
+        return None
+    below = next((i for i, cells in enumerate(filled) if len(cells) > 1), None)
+    if below is None:
+        return None
+    return Problem(label, f"has a title on its first row ({str(filled[0][0]).strip()[:60]!r}), and its headings seem to be on row {below + 1}",
+                   f"delete the rows above the headings (row{'s 1 to' if below > 1 else ''} {below}), so that the headings are on the first row{then}",
+                   rows=(1,), row_count=1)
+
+
+def csv_title(path: Path, label: str) -> Problem | None:
+    """title_above of a CSV file (read as text, whatever its encoding: only where its cells are filled matters)."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+        try:
+            return title_above(label, csv.reader(f))
+        except csv.Error:
+            return None
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, str] | None = None) -> Source | Problem:

@@ -23,6 +23,7 @@ from wres.read import (
     RECORD_FILES,
     Return,
     Source,
+    csv_title,
     sql_str,
     ethnicity_mapping,
     with_rows,
@@ -637,6 +638,10 @@ def validate(ret: Return) -> Checked:
             missing.append("annual_salary (or pay_band)")
         other = _fits_other(standard, name, cols) if missing else None
         headings = ret.mapping.headings(name) if ret.mapping else {}
+        title = csv_title(src.path, src.label) if len(missing) > 1 and src.path is not None and src.path.suffix.lower() == ".csv" else None
+        if title is not None:  # one problem, not every column missing and every row too long
+            out.problems.append(title)
+            continue
         for m in missing:
             named = next((k for k in headings if k in re.findall(r"\w+", m)), None)  # "annual_salary (or pay_band)" too
             if named is not None:  # the import mapping named a heading the export does not have
