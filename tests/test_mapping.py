@@ -64,7 +64,7 @@ def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
         w.writerows(rows)
 
 
-# --- three systems' exports ------------------------------------------------------------------------------
+# --- four systems' exports ------------------------------------------------------------------------------
 
 def _itrent(col: str, v: str, i: list[int] = [0]) -> object:  # noqa: B006 (a counter across cells)
     i[0] += 1
@@ -108,6 +108,22 @@ def _sap(col: str, v: str, i: list[int] = [0]) -> object:  # noqa: B006
     return v
 
 
+def _resourcelink(col: str, v: str, i: list[int] = [0]) -> object:  # noqa: B006
+    i[0] += 1
+    if col == "service":
+        return {"adults": "Adults & Health", "children": "Children & Families"}[v]
+    if col == "senior_manager":
+        return ("TRUE", "True")[i[0] % 2] if v == "yes" else "FALSE"
+    if col == "registered_professional":
+        return "SWE" if v == "yes" else ""  # the body registered with, blank for none
+    if col == "annual_salary":
+        return (f"£{float(v):,.0f}", f"{float(v):.2f}")[i[0] % 2]
+    if col == "start_date" and v:
+        d = dt.date.fromisoformat(v)
+        return (f"{d.day} {d:%B %Y}", f"{d:%d/%m/%Y} 00:00")[i[0] % 2]
+    return v
+
+
 STAFF_COLUMNS = ("staff_id", "ethnicity", "service", "senior_manager", "registered_professional", "annual_salary", "start_date")
 SYSTEMS = {
     "itrent": ("HR export 2025.csv", dict(zip(STAFF_COLUMNS, ("Employee Number", "Ethnic Origin", "Directorate", "Senior Manager",
@@ -116,6 +132,8 @@ SYSTEMS = {
                                                                     "SWE_REGISTERED", "ANNUAL_SALARY", "HIRE_DATE"))), _oracle),
     "sap": ("Establishment report.xlsx", dict(zip(STAFF_COLUMNS, ("Pers.No.", "Ethnicity", "Service Area", "Senior Management",
                                                                    "Registered Professional", "Salary (FTE)", "Start Date"))), _sap),
+    "resourcelink": ("Establishment 2025.csv", dict(zip(STAFF_COLUMNS, ("Person Ref", "Ethnic Group", "Division", "SMT Member",
+                                                                        "Reg. Body", "Basic Salary", "Start Date"))), _resourcelink),
 }
 
 
