@@ -137,21 +137,27 @@ SYSTEMS = {
 }
 
 
-def _write_system(system: str, demo: Path, folder: Path) -> Path:
+def _write_system(system: str, demo: Path, folder: Path, title: str | None = None) -> Path:
+    """The system's export of the demo's staff; with `title`, under a report's title and a blank row (headings on row 3)."""
     name, headings, cell = SYSTEMS[system]
     header, rows = _export(_rows(demo / "staff.csv"), headings, cell)
+    above: list[list[object]] = [[title], []] if title else []
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     if name.endswith(".xlsx"):
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.title = "Sheet1"
-        ws.append(header)
-        for r in rows:
+        for r in [*above, header, *rows]:
             ws.append(r)
         wb.save(path)
     else:
-        _write_csv(path, header, rows)
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(above)
+        with path.open("a", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(header)
+            w.writerows(rows)
     return path
 
 
@@ -501,41 +507,53 @@ def test_blank_yes_no_cells_are_counted_in_the_note(seen: list[str], blanks: int
     assert done.notes[("staff", "values", "senior_manager", "")] == note
 
 
-TITLED = [["Establishment report: snapshot as at 31/03/2025"], [],
-          ["Person ID", "Ethnicity (Census 2021)", "Service", "Annual Salary (FTE)"],
-          ["P1", "White British", "ASC", "31000"], ["P2", "Indian", "CSC", "42000"]]
-
-
-@pytest.mark.parametrize("kind", ["csv", "xlsx"])
-def test_a_reports_title_above_its_headings_is_said_with_the_row_of_the_headings(kind: str, tmp_path: Path, cli) -> None:
-    """HR systems' reports put a title (and a blank row) above the headings: wres map says so, and where the
-    headings seem to be, rather than mapping the title as a heading; nothing is written."""
-    export = tmp_path / f"Establishment Report Q4.{kind}"
-    if kind == "csv":
-        with export.open("w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows(TITLED)
-    else:
-        wb = openpyxl.Workbook()
-        for row in TITLED:
-            wb.active.append(row)
-        wb.save(export)
-    res = cli("map", export, "-o", tmp_path / "mapping.toml")
-    said = " ".join((res.stdout + res.stderr).split())
-    assert res.code == 1, said
-    assert "has a title on its first row ('Establishment report: snapshot as at 31/03/2025'), and its headings seem to be on row 3" in said
-    assert "delete the rows above the headings (rows 1 to 2)" in said
-    assert not (tmp_path / "mapping.toml").exists()
-    # with the rows above deleted, the headings are found
-    if kind == "csv":
-        with export.open("w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows(TITLED[2:])
-    else:
-        wb = openpyxl.Workbook()
-        for row in TITLED[2:]:
-            wb.active.append(row)
-        wb.save(export)
-    res = cli("map", export, "-o", tmp_path / "mapping.toml")
-    assert res.code == 0, res.stdout
-    m, problems = mapping.load(tmp_path / "mapping.toml")
+@pytest.mark.parametrize("system", ["itrent", "sap"])  # a CSV and a workbook
+def test_a_reports_title_above_its_headings_is_mapped_as_header_row_and_rows_keep_their_numbers(system: str, demo: Path, tmp_path: Path, cli) -> None:
+    """HR systems' reports put a title (and a blank row) above the headings: wres map finds the headings
+    below it and says so (header_row = 3); the return then reads to the contract's counts, and a bad
+    value is named at the row the spreadsheet shows."""
+    folder = tmp_path / "return"
+    export = _write_system(system, demo, folder, title="Establishment report: snapshot as at 31/03/2025")
+    shutil.copy(demo / "organisation.toml", folder)
+    res = cli("map", export, "-o", folder / "mapping.toml")
+    assert res.code == 0, res.stderr
+    assert "headings on row 3, below the title 'Establishment report: snapshot as at 31/03/2025'" in " ".join(res.stdout.split())
+    m, problems = mapping.load(folder / "mapping.toml")
     assert not problems and m is not None
-    assert m.files["staff"].columns["staff_id"] == "Person ID" and m.files["staff"].columns["ethnicity"] == "Ethnicity (Census 2021)"
+    assert m.files["staff"].header_row == 3
+    assert m.files["staff"].columns == {c: h for c, h in SYSTEMS[system][1].items() if h.lower() != c}
+    text = (folder / "mapping.toml").read_text(encoding="utf-8")
+    assert "header_row = 3  # guessed: a title ('Establishment report: snapshot as at 31/03/2025') is above the headings" in text
+    assert cli("validate", folder).code == 0
+    expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff",)))
+    assert pipeline.load(folder).counts == expected.counts
+    # the fifth person's service made wrong: their row is 3 (headings) + 5 = 8, as the spreadsheet shows it
+    service = SYSTEMS[system][1]["service"]
+    if export.suffix == ".csv":
+        with export.open(encoding="utf-8", newline="") as f:
+            lines = f.readlines()
+        cells = next(csv.reader([lines[7]]))
+        cells[list(SYSTEMS[system][1]).index("service")] = "Housing"
+        with export.open("w", encoding="utf-8", newline="") as f:
+            f.writelines(lines[:7])
+            csv.writer(f).writerow(cells)
+            f.writelines(lines[8:])
+    else:
+        wb = openpyxl.load_workbook(export)
+        col = [c.value for c in wb.active[3]].index(service) + 1
+        wb.active.cell(8, col).value = "Housing"
+        wb.save(export)
+    bad = cli("validate", folder)
+    said = " ".join(bad.stdout.split())
+    assert bad.code == 1 and f'row 8, column {service}' in said and '"Housing" is not a service' in said, said
+
+
+@pytest.mark.parametrize("row,ok", [(3, True), (1, True), (0, False), (101, False), ("3", False), (True, False)])
+def test_header_row_is_a_row_number(row: object, ok: bool) -> None:
+    m, problems = mapping.parse({"staff": {"header_row": row}})
+    assert (not problems) is ok
+    if ok:
+        assert m.files["staff"].header_row == row and m.header_row("staff") == row and m.header_row("leavers") == 1
+        assert (f"header_row = {row}" in mapping.dumps(m)) is (row != 1)
+    else:
+        assert problems[0].column == "[staff] header_row" and "from 1 to 100" in problems[0].fix

@@ -7,6 +7,7 @@ year, a mapping says once how it reads, in a file people can edit and keep besid
     [staff]
     file = "HR export *.csv"          # the export's file name (a glob), when it is not staff.csv
     sheet = "Sheet1"                  # a workbook's sheet, when the export is a workbook
+    header_row = 3                    # the row of the headings, when a report's title is above them
     date_order = "day-first"          # or "month-first" (a US-order export)
     [staff.columns]                   # contract column = your heading
     ethnicity = "Ethnic Origin"
@@ -19,7 +20,7 @@ Public API (the command line and the web pages use only these):
 - `read_export(path)`: an export's headings and distinct values (`Export`), for `suggest`.
 - `suggest(exports, existing, file)`: a Mapping (the existing one, plus only what is new), notes for the
   file's comments and a summary of what to check.
-- `Mapping.renames / headings / values_for / date_order / files`: how read.py and validate.py apply it.
+- `Mapping.renames / headings / values_for / header_row / date_order / files`: how read.py and validate.py apply it.
 Whether a mapped value is one the contract knows is checked by validate.py, which owns the vocabularies.
 """
 
@@ -47,7 +48,8 @@ TODO = "TODO"  # a value the analyst must decide: validation refuses it until th
 # the contract files an export can stand for (ethnicity_map.csv, counts.csv and organisation.toml are ours)
 # (a mapping is written before the return says its standard, so it may name the files and columns of any standard)
 MAPPABLE = schema.all_files()
-_KEYS = {"file", "sheet", "date_order", "columns", "values"}
+_KEYS = {"file", "sheet", "header_row", "date_order", "columns", "values"}
+MAX_HEADER_ROW = 100  # a title and notes above the headings take a few rows; more is a mistake
 VALUES_KEPT = 500  # distinct values read per export column: more than this is not a vocabulary
 
 
@@ -57,6 +59,7 @@ class FileMap:
 
     file: str | None = None  # a glob of the export's file name, when it is not <stem>.csv
     sheet: str | None = None  # a workbook's sheet, when it is not named after the contract file
+    header_row: int = 1  # the row of the headings: below a report's title and notes
     date_order: DateOrder = "day-first"
     columns: dict[str, str] = field(default_factory=dict)  # contract column → the export's heading
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # contract column → spelling → contract value
@@ -83,6 +86,11 @@ class Mapping:
         """The export's spellings (normalised as the contract's lookups are; "" is blank) → contract value."""
         fm = self.files.get(stem)
         return {normalise(k): v for k, v in fm.values.get(column, {}).items()} if fm else {}
+
+    def header_row(self, stem: str) -> int:
+        """The row the export's headings are on (1 unless a report's title is above them)."""
+        fm = self.files.get(stem)
+        return fm.header_row if fm else 1
 
     def date_order(self, stem: str) -> DateOrder:
         fm = self.files.get(stem)
@@ -130,13 +138,19 @@ def parse(data: dict[str, object], label: str = FILE) -> tuple[Mapping, list[Pro
         fm = FileMap()
         for key in section.keys() - _KEYS:
             problems.append(_problem(label, f"[{stem}] {key}", f"[{stem}] has a setting {key!r}, which wres does not know",
-                                     "use file, sheet, date_order, [" + stem + ".columns] and [" + stem + ".values.<column>]"))
+                                     "use file, sheet, header_row, date_order, [" + stem + ".columns] and [" + stem + ".values.<column>]"))
         for key in ("file", "sheet"):
             if key in section:
                 if isinstance(section[key], str) and section[key].strip():
                     setattr(fm, key, section[key].strip())
                 else:
                     problems.append(_problem(label, f"[{stem}] {key}", f"[{stem}] {key} should be text in quotes", f'write e.g. {key} = "HR export *.csv"'))
+        row = section.get("header_row", 1)
+        if isinstance(row, int) and not isinstance(row, bool) and 1 <= row <= MAX_HEADER_ROW:
+            fm.header_row = row
+        else:
+            problems.append(_problem(label, f"[{stem}] header_row", f"[{stem}] header_row is {row!r}",
+                                     f"write the number of the row the export's headings are on, from 1 to {MAX_HEADER_ROW}, without quotes (header_row = 3)"))
         order = section.get("date_order", "day-first")
         if order in DATE_ORDERS:
             fm.date_order = order  # type: ignore[assignment]
@@ -232,6 +246,9 @@ def dumps(mapping: Mapping, notes: Notes | None = None, title: str = "your expor
             out.append(line("file", fm.file, (stem, "file")))
         if fm.sheet:
             out.append(line("sheet", fm.sheet, (stem, "sheet")))
+        if fm.header_row != 1:
+            note = notes.get((stem, "header_row"))
+            out.append(f"header_row = {fm.header_row}" + (f"  # {note}" if note else ""))
         out.append(line("date_order", fm.date_order, (stem, "date_order")))
         out += ["", f"[{stem}.columns]  # contract column = your heading"]
         for c in schema.all_columns(stem):
@@ -263,9 +280,8 @@ class Export:
     values: dict[str, list[str]]  # heading → distinct non-blank values (the first VALUES_KEPT)
     blanks: dict[str, int] = field(default_factory=dict)  # heading → blank cells
     sheet: str | None = None  # a workbook's sheet
-
-
-AGAIN = ", and run wres map again"
+    header_row: int = 1  # the row its headings are on (below a report's title)
+    title: str = ""  # the report's title above them
 
 
 def read_export(path: Path) -> tuple[list[Export], list[Problem]]:
@@ -283,11 +299,12 @@ def read_export(path: Path) -> tuple[list[Export], list[Problem]]:
         with path.open(encoding="utf-8-sig", newline="") as f:
             from wres.read import title_above
 
-            title = title_above(path.name, csv.reader(f), AGAIN)
-            if title is not None:
-                return [], [title]
+            row, title = title_above(csv.reader(f))
             f.seek(0)
-            return [_collect(path.name, csv.reader(f))], []
+            rows = csv.reader(f)
+            for _ in range(row - 1):
+                next(rows)
+            return [_collect(path.name, rows, header_row=row, title=title)], []
     except UnicodeDecodeError:
         return [], [Problem(path.name, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')]
     except csv.Error as exc:  # said in words: the csv module's own text is written for programmers
@@ -297,7 +314,7 @@ def read_export(path: Path) -> tuple[list[Export], list[Problem]]:
         return [], [Problem(path.name, f"could not be read as CSV: {why}", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')]
 
 
-def _collect(name: str, rows, sheet: str | None = None) -> Export:  # noqa: ANN001 (any iterator of rows)
+def _collect(name: str, rows, sheet: str | None = None, header_row: int = 1, title: str = "") -> Export:  # noqa: ANN001 (any iterator of rows)
     header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
     values: list[dict[str, None]] = [{} for _ in header]
     blanks = [0] * len(header)
@@ -312,7 +329,7 @@ def _collect(name: str, rows, sheet: str | None = None) -> Export:  # noqa: ANN0
             elif len(values[i]) < VALUES_KEPT:
                 values[i][text] = None
     heads = [h or f"column {i + 1}" for i, h in enumerate(header)]
-    return Export(name, heads, {h: list(v) for h, v in zip(heads, values)}, dict(zip(heads, blanks)), sheet)
+    return Export(name, heads, {h: list(v) for h, v in zip(heads, values)}, dict(zip(heads, blanks)), sheet, header_row, title)
 
 
 def _read_workbook(path: Path) -> tuple[list[Export], list[Problem]]:
@@ -336,13 +353,13 @@ def _read_workbook(path: Path) -> tuple[list[Export], list[Problem]]:
                 header = next(sheet_rows(ws, label), None)
                 if header is None or all(h is None for h in header):
                     continue  # an empty sheet: no headings to map
-                title = title_above(label, sheet_rows(ws, label), AGAIN)
-                if title is not None:
-                    return [], [title]
+                row, title = title_above(sheet_rows(ws, label))
+                if row > 1:
+                    header = next(sheet_rows(ws, label, min_row=row), None)
                 width = sheet_width(label, header)
                 if isinstance(width, Problem):
                     return [], [width]
-                ex = _collect(path.name, ([cell(v) for v in row] for row in sheet_rows(ws, label, max_col=width)), ws.title)
+                ex = _collect(path.name, ([cell(v) for v in cells] for cells in sheet_rows(ws, label, min_row=row, max_col=width)), ws.title, row, title)
             except Refused as refused:
                 return [], [refused.problem]
             if any(not h.startswith("column ") for h in ex.headings):
@@ -548,6 +565,10 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         if ex.sheet and ex.sheet.strip().lower() != stem and not fm.sheet:
             fm.sheet = ex.sheet
         lines = [f"{shown} → {stem}.csv ({why})"]
+        if ex.header_row > 1 and ex.header_row != fm.header_row:  # a report's title above the headings (a row the mapping gives is kept otherwise)
+            notes[(stem, "header_row")] = ("new, " if existing is not None else "") + f"guessed: a title ({ex.title[:60]!r}) is above the headings"
+            fm.header_row = ex.header_row
+            lines.append(f"  headings on row {ex.header_row}, below the title {ex.title[:60]!r}")
         # columns: what the mapping already says stays; a heading spelled as the contract needs no line
         present = {h.strip().lower(): h for h in ex.headings}
         # a heading the saved mapping gives that this export no longer has (renamed this year) is looked for again

@@ -57,6 +57,7 @@ class Source:
     # How messages name a column where the user's file shows it otherwise: a sheet's heading and letter, "Ethnicity (C)"
     shown: dict[str, str] = field(default_factory=dict)
     workbook: bool = False  # a workbook's sheet: a number in a date column is an Excel date
+    above: int = 0  # rows above the headings (a report's title: the mapping's header_row - 1), shifting every row named
 
     def release(self, con: duckdb.DuckDBPyConnection) -> None:
         """Drop the text relation (a landed table's memory): after validation only the typed table is read."""
@@ -67,7 +68,7 @@ class Source:
         """Whether the CSV has empty rows above some data row. Looked for once, and for a contract file only
         when a row is to be named: it reads the whole file again (a tenth of a second per 60 MB)."""
         if not self.gaps_looked and self.path is not None and self.path.suffix.lower() == ".csv":
-            self.gaps = _gaps(con, self.name, self.path, self.rows or 0)
+            self.gaps = _gaps(con, self.name, self.path, self.rows or 0, self.above)
         self.gaps_looked = True
         return self.gaps is not None
 
@@ -105,7 +106,7 @@ def _quote(name: str) -> str:
 
 
 def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str, headers: list[str] | None = None,
-                path: Path | None = None, rename: dict[str, str] | None = None, names: list[str] | None = None) -> Source | Problem:
+                path: Path | None = None, rename: dict[str, str] | None = None, names: list[str] | None = None, above: int = 0) -> Source | Problem:
     """A relation as text columns with lower-case names: a view over a file the contract types, else a table with _row.
 
     `headers` are the names as the file spells them, where the relation's own names are positional. Of a
@@ -114,16 +115,17 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     `rename` (from the import mapping) gives the contract's name of the council's own headings; a column
     that happens to bear a contract name the mapping gives to another heading is then not read. `names`: the
     relation's own column names where the caller knows them (a CSV read with named columns), saving a query.
+    `above`: a CSV's rows above its headings (the import mapping's header_row - 1), counted into the rows named.
     """
     names = names or [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
     shown = headers or names
     lowered = [n.strip().lower() for n in shown]
     dupes = sorted({n for n in lowered if lowered.count(n) > 1})
     if dupes:
-        return Problem(label, f"has the column {dupes[0]!r} more than once", "keep one column of each name", column=dupes[0], rows=(1,), row_count=1)
+        return Problem(label, f"has the column {dupes[0]!r} more than once", "keep one column of each name", column=dupes[0], rows=(above + 1,), row_count=1)
     blank = [i for i, n in enumerate(lowered) if not n]
     if blank:
-        return Problem(label, f"column {blank[0] + 1} has no name", "give every column a name on the first row, or delete the empty column", rows=(1,), row_count=1)
+        return Problem(label, f"column {blank[0] + 1} has no name", "give every column a name on the headings' row, or delete the empty column", rows=(above + 1,), row_count=1)
     rename = rename or {}
     headings = {rename[lo]: h.strip() for h, lo in zip(shown, lowered) if lo in rename}  # problems name the user's heading
     lowered = [rename.get(lo, "" if lo in rename.values() else lo) for lo in lowered]
@@ -140,12 +142,12 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     if row_expr == "rowid + 2" and all_columns(name):
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select} FROM {relation}")
         # a view holds no memory: it is left for the connection to drop (a statement fewer per file)
-        return Source(name, label, table, columns, None, (), numbered=False, path=path, shown=headings)
+        return Source(name, label, table, columns, None, (), numbered=False, path=path, shown=headings, above=above)
     if row_expr == "rowid + 2":
         # Files only looked up (counts.csv, ethnicity_map.csv) are landed, in file order (DuckDB keeps
         # insertion order), and numbered through a view.
         n = con.execute(f"CREATE OR REPLACE TEMP TABLE load_{name} AS SELECT {select} FROM {relation}").fetchall()[0][0]  # its row count
-        gaps = _gaps(con, name, path, n) if path is not None and path.suffix.lower() == ".csv" else None
+        gaps = _gaps(con, name, path, n, above) if path is not None and path.suffix.lower() == ".csv" else None
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {with_rows(f'load_{name}', gaps)}")
         drops = (f"DROP VIEW IF EXISTS {table}", f"DROP TABLE IF EXISTS load_{name}")
     else:
@@ -165,8 +167,10 @@ def with_rows(table: str, gaps: str | None) -> str:
             f"ASOF LEFT JOIN {gaps} g ON t.i >= g.i)")
 
 
-def _gaps(con: duckdb.DuckDBPyConnection, name: str, path: Path, rows: int) -> str | None:
+def _gaps(con: duckdb.DuckDBPyConnection, name: str, path: Path, rows: int, above: int = 0) -> str | None:
     """A table of where a CSV's empty rows shift its data rows (data row index, empty rows above it), if any.
+
+    The `above` rows over the headings (a report's title) shift every data row, as empty rows above it do.
 
     A file with as many lines as DuckDB read rows (and the header) has none, which a count of line ends
     shows quickly; only another file is read through with the csv module, which counts rows as a
@@ -176,15 +180,16 @@ def _gaps(con: duckdb.DuckDBPyConnection, name: str, path: Path, rows: int) -> s
     with path.open("rb") as f:
         while chunk := f.read(1 << 24):
             lines, last = lines + chunk.count(b"\n"), chunk[-1:]
-    if lines + (last != b"\n") == rows + 1:
+    if lines + (last != b"\n") == rows + 1 and not above:
         return None
     starts: list[int] = []
     skipped: list[int] = []
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
-            next(reader, None)  # the header
-            empty, i, pending = 0, 0, False
+            for _ in range(above + 1):  # the rows above the headings, and the headings
+                next(reader, None)
+            empty, i, pending = above, 0, above > 0
             for record in reader:
                 if not record:
                     empty, pending = empty + 1, True
@@ -268,14 +273,17 @@ def _csv_problem(label: str, exc: Exception, path: Path | None = None) -> Proble
     )
 
 
-def _csv_header(path: Path) -> list[str] | Problem:
-    """The header row as the file spells it (DuckDB would rename a repeated name, hiding the mistake)."""
+def _csv_header(path: Path, above: int = 0) -> list[str] | Problem:
+    """The header row as the file spells it (DuckDB would rename a repeated name, hiding the mistake): the first
+    line, or the one below the `above` lines of a report's title (as DuckDB's skip counts them, lines)."""
     with path.open("rb") as f:
+        for _ in range(above):
+            f.readline()
         first = f.readline()
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return _not_utf8(path.name, (1,))
+        return _not_utf8(path.name, (above + 1,))
     try:
         return next(csv.reader([text]), [])
     except csv.Error:  # a carriage return alone (old Mac line ends), or a quote left open, on the first row
@@ -289,43 +297,45 @@ def _csv_header(path: Path) -> list[str] | Problem:
 TITLE_ROWS = 10  # how far below a title on the first row the headings are looked for
 
 
-def title_above(label: str, rows: Iterator[Sequence[object]], then: str = "") -> Problem | None:
-    """A report's title on the first row (one cell filled) and its headings further down, as HR systems' reports
-    lay them out: said as one problem, with the row the headings seem to be on, rather than as every contract
-    column missing (validation) or the title mapped as a heading (wres map)."""
+def title_above(rows: Iterator[Sequence[object]]) -> tuple[int, str]:
+    """The row of the headings and the title above them, where a report's title is on the first row (one cell
+    filled) and its headings further down, as HR systems' reports lay them out; else (1, "")."""
     first = [row for _, row in zip(range(TITLE_ROWS), rows)]
     filled = [[v for v in row if v is not None and str(v).strip()] for row in first]
     if not filled or len(filled[0]) != 1:
-        return None
+        return 1, ""
     below = next((i for i, cells in enumerate(filled) if len(cells) > 1), None)
-    if below is None:
-        return None
-    return Problem(label, f"has a title on its first row ({str(filled[0][0]).strip()[:60]!r}), and its headings seem to be on row {below + 1}",
-                   f"delete the rows above the headings (row{'s 1 to' if below > 1 else ''} {below}), so that the headings are on the first row{then}",
-                   rows=(1,), row_count=1)
+    return (1, "") if below is None else (below + 1, str(filled[0][0]).strip())
 
 
-def csv_title(path: Path, label: str) -> Problem | None:
-    """title_above of a CSV file (read as text, whatever its encoding: only where its cells are filled matters)."""
+def csv_title(path: Path, label: str, stem: str) -> Problem | None:
+    """A return's CSV with a report's title above its headings (title_above), said as one problem with its
+    remedy, rather than as every contract column missing."""
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
         try:
-            return title_above(label, csv.reader(f))
+            row, title = title_above(csv.reader(f))
         except csv.Error:
             return None
+    if row == 1:
+        return None
+    return Problem(label, f"has a title on its first row ({title[:60]!r}), and its headings seem to be on row {row}",
+                   f"say so in an import mapping, header_row = {row} under [{stem}] in mapping.toml (wres map \"{path.name}\" writes one), "
+                   f"or delete the rows above the headings (row{'s 1 to' if row > 2 else ''} {row - 1})", rows=(1,), row_count=1)
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, str] | None = None) -> Source | Problem:
+def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, str] | None = None, above: int = 0) -> Source | Problem:
+    """A CSV file, its headings on the first line or below `above` lines (the import mapping's header_row)."""
     if path.stat().st_size == 0:
         return Problem(path.name, "is empty (no header row)", f"put the column names on the first row; see templates/{path.name}")
-    headers = _csv_header(path)
+    headers = _csv_header(path, above)
     if isinstance(headers, Problem):
         return headers
     if not any(h.strip() for h in headers):
-        return Problem(path.name, "has no header row", "put the column names on the first row", rows=(1,), row_count=1)
+        return Problem(path.name, "has no header row", "put the column names on the first row", rows=(above + 1,), row_count=1)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
     rel = (
         f"read_csv({sql_str(str(path))}, header=true, auto_detect=false, columns={columns}, delim=',', "
-        "quote='\"', escape='\"', strict_mode=true)"
+        "quote='\"', escape='\"', strict_mode=true" + (f", skip={above}" if above else "") + ")"
     )
     try:
         wanted = _wanted(name)
@@ -333,7 +343,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
             # Not UTF-8 somewhere, perhaps in a column not landed: let DuckDB read every column to say where.
             con.execute("SELECT " + ", ".join(f"max(length(c{i}))" for i in range(len(headers))) + f" FROM {rel}").fetchall()
             return _not_utf8(path.name)
-        return _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename, [f"c{i}" for i in range(len(headers))])
+        return _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename, [f"c{i}" for i in range(len(headers))], above)
     except duckdb.Error as exc:
         return _csv_problem(path.name, exc, path)
 
@@ -567,8 +577,9 @@ def too_many_rows(label: str, limit: int) -> Problem:
 _BATCH = 65_536  # rows of cells held as Python objects before they are packed into Arrow (compact) columns
 
 
-def _sheet(ws: Any, label: str) -> tuple[list[str], Any, list[int]] | Problem:
-    """A sheet's headings, its cells as an Arrow table of text (with _row) and its row numbers.
+def _sheet(ws: Any, label: str, first: int = 1) -> tuple[list[str], Any, list[int]] | Problem:
+    """A sheet's headings (on row `first`: the import mapping's header_row), its cells as an Arrow table of
+    text (with _row) and its row numbers.
 
     Read streaming, row by row, and at most the sheet row limit (sheet_rows raises Refused past it). Cells
     are packed into Arrow every _BATCH rows, so a sheet holds its text compactly, not as millions of Python
@@ -576,7 +587,7 @@ def _sheet(ws: Any, label: str) -> tuple[list[str], Any, list[int]] | Problem:
     """
     import pyarrow as pa
 
-    header = next(sheet_rows(ws, label), None)
+    header = next(sheet_rows(ws, label, min_row=first), None)
     width = sheet_width(label, header)
     if isinstance(width, Problem):
         return width
@@ -591,7 +602,7 @@ def _sheet(ws: Any, label: str) -> tuple[list[str], Any, list[int]] | Problem:
         for col in data:
             col.clear()
 
-    for number, row in enumerate(sheet_rows(ws, label, min_row=2, max_col=width), start=2):
+    for number, row in enumerate(sheet_rows(ws, label, min_row=first + 1, max_col=width), start=first + 1):
         if row.count(None) == len(row):  # an empty row (a C loop: a skipped row costs little however wide)
             continue
         cells = [cell(v) for v in row]
@@ -637,7 +648,7 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                 continue
             label = f"{path.name}, sheet {sheets[name]}"
             try:
-                read = _sheet(wb[sheets[name]], label)
+                read = _sheet(wb[sheets[name]], label, ret.mapping.header_row(name) if ret.mapping else 1)
             except Refused as refused:
                 read = refused.problem
             if isinstance(read, Problem):
@@ -882,7 +893,10 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
                          and p.stem.strip().lower() not in KNOWN]
         for stem, p in by_stem.items():
             reader = _read_parquet if p.suffix.lower() == ".parquet" else _read_csv
-            _keep(ret, stem, _over_limits(con, p) or reader(con, stem, p, ret.mapping.renames(stem) if ret.mapping else None))
+            if reader is _read_csv and ret.mapping is not None:
+                _keep(ret, stem, _over_limits(con, p) or _read_csv(con, stem, p, ret.mapping.renames(stem), ret.mapping.header_row(stem) - 1))
+            else:
+                _keep(ret, stem, _over_limits(con, p) or reader(con, stem, p, ret.mapping.renames(stem) if ret.mapping else None))
         if len(workbooks) > 1 and not by_stem:
             _keep(ret, "*", Problem(root.name, "holds more than one workbook", "keep one .xlsx workbook per return, or give its path"))
             return ret

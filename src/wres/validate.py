@@ -638,7 +638,8 @@ def validate(ret: Return) -> Checked:
             missing.append("annual_salary (or pay_band)")
         other = _fits_other(standard, name, cols) if missing else None
         headings = ret.mapping.headings(name) if ret.mapping else {}
-        title = csv_title(src.path, src.label) if len(missing) > 1 and src.path is not None and src.path.suffix.lower() == ".csv" else None
+        title = (csv_title(src.path, src.label, name) if len(missing) > 1 and not src.above and src.path is not None
+                 and src.path.suffix.lower() == ".csv" else None)
         if title is not None:  # one problem, not every column missing and every row too long
             out.problems.append(title)
             continue
@@ -646,7 +647,7 @@ def validate(ret: Return) -> Checked:
             named = next((k for k in headings if k in re.findall(r"\w+", m)), None)  # "annual_salary (or pay_band)" too
             if named is not None:  # the import mapping named a heading the export does not have
                 out.problems.append(Problem(src.label, f'has no column "{headings[named]}", which {ret.mapping.label} gives as its {named}',
-                                            f"correct the heading under [{name}.columns] in {ret.mapping.label} (as the export's first row spells it)", named, (1,), 1,
+                                            f"correct the heading under [{name}.columns] in {ret.mapping.label} (as the export's headings spell it)", named, (src.above + 1,), 1,
                                             mappable=True))
                 continue
             fix = f"add a column headed {m} (column names are not case-sensitive)"
@@ -655,7 +656,7 @@ def validate(ret: Return) -> Checked:
                        f'write standard = "{other.id}" there if it is, else {fix}')
             elif len(missing) > 1 and src.path is not None:  # an export with its own headings, most likely
                 fix += f', or say which of your headings it is in an import mapping: wres map "{src.path.name}" suggests one'
-            out.problems.append(Problem(src.label, f"has no column {m}", fix, m, (1,), 1, mappable=True))
+            out.problems.append(Problem(src.label, f"has no column {m}", fix, m, (src.above + 1,), 1, mappable=True))
         if missing:
             out.problems += _read_through(ret, src)  # its other problems are found once the columns are there
             continue

@@ -187,6 +187,30 @@ def test_the_mapped_export_counts_as_the_contract_return_does(users, authorities
     assert sorted(map(tuple, mapped.counts["rows"])) == sorted(map(tuple, plain.counts["rows"]))
 
 
+def test_an_export_under_a_reports_title_is_read_from_its_header_row(users, authorities, export, demo_returns) -> None:
+    """The HR system's report with a title and a blank row above its headings, read through a mapping that
+    says header_row = 3 (wres map writes it), counts as the contract return does; the summary page says so."""
+    from wres.web import importing, returns
+
+    a = authorities["A"]
+    plain = returns.record(a, users["analyst_A"], zipped(demo_returns["A"]))
+    staff = export / "staff.csv"
+    staff.write_bytes(b"Establishment report: snapshot as at 31/03/2025\r\n\r\n" + staff.read_bytes())
+    text = ('[staff]\nheader_row = 3\n[staff.columns]\nstaff_id = "Employee Number"\nethnicity = "Ethnic Origin"\nservice = "Directorate"\n'
+            'senior_manager = "Senior Manager"\nregistered_professional = "Registered Professional"\nannual_salary = "FTE Salary"\n'
+            'start_date = "Continuous Service Date"\n[staff.values.service]\n"Children & Families" = "children"\n'
+            '[leavers.values.service]\n"Children & Families" = "children"\n')
+    ImportMapping.objects.create(authority=a, text=text)
+    mapped = returns.record(a, users["analyst_A"], zipped(export))
+    assert mapped.status == Upload.Status.VALID, mapped.errors()
+    assert sorted(map(tuple, mapped.counts["rows"])) == sorted(map(tuple, plain.counts["rows"]))
+    from wres import mapping, standards
+
+    m, problems = mapping.parse(tomllib.loads(text))
+    assert not problems
+    assert importing.summary(m, standards.load("sc-wres"))[0]["header_row"] == 3
+
+
 def test_a_value_left_as_an_error_stays_a_problem_and_the_pages_can_be_used_again(users, authorities, export) -> None:
     a = authorities["A"]
     c = client_for(users["analyst_A"])

@@ -234,7 +234,7 @@ def summary(m: mapping.Mapping, standard: Standard) -> list[dict[str, Any]]:
         fm = m.files[stem]
         out.append({
             "stem": stem,
-            "file": fm.file, "sheet": fm.sheet, "date_order": fm.date_order,
+            "file": fm.file, "sheet": fm.sheet, "header_row": fm.header_row, "date_order": fm.date_order,
             "columns": [(c.name, fm.columns[c.name]) for c in columns_of(stem, standard) if c.name in fm.columns],
             "values": [(col, sorted(table.items(), key=lambda kv: kv[0].lower())) for col, table in fm.values.items() if table],
         })
