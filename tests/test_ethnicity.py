@@ -212,7 +212,7 @@ def test_mixed_and_other_forms_are_minority_ethnic(value: str) -> None:
     assert classify(value) == ME
 
 
-@pytest.mark.parametrize("value", ["Martian", "British Martian", "WBRI", "X", "N/A", "White Polish", "Whte British", "0",
+@pytest.mark.parametrize("value", ["Martian", "British Martian", "EWB", "X", "N/A", "White Polish", "Whte British", "0",
                                    # a national identity alone is no ethnic group ("British" may be Black British)
                                    "British", "English", "Welsh", "Scottish", "Northern Irish"])
 def test_anything_else_is_not_recognised(value: str) -> None:
@@ -221,8 +221,8 @@ def test_anything_else_is_not_recognised(value: str) -> None:
 
 def test_blank_is_unknown_and_a_local_code_wins() -> None:
     assert classify("") == U and classify("  ") == U and classify(None) == U
-    mapping = {"wbri": "White British", "a": "Indian", "xx": ""}
-    assert classify("WBRI", mapping) == W and classify("w bri", mapping) == W
+    mapping = {"ewb": "White British", "a": "Indian", "xx": ""}
+    assert classify("EWB", mapping) == W and classify("e wb", mapping) == W
     assert classify("A", mapping) == ME  # the authority's own code, not the NHS's
     assert classify("XX", mapping) is None  # mapped to nothing: still to be filled in
 
@@ -263,7 +263,7 @@ def test_a_misspelling_gets_the_nearest_label(value: str, first: str) -> None:
     assert suggest(value)[0] == first
 
 
-@pytest.mark.parametrize("value", ["Martian", "Klingon", "xyz", "WBRI", "12345", "?", "Q"])
+@pytest.mark.parametrize("value", ["Martian", "Klingon", "xyz", "EWB", "12345", "?", "Q"])
 def test_garbage_gets_no_suggestion(value: str) -> None:
     assert suggest(value) == []
 
@@ -375,8 +375,8 @@ def test_validate_suggests_in_the_fix_of_each_value(tmp_path: Path, cli: Any) ->
 
 
 def test_a_misspelt_target_in_the_map_gets_a_suggestion(tmp_path: Path) -> None:
-    root = _staff_with(tmp_path, {2: {"ethnicity": "WBRI"}})
-    (root / "ethnicity_map.csv").write_text("local_value,ethnicity\nWBRI,Whte British\n", encoding="utf-8")
+    root = _staff_with(tmp_path, {2: {"ethnicity": "EWB"}})
+    (root / "ethnicity_map.csv").write_text("local_value,ethnicity\nEWB,Whte British\n", encoding="utf-8")
     (p, *_) = [p for p in pipeline.check(root) if p.file == "ethnicity_map.csv"]
     assert p.rows == (2,) and p.fix.startswith('did you mean "White British"?')
 
@@ -389,16 +389,16 @@ def _map_rows(path: Path) -> list[dict[str, str]]:
 
 
 def test_write_map_writes_the_unknown_values_ready_to_edit(tmp_path: Path, cli: Any) -> None:
-    root = _staff_with(tmp_path, {2: {"ethnicity": "Carribean"}, 5: {"ethnicity": "carribean "}, 7: {"ethnicity": "WBRI"},
+    root = _staff_with(tmp_path, {2: {"ethnicity": "Carribean"}, 5: {"ethnicity": "carribean "}, 7: {"ethnicity": "EWB"},
                                   8: {"ethnicity": "Pakistanti"}, 9: {"ethnicity": "Indian"}})
-    leavers = [{"staff_id": "S99", "ethnicity": "WBRI", "service": "adults", "date": "2024-10-01"},
+    leavers = [{"staff_id": "S99", "ethnicity": "EWB", "service": "adults", "date": "2024-10-01"},
                {"staff_id": "S98", "ethnicity": "ZZ9", "service": "adults", "date": "2024-10-01"}]
     write_return(root, {"leavers": leavers})
     run = cli("validate", root, "--write-map")
     assert run.code == 1  # the values are still unmapped: the map is to be finished
     rows = _map_rows(root / "ethnicity_map.csv")
     assert [(r["local_value"], r["ethnicity"]) for r in rows] == [
-        ("Carribean", "Caribbean"), ("WBRI", ""), ("Pakistanti", "Pakistani"), ("ZZ9", ""),
+        ("Carribean", "Caribbean"), ("EWB", ""), ("Pakistanti", "Pakistani"), ("ZZ9", ""),
     ]
     assert rows[0]["found_in"] == "staff.csv (2 rows)" and rows[1]["found_in"] == "staff.csv, leavers.csv (2 rows)"
     assert "check it" in rows[0]["note"] and "Not stated" in rows[1]["note"]
@@ -406,20 +406,20 @@ def test_write_map_writes_the_unknown_values_ready_to_edit(tmp_path: Path, cli: 
     assert f"Wrote 4 values not recognised to {root / 'ethnicity_map.csv'}: 2 with the nearest accepted label filled in, 2 left blank." in said
     assert "check each filled-in label" in said and "write the ethnicity of each blank row" in said and f"run: wres validate {root}" in said
     # the blank rows are errors until filled in; filled in, the return validates
-    assert any('"WBRI" maps to ""' in p.message for p in pipeline.check(root))
+    assert any('"EWB" maps to ""' in p.message for p in pipeline.check(root))
     text = (root / "ethnicity_map.csv").read_text(encoding="utf-8")
-    (root / "ethnicity_map.csv").write_text(text.replace("WBRI,,", "WBRI,White British,").replace("ZZ9,,", "ZZ9,Not stated,"), encoding="utf-8")
+    (root / "ethnicity_map.csv").write_text(text.replace("EWB,,", "EWB,White British,").replace("ZZ9,,", "ZZ9,Not stated,"), encoding="utf-8")
     again = cli("validate", root)
     assert again.code == 0, again.stdout
     loaded = pipeline.load(root)
-    # rows 2, 5 (Caribbean), 8 (Pakistani), 9, 10, 11 are minority ethnic; 0, 1, 3, 4, 6, 7 (WBRI) white
+    # rows 2, 5 (Caribbean), 8 (Pakistani), 9, 10, 11 are minority ethnic; 0, 1, 3, 4, 6, 7 (EWB) white
     staff_in = {g: sum(loaded.counts.get("M9", s, "", g)[1] for s in ("adults", "children")) for g in (ME, W, U)}
     assert staff_in == {ME: 6, W: 6, U: 0}
 
 
 def test_write_map_only_appends_to_an_existing_map(tmp_path: Path, cli: Any) -> None:
-    root = _staff_with(tmp_path, {2: {"ethnicity": "WBRI"}, 3: {"ethnicity": "BAFR"}, 4: {"ethnicity": "Carribean"}})
-    mine = "local_value,ethnicity\r\nWBRI,White British\r\nbafr,\r\n"  # as Excel saves it; one left blank
+    root = _staff_with(tmp_path, {2: {"ethnicity": "EWB"}, 3: {"ethnicity": "EBA"}, 4: {"ethnicity": "Carribean"}})
+    mine = "local_value,ethnicity\r\nEWB,White British\r\neba,\r\n"  # as Excel saves it; one left blank
     (root / "ethnicity_map.csv").write_text(mine, encoding="utf-8")
     run = cli("validate", root, "--write-map")
     text = (root / "ethnicity_map.csv").read_bytes().decode("utf-8")
@@ -434,7 +434,7 @@ def test_write_map_only_appends_to_an_existing_map(tmp_path: Path, cli: Any) -> 
 
 
 def test_write_map_refuses_a_file_that_is_not_a_map(tmp_path: Path, cli: Any) -> None:
-    root = _staff_with(tmp_path, {2: {"ethnicity": "WBRI"}})
+    root = _staff_with(tmp_path, {2: {"ethnicity": "EWB"}})
     other = tmp_path / "notes.csv"
     other.write_text("name,phone\nA,1\n", encoding="utf-8")
     run = cli("validate", root, "--write-map", "--map-file", other)
@@ -462,16 +462,16 @@ def test_write_map_for_a_workbook_says_to_copy_it_into_a_sheet(tmp_path: Path, c
     ws.title = "staff"
     cols = list(person("x"))
     ws.append(cols)
-    for i, eth in enumerate(["White British", "WBRI", "Black African", "Carribean"]):
+    for i, eth in enumerate(["White British", "EWB", "Black African", "Carribean"]):
         ws.append([person(f"S{i}", eth)[c] for c in cols])
     wb.save(root / "return.xlsx")
     run = cli("validate", root, "--write-map")
     written = root / "return ethnicity_map.csv"
-    assert [(r["local_value"], r["ethnicity"]) for r in _map_rows(written)] == [("WBRI", ""), ("Carribean", "Caribbean")]
+    assert [(r["local_value"], r["ethnicity"]) for r in _map_rows(written)] == [("EWB", ""), ("Carribean", "Caribbean")]
     assert not (root / "ethnicity_map.csv").exists()  # it would make the folder a CSV return
     assert "into a sheet named ethnicity_map in return.xlsx" in " ".join(run.stderr.split())
     assert cli("validate", root).code == 1  # the folder is still read as the workbook
-    assert '"WBRI"' in cli("validate", root).stdout
+    assert '"EWB"' in cli("validate", root).stdout
 
 
 def test_every_example_in_the_docs_is_accepted() -> None:
@@ -485,8 +485,8 @@ def test_every_example_in_the_docs_is_accepted() -> None:
 
 
 def test_write_map_leaves_an_existing_map_it_cannot_read_alone(tmp_path: Path, cli: Any) -> None:
-    root = _staff_with(tmp_path, {2: {"ethnicity": "WBRI"}, 3: {"ethnicity": "Carribean"}})
-    mine = "local_value,ethnicity\nWBRI,White – British\n".encode("cp1252")  # saved by Excel as 'CSV (Comma delimited)'
+    root = _staff_with(tmp_path, {2: {"ethnicity": "EWB"}, 3: {"ethnicity": "Carribean"}})
+    mine = "local_value,ethnicity\nEWB,White – British\n".encode("cp1252")  # saved by Excel as 'CSV (Comma delimited)'
     (root / "ethnicity_map.csv").write_bytes(mine)
     run = cli("validate", root, "--write-map")
     assert run.code == 1 and (root / "ethnicity_map.csv").read_bytes() == mine

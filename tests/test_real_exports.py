@@ -50,6 +50,13 @@ LABEL_SETS: dict[str, dict[str, list[str]]] = {
                             "R Other Ethnic Groups - Chinese", "S Other Ethnic Groups - Any other ethnic group"],
         "unknown": ["Z Not stated", "Z", "Not Known"],
     },
+    # the DfE's codes, as a children's services HR extract for the social work workforce census writes them
+    "dfe-codes": {
+        "white": ["WBRI", "WIRI", "WIRT", "WROM", "WOTH", "WBRI White British", "WOTH - Any other White background"],
+        "minority_ethnic": ["MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH",
+                            "BAFR Black African", "Black Caribbean (BCRB)"],
+        "unknown": ["REFU", "NOBT", "Information not yet obtained"],
+    },
 }
 DATE_STYLES: list[Callable[[dt.date], str]] = [
     lambda d: f"{d:%d/%m/%Y}",  # 01/04/2024

@@ -1,8 +1,8 @@
 """Ethnicity classification: every label set in use in England since 2001 → the three SC-WRES groups.
 
 The labels are data (data/ethnicity_labels.csv, which names its sources: the ONS 2021, 2011 and 2001
-census classifications, the NHS Data Dictionary's ethnic category codes, the usual 'not stated'
-spellings). Each label is recognised alone, after any heading of its broad group, and (for NHS codes)
+census classifications, the NHS Data Dictionary's ethnic category codes, the DfE's codes, the usual 'not
+stated' spellings). Each label is recognised alone, after any heading of its broad group, and (for NHS codes)
 with its code before or after it, in any case, spacing and punctuation: that is one key per spelling.
 
 Values are never guessed: anything not in the table (or in the authority's own mapping file) is a
@@ -24,7 +24,7 @@ from wres.suggest import Suggester
 # A classification of a label: the labels table's group column says which (a standard's groups each take
 # their people from one, by Group.classification in its data file).
 Group = str
-LABEL_SETS = ("ons2021", "ons2011", "ons2001", "nhs", "govuk", "common", "not_stated", "group")
+LABEL_SETS = ("ons2021", "ons2011", "ons2001", "nhs", "dfe", "govuk", "common", "not_stated", "group")
 
 TABLE = Path(__file__).parent / "data" / "ethnicity_labels.csv"  # shipped in the package (hatch includes it)
 _SPACES = re.compile(r"\s+")

@@ -386,13 +386,13 @@ def test_files_kept_for_the_mapping_pages_go_when_the_upload_is_stale(users, aut
 
 
 def test_a_local_ethnicity_code_is_given_its_ons_category_on_the_values_page(users, authorities, export) -> None:
-    """Ethnicity codes of the HR system's own ("WBRI") are asked about with the ONS 2021 categories, never guessed."""
+    """Ethnicity codes of the HR system's own ("EWB") are asked about with the ONS 2021 categories, never guessed."""
     with (export / "staff.csv").open(encoding="utf-8") as f:
         rows = list(csv.reader(f))
     col = rows[0].index("Ethnic Origin")
     coded = [i for i, r in enumerate(rows[1:], start=1) if r[col] == "English, Welsh, Scottish, Northern Irish or British"][:5]
     for i in coded:
-        rows[i][col] = "WBRI"
+        rows[i][col] = "EWB"
     with (export / "staff.csv").open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
     a = authorities["A"]
@@ -404,16 +404,16 @@ def test_a_local_ethnicity_code_is_given_its_ons_category_on_the_values_page(use
     text = page(c.get(f"/submit/{up.pk}/map/staff/values/"))
     chosen = selected(text)
     by_label = {labelled(text)[n]: n for n in chosen}
-    wbri = by_label["“WBRI”"]
-    assert chosen[wbri] == ""  # not guessed: left as an error until someone says what it means
+    ewb = by_label["“EWB”"]
+    assert chosen[ewb] == ""  # not guessed: left as an error until someone says what it means
     assert "White: English, Welsh, Scottish, Northern Irish or British" in text and "Asian, Asian British or Asian Welsh: Indian" in text
-    c.post(f"/submit/{up.pk}/map/staff/values/", {**chosen, wbri: "English, Welsh, Scottish, Northern Irish or British"})
+    c.post(f"/submit/{up.pk}/map/staff/values/", {**chosen, ewb: "English, Welsh, Scottish, Northern Irish or British"})
     c.post(f"/submit/{up.pk}/map/leavers/values/", selected(page(c.get(f"/submit/{up.pk}/map/leavers/values/"))))
     c.post(f"/submit/{up.pk}/map/check/")
     up.refresh_from_db()
     assert up.status == Upload.Status.VALID, up.errors()
     kept = tomllib.loads(ImportMapping.objects.get(authority=a).text)
-    assert kept["staff"]["values"]["ethnicity"] == {"WBRI": "English, Welsh, Scottish, Northern Irish or British"}
+    assert kept["staff"]["values"]["ethnicity"] == {"EWB": "English, Welsh, Scottish, Northern Irish or British"}
 
 
 def test_files_under_the_hr_systems_own_names_are_matched_and_found_next_year(users, authorities, export, tmp_path) -> None:
