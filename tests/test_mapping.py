@@ -557,3 +557,52 @@ def test_header_row_is_a_row_number(row: object, ok: bool) -> None:
         assert (f"header_row = {row}" in mapping.dumps(m)) is (row != 1)
     else:
         assert problems[0].column == "[staff] header_row" and "from 1 to 100" in problems[0].fix
+
+
+def test_a_status_column_gives_shortlisted_and_appointed(demo: Path, tmp_path: Path, cli) -> None:
+    """An applicant tracking system writes one "Application Status", not a yes/no column each: wres map gives it
+    to both, each asks which statuses are yes, and the return then counts as the contract's; a status left
+    out is named with the column it is read as."""
+    folder = tmp_path / "return"
+    folder.mkdir()
+    shutil.copy(demo / "organisation.toml", folder)
+    shutil.copy(demo / "staff.csv", folder)
+    header = ["Candidate Ref", "Vacancy Directorate", "Ethnic Origin", "Application Status", "Date Applied"]
+    status = {("no", "no"): "Rejected at Sift", ("yes", "no"): "Interviewed - Unsuccessful", ("yes", "yes"): "Appointed"}
+    rows = [[r["applicant_id"], {"adults": "Adult Social Care", "children": "Children's Services"}[r["service"]], r["ethnicity"],
+             status[(r["shortlisted"], r["appointed"])], r["date"]] for r in _rows(demo / "recruitment.csv")]
+    export = folder / "Tribepad applications 2024-25.csv"
+    _write_csv(export, header, rows)
+    res = cli("map", export, "-o", folder / "mapping.toml")
+    assert res.code == 0, res.stderr
+    text = (folder / "mapping.toml").read_text(encoding="utf-8")
+    assert ('shortlisted = "Application Status"  # guessed: one status column, \'Application Status\', gives shortlisted and appointed'
+            in text), text
+    m, problems = mapping.load(folder / "mapping.toml")
+    assert not problems and m is not None
+    assert m.files["recruitment"].columns["appointed"] == "Application Status"
+    assert m.files["recruitment"].values["shortlisted"] == dict.fromkeys(status.values(), mapping.TODO)
+    for (short, appointed), spelling in status.items():  # the analyst's decisions
+        m.files["recruitment"].values["shortlisted"][spelling] = short
+        m.files["recruitment"].values["appointed"][spelling] = appointed
+    mapping.save(m, folder / "mapping.toml")
+    assert cli("validate", folder).code == 0
+    expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "recruitment")))
+    assert pipeline.load(folder).counts == expected.counts
+    rows[2][3] = "Withdrawn"
+    _write_csv(export, header, rows)
+    said = " ".join(cli("validate", folder).stdout.split())
+    assert 'row 4, column Application Status (as appointed): "Withdrawn" is not yes or no' in said
+    assert "under [recruitment.values.shortlisted]" in said and "under [recruitment.values.appointed]" in said
+
+
+@pytest.mark.parametrize("columns,ok", [({"shortlisted": "Status", "appointed": "Status"}, True),
+                                        ({"ethnicity": "Status", "service": "Status"}, False),
+                                        ({"shortlisted": "Status", "service": "status"}, False)])
+def test_only_a_status_column_may_give_several_columns(columns: dict[str, str], ok: bool) -> None:
+    m, problems = mapping.parse({"recruitment": {"columns": columns}})
+    assert (not problems) is ok, problems
+    if ok:
+        assert m.renames("recruitment") == {"status": ("shortlisted", "appointed")}
+    else:
+        assert "is given for both" in problems[0].message

@@ -31,6 +31,7 @@ import csv
 import fnmatch
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -49,7 +50,8 @@ TODO = "TODO"  # a value the analyst must decide: validation refuses it until th
 # (a mapping is written before the return says its standard, so it may name the files and columns of any standard)
 MAPPABLE = schema.all_files()
 _KEYS = {"file", "sheet", "header_row", "date_order", "columns", "values"}
-MAX_HEADER_ROW = 100  # a title and notes above the headings take a few rows; more is a mistake
+MAX_HEADER_ROW = 100
+SHARED = ("bool",)  # kinds one heading may give several of: a status column read as shortlisted and as appointed  # a title and notes above the headings take a few rows; more is a mistake
 VALUES_KEPT = 500  # distinct values read per export column: more than this is not a vocabulary
 
 
@@ -72,10 +74,15 @@ class Mapping:
     files: dict[str, FileMap] = field(default_factory=dict)
     label: str = FILE  # how messages name it
 
-    def renames(self, stem: str) -> dict[str, str]:
-        """The export's headings (stripped, lower case, as read.py compares them) → contract column."""
+    def renames(self, stem: str) -> dict[str, tuple[str, ...]]:
+        """The export's headings (stripped, lower case, as read.py compares them) → the contract columns read from
+        it: one, or several yes/no columns from one status column ("Application Status" gives both shortlisted
+        and appointed, each with its own spellings under values)."""
         fm = self.files.get(stem)
-        return {h.strip().lower(): c for c, h in fm.columns.items()} if fm else {}
+        out: dict[str, tuple[str, ...]] = {}
+        for c, h in (fm.columns.items() if fm else ()):
+            out[h.strip().lower()] = (*out.get(h.strip().lower(), ()), c)
+        return out
 
     def headings(self, stem: str) -> dict[str, str]:
         """Contract column → the heading as the export spells it: problems name the user's own heading."""
@@ -169,10 +176,11 @@ def parse(data: dict[str, object], label: str = FILE) -> tuple[Mapping, list[Pro
                                          "on the left, write a contract column (" + ", ".join(contract) + "); on the right, your heading"))
             elif not isinstance(heading, str) or not heading.strip():
                 problems.append(_problem(label, where, f"{col} is given no heading", f'write your export\'s heading in quotes, e.g. {col} = "My heading", or delete the line'))
-            elif heading.strip().lower() in seen:
-                problems.append(_problem(label, where, f'"{heading}" is given for both {seen[heading.strip().lower()]} and {col}', "give each of your headings to one contract column"))
+            elif heading.strip().lower() in seen and not (contract[col].kind in SHARED and contract[seen[heading.strip().lower()]].kind in SHARED):
+                problems.append(_problem(label, where, f'"{heading}" is given for both {seen[heading.strip().lower()]} and {col}',
+                                         "give each of your headings to one contract column (only a status column may give several yes/no columns)"))
             else:
-                seen[heading.strip().lower()] = col
+                seen.setdefault(heading.strip().lower(), col)
                 fm.columns[col] = heading.strip()
         values = section.get("values", {})
         if not isinstance(values, dict):
@@ -416,6 +424,17 @@ def _match_columns(stem: str, headings: list[str], taken: dict[str, str], standa
     return found
 
 
+def _status_column(stem: str, headings: list[str], contract: Sequence[schema.Column], given: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """One status column for the file's yes/no columns no heading was found for, where there are several
+    (an applicant tracking system writes "Application Status": Rejected at sift, Interviewed, Appointed, not
+    a column each for shortlisted and appointed): each of them → (that heading, a guess's score)."""
+    open_ = [c.name for c in contract if c.kind in SHARED and c.required and c.name not in given]
+    known = {_words(w) for w in _synonyms().get("status_columns", {}).get(stem, [])}
+    used = {h.strip().lower() for h in given.values()}
+    heading = next((h for h in headings if _words(h) in known and h.strip().lower() not in used), None)
+    return {c: (heading, 90) for c in open_} if heading is not None and len(open_) > 1 else {}
+
+
 def guess_file(ex: Export) -> tuple[str | None, str]:
     """Which contract file an export is, from its name and headings; None when two are equally likely."""
     syn = _synonyms()
@@ -584,6 +603,8 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             # an HR grade ("SCP 23", "Grade 7") is seldom one of organisation.toml's bands: the salary gives the band
             lines.append(f"  {found.pop('pay_band')[0]!r} is not used: the band comes from the salary (map it as pay_band only if it holds "
                          "organisation.toml's band labels)")
+        shared = _status_column(stem, ex.headings, contract, {**taken, **{c: h for c, (h, _) in found.items()}})
+        found |= shared
         if found:
             lines.append("  columns: " + ", ".join(f"{h!r} → {c}" for c, (h, _) in found.items()))
         for col, (heading, score) in found.items():
@@ -593,6 +614,9 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                 note = "new" + (", guessed" if note else "")
             if note:
                 notes[(stem, "columns", col)] = f"{note}: {heading!r} ({score}% like a known heading)" if score < 100 else note
+        for col, (heading, _) in shared.items():
+            notes[(stem, "columns", col)] = (("new, " if existing is not None else "") + f"guessed: one status column, {heading!r}, gives "
+                                             f"{' and '.join(shared)}: say which of its values are yes for each")
         for col, old in gone.items():
             if col in found:
                 notes[(stem, "columns", col)] = f"new: this export has no {old!r}, which your mapping gave"

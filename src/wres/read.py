@@ -106,14 +106,15 @@ def _quote(name: str) -> str:
 
 
 def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str, headers: list[str] | None = None,
-                path: Path | None = None, rename: dict[str, str] | None = None, names: list[str] | None = None, above: int = 0) -> Source | Problem:
+                path: Path | None = None, rename: dict[str, tuple[str, ...]] | None = None, names: list[str] | None = None, above: int = 0) -> Source | Problem:
     """A relation as text columns with lower-case names: a view over a file the contract types, else a table with _row.
 
     `headers` are the names as the file spells them, where the relation's own names are positional. Of a
     file the contract describes, only its columns are read (a staff file's job_role or gender is counted
     for nothing): at two million staff each unused column would cost a tenth of a second and 100 MB.
-    `rename` (from the import mapping) gives the contract's name of the council's own headings; a column
-    that happens to bear a contract name the mapping gives to another heading is then not read. `names`: the
+    `rename` (from the import mapping) gives the contract's names of the council's own headings (several where
+    one status column gives several yes/no columns); a column that happens to bear a contract name the mapping
+    gives to another heading is then not read. `names`: the
     relation's own column names where the caller knows them (a CSV read with named columns), saving a query.
     `above`: a CSV's rows above its headings (the import mapping's header_row - 1), counted into the rows named.
     """
@@ -127,17 +128,18 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     if blank:
         return Problem(label, f"column {blank[0] + 1} has no name", "give every column a name on the headings' row, or delete the empty column", rows=(above + 1,), row_count=1)
     rename = rename or {}
-    headings = {rename[lo]: h.strip() for h, lo in zip(shown, lowered) if lo in rename}  # problems name the user's heading
-    lowered = [rename.get(lo, "" if lo in rename.values() else lo) for lo in lowered]
+    # problems name the user's heading (and which column it is read as, where it gives several)
+    headings = {c: h.strip() + (f" (as {c})" if len(rename[lo]) > 1 else "") for h, lo in zip(shown, lowered) for c in rename.get(lo, ())}
+    aliases = _aliases(lowered, rename)
     wanted = _wanted(name)
     # A categorical column is landed as given: validation looks each spelling up as it stands and trims only
     # the few it does not find (trimming two million cells costs a tenth of a second a column).
     as_given = {c.name for c in all_columns(name) if c.kind in CATEGORICAL}
     select = ", ".join(
         f"CAST({_quote(n)} AS VARCHAR) AS {_quote(lo)}" if lo in as_given else f"NULLIF(TRIM(CAST({_quote(n)} AS VARCHAR)), '') AS {_quote(lo)}"
-        for n, lo in zip(names, lowered) if n != "_row" and lo and (wanted is None or lo in wanted)
+        for n, los in zip(names, aliases) for lo in los if n != "_row" and lo and (wanted is None or lo in wanted)
     ) or "NULL AS _none"
-    columns = [lo for lo in lowered if lo and lo != "_row"]
+    columns = [lo for los in aliases for lo in los if lo and lo != "_row"]
     table = f"raw_{name}"
     if row_expr == "rowid + 2" and all_columns(name):
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select} FROM {relation}")
@@ -154,6 +156,13 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
         n = con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {row_expr} AS _row, {select} FROM {relation}").fetchall()[0][0]
         drops = (f"DROP TABLE IF EXISTS {table}",)
     return Source(name, label, table, columns, n, drops, shown=headings)
+
+
+def _aliases(lowered: list[str], rename: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Each heading's names in the text table: the contract columns the mapping reads from it, else its own
+    name, unless the mapping gives that name to another heading ("" : not read)."""
+    taken = {c for cols in rename.values() for c in cols}
+    return [rename.get(lo) or ("" if lo in taken else lo,) for lo in lowered]
 
 
 def with_rows(table: str, gaps: str | None) -> str:
@@ -323,7 +332,7 @@ def csv_title(path: Path, label: str, stem: str) -> Problem | None:
                    f"or delete the rows above the headings (row{'s 1 to' if row > 2 else ''} {row - 1})", rows=(1,), row_count=1)
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, str] | None = None, above: int = 0) -> Source | Problem:
+def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None, above: int = 0) -> Source | Problem:
     """A CSV file, its headings on the first line or below `above` lines (the import mapping's header_row)."""
     if path.stat().st_size == 0:
         return Problem(path.name, "is empty (no header row)", f"put the column names on the first row; see templates/{path.name}")
@@ -339,7 +348,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
     )
     try:
         wanted = _wanted(name)
-        if wanted is not None and not {(rename or {}).get(h.strip().lower(), h.strip().lower()) for h in headers} <= wanted and not _utf8(path):
+        if wanted is not None and not {c for los in _aliases([h.strip().lower() for h in headers], rename or {}) for c in los} - {""} <= wanted and not _utf8(path):
             # Not UTF-8 somewhere, perhaps in a column not landed: let DuckDB read every column to say where.
             con.execute("SELECT " + ", ".join(f"max(length(c{i}))" for i in range(len(headers))) + f" FROM {rel}").fetchall()
             return _not_utf8(path.name)
@@ -348,7 +357,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
         return _csv_problem(path.name, exc, path)
 
 
-def _read_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, str] | None = None) -> Source | Problem:
+def _read_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None) -> Source | Problem:
     try:
         return _text_table(con, name, path.name, f"read_parquet({sql_str(str(path))})", "rowid + 2", path=path, rename=rename)
     except duckdb.Error as exc:
@@ -664,7 +673,8 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
             ret.con.unregister(f"arrow_{name}")
             del arrow
             if isinstance(src, Source):
-                src.shown = {rename.get(h.strip().lower(), h.strip().lower()): f"{h.strip()} ({get_column_letter(i + 1)})" for i, h in enumerate(heads)}
+                src.shown = {c: f"{h.strip()} ({get_column_letter(i + 1)}{f', as {c}' if len(cs) > 1 else ''})" for i, h in enumerate(heads)
+                             for cs in [rename.get(h.strip().lower()) or (h.strip().lower(),)] for c in cs}
                 src.workbook = True
             _keep(ret, name, src)
         if "organisation" in settings and ret.organisation is None:
