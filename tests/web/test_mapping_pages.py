@@ -463,3 +463,19 @@ def test_files_under_the_hr_systems_own_names_are_matched_and_found_next_year(us
     second = Upload.objects.filter(authority=a).order_by("-created_at").first()
     assert second.status == Upload.Status.VALID, second.errors()
     assert not any("not named as a file" in p["message"] for p in second.problems)
+
+
+def test_the_columns_page_lets_a_status_column_give_both_yes_no_columns_and_nothing_else() -> None:
+    """As in mapping.toml: one heading may be both shortlisted and appointed (an applicant tracking system's
+    "Application Status"), never two columns of other kinds."""
+    from wres import standards
+    from wres.web.mapping_forms import ColumnsForm
+
+    headings = ["Candidate Ref", "Directorate", "Ethnic Origin", "Application Status"]
+    base = {"ethnicity": "Ethnic Origin", "service": "Directorate", "applicant_id": "Candidate Ref"}
+    shared = ColumnsForm({**base, "shortlisted": "Application Status", "appointed": "Application Status"},
+                         stem="recruitment", headings=headings, chosen={}, standard=standards.load("sc-wres"))
+    assert shared.is_valid(), shared.errors
+    clash = ColumnsForm({**base, "service": "Ethnic Origin", "shortlisted": "Application Status", "appointed": "Application Status"},
+                        stem="recruitment", headings=headings, chosen={}, standard=standards.load("sc-wres"))
+    assert not clash.is_valid() and 'Select another heading for service: "Ethnic Origin" is already given to ethnicity' in clash.errors["service"]

@@ -106,17 +106,17 @@ class ColumnsForm(ErrorLinks, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        taken: dict[str, str] = {}
+        taken: dict[str, Any] = {}  # heading → the first contract column given it
         for c in self.columns:
             heading = data.get(c.name, "")
             if not heading:
                 if c.required:
                     self.add_error(c.name, f"Select the heading that holds {c.name} ({COLUMN_WORDS.get(c.name, c.name)})")
                 continue
-            if heading in taken:
-                self.add_error(c.name, f'Select another heading for {c.name}: "{heading}" is already given to {taken[heading]}')
+            if heading in taken and not (c.kind in mapping.SHARED and taken[heading].kind in mapping.SHARED):  # a status column may give several yes/no
+                self.add_error(c.name, f'Select another heading for {c.name}: "{heading}" is already given to {taken[heading].name}')
             else:
-                taken[heading] = c.name
+                taken.setdefault(heading, c)
         if self.stem == "staff" and _either(self.standard) and not (data.get("annual_salary") or data.get("pay_band")):
             self.add_error("annual_salary", "Select the heading that holds annual_salary, or the one that holds pay_band")
         return data
