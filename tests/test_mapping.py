@@ -606,3 +606,79 @@ def test_only_a_status_column_may_give_several_columns(columns: dict[str, str], 
         assert m.renames("recruitment") == {"status": ("shortlisted", "appointed")}
     else:
         assert "is given for both" in problems[0].message
+
+
+CASES_HEADER = ["Employee Number", "Ethnic Origin", "Service", "Case Type", "Case Start Date"]
+
+
+def _er_cases(demo: Path) -> list[list[str]]:
+    """An ER casework export: the demo's disciplinary cases among grievance and capability cases, some of
+    those with values no contract file reads (they are not the file's rows)."""
+    rows = [[r["staff_id"], r["ethnicity"], r["service"], "Disciplinary", r["date"]] for r in _rows(demo / "disciplinary.csv")]
+    others = [["S000001", "Martian", "adults", "Grievance", "2024-07-01"], ["S000002", "White", "housing", "Capability ", "2024-08-01"],
+              ["S000003", "Indian", "children", "Sickness absence", "not a date"]]
+    return [others[0], *rows[:3], others[1], *rows[3:], others[2]]
+
+
+def _write_cases(path: Path, rows: list[list[str]]) -> None:
+    if path.suffix == ".csv":
+        _write_csv(path, CASES_HEADER, rows)
+        return
+    wb = openpyxl.Workbook()
+    for r in [CASES_HEADER, *rows]:
+        wb.active.append(r)
+    wb.save(path)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_only_the_rows_the_mapping_keeps_are_read_and_numbered_as_the_file_shows(kind: str, demo: Path, tmp_path: Path, cli) -> None:
+    folder = _contract(demo, tmp_path / "return", ("staff",))
+    rows = _er_cases(demo)
+    _write_cases(folder / f"ER cases 2024-25.{kind}", rows)
+    (folder / "mapping.toml").write_text(
+        f'[disciplinary]\nfile = "ER cases *.{kind}"\n[disciplinary.columns]\nstaff_id = "Employee Number"\nethnicity = "Ethnic Origin"\n'
+        'date = "Case Start Date"\n[disciplinary.rows]\n"Case Type" = ["disciplinary", "Disciplinary hearing"]\n', encoding="utf-8")
+    res = cli("validate", folder)
+    said = " ".join(res.stdout.split())
+    assert res.code == 0, said
+    assert '3 rows left out: mapping.toml keeps only the rows where Case Type is "disciplinary" or "Disciplinary hearing"' in said
+    expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "disciplinary")))
+    assert pipeline.load(folder).counts == expected.counts
+    # a bad value on a kept row is named at the row the file shows: the second case is row 4 (a grievance above it)
+    rows[2][2] = "Housing"
+    _write_cases(folder / f"ER cases 2024-25.{kind}", rows)
+    said = " ".join(cli("validate", folder).stdout.split())
+    assert ("row 4, column service" if kind == "csv" else "row 4, column Service (C)") in said and '"Housing" is not a service' in said, said
+    # a heading the rows are chosen by that the export does not have is an error, and nothing is read
+    (folder / "mapping.toml").write_text((folder / "mapping.toml").read_text(encoding="utf-8").replace('"Case Type" =', '"Case Category" ='), encoding="utf-8")
+    said = " ".join(cli("validate", folder).stdout.split())
+    assert 'has no column "case category", which mapping.toml gives under [disciplinary.rows] to choose the rows by' in said
+
+
+@pytest.mark.parametrize("rows,ok", [({"Case Type": ["Disciplinary"]}, True), ({"Case Type": "Disciplinary"}, True),
+                                     ({"Case Type": []}, False), ({"Case Type": [3]}, False), ({"Case Type": [""]}, False)])
+def test_rows_kept_are_a_heading_and_its_spellings(rows: dict[str, object], ok: bool) -> None:
+    m, problems = mapping.parse({"disciplinary": {"rows": rows}})
+    assert (not problems) is ok, problems
+    if ok:
+        assert m.files["disciplinary"].rows == {"Case Type": ["Disciplinary"]}
+        keep = m.keep("disciplinary")
+        assert keep is not None and keep.rows == {"case type": ("disciplinary",)} and m.keep("staff") is None
+        again, more = mapping.parse(tomllib.loads(mapping.dumps(m)))
+        assert not more and again.files["disciplinary"].rows == m.files["disciplinary"].rows
+    else:
+        assert problems[0].column.startswith("[disciplinary.rows]")
+
+
+def test_wres_map_asks_only_about_the_spellings_of_rows_the_mapping_keeps(demo: Path, tmp_path: Path, cli) -> None:
+    """Run again with a mapping that keeps only disciplinary cases, wres map no longer asks what a grievance
+    row's "Martian" means: that row is not the file's."""
+    export = tmp_path / "ER cases 2024-25.csv"
+    _write_csv(export, CASES_HEADER, _er_cases(demo))
+    first = cli("map", export, "--file", "disciplinary", "-o", tmp_path / "mapping.toml")
+    assert first.code == 0 and "Martian" in (tmp_path / "mapping.toml").read_text(encoding="utf-8")
+    (tmp_path / "kept.toml").write_text('[disciplinary]\nfile = "ER cases *-*.csv"\n[disciplinary.rows]\n"Case Type" = ["Disciplinary"]\n', encoding="utf-8")
+    again = cli("map", export, "-o", tmp_path / "kept.toml")
+    assert again.code == 0, again.stderr
+    text = (tmp_path / "kept.toml").read_text(encoding="utf-8")
+    assert "Martian" not in text and "housing" not in text and '"Case Type" = ["Disciplinary"]' in text

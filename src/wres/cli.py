@@ -292,7 +292,7 @@ def map_(
     with err.status("Reading your export…") as status:  # every row is read for its spellings: a large export takes seconds
         for path in exports:
             status.update(f"Reading {path.name}…")
-            more, trouble = mapping_mod.read_export(path)
+            more, trouble = mapping_mod.read_export(path, existing, file.strip().lower() if file else None)
             found += more
             problems += trouble
         if not problems:

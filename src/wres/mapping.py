@@ -13,6 +13,8 @@ year, a mapping says once how it reads, in a file people can edit and keep besid
     ethnicity = "Ethnic Origin"
     [staff.values.senior_manager]     # your spelling = the contract's value ("" is a blank cell)
     "Yes - Tier 3" = "yes"
+    [training.rows]                   # only the rows whose heading holds one of these are the file's
+    "Course Type" = ["Non-mandatory", "CPD"]
 
 Public API (the command line and the web pages use only these):
 - `load(path)` / `parse(data, label)`: a Mapping and the problems of a broken one (never raises).
@@ -49,7 +51,7 @@ TODO = "TODO"  # a value the analyst must decide: validation refuses it until th
 # the contract files an export can stand for (ethnicity_map.csv, counts.csv and organisation.toml are ours)
 # (a mapping is written before the return says its standard, so it may name the files and columns of any standard)
 MAPPABLE = schema.all_files()
-_KEYS = {"file", "sheet", "header_row", "date_order", "columns", "values"}
+_KEYS = {"file", "sheet", "header_row", "date_order", "columns", "values", "rows"}
 MAX_HEADER_ROW = 100
 SHARED = ("bool",)  # kinds one heading may give several of: a status column read as shortlisted and as appointed  # a title and notes above the headings take a few rows; more is a mistake
 VALUES_KEPT = 500  # distinct values read per export column: more than this is not a vocabulary
@@ -65,6 +67,19 @@ class FileMap:
     date_order: DateOrder = "day-first"
     columns: dict[str, str] = field(default_factory=dict)  # contract column → the export's heading
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # contract column → spelling → contract value
+    # the export's heading → the spellings of the rows that are the file's (an export of every case type, or of
+    # all training, holds rows the contract file does not): the others are left out, and said to be
+    rows: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Keep:
+    """The rows of an export that are the contract file's: heading (lower case) → spellings (normalised, and as
+    the mapping writes them), and how messages name the mapping."""
+
+    rows: dict[str, tuple[str, ...]]
+    shown: dict[str, tuple[str, ...]]
+    by: str
 
 
 @dataclass
@@ -93,6 +108,14 @@ class Mapping:
         """The export's spellings (normalised as the contract's lookups are; "" is blank) → contract value."""
         fm = self.files.get(stem)
         return {normalise(k): v for k, v in fm.values.get(column, {}).items()} if fm else {}
+
+    def keep(self, stem: str) -> Keep | None:
+        """The rows of the export that are the contract file's ([stem.rows]), or None for every row."""
+        fm = self.files.get(stem)
+        if fm is None or not fm.rows:
+            return None
+        return Keep({h.lower(): tuple(normalise(v) for v in vs) for h, vs in fm.rows.items()},
+                    {h.lower(): tuple(vs) for h, vs in fm.rows.items()}, self.label)
 
     def header_row(self, stem: str) -> int:
         """The row the export's headings are on (1 unless a report's title is above them)."""
@@ -145,7 +168,7 @@ def parse(data: dict[str, object], label: str = FILE) -> tuple[Mapping, list[Pro
         fm = FileMap()
         for key in section.keys() - _KEYS:
             problems.append(_problem(label, f"[{stem}] {key}", f"[{stem}] has a setting {key!r}, which wres does not know",
-                                     "use file, sheet, header_row, date_order, [" + stem + ".columns] and [" + stem + ".values.<column>]"))
+                                     "use file, sheet, header_row, date_order, [" + stem + ".columns], [" + stem + ".values.<column>] and [" + stem + ".rows]"))
         for key in ("file", "sheet"):
             if key in section:
                 if isinstance(section[key], str) and section[key].strip():
@@ -196,6 +219,17 @@ def parse(data: dict[str, object], label: str = FILE) -> tuple[Mapping, list[Pro
                 problems.append(_problem(label, where, f"{where} should hold lines like \"your spelling\" = \"contract value\"", "put both sides in quotes"))
                 continue
             fm.values[col] = {str(k): v.strip() for k, v in table.items()}
+        rows = section.get("rows", {})
+        if not isinstance(rows, dict):
+            rows = {}
+            problems.append(_problem(label, f"[{stem}.rows]", f"{stem}.rows should be a section", f'write [{stem}.rows], then lines like "Case Type" = ["Disciplinary"]'))
+        for heading, kept in rows.items():
+            kept = [kept] if isinstance(kept, str) else kept
+            if not heading.strip() or not isinstance(kept, list) or not kept or not all(isinstance(v, str) and v.strip() for v in kept):
+                problems.append(_problem(label, f"[{stem}.rows] {heading}", f"[{stem}.rows] {heading!r} should give the spellings of the rows to keep",
+                                         f'write e.g. "Case Type" = ["Disciplinary"]: your heading, then its values in quotes within [ ]'))
+                continue
+            fm.rows[heading.strip()] = [v.strip() for v in kept]
         mapping.files[stem] = fm
     return mapping, problems
 
@@ -267,6 +301,9 @@ def dumps(mapping: Mapping, notes: Notes | None = None, title: str = "your expor
         for col, table in fm.values.items():
             out += ["", f"[{stem}.values.{col}]  # your spelling = the contract's value"]
             out += [line(k, v, (stem, "values", col, k)) for k, v in table.items()]
+        if fm.rows:
+            out += ["", f"[{stem}.rows]  # only rows whose heading holds one of these are read"]
+            out += [f"{_key(h)} = [{', '.join(_string(v) for v in vs)}]" for h, vs in fm.rows.items()]
     return "\n".join(out) + "\n"
 
 
@@ -292,15 +329,18 @@ class Export:
     title: str = ""  # the report's title above them
 
 
-def read_export(path: Path) -> tuple[list[Export], list[Problem]]:
-    """An export's headings and distinct values: a CSV, or each sheet of a workbook that has a header row."""
+def read_export(path: Path, saved: Mapping | None = None, file: str | None = None) -> tuple[list[Export], list[Problem]]:
+    """An export's headings and distinct values: a CSV, or each sheet of a workbook that has a header row; of
+    the rows the `saved` mapping keeps for the file it is (`file`, else the one its name matches), if it says."""
     path = Path(path)
+    stems = [file] if file else saved.stems_for(path.name) if saved is not None else []
+    keep = saved.keep(stems[0]) if saved is not None and stems else None
     if path.is_dir():
         return [], [Problem(path.name, "is a folder", "give the export file(s) in it (a .csv or .xlsx file each)")]
     if not path.is_file():
         return [], [Problem(path.name, "does not exist", "give the path of your export (a .csv or .xlsx file)")]
     if path.suffix.lower() == ".xlsx":
-        return _read_workbook(path)
+        return _read_workbook(path, keep)
     if path.suffix.lower() != ".csv":
         return [], [Problem(path.name, "is not a CSV file or an Excel workbook", "save the export from Excel as CSV UTF-8 or .xlsx")]
     try:
@@ -312,7 +352,7 @@ def read_export(path: Path) -> tuple[list[Export], list[Problem]]:
             rows = csv.reader(f)
             for _ in range(row - 1):
                 next(rows)
-            return [_collect(path.name, rows, header_row=row, title=title)], []
+            return [_collect(path.name, rows, header_row=row, title=title, keep=keep)], []
     except UnicodeDecodeError:
         return [], [Problem(path.name, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')]
     except csv.Error as exc:  # said in words: the csv module's own text is written for programmers
@@ -322,13 +362,18 @@ def read_export(path: Path) -> tuple[list[Export], list[Problem]]:
         return [], [Problem(path.name, f"could not be read as CSV: {why}", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')]
 
 
-def _collect(name: str, rows, sheet: str | None = None, header_row: int = 1, title: str = "") -> Export:  # noqa: ANN001 (any iterator of rows)
+def _collect(name: str, rows, sheet: str | None = None, header_row: int = 1, title: str = "",  # noqa: ANN001 (any iterator of rows)
+             keep: Keep | None = None) -> Export:
     header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    where = {h.lower(): i for i, h in enumerate(header)}
+    tests = [(where[h], kept) for h, kept in (keep.rows.items() if keep else ()) if h in where]
     values: list[dict[str, None]] = [{} for _ in header]
     blanks = [0] * len(header)
     for row in rows:
         if not any(str(v).strip() for v in row if v is not None):
             continue
+        if tests and not all(i < len(row) and normalise(str(row[i] or "").strip()) in kept for i, kept in tests):
+            continue  # a row the saved mapping leaves out: its spellings are not the file's
         for i in range(len(header)):
             v = row[i] if i < len(row) else None
             text = "" if v is None else str(v).strip()
@@ -340,7 +385,7 @@ def _collect(name: str, rows, sheet: str | None = None, header_row: int = 1, tit
     return Export(name, heads, {h: list(v) for h, v in zip(heads, values)}, dict(zip(heads, blanks)), sheet, header_row, title)
 
 
-def _read_workbook(path: Path) -> tuple[list[Export], list[Problem]]:
+def _read_workbook(path: Path, keep: Keep | None = None) -> tuple[list[Export], list[Problem]]:
     import openpyxl
 
     # a cell as the text a CSV of it would hold, and the limits and refusals, as the return reader has them
@@ -367,7 +412,7 @@ def _read_workbook(path: Path) -> tuple[list[Export], list[Problem]]:
                 width = sheet_width(label, header)
                 if isinstance(width, Problem):
                     return [], [width]
-                ex = _collect(path.name, ([cell(v) for v in cells] for cells in sheet_rows(ws, label, min_row=row, max_col=width)), ws.title, row, title)
+                ex = _collect(path.name, ([cell(v) for v in cells] for cells in sheet_rows(ws, label, min_row=row, max_col=width)), ws.title, row, title, keep)
             except Refused as refused:
                 return [], [refused.problem]
             if any(not h.startswith("column ") for h in ex.headings):

@@ -27,7 +27,7 @@ from wres import limits
 from wres import mapping as mapping_mod
 from wres import organisation as org_mod
 from wres.ethnicity import normalise
-from wres.mapping import Mapping
+from wres.mapping import Keep, Mapping
 from wres.organisation import Organisation
 from wres.problems import Problem
 from wres.schema import CATEGORICAL, PLAN_FILES, all_columns, all_files
@@ -58,6 +58,7 @@ class Source:
     shown: dict[str, str] = field(default_factory=dict)
     workbook: bool = False  # a workbook's sheet: a number in a date column is an Excel date
     above: int = 0  # rows above the headings (a report's title: the mapping's header_row - 1), shifting every row named
+    warnings: list[Problem] = field(default_factory=list)  # said about it when it is read (rows the mapping left out)
 
     def release(self, con: duckdb.DuckDBPyConnection) -> None:
         """Drop the text relation (a landed table's memory): after validation only the typed table is read."""
@@ -106,7 +107,8 @@ def _quote(name: str) -> str:
 
 
 def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str, headers: list[str] | None = None,
-                path: Path | None = None, rename: dict[str, tuple[str, ...]] | None = None, names: list[str] | None = None, above: int = 0) -> Source | Problem:
+                path: Path | None = None, rename: dict[str, tuple[str, ...]] | None = None, names: list[str] | None = None, above: int = 0,
+                keep: Keep | None = None) -> Source | Problem:
     """A relation as text columns with lower-case names: a view over a file the contract types, else a table with _row.
 
     `headers` are the names as the file spells them, where the relation's own names are positional. Of a
@@ -117,6 +119,7 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     gives to another heading is then not read. `names`: the
     relation's own column names where the caller knows them (a CSV read with named columns), saving a query.
     `above`: a CSV's rows above its headings (the import mapping's header_row - 1), counted into the rows named.
+    `keep`: the rows the import mapping keeps (its [file.rows]): the others are left out, numbered as they were.
     """
     names = names or [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
     shown = headers or names
@@ -141,6 +144,9 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     ) or "NULL AS _none"
     columns = [lo for los in aliases for lo in los if lo and lo != "_row"]
     table = f"raw_{name}"
+    if keep is not None and keep.rows:
+        return _kept(con, name, label, relation, row_expr, select, dict(zip(lowered, names)), dict(zip(lowered, shown)), keep,
+                     Source(name, label, table, columns, None, shown=headings, above=above, path=path), above)
     if row_expr == "rowid + 2" and all_columns(name):
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select} FROM {relation}")
         # a view holds no memory: it is left for the connection to drop (a statement fewer per file)
@@ -156,6 +162,33 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
         n = con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {row_expr} AS _row, {select} FROM {relation}").fetchall()[0][0]
         drops = (f"DROP TABLE IF EXISTS {table}",)
     return Source(name, label, table, columns, n, drops, shown=headings)
+
+
+def _kept(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str, select: str, source: dict[str, str],
+          shown: dict[str, str], keep: Keep, src: Source, above: int) -> Source | Problem:
+    """The text table of an export with only the rows the mapping keeps, each still numbered as the file
+    shows it (it is landed with its row numbers, then filtered), and a warning of how many were left out."""
+    missing = [h for h in keep.rows if h not in source]
+    if missing:
+        return Problem(label, f'has no column "{missing[0]}", which {keep.by} gives under [{name}.rows] to choose the rows by',
+                       f"correct the heading under [{name}.rows] in {keep.by} (as the export's headings spell it)", rows=(above + 1,), row_count=1)
+    where = " AND ".join(f"lower(regexp_replace(COALESCE(CAST({_quote(source[h])} AS VARCHAR), ''), '\\s+', '', 'g')) IN "
+                         f"({', '.join(sql_str(v) for v in vs)})" for h, vs in keep.rows.items())
+    load = f"load_{name}"
+    if row_expr == "rowid + 2":
+        n = con.execute(f"CREATE OR REPLACE TEMP TABLE {load} AS SELECT {select}, ({where}) AS _kept FROM {relation}").fetchall()[0][0]
+        numbered = with_rows(load, _gaps(con, name, src.path, n, above) if src.path is not None and src.path.suffix.lower() == ".csv" else None)
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {load} AS SELECT {row_expr} AS _row, {select}, ({where}) AS _kept FROM {relation}")
+        numbered = load
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {src.table} AS SELECT * EXCLUDE (_kept) FROM {numbered} WHERE _kept")
+    kept, left = con.execute(f"SELECT count(*) FILTER (WHERE _kept), count(*) FILTER (WHERE NOT _kept) FROM {load}").fetchall()[0]
+    src.rows, src.drops = kept, (f"DROP VIEW IF EXISTS {src.table}", f"DROP TABLE IF EXISTS {load}")
+    if left:
+        which = "; ".join(f"{shown[h].strip()} is " + " or ".join(f'"{v}"' for v in keep.shown[h]) for h in keep.rows)
+        src.warnings.append(Problem(label, f"{left:,} row{'s' if left != 1 else ''} left out: {keep.by} keeps only the rows where {which}",
+                                    f"if rows are missing from the figures, add their spelling under [{name}.rows] in {keep.by}", severity="warning"))
+    return src
 
 
 def _aliases(lowered: list[str], rename: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -332,8 +365,10 @@ def csv_title(path: Path, label: str, stem: str) -> Problem | None:
                    f"or delete the rows above the headings (row{'s 1 to' if row > 2 else ''} {row - 1})", rows=(1,), row_count=1)
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None, above: int = 0) -> Source | Problem:
-    """A CSV file, its headings on the first line or below `above` lines (the import mapping's header_row)."""
+def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None, above: int = 0,
+              keep: Keep | None = None) -> Source | Problem:
+    """A CSV file, its headings on the first line or below `above` lines (the import mapping's header_row), with
+    only the rows the mapping keeps (`keep`)."""
     if path.stat().st_size == 0:
         return Problem(path.name, "is empty (no header row)", f"put the column names on the first row; see templates/{path.name}")
     headers = _csv_header(path, above)
@@ -352,7 +387,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
             # Not UTF-8 somewhere, perhaps in a column not landed: let DuckDB read every column to say where.
             con.execute("SELECT " + ", ".join(f"max(length(c{i}))" for i in range(len(headers))) + f" FROM {rel}").fetchall()
             return _not_utf8(path.name)
-        return _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename, [f"c{i}" for i in range(len(headers))], above)
+        return _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename, [f"c{i}" for i in range(len(headers))], above, keep)
     except duckdb.Error as exc:
         return _csv_problem(path.name, exc, path)
 
@@ -669,7 +704,8 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                 continue
             ret.con.register(f"arrow_{name}", arrow)
             rename = ret.mapping.renames(name) if ret.mapping else {}
-            src = _text_table(ret.con, name, label, f"arrow_{name}", "_row", ["_row", *heads], rename=rename)
+            src = _text_table(ret.con, name, label, f"arrow_{name}", "_row", ["_row", *heads], rename=rename,
+                              keep=ret.mapping.keep(name) if ret.mapping else None)
             ret.con.unregister(f"arrow_{name}")
             del arrow
             if isinstance(src, Source):
@@ -764,6 +800,7 @@ def _keep(ret: Return, name: str, src: Source | Problem) -> None:
         ret.unreadable.add(name)
     else:
         ret.sources[src.name] = src
+        ret.problems += src.warnings
 
 
 def _small(path: Path, limit: int = 8 << 20) -> bool:
@@ -904,7 +941,8 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
         for stem, p in by_stem.items():
             reader = _read_parquet if p.suffix.lower() == ".parquet" else _read_csv
             if reader is _read_csv and ret.mapping is not None:
-                _keep(ret, stem, _over_limits(con, p) or _read_csv(con, stem, p, ret.mapping.renames(stem), ret.mapping.header_row(stem) - 1))
+                _keep(ret, stem, _over_limits(con, p) or _read_csv(con, stem, p, ret.mapping.renames(stem), ret.mapping.header_row(stem) - 1,
+                                                                   ret.mapping.keep(stem)))
             else:
                 _keep(ret, stem, _over_limits(con, p) or reader(con, stem, p, ret.mapping.renames(stem) if ret.mapping else None))
         if len(workbooks) > 1 and not by_stem:

@@ -160,7 +160,7 @@ def staged_files(path: Path, standard: Standard, m: mapping.Mapping | None = Non
             if stem in mapped and stem not in named and len(hits) == 1:
                 named[stem] = hits[0]
         for stem, p in named.items():
-            exports, trouble = mapping.read_export(p)
+            exports, trouble = mapping.read_export(p, m, stem)
             problems += trouble
             found += [StagedFile(stem, e, p.name) for e in exports]
     else:
@@ -234,7 +234,7 @@ def summary(m: mapping.Mapping, standard: Standard) -> list[dict[str, Any]]:
         fm = m.files[stem]
         out.append({
             "stem": stem,
-            "file": fm.file, "sheet": fm.sheet, "header_row": fm.header_row, "date_order": fm.date_order,
+            "file": fm.file, "sheet": fm.sheet, "header_row": fm.header_row, "date_order": fm.date_order, "rows": fm.rows,
             "columns": [(c.name, fm.columns[c.name]) for c in columns_of(stem, standard) if c.name in fm.columns],
             "values": [(col, sorted(table.items(), key=lambda kv: kv[0].lower())) for col, table in fm.values.items() if table],
         })

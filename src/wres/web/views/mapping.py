@@ -229,7 +229,7 @@ def _cleaned(m: mapping.Mapping) -> mapping.Mapping:
         fm.values = {col: {k: v for k, v in table.items() if v != mapping.TODO} for col, table in fm.values.items()}
         fm.values = {col: table for col, table in fm.values.items() if table}
     out.files = {stem: fm for stem, fm in out.files.items() if fm.columns or fm.values or fm.file or fm.sheet or fm.header_row != 1
-                 or fm.date_order != "day-first"}
+                 or fm.rows or fm.date_order != "day-first"}
     return out
 
 
