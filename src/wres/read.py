@@ -392,9 +392,10 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
         return _csv_problem(path.name, exc, path)
 
 
-def _read_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None) -> Source | Problem:
+def _read_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None,
+                  keep: Keep | None = None) -> Source | Problem:
     try:
-        return _text_table(con, name, path.name, f"read_parquet({sql_str(str(path))})", "rowid + 2", path=path, rename=rename)
+        return _text_table(con, name, path.name, f"read_parquet({sql_str(str(path))})", "rowid + 2", path=path, rename=rename, keep=keep)
     except duckdb.Error as exc:
         return _parquet_problem(path.name, exc, path)
 
@@ -939,12 +940,12 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
                          if p.suffix.lower() in (".csv", ".parquet", ".xlsx") and p not in used and not p.name.startswith("~$")
                          and p.stem.strip().lower() not in KNOWN]
         for stem, p in by_stem.items():
-            reader = _read_parquet if p.suffix.lower() == ".parquet" else _read_csv
-            if reader is _read_csv and ret.mapping is not None:
-                _keep(ret, stem, _over_limits(con, p) or _read_csv(con, stem, p, ret.mapping.renames(stem), ret.mapping.header_row(stem) - 1,
-                                                                   ret.mapping.keep(stem)))
+            m = ret.mapping
+            if p.suffix.lower() == ".parquet":
+                _keep(ret, stem, _over_limits(con, p) or _read_parquet(con, stem, p, m.renames(stem) if m else None, m.keep(stem) if m else None))
             else:
-                _keep(ret, stem, _over_limits(con, p) or reader(con, stem, p, ret.mapping.renames(stem) if ret.mapping else None))
+                _keep(ret, stem, _over_limits(con, p) or _read_csv(con, stem, p, m.renames(stem) if m else None, m.header_row(stem) - 1 if m else 0,
+                                                                   m.keep(stem) if m else None))
         if len(workbooks) > 1 and not by_stem:
             _keep(ret, "*", Problem(root.name, "holds more than one workbook", "keep one .xlsx workbook per return, or give its path"))
             return ret
