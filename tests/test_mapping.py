@@ -676,15 +676,22 @@ def test_rows_kept_are_a_heading_and_its_spellings(rows: dict[str, object], ok: 
         assert problems[0].column.startswith("[disciplinary.rows]")
 
 
-def test_wres_map_asks_only_about_the_spellings_of_rows_the_mapping_keeps(demo: Path, tmp_path: Path, cli) -> None:
-    """Run again with a mapping that keeps only disciplinary cases, wres map no longer asks what a grievance
-    row's "Martian" means: that row is not the file's."""
-    export = tmp_path / "ER cases 2024-25.csv"
-    _write_csv(export, CASES_HEADER, _er_cases(demo))
-    first = cli("map", export, "--file", "disciplinary", "-o", tmp_path / "mapping.toml")
-    assert first.code == 0 and "Martian" in (tmp_path / "mapping.toml").read_text(encoding="utf-8")
-    (tmp_path / "kept.toml").write_text('[disciplinary]\nfile = "ER cases *-*.csv"\n[disciplinary.rows]\n"Case Type" = ["Disciplinary"]\n', encoding="utf-8")
-    again = cli("map", export, "-o", tmp_path / "kept.toml")
-    assert again.code == 0, again.stderr
-    text = (tmp_path / "kept.toml").read_text(encoding="utf-8")
-    assert "Martian" not in text and "housing" not in text and '"Case Type" = ["Disciplinary"]' in text
+def test_wres_map_keeps_only_the_files_rows_and_asks_only_about_their_spellings(demo: Path, tmp_path: Path, cli) -> None:
+    """An ER casework export of every case type: wres map keeps only the disciplinary cases ([disciplinary.rows],
+    guessed and said), reads the export again through them, so it never asks what a grievance's "Martian"
+    means; the return then counts as the contract's. Run again, it keeps the rows as saved."""
+    folder = _contract(demo, tmp_path / "return", ("staff",))
+    export = folder / "ER cases 2024-25.csv"
+    _write_cases(export, _er_cases(demo))
+    first = cli("map", export, "--file", "disciplinary", "-o", folder / "mapping.toml")
+    assert first.code == 0, first.stderr
+    assert "only the rows whose 'Case Type' is 'Disciplinary' are read (check [disciplinary.rows])" in first.stdout
+    text = (folder / "mapping.toml").read_text(encoding="utf-8")
+    assert ('"Case Type" = ["Disciplinary"]  # guessed: the rows of other \'Case Type\' (Grievance, Capability, Sickness absence) '
+            "are not disciplinary rows") in text, text
+    assert "Martian" not in text and "housing" not in text and '= "TODO"' not in text
+    assert cli("validate", folder).code == 0
+    expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "disciplinary")))
+    assert pipeline.load(folder).counts == expected.counts
+    again = cli("map", export, "-o", folder / "mapping.toml")
+    assert again.code == 0 and (folder / "mapping.toml").read_text(encoding="utf-8").count('"Case Type" = ["Disciplinary"]') == 1

@@ -288,16 +288,11 @@ def map_(
     problems: list[Problem] = []
     if output_file.exists():
         existing, problems = mapping_mod.load(output_file)
-    found: list[mapping_mod.Export] = []
     with err.status("Reading your export…") as status:  # every row is read for its spellings: a large export takes seconds
-        for path in exports:
-            status.update(f"Reading {path.name}…")
-            more, trouble = mapping_mod.read_export(path, existing, file.strip().lower() if file else None)
-            found += more
-            problems += trouble
         if not problems:
-            done = mapping_mod.suggest(found, existing, file.strip().lower() if file else None)
-    if problems:
+            done, problems = mapping_mod.suggest_exports(exports, existing, file.strip().lower() if file else None,
+                                                         lambda path: status.update(f"Reading {path.name}…"))
+    if problems or done is None:
         _fail(problems)
     if not done.mapping.files:
         _fail([Problem(", ".join(p.name for p in exports), "could not be matched to a file of the data contract", "run again with --file NAME (staff, recruitment, …)")])

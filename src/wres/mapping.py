@@ -33,7 +33,7 @@ import csv
 import fnmatch
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -303,7 +303,8 @@ def dumps(mapping: Mapping, notes: Notes | None = None, title: str = "your expor
             out += [line(k, v, (stem, "values", col, k)) for k, v in table.items()]
         if fm.rows:
             out += ["", f"[{stem}.rows]  # only rows whose heading holds one of these are read"]
-            out += [f"{_key(h)} = [{', '.join(_string(v) for v in vs)}]" for h, vs in fm.rows.items()]
+            out += [f"{_key(h)} = [{', '.join(_string(v) for v in vs)}]" + (f"  # {notes[(stem, 'rows', h)]}" if (stem, "rows", h) in notes else "")
+                    for h, vs in fm.rows.items()]
     return "\n".join(out) + "\n"
 
 
@@ -480,6 +481,22 @@ def _status_column(stem: str, headings: list[str], contract: Sequence[schema.Col
     return {c: (heading, 90) for c in open_} if heading is not None and len(open_) > 1 else {}
 
 
+def _rows_kept(stem: str, ex: Export, given: dict[str, str]) -> tuple[str, list[str]] | None:
+    """A column of the export, not one of the file's, whose values name the file's kind of row beside others (an ER
+    casework export's "Case Type": Disciplinary, Grievance, Capability): that heading and the values that are
+    the file's (column_synonyms.toml [row_words])."""
+    words = [_words(w) for w in _synonyms().get("row_words", {}).get(stem, [])]
+    used = {h.strip().lower() for h in given.values()}
+    for heading in ex.headings:
+        values = ex.values.get(heading, [])
+        if heading.strip().lower() in used or len(values) > 50:
+            continue
+        ours = [v for v in values if any(re.search(rf"\b{re.escape(w)}\b", _words(v)) for w in words)]
+        if ours and len(ours) < len(values):
+            return heading, ours
+    return None
+
+
 def guess_file(ex: Export) -> tuple[str | None, str]:
     """Which contract file an export is, from its name and headings; None when two are equally likely."""
     syn = _synonyms()
@@ -579,6 +596,7 @@ class Suggestion:
     notes: Notes
     summary: list[str]  # what to check, for people
     todo: int = 0  # decisions left (TODO values, unknown files, required columns not found)
+    kept: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file → the rows it newly keeps (heading, values)
 
 
 def _standard_for(stem: str, headings: list[str]) -> Standard:
@@ -594,15 +612,17 @@ def _standard_for(stem: str, headings: list[str]) -> Standard:
 
 
 def suggest(exports: list[Export], existing: Mapping | None = None, file: str | None = None,
-            standard: Standard | None = None) -> Suggestion:
+            standard: Standard | None = None, kept: dict[str, tuple[str, list[str], str]] | None = None) -> Suggestion:
     """A mapping for the exports: the `existing` one kept as it is, with only what is new added and noted.
 
     `file` says which contract file the exports are (else each is guessed from its name and headings);
-    `standard` the return's standard (else the one each export's columns fit best).
+    `standard` the return's standard (else the one each export's columns fit best). `kept`: the rows a first
+    look kept (file → heading, values, note), for exports read again through them (suggest_exports).
     """
     from wres.validate import recognised  # the contract's vocabularies live with validation
 
     mapping = copy.deepcopy(existing) if existing else Mapping()
+    newly: dict[str, tuple[str, list[str]]] = {}
     notes: Notes = {}
     summary: list[str] = []
     todo = 0
@@ -682,6 +702,17 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         if missing:
             todo += len(missing)
             lines.append("  no heading found for: " + ", ".join(missing) + f" (add yours under [{stem}.columns])")
+        if kept and stem in kept:  # read again through the rows a first look kept
+            heading, values, notes[(stem, "rows", kept[stem][0])] = kept[stem]
+        elif not fm.rows and (guess := _rows_kept(stem, ex, headings)) is not None:
+            heading, values = guess
+            others = [v for v in ex.values[heading] if v not in values]
+            notes[(stem, "rows", heading)] = (f"guessed: the rows of other {heading!r} ({', '.join(others[:3])}{' …' if len(others) > 3 else ''}) "
+                                              f"are not {stem} rows")
+            newly[stem] = (heading, values)
+        if (kept and stem in kept) or stem in newly:  # an export of other cases too: only the file's rows are kept (and said to be)
+            fm.rows[heading] = values
+            lines.append(f"  only the rows whose {heading!r} is {' or '.join(repr(v) for v in values)} are read (check [{stem}.rows])")
         # values: each spelling of a categorical column the contract does not read
         kinds = {c.name: c for c in schema.all_columns(stem)} | {c.name: c for c in contract}
         decided = 0
@@ -726,4 +757,32 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         if decided:
             lines.append(f"  {decided} spelling(s) to check under [{stem}.values.*] (\"TODO\" ones need your decision)")
         summary += lines
-    return Suggestion(mapping, notes, summary, todo)
+    return Suggestion(mapping, notes, summary, todo, newly)
+
+
+def suggest_exports(paths: Sequence[Path], existing: Mapping | None = None, file: str | None = None,
+                    reading: Callable[[Path], None] | None = None) -> tuple[Suggestion | None, list[Problem]]:
+    """read_export then suggest, for `wres map`. Where the suggestion newly keeps only some rows of an export
+    (an ER casework export's disciplinary cases), the exports are read again through it, so that only the
+    kept rows' spellings are asked about."""
+    first: Suggestion | None = None
+    saved = existing
+    while True:
+        exports: list[Export] = []
+        problems: list[Problem] = []
+        for path in paths:
+            if reading:
+                reading(path)
+            more, trouble = read_export(path, saved, file)
+            exports += more
+            problems += trouble
+        if problems:
+            return None, problems
+        if first is None:
+            first = suggest(exports, existing, file)
+            if not first.kept:
+                return first, []
+            saved = first.mapping
+            continue
+        kept = {stem: (h, vs, first.notes[(stem, "rows", h)]) for stem, (h, vs) in first.kept.items()}
+        return suggest(exports, existing, file, kept=kept), []
