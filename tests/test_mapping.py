@@ -695,3 +695,12 @@ def test_wres_map_keeps_only_the_files_rows_and_asks_only_about_their_spellings(
     assert pipeline.load(folder).counts == expected.counts
     again = cli("map", export, "-o", folder / "mapping.toml")
     assert again.code == 0 and (folder / "mapping.toml").read_text(encoding="utf-8").count('"Case Type" = ["Disciplinary"]') == 1
+
+def test_an_outcome_that_names_misconduct_does_not_choose_the_rows() -> None:
+    """Only a case-type column chooses the rows: an outcome column ("Dismissed - gross misconduct") of an export
+    of disciplinary cases alone must not leave its other cases out."""
+    export = mapping.Export("Disciplinary cases 2024-25.csv", ["Employee Number", "Ethnic Origin", "Directorate", "Case Start Date", "Outcome"],
+                            {"Directorate": ["Adults"], "Outcome": ["Dismissed - gross misconduct", "Disciplinary warning", "No case to answer"]})
+    assert not mapping.suggest([export], file="disciplinary").mapping.files["disciplinary"].rows
+    typed = mapping.Export("ER cases.csv", ["Employee Number", "Ethnic Origin", "Case Type"], {"Case Type": ["Disciplinary", "Grievance"]})
+    assert mapping.suggest([typed], file="disciplinary").mapping.files["disciplinary"].rows == {"Case Type": ["Disciplinary"]}

@@ -482,14 +482,15 @@ def _status_column(stem: str, headings: list[str], contract: Sequence[schema.Col
 
 
 def _rows_kept(stem: str, ex: Export, given: dict[str, str]) -> tuple[str, list[str]] | None:
-    """A column of the export, not one of the file's, whose values name the file's kind of row beside others (an ER
-    casework export's "Case Type": Disciplinary, Grievance, Capability): that heading and the values that are
-    the file's (column_synonyms.toml [row_words])."""
+    """A case-type column of the export whose values name the file's kind of row beside others (an ER casework
+    export's "Case Type": Disciplinary, Grievance, Capability): that heading and the values that are the
+    file's (column_synonyms.toml [row_columns] and [row_words])."""
     words = [_words(w) for w in _synonyms().get("row_words", {}).get(stem, [])]
+    columns = {_words(h) for h in _synonyms().get("row_columns", {}).get(stem, [])}
     used = {h.strip().lower() for h in given.values()}
     for heading in ex.headings:
         values = ex.values.get(heading, [])
-        if heading.strip().lower() in used or len(values) > 50:
+        if heading.strip().lower() in used or _words(heading) not in columns or len(values) > 50:
             continue
         ours = [v for v in values if any(re.search(rf"\b{re.escape(w)}\b", _words(v)) for w in words)]
         if ours and len(ours) < len(values):
