@@ -52,8 +52,8 @@ TODO = "TODO"  # a value the analyst must decide: validation refuses it until th
 # (a mapping is written before the return says its standard, so it may name the files and columns of any standard)
 MAPPABLE = schema.all_files()
 _KEYS = {"file", "sheet", "header_row", "date_order", "columns", "values", "rows"}
-MAX_HEADER_ROW = 100
-SHARED = ("bool",)  # kinds one heading may give several of: a status column read as shortlisted and as appointed  # a title and notes above the headings take a few rows; more is a mistake
+MAX_HEADER_ROW = 100  # a title and notes above the headings take a few rows; more is a mistake
+SHARED = ("bool",)  # kinds one heading may give several of: a status column read as shortlisted and as appointed
 VALUES_KEPT = 500  # distinct values read per export column: more than this is not a vocabulary
 
 
