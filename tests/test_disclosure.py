@@ -236,3 +236,51 @@ def test_every_secondary_count_is_needed(counts: Counts, threshold: int) -> None
         small = sorted(u for u in fewer if (ts.values[u] or 0) < threshold)
         assert disclosure.pinned(ts, fewer, small, threshold), f"count {v} ({ts.values[v]}) was withheld for nothing"
 
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(counts_tables(), st.sampled_from([5, 10]))
+def test_a_component_too_dear_for_step_3_keeps_step_2s_pattern_and_it_is_safe(counts: Counts, threshold: int) -> None:
+    """Step 3 (publishing secondary counts again) is skipped past STEP3_WORK: the pattern is then a superset of
+    the full one, and the audit finds no leak in it either."""
+    ts = disclosure.build(tables(results.compute(counts, ORG)))
+    primary, secondary = disclosure.suppress(ts, threshold)
+    work = disclosure.STEP3_WORK
+    try:
+        disclosure.STEP3_WORK = -1  # every component too dear
+        primary_2, secondary_2 = disclosure.suppress(ts, threshold)
+    finally:
+        disclosure.STEP3_WORK = work
+    assert primary_2 == primary and secondary <= secondary_2
+    hidden = primary_2 | secondary_2
+    assert not disclosure.pinned(ts, hidden, sorted(u for u in hidden if (ts.values[u] or 0) < threshold), threshold)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(counts_tables(), st.sampled_from([5, 10]), st.randoms(use_true_random=False))
+def test_step_3s_proofs_decide_a_try_as_a_programme_per_count_would(counts: Counts, threshold: int, rnd: Any) -> None:
+    """_Witnesses reuses solutions across tries: for each secondary count published (in a random order, each
+    try kept or undone at random), it says a small count can be pinned exactly when pinned() says so."""
+    ts = disclosure.build(tables(results.compute(counts, ORG)))
+    primary, secondary = disclosure.suppress(ts, threshold)
+    for part in disclosure._components(ts):
+        hidden = (primary | secondary) & part.members
+        tries = sorted(secondary & part.members)
+        if not tries:
+            continue
+        prog = disclosure._Programme(part, set(part.members))
+        for v in part.members - hidden:
+            prog.publish(v, True)
+        seen = disclosure._Witnesses(prog, threshold)
+        rnd.shuffle(tries)
+        for v in tries:
+            fewer = hidden - {v}
+            check = {u for u in fewer if (ts.values[u] or 0) < threshold}
+            prog.publish(v, True)
+            said = seen.pins(v, check, set())
+            assert said == bool(disclosure.pinned(part, fewer, sorted(check), threshold)), f"count {v}"
+            if not said and rnd.random() < 0.5:
+                hidden = fewer
+                seen.shown(v)
+            else:
+                prog.publish(v, False)
