@@ -1,7 +1,7 @@
 """Time `wres national` end to end on 80, 150 and 1,000 demo authorities, from their counts.csv returns (what
 the national programme receives) and, up to 288 authorities, from their records.
 
-    .venv/bin/python bench/bench_national.py [--authorities 80 150 1000] [--repeat 3] [--no-records]
+    .venv/bin/python bench/bench_national.py [--authorities 80 150 1000] [--repeat 3] [--no-records] [--trusts 7 15]
 
 The returns (median 425 staff, sizes spread as real authorities are) are generated once into bench/data/
 (1,000 authorities: four demo batches of different seeds, renumbered; only their counts.csv are kept).
@@ -9,6 +9,10 @@ Each run is a new process: start-up, reading and checking every return, pooling,
 protecting the national and regional tables together (linear programming), the benchmark, the funnel
 plots and writing the folder; the floor (`python -c "import duckdb"`) runs in turn with it. Results also go
 to bench/results/national-cli.json.
+
+`--trusts` also times the NHS WRES national view from demo trusts' records (7 of 400 staff, as the test
+suite's, and 15 of 1,500): its national group of counts is the largest any standard makes (1,224–1,632
+counts, nearly all withheld when the trusts are few), which is where disclosure control costs most.
 """
 
 from __future__ import annotations
@@ -84,6 +88,20 @@ def ensure(authorities: int) -> tuple[Path | None, Path]:
     return (records if keep_records else None), counts
 
 
+def ensure_trusts(trusts: int, staff: int) -> Path:
+    """`trusts` NHS demo trusts' record returns of `staff` staff each (generated once)."""
+    folder = HERE / "data" / f"trusts-{trusts}x{staff}"
+    if not (folder / ".complete").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([*WRES, "demo", str(folder), "--authorities", str(trusts), "--staff", str(staff), "--standard", "nhs-wres", "--seed", "5"],
+                       check=True, capture_output=True, env=ENV)
+        (folder / ".complete").touch()
+    return folder
+
+
+TRUSTS = {7: 400, 15: 1500}  # trusts → staff in each
+
+
 def _cpu(r: dict[str, float]) -> str:
     """The median CPU seconds (user + system) of the run and the processes it waited for (its readers, the
     funnels' drawer): on a shared machine it moves less with the load than the wall-clock time does."""
@@ -96,10 +114,12 @@ TARGETS = {150: 1.0, 1000: 5.0}
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--authorities", type=int, nargs="+", default=[80, 150, 1000])
+    parser.add_argument("--authorities", type=int, nargs="*", default=[80, 150, 1000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-records", action="store_true", help="time the counts.csv returns only")
     parser.add_argument("--tree", type=Path, help="also time another checkout's wres (e.g. a git worktree of an earlier commit), in turn")
+    parser.add_argument("--trusts", type=int, nargs="*", default=list(TRUSTS), choices=list(TRUSTS),
+                        help="NHS demo trusts' records to time the NHS national view on (default 7 and 15; none: --trusts)")
     opts = parser.parse_args()
     key = HERE / "data" / "bench-pseudonym.key"
     out_dir = HERE / "data" / "national-out"
@@ -129,6 +149,14 @@ def main() -> None:
             met = "" if target is None else (" met" if r["median_s"] < target else " NOT met")
             print(f"{n:>11} {label:>15} {'' if staff is None else f'{staff:,}':>9} {r['median_s']:>9.2f} {r['min_s']:>7.2f} "
                   f"{r['median_s'] / floor:>8.1f} {_cpu(r):>6} {'' if target is None else f'{target:.0f} s':>7} {r['peak_rss_mb']:>8.0f}{met}")
+    for n in opts.trusts:
+        source = ensure_trusts(n, TRUSTS[n])
+        args = [*WRES, "national", *(str(p) for p in sorted(source.iterdir()) if p.is_dir()), "-o", str(out_dir), "--key-file", str(key)]
+        got = timed({"floor": FLOOR, "national": args}, opts.repeat, {})
+        r, floor = got["national"], got["floor"]["median_s"]
+        rows.append({"trusts": n, "input": "nhs records", "staff": n * TRUSTS[n], **r, "floor_s": floor, "ratio_to_floor": r["median_s"] / floor})
+        print(f"{n:>11} {'NHS trusts':>15} {n * TRUSTS[n]:>9,} {r['median_s']:>9.2f} {r['min_s']:>7.2f} {r['median_s'] / floor:>8.1f} {_cpu(r):>6} "
+              f"{'':>7} {r['peak_rss_mb']:>8.0f}")
     print(f"load average after: {load_average()}")
     result = HERE / "results" / "national-cli.json"
     result.parent.mkdir(exist_ok=True)
