@@ -493,7 +493,8 @@ class _Witnesses:
                 x = self.prog.highest([u])
                 if x.get(u, _CAP) < self.threshold - 1e-6:
                     return True
-                unproven -= self._add(x)
+                if x:  # none where the figures contradict each other: nothing is claimed
+                    unproven -= self._add(x)
         while unproven:  # all together, then one by one what no solution reaches (as _pinned)
             x = self.prog.highest(unproven)
             proven = unproven & self._add(x) if x else set()
