@@ -406,7 +406,9 @@ CASES: list[Case] = [
          (E("staff.csv", "no column", column="annual_salary"),)),
     Case("staff_zero_bytes", raw_staff(b""), (E("staff.csv", "empty"),)),
     Case("staff_header_only", raw_staff((STAFF_HEADER + "\n").encode()), (E("staff.csv", "no rows"),)),
-    Case("staff_cp1252", raw_staff(CP1252_STAFF), (E("staff.csv", "UTF-8", rows=(3,)),)),
+    # Windows-1252 is read (test_real_exports); a byte that code page leaves undefined, or UTF-16, is neither
+    Case("staff_not_utf8_nor_windows_1252", raw_staff(CP1252_STAFF.replace(b"\xe9", b"\x81")), (E("staff.csv", "UTF-8", rows=(3,)),)),
+    Case("staff_utf16", raw_staff(CP1252_STAFF.decode("cp1252").encode("utf-16")), (E("staff.csv", "UTF-8", rows=(1,)),)),
     Case("staff_mixed_line_endings", raw_staff((STAFF_HEADER + "\r\nS1,Indian,adults,no,no,35000\r\nS2,White,children,no,no,35000\n").encode()),
          (E("staff.csv", "end in different ways"),)),
     Case("staff_ragged_row", raw_staff(RAGGED_STAFF), (E("staff.csv", ("CSV", "field", "column"), rows=(4,)),)),
@@ -563,7 +565,7 @@ CASES: list[Case] = [
 ]
 
 # Cases also run as a real process, as a user would.
-SUBPROCESS_CASES = {"org_not_toml", "staff_cp1252", "staff_ragged_row", "xlsx_corrupt", "parquet_bad_boolean", "path_does_not_exist",
+SUBPROCESS_CASES = {"org_not_toml", "staff_not_utf8_nor_windows_1252", "staff_ragged_row", "xlsx_corrupt", "parquet_bad_boolean", "path_does_not_exist",
                     "xlsx_password", "xlsx_declares_4gb", "xlsx_too_many_rows"}
 
 # The valid return each group of cases is built from: it must pass, so a case fails only for its own reason.
@@ -857,10 +859,12 @@ def test_an_xls_beside_the_returns_files_is_only_a_warning(tmp_path: Path) -> No
     assert problems == [("warning", "export.xls", "is an Excel 97-2003 workbook (.xls), which cannot be read")]
 
 
-@pytest.mark.parametrize("accent, valid", [("é".encode(), True), (b"\xe9", False)], ids=["utf8-across-the-buffer", "cp1252"])
+@pytest.mark.parametrize("accent, valid", [("é".encode(), True), (b"\xe9", True), (b"\x81", False)],
+                         ids=["utf8-across-the-buffer", "windows-1252", "neither"])
 def test_a_file_is_checked_for_utf8_to_its_end_across_the_readers_buffer(tmp_path: Path, accent: bytes, valid: bool) -> None:
     """A column that is not landed (job_role) is still checked for UTF-8 to the file's end, a 16 MB buffer at a
-    time (read._utf8): an accent whose two bytes straddle the buffer's end is UTF-8; a Windows-1252 one past it is not."""
+    time (encoding.utf8): an accent whose two bytes straddle the buffer's end is UTF-8; a Windows-1252 one past it
+    is read as such, with a warning; a byte neither can hold is refused."""
     from wres import pipeline
 
     boundary = 1 << 24
@@ -879,5 +883,7 @@ def test_a_file_is_checked_for_utf8_to_its_end_across_the_readers_buffer(tmp_pat
     assert data.index(accent) == boundary - 1
     root = write_return(tmp_path / RET, record_files(staff=None))
     (root / "staff.csv").write_bytes(data)
-    errors = [(p.file, p.message) for p in pipeline.check(root) if p.severity == "error"]
+    problems = pipeline.check(root)
+    errors = [(p.file, p.message) for p in problems if p.severity == "error"]
     assert errors == ([] if valid else [("staff.csv", "is not UTF-8 encoded")])
+    assert any("Windows-1252" in p.message for p in problems) == (accent == b"\xe9")

@@ -484,17 +484,44 @@ def test_every_example_in_the_docs_is_accepted() -> None:
     assert [e for e in examples if classify(e) is None] == []
 
 
+def test_write_map_appends_to_a_windows_1252_map_in_its_own_encoding(tmp_path: Path, cli: Any) -> None:
+    """A map saved by Excel as 'CSV (Comma delimited)' is Windows-1252 (wres.encoding): it is read, said so, and
+    appended to in the same encoding, the user's own bytes left as they were."""
+    root = _staff_with(tmp_path, {2: {"ethnicity": "EWB"}, 3: {"ethnicity": "Carribean"}})
+    mine = "local_value,ethnicity\r\nEWB,White – British\r\n".encode("cp1252")  # the dash is byte 0x96 there
+    (root / "ethnicity_map.csv").write_bytes(mine)
+    run = cli("validate", root, "--write-map")
+    said = " ".join((run.stdout + run.stderr).split())
+    assert run.code == 1 and "ethnicity_map.csv: is not UTF-8 but Windows-1252 text" in said
+    assert '"EWB"' not in said and '"Carribean" is not a recognised ethnicity' in said  # the map was read
+    data = (root / "ethnicity_map.csv").read_bytes()
+    assert data.startswith(mine) and data[len(mine):] == b"Carribean,Caribbean\r\n"
+    assert "Traceback" not in said
+
+
 def test_write_map_leaves_an_existing_map_it_cannot_read_alone(tmp_path: Path, cli: Any) -> None:
     root = _staff_with(tmp_path, {2: {"ethnicity": "EWB"}, 3: {"ethnicity": "Carribean"}})
-    mine = "local_value,ethnicity\nEWB,White – British\n".encode("cp1252")  # saved by Excel as 'CSV (Comma delimited)'
+    mine = "local_value,ethnicity\nEWB,White \u2013 British\n".encode("utf-16")  # saved as 'Unicode Text'
     (root / "ethnicity_map.csv").write_bytes(mine)
     run = cli("validate", root, "--write-map")
     assert run.code == 1 and (root / "ethnicity_map.csv").read_bytes() == mine
-    assert "ethnicity_map.csv, row 2: is not UTF-8 encoded" in " ".join(run.stdout.split())  # validate says what is wrong
+    assert "ethnicity_map.csv, row 1: is not UTF-8 encoded" in " ".join(run.stdout.split())  # validate says what is wrong
     said = " ".join(run.stderr.split())
     assert ('Could not write the ethnicity map: ethnicity_map.csv is there but is not UTF-8 encoded: open it in Excel and '
             '"Save As" CSV UTF-8, then run again. Nothing was written.') in said
     assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_write_map_will_not_append_what_windows_1252_cannot_hold(tmp_path: Path, cli: Any) -> None:
+    root = _staff_with(tmp_path, {3: {"ethnicity": "Łemko"}})
+    mine = "local_value,ethnicity\r\nEWB,White – British\r\n".encode("cp1252")
+    (root / "ethnicity_map.csv").write_bytes(mine)
+    run = cli("validate", root, "--write-map")
+    assert run.code == 1 and (root / "ethnicity_map.csv").read_bytes() == mine
+    assert [p.name for p in root.iterdir() if p.name.startswith(".ethnicity_map")] == []  # no temporary file left
+    said = " ".join(run.stderr.split())
+    assert ("Could not write the ethnicity map: ethnicity_map.csv is Windows-1252 text, which cannot hold every new value: "
+            'open it in Excel and "Save As" CSV UTF-8, then run again. Nothing was written.') in said
 
 
 def test_survey_answers_and_plan_statuses_get_suggestions_too(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ import pytest
 from wres import pipeline
 from wres.demo import write_demo
 from wres.ethnicity import classify
+from wres.mapping import read_export
 
 # label set → group → labels as the set's source prints them
 LABEL_SETS: dict[str, dict[str, list[str]]] = {
@@ -96,8 +97,8 @@ def _relabel(label_set: str) -> Callable[[str], str]:
     return lambda v: v if not v.strip() else next(cycles[classify(v) or "unknown"])
 
 
-def _export(demo: Path, target: Path, ethnicity: Callable[[str], str], headings: dict[str, str] | None = None) -> Path:
-    """The demo return as a council's export writes it."""
+def _export(demo: Path, target: Path, ethnicity: Callable[[str], str], headings: dict[str, str] | None = None, codec: str = "utf-8") -> Path:
+    """The demo return as a council's export writes it (`codec` "cp1252": as Excel's "CSV (Comma delimited)" saves it)."""
     target.mkdir()
     shutil.copy(demo / "organisation.toml", target)
     dates = itertools.cycle(DATE_STYLES)
@@ -119,7 +120,7 @@ def _export(demo: Path, target: Path, ethnicity: Callable[[str], str], headings:
                     v = next(dates)(dt.date.fromisoformat(v))
                 cells.append(v)
             out.append(cells)
-        with (target / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+        with (target / f"{name}.csv").open("w", encoding=codec, newline="") as f:
             w = csv.writer(f)
             w.writerow([(headings or {}).get(f"{name}.{c}", c) for c in header])
             w.writerows(out)
@@ -178,6 +179,43 @@ def test_an_export_with_its_own_headings_and_departments_reads_through_a_saved_m
         path.write_text(text.replace("Adult Social Care", "Adults and Health").replace("Children's Social Care", "Children and Families"), encoding="utf-8")
     (target / "mapping.toml").write_text(MAPPING, encoding="utf-8")
     assert pipeline.load(target).counts == expected.counts
+
+
+def test_exports_saved_by_excel_as_windows_1252_give_the_same_counts(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
+    """Excel's "CSV (Comma delimited)" is Windows-1252: £ salaries and a curly apostrophe in a department's name
+    are bytes that are not UTF-8. The files are read as such, each said once, and `wres map` reads them too."""
+    target = _export(demo, tmp_path / "export", _relabel("census-2011"), HEADINGS, codec="cp1252")
+    for name in ("staff", "leavers"):
+        path = target / f"{name}.csv"
+        text = path.read_text(encoding="cp1252")
+        path.write_text(text.replace("Adult Social Care", "Adults and Health").replace("Children's Social Care", "Children’s Services"), encoding="cp1252")
+    assert b"\x92" in (target / "staff.csv").read_bytes() and b"\xa3" in (target / "staff.csv").read_bytes()  # ’ and £
+    mapping = MAPPING.replace('"Children and Families"', '"Children’s Services"')
+    (target / "mapping.toml").write_text(mapping, encoding="utf-8")
+    problems = pipeline.check(target)
+    assert [p for p in problems if p.severity == "error"] == []
+    # the files with a £ or a ’ (the rest are ASCII, the same in both)
+    assert sorted(p.file for p in problems if "Windows-1252" in p.message) == ["leavers.csv", "staff.csv"]
+    assert pipeline.load(target).counts == expected.counts
+    exports, trouble = read_export(target / "staff.csv")
+    assert trouble == [] and "Children’s Services" in exports[0].values["Directorate"]
+
+
+def test_rows_of_a_windows_1252_file_are_named_as_the_spreadsheet_shows_them(demo: Path, tmp_path: Path) -> None:
+    """The file is read from a UTF-8 copy with the same lines: a bad value after an empty row is on its own row."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    header, rows = _read(demo / "staff.csv")
+    rows[5][header.index("annual_salary")] = "£31,500"
+    rows[9][header.index("senior_manager")] = "perhaps"
+    with (target / "staff.csv").open("w", encoding="cp1252", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(header)
+        w.writerows(rows[:3])
+        f.write("\r\n")  # an empty row: row 5 of the spreadsheet
+        w.writerows(rows[3:])
+    (bad,) = [p for p in pipeline.check(target) if p.severity == "error"]
+    assert (bad.file, bad.column, bad.rows) == ("staff.csv", "senior_manager", (12,))
 
 
 def test_a_hand_made_workbook_with_an_organisation_sheet_gives_the_same_counts(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:

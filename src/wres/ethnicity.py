@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from wres import encoding
 from wres.suggest import Suggester
 
 # A classification of a label: the labels table's group column says which (a standard's groups each take
@@ -176,15 +177,15 @@ def write_map(path: Path, unknown: Sequence[tuple[str, int, Sequence[str]]]) -> 
 
     path = Path(path)
     header: list[str] = list(MAP_COLUMNS)
-    text = bom = ""
+    text = bom = codec = ""
     have: set[str] = set()
     if path.exists() and path.stat().st_size:  # an empty file has nothing to keep
-        try:
-            raw = path.read_bytes()
-            text = raw.decode("utf-8-sig")  # line ends as they are: the user's rows stay byte for byte
-            bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
-        except UnicodeDecodeError:
-            raise ValueError(f'{path.name} is there but is not UTF-8 encoded: open it in Excel and "Save As" CSV UTF-8, then run again') from None
+        codec = encoding.of(path) or ""  # Excel's "CSV (Comma delimited)" is Windows-1252 (wres.encoding): appended to as such
+        if not codec:
+            raise ValueError(f'{path.name} is there but is not UTF-8 encoded: open it in Excel and "Save As" CSV UTF-8, then run again')
+        raw = path.read_bytes()
+        text = raw.decode(codec)  # line ends as they are: the user's rows stay byte for byte
+        bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
         try:
             rows = list(csv.reader(io.StringIO(text)))
         except csv.Error as exc:
@@ -213,5 +214,9 @@ def write_map(path: Path, unknown: Sequence[tuple[str, int, Sequence[str]]]) -> 
         w.writerow([fields.get(h, "") for h in header])
     if new:
         joined = bom + text + (end if text and not text.endswith("\n") else "") + out.getvalue()
-        output.write_text(path, joined)
+        try:
+            output.write_text(path, joined, encoding.WINDOWS if codec == encoding.WINDOWS else "utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f'{path.name} is Windows-1252 text, which cannot hold every new value: open it in Excel and "Save As" '
+                             "CSV UTF-8, then run again") from None
     return MapWritten(path, suggested, len(new) - suggested, len(unknown) - len(new), bool(text))

@@ -39,7 +39,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from wres import output, schema, standards
+from wres import encoding, output, schema, standards
 from wres.ethnicity import normalise
 from wres.problems import Problem
 from wres.standards import Standard
@@ -344,8 +344,11 @@ def read_export(path: Path, saved: Mapping | None = None, file: str | None = Non
         return _read_workbook(path, keep)
     if path.suffix.lower() != ".csv":
         return [], [Problem(path.name, "is not a CSV file or an Excel workbook", "save the export from Excel as CSV UTF-8 or .xlsx")]
+    codec = encoding.of(path)  # Excel's "CSV (Comma delimited)" is Windows-1252 (wres.encoding)
+    if codec is None:
+        return [], [Problem(path.name, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')]
     try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
+        with path.open(encoding=codec, newline="") as f:
             from wres.read import title_above
 
             row, title = title_above(csv.reader(f))
@@ -354,8 +357,6 @@ def read_export(path: Path, saved: Mapping | None = None, file: str | None = Non
             for _ in range(row - 1):
                 next(rows)
             return [_collect(path.name, rows, header_row=row, title=title, keep=keep)], []
-    except UnicodeDecodeError:
-        return [], [Problem(path.name, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')]
     except csv.Error as exc:  # said in words: the csv module's own text is written for programmers
         why = ("a line ends in a carriage return alone, as old Mac programs end them" if "new-line" in str(exc)
                else "a value is longer than any real cell (a quote left open?)" if "field limit" in str(exc)

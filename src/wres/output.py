@@ -13,13 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str, codec: str = "utf-8") -> None:
     """Write to a temporary file beside `path`, then rename it into place (atomic on one filesystem)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        with os.fdopen(fd, "w", encoding=codec, newline="") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())

@@ -9,11 +9,11 @@ only looked up (counts.csv, ethnicity_map.csv) are landed as tables with their r
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import os
 import re
+import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from wres import limits
+from wres import encoding, limits
 from wres import mapping as mapping_mod
 from wres import organisation as org_mod
 from wres.ethnicity import normalise
@@ -108,7 +108,7 @@ def _quote(name: str) -> str:
 
 def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, row_expr: str, headers: list[str] | None = None,
                 path: Path | None = None, rename: dict[str, tuple[str, ...]] | None = None, names: list[str] | None = None, above: int = 0,
-                keep: Keep | None = None) -> Source | Problem:
+                keep: Keep | None = None, land: bool = False) -> Source | Problem:
     """A relation as text columns with lower-case names: a view over a file the contract types, else a table with _row.
 
     `headers` are the names as the file spells them, where the relation's own names are positional. Of a
@@ -120,6 +120,7 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     relation's own column names where the caller knows them (a CSV read with named columns), saving a query.
     `above`: a CSV's rows above its headings (the import mapping's header_row - 1), counted into the rows named.
     `keep`: the rows the import mapping keeps (its [file.rows]): the others are left out, numbered as they were.
+    `land`: a file the contract types is landed too, not viewed (the file is a copy that does not last).
     """
     names = names or [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
     shown = headers or names
@@ -147,7 +148,7 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     if keep is not None and keep.rows:
         return _kept(con, name, label, relation, row_expr, select, dict(zip(lowered, names)), dict(zip(lowered, shown)), keep,
                      Source(name, label, table, columns, None, shown=headings, above=above, path=path), above)
-    if row_expr == "rowid + 2" and all_columns(name):
+    if row_expr == "rowid + 2" and all_columns(name) and not land:
         con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT {select} FROM {relation}")
         # a view holds no memory: it is left for the connection to drop (a statement fewer per file)
         return Source(name, label, table, columns, None, (), numbered=False, path=path, shown=headings, above=above)
@@ -260,23 +261,6 @@ def _wanted(name: str) -> set[str] | None:
     return {c.name for c in all_columns(name)} or None
 
 
-def _utf8(path: Path) -> bool:
-    """Whether a file is UTF-8 throughout (DuckDB checks only the columns it lands). ASCII chunks are quick;
-    they are read into one buffer, not a new one each (a fresh 16 MB of memory a chunk cost 40% of the time)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with path.open("rb", buffering=0) as f:
-            buf = bytearray(max(1, min(os.fstat(f.fileno()).st_size, 1 << 24)))  # a small file's own size: zeroing 16 MB is 0.6 ms
-            while n := f.readinto(buf):
-                chunk = buf if n == len(buf) else buf[:n]
-                if not (chunk.isascii() and not decoder.getstate()[0]):
-                    decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def _not_utf8(label: str, rows: tuple[int, ...] = ()) -> Problem:
     return Problem(label, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=rows, row_count=len(rows))
 
@@ -366,11 +350,19 @@ def csv_title(path: Path, label: str, stem: str) -> Problem | None:
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None, above: int = 0,
-              keep: Keep | None = None) -> Source | Problem:
+              keep: Keep | None = None, land: bool = False) -> Source | Problem:
     """A CSV file, its headings on the first line or below `above` lines (the import mapping's header_row), with
-    only the rows the mapping keeps (`keep`)."""
-    if path.stat().st_size == 0:
+    only the rows the mapping keeps (`keep`). A Windows-1252 file (wres.encoding) is read from a UTF-8 copy,
+    landed (`land`) before the copy goes."""
+    size = path.stat().st_size
+    if size == 0:
         return Problem(path.name, "is empty (no header row)", f"put the column names on the first row; see templates/{path.name}")
+    if not land and size <= encoding.LIMIT and encoding.of(path) == encoding.WINDOWS:
+        with tempfile.TemporaryDirectory(prefix="wres-") as folder:
+            src = _read_csv(con, name, encoding.utf8_copy(path, Path(folder)), rename, above, keep, land=True)
+        if isinstance(src, Source):
+            src.warnings.insert(0, encoding.read_as_windows(path.name))
+        return src
     headers = _csv_header(path, above)
     if isinstance(headers, Problem):
         return headers
@@ -383,11 +375,11 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
     )
     try:
         wanted = _wanted(name)
-        if wanted is not None and not {c for los in _aliases([h.strip().lower() for h in headers], rename or {}) for c in los} - {""} <= wanted and not _utf8(path):
+        if wanted is not None and not {c for los in _aliases([h.strip().lower() for h in headers], rename or {}) for c in los} - {""} <= wanted and not encoding.utf8(path):
             # Not UTF-8 somewhere, perhaps in a column not landed: let DuckDB read every column to say where.
             con.execute("SELECT " + ", ".join(f"max(length(c{i}))" for i in range(len(headers))) + f" FROM {rel}").fetchall()
             return _not_utf8(path.name)
-        return _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename, [f"c{i}" for i in range(len(headers))], above, keep)
+        return _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename, [f"c{i}" for i in range(len(headers))], above, keep, land)
     except duckdb.Error as exc:
         return _csv_problem(path.name, exc, path)
 

@@ -269,3 +269,26 @@ def test_a_workbooks_problems_name_the_file_sent_its_sheet_and_cell(users, tmp_p
     assert "Eastmere WRES 2025.xlsx, sheet organisation, cell B5" in html and "period_end must be after period_start" in html
     assert "Eastmere WRES 2025.xlsx, sheet staff, row 2, column senior_manager (D)" in html
     assert "return.xlsx" not in html
+
+
+def test_a_return_saved_by_excel_as_windows_1252_is_checked_and_said_so(users, demo_returns, tmp_path) -> None:
+    """Excel's "CSV (Comma delimited)": a £ in the salaries is not UTF-8. The upload is valid, its counts those of
+    the same return in UTF-8, and the check page says how the file was read."""
+    folder = tmp_path / "windows"
+    folder.mkdir()
+    for f in demo_returns["A"].iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    with (folder / "staff.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    at = rows[0].index("annual_salary")
+    for row in rows[1:]:
+        row[at] = f"£{int(row[at]):,}" if row[at] else ""
+    with (folder / "staff.csv").open("w", encoding="cp1252", newline="") as f:
+        csv.writer(f).writerows(rows)
+    c = client_for(users["analyst_A"])
+    c.post("/submit/", {"file": zipped(folder)})
+    up = Upload.objects.get()
+    assert up.status == Upload.Status.VALID
+    assert pipeline.load(folder).counts == pipeline.load(demo_returns["A"]).counts
+    html = " ".join(c.get(f"/submit/{up.id}/check/").content.decode().split())
+    assert "is not UTF-8 but Windows-1252 text" in html and "staff.csv" in html

@@ -1,0 +1,75 @@
+"""A CSV file's text encoding: UTF-8 as the contract says, or Windows-1252 as Excel saves "CSV (Comma delimited)".
+
+Excel on an English Windows saves "CSV (Comma delimited)" in the Windows-1252 code page, not UTF-8: every
+ASCII byte is the same in both, so such a file differs only where it holds a £, an accented letter or a curly
+apostrophe, and it is refused as "not UTF-8" for a single £ in a salary column. A file that is not UTF-8 but
+is Windows-1252 text throughout (no NUL byte, which a UTF-16 "Unicode text" file is full of, and none of the
+five bytes that code page leaves undefined) is read as Windows-1252, with a warning; anything else is still
+refused. It is the one fallback: no other encoding is guessed, since a wrong guess would misread names
+without a word. Up to LIMIT, a council's file: a larger one is a national test's, which is written as UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+from wres.problems import Problem
+
+WINDOWS = "cp1252"
+LIMIT = 64 << 20  # bytes: read whole to be checked (a council's largest export is a few MB)
+_CHUNK = 1 << 22
+
+
+def utf8(path: Path) -> bool:
+    """Whether a file is UTF-8 throughout (DuckDB checks only the columns it lands). ASCII chunks are quick;
+    they are read into one buffer, not a new one each (a fresh 16 MB of memory a chunk cost 40% of the time)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb", buffering=0) as f:
+            buf = bytearray(max(1, min(os.fstat(f.fileno()).st_size, 1 << 24)))  # a small file's own size: zeroing 16 MB is 0.6 ms
+            while n := f.readinto(buf):
+                chunk = buf if n == len(buf) else buf[:n]
+                if not (chunk.isascii() and not decoder.getstate()[0]):
+                    decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def of(path: Path) -> str | None:
+    """The codec to read a CSV file with: UTF-8 (a BOM let through), else Windows-1252, else None (refused)."""
+    return "utf-8-sig" if utf8(path) else WINDOWS if windows_1252(path) else None
+
+
+def windows_1252(path: Path) -> bool:
+    """Whether a file that is not UTF-8 reads as Windows-1252 text (see the module's docstring)."""
+    try:
+        if path.stat().st_size > LIMIT:
+            return False
+        raw = path.read_bytes()
+        if b"\x00" in raw:
+            return False
+        raw.decode(WINDOWS)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def read_as_windows(label: str) -> Problem:
+    """The warning that a file was read as Windows-1252: said once, where the file is named."""
+    return Problem(label, "is not UTF-8 but Windows-1252 text (as Excel's \"CSV (Comma delimited)\" saves it), and was read as such",
+                   "check that any £ signs and accented letters in it read right; to be sure, open it in Excel and "
+                   "\"Save As\" CSV UTF-8 (comma delimited)", severity="warning")
+
+
+def utf8_copy(path: Path, folder: Path) -> Path:
+    """A UTF-8 copy of a Windows-1252 file in `folder`, under the same name (messages name it as the user does).
+    Each byte is one character in that code page, so the copy has the same lines, rows and row numbers."""
+    copy = folder / path.name
+    with path.open(encoding=WINDOWS, newline="") as src, copy.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(_CHUNK):
+            dst.write(chunk)
+    return copy
