@@ -441,7 +441,7 @@ def test_any_shape_of_mapping_file_gives_problems_never_a_traceback(data: dict[s
 
 
 def test_wres_map_given_a_folder_or_an_unreadable_export_says_so(tmp_path: Path, cli) -> None:
-    (tmp_path / "x.csv").write_bytes(b"Employee Number,Ethnic Origin\n1,\xa3\n")  # Excel's 'CSV', not UTF-8
+    (tmp_path / "x.csv").write_bytes(b"Employee Number,Ethnic Origin\n1,\x81\n")  # neither UTF-8 nor Windows-1252 (which is read)
     for path, said in ((tmp_path, "is a folder"), (tmp_path / "x.csv", "is not UTF-8 encoded"), (tmp_path / "y.csv", "does not exist")):
         res = cli("map", path, "-o", tmp_path / "mapping.toml")
         assert res.code == 1 and said in res.stderr and not (tmp_path / "mapping.toml").exists()
