@@ -415,10 +415,15 @@ CASES: list[Case] = [
     # an HR system's report often has a title (and a blank row) above its headings: one problem, not every column missing
     Case("staff_report_title", raw_staff(("Staff list as at 31 March 2025\n\n" + STAFF_HEADER + "\nS1,Indian,adults,no,no,35000\n").encode()),
          (E("staff.csv", "has a title on its first row ('Staff list as at 31 March 2025'), and its headings seem to be on row 3", rows=(1,)),)),
-    # an HR system's export often ends with a line of its own after a blank one: named, with the row a spreadsheet shows
-    Case("staff_report_footer", raw_staff((STAFF_HEADER + "\nS1,Indian,adults,no,no,35000\nS2,White,children,no,no,35000\n\n"
-                                           "Report run 02/04/2025 09:14 by HRIS\n").encode()),
-         (E("staff.csv", "this row has 1 value but the header has 6 columns", rows=(5,)),)),
+    # an HR report's footer below an empty row is left out (test_real_exports); straight below the data, it could be
+    # a row cut short: named, with the row a spreadsheet shows
+    Case("staff_line_below_the_data", raw_staff((STAFF_HEADER + "\nS1,Indian,adults,no,no,35000\nS2,White,children,no,no,35000\n"
+                                                 "Report run 02/04/2025 09:14 by HRIS\n").encode()),
+         (E("staff.csv", "this row has 1 value but the header has 6 columns", rows=(4,)),)),
+    # below an empty row, a line of two values is not a footer
+    Case("staff_two_values_below_the_data", raw_staff((STAFF_HEADER + "\nS1,Indian,adults,no,no,35000\nS2,White,children,no,no,35000\n\n"
+                                                       "Total,2\n").encode()),
+         (E("staff.csv", "this row has 2 values but the header has 6 columns", rows=(5,)),)),
     # found by fuzzing (tests/test_fuzz_readers.py): old Mac line ends, a carriage return alone, broke the header's reader
     Case("staff_mac_line_ends", raw_staff((STAFF_HEADER + "\rS1,Indian,adults,no,no,35000\r").encode()),
          (E("staff.csv", "carriage return", rows=(1,)),)),

@@ -266,3 +266,96 @@ def test_an_export_dropped_in_as_it_is_is_pointed_at_wres_map(demo: Path, tmp_pa
     (folder / "HR export 2025.csv").rename(folder / "staff.csv")  # named as the contract's file, headings still its own
     said = " ".join(cli("validate", folder).stdout.split())
     assert "staff.csv, row 1, column staff_id: has no column staff_id" in said and 'wres map "staff.csv" suggests one' in said
+
+
+FOOTER = ["Report run 02/04/2025 09:14 by HRIS", "Page 1 of 1"]
+
+
+def _with_footer(source: Path, target: Path, codec: str = "utf-8", multiline: bool = False) -> tuple[Path, int]:
+    """The return with an HR report's footer below staff.csv's data, after an empty row (Excel's ",,,"), and the
+    footer's first row as a spreadsheet numbers it; `multiline`: a value in quotes spanning two lines above it."""
+    shutil.copytree(source, target)
+    header, rows = _read(source / "staff.csv")
+    if multiline:
+        rows[-1][header.index("job_role")] = "Social worker\n(locum)"
+    with (target / "staff.csv").open("w", encoding=codec, newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(header)
+        w.writerows(rows)
+        f.write("," * (len(header) - 1) + "\r\n")
+        for line in FOOTER:
+            w.writerow([line] + [""] * (len(header) - 1) if line == FOOTER[1] else [line])  # one as a full row, one alone
+        f.write("\r\n")
+    return target, len(rows) + 3
+
+
+@pytest.mark.parametrize("codec, multiline", [("utf-8", False), ("cp1252", False), ("utf-8", True)], ids=["utf-8", "windows-1252", "quoted-line-break"])
+def test_a_reports_footer_below_the_data_is_left_out_and_said(codec: str, multiline: bool, demo: Path, expected: pipeline.Loaded,
+                                                              tmp_path: Path) -> None:
+    """An HR system's report ends with lines of its own below an empty row: they are not staff. They are left out,
+    said with the rows a spreadsheet shows them on, and the counts are those of the return without them."""
+    target, row = _with_footer(demo, tmp_path / "r", codec, multiline)
+    problems = pipeline.check(target)
+    assert [p for p in problems if p.severity == "error"] == []
+    (said,) = [p for p in problems if "footer" in p.message]
+    assert (said.file, said.rows, said.severity) == ("staff.csv", (row, row + 1), "warning")
+    assert said.message == f"the report's footer below the data ('{FOOTER[0]}'; '{FOOTER[1]}') is left out"
+    assert pipeline.load(target).counts == expected.counts  # (a job title, which counts for nothing, spans two lines)
+
+
+def test_a_footer_is_found_at_the_end_of_a_long_file(tmp_path: Path) -> None:
+    """Only the file's last 64 KB are looked at: its first, partial line is not taken for a row."""
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    write_demo(demo, seed=7, staff=2_000)
+    assert (demo / "staff.csv").stat().st_size > 1 << 16
+    target, row = _with_footer(demo, tmp_path / "r")
+    (said,) = [p for p in pipeline.check(target) if "footer" in p.message]
+    assert said.rows == (row, row + 1)
+    assert pipeline.load(target).counts == pipeline.load(demo).counts
+
+
+def _workbook(demo: Path, path: Path, footer: bool) -> Path:
+    wb = openpyxl.Workbook()
+    org = wb.active
+    org.title = "organisation"
+    for key, value in (("name", "London Borough of Eastmere"), ("period_start", dt.date(2024, 4, 1)), ("period_end", dt.date(2025, 3, 31))):
+        org.append((key, value))
+    for name in RECORD_FILES:
+        header, rows = _read(demo / f"{name}.csv")
+        ws = wb.create_sheet(name)
+        ws.append(header)
+        for r in rows:
+            ws.append(r)
+        if name == "leavers" and footer:
+            ws.append([])
+            ws.append([FOOTER[0]])
+    wb.save(path)
+    return path
+
+
+def test_a_footer_in_a_workbook_sheet_is_left_out(demo: Path, tmp_path: Path) -> None:
+    book = _workbook(demo, tmp_path / "return.xlsx", footer=True)
+    (said,) = [p for p in pipeline.check(book) if "footer" in p.message]
+    assert (said.file, said.rows) == ("return.xlsx, sheet leavers", (len(_read(demo / "leavers.csv")[1]) + 3,))
+    assert pipeline.load(book).counts == pipeline.load(_workbook(demo, tmp_path / "plain.xlsx", footer=False)).counts
+
+
+def test_wres_map_does_not_ask_about_a_footers_text(demo: Path, tmp_path: Path) -> None:
+    target, _ = _with_footer(demo, tmp_path / "r")
+    (export,), problems = read_export(target / "staff.csv")
+    assert problems == [] and not any(v.startswith(("Report run", "Page 1")) for vs in export.values.values() for v in vs)
+
+
+@pytest.mark.parametrize("tail, rows", [
+    ([["id", "ethnicity"], ["S1", "Indian"], [], ["Report run"]], 1),
+    ([["S1", "Indian"], [None, None], ["Report run", None], ["Page 1 of 1", ""], [], [""]], 2),  # a sheet's empty cells; empty rows after
+    ([["S1", "Indian"], ["Report run"]], 0),  # no empty row above: perhaps a row cut short
+    ([["S1", "Indian"], [], ["a"], ["b"], ["c"], ["d"]], 0),  # more lines than a footer has
+    ([["S1", "Indian"], [], ["Total", "2"]], 0),  # two values: a row
+    ([["S1", "Indian"], [], ["S2", ""]], 1),  # a row with one value below an empty one would be refused anyway: said, not kept
+])
+def test_what_is_a_footer(tail: list[list[object]], rows: int) -> None:
+    from wres.read import footer_rows
+
+    assert footer_rows(tail) == rows

@@ -65,11 +65,15 @@ def read_as_windows(label: str) -> Problem:
                    "\"Save As\" CSV UTF-8 (comma delimited)", severity="warning")
 
 
-def utf8_copy(path: Path, folder: Path) -> Path:
-    """A UTF-8 copy of a Windows-1252 file in `folder`, under the same name (messages name it as the user does).
-    Each byte is one character in that code page, so the copy has the same lines, rows and row numbers."""
+def utf8_copy(path: Path, folder: Path, codec: str, end: int | None = None) -> Path:
+    """A UTF-8 copy in `folder` of a file read with `codec`, to byte `end` if given, under the same name (messages
+    name it as the user does). In Windows-1252 each byte is one character, so the copy has the same lines."""
     copy = folder / path.name
-    with path.open(encoding=WINDOWS, newline="") as src, copy.open("w", encoding="utf-8", newline="") as dst:
-        while chunk := src.read(_CHUNK):
-            dst.write(chunk)
+    left = path.stat().st_size if end is None else end
+    decoder = codecs.getincrementaldecoder(codec)()  # a chunk may end inside a UTF-8 character
+    with path.open("rb") as src, copy.open("w", encoding="utf-8", newline="") as dst:
+        while left > 0 and (chunk := src.read(min(_CHUNK, left))):
+            left -= len(chunk)
+            dst.write(decoder.decode(chunk))
+        dst.write(decoder.decode(b"", final=True))
     return copy

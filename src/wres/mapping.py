@@ -366,6 +366,9 @@ def read_export(path: Path, saved: Mapping | None = None, file: str | None = Non
 
 def _collect(name: str, rows, sheet: str | None = None, header_row: int = 1, title: str = "",  # noqa: ANN001 (any iterator of rows)
              keep: Keep | None = None) -> Export:
+    from wres.read import without_footer  # a report's footer line is not a value to ask about
+
+    rows = without_footer(rows)
     header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
     where = {h.lower(): i for i, h in enumerate(header)}
     tests = [(where[h], kept) for h, kept in (keep.rows.items() if keep else ()) if h in where]

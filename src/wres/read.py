@@ -334,6 +334,96 @@ def title_above(rows: Iterator[Sequence[object]]) -> tuple[int, str]:
     return (1, "") if below is None else (below + 1, str(filled[0][0]).strip())
 
 
+FOOTER_ROWS = 3  # how many lines of a report's footer below its data are recognised
+_TAIL_BYTES = 1 << 16  # how much of a CSV's end is looked at for one
+_TAIL_ROWS = 64  # rows held back by without_footer: a footer, the empty rows around it, and room
+
+
+def footer_rows(tail: Sequence[Sequence[object] | None]) -> int:
+    """How many of a file's last rows are a report's footer, as HR systems' reports end theirs ("Report run
+    02/04/2025 09:14 by HRIS", "Total records: 425"): below an empty row, at most FOOTER_ROWS rows of one
+    filled cell each, with only empty rows after them. `tail`: the file's last rows, in order (None or no
+    filled cell: an empty row). A data row with one filled cell would be refused anyway, so nothing a return
+    needs is taken for a footer; the rows left out are said (footer_warning)."""
+    filled = [sum(1 for v in row if v is not None and str(v).strip()) if row else 0 for row in tail]
+    while filled and not filled[-1]:
+        filled.pop()
+    k = 0
+    while k < len(filled) and filled[-1 - k] == 1:
+        k += 1
+    return k if 1 <= k <= FOOTER_ROWS and k < len(filled) and not filled[-1 - k] else 0
+
+
+def without_footer(rows: Iterator[Sequence[object]]) -> Iterator[Sequence[object]]:
+    """`rows` (empty ones included, as a reader gives them) less a report's footer at their end (footer_rows)."""
+    held: list[Sequence[object]] = []
+    for row in rows:
+        held.append(row)
+        if len(held) > 4 * _TAIL_ROWS:
+            yield from held[:-_TAIL_ROWS]
+            del held[:-_TAIL_ROWS]
+    k = footer_rows(held)
+    while k:
+        row = held.pop()
+        k -= any(v is not None and str(v).strip() for v in row)
+    yield from held
+
+
+def footer_warning(label: str, rows: Sequence[tuple[int, str]]) -> Problem:
+    """What is said of a footer left out: its rows and what they say, so that a data row taken for one is seen."""
+    said = "; ".join(f"{text[:60]!r}" for _, text in rows)
+    return Problem(label, f"the report's footer below the data ({said}) is left out",
+                   "if that is a row of the return, fill in its other columns", rows=tuple(n for n, _ in rows), row_count=len(rows),
+                   severity="warning")
+
+
+def _sheet_footer(arrow: Any, numbers: list[int]) -> list[tuple[int, str]]:
+    """The rows of a sheet's footer (footer_rows), each with its number and text: the sheet's reader skips empty
+    rows, so one is seen where the row numbers jump."""
+    n = len(numbers)
+    last = arrow.slice(max(0, n - FOOTER_ROWS - 1)).drop(["_row"]).to_pylist()
+    tail: list[list[object] | None] = []
+    for at, row in enumerate(last, start=n - len(last)):
+        if tail and numbers[at] - numbers[at - 1] > 1:
+            tail.append(None)
+        tail.append(list(row.values()))
+    k = footer_rows(tail)
+    return [(numbers[n - k + i], next(str(v).strip() for v in row.values() if v is not None and str(v).strip()))
+            for i, row in enumerate(last[len(last) - k:])] if k else []
+
+
+def _csv_footer(path: Path, codec: str) -> tuple[int, list[tuple[int, str]]] | None:
+    """Where a CSV's footer (footer_rows) begins, in bytes (its empty row above), with the spreadsheet row and text
+    of each of its rows; None without one. Only the file's last lines are parsed; its rows are counted (a quoted
+    value may span lines) only when it has one."""
+    start = max(0, path.stat().st_size - _TAIL_BYTES)
+    with path.open("rb") as f:
+        f.seek(start)
+        raw = f.read()
+    lines = raw.split(b"\n")  # the first may have begun before `start`: only the last few are parsed
+    end = len(lines)
+    while end and not lines[end - 1].strip(b' \t\r,"'):  # the empty rows at the end (Excel may write ",,,")
+        end -= 1
+    base = max(0, end - FOOTER_ROWS - 2)
+    try:
+        parsed = [next(csv.reader([line.decode(codec, errors="replace").strip("\r\ufeff")]), []) for line in lines[base:end]]
+    except csv.Error:
+        return None
+    k = footer_rows(parsed)
+    if not k:
+        return None
+    n = len(parsed)
+    while not any(v.strip() for v in parsed[n - 1]):
+        n -= 1
+    cut = start + sum(len(line) + 1 for line in lines[:base + n - k - 1])
+    try:
+        with path.open(encoding=codec, newline="") as f:  # rows as a spreadsheet numbers them
+            records = [(i, row) for i, row in enumerate(csv.reader(f), start=1) if any(v.strip() for v in row)]
+    except csv.Error:
+        return None
+    return cut, [(i, next(v.strip() for v in row if v.strip())) for i, row in records[-k:]]
+
+
 def csv_title(path: Path, label: str, stem: str) -> Problem | None:
     """A return's CSV with a report's title above its headings (title_above), said as one problem with its
     remedy, rather than as every contract column missing."""
@@ -352,16 +442,19 @@ def csv_title(path: Path, label: str, stem: str) -> Problem | None:
 def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None, above: int = 0,
               keep: Keep | None = None, land: bool = False) -> Source | Problem:
     """A CSV file, its headings on the first line or below `above` lines (the import mapping's header_row), with
-    only the rows the mapping keeps (`keep`). A Windows-1252 file (wres.encoding) is read from a UTF-8 copy,
-    landed (`land`) before the copy goes."""
+    only the rows the mapping keeps (`keep`). A Windows-1252 file (wres.encoding), or one that ends in a report's
+    footer (footer_rows), is read from a UTF-8 copy without it, landed (`land`) before the copy goes."""
     size = path.stat().st_size
     if size == 0:
         return Problem(path.name, "is empty (no header row)", f"put the column names on the first row; see templates/{path.name}")
-    if not land and size <= encoding.LIMIT and encoding.of(path) == encoding.WINDOWS:
+    codec = encoding.of(path) if not land and size <= encoding.LIMIT else None
+    footer = _csv_footer(path, codec) if codec else None
+    if codec == encoding.WINDOWS or footer:
         with tempfile.TemporaryDirectory(prefix="wres-") as folder:
-            src = _read_csv(con, name, encoding.utf8_copy(path, Path(folder)), rename, above, keep, land=True)
+            src = _read_csv(con, name, encoding.utf8_copy(path, Path(folder), codec, footer[0] if footer else None), rename, above, keep, land=True)
         if isinstance(src, Source):
-            src.warnings.insert(0, encoding.read_as_windows(path.name))
+            src.warnings[:0] = ([encoding.read_as_windows(path.name)] if codec == encoding.WINDOWS else []) + (
+                [footer_warning(path.name, footer[1])] if footer else [])
         return src
     headers = _csv_header(path, above)
     if isinstance(headers, Problem):
@@ -692,6 +785,9 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                 _keep(ret, name, read)
                 continue
             heads, arrow, row_numbers = read
+            footer = _sheet_footer(arrow, row_numbers) if name not in SETTINGS_SHEETS else []
+            if footer:
+                arrow, row_numbers = arrow.slice(0, len(row_numbers) - len(footer)), row_numbers[:-len(footer)]
             if name in SETTINGS_SHEETS:
                 settings[name] = (label, heads, [arrow.column(f"c{i}").to_pylist() for i in range(len(heads))], row_numbers)
                 continue
@@ -705,6 +801,7 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                 src.shown = {c: f"{h.strip()} ({get_column_letter(i + 1)}{f', as {c}' if len(cs) > 1 else ''})" for i, h in enumerate(heads)
                              for cs in [rename.get(h.strip().lower()) or (h.strip().lower(),)] for c in cs}
                 src.workbook = True
+                src.warnings[:0] = [footer_warning(label, footer)] if footer else []
             _keep(ret, name, src)
         if "organisation" in settings and ret.organisation is None:
             _organisation_sheet(ret, settings["organisation"], settings.get("pay_bands"))
