@@ -359,3 +359,38 @@ def test_what_is_a_footer(tail: list[list[object]], rows: int) -> None:
     from wres.read import footer_rows
 
     assert footer_rows(tail) == rows
+
+
+def test_headings_excel_wrapped_over_two_lines_read_as_one(demo: Path, expected: pipeline.Loaded, tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """A heading wrapped in Excel (Alt+Enter) is saved in quotes over two lines, with Windows line ends around it:
+    DuckDB's strict reader takes such a file for one with no rows. Every file is read whole, its headings as one
+    line, so an event file is not counted as none; `wres map` writes the headings with a space."""
+    wrapped = {k: v.replace(" ", "\n", 1) for k, v in HEADINGS.items()}
+    target = _export(demo, tmp_path / "export", _relabel("census-2001"), wrapped)
+    for name in RECORD_FILES:  # as Excel writes them: Windows line ends between rows, a bare line feed inside a cell
+        path = target / f"{name}.csv"
+        header, rows = _read(path)
+        if name == "disciplinary":
+            header = [h.replace("_", "\n", 1) if h == "staff_id" else h for h in header]
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f, lineterminator="\r\n").writerows([header, *rows])
+    (target / "mapping.toml").write_text(MAPPING + '[disciplinary.columns]\nstaff_id = "staff id"\n', encoding="utf-8")
+    assert b'"Employee\nNumber"' in (target / "staff.csv").read_bytes()
+    assert [p for p in pipeline.check(target) if p.severity == "error"] == []
+    assert pipeline.load(target).counts == expected.counts
+    (target / "mapping.toml").unlink()
+    run = cli("map", target / "staff.csv", "-o", tmp_path / "mapping.toml")
+    assert run.code == 0 and 'staff_id = "Employee Number"' in (tmp_path / "mapping.toml").read_text(encoding="utf-8")
+
+
+def test_wrapped_headings_in_a_file_too_large_to_copy_are_refused_not_read_as_empty(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wres import encoding
+
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    header, rows = _read(demo / "disciplinary.csv")
+    with (target / "disciplinary.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\r\n").writerows([[h.replace("_", "\n") for h in header], *rows])
+    monkeypatch.setattr(encoding, "LIMIT", 100)
+    (bad,) = [p for p in pipeline.check(target) if p.severity == "error"]
+    assert (bad.file, bad.rows) == ("disciplinary.csv", (1,)) and "headings over several lines" in bad.message

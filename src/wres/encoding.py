@@ -65,15 +65,23 @@ def read_as_windows(label: str) -> Problem:
                    "\"Save As\" CSV UTF-8 (comma delimited)", severity="warning")
 
 
-def utf8_copy(path: Path, folder: Path, codec: str, end: int | None = None) -> Path:
-    """A UTF-8 copy in `folder` of a file read with `codec`, to byte `end` if given, under the same name (messages
-    name it as the user does). In Windows-1252 each byte is one character, so the copy has the same lines."""
+def utf8_copy(path: Path, folder: Path, codec: str, end: int | None = None, replace: tuple[int, int, str] | None = None) -> Path:
+    """A UTF-8 copy in `folder` of a file read with `codec`, to byte `end` if given, with bytes `replace[0]` to
+    `replace[1]` written as the text `replace[2]`, under the same name (messages name it as the user does). In
+    Windows-1252 each byte is one character, so the copy has the same lines."""
     copy = folder / path.name
-    left = path.stat().st_size if end is None else end
+    size = path.stat().st_size if end is None else end
     decoder = codecs.getincrementaldecoder(codec)()  # a chunk may end inside a UTF-8 character
     with path.open("rb") as src, copy.open("w", encoding="utf-8", newline="") as dst:
-        while left > 0 and (chunk := src.read(min(_CHUNK, left))):
-            left -= len(chunk)
-            dst.write(decoder.decode(chunk))
+
+        def send(stop: int) -> None:
+            while src.tell() < stop and (chunk := src.read(min(_CHUNK, stop - src.tell()))):
+                dst.write(decoder.decode(chunk))
+
+        if replace is not None:
+            send(replace[0])
+            dst.write(replace[2])
+            src.seek(replace[1])
+        send(size)
         dst.write(decoder.decode(b"", final=True))
     return copy

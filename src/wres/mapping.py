@@ -96,7 +96,7 @@ class Mapping:
         fm = self.files.get(stem)
         out: dict[str, tuple[str, ...]] = {}
         for c, h in (fm.columns.items() if fm else ()):
-            out[h.strip().lower()] = (*out.get(h.strip().lower(), ()), c)
+            out[heading_key(h)] = (*out.get(heading_key(h), ()), c)
         return out
 
     def headings(self, stem: str) -> dict[str, str]:
@@ -114,8 +114,8 @@ class Mapping:
         fm = self.files.get(stem)
         if fm is None or not fm.rows:
             return None
-        return Keep({h.lower(): tuple(normalise(v) for v in vs) for h, vs in fm.rows.items()},
-                    {h.lower(): tuple(vs) for h, vs in fm.rows.items()}, self.label)
+        return Keep({heading_key(h): tuple(normalise(v) for v in vs) for h, vs in fm.rows.items()},
+                    {heading_key(h): tuple(vs) for h, vs in fm.rows.items()}, self.label)
 
     def header_row(self, stem: str) -> int:
         """The row the export's headings are on (1 unless a report's title is above them)."""
@@ -199,11 +199,11 @@ def parse(data: dict[str, object], label: str = FILE) -> tuple[Mapping, list[Pro
                                          "on the left, write a contract column (" + ", ".join(contract) + "); on the right, your heading"))
             elif not isinstance(heading, str) or not heading.strip():
                 problems.append(_problem(label, where, f"{col} is given no heading", f'write your export\'s heading in quotes, e.g. {col} = "My heading", or delete the line'))
-            elif heading.strip().lower() in seen and not (contract[col].kind in SHARED and contract[seen[heading.strip().lower()]].kind in SHARED):
-                problems.append(_problem(label, where, f'"{heading}" is given for both {seen[heading.strip().lower()]} and {col}',
+            elif heading_key(heading) in seen and not (contract[col].kind in SHARED and contract[seen[heading_key(heading)]].kind in SHARED):
+                problems.append(_problem(label, where, f'"{heading}" is given for both {seen[heading_key(heading)]} and {col}',
                                          "give each of your headings to one contract column (only a status column may give several yes/no columns)"))
             else:
-                seen.setdefault(heading.strip().lower(), col)
+                seen.setdefault(heading_key(heading), col)
                 fm.columns[col] = heading.strip()
         values = section.get("values", {})
         if not isinstance(values, dict):
@@ -369,7 +369,7 @@ def _collect(name: str, rows, sheet: str | None = None, header_row: int = 1, tit
     from wres.read import without_footer  # a report's footer line is not a value to ask about
 
     rows = without_footer(rows)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    header = [heading(h) if h is not None else "" for h in next(rows, [])]
     where = {h.lower(): i for i, h in enumerate(header)}
     tests = [(where[h], kept) for h, kept in (keep.rows.items() if keep else ()) if h in where]
     values: list[dict[str, None]] = [{} for _ in header]
@@ -431,6 +431,17 @@ def _read_workbook(path: Path, keep: Keep | None = None) -> tuple[list[Export], 
 def _synonyms() -> dict[str, dict[str, list[str]]]:
     with (Path(__file__).parent / "standards" / "column_synonyms.toml").open("rb") as f:
         return tomllib.load(f)
+
+
+def heading(text: object) -> str:
+    """A file's heading as wres reads and shows it: its spacing as one space, so that a heading Excel wrapped
+    (Alt+Enter: "Employee\nNumber", which a CSV then holds in quotes over two lines) is "Employee Number"."""
+    return " ".join(str(text).split())
+
+
+def heading_key(text: str) -> str:
+    """A heading as headings are compared: spacing and case aside (a mapping written by hand may differ in both)."""
+    return heading(text).lower()
 
 
 def _words(text: str) -> str:

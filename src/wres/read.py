@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 import re
 import tempfile
@@ -123,8 +124,8 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     `land`: a file the contract types is landed too, not viewed (the file is a copy that does not last).
     """
     names = names or [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
-    shown = headers or names
-    lowered = [n.strip().lower() for n in shown]
+    shown = [mapping_mod.heading(h) for h in headers or names]
+    lowered = [n.lower() for n in shown]
     dupes = sorted({n for n in lowered if lowered.count(n) > 1})
     if dupes:
         return Problem(label, f"has the column {dupes[0]!r} more than once", "keep one column of each name", column=dupes[0], rows=(above + 1,), row_count=1)
@@ -299,28 +300,55 @@ def _csv_problem(label: str, exc: Exception, path: Path | None = None) -> Proble
     )
 
 
-def _csv_header(path: Path, above: int = 0) -> list[str] | Problem:
+@dataclass
+class _Header:
+    names: list[str]  # as the file spells them
+    text: str  # the header row as written, its line end included
+    at: int  # where it begins, in bytes
+    end: int  # where it ends
+
+    @property
+    def wrapped(self) -> bool:
+        """A heading Excel wrapped (Alt+Enter) is in quotes over several lines, which DuckDB's strict reader
+        takes for no rows at all in a file with Windows line ends: such a file is read from a copy (_read_csv)."""
+        return "\n" in self.text.rstrip("\r\n")
+
+    def one_line(self) -> str:
+        body = self.text.rstrip("\r\n")
+        return re.sub(r"\r?\n", " ", body) + self.text[len(body):]
+
+
+def _csv_header(path: Path, above: int = 0, codec: str = "utf-8-sig") -> _Header | Problem:
     """The header row as the file spells it (DuckDB would rename a repeated name, hiding the mistake): the first
-    line, or the one below the `above` lines of a report's title (as DuckDB's skip counts them, lines)."""
+    line, or the one below the `above` lines of a report's title (as DuckDB's skip counts them, lines), read on
+    to the closing quote of a wrapped heading."""
     with path.open("rb") as f:
         for _ in range(above):
             f.readline()
+        at = f.tell()
         first = f.readline()
+        for _ in range(HEADER_LINES - 1):
+            if first.count(b'"') % 2 == 0:
+                break
+            first += f.readline()
     try:
-        text = first.decode("utf-8-sig")
+        text = first.decode(codec)
     except UnicodeDecodeError:
         return _not_utf8(path.name, (above + 1,))
+    if re.search(r"\r(?!\n)", text.rstrip("\r\n")):  # a carriage return alone: old Mac line ends
+        return Problem(path.name, "has lines that end in a carriage return alone, as old Mac programs end them",
+                       'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=(1,), row_count=1)
     try:
-        return next(csv.reader([text]), [])
-    except csv.Error:  # a carriage return alone (old Mac line ends), or a quote left open, on the first row
-        if "\r" in text.rstrip("\r\n"):
-            return Problem(path.name, "has lines that end in a carriage return alone, as old Mac programs end them",
-                           'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=(1,), row_count=1)
+        if text.count('"') % 2:  # a quote left open: csv would read on to the end of the file
+            raise csv.Error
+        return _Header(next(csv.reader(io.StringIO(text, newline="")), []), text, at, at + len(first))
+    except csv.Error:
         return Problem(path.name, "has a first row that could not be read as column names",
                        "put the column names on the first row, separated by commas, with any quotes closed; save as CSV UTF-8", rows=(1,), row_count=1)
 
 
 TITLE_ROWS = 10  # how far below a title on the first row the headings are looked for
+HEADER_LINES = 10  # how many lines a header row's wrapped headings may span
 
 
 def title_above(rows: Iterator[Sequence[object]]) -> tuple[int, str]:
@@ -442,23 +470,31 @@ def csv_title(path: Path, label: str, stem: str) -> Problem | None:
 def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None, above: int = 0,
               keep: Keep | None = None, land: bool = False) -> Source | Problem:
     """A CSV file, its headings on the first line or below `above` lines (the import mapping's header_row), with
-    only the rows the mapping keeps (`keep`). A Windows-1252 file (wres.encoding), or one that ends in a report's
-    footer (footer_rows), is read from a UTF-8 copy without it, landed (`land`) before the copy goes."""
+    only the rows the mapping keeps (`keep`). A Windows-1252 file (wres.encoding), one that ends in a report's
+    footer (footer_rows) or one with wrapped headings (_Header) is read from a UTF-8 copy without the footer, its
+    headings on one line, landed (`land`) before the copy goes."""
     size = path.stat().st_size
     if size == 0:
         return Problem(path.name, "is empty (no header row)", f"put the column names on the first row; see templates/{path.name}")
     codec = encoding.of(path) if not land and size <= encoding.LIMIT else None
+    header = _csv_header(path, above, codec or "utf-8-sig")
+    if isinstance(header, Problem):
+        return header
     footer = _csv_footer(path, codec) if codec else None
-    if codec == encoding.WINDOWS or footer:
+    if codec == encoding.WINDOWS or footer or (codec and header.wrapped):
         with tempfile.TemporaryDirectory(prefix="wres-") as folder:
-            src = _read_csv(con, name, encoding.utf8_copy(path, Path(folder), codec, footer[0] if footer else None), rename, above, keep, land=True)
+            copy = encoding.utf8_copy(path, Path(folder), codec, footer[0] if footer else None,
+                                      (header.at, header.end, header.one_line()) if header.wrapped else None)
+            src = _read_csv(con, name, copy, rename, above, keep, land=True)
         if isinstance(src, Source):
             src.warnings[:0] = ([encoding.read_as_windows(path.name)] if codec == encoding.WINDOWS else []) + (
                 [footer_warning(path.name, footer[1])] if footer else [])
         return src
-    headers = _csv_header(path, above)
-    if isinstance(headers, Problem):
-        return headers
+    if header.wrapped:  # over encoding.LIMIT: not copied
+        return Problem(path.name, "has headings over several lines (wrapped in Excel with Alt+Enter)",
+                       "put each heading on one line (Find and Replace a line break, Ctrl+J, with a space), then save it again",
+                       rows=(above + 1,), row_count=1)
+    headers = header.names
     if not any(h.strip() for h in headers):
         return Problem(path.name, "has no header row", "put the column names on the first row", rows=(above + 1,), row_count=1)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
@@ -468,7 +504,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
     )
     try:
         wanted = _wanted(name)
-        if wanted is not None and not {c for los in _aliases([h.strip().lower() for h in headers], rename or {}) for c in los} - {""} <= wanted and not encoding.utf8(path):
+        if wanted is not None and not {c for los in _aliases([mapping_mod.heading_key(h) for h in headers], rename or {}) for c in los} - {""} <= wanted and not encoding.utf8(path):
             # Not UTF-8 somewhere, perhaps in a column not landed: let DuckDB read every column to say where.
             con.execute("SELECT " + ", ".join(f"max(length(c{i}))" for i in range(len(headers))) + f" FROM {rel}").fetchall()
             return _not_utf8(path.name)
@@ -799,7 +835,7 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
             del arrow
             if isinstance(src, Source):
                 src.shown = {c: f"{h.strip()} ({get_column_letter(i + 1)}{f', as {c}' if len(cs) > 1 else ''})" for i, h in enumerate(heads)
-                             for cs in [rename.get(h.strip().lower()) or (h.strip().lower(),)] for c in cs}
+                             for cs in [rename.get(mapping_mod.heading_key(h)) or (mapping_mod.heading_key(h),)] for c in cs}
                 src.workbook = True
                 src.warnings[:0] = [footer_warning(label, footer)] if footer else []
             _keep(ret, name, src)
