@@ -394,3 +394,22 @@ def test_wrapped_headings_in_a_file_too_large_to_copy_are_refused_not_read_as_em
     monkeypatch.setattr(encoding, "LIMIT", 100)
     (bad,) = [p for p in pipeline.check(target) if p.severity == "error"]
     assert (bad.file, bad.rows) == ("disciplinary.csv", (1,)) and "headings over several lines" in bad.message
+
+
+def test_columns_with_no_heading_are_not_read_and_one_with_values_is_said(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
+    """Excel saves empty columns after the data where cells were formatted: ",," at the end of every row, the
+    header too. They are not read, with no word; a column with values but no heading is said, not refused."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    for name in ("staff", "leavers"):
+        header, rows = _read(demo / f"{name}.csv")
+        with (target / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow([*header, "", ""])
+            w.writerows([*r, "", "note" if name == "leavers" and i in (2, 5) else ""] for i, r in enumerate(rows))
+    problems = pipeline.check(target)
+    assert [p for p in problems if p.severity == "error"] == []
+    said = [(p.file, p.message) for p in problems if "heading" in p.message]
+    width = len(_read(demo / "leavers.csv")[0])
+    assert said == [("leavers.csv", f"column {width + 2} has 2 values but no heading: they are not read")]
+    assert pipeline.load(target).counts == expected.counts

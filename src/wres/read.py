@@ -126,12 +126,9 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     names = names or [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
     shown = [mapping_mod.heading(h) for h in headers or names]
     lowered = [n.lower() for n in shown]
-    dupes = sorted({n for n in lowered if lowered.count(n) > 1})
+    dupes = sorted({n for n in lowered if n and lowered.count(n) > 1})  # a column with no heading is not read (_unnamed)
     if dupes:
         return Problem(label, f"has the column {dupes[0]!r} more than once", "keep one column of each name", column=dupes[0], rows=(above + 1,), row_count=1)
-    blank = [i for i, n in enumerate(lowered) if not n]
-    if blank:
-        return Problem(label, f"column {blank[0] + 1} has no name", "give every column a name on the headings' row, or delete the empty column", rows=(above + 1,), row_count=1)
     rename = rename or {}
     # problems name the user's heading (and which column it is read as, where it gives several)
     headings = {c: h.strip() + (f" (as {c})" if len(rename[lo]) > 1 else "") for h, lo in zip(shown, lowered) for c in rename.get(lo, ())}
@@ -508,9 +505,25 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
             # Not UTF-8 somewhere, perhaps in a column not landed: let DuckDB read every column to say where.
             con.execute("SELECT " + ", ".join(f"max(length(c{i}))" for i in range(len(headers))) + f" FROM {rel}").fetchall()
             return _not_utf8(path.name)
-        return _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename, [f"c{i}" for i in range(len(headers))], above, keep, land)
+        src = _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename, [f"c{i}" for i in range(len(headers))], above, keep, land)
+        if isinstance(src, Source):
+            src.warnings += _unnamed(con, path.name, rel, headers, above)
+        return src
     except duckdb.Error as exc:
         return _csv_problem(path.name, exc, path)
+
+
+def _unnamed(con: duckdb.DuckDBPyConnection, label: str, rel: str, headers: list[str], above: int) -> list[Problem]:
+    """A CSV's columns with no heading are not read. Excel saves empty ones after the data where cells were
+    formatted (",,," at each row's end), which need no word; one that holds values is said, so that a column
+    whose heading was lost is seen."""
+    blank = [i for i, h in enumerate(headers) if not h.strip()]
+    if not blank:
+        return []
+    counts = con.execute("SELECT " + ", ".join(f"count(NULLIF(TRIM(c{i}), ''))" for i in blank) + f" FROM {rel}").fetchall()[0]
+    return [Problem(label, f"column {i + 1} has {n:,} value{'s' if n != 1 else ''} but no heading: {'they are' if n != 1 else 'it is'} not read",
+                    "give it a heading if it is one of the return's columns, or delete it", rows=(above + 1,), row_count=1, severity="warning")
+            for i, n in zip(blank, counts) if n]
 
 
 def _read_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None,
