@@ -614,6 +614,11 @@ class Suggestion:
     todo: int = 0  # decisions left (TODO values, unknown files, required columns not found)
     kept: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file → the rows it newly keeps (heading, values)
 
+    def rows_kept(self) -> dict[str, tuple[str, list[str], str]]:
+        """The rows it newly keeps, as `suggest(kept=...)` takes them for the exports read again through them, so
+        that only the kept rows' spellings are asked about (file → heading, values, note)."""
+        return {stem: (h, vs, self.notes[(stem, "rows", h)]) for stem, (h, vs) in self.kept.items()}
+
 
 def _standard_for(stem: str, headings: list[str]) -> Standard:
     """The standard whose file an export most looks like (most of its required columns found; the default on a
@@ -800,5 +805,4 @@ def suggest_exports(paths: Sequence[Path], existing: Mapping | None = None, file
                 return first, []
             saved = first.mapping
             continue
-        kept = {stem: (h, vs, first.notes[(stem, "rows", h)]) for stem, (h, vs) in first.kept.items()}
-        return suggest(exports, existing, file, kept=kept), []
+        return suggest(exports, existing, file, kept=first.rows_kept()), []

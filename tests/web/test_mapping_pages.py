@@ -479,3 +479,27 @@ def test_the_columns_page_lets_a_status_column_give_both_yes_no_columns_and_noth
     clash = ColumnsForm({**base, "service": "Ethnic Origin", "shortlisted": "Application Status", "appointed": "Application Status"},
                         stem="recruitment", headings=headings, chosen={}, standard=standards.load("sc-wres"))
     assert not clash.is_valid() and 'Select another heading for service: "Ethnic Origin" is already given to ethnicity' in clash.errors["service"]
+
+
+def test_rows_a_suggestion_leaves_out_are_not_asked_about(users, authorities, export) -> None:
+    """An ER casework export holds grievances too: the suggestion keeps the disciplinary cases (Case Type), and
+    the file is read again through that, so the values page never asks about a grievance's spelling."""
+    from wres import standards
+    from wres.web import importing
+
+    path = export / "disciplinary.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    grievances = [{**r, "case_id": f"GR{i:05d}", "service": "Corporate HR"} for i, r in enumerate(rows[:4])]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, [*rows[0], "Case Type"])
+        w.writeheader()
+        w.writerows([{**r, "Case Type": "Disciplinary"} for r in rows] + [{**r, "Case Type": "Grievance"} for r in grievances])
+    std = standards.load("sc-wres")
+    files = importing.staged_files(export, std)[0]
+    m = importing.draft(files, None)
+    assert m.files["disciplinary"].rows == {"Case Type": ["Disciplinary"]}
+    (disciplinary,) = [f for f in files if f.stem == "disciplinary"]
+    assert "Corporate HR" not in disciplinary.export.values["service"]
+    assert "disciplinary" not in m.files or "Corporate HR" not in m.files["disciplinary"].values.get("service", {})
+    assert importing.values_to_decide(disciplinary, m) == {}

@@ -145,6 +145,7 @@ class StagedFile:
     stem: str
     export: mapping.Export
     label: str  # how the pages name it: "staff.csv" or "Return.xlsx, sheet staff"
+    path: Path | None = None  # a CSV's own file, read again through the rows a suggestion keeps (suggest)
 
 
 def staged_files(path: Path, standard: Standard, m: mapping.Mapping | None = None) -> tuple[list[StagedFile], list[Problem]]:
@@ -162,7 +163,7 @@ def staged_files(path: Path, standard: Standard, m: mapping.Mapping | None = Non
         for stem, p in named.items():
             exports, trouble = mapping.read_export(p, m, stem)
             problems += trouble
-            found += [StagedFile(stem, e, p.name) for e in exports]
+            found += [StagedFile(stem, e, p.name, p) for e in exports]
     else:
         exports, trouble = mapping.read_export(path)
         problems += trouble
@@ -189,9 +190,17 @@ def draft(files: list[StagedFile], base: mapping.Mapping | None) -> mapping.Mapp
 
 
 def suggest(f: StagedFile, m: mapping.Mapping) -> mapping.Mapping:
-    """wres.mapping.suggest for one staged file: `m` as it is, plus what is new in this export."""
+    """wres.mapping.suggest for one staged file: `m` as it is, plus what is new in this export. Where it newly
+    keeps only some of a CSV's rows (an ER casework export's disciplinary cases), the file is read again
+    through them, as `wres map` does, so that only the kept rows' spellings are asked about."""
     had = m.files[f.stem].file if f.stem in m.files else None
-    out = mapping.suggest([f.export], m, file=f.stem).mapping
+    first = mapping.suggest([f.export], m, file=f.stem)
+    if first.kept and f.path is not None:
+        exports, trouble = mapping.read_export(f.path, first.mapping, f.stem)
+        if exports and not trouble:
+            f.export = exports[0]
+            first = mapping.suggest([f.export], m, file=f.stem, kept=first.rows_kept())
+    out = first.mapping
     if f.export.sheet is not None:  # a sheet of the uploaded workbook is found by its sheet's name, whatever the
         out.files[f.stem].file = had  # workbook is called next year (suggest would pin this year's file name)
     return out
