@@ -132,6 +132,21 @@ def workbook(sheets: dict[str, list[dict[str, Any]]]) -> Callable[[Path], str]:
     return build
 
 
+def titled_workbook(sheet: str, title: str) -> Callable[[Path], str]:
+    """The baseline workbook with a report's title and an empty row above one sheet's headings."""
+    import openpyxl
+
+    def build(tmp: Path) -> str:
+        at = workbook(record_files())(tmp)
+        wb = openpyxl.load_workbook(tmp / at)
+        wb[sheet].insert_rows(1, 2)
+        wb[sheet]["A1"] = title
+        wb.save(tmp / at)
+        return at
+
+    return build
+
+
 def write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -507,6 +522,9 @@ CASES: list[Case] = [
          workbook(record_files(staff=changed(staff_rows(), {4: {"ethnicity": "Martian"}}))),
          (E("return.xlsx, sheet staff", '"Martian"', rows=(4,), column="ethnicity"),)),
     Case("xlsx_corrupt", corrupt_workbook, (E("return.xlsx", ("Excel", "workbook")),)),
+    # a sheet laid out as an HR report, its title above the headings: one problem, not every column missing
+    Case("xlsx_report_title", titled_workbook("recruitment", "Recruitment report 2024-25"),
+         (E("return.xlsx, sheet recruitment", "has a title on its first row ('Recruitment report 2024-25'), and its headings seem to be on row 3", rows=(1,)),)),
     # workbooks refused before they are opened: said in words, with what to do
     Case("xlsx_password", workbook_of(password_workbook_bytes()), (E("return.xlsx", "protected by a password"),)),
     Case("xlsx_is_old_xls", workbook_of(compound_file("Workbook")), (E("return.xlsx", "97-2003"),)),

@@ -204,6 +204,33 @@ def test_wres_map_tells_files_apart_and_one_return_of_three_exports_counts_as_th
     assert pipeline.load(folder).counts == expected.counts
 
 
+def test_wres_map_gives_each_sheet_of_one_workbook_export_its_own_file(demo: Path, tmp_path: Path, cli) -> None:
+    """One export workbook with a sheet each for staff, applicants and leavers (the leavers' under a report's
+    title): each sheet is its own file, not the first file's again, and the return counts as the contract's."""
+    folder = tmp_path / "return"
+    folder.mkdir()
+    shutil.copy(demo / "organisation.toml", folder)
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet, name in (("Staff", "staff"), ("Recruitment", "recruitment"), ("Leavers", "leavers")):
+        ws = wb.create_sheet(sheet)
+        if name == "leavers":
+            ws.append(["Leavers report 2024-25"])
+            ws.append([])
+        rows = _rows(demo / f"{name}.csv")
+        ws.append(list(rows[0]))
+        for r in rows:
+            ws.append(list(r.values()))
+    wb.save(folder / "HR export 2025.xlsx")
+    res = cli("map", folder / "HR export 2025.xlsx", "-o", folder / "mapping.toml")
+    assert res.code == 0, res.stderr
+    m, _ = mapping.load(folder / "mapping.toml")
+    assert m is not None and set(m.files) == {"staff", "recruitment", "leavers"}
+    assert m.files["leavers"].header_row == 3 and m.files["staff"].header_row == 1
+    expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "recruitment", "leavers")))
+    assert pipeline.load(folder).counts == expected.counts
+
+
 def test_rerunning_wres_map_next_year_keeps_the_saved_mapping_and_adds_only_what_is_new(tmp_path: Path, cli) -> None:
     folder = tmp_path / "r"
     rows = [person(f"E{i}", service=s) for i, s in enumerate(["Adult Social Care", "Children & Families"] * 5)]

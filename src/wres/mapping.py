@@ -649,8 +649,10 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
     todo = 0
     for ex in exports:
         shown = ex.name + (f", sheet {ex.sheet}" if ex.sheet else "")
+        # a sheet is the file's if the mapping names it, or names none and the sheet is named as the file (read.py
+        # reads such a sheet): another sheet of the same workbook is another file
         stem = file or next((s for s, fm in mapping.files.items() if fm.file and fnmatch.fnmatch(ex.name.lower(), fm.file.lower())
-                             and (fm.sheet is None or fm.sheet == ex.sheet)), None)
+                             and (fm.sheet == ex.sheet or fm.sheet is None and (ex.sheet is None or ex.sheet.strip().lower() == s))), None)
         why = "as your mapping says" if stem and not file else "as you said"
         if stem is None:
             stem, why = guess_file(ex)

@@ -60,6 +60,7 @@ class Source:
     workbook: bool = False  # a workbook's sheet: a number in a date column is an Excel date
     above: int = 0  # rows above the headings (a report's title: the mapping's header_row - 1), shifting every row named
     warnings: list[Problem] = field(default_factory=list)  # said about it when it is read (rows the mapping left out)
+    title: Problem | None = None  # a sheet's report title above its headings: said if its columns are not found
 
     def release(self, con: duckdb.DuckDBPyConnection) -> None:
         """Drop the text relation (a landed table's memory): after validation only the typed table is read."""
@@ -457,10 +458,15 @@ def csv_title(path: Path, label: str, stem: str) -> Problem | None:
             row, title = title_above(csv.reader(f))
         except csv.Error:
             return None
+    return title_problem(label, path.name, stem, row, title)
+
+
+def title_problem(label: str, file_name: str, stem: str, row: int, title: str) -> Problem | None:
+    """A report's title above a file's or sheet's headings (title_above), said once, with its remedy."""
     if row == 1:
         return None
     return Problem(label, f"has a title on its first row ({title[:60]!r}), and its headings seem to be on row {row}",
-                   f"say so in an import mapping, header_row = {row} under [{stem}] in mapping.toml (wres map \"{path.name}\" writes one), "
+                   f"say so in an import mapping, header_row = {row} under [{stem}] in mapping.toml (wres map \"{file_name}\" writes one), "
                    f"or delete the rows above the headings (row{'s 1 to' if row > 2 else ''} {row - 1})", rows=(1,), row_count=1)
 
 
@@ -819,8 +825,9 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                 _keep(ret, stem, Problem(path.name, f'has no sheet "{sheet}", which {ret.mapping.label} gives as the {stem} sheet',  # type: ignore[union-attr]
                                          f"correct sheet under [{stem}] (this workbook's sheets: {', '.join(wb.sheetnames)})"))
         sheets |= {stem: sheet for stem, sheet in named.items() if sheet in wb.sheetnames}
-        if only is not None:  # a council's export: the sheet the mapping names, else its first
-            sheets = {stem: named.get(stem) or wb.sheetnames[0] for stem in only if named.get(stem, wb.sheetnames[0]) in wb.sheetnames}
+        if only is not None:  # a council's export: the sheet the mapping names, else one named as the file, else its first
+            chosen = {stem: named.get(stem) or sheets.get(stem) or wb.sheetnames[0] for stem in only}
+            sheets = {stem: sheet for stem, sheet in chosen.items() if sheet in wb.sheetnames}
         settings: dict[str, tuple[str, list[str], list[list[str | None]], list[int]]] = {}
         for name in KNOWN + SETTINGS_SHEETS:
             if name not in sheets:
@@ -851,6 +858,8 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                              for cs in [rename.get(mapping_mod.heading_key(h)) or (mapping_mod.heading_key(h),)] for c in cs}
                 src.workbook = True
                 src.warnings[:0] = [footer_warning(label, footer)] if footer else []
+                if not (ret.mapping and ret.mapping.header_row(name) > 1):
+                    src.title = title_problem(label, path.name, name, *title_above(sheet_rows(wb[sheets[name]], label)))
             _keep(ret, name, src)
         if "organisation" in settings and ret.organisation is None:
             _organisation_sheet(ret, settings["organisation"], settings.get("pay_bands"))

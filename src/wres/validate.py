@@ -638,8 +638,8 @@ def validate(ret: Return) -> Checked:
             missing.append("annual_salary (or pay_band)")
         other = _fits_other(standard, name, cols) if missing else None
         headings = ret.mapping.headings(name) if ret.mapping else {}
-        title = (csv_title(src.path, src.label, name) if len(missing) > 1 and not src.above and src.path is not None
-                 and src.path.suffix.lower() == ".csv" else None)
+        title = None if len(missing) < 2 or src.above else (
+            csv_title(src.path, src.label, name) if src.path is not None and src.path.suffix.lower() == ".csv" else src.title)
         if title is not None:  # one problem, not every column missing and every row too long
             out.problems.append(title)
             continue
