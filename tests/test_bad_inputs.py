@@ -465,6 +465,10 @@ CASES: list[Case] = [
          (E("staff.csv", "more than once", rows=(3, 6), column="staff_id"),)),
     Case("staff_negative_salary", folder(record_files(staff=changed(staff_rows(), {4: {"annual_salary": -100}}))),
          (E("staff.csv", "negative", rows=(4,), column="annual_salary"),)),
+    # a formula that failed (a lookup that found nothing): said as what it is, in any kind of column
+    Case("staff_excel_errors", folder(record_files(staff=changed(staff_rows(), {3: {"ethnicity": "#N/A"}, 5: {"annual_salary": "#VALUE!"}}))),
+         (E("staff.csv", '"#N/A" is an Excel error, not a value', rows=(3,), column="ethnicity"),
+          E("staff.csv", '"#VALUE!" is an Excel error, not a value', rows=(5,), column="annual_salary"))),
     Case("staff_salary_not_number", folder(record_files(staff=changed(staff_rows(), {3: {"annual_salary": "thirty grand"}}))),
          (E("staff.csv", '"thirty grand"', rows=(3,), column="annual_salary"),)),
     Case("staff_unknown_pay_band", folder(record_files(staff=PAY_BAND_STAFF)),

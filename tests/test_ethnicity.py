@@ -540,3 +540,11 @@ def test_survey_answers_and_plan_statuses_get_suggestions_too(tmp_path: Path) ->
                                    "White Northern Irish"])
 def test_a_national_identity_after_its_heading_or_code_is_white(value: str) -> None:
     assert classify(value) == "white"
+
+
+def test_an_excel_error_is_not_written_into_the_map_as_a_local_code(tmp_path: Path, cli: Any) -> None:
+    root = _staff_with(tmp_path, {2: {"ethnicity": "#N/A"}, 3: {"ethnicity": "Carribean"}})
+    run = cli("validate", root, "--write-map")
+    assert run.code == 1 and '"#N/A" is an Excel error' in " ".join(run.stdout.split())
+    text = (root / "ethnicity_map.csv").read_text(encoding="utf-8")
+    assert "Carribean" in text and "#N/A" not in text

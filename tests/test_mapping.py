@@ -731,3 +731,13 @@ def test_an_outcome_that_names_misconduct_does_not_choose_the_rows() -> None:
     assert not mapping.suggest([export], file="disciplinary").mapping.files["disciplinary"].rows
     typed = mapping.Export("ER cases.csv", ["Employee Number", "Ethnic Origin", "Case Type"], {"Case Type": ["Disciplinary", "Grievance"]})
     assert mapping.suggest([typed], file="disciplinary").mapping.files["disciplinary"].rows == {"Case Type": ["Disciplinary"]}
+
+
+def test_wres_map_does_not_ask_about_excel_errors_and_says_where_they_are() -> None:
+    ex = mapping.Export("HR export.csv", ["Employee Number", "Ethnic Origin", "Directorate"],
+                        {"Ethnic Origin": ["White British", "#N/A", "Carribean"], "Directorate": ["Adult Social Care", "#REF!"]})
+    done = mapping.suggest([ex], file="staff")
+    assert set(done.mapping.files["staff"].values.get("ethnicity", {})) == {"Carribean"}
+    assert "service" not in done.mapping.files["staff"].values
+    assert "  'Ethnic Origin' holds Excel errors (#N/A): correct the formulas that gave them" in done.summary
+    assert "  'Directorate' holds Excel errors (#REF!): correct the formulas that gave them" in done.summary

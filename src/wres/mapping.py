@@ -756,8 +756,11 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                 continue
             table = fm.values.setdefault(col, {})
             known = {normalise(k) for k in table}
+            errors = [v for v in seen if schema.excel_error(v)]
+            if errors:
+                lines.append(f"  {heading!r} holds Excel errors ({', '.join(errors)}): correct the formulas that gave them")
             for v in seen:
-                if normalise(v) in known or recognised(c.kind, v, std, col) is not None:
+                if normalise(v) in known or recognised(c.kind, v, std, col) is not None or schema.excel_error(v):
                     continue
                 target, note = _suggest_value(c.kind, col, v, std)
                 # a yes/no column holding one word and blanks is a flag: the word is yes, a blank no

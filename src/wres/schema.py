@@ -78,6 +78,15 @@ STATUS_WORDS = {**{s.replace(" ", ""): s for s in STATUSES}, "completed": "compl
 # A staff file with a header and no rows is an error; an event file or survey with none means zero.
 MUST_HAVE_ROWS = ("staff",)
 
+# What Excel writes in a cell whose formula failed (a lookup that found nothing gives #N/A): never a value of any
+# column, and never a spelling to map, so it is said as what it is (validate) and not asked about (wres map).
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"})
+
+
+def excel_error(value: object) -> bool:
+    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+
+
 BOOL_WORDS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 # Dates as exports write them. YYYY-MM-DD (with or without a time) is read by a cast; the others by these
 # formats, in the file's date order (day-first, as in the UK, unless its import mapping says month-first).

@@ -478,7 +478,11 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], coun
                 question = _did_you_mean(check.suggest, value, check.near) if check.suggest else None
                 fix = f"{question} If not, {check.fix}" if question else check.fix
                 message, fix = check.explain(value) if check.explain else (check.message.format(value=value), fix)
-                problems.append(Problem(src.label, message, fix, check.column, tuple(first), k, sev, check.suggest in MAPPABLE))
+                mappable = check.suggest in MAPPABLE
+                if schema.excel_error(value):
+                    message, fix, mappable = (f'"{value}" is an Excel error, not a value: the formula that gave it failed',
+                                              "correct the formula (a lookup that finds nothing gives #N/A), or type the value", False)
+                problems.append(Problem(src.label, message, fix, check.column, tuple(first), k, sev, mappable))
             if len(rows) > VALUES_SHOWN:
                 problems.append(Problem(src.label, f"more values like these ({n:,} rows in all)", check.fix, check.column, (), 0, sev,
                                         check.suggest in MAPPABLE))
@@ -536,6 +540,8 @@ def unknown_values(chk: Checked, kind: str = "ethnicity") -> list[Unknown]:
             for value, n in chk.ret.con.execute(
                 f"SELECT {col}_raw, count(*) FROM {table} WHERE {col} IS NULL AND {col}_raw IS NOT NULL GROUP BY 1 ORDER BY min(_row)"
             ).fetchall():
+                if schema.excel_error(value):  # not a local code: said as what it is by validation
+                    continue
                 k = normalise(value)
                 first, total, where = found.get(k, (value, 0, []))
                 found[k] = (first, total + n, where + ([src.label] if src.label not in where else []))
