@@ -413,3 +413,23 @@ def test_columns_with_no_heading_are_not_read_and_one_with_values_is_said(demo: 
     width = len(_read(demo / "leavers.csv")[0])
     assert said == [("leavers.csv", f"column {width + 2} has 2 values but no heading: they are not read")]
     assert pipeline.load(target).counts == expected.counts
+
+
+@pytest.mark.parametrize("chunk", [1 << 22, 7], ids=["whole", "every-tag-cut-across-chunks"])
+def test_rows_hidden_in_a_workbook_are_read_and_said(chunk: int, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A staff list filtered in Excel and saved still holds every row: hidden rows are read (as Excel's own CSV
+    would hold them), and said, so that an analyst who filtered instead of deleting sees it."""
+    from wres import read
+
+    monkeypatch.setattr(read, "_XML_CHUNK", chunk)
+    book = _workbook(demo, tmp_path / "return.xlsx", footer=False)
+    wb = openpyxl.load_workbook(book)
+    for row in (4, 5, 40):
+        wb["staff"].row_dimensions[row].hidden = True
+    wb["leavers"].row_dimensions[len(_read(demo / "leavers.csv")[1]) + 5].hidden = True  # below the data: not a row of it
+    wb.save(book)
+    problems = pipeline.check(book)
+    (said,) = [p for p in problems if "hidden" in p.message]
+    assert (said.file, said.rows, said.severity) == ("return.xlsx, sheet staff", (4, 5, 40), "warning")
+    assert said.message == "3 rows hidden in Excel (by a filter, or by hand) are read like the others"
+    assert pipeline.load(book).counts == pipeline.load(_workbook(demo, tmp_path / "plain.xlsx", footer=False)).counts

@@ -30,7 +30,7 @@ from wres import organisation as org_mod
 from wres.ethnicity import normalise
 from wres.mapping import Keep, Mapping
 from wres.organisation import Organisation
-from wres.problems import Problem
+from wres.problems import ROWS_SHOWN, Problem
 from wres.schema import CATEGORICAL, PLAN_FILES, all_columns, all_files
 
 # The record files a return of any standard may hold (stems), the default standard's order first: read takes
@@ -416,6 +416,30 @@ def _sheet_footer(arrow: Any, numbers: list[int]) -> list[tuple[int, str]]:
     k = footer_rows(tail)
     return [(numbers[n - k + i], next(str(v).strip() for v in row.values() if v is not None and str(v).strip()))
             for i, row in enumerate(last[len(last) - k:])] if k else []
+
+
+_XML_CHUNK = 1 << 22
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+def hidden_rows(ws: Any) -> set[int]:
+    """The rows of a sheet Excel hides (by a filter, or by hand), from the sheet's XML, which openpyxl's
+    read-only sheets do not give: a staff list filtered to social care and saved still holds everyone."""
+    found: set[int] = set()
+    try:
+        with ws._get_source() as src:
+            tail = b""
+            while True:
+                chunk = src.read(_XML_CHUNK)
+                data = tail + chunk
+                cut = data.rfind(b"<") if chunk else len(data)  # a tag cut at the chunk's end is read with the next
+                data, tail = data[:max(cut, 0)], data[max(cut, 0):]
+                found.update(int(m.group(1)) for tag in _HIDDEN_ROW.finditer(data) if (m := _ROW_NUMBER.search(tag.group(0))))
+                if not chunk:
+                    return found
+    except Exception:  # a sheet openpyxl read is one this can read; if not, nothing is said of hidden rows
+        return set()
 
 
 def _csv_footer(path: Path, codec: str) -> tuple[int, list[tuple[int, str]]] | None:
@@ -858,6 +882,13 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                              for cs in [rename.get(mapping_mod.heading_key(h)) or (mapping_mod.heading_key(h),)] for c in cs}
                 src.workbook = True
                 src.warnings[:0] = [footer_warning(label, footer)] if footer else []
+                hidden = sorted(hidden_rows(wb[sheets[name]]) & set(row_numbers))
+                if hidden:
+                    src.warnings.append(Problem(
+                        label, f"{len(hidden):,} row{'s' if len(hidden) != 1 else ''} hidden in Excel (by a filter, or by hand) "
+                        f"{'are' if len(hidden) != 1 else 'is'} read like the others",
+                        "if they are not the return's, delete them: hiding a row does not take it out", rows=tuple(hidden[:ROWS_SHOWN]),
+                        row_count=len(hidden), severity="warning"))
                 if not (ret.mapping and ret.mapping.header_row(name) > 1):
                     src.title = title_problem(label, path.name, name, *title_above(sheet_rows(wb[sheets[name]], label)))
             _keep(ret, name, src)
