@@ -423,7 +423,7 @@ _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 
 
-def hidden_rows(ws: Any) -> set[int]:
+def _hidden_rows(ws: Any) -> set[int]:
     """The rows of a sheet Excel hides (by a filter, or by hand), from the sheet's XML, which openpyxl's
     read-only sheets do not give: a staff list filtered to social care and saved still holds everyone."""
     found: set[int] = set()
@@ -882,7 +882,7 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                              for cs in [rename.get(mapping_mod.heading_key(h)) or (mapping_mod.heading_key(h),)] for c in cs}
                 src.workbook = True
                 src.warnings[:0] = [footer_warning(label, footer)] if footer else []
-                hidden = sorted(hidden_rows(wb[sheets[name]]) & set(row_numbers))
+                hidden = sorted(_hidden_rows(wb[sheets[name]]) & set(row_numbers))
                 if hidden:
                     src.warnings.append(Problem(
                         label, f"{len(hidden):,} row{'s' if len(hidden) != 1 else ''} hidden in Excel (by a filter, or by hand) "
