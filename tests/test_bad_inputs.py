@@ -889,9 +889,9 @@ def test_an_xls_beside_the_returns_files_is_only_a_warning(tmp_path: Path) -> No
 @pytest.mark.parametrize("accent, valid", [("é".encode(), True), (b"\xe9", True), (b"\x81", False)],
                          ids=["utf8-across-the-buffer", "windows-1252", "neither"])
 def test_a_file_is_checked_for_utf8_to_its_end_across_the_readers_buffer(tmp_path: Path, accent: bytes, valid: bool) -> None:
-    """A column that is not landed (job_role) is still checked for UTF-8 to the file's end, a 16 MB buffer at a
-    time (encoding.utf8): an accent whose two bytes straddle the buffer's end is UTF-8; a Windows-1252 one past it
-    is read as such, with a warning; a byte neither can hold is refused."""
+    """A column that is not landed (job_role) is still checked for UTF-8 to the file's end, a buffer at a time
+    (encoding.utf8; 16 MB is a multiple of its size): an accent whose two bytes straddle a buffer's end is UTF-8;
+    a Windows-1252 one past it is read as such, with a warning; a byte neither can hold is refused."""
     from wres import pipeline
 
     boundary = 1 << 24

@@ -24,11 +24,12 @@ _CHUNK = 1 << 22
 
 def utf8(path: Path) -> bool:
     """Whether a file is UTF-8 throughout (DuckDB checks only the columns it lands). ASCII chunks are quick;
-    they are read into one buffer, not a new one each (a fresh 16 MB of memory a chunk cost 40% of the time)."""
+    they are read into one small buffer, not a new one each (a fresh 16 MB of memory a chunk cost 40% of the
+    time), and a small one is quicker still: 24 MB of ASCII took 3.3 ms with 256 KB, 6.3 ms with 16 MB."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with path.open("rb", buffering=0) as f:
-            buf = bytearray(max(1, min(os.fstat(f.fileno()).st_size, 1 << 24)))  # a small file's own size: zeroing 16 MB is 0.6 ms
+            buf = bytearray(max(1, min(os.fstat(f.fileno()).st_size, 1 << 18)))
             while n := f.readinto(buf):
                 chunk = buf if n == len(buf) else buf[:n]
                 if not (chunk.isascii() and not decoder.getstate()[0]):
