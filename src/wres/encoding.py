@@ -2,7 +2,7 @@
 
 Excel on an English Windows saves "CSV (Comma delimited)" in the Windows-1252 code page, not UTF-8: every
 ASCII byte is the same in both, so such a file differs only where it holds a £, an accented letter or a curly
-apostrophe, and it is refused as "not UTF-8" for a single £ in a salary column. A file that is not UTF-8 but
+apostrophe, and a single £ in a salary column would make it "not UTF-8". A file that is not UTF-8 but
 is Windows-1252 text throughout (no NUL byte, which a UTF-16 "Unicode text" file is full of, and none of the
 five bytes that code page leaves undefined) is read as Windows-1252, with a warning; anything else is still
 refused. It is the one fallback: no other encoding is guessed, since a wrong guess would misread names

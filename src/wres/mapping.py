@@ -369,7 +369,7 @@ def _collect(name: str, rows, sheet: str | None = None, header_row: int = 1, tit
     from wres.read import without_footer  # a report's footer line is not a value to ask about
 
     rows = without_footer(rows)
-    header = [heading(h) if h is not None else "" for h in next(rows, [])]
+    header = [tidy_heading(h) if h is not None else "" for h in next(rows, [])]
     where = {h.lower(): i for i, h in enumerate(header)}
     tests = [(where[h], kept) for h, kept in (keep.rows.items() if keep else ()) if h in where]
     values: list[dict[str, None]] = [{} for _ in header]
@@ -433,7 +433,7 @@ def _synonyms() -> dict[str, dict[str, list[str]]]:
         return tomllib.load(f)
 
 
-def heading(text: object) -> str:
+def tidy_heading(text: object) -> str:
     """A file's heading as wres reads and shows it: its spacing as one space, so that a heading Excel wrapped
     (Alt+Enter: "Employee\nNumber", which a CSV then holds in quotes over two lines) is "Employee Number"."""
     return " ".join(str(text).split())
@@ -441,7 +441,7 @@ def heading(text: object) -> str:
 
 def heading_key(text: str) -> str:
     """A heading as headings are compared: spacing and case aside (a mapping written by hand may differ in both)."""
-    return heading(text).lower()
+    return tidy_heading(text).lower()
 
 
 def _words(text: str) -> str:

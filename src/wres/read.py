@@ -125,7 +125,7 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     `land`: a file the contract types is landed too, not viewed (the file is a copy that does not last).
     """
     names = names or [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
-    shown = [mapping_mod.heading(h) for h in headers or names]
+    shown = [mapping_mod.tidy_heading(h) for h in headers or names]
     lowered = [n.lower() for n in shown]
     dupes = sorted({n for n in lowered if n and lowered.count(n) > 1})  # a column with no heading is not read (_unnamed)
     if dupes:
