@@ -878,7 +878,7 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
             ret.con.unregister(f"arrow_{name}")
             del arrow
             if isinstance(src, Source):
-                src.shown = {c: f"{h.strip()} ({get_column_letter(i + 1)}{f', as {c}' if len(cs) > 1 else ''})" for i, h in enumerate(heads)
+                src.shown = {c: f"{mapping_mod.tidy_heading(h)} ({get_column_letter(i + 1)}{f', as {c}' if len(cs) > 1 else ''})" for i, h in enumerate(heads)
                              for cs in [rename.get(mapping_mod.heading_key(h)) or (mapping_mod.heading_key(h),)] for c in cs}
                 src.workbook = True
                 src.warnings[:0] = [footer_warning(label, footer)] if footer else []
