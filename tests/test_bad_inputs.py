@@ -320,6 +320,14 @@ def org_not_toml(tmp: Path) -> str:
     return RET
 
 
+def org_utf16(tmp: Path) -> str:
+    """organisation.toml saved as "Unicode" (UTF-16) by Notepad: neither UTF-8 nor Windows-1252, which is read."""
+    write_return(tmp / RET, record_files(), org=False)
+    (tmp / RET / "organisation.toml").write_bytes(
+        'name = "Test Borough"\nperiod_start = 2024-04-01\nperiod_end = 2025-03-31\n'.encode("utf-16"))
+    return RET
+
+
 STAFF_HEADER = "staff_id,ethnicity,service,senior_manager,registered_professional,annual_salary"
 
 CP1252_STAFF = (
@@ -407,6 +415,7 @@ CASES: list[Case] = [
     Case("org_period_end_before_start", folder(record_files(), org=ORG_BAD_PERIOD),
          (E("organisation.toml", "period_end must be after period_start"),)),
     Case("org_not_toml", org_not_toml, (E("organisation.toml", "TOML"),)),
+    Case("org_utf16", org_utf16, (E("organisation.toml", "is not UTF-8 text"),)),
     Case("org_population_over_100", folder(record_files(), org=ORG_BAD_POPULATION),
          (E("organisation.toml", ("local_population_minority_ethnic_pct", "0 to 100")),)),
     Case("org_population_not_a_number", folder(record_files(), org=ORG_TEXT_POPULATION),

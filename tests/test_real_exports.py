@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -433,3 +434,22 @@ def test_rows_hidden_in_a_workbook_are_read_and_said(chunk: int, demo: Path, tmp
     assert (said.file, said.rows, said.severity) == ("return.xlsx, sheet staff", (4, 5, 40), "warning")
     assert said.message == "3 rows hidden in Excel (by a filter, or by hand) are read like the others"
     assert pipeline.load(book).counts == pipeline.load(_workbook(demo, tmp_path / "plain.xlsx", footer=False)).counts
+
+
+def test_settings_saved_as_windows_1252_are_read_and_said(demo: Path, expected: pipeline.Loaded, tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """organisation.toml and mapping.toml edited in an older Notepad, saved as "ANSI" (Windows-1252): an accented
+    sponsor's name reads right, each file is said once, and wres map saves the mapping again as UTF-8."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    org = target / "organisation.toml"
+    text = re.sub(r'adults = "[^"]*"', 'adults = "Siân Lloyd-Évans, Director of Adult Social Care"', org.read_text(encoding="utf-8"))
+    org.write_bytes(text.encode("cp1252"))
+    (target / "mapping.toml").write_bytes('# Zoë\'s mapping\n[staff.values.service]\n"Adults’ services" = "adults"\n'.encode("cp1252"))
+    loaded = pipeline.load(target)
+    assert loaded.organisation.sponsors["adults"] == "Siân Lloyd-Évans, Director of Adult Social Care"
+    assert loaded.counts == expected.counts
+    said = sorted(p.file for p in pipeline.check(target) if "Windows-1252" in p.message)
+    assert said == ["mapping.toml", "organisation.toml"]
+    run = cli("map", target / "staff.csv", "-o", target / "mapping.toml")
+    assert run.code == 0, run.stderr
+    assert "Adults’ services" in (target / "mapping.toml").read_text(encoding="utf-8")  # now UTF-8

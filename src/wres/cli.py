@@ -286,8 +286,9 @@ def map_(
         raise typer.Exit(2)
     existing = None
     problems: list[Problem] = []
-    if output_file.exists():
+    if output_file.exists():  # saved again as UTF-8 below: a warning that it was not is moot
         existing, problems = mapping_mod.load(output_file)
+        problems = [p for p in problems if p.severity == "error"]
     with err.status("Reading your export…") as status:  # every row is read for its spellings: a large export takes seconds
         if not problems:
             done, problems = mapping_mod.suggest_exports(exports, existing, file.strip().lower() if file else None,

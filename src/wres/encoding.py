@@ -61,9 +61,20 @@ def windows_1252(path: Path) -> bool:
 
 def read_as_windows(label: str) -> Problem:
     """The warning that a file was read as Windows-1252: said once, where the file is named."""
-    return Problem(label, "is not UTF-8 but Windows-1252 text (as Excel's \"CSV (Comma delimited)\" saves it), and was read as such",
-                   "check that any £ signs and accented letters in it read right; to be sure, open it in Excel and "
-                   "\"Save As\" CSV UTF-8 (comma delimited)", severity="warning")
+    settings = label.lower().endswith(".toml")
+    return Problem(label, "is not UTF-8 but Windows-1252 text (as " + ("older Notepad saves it" if settings else
+                   "Excel's \"CSV (Comma delimited)\" saves it") + "), and was read as such",
+                   "check that any £ signs and accented letters in it read right; to be sure, " + (
+                       "save it as UTF-8" if settings else "open it in Excel and \"Save As\" CSV UTF-8 (comma delimited)"), severity="warning")
+
+
+def settings_text(path: Path) -> tuple[str, list[Problem]] | None:
+    """A settings file's text (organisation.toml, mapping.toml): UTF-8, else Windows-1252 with the warning that
+    says so, else None (the caller refuses it). A Notepad of before 2019 saved "ANSI", Windows-1252, by default."""
+    codec = of(path)
+    if codec is None:
+        return None
+    return path.read_text(encoding=codec), [read_as_windows(path.name)] if codec == WINDOWS else []
 
 
 def utf8_copy(path: Path, folder: Path, codec: str, end: int | None = None, replace: tuple[int, int, str] | None = None) -> Path:

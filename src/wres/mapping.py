@@ -240,10 +240,12 @@ def load(path: Path) -> tuple[Mapping | None, list[Problem]]:
     label = path.name
     if not path.is_file():
         return None, [Problem(label, "does not exist", "give the path of a mapping file (wres map writes one)")]
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
+    read = encoding.settings_text(path)
+    if read is None:
         return None, [Problem(label, "is not UTF-8 encoded", "save it as UTF-8 text (any plain-text editor can)")]
+    text, said = read
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         text = str(exc)
         line = re.search(r"line (\d+)", text)
@@ -251,7 +253,7 @@ def load(path: Path) -> tuple[Mapping | None, list[Problem]]:
                               'each line is setting = "value": put text in double quotes, and give each section and key once',
                               rows=(int(line.group(1)),) if line else (), row_count=1 if line else 0)]
     mapping, problems = parse(data, label)
-    return mapping, problems
+    return mapping, said + problems
 
 
 def _key(name: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
-from wres import standards
+from wres import encoding, standards
 from wres.problems import Problem
 from wres.standards import PayBand, Standard
 
@@ -240,12 +240,15 @@ def band_list(standard: Standard) -> str:
 
 
 def load(path: Path) -> tuple[Organisation | None, list[Problem]]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
+    read = encoding.settings_text(path)
+    if read is None:
         return None, [Problem(path.name, "is not UTF-8 text", "save it as UTF-8 in a plain text editor")]
+    text, said = read
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [
             Problem(path.name, f"is not valid TOML ({exc})", 'write each setting as key = "value", dates as 2024-04-01')
         ]
-    return parse(data, path.name)
+    org, problems = parse(data, path.name)
+    return org, said + problems
