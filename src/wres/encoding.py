@@ -48,15 +48,26 @@ def of(path: Path) -> str | None:
 def windows_1252(path: Path) -> bool:
     """Whether a file that is not UTF-8 reads as Windows-1252 text (see the module's docstring)."""
     try:
-        if path.stat().st_size > LIMIT:
-            return False
-        raw = path.read_bytes()
-        if b"\x00" in raw:
-            return False
-        raw.decode(WINDOWS)
-    except (OSError, UnicodeDecodeError):
+        return path.stat().st_size <= LIMIT and _windows_text(path.read_bytes()) is not None
+    except OSError:
         return False
-    return True
+
+
+def _windows_text(raw: bytes) -> str | None:
+    if b"\x00" in raw:
+        return None
+    try:
+        return raw.decode(WINDOWS)
+    except UnicodeDecodeError:
+        return None
+
+
+def decode(raw: bytes) -> str | None:
+    """A small text's bytes (an uploaded settings file) as text: UTF-8, else Windows-1252, else None."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _windows_text(raw)
 
 
 def read_as_windows(label: str) -> Problem:

@@ -13,7 +13,7 @@ from crispy_forms_gds.layout import Field, Fieldset, HTML
 from django import forms
 from django.utils.html import escape
 
-from wres import mapping
+from wres import encoding, mapping
 from wres.standards import Standard
 from wres.web import importing
 from wres.web.plan_forms import ErrorLinks, plan_helper
@@ -183,10 +183,10 @@ class MappingFileForm(ErrorLinks, forms.Form):
         f = self.cleaned_data["file"]
         if f.size > importing.MAX_BYTES:
             raise forms.ValidationError(f"The selected file must be smaller than {importing.MAX_BYTES >> 20} MB")
-        try:
-            self.text = b"".join(f.chunks()).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise forms.ValidationError("The selected file must be a text file saved as UTF-8 (mapping.toml)") from None
+        text = encoding.decode(b"".join(f.chunks()))  # an older Notepad's "ANSI" (Windows-1252) too: kept as text
+        if text is None:
+            raise forms.ValidationError("The selected file must be a text file saved as UTF-8 (mapping.toml)")
+        self.text = text
         found, problems = importing.parse(self.text, self.standard)
         if found is None or problems:
             raise forms.ValidationError([f"The mapping file {_problem_text(p)}" for p in problems[:10]])
