@@ -117,6 +117,8 @@ class _Check:
 # contract does not know is a problem the mapping could put right.
 MAPPABLE = ("ethnicity", "service", "bool", "answer", "status")
 
+MIN_SALARY = 1_000  # pounds a year: less is no full-time annual salary
+
 # What DuckDB raises for a file it cannot read (a stray comma, not UTF-8, not Parquet); anything else it
 # raises is a fault of ours and is not dressed up as one of the file's.
 READ_ERRORS = (duckdb.InvalidInputException, duckdb.IOException)
@@ -290,6 +292,12 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             value = f"TRY_CAST(replace(replace({raw}, ',', ''), '£', '') AS DOUBLE)"
             checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a number', fixed, by_value=f"{c.name}_raw"))
             checks.append(_Check(f"{c.name} < 0", c.name, "salary is negative", fixed))
+            # pounds a year, so under MIN_SALARY is a figure in thousands ("31.5"), an hourly rate, or a European
+            # "31.500,00" read as 31.5: put in the lowest band without a word, it would skew M1
+            checks.append(_Check(f"{c.name} >= 0 AND {c.name} < {MIN_SALARY}", c.name,
+                                 f"salary is under £{MIN_SALARY:,}, which no full-time annual salary is",
+                                 "give the full-time equivalent annual salary in pounds a year, not in thousands (31.5 for £31,500) "
+                                 "or as an hourly rate"))
         else:  # id, text: the value is its own text
             typed.append(f"{raw} AS {c.name}")
             continue
