@@ -741,3 +741,42 @@ def test_wres_map_does_not_ask_about_excel_errors_and_says_where_they_are() -> N
     assert "service" not in done.mapping.files["staff"].values
     assert "  'Ethnic Origin' holds Excel errors (#N/A): correct the formulas that gave them" in done.summary
     assert "  'Directorate' holds Excel errors (#REF!): correct the formulas that gave them" in done.summary
+
+
+SURVEYMONKEY = ["Respondent ID", "Collector ID", "Start Date", "End Date", "What is your ethnic group?", "Which service do you work in?",
+                "Q12a Harassment from public", "Q12b Harassment from colleagues", "Q12c Harassment from managers"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_surveymonkey_export_s_second_heading_row_is_not_a_respondent(kind: str, demo: Path, tmp_path: Path, cli) -> None:
+    """SurveyMonkey writes "Response" under each question's heading, a second heading row: wres map does not ask
+    about it, the survey read through the mapping counts as the contract's, and rows are named as the file shows them."""
+    folder = _contract(demo, tmp_path / "return", ("staff",))
+    rows = _rows(demo / "survey.csv")
+    service = {"adults": "Adults", "children": "Children's"}
+    cells = [[r["respondent_id"], "4321", "01/10/2024 09:00", "01/10/2024 09:05", r["ethnicity"], service[r["service"]],
+              r["abuse_public"], r["abuse_colleagues"], r["abuse_managers"]] for r in rows]
+    name = f"Staff survey 2024.{kind}"
+
+    def write() -> None:
+        sub = ["", "", "", "", "Response", "Response", "Response", "Response", "Response"]
+        if kind == "csv":
+            with (folder / name).open("w", encoding="utf-8", newline="") as f:
+                csv.writer(f, lineterminator="\r\n").writerows([SURVEYMONKEY, sub, *cells])
+        else:
+            wb = openpyxl.Workbook()
+            for row in [SURVEYMONKEY, [v or None for v in sub], *cells]:
+                wb.active.append(row)
+            wb.save(folder / name)
+
+    write()
+    res = cli("map", folder / name, "--file", "survey", "-o", folder / "mapping.toml")
+    assert res.code == 0, res.stderr
+    m, _ = mapping.load(folder / "mapping.toml")
+    assert m is not None and not any("Response" in table for table in m.files["survey"].values.values())
+    assert m.files["survey"].columns["abuse_public"] == SURVEYMONKEY[6]
+    assert pipeline.load(folder).counts == pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "survey"))).counts
+    cells[4][5] = "Housing"  # the fifth respondent: row 7, below two heading rows
+    write()
+    (bad,) = [p for p in pipeline.check(folder) if p.severity == "error"]
+    assert (bad.column, bad.rows) == ("Which service do you work in?" + (" (F)" if kind == "xlsx" else ""), (7,))

@@ -31,6 +31,7 @@ from __future__ import annotations
 import copy
 import csv
 import fnmatch
+import itertools
 import re
 import tomllib
 from collections.abc import Callable, Sequence
@@ -368,10 +369,12 @@ def read_export(path: Path, saved: Mapping | None = None, file: str | None = Non
 
 def _collect(name: str, rows, sheet: str | None = None, header_row: int = 1, title: str = "",  # noqa: ANN001 (any iterator of rows)
              keep: Keep | None = None) -> Export:
-    from wres.read import without_footer  # a report's footer line is not a value to ask about
+    from wres.read import sub_heading, without_footer  # a report's footer, a survey's second heading row: no values
 
     rows = without_footer(rows)
     header = [tidy_heading(h) if h is not None else "" for h in next(rows, [])]
+    first = next(rows, None)
+    rows = itertools.chain([] if first is None or sub_heading(first) else [first], rows)
     where = {h.lower(): i for i, h in enumerate(header)}
     tests = [(where[h], kept) for h, kept in (keep.rows.items() if keep else ()) if h in where]
     values: list[dict[str, None]] = [{} for _ in header]

@@ -395,6 +395,29 @@ def without_footer(rows: Iterator[Sequence[object]]) -> Iterator[Sequence[object
     yield from held
 
 
+# A survey tool's second heading row: SurveyMonkey writes "Response" (or "Open-Ended Response") under each
+# question's heading and nothing under its own first columns (Respondent ID, …). It is not a respondent.
+_SUB_HEADINGS = frozenset({"response", "open-ended response"})
+
+
+def sub_heading(row: Sequence[object] | None) -> bool:
+    """Whether the row below the headings is a survey tool's second heading row (_SUB_HEADINGS)."""
+    cells = [str(v).strip() if v is not None else "" for v in row or ()]
+    return bool(cells) and not cells[0] and any(c.lower() in _SUB_HEADINGS for c in cells)
+
+
+def _csv_sub_heading(path: Path, at: int, codec: str) -> tuple[int, str] | None:
+    """Where a CSV's second heading row (sub_heading), which begins at byte `at`, ends, and its line end."""
+    with path.open("rb") as f:
+        f.seek(at)
+        line = f.readline()
+    try:
+        row = next(csv.reader([line.decode(codec, errors="replace").rstrip("\r\n")]), [])
+    except csv.Error:
+        return None
+    return (at + len(line), "\r\n" if line.endswith(b"\r\n") else "\n") if sub_heading(row) else None
+
+
 def footer_warning(label: str, rows: Sequence[tuple[int, str]]) -> Problem:
     """What is said of a footer left out: its rows and what they say, so that a data row taken for one is seen."""
     said = "; ".join(f"{text[:60]!r}" for _, text in rows)
@@ -498,8 +521,8 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
               keep: Keep | None = None, land: bool = False) -> Source | Problem:
     """A CSV file, its headings on the first line or below `above` lines (the import mapping's header_row), with
     only the rows the mapping keeps (`keep`). A Windows-1252 file (wres.encoding), one that ends in a report's
-    footer (footer_rows) or one with wrapped headings (_Header) is read from a UTF-8 copy without the footer, its
-    headings on one line, landed (`land`) before the copy goes."""
+    footer (footer_rows), one with wrapped headings (_Header) or with a second heading row (sub_heading) is read
+    from a UTF-8 copy without the footer, its headings on one line, landed (`land`) before the copy goes."""
     size = path.stat().st_size
     if size == 0:
         return Problem(path.name, "is empty (no header row)", f"put the column names on the first row; see templates/{path.name}")
@@ -508,10 +531,12 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
     if isinstance(header, Problem):
         return header
     footer = _csv_footer(path, codec) if codec else None
-    if codec == encoding.WINDOWS or footer or (codec and header.wrapped):
+    sub = _csv_sub_heading(path, header.end, codec) if codec else None
+    if codec == encoding.WINDOWS or footer or (codec and header.wrapped) or sub:
+        # the headings on one line; a second heading row as an empty one (DuckDB skips it, and rows keep their numbers)
+        replace = (header.at, sub[0] if sub else header.end, header.one_line() + (sub[1] if sub else "")) if header.wrapped or sub else None
         with tempfile.TemporaryDirectory(prefix="wres-") as folder:
-            copy = encoding.utf8_copy(path, Path(folder), codec, footer[0] if footer else None,
-                                      (header.at, header.end, header.one_line()) if header.wrapped else None)
+            copy = encoding.utf8_copy(path, Path(folder), codec, footer[0] if footer else None, replace)
             src = _read_csv(con, name, copy, rename, above, keep, land=True)
         if isinstance(src, Source):
             src.warnings[:0] = ([encoding.read_as_windows(path.name)] if codec == encoding.WINDOWS else []) + (
@@ -868,6 +893,10 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
             footer = _sheet_footer(arrow, row_numbers) if name not in SETTINGS_SHEETS else []
             if footer:
                 arrow, row_numbers = arrow.slice(0, len(row_numbers) - len(footer)), row_numbers[:-len(footer)]
+            first = ret.mapping.header_row(name) if ret.mapping else 1
+            if (name not in SETTINGS_SHEETS and row_numbers and row_numbers[0] == first + 1
+                    and sub_heading(list(arrow.slice(0, 1).drop(["_row"]).to_pylist()[0].values()))):
+                arrow, row_numbers = arrow.slice(1), row_numbers[1:]
             if name in SETTINGS_SHEETS:
                 settings[name] = (label, heads, [arrow.column(f"c{i}").to_pylist() for i in range(len(heads))], row_numbers)
                 continue
