@@ -25,7 +25,7 @@ APRIL_1 = dt.date(2024, 4, 1)
 SPELLINGS = [
     "2024-04-01", "01/04/2024", "1/4/2024", "01-04-2024", "01.04.2024", "01-Apr-2024", "01-APR-2024", "1-Apr-24",
     "01 Apr 2024", "1 April 2024", "1 april 2024", "2024-04-01 00:00:00", "2024-04-01T09:30:00", "01/04/2024 00:00",
-    "01/04/2024 09:30:15", "01/04/24", "2024/04/01", " 01/04/2024 ",
+    "01/04/2024 09:30:15", "01/04/24", "2024/04/01", " 01/04/2024 ", "20240401",
 ]
 
 
@@ -154,8 +154,8 @@ def test_a_columns_commonest_spelling_is_found_from_a_sample_of_its_spellings() 
 # Each spelling as a function of a date; two-digit years only where they say one century (1969-2068).
 _FORMS = {
     "day-first": ["%d/%m/%Y", "{d}/{m}/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d %b %Y", "{d} %B %Y", "%d/%m/%Y %H:%M",
-                  "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%y", "{d}-%b-%y", "%d-%b-%Y", "%Y/%m/%d"],
-    "month-first": ["%m/%d/%Y", "{m}/{d}/%Y", "%m-%d-%Y", "%m/%d/%y", "%b %d %Y", "%B %d, %Y", "%Y-%m-%d", "%d-%b-%Y"],
+                  "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%y", "{d}-%b-%y", "%d-%b-%Y", "%Y/%m/%d", "%Y%m%d"],
+    "month-first": ["%m/%d/%Y", "{m}/{d}/%Y", "%m-%d-%Y", "%m/%d/%y", "%b %d %Y", "%B %d, %Y", "%Y-%m-%d", "%d-%b-%Y", "%Y%m%d"],
 }
 
 
@@ -168,3 +168,11 @@ def test_any_date_in_any_spelling_of_its_order_reads_as_itself(day: dt.date, ord
     con.execute("CREATE TABLE r AS SELECT ? AS x", [text])
     main = date_spellings.main_format(con, {text}, order)
     assert con.execute(f"SELECT {date_spellings.expr('x', order, main)} FROM r").fetchone()[0] == day, text
+
+
+@pytest.mark.parametrize("value", ["01042024", "31122024", "12011999", "2024041", "202404011"])
+def test_eight_digits_read_only_as_year_month_day(value: str, tmp_path: Path) -> None:
+    """SAP writes 20240401. Eight digits day first (01042024) give a month over 12, so they are never read as a
+    date that is not theirs; neither is a number of seven or nine digits."""
+    chk = _checked(tmp_path, ["2024-05-31", value])
+    assert _typed(chk)[1] is None and any(value in p.message for p in chk.errors)

@@ -67,6 +67,7 @@ DATE_STYLES: list[Callable[[dt.date], str]] = [
     lambda d: f"{d.day} {d:%B %Y}",  # 1 April 2024
     lambda d: f"{d:%d.%m.%Y}",  # 01.04.2024
     lambda d: f"{d:%d %b %Y}",  # 01 Apr 2024
+    lambda d: f"{d:%Y%m%d}",  # 20240401, as SAP writes it
 ]
 SERVICES = {"adults": "Adult Social Care", "children": "Children's Social Care"}
 YES_NO = {"yes": "Y", "no": "N"}
