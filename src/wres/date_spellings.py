@@ -71,8 +71,8 @@ def expr(col: str, order: str = "day-first", main: str | None = None, workbook: 
     whens = " ".join(f"WHEN {e} >= DATE '0100-01-01' THEN ({e})::DATE" for e in [
         *first, f"TRY_CAST({raw} AS DATE)", f"try_strptime({raw}, {_formats(schema.DATE_FORMATS[order])})"])
     # SAP's 20240401: eight digits only, since strptime would read 2024041 too, and 1042024 as the year 1042
-    ymd = f"try_strptime({raw}, '%Y%m%d')"
-    whens += f" WHEN regexp_full_match({raw}, '\\d{{8}}') AND {ymd} >= DATE '0100-01-01' THEN {ymd}::DATE"
+    ymd = f"try_strptime(trim({raw}), '%Y%m%d')"
+    whens += f" WHEN regexp_full_match(trim({raw}), '\\d{{8}}') AND {ymd} >= DATE '0100-01-01' THEN {ymd}::DATE"
     last = f"try_strptime({raw}, {_formats(schema.SHORT_YEAR[order])})::DATE"
     if workbook:
         last = (f"COALESCE({last}, CASE WHEN regexp_full_match({raw}, '\\d{{5}}(\\.\\d+)?') "
