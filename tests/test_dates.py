@@ -26,6 +26,7 @@ SPELLINGS = [
     "2024-04-01", "01/04/2024", "1/4/2024", "01-04-2024", "01.04.2024", "01-Apr-2024", "01-APR-2024", "1-Apr-24",
     "01 Apr 2024", "1 April 2024", "1 april 2024", "2024-04-01 00:00:00", "2024-04-01T09:30:00", "01/04/2024 00:00",
     "01/04/2024 09:30:15", "01/04/24", "2024/04/01", " 01/04/2024 ", "20240401", " 20240401 ",
+    "Monday, 1 April 2024", "Monday 1 April 2024", "Mon, 1 Apr 2024", "01/04/2024 09:30 AM", "01/04/2024 9:30:00 PM",
 ]
 
 
@@ -154,8 +155,10 @@ def test_a_columns_commonest_spelling_is_found_from_a_sample_of_its_spellings() 
 # Each spelling as a function of a date; two-digit years only where they say one century (1969-2068).
 _FORMS = {
     "day-first": ["%d/%m/%Y", "{d}/{m}/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d %b %Y", "{d} %B %Y", "%d/%m/%Y %H:%M",
-                  "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%y", "{d}-%b-%y", "%d-%b-%Y", "%Y/%m/%d", "%Y%m%d"],
-    "month-first": ["%m/%d/%Y", "{m}/{d}/%Y", "%m-%d-%Y", "%m/%d/%y", "%b %d %Y", "%B %d, %Y", "%Y-%m-%d", "%d-%b-%Y", "%Y%m%d"],
+                  "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%y", "{d}-%b-%y", "%d-%b-%Y", "%Y/%m/%d", "%Y%m%d", "%A, {d} %B %Y",
+                  "%d/%m/%Y %I:%M %p"],
+    "month-first": ["%m/%d/%Y", "{m}/{d}/%Y", "%m-%d-%Y", "%m/%d/%y", "%b %d %Y", "%B %d, %Y", "%Y-%m-%d", "%d-%b-%Y", "%Y%m%d",
+                    "%A, %B {d}, %Y", "%m/%d/%Y %I:%M %p"],
 }
 
 

@@ -94,9 +94,11 @@ BOOL_WORDS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n":
 # read it (24 → 2024, 69 → 1969). A month's name may be short or long, in any case (01-APR-2024, 1 April 2024).
 _DAY_FIRST = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%B-%Y", "%d/%b/%Y",
               "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y %H:%M",
-              "%d-%b-%Y %H:%M:%S", "%d %B, %Y", "%Y/%m/%d %H:%M:%S")
+              "%d-%b-%Y %H:%M:%S", "%d %B, %Y", "%Y/%m/%d %H:%M:%S",
+              # Excel's long date, the weekday first, and a time of day with AM or PM
+              "%A, %d %B %Y", "%A %d %B %Y", "%a, %d %b %Y", "%d/%m/%Y %I:%M %p", "%d/%m/%Y %I:%M:%S %p")
 _MONTH_FIRST = tuple(f.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m") if "%b" not in f and "%B" not in f and not f.startswith("%Y")
-                     else f for f in _DAY_FIRST) + ("%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y")
+                     else f for f in _DAY_FIRST) + ("%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y", "%A, %B %d, %Y")
 DATE_FORMATS: dict[str, tuple[str, ...]] = {"day-first": _DAY_FIRST, "month-first": _MONTH_FIRST}
 SHORT_YEAR: dict[str, tuple[str, ...]] = {
     order: tuple(dict.fromkeys(f.replace("%Y", "%y") for f in forms if "%Y" in f and not f.startswith("%Y"))) for order, forms in DATE_FORMATS.items()
