@@ -556,7 +556,9 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
     )
     try:
         wanted = _wanted(name)
-        if wanted is not None and not {c for los in _aliases([mapping_mod.heading_key(h) for h in headers], rename or {}) for c in los} - {""} <= wanted and not encoding.utf8(path):
+        # (a file whose codec is known, or a copy wres wrote, has been read through already: not again)
+        if (wanted is not None and not {c for los in _aliases([mapping_mod.heading_key(h) for h in headers], rename or {}) for c in los} - {""} <= wanted
+                and not (codec or land or encoding.utf8(path))):
             # Not UTF-8 somewhere, perhaps in a column not landed: let DuckDB read every column to say where.
             con.execute("SELECT " + ", ".join(f"max(length(c{i}))" for i in range(len(headers))) + f" FROM {rel}").fetchall()
             return _not_utf8(path.name)
