@@ -478,11 +478,19 @@ CASES: list[Case] = [
     Case("staff_excel_errors", folder(record_files(staff=changed(staff_rows(), {3: {"ethnicity": "#N/A"}, 5: {"annual_salary": "#VALUE!"}}))),
          (E("staff.csv", '"#N/A" is an Excel error, not a value', rows=(3,), column="ethnicity"),
           E("staff.csv", '"#VALUE!" is an Excel error, not a value', rows=(5,), column="annual_salary"))),
-    # pounds a year: a figure in thousands, an hourly rate, or a European "31.500,00" (read as 31.5) is no salary
+    # pounds a year: a figure in thousands or an hourly rate is no salary
     Case("staff_salary_not_in_pounds_a_year", folder(record_files(staff=changed(staff_rows(), {3: {"annual_salary": "31.5"},
-                                                                                                 4: {"annual_salary": "12.21"},
-                                                                                                 5: {"annual_salary": "31.500,00"}}))),
-         (E("staff.csv", "under £1,000, which no full-time annual salary is", rows=(3, 4, 5), column="annual_salary"),)),
+                                                                                                 4: {"annual_salary": "12.21"}}))),
+         (E("staff.csv", "under £1,000, which no full-time annual salary is", rows=(3, 4), column="annual_salary"),)),
+    # a comma stands only between thousands: a decimal comma ("38702,50", a European "31.500,00") would read as
+    # £3,870,250 and £31.50; "£38,702.50" (row 5) is read
+    Case("staff_salary_decimal_comma", folder(record_files(staff=changed(staff_rows(), {3: {"annual_salary": "38702,50"},
+                                                                                          4: {"annual_salary": "31.500,00"},
+                                                                                          5: {"annual_salary": "£38,702.50"},
+                                                                                          6: {"annual_salary": "1,2345"}}))),
+         (E("staff.csv", '"38702,50" is not a number', rows=(3,), column="annual_salary"),
+          E("staff.csv", '"31.500,00" is not a number', rows=(4,), column="annual_salary"),
+          E("staff.csv", '"1,2345" is not a number', rows=(6,), column="annual_salary"))),
     Case("staff_salary_not_number", folder(record_files(staff=changed(staff_rows(), {3: {"annual_salary": "thirty grand"}}))),
          (E("staff.csv", '"thirty grand"', rows=(3,), column="annual_salary"),)),
     Case("staff_unknown_pay_band", folder(record_files(staff=PAY_BAND_STAFF)),

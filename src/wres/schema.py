@@ -112,7 +112,7 @@ FIXES: dict[Kind, str] = {
     "ethnicity)",
     "bool": "write yes or no",
     "date": f"write the date as {DATE_SHAPES}",
-    "salary": "write the full-time equivalent annual salary in pounds as a number, e.g. 32500",
+    "salary": "write the full-time equivalent annual salary in pounds as a number, e.g. 32500 or 32,500.50 (a comma only between thousands)",
     "id": "give every row its own identifier",
     "text": "fill it in",
     "status": "use one of: " + ", ".join(STATUSES),

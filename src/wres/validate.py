@@ -118,6 +118,7 @@ class _Check:
 MAPPABLE = ("ethnicity", "service", "bool", "answer", "status")
 
 MIN_SALARY = 1_000  # pounds a year: less is no full-time annual salary
+THOUSANDS = r"-?\d{1,3}(,\d{3})+(\.\d*)?"  # how commas may stand in a salary: between thousands
 
 # What DuckDB raises for a file it cannot read (a stray comma, not UTF-8, not Parquet); anything else it
 # raises is a fault of ours and is not dressed up as one of the file's.
@@ -289,7 +290,10 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                     "check the dates; events outside the period belong to another year's return", severity="warning",
                 ))
         elif c.kind == "salary":
-            value = f"TRY_CAST(replace(replace({raw}, ',', ''), '£', '') AS DOUBLE)"
+            # a comma only between thousands (38,702.50): "38702,50" with a decimal comma is not £3,870,250
+            text = f"TRIM(replace({raw}, '£', ''))"
+            value = (f"CASE WHEN contains({text}, ',') AND NOT regexp_full_match({text}, '{THOUSANDS}') THEN NULL "
+                     f"ELSE TRY_CAST(replace({text}, ',', '') AS DOUBLE) END")
             checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a number', fixed, by_value=f"{c.name}_raw"))
             checks.append(_Check(f"{c.name} < 0", c.name, "salary is negative", fixed))
             # pounds a year, so under MIN_SALARY is a figure in thousands ("31.5"), an hourly rate, or a European
