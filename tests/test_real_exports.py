@@ -99,8 +99,10 @@ def _relabel(label_set: str) -> Callable[[str], str]:
     return lambda v: v if not v.strip() else next(cycles[classify(v) or "unknown"])
 
 
-def _export(demo: Path, target: Path, ethnicity: Callable[[str], str], headings: dict[str, str] | None = None, codec: str = "utf-8") -> Path:
-    """The demo return as a council's export writes it (`codec` "cp1252": as Excel's "CSV (Comma delimited)" saves it)."""
+def _export(demo: Path, target: Path, ethnicity: Callable[[str], str], headings: dict[str, str] | None = None, codec: str = "utf-8",
+            sep: str = ",") -> Path:
+    """The demo return as a council's export writes it (`codec` "cp1252": as Excel's "CSV (Comma delimited)" saves it;
+    `sep` ";": as Excel saves "CSV" where the comma is the decimal mark)."""
     target.mkdir()
     shutil.copy(demo / "organisation.toml", target)
     dates = itertools.cycle(DATE_STYLES)
@@ -123,7 +125,7 @@ def _export(demo: Path, target: Path, ethnicity: Callable[[str], str], headings:
                 cells.append(v)
             out.append(cells)
         with (target / f"{name}.csv").open("w", encoding=codec, newline="") as f:
-            w = csv.writer(f)
+            w = csv.writer(f, delimiter=sep)
             w.writerow([(headings or {}).get(f"{name}.{c}", c) for c in header])
             w.writerows(out)
     return target
@@ -201,6 +203,93 @@ def test_exports_saved_by_excel_as_windows_1252_give_the_same_counts(demo: Path,
     assert pipeline.load(target).counts == expected.counts
     exports, trouble = read_export(target / "staff.csv")
     assert trouble == [] and "Children’s Services" in exports[0].values["Directorate"]
+
+
+SEPARATED = {";": "semicolons", "\t": "tabs", "|": "bars"}
+
+
+@pytest.mark.parametrize("sep", SEPARATED, ids=SEPARATED.values())
+def test_exports_separated_by_semicolons_tabs_or_bars_give_the_same_counts(sep: str, demo: Path, expected: pipeline.Loaded, tmp_path: Path,
+                                                                           cli) -> None:  # noqa: ANN001
+    """Excel saves "CSV" with semicolons where the comma is the decimal mark, and HR systems export tab- or
+    bar-separated text. Such a file is read as its headings are separated (a value holding a comma, "£57,240",
+    stays one value); the semicolons' export is Windows-1252 too. `wres map` reads it."""
+    target = _export(demo, tmp_path / "export", _relabel("census-2011"), HEADINGS, codec="cp1252" if sep == ";" else "utf-8", sep=sep)
+    (target / "mapping.toml").write_text(MAPPING, encoding="utf-8")
+    first = (target / "staff.csv").read_text(encoding="cp1252").splitlines()[1]
+    assert first.count(sep) == 9 and re.search(r"£\d+,\d{3}", first)  # "£57,240", unquoted
+    problems = pipeline.check(target)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert pipeline.load(target).counts == expected.counts
+    exports, trouble = read_export(target / "staff.csv")
+    assert trouble == [] and exports[0].headings[:2] == ["Employee Number", "Ethnic Origin"]
+    (target / "mapping.toml").unlink()
+    run = cli("map", target / "staff.csv", "-o", tmp_path / "mapping.toml")
+    assert run.code == 0 and 'staff_id = "Employee Number"' in (tmp_path / "mapping.toml").read_text(encoding="utf-8")
+
+
+def test_a_semicolon_file_with_a_title_footer_and_empty_row_keeps_its_row_numbers(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
+    """The copy separated by commas has the same lines: a value spanning two lines, an empty row and a report's
+    footer are where the spreadsheet shows them; a title above the headings is said as one."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    header, rows = _read(demo / "staff.csv")
+    rows[1][header.index("job_role")] = "Social worker\n(locum)"
+    rows[9][header.index("senior_manager")] = "perhaps"
+
+    def write(title: bool) -> None:
+        with (target / "staff.csv").open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, delimiter=";", lineterminator="\r\n")
+            if title:
+                w.writerow(["Staff in post at 31 March 2025"])
+            w.writerow(header)
+            w.writerows(rows[:3])
+            f.write("\r\n")  # an empty row: row 5 of the spreadsheet (row 3 spans two lines)
+            w.writerows(rows[3:])
+            f.write(";" * (len(header) - 1) + "\r\n")
+            w.writerow([FOOTER[0]])
+
+    write(title=False)
+    problems = pipeline.check(target)
+    (bad,) = [p for p in problems if p.severity == "error"]
+    assert (bad.file, bad.column, bad.rows) == ("staff.csv", "senior_manager", (12,))
+    (said,) = [p for p in problems if "footer" in p.message]
+    assert said.rows == (len(rows) + 4,)
+    write(title=True)
+    (bad,) = [p for p in pipeline.check(target) if p.severity == "error"]
+    assert bad.message.startswith("has a title on its first row ('Staff in post at 31 March 2025'), and its headings seem to be on row 2")
+
+
+def test_a_separated_file_that_cannot_be_read_is_said_not_raised(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wres import encoding
+
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    header, rows = _read(demo / "staff.csv")
+    text = "\n".join(";".join(r) for r in [header, *rows]) + "\n"
+    (target / "staff.csv").write_text(text.replace("Social worker", '"Social" worker', 1), encoding="utf-8")
+    (bad,) = [p for p in pipeline.check(target) if p.severity == "error"]
+    assert bad.file == "staff.csv" and "could not be read as values separated by semicolons" in bad.message
+    (target / "staff.csv").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(encoding, "LIMIT", 100)  # a file too large to copy
+    (bad,) = [p for p in pipeline.check(target) if p.severity == "error"]
+    assert (bad.file, bad.rows) == ("staff.csv", (1,)) and bad.message == "is separated by semicolons, not commas, and is too large to be read so"
+
+
+@pytest.mark.parametrize("lines, sep", [
+    (["a,b,c", "1,2,3"], ","),
+    (["a;b;c", "1;2,5;3"], ";"),
+    (["Staff report", "a\tb\tc"], "\t"),  # a title above the headings does not decide
+    (["Staff report, 2025", "a;b;c;d"], ","),  # (Excel quotes a title with a comma: this one is the headings)
+    (['id,"note; with; semicolons",c'], ","),  # a heading quoted with semicolons in it
+    (["a;b,c"], ","),  # a tie: commas, as the contract says
+    (["id|name|ethnicity"], "|"),
+    ([], ","),
+])
+def test_what_separates_values(lines: list[str], sep: str) -> None:
+    from wres.read import separator
+
+    assert separator(lines) == sep
 
 
 def test_rows_of_a_windows_1252_file_are_named_as_the_spreadsheet_shows_them(demo: Path, tmp_path: Path) -> None:

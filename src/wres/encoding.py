@@ -12,6 +12,8 @@ without a word. Up to LIMIT, a council's file: a larger one is a national test's
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import os
 from pathlib import Path
 
@@ -88,14 +90,18 @@ def settings_text(path: Path) -> tuple[str, list[Problem]] | None:
     return path.read_text(encoding=codec), [read_as_windows(path.name)] if codec == WINDOWS else []
 
 
-def utf8_copy(path: Path, folder: Path, codec: str, end: int | None = None, replace: tuple[int, int, str] | None = None) -> Path:
+def utf8_copy(path: Path, folder: Path, codec: str, end: int | None = None, replace: tuple[int, int, str] | None = None,
+              sep: str = ",") -> Path:
     """A UTF-8 copy in `folder` of a file read with `codec`, to byte `end` if given, with bytes `replace[0]` to
-    `replace[1]` written as the text `replace[2]`, under the same name (messages name it as the user does). In
-    Windows-1252 each byte is one character, so the copy has the same lines."""
+    `replace[1]` written as the text `replace[2]`, its values separated by commas where `sep` separated them
+    (raising csv.Error where they cannot be told apart), under the same name (messages name it as the user
+    does). In Windows-1252 each byte is one character, and each row is written on as many lines as it was, so
+    the copy has the same lines."""
     copy = folder / path.name
     size = path.stat().st_size if end is None else end
     decoder = codecs.getincrementaldecoder(codec)()  # a chunk may end inside a UTF-8 character
-    with path.open("rb") as src, copy.open("w", encoding="utf-8", newline="") as dst:
+    with path.open("rb") as src, copy.open("w", encoding="utf-8", newline="") as out:
+        dst = io.StringIO(newline="") if sep != "," else out  # a file of at most LIMIT bytes: parsed whole
 
         def send(stop: int) -> None:
             while src.tell() < stop and (chunk := src.read(min(_CHUNK, stop - src.tell()))):
@@ -107,4 +113,8 @@ def utf8_copy(path: Path, folder: Path, codec: str, end: int | None = None, repl
             src.seek(replace[1])
         send(size)
         dst.write(decoder.decode(b"", final=True))
+        if isinstance(dst, io.StringIO):
+            text = dst.getvalue()
+            rows = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+            csv.writer(out, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(rows)
     return copy

@@ -352,11 +352,13 @@ def read_export(path: Path, saved: Mapping | None = None, file: str | None = Non
         return [], [Problem(path.name, "is not UTF-8 encoded", 'open it in Excel and "Save As" CSV UTF-8 (comma delimited)')]
     try:
         with path.open(encoding=codec, newline="") as f:
-            from wres.read import title_above
+            from wres.read import separator, title_above
 
-            row, title = title_above(csv.reader(f))
+            sep = separator(f)  # commas, or semicolons, tabs or bars
             f.seek(0)
-            rows = csv.reader(f)
+            row, title = title_above(csv.reader(f, delimiter=sep))
+            f.seek(0)
+            rows = csv.reader(f, delimiter=sep)
             for _ in range(row - 1):
                 next(rows)
             return [_collect(path.name, rows, header_row=row, title=title, keep=keep)], []

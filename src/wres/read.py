@@ -12,12 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import os
 import re
 import tempfile
 import threading
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -298,6 +299,34 @@ def _csv_problem(label: str, exc: Exception, path: Path | None = None) -> Proble
     )
 
 
+SEPARATORS = (",", ";", "\t", "|")  # the comma first: it wins a tie
+SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def separator(lines: Iterable[str]) -> str:
+    """What a CSV's values are separated by: commas, as the contract says, unless its headings are separated by
+    more semicolons, tabs or vertical bars (Excel saves "CSV" with semicolons where the comma is the decimal
+    mark, and HR systems export tab- or bar-separated text). The headings are the first of the file's first
+    lines that splits into more than one value, so a report's title above them does not decide."""
+    for line in itertools.islice(lines, TITLE_ROWS):
+        widths = {}
+        for sep in SEPARATORS:
+            try:
+                widths[sep] = len(next(csv.reader([line.rstrip("\r\n")], delimiter=sep), []))
+            except csv.Error:
+                widths[sep] = 0
+        best = max(SEPARATORS, key=widths.__getitem__)
+        if widths[best] > 1:
+            return best
+    return ","
+
+
+def file_separator(path: Path, codec: str = "utf-8-sig") -> str:
+    """separator() of a CSV file."""
+    with path.open(encoding=codec, errors="replace", newline="") as f:
+        return separator(f)
+
+
 @dataclass
 class _Header:
     names: list[str]  # as the file spells them
@@ -316,7 +345,7 @@ class _Header:
         return re.sub(r"\r?\n", " ", body) + self.text[len(body):]
 
 
-def _csv_header(path: Path, above: int = 0, codec: str = "utf-8-sig") -> _Header | Problem:
+def _csv_header(path: Path, above: int = 0, codec: str = "utf-8-sig", sep: str = ",") -> _Header | Problem:
     """The header row as the file spells it (DuckDB would rename a repeated name, hiding the mistake): the first
     line, or the one below the `above` lines of a report's title (as DuckDB's skip counts them, lines), read on
     to the closing quote of a wrapped heading."""
@@ -339,7 +368,7 @@ def _csv_header(path: Path, above: int = 0, codec: str = "utf-8-sig") -> _Header
     try:
         if text.count('"') % 2:  # a quote left open: csv would read on to the end of the file
             raise csv.Error
-        return _Header(next(csv.reader(io.StringIO(text, newline="")), []), text, at, at + len(first))
+        return _Header(next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), []), text, at, at + len(first))
     except csv.Error:
         return Problem(path.name, "has a first row that could not be read as column names",
                        "put the column names on the first row, separated by commas, with any quotes closed; save as CSV UTF-8", rows=(1,), row_count=1)
@@ -406,13 +435,13 @@ def sub_heading(row: Sequence[object] | None) -> bool:
     return bool(cells) and not cells[0] and any(c.lower() in _SUB_HEADINGS for c in cells)
 
 
-def _csv_sub_heading(path: Path, at: int, codec: str) -> tuple[int, str] | None:
+def _csv_sub_heading(path: Path, at: int, codec: str, sep: str = ",") -> tuple[int, str] | None:
     """Where a CSV's second heading row (sub_heading), which begins at byte `at`, ends, and its line end."""
     with path.open("rb") as f:
         f.seek(at)
         line = f.readline()
     try:
-        row = next(csv.reader([line.decode(codec, errors="replace").rstrip("\r\n")]), [])
+        row = next(csv.reader([line.decode(codec, errors="replace").rstrip("\r\n")], delimiter=sep), [])
     except csv.Error:
         return None
     return (at + len(line), "\r\n" if line.endswith(b"\r\n") else "\n") if sub_heading(row) else None
@@ -465,7 +494,7 @@ def _hidden_rows(ws: Any) -> set[int]:
         return set()
 
 
-def _csv_footer(path: Path, codec: str) -> tuple[int, list[tuple[int, str]]] | None:
+def _csv_footer(path: Path, codec: str, sep: str = ",") -> tuple[int, list[tuple[int, str]]] | None:
     """Where a CSV's footer (footer_rows) begins, in bytes (its empty row above), with the spreadsheet row and text
     of each of its rows; None without one. Only the file's last lines are parsed; its rows are counted (a quoted
     value may span lines) only when it has one."""
@@ -475,11 +504,11 @@ def _csv_footer(path: Path, codec: str) -> tuple[int, list[tuple[int, str]]] | N
         raw = f.read()
     lines = raw.split(b"\n")  # the first may have begun before `start`: only the last few are parsed
     end = len(lines)
-    while end and not lines[end - 1].strip(b' \t\r,"'):  # the empty rows at the end (Excel may write ",,,")
+    while end and not lines[end - 1].strip(b' \t\r,;|"'):  # the empty rows at the end (Excel may write ",,,")
         end -= 1
     base = max(0, end - FOOTER_ROWS - 2)
     try:
-        parsed = [next(csv.reader([line.decode(codec, errors="replace").strip("\r\ufeff")]), []) for line in lines[base:end]]
+        parsed = [next(csv.reader([line.decode(codec, errors="replace").strip("\r\ufeff")], delimiter=sep), []) for line in lines[base:end]]
     except csv.Error:
         return None
     k = footer_rows(parsed)
@@ -491,7 +520,7 @@ def _csv_footer(path: Path, codec: str) -> tuple[int, list[tuple[int, str]]] | N
     cut = start + sum(len(line) + 1 for line in lines[:base + n - k - 1])
     try:
         with path.open(encoding=codec, newline="") as f:  # rows as a spreadsheet numbers them
-            records = [(i, row) for i, row in enumerate(csv.reader(f), start=1) if any(v.strip() for v in row)]
+            records = [(i, row) for i, row in enumerate(csv.reader(f, delimiter=sep), start=1) if any(v.strip() for v in row)]
     except csv.Error:
         return None
     return cut, [(i, next(v.strip() for v in row if v.strip())) for i, row in records[-k:]]
@@ -500,9 +529,10 @@ def _csv_footer(path: Path, codec: str) -> tuple[int, list[tuple[int, str]]] | N
 def csv_title(path: Path, label: str, stem: str) -> Problem | None:
     """A return's CSV with a report's title above its headings (title_above), said as one problem with its
     remedy, rather than as every contract column missing."""
+    sep = file_separator(path)
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
         try:
-            row, title = title_above(csv.reader(f))
+            row, title = title_above(csv.reader(f, delimiter=sep))
         except csv.Error:
             return None
     return title_problem(label, path.name, stem, row, title)
@@ -520,23 +550,33 @@ def title_problem(label: str, file_name: str, stem: str, row: int, title: str) -
 def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None, above: int = 0,
               keep: Keep | None = None, land: bool = False) -> Source | Problem:
     """A CSV file, its headings on the first line or below `above` lines (the import mapping's header_row), with
-    only the rows the mapping keeps (`keep`). A Windows-1252 file (wres.encoding), one that ends in a report's
-    footer (footer_rows), one with wrapped headings (_Header) or with a second heading row (sub_heading) is read
-    from a UTF-8 copy without the footer, its headings on one line, landed (`land`) before the copy goes."""
+    only the rows the mapping keeps (`keep`). A Windows-1252 file (wres.encoding), one separated by semicolons,
+    tabs or bars (separator), one that ends in a report's footer (footer_rows), one with wrapped headings
+    (_Header) or with a second heading row (sub_heading) is read from a UTF-8 copy separated by commas, without
+    the footer, its headings on one line, landed (`land`) before the copy goes."""
     size = path.stat().st_size
     if size == 0:
         return Problem(path.name, "is empty (no header row)", f"put the column names on the first row; see templates/{path.name}")
     codec = encoding.of(path) if not land and size <= encoding.LIMIT else None
-    header = _csv_header(path, above, codec or "utf-8-sig")
+    sep = "," if land else file_separator(path, codec or "utf-8-sig")
+    if sep != "," and codec is None:  # not UTF-8 nor Windows-1252, or too large to copy
+        return _not_utf8(path.name) if size <= encoding.LIMIT else Problem(
+            path.name, f"is separated by {SEPARATOR_NAMES[sep]}, not commas, and is too large to be read so",
+            'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=(above + 1,), row_count=1)
+    header = _csv_header(path, above, codec or "utf-8-sig", sep)
     if isinstance(header, Problem):
         return header
-    footer = _csv_footer(path, codec) if codec else None
-    sub = _csv_sub_heading(path, header.end, codec) if codec else None
-    if codec == encoding.WINDOWS or footer or (codec and header.wrapped) or sub:
+    footer = _csv_footer(path, codec, sep) if codec else None
+    sub = _csv_sub_heading(path, header.end, codec, sep) if codec else None
+    if codec == encoding.WINDOWS or footer or (codec and header.wrapped) or sub or sep != ",":
         # the headings on one line; a second heading row as an empty one (DuckDB skips it, and rows keep their numbers)
         replace = (header.at, sub[0] if sub else header.end, header.one_line() + (sub[1] if sub else "")) if header.wrapped or sub else None
         with tempfile.TemporaryDirectory(prefix="wres-") as folder:
-            copy = encoding.utf8_copy(path, Path(folder), codec, footer[0] if footer else None, replace)
+            try:
+                copy = encoding.utf8_copy(path, Path(folder), codec, footer[0] if footer else None, replace, sep)
+            except csv.Error as exc:
+                return Problem(path.name, f"could not be read as values separated by {SEPARATOR_NAMES[sep]} ({exc})",
+                               'close any quotes left open, or open it in Excel and "Save As" CSV UTF-8 (comma delimited)')
             src = _read_csv(con, name, copy, rename, above, keep, land=True)
         if isinstance(src, Source):
             src.warnings[:0] = ([encoding.read_as_windows(path.name)] if codec == encoding.WINDOWS else []) + (
@@ -566,8 +606,8 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
         if isinstance(src, Source):
             src.warnings += _unnamed(con, path.name, rel, headers, above)
         return src
-    except duckdb.Error as exc:
-        return _csv_problem(path.name, exc, path)
+    except duckdb.Error as exc:  # a row too long for a report's title taken for the headings: the title is said
+        return (None if above else csv_title(path, path.name, name)) or _csv_problem(path.name, exc, path)
 
 
 def _unnamed(con: duckdb.DuckDBPyConnection, label: str, rel: str, headers: list[str], above: int) -> list[Problem]:
