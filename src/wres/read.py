@@ -779,6 +779,12 @@ def workbook_problem(path: Path) -> Problem | None:
     return None
 
 
+def unpacked_size(path: Path) -> int:
+    """What a workbook's parts declare they unpack to, in bytes (a workbook workbook_problem lets through)."""
+    with zipfile.ZipFile(path) as zf:
+        return sum(p.file_size for p in zf.infolist())
+
+
 _WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 

@@ -507,3 +507,79 @@ def test_rows_a_suggestion_leaves_out_are_not_asked_about(users, authorities, ex
     assert "Corporate HR" not in disciplinary.export.values["service"]
     assert "disciplinary" not in m.files or "Corporate HR" not in m.files["disciplinary"].values.get("service", {})
     assert importing.values_to_decide(disciplinary, m) == {}
+
+
+def test_sheets_of_an_export_workbook_in_a_zip_are_matched_and_found_next_year(users, authorities, export, tmp_path) -> None:
+    """The HR system's export as a workbook of its own naming in the zip, beside the return's other files: its
+    sheets ("Employees", "Leavers report") are offered on the files page (pre-selected from their names and
+    headings), the mapping finds the workbook by its name and each file by its sheet, and next year's
+    workbook ("… 2026.xlsx") is read at once."""
+    import openpyxl
+
+    def zipped_with_workbook(year: int) -> Path:
+        out = tmp_path / f"book-{year}"
+        out.mkdir()
+        wb = openpyxl.Workbook()
+        wb.active.title = "Notes"  # empty: not offered
+        for f in export.iterdir():
+            if f.name in ("staff.csv", "leavers.csv"):
+                with f.open(encoding="utf-8") as src:
+                    ws = wb.create_sheet("Employees" if f.name == "staff.csv" else "Leavers report")
+                    for row in csv.reader(src):
+                        ws.append(row)
+            else:
+                (out / f.name).write_bytes(f.read_bytes())
+        wb.save(out / f"Eastmere HR export {year}.xlsx")
+        return out
+
+    a = authorities["A"]
+    c = client_for(users["analyst_A"])
+    result = upload(c, zipped_with_workbook(2025))
+    up = Upload.objects.get(authority=a)
+    assert up.status == Upload.Status.INVALID
+    text = html.unescape(page(c.get(result)))
+    assert ">staff.csv: is missing<" in text and "Eastmere HR export 2025.xlsx, which is not named as a file of the return" in text
+    r = c.get(f"/submit/{up.pk}/map/")
+    assert r["Location"] == f"/submit/{up.pk}/map/files/"
+    text = page(c.get(r["Location"]))
+    chosen = selected(text)
+    assert {labelled(text)[k]: v for k, v in chosen.items()} == {"“Eastmere HR export 2025.xlsx, sheet Employees”": "staff",
+                                                                   "“Eastmere HR export 2025.xlsx, sheet Leavers report”": "leavers"}
+    url = c.post(r["Location"], chosen)["Location"]
+    visited = ["files/"]
+    while not url.endswith("/map/check/"):
+        visited.append(url.split("/map/")[1])
+        assert "Eastmere HR export 2025.xlsx, sheet" in page(c.get(url))  # each page names the sheet
+        url = c.post(url, selected(page(c.get(url))))["Location"]
+    assert visited == ["files/", "staff/columns/", "staff/values/", "leavers/values/"]
+    c.post(url)
+    up.refresh_from_db()
+    assert up.status == Upload.Status.VALID, up.errors()
+    assert not any("not named as a file" in p["message"] for p in up.problems)
+    kept = tomllib.loads(ImportMapping.objects.get(authority=a).text)
+    assert (kept["staff"]["file"], kept["staff"]["sheet"]) == ("Eastmere HR export *.xlsx", "Employees")
+    assert (kept["leavers"]["file"], kept["leavers"]["sheet"]) == ("Eastmere HR export *.xlsx", "Leavers report")
+    # the pages again: the files page shows what was chosen
+    assert set(selected(page(c.get(f"/submit/{up.pk}/map/files/"))).values()) == {"staff", "leavers"}
+    upload(c, zipped_with_workbook(2026))
+    second = Upload.objects.filter(authority=a).order_by("-created_at").first()
+    assert second.status == Upload.Status.VALID, second.errors()
+    assert not any("not named as a file" in p["message"] for p in second.problems)
+    assert second.counts == up.counts
+
+
+def test_an_export_workbook_too_large_for_the_pages_is_not_offered(tmp_path, monkeypatch) -> None:
+    """The pages read an export workbook in the web process, without the upload check's limits: one larger
+    than importing.PAGES_BYTES unpacked is not offered (nor one that cannot be read), so it cannot tie a page up."""
+    import openpyxl
+
+    from wres.web import importing
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Employees"
+    wb.active.append(["Employee Number", "Ethnic Origin"])
+    wb.save(tmp_path / "HR export.xlsx")
+    (tmp_path / "Broken export.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    assert [o.name for o in importing.unnamed(tmp_path)] == ["HR export.xlsx, sheet Employees"]
+    monkeypatch.setattr(importing, "PAGES_BYTES", 1_000)
+    assert importing.unnamed(tmp_path) == []

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wres import ethnicity, mapping, schema
+from wres import ethnicity, mapping, read, schema
 from wres.problems import Problem
-from wres.read import KNOWN, RECORD_FILES
+from wres.read import KNOWN, RECORD_FILES, SETTINGS_SHEETS
 from wres.standards import Standard
 from wres.web.models import Authority, ImportMapping
 
@@ -52,9 +52,61 @@ def can_help(errors: list[Problem], path: Path | None) -> bool:
     return path.is_dir() and bool(unnamed(path)) and any(p.message == "is missing" and p.file.endswith(".csv") for p in errors)
 
 
-def unnamed(path: Path) -> list[Path]:
-    """The CSV files of a staged (unzipped) return under names of their own, not a file of the return's."""
-    return sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.stem.strip().lower() not in KNOWN) if path.is_dir() else []
+@dataclass(frozen=True)
+class Own:
+    """An export of a staged return under a name of its own: a CSV file, or a sheet of an export workbook."""
+
+    path: Path
+    sheet: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How the pages name it: "HR export March 2025.csv", "HR export 2025.xlsx, sheet Employees"."""
+        return self.path.name + (f", sheet {self.sheet}" if self.sheet is not None else "")
+
+    def matches(self, fm: mapping.FileMap) -> bool:
+        """Whether a mapping's file (its `file` glob, and `sheet` for a workbook's) is this export."""
+        return bool(fm.file) and fnmatch.fnmatch(self.path.name.lower(), fm.file.lower()) and (self.sheet is None or fm.sheet == self.sheet)
+
+    def export(self, m: mapping.Mapping | None = None, stem: str | None = None) -> tuple[list[mapping.Export], list[Problem]]:
+        """Its headings and values (mapping.read_export), of the rows `m` keeps for `stem` if it says."""
+        exports, trouble = mapping.read_export(self.path, m, stem)
+        return [e for e in exports if e.sheet == self.sheet], trouble
+
+
+def unnamed(path: Path) -> list[Own]:
+    """The exports of a staged (unzipped) return under names of their own: CSV files not named as a file of
+    the return, and the sheets of a workbook that are not named as one (a return's own workbook has sheets
+    named as its files, and its settings sheets)."""
+    if not path.is_dir():
+        return []
+    own = [Own(p) for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv" and p.stem.strip().lower() not in KNOWN]
+    for book in sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$")):
+        own += [Own(book, sheet) for sheet in _filled_sheets(book) if sheet.strip().lower() not in (*KNOWN, *SETTINGS_SHEETS)]
+    return own
+
+
+PAGES_BYTES = 64 << 20  # an export workbook the mapping pages read, unpacked (a council's is a few MB)
+
+
+def _filled_sheets(book: Path) -> list[str]:
+    """The sheets of a workbook with anything in their first rows (the headings, perhaps below a title): only
+    their names are read, as every mapping page asks. One that cannot be read is said by the return's check;
+    one larger than PAGES_BYTES is not offered, since the pages read it in the web process, unlimited (the
+    upload's check runs with limits; `wres map` reads it on the analyst's own machine)."""
+    import openpyxl
+
+    if read.workbook_problem(book) is not None or read.unpacked_size(book) > PAGES_BYTES:
+        return []
+    try:
+        wb = openpyxl.load_workbook(book, read_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+        return []
+    try:
+        return [ws.title for ws in wb.worksheets
+                if any(v is not None for row in ws.iter_rows(max_row=read.TITLE_ROWS, values_only=True) for v in row)]
+    finally:
+        wb.close()
 
 
 def names_a_file(text: str | None) -> Callable[[str], bool]:
@@ -145,7 +197,7 @@ class StagedFile:
     stem: str
     export: mapping.Export
     label: str  # how the pages name it: "staff.csv" or "Return.xlsx, sheet staff"
-    path: Path | None = None  # a CSV's own file, read again through the rows a suggestion keeps (suggest)
+    own: Own | None = None  # an export of its own naming, read again through the rows a suggestion keeps (suggest)
 
 
 def staged_files(path: Path, standard: Standard, m: mapping.Mapping | None = None) -> tuple[list[StagedFile], list[Problem]]:
@@ -155,15 +207,16 @@ def staged_files(path: Path, standard: Standard, m: mapping.Mapping | None = Non
     problems: list[Problem] = []
     mapped = mapped_files(standard)
     if path.is_dir():
-        named = {p.stem.strip().lower(): p for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv" and p.stem.strip().lower() in mapped}
-        for stem, fm in (m.files.items() if m is not None else ()):  # as read.py finds them by the mapping's `file`
-            hits = [p for p in unnamed(path) if fm.file and fnmatch.fnmatch(p.name.lower(), fm.file.lower())]
+        named = {p.stem.strip().lower(): Own(p) for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv" and p.stem.strip().lower() in mapped}
+        own = unnamed(path)
+        for stem, fm in (m.files.items() if m is not None else ()):  # as read.py finds them by the mapping's `file` (and `sheet`)
+            hits = [o for o in own if o.matches(fm)]
             if stem in mapped and stem not in named and len(hits) == 1:
                 named[stem] = hits[0]
-        for stem, p in named.items():
-            exports, trouble = mapping.read_export(p, m, stem)
+        for stem, o in named.items():
+            exports, trouble = o.export(m, stem)
             problems += trouble
-            found += [StagedFile(stem, e, p.name, p) for e in exports]
+            found += [StagedFile(stem, e, o.name, o) for e in exports]
     else:
         exports, trouble = mapping.read_export(path)
         problems += trouble
@@ -173,10 +226,10 @@ def staged_files(path: Path, standard: Standard, m: mapping.Mapping | None = Non
     return sorted(found, key=lambda f: order[f.stem]), problems
 
 
-def guess(path: Path, standard: Standard) -> str:
-    """Which file of the return a CSV of its own naming looks like (as wres.mapping.suggest guesses it from
-    its name and headings), or "" when it cannot tell."""
-    exports, _ = mapping.read_export(path)
+def guess(own: Own, standard: Standard) -> str:
+    """Which file of the return an export of its own naming looks like (as wres.mapping.suggest guesses it
+    from its name, its sheet's and its headings), or "" when it cannot tell."""
+    exports, _ = own.export()
     stems = list(mapping.suggest(exports[:1]).mapping.files) if exports else []
     return stems[0] if len(stems) == 1 and stems[0] in mapped_files(standard) else ""
 
@@ -195,14 +248,14 @@ def suggest(f: StagedFile, m: mapping.Mapping) -> mapping.Mapping:
     through them, as `wres map` does, so that only the kept rows' spellings are asked about."""
     had = m.files[f.stem].file if f.stem in m.files else None
     first = mapping.suggest([f.export], m, file=f.stem)
-    if first.kept and f.path is not None:
-        exports, trouble = mapping.read_export(f.path, first.mapping, f.stem)
+    if first.kept and f.own is not None:
+        exports, trouble = f.own.export(first.mapping, f.stem)
         if exports and not trouble:
             f.export = exports[0]
             first = mapping.suggest([f.export], m, file=f.stem, kept=first.rows_kept())
     out = first.mapping
-    if f.export.sheet is not None:  # a sheet of the uploaded workbook is found by its sheet's name, whatever the
-        out.files[f.stem].file = had  # workbook is called next year (suggest would pin this year's file name)
+    if f.export.sheet is not None:  # a sheet is found by its sheet's name in the workbook the files page chose (or
+        out.files[f.stem].file = had  # the uploaded one), whatever it is called next year: suggest would pin this year's name
     return out
 
 

@@ -83,8 +83,8 @@ SERVICE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EACCES, errno.ERO
 def _unpack(archive: Path, into: Path, mapped: Callable[[str], bool] = lambda name: False) -> list[Problem]:
     """Unzip only the return's own files, flattening one enclosing folder; refuse anything risky.
 
-    A CSV file under a name of its own ("HR export March 2025.csv") is kept too, under a safe name: the
-    import mapping says which file of the return it is. One the authority's mapping names (`mapped`) is
+    A CSV file or workbook under a name of its own ("HR export March 2025.csv", "HR export.xlsx") is kept
+    too, under a safe name: the import mapping says which file of the return it (or each of its sheets) is. One the authority's mapping names (`mapped`) is
     read as that; another is said in a warning, and offered on the mapping pages. A zip that cannot be
     unpacked (damaged, encrypted, an unusual method) is a problem with what to do, and leaves nothing
     unpacked behind.
@@ -105,7 +105,7 @@ def _unpack(archive: Path, into: Path, mapped: Callable[[str], bool] = lambda na
             return [_problem(f"unpacks to more than {settings.MAX_UNPACKED_BYTES >> 20} MB", "send the aggregated counts.csv instead, or ask the programme team about a larger return")]
         names: dict[str, zipfile.ZipInfo] = {}
         unknown = []
-        own: list[str] = []  # CSV files under their own names, kept as they are (made safe)
+        own: list[str] = []  # CSV files and workbooks under their own names, kept as they are (made safe)
         for m in members:
             name = PurePosixPath(m.filename).name.lower()
             safe = _safe_name(PurePosixPath(m.filename).name)
@@ -113,7 +113,7 @@ def _unpack(archive: Path, into: Path, mapped: Callable[[str], bool] = lambda na
                 if name in names:
                     return [_problem(f"holds two files called {name}", "keep one copy of each file in the zip")]
                 names[name] = m
-            elif name.endswith(".csv") and safe.lower() not in KNOWN and safe.lower() not in names:
+            elif name.endswith((".csv", ".xlsx")) and safe.lower() not in KNOWN and safe.lower() not in names and not name.startswith("~$"):
                 names[safe.lower()] = m
                 own.append(safe)
             else:
@@ -145,7 +145,7 @@ def _unpack(archive: Path, into: Path, mapped: Callable[[str], bool] = lambda na
     if unknown:
         notes.append(replace(_problem(f"holds {', '.join(sorted(unknown))}, which is not part of a return and was ignored",
                                       "nothing to do, unless it was meant to be one of the return's files (check its name)"), severity="warning"))
-    return notes + _unread(own, mapped)
+    return notes + _unread(_own_files(into), mapped)
 
 
 def _private_dir(path: Path) -> None:
@@ -176,8 +176,14 @@ def _lock_down(staging: Path) -> None:
 UNREAD = "which is not named as a file of the return, so it was not read"
 
 
+def _own_files(path: Path) -> list[str]:
+    """The files of a staged return holding exports under names of their own (importing.unnamed): CSV files,
+    and workbooks with a sheet not named as a file of the return (a return's own workbook is read as it is)."""
+    return sorted({o.path.name for o in importing.unnamed(path)})
+
+
 def _unread(own: list[str], mapped: Callable[[str], bool]) -> list[Problem]:
-    """The warning for CSV files under their own names that no import mapping says are a file of the return."""
+    """The warning for exports under their own names that no import mapping says are a file of the return."""
     unread = sorted(n for n in own if not mapped(n))
     if not unread:
         return []
@@ -517,7 +523,7 @@ def recheck(upload: Upload, mapping: str | None) -> Upload:
         return upload
     kept = [Problem(**{**p, "rows": tuple(p["rows"])}) for p in upload.problems if p["file"] == "the upload" and UNREAD not in p["message"]]
     if path.is_dir():  # the zip's own notes, and its own-named files as the new mapping reads them
-        kept += _unread([f.name for f in importing.unnamed(path)], importing.names_a_file(mapping))
+        kept += _unread(_own_files(path), importing.names_a_file(mapping))
     problems, loaded, org, used = _load(path, mapping, _campaigns(upload, staging))
     upload.plan = None
     upload.files = [f for f in upload.files if not f.get("campaign")]

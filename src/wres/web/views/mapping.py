@@ -10,7 +10,6 @@ authority is read through it. The mapping being made lives in the session until 
 from __future__ import annotations
 
 import copy
-import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,7 @@ class Matching:
     path: Path
     files: list[importing.StagedFile]
     m: mapping.Mapping
-    own: list[Path]  # CSV files of the upload under names of their own
+    own: list[importing.Own]  # exports of the upload under names of their own: CSV files, workbook sheets
 
     @property
     def standard(self) -> Standard:
@@ -148,21 +147,23 @@ def files(request: HttpRequest, pk: str) -> HttpResponse:
         return state
     if not state.own:
         return state.next(("files", ""))
-    names = [p.name for p in state.own]
+    own = {o.name: o for o in state.own}
     present = {p.stem.strip().lower() for p in state.path.iterdir() if p.suffix.lower() == ".csv"} & set(importing.mapped_files(state.standard))
     chosen = {}
-    for p in state.own:
-        said = next((stem for stem, fm in state.m.files.items() if fm.file and fnmatch.fnmatch(p.name.lower(), fm.file.lower())), None)
-        chosen[p.name] = said or importing.guess(p, state.standard)
-    form = FilesForm(request.POST if request.method == "POST" else None, names=names,
+    for o in state.own:
+        said = next((stem for stem, fm in state.m.files.items() if o.matches(fm)), None)
+        chosen[o.name] = said or importing.guess(o, state.standard)
+    form = FilesForm(request.POST if request.method == "POST" else None, names=list(own),
                      stems=[s for s in importing.mapped_files(state.standard) if s not in present], chosen=chosen)
     if request.method == "POST" and form.is_valid():
         given = form.assigned()
         for stem, fm in state.m.files.items():  # what these files were given before is replaced by what is chosen now
-            if fm.file and any(fnmatch.fnmatch(n.lower(), fm.file.lower()) for n in names):
-                fm.file = None
-        for name, stem in given.items():
-            state.m.files.setdefault(stem, mapping.FileMap()).file = mapping.file_glob(name, names)
+            if any(o.matches(fm) for o in state.own):
+                fm.file = fm.sheet = None
+        files = sorted({o.path.name for o in state.own})
+        for name, stem in given.items():  # a workbook's sheet: the workbook by its name, the sheet by its own
+            fm = state.m.files.setdefault(stem, mapping.FileMap())
+            fm.file, fm.sheet = mapping.file_glob(own[name].path.name, files), own[name].sheet
         state.refresh(suggest=True)
         _keep(request, state)
         return state.next(("files", ""))
