@@ -190,6 +190,7 @@ def test_every_label_of_every_set_has_its_group() -> None:
     ("Mixed White and Black Caribbean", ME), ("Chinese", ME), ("Asian/Asian British: Indian", ME),
     ("White: English/Welsh/Scottish/Northern Irish/British", W), ("Black/African/Caribbean/Black British: African", ME),
     ("Mixed/multiple ethnic groups: White and Asian", ME), ("Other ethnic group: Arab", ME),
+    ("I do not wish to disclose", U), ("I do not wish to say", U),
 ])
 def test_the_issues_examples(value: str, group: str) -> None:
     assert classify(value) == group
@@ -207,6 +208,9 @@ def test_separators_case_and_spacing_do_not_count(value: str) -> None:
 @pytest.mark.parametrize("value", [
     "White and Black Caribbean",  # Mixed, not White
     "Black British", "Mixed race", "Arab", "Any other ethnic group", "Other",
+    # as council HR forms write them
+    "Black/Black British: Caribbean", "Black/Black British - African", "Mixed/Multiple: White and Asian", "Other Mixed background",
+    "Any other ethnic background", "Other ethnic group: Other ethnic background",
 ])
 def test_mixed_and_other_forms_are_minority_ethnic(value: str) -> None:
     assert classify(value) == ME
