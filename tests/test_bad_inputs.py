@@ -324,7 +324,7 @@ def org_utf16(tmp: Path) -> str:
     """organisation.toml saved as "Unicode" (UTF-16) by Notepad: neither UTF-8 nor Windows-1252, which is read."""
     write_return(tmp / RET, record_files(), org=False)
     (tmp / RET / "organisation.toml").write_bytes(
-        'name = "Test Borough"\nperiod_start = 2024-04-01\nperiod_end = 2025-03-31\n'.encode("utf-16"))
+        'name = "Test Borough"\nperiod_start = 2024-04-01\nperiod_end = 2025-03-31\n'.encode("utf-16-le"))  # without the mark: not read
     return RET
 
 
@@ -432,7 +432,8 @@ CASES: list[Case] = [
     Case("staff_header_only", raw_staff((STAFF_HEADER + "\n").encode()), (E("staff.csv", "no rows"),)),
     # Windows-1252 is read (test_real_exports); a byte that code page leaves undefined, or UTF-16, is neither
     Case("staff_not_utf8_nor_windows_1252", raw_staff(CP1252_STAFF.replace(b"\xe9", b"\x81")), (E("staff.csv", "UTF-8", rows=(3,)),)),
-    Case("staff_utf16", raw_staff(CP1252_STAFF.decode("cp1252").encode("utf-16")), (E("staff.csv", "UTF-8", rows=(1,)),)),
+    # UTF-16 with its mark (Excel's "Unicode Text") is read (test_real_exports); without it, said as such
+    Case("staff_utf16", raw_staff(CP1252_STAFF.decode("cp1252").encode("utf-16-le")), (E("staff.csv", 'UTF-16 ("Unicode") text without the mark', rows=(1,)),)),
     Case("staff_mixed_line_endings", raw_staff((STAFF_HEADER + "\r\nS1,Indian,adults,no,no,35000\r\nS2,White,children,no,no,35000\n").encode()),
          (E("staff.csv", "end in different ways"),)),
     Case("staff_ragged_row", raw_staff(RAGGED_STAFF), (E("staff.csv", ("CSV", "field", "column"), rows=(4,)),)),
@@ -556,6 +557,9 @@ CASES: list[Case] = [
     Case("xlsx_is_old_xls", workbook_of(compound_file("Workbook")), (E("return.xlsx", "97-2003"),)),
     Case("xls_given", workbook_of(compound_file("Workbook"), "return.xls"), (E("return.xls", "97-2003"),)),
     Case("xls_alone_in_folder", xls_alone, (E("return.xls", "97-2003"),), only=False),
+    # other spreadsheets: what each is, and how to save it as one wres reads
+    Case("ods_given", workbook_of(b"PK\x03\x04 an OpenDocument spreadsheet", "return.ods"), (E("return.ods", "OpenDocument spreadsheet (.ods)"),)),
+    Case("numbers_given", workbook_of(b"PK\x03\x04", "return.numbers"), (E("return.numbers", "Apple Numbers"),)),
     Case("xlsx_declares_4gb", workbook_of(declared_size(workbook_bytes(record_files()), 0xFFFF_FFF0)),
          (E("return.xlsx", "unpacks to more than 500 MB"),)),
     # a part read whole (not a sheet, which is streamed): styles, the text cells share; held to a fifth of the limit
@@ -899,13 +903,18 @@ def test_a_sheet_is_read_to_its_last_row_whatever_its_dimension_says(tmp_path: P
 
 def test_an_xls_beside_the_returns_files_is_only_a_warning(tmp_path: Path) -> None:
     """An old workbook beside CSV files that make the return (perhaps the HR export they came from) does not
-    stop it; it is said, with how to make it readable."""
+    stop it; it is said, with how to make it readable. So is an OpenDocument one; alone, it is an error."""
     from wres import pipeline
 
     root = write_return(tmp_path / RET, record_files())
     (root / "export.xls").write_bytes(compound_file("Workbook"))
-    problems = [(p.severity, p.file, p.message) for p in pipeline.check(root) if p.file == "export.xls"]
-    assert problems == [("warning", "export.xls", "is an Excel 97-2003 workbook (.xls), which cannot be read")]
+    (root / "Staff list.ods").write_bytes(b"PK\x03\x04")
+    problems = [(p.severity, p.file, p.message) for p in pipeline.check(root) if p.file in ("export.xls", "Staff list.ods")]
+    assert problems == [("warning", "Staff list.ods", "is an OpenDocument spreadsheet (.ods), which cannot be read"),
+                        ("warning", "export.xls", "is an Excel 97-2003 workbook (.xls), which cannot be read")]
+    for f in root.glob("*.csv"):
+        f.unlink()
+    assert ("error", "Staff list.ods") in {(p.severity, p.file) for p in pipeline.check(root)}
 
 
 @pytest.mark.parametrize("accent, valid", [("é".encode(), True), (b"\xe9", True), (b"\x81", False)],

@@ -503,13 +503,26 @@ def test_write_map_appends_to_a_windows_1252_map_in_its_own_encoding(tmp_path: P
     assert "Traceback" not in said
 
 
+def test_write_map_appends_to_a_unicode_text_map_in_its_own_encoding(tmp_path: Path, cli: Any) -> None:
+    """A map saved by Excel as 'Unicode Text' is UTF-16 with its mark: read, and appended to as UTF-16."""
+    root = _staff_with(tmp_path, {2: {"ethnicity": "EWB"}, 3: {"ethnicity": "Carribean"}})
+    mine = "local_value,ethnicity\r\nEWB,White – British\r\n".encode("utf-16")
+    (root / "ethnicity_map.csv").write_bytes(mine)
+    run = cli("validate", root, "--write-map")
+    said = " ".join((run.stdout + run.stderr).split())
+    assert run.code == 1 and '"EWB"' not in said and '"Carribean" is not a recognised ethnicity' in said  # the map was read
+    data = (root / "ethnicity_map.csv").read_bytes()
+    assert data.startswith(mine) and data.decode("utf-16").endswith("EWB,White – British\r\nCarribean,Caribbean\r\n")
+    assert "Traceback" not in said
+
+
 def test_write_map_leaves_an_existing_map_it_cannot_read_alone(tmp_path: Path, cli: Any) -> None:
     root = _staff_with(tmp_path, {2: {"ethnicity": "EWB"}, 3: {"ethnicity": "Carribean"}})
-    mine = "local_value,ethnicity\nEWB,White \u2013 British\n".encode("utf-16")  # saved as 'Unicode Text'
+    mine = "local_value,ethnicity\nEWB,White \u2013 British\n".encode("utf-16-le")  # UTF-16 without its mark
     (root / "ethnicity_map.csv").write_bytes(mine)
     run = cli("validate", root, "--write-map")
     assert run.code == 1 and (root / "ethnicity_map.csv").read_bytes() == mine
-    assert "ethnicity_map.csv, row 1: is not UTF-8 encoded" in " ".join(run.stdout.split())  # validate says what is wrong
+    assert 'ethnicity_map.csv, row 1: is UTF-16 ("Unicode") text without the mark' in " ".join(run.stdout.split())  # validate says what is wrong
     said = " ".join(run.stderr.split())
     assert ('Could not write the ethnicity map: ethnicity_map.csv is there but is not UTF-8 encoded: open it in Excel and '
             '"Save As" CSV UTF-8, then run again. Nothing was written.') in said

@@ -228,6 +228,43 @@ def test_exports_separated_by_semicolons_tabs_or_bars_give_the_same_counts(sep: 
     assert run.code == 0 and 'staff_id = "Employee Number"' in (tmp_path / "mapping.toml").read_text(encoding="utf-8")
 
 
+def test_excel_unicode_text_gives_the_same_counts(demo: Path, expected: pipeline.Loaded, tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """Excel's "Unicode Text" (the way to keep a £ or an accent before Excel saved CSV as UTF-8) is UTF-16 with
+    its byte-order mark, separated by tabs; Notepad's "Unicode" settings files are UTF-16 too. Declared by the
+    mark, they are read as they are, with no warning; rows keep their numbers; `wres map` reads them. UTF-16
+    without the mark is still refused."""
+    target = _export(demo, tmp_path / "export", _relabel("census-2011"), HEADINGS, codec="utf-16", sep="\t")
+    (target / "mapping.toml").write_text(MAPPING, encoding="utf-16")
+    (target / "organisation.toml").write_text((demo / "organisation.toml").read_text(encoding="utf-8"), encoding="utf-16")
+    assert (target / "staff.csv").read_bytes()[:2] == b"\xff\xfe"
+    problems = pipeline.check(target)
+    assert [p for p in problems if p.severity == "error"] == [] and not any("UTF" in p.message for p in problems)
+    assert pipeline.load(target).counts == expected.counts
+    exports, trouble = read_export(target / "staff.csv")
+    assert trouble == [] and exports[0].headings[:2] == ["Employee Number", "Ethnic Origin"]
+    (target / "mapping.toml").unlink()
+    run = cli("map", target / "staff.csv", "-o", tmp_path / "mapping.toml")
+    assert run.code == 0 and 'staff_id = "Employee Number"' in (tmp_path / "mapping.toml").read_text(encoding="utf-8")
+    # a bad value below an empty row, and a footer: where the spreadsheet shows them
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    header, rows = _read(demo / "staff.csv")
+    rows[9][header.index("senior_manager")] = "perhaps"
+    with (target / "staff.csv").open("w", encoding="utf-16", newline="") as f:
+        w = csv.writer(f, delimiter="\t", lineterminator="\r\n")
+        w.writerows([header, *rows[:3]])
+        f.write("\r\n")
+        w.writerows(rows[3:])
+        f.write("\r\n")
+        w.writerow([FOOTER[0]])
+    problems = pipeline.check(target)
+    (bad,) = [p for p in problems if p.severity == "error"]
+    assert (bad.file, bad.column, bad.rows) == ("staff.csv", "senior_manager", (12,))
+    assert [p.rows for p in problems if "footer" in p.message] == [(len(rows) + 4,)]
+    (target / "staff.csv").write_bytes((target / "staff.csv").read_bytes()[2:])  # the mark taken off
+    assert [p.message for p in pipeline.check(target) if p.severity == "error"] == ['is UTF-16 ("Unicode") text without the mark that says so, not UTF-8']
+
+
 def test_a_semicolon_file_with_a_title_footer_and_empty_row_keeps_its_row_numbers(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
     """The copy separated by commas has the same lines: a value spanning two lines, an empty row and a report's
     footer are where the spreadsheet shows them; a title above the headings is said as one."""

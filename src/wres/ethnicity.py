@@ -180,7 +180,7 @@ def write_map(path: Path, unknown: Sequence[tuple[str, int, Sequence[str]]]) -> 
     text = bom = codec = ""
     have: set[str] = set()
     if path.exists() and path.stat().st_size:  # an empty file has nothing to keep
-        codec = encoding.of(path) or ""  # Excel's "CSV (Comma delimited)" is Windows-1252 (wres.encoding): appended to as such
+        codec = encoding.of(path) or ""  # Excel's "CSV (Comma delimited)" is Windows-1252, its "Unicode Text" UTF-16: appended to as such
         if not codec:
             raise ValueError(f'{path.name} is there but is not UTF-8 encoded: open it in Excel and "Save As" CSV UTF-8, then run again')
         raw = path.read_bytes()
@@ -215,7 +215,7 @@ def write_map(path: Path, unknown: Sequence[tuple[str, int, Sequence[str]]]) -> 
     if new:
         joined = bom + text + (end if text and not text.endswith("\n") else "") + out.getvalue()
         try:
-            output.write_text(path, joined, encoding.WINDOWS if codec == encoding.WINDOWS else "utf-8")
+            output.write_text(path, joined, codec if codec in (encoding.WINDOWS, encoding.UTF16) else "utf-8")  # (its mark: in `joined`'s codec)
         except UnicodeEncodeError:
             raise ValueError(f'{path.name} is Windows-1252 text, which cannot hold every new value: open it in Excel and "Save As" '
                              "CSV UTF-8, then run again") from None

@@ -358,6 +358,9 @@ def _csv_header(path: Path, above: int = 0, codec: str = "utf-8-sig", sep: str =
             if first.count(b'"') % 2 == 0:
                 break
             first += f.readline()
+    if b"\x00" in first:  # no text a CSV holds: UTF-16 without its byte-order mark (UTF-8 as far as bytes go)
+        return Problem(path.name, 'is UTF-16 ("Unicode") text without the mark that says so, not UTF-8',
+                       'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=(above + 1,), row_count=1)
     try:
         text = first.decode(codec)
     except UnicodeDecodeError:
@@ -548,24 +551,29 @@ def title_problem(label: str, file_name: str, stem: str, row: int, title: str) -
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None, above: int = 0,
-              keep: Keep | None = None, land: bool = False) -> Source | Problem:
+              keep: Keep | None = None, land: bool = False, fresh: bool = False) -> Source | Problem:
     """A CSV file, its headings on the first line or below `above` lines (the import mapping's header_row), with
     only the rows the mapping keeps (`keep`). A Windows-1252 file (wres.encoding), one separated by semicolons,
     tabs or bars (separator), one that ends in a report's footer (footer_rows), one with wrapped headings
     (_Header) or with a second heading row (sub_heading) is read from a UTF-8 copy separated by commas, without
-    the footer, its headings on one line, landed (`land`) before the copy goes."""
+    the footer, its headings on one line, landed (`land`) before the copy goes. A UTF-16 file is first copied
+    as UTF-8 with the same lines, which is then read as any file is (`fresh`: a copy still to be looked at)."""
     size = path.stat().st_size
     if size == 0:
         return Problem(path.name, "is empty (no header row)", f"put the column names on the first row; see templates/{path.name}")
-    codec = encoding.of(path) if not land and size <= encoding.LIMIT else None
-    sep = "," if land else file_separator(path, codec or "utf-8-sig")
+    looked = land and not fresh  # a copy made below: its encoding, separator, headings and footer are settled
+    codec = encoding.of(path) if not looked and size <= encoding.LIMIT else None
+    if codec == encoding.UTF16:  # every look below is at bytes of text a line end of which is one byte
+        with tempfile.TemporaryDirectory(prefix="wres-") as folder:
+            return _read_csv(con, name, encoding.utf8_copy(path, Path(folder), codec), rename, above, keep, land=True, fresh=True)
+    sep = "," if looked else file_separator(path, codec or "utf-8-sig")
+    header = _csv_header(path, above, codec or "utf-8-sig", sep)
+    if isinstance(header, Problem):
+        return header
     if sep != "," and codec is None:  # not UTF-8 nor Windows-1252, or too large to copy
         return _not_utf8(path.name) if size <= encoding.LIMIT else Problem(
             path.name, f"is separated by {SEPARATOR_NAMES[sep]}, not commas, and is too large to be read so",
             'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=(above + 1,), row_count=1)
-    header = _csv_header(path, above, codec or "utf-8-sig", sep)
-    if isinstance(header, Problem):
-        return header
     footer = _csv_footer(path, codec, sep) if codec else None
     sub = _csv_sub_heading(path, header.end, codec, sep) if codec else None
     if codec == encoding.WINDOWS or footer or (codec and header.wrapped) or sub or sep != ",":
@@ -1120,6 +1128,21 @@ def _old_xls(path: Path) -> Problem:
     return Problem(path.name, "is not an Excel workbook wres can read (only .xlsx is read)", SAVE_AS_XLSX)
 
 
+# Spreadsheets wres cannot read, surely sent to be read: what each is, and how to save it as one it can
+UNREAD_BOOKS = {
+    ".xls": None,  # workbook_problem, else _old_xls
+    ".ods": ("is an OpenDocument spreadsheet (.ods), which cannot be read",
+             'open it in LibreOffice Calc (or Excel) and "Save As" Excel 2007-365 (.xlsx), or each sheet as CSV UTF-8'),
+    ".numbers": ("is an Apple Numbers spreadsheet, which cannot be read", "in Numbers, File > Export To > Excel (.xlsx)"),
+}
+
+
+def _unread_book(path: Path) -> Problem:
+    """What is said of a spreadsheet of a kind wres cannot read (UNREAD_BOOKS)."""
+    said = UNREAD_BOOKS[path.suffix.lower()]
+    return Problem(path.name, *said) if said else workbook_problem(path) or _old_xls(path)
+
+
 def _not_read(path: Path, root: Path) -> Problem:
     """A data file in the folder that is none of the return's files: most often the HR system's own export."""
     return Problem(path.name, "is not one of the return's files, so it was not read",
@@ -1157,8 +1180,8 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
     if exported_book and path.suffix.lower() == ".xlsx":  # an export workbook given itself, its mapping beside it
         _read_workbook(ret, path, dict.fromkeys(exported_book))
         workbooks = []
-    elif path.is_file() and path.suffix.lower() == ".xls":  # an old workbook, or one saved with a password
-        _keep(ret, "*", workbook_problem(path) or _old_xls(path))
+    elif path.is_file() and path.suffix.lower() in UNREAD_BOOKS:  # an old workbook, one saved with a password, an .ods
+        _keep(ret, "*", _unread_book(path))
         return ret
     elif path.is_file() and path.suffix.lower() != ".xlsx":
         _keep(ret, "*", Problem(path.name, "is not a return", "give a folder of CSV or Parquet files, or one .xlsx workbook"))
@@ -1188,8 +1211,8 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
             for book in sorted(books):
                 _read_workbook(ret, book, {stem: ret.mapping.files[stem].sheet for stem, p in exported.items() if p == book})
         # An .xls was surely sent to be read: an error, unless the return's files are there beside it
-        ret.problems += [replace(workbook_problem(p) or _old_xls(p), severity="warning" if by_stem else "error") for p in sorted(root.iterdir())
-                         if p.suffix.lower() == ".xls" and p.is_file() and not p.name.startswith("~$")]
+        ret.problems += [replace(_unread_book(p), severity="warning" if by_stem else "error") for p in sorted(root.iterdir())
+                         if p.suffix.lower() in UNREAD_BOOKS and p.is_file() and not p.name.startswith("~$")]
         used = {*by_stem.values(), *exported.values(), *([] if by_stem else workbooks)}
         ret.problems += [_not_read(p, root) for p in sorted(root.iterdir())
                          if p.suffix.lower() in (".csv", ".parquet", ".xlsx") and p not in used and not p.name.startswith("~$")

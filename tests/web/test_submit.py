@@ -109,6 +109,7 @@ def test_second_submission_is_next_version_and_can_keep_files(users, demo_return
 
 @pytest.mark.parametrize("name, content, message", [
     ("return.csv", b"a,b\n", "must be an Excel workbook (.xlsx) or a zip"),
+    ("return.ods", b"PK\x03\x04", "is an OpenDocument spreadsheet (.ods), which cannot be read: open it in LibreOffice Calc"),
     ("return.zip", b"not a zip at all", "is not a zip file that can be opened"),
     ("return.xlsx", b"not a workbook", "is not an Excel workbook (.xlsx): it may be damaged"),  # read.py says what it is
 ])

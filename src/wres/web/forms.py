@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
+from wres.read import UNREAD_BOOKS
+
 
 def form_helper(*fields: Any, button: str) -> FormHelper:
     helper = FormHelper()
@@ -49,8 +51,11 @@ class UploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
-        if Path(f.name).suffix.lower() not in (".xlsx", ".zip"):
-            raise forms.ValidationError("The selected file must be an Excel workbook (.xlsx) or a zip of CSV files (.zip)")
+        suffix = Path(f.name).suffix.lower()
+        if suffix not in (".xlsx", ".zip"):
+            said = UNREAD_BOOKS.get(suffix)  # another kind of spreadsheet: what it is, and how to save it as .xlsx
+            raise forms.ValidationError(f"The selected file {said[0]}: {said[1]}" if said else
+                                        "The selected file must be an Excel workbook (.xlsx) or a zip of CSV files (.zip)")
         if f.size > settings.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(f"The selected file must be smaller than {settings.MAX_UPLOAD_BYTES >> 20} MB")
         return f
