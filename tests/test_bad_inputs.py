@@ -167,12 +167,12 @@ def parquet(files: dict[str, list[dict[str, Any]]]) -> Callable[[Path], str]:
     return build
 
 
-def raw_staff(data: bytes, **overrides: Any) -> Callable[[Path], str]:
-    """A return whose staff.csv holds exactly these bytes."""
+def raw_staff(data: bytes, name: str = "staff.csv", **overrides: Any) -> Callable[[Path], str]:
+    """A return whose staff.csv (or a file of another `name`) holds exactly these bytes."""
 
     def build(tmp: Path) -> str:
         write_return(tmp / RET, record_files(staff=None, **overrides))
-        (tmp / RET / "staff.csv").write_bytes(data)
+        (tmp / RET / name).write_bytes(data)
         return RET
 
     return build
@@ -432,6 +432,9 @@ CASES: list[Case] = [
     Case("staff_header_only", raw_staff((STAFF_HEADER + "\n").encode()), (E("staff.csv", "no rows"),)),
     # Windows-1252 is read (test_real_exports); a byte that code page leaves undefined, or UTF-16, is neither
     Case("staff_not_utf8_nor_windows_1252", raw_staff(CP1252_STAFF.replace(b"\xe9", b"\x81")), (E("staff.csv", "UTF-8", rows=(3,)),)),
+    # Excel saves "Text (Tab delimited)" and "Unicode Text" as .txt: named as a file of the return, it is said
+    Case("staff_saved_as_txt", raw_staff(CP1252_STAFF.replace(b",", b"\t"), name="staff.txt"),
+         (E("staff.txt", "only .csv files are read"), E("staff.csv", "is missing"))),
     # UTF-16 with its mark (Excel's "Unicode Text") is read (test_real_exports); without it, said as such
     Case("staff_utf16", raw_staff(CP1252_STAFF.decode("cp1252").encode("utf-16-le")), (E("staff.csv", 'UTF-16 ("Unicode") text without the mark', rows=(1,)),)),
     Case("staff_mixed_line_endings", raw_staff((STAFF_HEADER + "\r\nS1,Indian,adults,no,no,35000\r\nS2,White,children,no,no,35000\n").encode()),
