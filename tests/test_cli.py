@@ -482,3 +482,25 @@ def test_internal_error_prints_no_traceback(chain: Chain, monkeypatch: pytest.Mo
     assert "RuntimeError" not in err and "a bug in the pipeline" not in err  # no Python exception named
     assert "Traceback" not in out + err
     assert out == ""
+
+
+LEAVE = """
+import sys, threading, time
+from pathlib import Path
+from wres.cli import leave
+kind, out = sys.argv[1], Path(sys.argv[2])
+print("x" * 200_000)  # more than a pipe holds: flushed before the process goes
+if kind == "thread":  # a thread still at work is waited for, as sys.exit would
+    threading.Thread(target=lambda: (time.sleep(0.3), out.write_text("done"))).start()
+leave({"code": 4, "none": None, "message": "a message", "thread": 0}[kind])
+"""
+
+
+@pytest.mark.parametrize("kind, code", [("code", 4), ("none", 0), ("message", 1), ("thread", 0)])
+def test_leaving_without_teardown_keeps_what_sys_exit_does(kind: str, code: int, tmp_path: Path) -> None:
+    """wres.cli.leave skips the interpreter's teardown (a sixth of `wres validate`), and nothing else: the exit
+    status, output that fills a pipe, sys.exit's message, a thread left running."""
+    run = subprocess.run([sys.executable, "-c", LEAVE, kind, str(tmp_path / "t")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == code and run.stdout == "x" * 200_000 + "\n"
+    assert run.stderr == ("a message\n" if kind == "message" else "")
+    assert (tmp_path / "t").exists() == (kind == "thread")

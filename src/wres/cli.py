@@ -405,5 +405,38 @@ def main() -> None:
         sys.exit(3)
 
 
+def run() -> None:
+    """The `wres` command itself (its console script, and python -m wres.cli): main(), then leave()."""
+    code: object = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    leave(code)
+
+
+def leave(code: object) -> None:
+    """Exit as sys.exit(code) would, but without the interpreter's teardown once nothing else runs: freeing
+    every imported module's objects one by one cost `wres validate` 0.07-0.15 s, a sixth of its time, after
+    its work was done. Output is flushed first, and every file a command writes is whole by then (wres.output).
+    With a thread or child process still running, or DuckDB's spill folder in use (its files go at teardown),
+    it exits as usual."""
+    import threading
+
+    status = code if isinstance(code, int) else 0 if code is None else 1
+    try:
+        if isinstance(code, str):
+            print(code, file=sys.stderr)  # as sys.exit says a message
+            code = status
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001 - a closed pipe: as usual
+        sys.exit(code)  # type: ignore[arg-type]
+    mp = sys.modules.get("multiprocessing")
+    if threading.active_count() == 1 and not (mp and mp.active_children()) and not os.path.isdir(".tmp"):
+        os._exit(status)
+    sys.exit(code)  # type: ignore[arg-type]
+
+
 if __name__ == "__main__":
-    main()
+    run()
