@@ -92,11 +92,13 @@ def _windows_text(raw: bytes) -> str | None:
 def decode(raw: bytes) -> str | None:
     """A small text's bytes (an uploaded settings file) as text: UTF-8, else UTF-16 that says so, else
     Windows-1252, else None."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _decodes(raw, UTF16):
+        return raw.decode(UTF16)
+    if b"\x00" in raw:  # no text (UTF-16 without its mark is UTF-8 as far as bytes go)
+        return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and _decodes(raw, UTF16):
-            return raw.decode(UTF16)
         return _windows_text(raw)
 
 

@@ -278,7 +278,7 @@ def test_the_mapping_page_downloads_uploads_and_deletes_with_an_audit_trail(user
         (b'[staff.columns]\nstaff_id = "A"\nethnicity = "A"\n', "is given for both staff_id and ethnicity"),
         (b'[staf.columns]\nstaff_id = "A"\n', "[staf] is not a file of the data contract"),
         (b'[staff.values.service]\n"Children & Families" = "kids"\n', 'gives "Children & Families" as "kids", which is not a value of service'),
-        ('[staff]\nfile = "x.csv"\n'.encode("utf-16"), "must be a text file saved as UTF-8"),  # Notepad's "Unicode"
+        ('[staff]\nfile = "x.csv"\n'.encode("utf-16-le"), "must be a text file saved as UTF-8"),  # UTF-16 without its mark
         (b"# nothing\n", "maps no file"),
     ):
         r = c.post("/mapping/upload/", {"file": SimpleUploadedFile("mapping.toml", content)})
@@ -291,11 +291,15 @@ def test_the_mapping_page_downloads_uploads_and_deletes_with_an_audit_trail(user
     ansi = good.replace("Children & Families", "Children’s Services")
     assert c.post("/mapping/upload/", {"file": SimpleUploadedFile("mapping.toml", ansi.encode("cp1252"))}).status_code == 302
     assert ImportMapping.objects.get(authority=a).text == ansi
+    # saved as "Unicode" by Notepad (UTF-16 with its mark): read as such too
+    assert c.post("/mapping/upload/", {"file": SimpleUploadedFile("mapping.toml", good.encode("utf-16"))}).status_code == 302
+    assert ImportMapping.objects.get(authority=a).text == good
     assert c.get("/mapping/delete/").status_code == 200
     r = c.post("/mapping/delete/")
     assert r.status_code == 302 and not ImportMapping.objects.filter(authority=a).exists()
     actions = list(AuditEvent.objects.filter(authority=a).order_by("at").values_list("action", flat=True))
-    assert actions == ["import mapping uploaded", "import mapping downloaded", "import mapping uploaded", "import mapping deleted"]
+    assert actions == ["import mapping uploaded", "import mapping downloaded", "import mapping uploaded", "import mapping uploaded",
+                       "import mapping deleted"]
 
 
 def test_pages_of_an_upload_whose_files_are_gone_go_back_to_it(users, authorities, demo_returns) -> None:
