@@ -572,9 +572,10 @@ def test_sheets_of_an_export_workbook_in_a_zip_are_matched_and_found_next_year(u
     assert second.counts == up.counts
 
 
-def test_an_export_workbook_too_large_for_the_pages_is_not_offered(tmp_path, monkeypatch) -> None:
-    """The pages read an export workbook in the web process, without the upload check's limits: one larger
-    than importing.PAGES_BYTES unpacked is not offered (nor one that cannot be read), so it cannot tie a page up."""
+def test_an_export_too_large_for_the_pages_is_not_read_there(tmp_path, monkeypatch) -> None:
+    """The pages read an export in the web process, without the upload check's limits: a CSV or workbook larger
+    than importing.PAGES_BYTES (a workbook unpacked) is not offered nor read there, nor is a workbook that
+    cannot be read, so none can tie a page up; the pages say to use `wres map`."""
     import openpyxl
 
     from wres.web import importing
@@ -584,6 +585,10 @@ def test_an_export_workbook_too_large_for_the_pages_is_not_offered(tmp_path, mon
     wb.active.append(["Employee Number", "Ethnic Origin"])
     wb.save(tmp_path / "HR export.xlsx")
     (tmp_path / "Broken export.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
-    assert [o.name for o in importing.unnamed(tmp_path)] == ["HR export.xlsx, sheet Employees"]
+    (tmp_path / "Leavers report.csv").write_text("Employee Number,Ethnic Origin\n" + "E1,White British\n" * 200, encoding="utf-8")
+    assert [o.name for o in importing.unnamed(tmp_path)] == ["Leavers report.csv", "HR export.xlsx, sheet Employees"]
+    assert importing.Own(tmp_path / "Leavers report.csv").export()[0][0].headings == ["Employee Number", "Ethnic Origin"]
     monkeypatch.setattr(importing, "PAGES_BYTES", 1_000)
     assert importing.unnamed(tmp_path) == []
+    exports, trouble = importing.Own(tmp_path / "Leavers report.csv").export()
+    assert exports == [] and "too large for these pages" in trouble[0].message and "wres map" in trouble[0].fix

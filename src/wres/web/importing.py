@@ -69,34 +69,45 @@ class Own:
         return bool(fm.file) and fnmatch.fnmatch(self.path.name.lower(), fm.file.lower()) and (self.sheet is None or fm.sheet == self.sheet)
 
     def export(self, m: mapping.Mapping | None = None, stem: str | None = None) -> tuple[list[mapping.Export], list[Problem]]:
-        """Its headings and values (mapping.read_export), of the rows `m` keeps for `stem` if it says."""
+        """Its headings and values (mapping.read_export), of the rows `m` keeps for `stem` if it says; nothing
+        from one too large for the pages (too_large)."""
+        if too_large(self.path):
+            return [], [Problem(self.name, f"is too large for these pages to read (over {PAGES_BYTES >> 20} MB)",
+                                "match it with `wres map` on your own computer, then upload the mapping on the Import mapping page")]
         exports, trouble = mapping.read_export(self.path, m, stem)
         return [e for e in exports if e.sheet == self.sheet], trouble
 
 
 def unnamed(path: Path) -> list[Own]:
-    """The exports of a staged (unzipped) return under names of their own: CSV files not named as a file of
-    the return, and the sheets of a workbook that are not named as one (a return's own workbook has sheets
-    named as its files, and its settings sheets)."""
+    """The exports of a staged (unzipped) return under names of their own that the pages can read: CSV files
+    not named as a file of the return, and the sheets of a workbook that are not named as one (a return's own
+    workbook has sheets named as its files, and its settings sheets)."""
     if not path.is_dir():
         return []
-    own = [Own(p) for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv" and p.stem.strip().lower() not in KNOWN]
+    own = [Own(p) for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv" and p.stem.strip().lower() not in KNOWN and not too_large(p)]
     for book in sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$")):
         own += [Own(book, sheet) for sheet in _filled_sheets(book) if sheet.strip().lower() not in (*KNOWN, *SETTINGS_SHEETS)]
     return own
 
 
-PAGES_BYTES = 64 << 20  # an export workbook the mapping pages read, unpacked (a council's is a few MB)
+# The pages read an export in the web process, without the limits the upload's check runs with (its time and
+# memory), on every page: one larger than this (a council's is a few MB) is not read there. `wres map` reads
+# it on the analyst's own machine.
+PAGES_BYTES = 64 << 20
+
+
+def too_large(path: Path) -> bool:
+    """Whether an export is too large for the pages to read: a CSV as it lies, a workbook unpacked."""
+    return (read.unpacked_size(path) if path.suffix.lower() == ".xlsx" else path.stat().st_size) > PAGES_BYTES
 
 
 def _filled_sheets(book: Path) -> list[str]:
     """The sheets of a workbook with anything in their first rows (the headings, perhaps below a title): only
-    their names are read, as every mapping page asks. One that cannot be read is said by the return's check;
-    one larger than PAGES_BYTES is not offered, since the pages read it in the web process, unlimited (the
-    upload's check runs with limits; `wres map` reads it on the analyst's own machine)."""
+    their names are read, as every mapping page asks. One that cannot be read is said by the return's check,
+    one too large for the pages is not offered."""
     import openpyxl
 
-    if read.workbook_problem(book) is not None or read.unpacked_size(book) > PAGES_BYTES:
+    if read.workbook_problem(book) is not None or too_large(book):
         return []
     try:
         wb = openpyxl.load_workbook(book, read_only=True)
