@@ -592,3 +592,18 @@ def test_an_export_too_large_for_the_pages_is_not_read_there(tmp_path, monkeypat
     assert importing.unnamed(tmp_path) == []
     exports, trouble = importing.Own(tmp_path / "Leavers report.csv").export()
     assert exports == [] and "too large for these pages" in trouble[0].message and "wres map" in trouble[0].fix
+
+
+def test_a_file_too_large_for_the_pages_is_said_when_matching_starts(users, authorities, export, monkeypatch) -> None:
+    """The staff export is the return's own file, with its own headings, but too large for the pages: the first
+    page says so, and what to do instead (not "holds no file to match", nor nothing)."""
+    from wres.web import importing
+
+    c = client_for(users["analyst_A"])
+    upload(c, export)
+    up = Upload.objects.get(authority=authorities["A"])
+    monkeypatch.setattr(importing, "PAGES_BYTES", 1_000)
+    r = c.get(f"/submit/{up.pk}/map/", follow=True)
+    text = html.unescape(page(r))
+    assert "staff.csv is too large for these pages to read (over 0 MB): match it with `wres map`" in text
+    assert "holds no staff, event or survey file" not in text

@@ -10,7 +10,7 @@ authority is read through it. The mapping being made lives in the session until 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from wres import mapping
+from wres.problems import Problem
 from wres.standards import Standard
 from wres.web import importing, returns
 from wres.web.access import audit, member
@@ -39,6 +40,7 @@ class Matching:
     files: list[importing.StagedFile]
     m: mapping.Mapping
     own: list[importing.Own]  # exports of the upload under names of their own: CSV files, workbook sheets
+    trouble: list[Problem] = field(default_factory=list)  # why a file could not be read for the pages
 
     @property
     def standard(self) -> Standard:
@@ -49,7 +51,7 @@ class Matching:
         """The files as the mapping reads them (it says which file an export of its own name is), and with
         `suggest` what wres suggests for them: at the start, and when files are matched (never after a
         decision: a spelling left as an error would be suggested again)."""
-        self.files = importing.staged_files(self.path, self.standard, self.m)[0]
+        self.files, self.trouble = importing.staged_files(self.path, self.standard, self.m)
         if suggest:
             self.m = importing.draft(self.files, self.m)
 
@@ -120,10 +122,13 @@ def _open(request: HttpRequest, pk: str, fresh: bool = False) -> Matching | Http
         m = (importing.parse(saved, up.authority.the_standard)[0] if saved else None) or mapping.Mapping()
     state = Matching(up, path, [], m, importing.unnamed(path))
     state.refresh(suggest=text is None)
+    said = " ".join(f"{p.file} {p.message}: {p.fix}." for p in state.trouble)  # a file the pages cannot read
     if not state.files and not state.own:
-        messages.info(request, "This return holds no staff, event or survey file to match: fix it and upload it again.")
+        messages.info(request, said or "This return holds no staff, event or survey file to match: fix it and upload it again.")
         return redirect("upload-result", pk=up.pk)
-    if text is None:
+    if text is None:  # the start: said once, not on every page
+        if said:
+            messages.info(request, said)
         _keep(request, state)
     return state
 
