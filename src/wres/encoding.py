@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import os
 from pathlib import Path
 
@@ -128,13 +127,16 @@ def utf8_copy(path: Path, folder: Path, codec: str, end: int | None = None, repl
     does). In Windows-1252 each byte is one character, and each row is written on as many lines as it was, so
     the copy has the same lines."""
     copy = folder / path.name
+    text = copy.with_name(copy.name + ".text") if sep != "," else copy  # its values separated by commas below
     size = path.stat().st_size if end is None else end
     decoder = codecs.getincrementaldecoder(codec)()  # a chunk may end inside a UTF-8 character
-    with path.open("rb") as src, copy.open("w", encoding="utf-8", newline="") as out:
-        dst = io.StringIO(newline="") if sep != "," else out  # a file of at most LIMIT bytes: parsed whole
+    crlf = False
+    with path.open("rb") as src, text.open("w", encoding="utf-8", newline="") as dst:
 
         def send(stop: int) -> None:
+            nonlocal crlf
             while src.tell() < stop and (chunk := src.read(min(_CHUNK, stop - src.tell()))):
+                crlf = crlf or b"\r\n" in chunk
                 dst.write(decoder.decode(chunk))
 
         if replace is not None:
@@ -143,8 +145,8 @@ def utf8_copy(path: Path, folder: Path, codec: str, end: int | None = None, repl
             src.seek(replace[1])
         send(size)
         dst.write(decoder.decode(b"", final=True))
-        if isinstance(dst, io.StringIO):
-            text = dst.getvalue()
-            rows = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
-            csv.writer(out, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(rows)
+    if sep != ",":  # row by row: a file's rows, not the whole file, in memory
+        with text.open(encoding="utf-8", newline="") as rows, copy.open("w", encoding="utf-8", newline="") as out:
+            csv.writer(out, lineterminator="\r\n" if crlf else "\n").writerows(csv.reader(rows, delimiter=sep, strict=True))
+        text.unlink()
     return copy
