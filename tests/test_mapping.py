@@ -134,6 +134,13 @@ SYSTEMS = {
                                                                    "Registered Professional", "Salary (FTE)", "Start Date"))), _sap),
     "resourcelink": ("Establishment 2025.csv", dict(zip(STAFF_COLUMNS, ("Person Ref", "Ethnic Group", "Division", "SMT Member",
                                                                         "Reg. Body", "Basic Salary", "Start Date"))), _resourcelink),
+    # SAP SuccessFactors' and Oracle HCM's reports, as councils on them export
+    "successfactors": ("Headcount report 2025.csv", dict(zip(STAFF_COLUMNS, ("User/Employee ID", "Ethnic Origin Text", "Organizational Unit",
+                                                                             "Senior Leader", "Professional Registration", "Annual Salary",
+                                                                             "Entry Date"))), _itrent),
+    "oracle-hcm": ("Workforce 2025.csv", dict(zip(STAFF_COLUMNS, ("Person Number", "Ethnic Group Description", "Business Unit Name",
+                                                                  "Head of Service or above", "Registered", "FTE Annual Salary",
+                                                                  "Original Hire Date"))), _itrent),
 }
 
 
