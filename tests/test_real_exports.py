@@ -316,13 +316,16 @@ def test_a_separated_file_that_cannot_be_read_is_said_not_raised(demo: Path, tmp
 
 @pytest.mark.parametrize("lines, sep", [
     (["a,b,c", "1,2,3"], ","),
-    (["a;b;c", "1;2,5;3"], ";"),
+    (["a;b;c", "1;2,5;3", "2;£57,240;4"], ";"),  # commas inside values do not decide
     (["Staff report", "a\tb\tc"], "\t"),  # a title above the headings does not decide
-    (["Staff report, 2025", "a;b;c;d"], ","),  # (Excel quotes a title with a comma: this one is the headings)
+    (["Staff report, 2025", "a;b;c;d", "1;2;3;4"], ";"),  # a semicolons' file does not quote a title's comma
+    (["Staff report; run 02/04/2025", "a,b,c,d", "1,2,3,4"], ","),  # nor one with a semicolon
+    (["id,note,c", "1,a; b; c; d; e; f,3", "2,x,4"], ","),  # a note full of semicolons on one row
     (['id,"note; with; semicolons",c'], ","),  # a heading quoted with semicolons in it
     (["a;b,c"], ","),  # a tie: commas, as the contract says
     (["id|name|ethnicity"], "|"),
-    ([], ","),
+    (["", "a;b", "", "1;2"], ";"),  # empty lines are no evidence
+    ([], ","), (["Staff report"], ","),
 ])
 def test_what_separates_values(lines: list[str], sep: str) -> None:
     from wres.read import separator

@@ -18,6 +18,7 @@ import re
 import tempfile
 import threading
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -304,21 +305,25 @@ SEPARATOR_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertica
 
 
 def separator(lines: Iterable[str]) -> str:
-    """What a CSV's values are separated by: commas, as the contract says, unless its headings are separated by
-    more semicolons, tabs or vertical bars (Excel saves "CSV" with semicolons where the comma is the decimal
-    mark, and HR systems export tab- or bar-separated text). The headings are the first of the file's first
-    lines that splits into more than one value, so a report's title above them does not decide."""
-    for line in itertools.islice(lines, TITLE_ROWS):
-        widths = {}
-        for sep in SEPARATORS:
+    """What a CSV's values are separated by: commas, as the contract says, unless its first lines are separated
+    more steadily by semicolons, tabs or vertical bars (Excel saves "CSV" with semicolons where the comma is the
+    decimal mark, and HR systems export tab- or bar-separated text). Steadily: the separator that splits the
+    most of those lines into one and the same number of values (more than one), then the most values; so a
+    report's title above the headings ("Staff report; run 02/04/2025") or a note full of semicolons on one
+    row does not decide, nor do the commas inside values ("£57,240")."""
+    rows = [line.rstrip("\r\n") for line in itertools.islice(lines, TITLE_ROWS)]
+
+    def steadiness(sep: str) -> tuple[int, int]:
+        widths = Counter()
+        for row in filter(str.strip, rows):
             try:
-                widths[sep] = len(next(csv.reader([line.rstrip("\r\n")], delimiter=sep), []))
+                widths[len(next(csv.reader([row], delimiter=sep), []))] += 1
             except csv.Error:
-                widths[sep] = 0
-        best = max(SEPARATORS, key=widths.__getitem__)
-        if widths[best] > 1:
-            return best
-    return ","
+                continue
+        return max(((n, width) for width, n in widths.items() if width > 1), default=(0, 0))
+
+    scores = {sep: steadiness(sep) for sep in SEPARATORS}
+    return max(SEPARATORS, key=scores.__getitem__)  # the comma on a tie, and when nothing splits
 
 
 def file_separator(path: Path, codec: str = "utf-8-sig") -> str:
