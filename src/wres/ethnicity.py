@@ -215,7 +215,8 @@ def write_map(path: Path, unknown: Sequence[tuple[str, int, Sequence[str]]]) -> 
     if new:
         joined = bom + text + (end if text and not text.endswith("\n") else "") + out.getvalue()
         try:
-            output.write_text(path, joined, codec if codec in (encoding.WINDOWS, encoding.UTF16) else "utf-8")  # (its mark: in `joined`'s codec)
+            # in the map's own encoding (UTF-16's codec writes its mark again; UTF-8's is in `bom`)
+            output.write_text(path, joined, codec if codec in (encoding.WINDOWS, encoding.UTF16) else "utf-8")
         except UnicodeEncodeError:
             raise ValueError(f'{path.name} is Windows-1252 text, which cannot hold every new value: open it in Excel and "Save As" '
                              "CSV UTF-8, then run again") from None
