@@ -188,7 +188,7 @@ def _unread(own: list[str], mapped: Callable[[str], bool]) -> list[Problem]:
     if not unread:
         return []
     return [replace(_problem(f"holds {', '.join(unread)}, {UNREAD}", "name it after the file it holds (staff.csv, leavers.csv, …), "
-                             "or choose which file it is on the Match your files page"), severity="warning")]
+                             "or choose which file it (or each sheet of a workbook) is on the Match your files page"), severity="warning")]
 
 
 def _safe_name(name: str) -> str:
