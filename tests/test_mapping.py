@@ -787,3 +787,44 @@ def test_a_surveymonkey_export_s_second_heading_row_is_not_a_respondent(kind: st
     write()
     (bad,) = [p for p in pipeline.check(folder) if p.severity == "error"]
     assert (bad.column, bad.rows) == ("Which service do you work in?" + (" (F)" if kind == "xlsx" else ""), (7,))
+
+
+STATUSES = ["Active", "Active", "Terminated", "Active", "Agency Worker", "Maternity Leave", "Active", "Suspended"]
+
+
+@pytest.mark.parametrize("statuses, asked", [(STATUSES, True), (["Active", "Maternity Leave", "Suspended"], False)],
+                         ids=["with-leavers-and-agency", "all-in-post"])
+def test_a_staff_export_with_leavers_or_agency_rows_is_asked_about_never_decided(statuses: list[str], asked: bool, demo: Path,
+                                                                                 tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """An HR export of every assignment ("Assignment Status": Terminated, Agency Worker beside Active) would count
+    people who are not directly employed at the snapshot date. wres map does not decide which rows are staff:
+    it says so, counts it as a decision, and writes the rows to keep commented out. Taking the # off reads only
+    them (and says how many were left out). An export of people in post only is not asked about."""
+    folder = tmp_path / "return"
+    folder.mkdir()
+    for f in demo.iterdir():
+        if f.name != "staff.csv":
+            shutil.copy(f, folder)
+    headings = dict(zip(STAFF_COLUMNS, ("Person Ref", "Ethnic Origin", "Directorate", "Senior Manager", "Registered SW", "FTE Salary",
+                                        "Date Started")))
+    header, rows = _export(_rows(demo / "staff.csv"), headings, _itrent)
+    export = folder / "HR export 2025.csv"
+    with export.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[*header, "Assignment Status"], *([*r, statuses[i % len(statuses)]] for i, r in enumerate(rows))])
+    run = cli("map", export, "-o", folder / "mapping.toml")
+    said = " ".join((run.stdout + run.stderr).split())
+    text = (folder / "mapping.toml").read_text(encoding="utf-8")
+    m, problems = mapping.load(folder / "mapping.toml")
+    assert run.code == 0 and not problems and m is not None and not m.files["staff"].rows  # nothing decided
+    if not asked:
+        assert "also holds" not in said and "[staff.rows]" not in text and "decision left" not in said
+        return
+    assert "'Assignment Status' also holds 'Terminated', 'Agency Worker'" in said and "1 decision left (TODO)" in said
+    assert '# "Assignment Status" = ["Active", "Maternity Leave", "Suspended"]' in text
+    assert cli("validate", folder).code == 0  # as it stands, every row is read
+    (folder / "mapping.toml").write_text(text.replace("# [staff.rows]", "[staff.rows]").replace('# "Assignment Status"', '"Assignment Status"'),
+                                         encoding="utf-8")
+    kept = [s for i, _ in enumerate(rows) if (s := statuses[i % len(statuses)]) not in ("Terminated", "Agency Worker")]
+    problems = pipeline.check(folder)
+    assert [p.message for p in problems if "left out" in p.message and p.file == export.name] == [
+        f'{len(rows) - len(kept)} rows left out: mapping.toml keeps only the rows where Assignment Status is "Active" or "Maternity Leave" or "Suspended"']

@@ -308,7 +308,19 @@ def dumps(mapping: Mapping, notes: Notes | None = None, title: str = "your expor
             out += ["", f"[{stem}.rows]  # only rows whose heading holds one of these are read"]
             out += [f"{_key(h)} = [{', '.join(_string(v) for v in vs)}]" + (f"  # {notes[(stem, 'rows', h)]}" if (stem, "rows", h) in notes else "")
                     for h, vs in fm.rows.items()]
+        else:  # rows that may not be the file's: the rows to keep, proposed for the analyst to decide (suggest)
+            for path, kept in notes.items():
+                if path[:2] == (stem, "rows?"):
+                    out += ["", f"# [{stem}.rows]  # {notes.get((stem, 'rows', path[2]), '')}", f"# {_key(path[2])} = [{kept}]"]
     return "\n".join(out) + "\n"
+
+
+def _string_list(values: list[str]) -> str:
+    return ", ".join(_string(v) for v in values)
+
+
+# What a file's rows are, as the data contract says (where an export holds others too)
+ROWS_OF = {"staff": "people directly employed at the snapshot date"}
 
 
 def save(mapping: Mapping, path: Path, notes: Notes | None = None, title: str = "your exports") -> None:
@@ -517,6 +529,23 @@ def _rows_kept(stem: str, ex: Export, given: dict[str, str]) -> tuple[str, list[
         ours = [v for v in values if any(re.search(rf"\b{re.escape(w)}\b", _words(v)) for w in words)]
         if ours and len(ours) < len(values):
             return heading, ours
+    return None
+
+
+def _other_rows(stem: str, ex: Export, given: dict[str, str]) -> tuple[str, list[str], list[str]] | None:
+    """A column of the export whose values mark rows that may not be the file's (a staff export's "Assignment
+    Status": Active, Terminated, Agency): its heading, those values, and the others (column_synonyms.toml
+    [row_columns] and [other_rows]). Which rows are the file's is the analyst's to say: this is only asked."""
+    words = [_words(w) for w in _synonyms().get("other_rows", {}).get(stem, [])]
+    columns = {_words(h) for h in _synonyms().get("row_columns", {}).get(stem, [])}
+    used = {h.strip().lower() for h in given.values()}
+    for heading in ex.headings:
+        values = ex.values.get(heading, [])
+        if heading.strip().lower() in used or _words(heading) not in columns or len(values) > 50:
+            continue
+        others = [v for v in values if any(re.search(rf"\b{re.escape(w)}\b", _words(v)) for w in words)]
+        if others and len(others) < len(values):
+            return heading, others, [v for v in values if v not in others]
     return None
 
 
@@ -743,6 +772,15 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         if (kept and stem in kept) or stem in newly:  # an export of other cases too: only the file's rows are kept (and said to be)
             fm.rows[heading] = values
             lines.append(f"  only the rows whose {heading!r} is {' or '.join(repr(v) for v in values)} are read (check [{stem}.rows])")
+        elif not fm.rows and (other := _other_rows(stem, ex, headings)) is not None:  # asked, never decided here
+            heading, others, rest = other
+            notes[(stem, "rows?", heading)] = _string_list(rest)
+            todo += 1
+            notes[(stem, "rows", heading)] = (f"TODO: {heading!r} also holds {', '.join(repr(v) for v in others[:4])}"
+                                              f"{' …' if len(others) > 4 else ''}: if those rows are not {ROWS_OF.get(stem, stem)}, "
+                                              "keep only the others: take the # off these two lines (and check the list)")
+            lines.append(f"  {heading!r} also holds {', '.join(repr(v) for v in others[:4])}: if those are not {ROWS_OF.get(stem, stem)}, "
+                         f"read only the others (take the # off [{stem}.rows] in the mapping)")
         # values: each spelling of a categorical column the contract does not read
         kinds = {c.name: c for c in schema.all_columns(stem)} | {c.name: c for c in contract}
         decided = 0
