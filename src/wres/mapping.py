@@ -515,37 +515,23 @@ def _status_column(stem: str, headings: list[str], contract: Sequence[schema.Col
     return {c: (heading, 90) for c in open_} if heading is not None and len(open_) > 1 else {}
 
 
-def _rows_kept(stem: str, ex: Export, given: dict[str, str]) -> tuple[str, list[str]] | None:
-    """A case-type column of the export whose values name the file's kind of row beside others (an ER casework
-    export's "Case Type": Disciplinary, Grievance, Capability): that heading and the values that are the
-    file's (column_synonyms.toml [row_columns] and [row_words])."""
-    words = [_words(w) for w in _synonyms().get("row_words", {}).get(stem, [])]
+def _marked_rows(stem: str, ex: Export, given: dict[str, str], table: str) -> tuple[str, list[str], list[str]] | None:
+    """A column of the export that says what each row is (column_synonyms.toml [row_columns]) whose values
+    hold words of `table` beside other values: its heading, those values, and the others.
+
+    With [row_words], the file's own rows among others (an ER casework export's "Case Type": Disciplinary,
+    Grievance, Capability), which wres map keeps. With [other_rows], rows that may not be the file's (a staff
+    export's "Assignment Status": Active, Terminated, Agency Worker): which are is the analyst's to say."""
+    words = [_words(w) for w in _synonyms().get(table, {}).get(stem, [])]
     columns = {_words(h) for h in _synonyms().get("row_columns", {}).get(stem, [])}
     used = {h.strip().lower() for h in given.values()}
     for heading in ex.headings:
         values = ex.values.get(heading, [])
         if heading.strip().lower() in used or _words(heading) not in columns or len(values) > 50:
             continue
-        ours = [v for v in values if any(re.search(rf"\b{re.escape(w)}\b", _words(v)) for w in words)]
-        if ours and len(ours) < len(values):
-            return heading, ours
-    return None
-
-
-def _other_rows(stem: str, ex: Export, given: dict[str, str]) -> tuple[str, list[str], list[str]] | None:
-    """A column of the export whose values mark rows that may not be the file's (a staff export's "Assignment
-    Status": Active, Terminated, Agency): its heading, those values, and the others (column_synonyms.toml
-    [row_columns] and [other_rows]). Which rows are the file's is the analyst's to say: this is only asked."""
-    words = [_words(w) for w in _synonyms().get("other_rows", {}).get(stem, [])]
-    columns = {_words(h) for h in _synonyms().get("row_columns", {}).get(stem, [])}
-    used = {h.strip().lower() for h in given.values()}
-    for heading in ex.headings:
-        values = ex.values.get(heading, [])
-        if heading.strip().lower() in used or _words(heading) not in columns or len(values) > 50:
-            continue
-        others = [v for v in values if any(re.search(rf"\b{re.escape(w)}\b", _words(v)) for w in words)]
-        if others and len(others) < len(values):
-            return heading, others, [v for v in values if v not in others]
+        marked = [v for v in values if any(re.search(rf"\b{re.escape(w)}\b", _words(v)) for w in words)]
+        if marked and len(marked) < len(values):
+            return heading, marked, [v for v in values if v not in marked]
     return None
 
 
@@ -763,16 +749,15 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             lines.append("  no heading found for: " + ", ".join(missing) + f" (add yours under [{stem}.columns])")
         if kept and stem in kept:  # read again through the rows a first look kept
             heading, values, notes[(stem, "rows", kept[stem][0])] = kept[stem]
-        elif not fm.rows and (guess := _rows_kept(stem, ex, headings)) is not None:
-            heading, values = guess
-            others = [v for v in ex.values[heading] if v not in values]
+        elif not fm.rows and (guess := _marked_rows(stem, ex, headings, "row_words")) is not None:
+            heading, values, others = guess
             notes[(stem, "rows", heading)] = (f"guessed: the rows of other {heading!r} ({', '.join(others[:3])}{' …' if len(others) > 3 else ''}) "
                                               f"are not {stem} rows")
             newly[stem] = (heading, values)
         if (kept and stem in kept) or stem in newly:  # an export of other cases too: only the file's rows are kept (and said to be)
             fm.rows[heading] = values
             lines.append(f"  only the rows whose {heading!r} is {' or '.join(repr(v) for v in values)} are read (check [{stem}.rows])")
-        elif not fm.rows and (other := _other_rows(stem, ex, headings)) is not None:  # asked, never decided here
+        elif not fm.rows and (other := _marked_rows(stem, ex, headings, "other_rows")) is not None:  # asked, never decided here
             heading, others, rest = other
             notes[(stem, "rows?", heading)] = _string_list(rest)
             todo += 1
