@@ -293,3 +293,19 @@ def test_a_return_saved_by_excel_as_windows_1252_is_checked_and_said_so(users, d
     assert pipeline.load(folder).counts == pipeline.load(demo_returns["A"]).counts
     html = " ".join(c.get(f"/submit/{up.id}/check/").content.decode().split())
     assert "is not UTF-8 but Windows-1252 text" in html and "staff.csv" in html
+
+
+def test_a_text_file_named_as_a_returns_file_in_a_zip_is_said_with_what_to_do(users, demo_returns, tmp_path) -> None:
+    """Excel saves its text files as .txt: a zip's staff.txt is said as the command line says it (rename it
+    staff.csv), not dropped as no part of a return."""
+    folder = tmp_path / "ret"
+    folder.mkdir()
+    for f in demo_returns["A"].iterdir():
+        (folder / (f"{f.stem}.txt" if f.name == "staff.csv" else f.name)).write_bytes(f.read_bytes())
+    c = client_for(users["analyst_A"])
+    c.post("/submit/", {"file": zipped(folder)})
+    up = Upload.objects.get()
+    assert up.status == Upload.Status.INVALID
+    said = [(p["file"], p["message"]) for p in up.problems if p["severity"] == "error"]
+    assert ("staff.txt", "is a text file named as the return's staff file, but only .csv files are read") in said
+    assert not any("was ignored" in p["message"] for p in up.problems)

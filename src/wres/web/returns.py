@@ -51,7 +51,9 @@ from wres.web.models import (
 )
 
 log = logging.getLogger(__name__)
-KNOWN = {f"{stem}.{ext}" for stem in STEMS for ext in ("csv", "parquet")} | {"organisation.toml"}
+# The return's files a zip may hold; a .txt named as one (Excel saves text files so) is unpacked to be said
+# (read.py: "rename it staff.csv"), not dropped as no part of a return.
+KNOWN = {f"{stem}.{ext}" for stem in STEMS for ext in ("csv", "parquet", "txt")} | {"organisation.toml"}
 MAX_MEMBERS = 50
 
 
