@@ -515,7 +515,7 @@ def _status_column(stem: str, headings: list[str], contract: Sequence[schema.Col
     return {c: (heading, 90) for c in open_} if heading is not None and len(open_) > 1 else {}
 
 
-def _marked_rows(stem: str, ex: Export, given: dict[str, str], table: str) -> tuple[str, list[str], list[str]] | None:
+def marked_rows(stem: str, ex: Export, given: dict[str, str], table: str) -> tuple[str, list[str], list[str]] | None:
     """A column of the export that says what each row is (column_synonyms.toml [row_columns]) whose values
     hold words of `table` beside other values: its heading, those values, and the others.
 
@@ -749,7 +749,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             lines.append("  no heading found for: " + ", ".join(missing) + f" (add yours under [{stem}.columns])")
         if kept and stem in kept:  # read again through the rows a first look kept
             heading, values, notes[(stem, "rows", kept[stem][0])] = kept[stem]
-        elif not fm.rows and (guess := _marked_rows(stem, ex, headings, "row_words")) is not None:
+        elif not fm.rows and (guess := marked_rows(stem, ex, headings, "row_words")) is not None:
             heading, values, others = guess
             notes[(stem, "rows", heading)] = (f"guessed: the rows of other {heading!r} ({', '.join(others[:3])}{' …' if len(others) > 3 else ''}) "
                                               f"are not {stem} rows")
@@ -757,7 +757,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         if (kept and stem in kept) or stem in newly:  # an export of other cases too: only the file's rows are kept (and said to be)
             fm.rows[heading] = values
             lines.append(f"  only the rows whose {heading!r} is {' or '.join(repr(v) for v in values)} are read (check [{stem}.rows])")
-        elif not fm.rows and (other := _marked_rows(stem, ex, headings, "other_rows")) is not None:  # asked, never decided here
+        elif not fm.rows and (other := marked_rows(stem, ex, headings, "other_rows")) is not None:  # asked, never decided here
             heading, others, rest = other
             notes[(stem, "rows?", heading)] = _string_list(rest)
             todo += 1

@@ -607,3 +607,44 @@ def test_a_file_too_large_for_the_pages_is_said_when_matching_starts(users, auth
     text = html.unescape(page(r))
     assert "staff.csv is too large for these pages to read (over 0 MB): match it with `wres map`" in text
     assert "holds no staff, event or survey file" not in text
+
+
+def test_a_staff_export_with_leavers_and_agency_rows_is_asked_which_rows_are_staff(users, authorities, export) -> None:
+    """An HR export of every assignment ("Assignment Status": Terminated, Agency Worker beside Active): the rows
+    page asks which rows are people directly employed at the snapshot date, the in-post values ticked and the
+    others not (the service does not decide); the mapping keeps the rows chosen, and the check says how many
+    were left out."""
+    statuses = ["Active", "Active", "Terminated", "Maternity Leave", "Agency Worker", "Active"]
+    with (export / "staff.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    with (export / "staff.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[*rows[0], "Assignment Status"], *([*r, statuses[i % len(statuses)]] for i, r in enumerate(rows[1:]))])
+    a = authorities["A"]
+    c = client_for(users["analyst_A"])
+    upload(c, export)
+    up = Upload.objects.get(authority=a)
+    url = c.get(f"/submit/{up.pk}/map/")["Location"]
+    visited = []
+    while not url.endswith("/map/check/"):
+        visited.append(url.split("/map/")[1])
+        text = page(c.get(url))
+        if url.endswith("/rows/"):
+            assert "Match your rows" in text and "Assignment Status" in text
+            boxes = [box for box in re.findall(r"<input[^>]*>", text) if 'name="kept"' in box]
+            offered = [html.unescape(re.search(r'value="([^"]*)"', box).group(1)) for box in boxes]
+            ticked = [v for v, box in zip(offered, boxes) if re.search(r"\bchecked\b", box)]
+            assert sorted(ticked) == ["Active", "Maternity Leave"] and sorted(offered) == sorted(set(statuses))
+            assert "There is a problem" in page(c.post(url, {}))  # none ticked: an error on the page
+            r = c.post(url, {"kept": ticked})
+        else:
+            r = c.post(url, selected(text))
+        assert r.status_code == 302, page(r)
+        url = r["Location"]
+    assert visited == ["staff/columns/", "staff/rows/", "staff/values/", "leavers/values/"]
+    assert "Only the rows whose “Assignment Status” is “Active” or “Maternity Leave” are read" in html.unescape(page(c.get(url)))
+    c.post(url)
+    up.refresh_from_db()
+    assert up.status == Upload.Status.VALID, up.errors()
+    left = sum(1 for i in range(len(rows) - 1) if statuses[i % len(statuses)] in ("Terminated", "Agency Worker"))
+    assert any(p["message"].startswith(f"{left} rows left out") for p in up.problems), up.problems
+    assert tomllib.loads(ImportMapping.objects.get(authority=a).text)["staff"]["rows"] == {"Assignment Status": ["Active", "Maternity Leave"]}

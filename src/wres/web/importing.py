@@ -296,6 +296,17 @@ def values_to_decide(f: StagedFile, m: mapping.Mapping) -> dict[str, list[tuple[
     return out
 
 
+def rows_to_decide(f: StagedFile, m: mapping.Mapping) -> tuple[str, list[str], list[str]] | None:
+    """A column of the export whose values mark rows that may not be the file's (a staff export's "Assignment
+    Status": Terminated, Agency Worker beside Active), while the mapping keeps no rows of it yet: its heading,
+    those values and the others (wres.mapping.marked_rows). The rows page asks; nothing here decides."""
+    fm = m.files.get(f.stem)
+    if fm is None or fm.rows:
+        return None
+    given = {c.name: c.name for c in schema.all_columns(f.stem)} | fm.columns
+    return mapping.marked_rows(f.stem, f.export, given, "other_rows")
+
+
 def kind_of(stem: str, column: str) -> str:
     return next(c.kind for c in schema.all_columns(stem) if c.name == column)
 

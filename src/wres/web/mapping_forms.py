@@ -81,6 +81,24 @@ class FilesForm(ErrorLinks, forms.Form):
         return {name: self.cleaned_data[key] for key, name in self.names.items() if self.cleaned_data.get(key)}
 
 
+class RowsForm(ErrorLinks, forms.Form):
+    """Which rows of an export are the file's, by the values of a column that says what each row is (a staff
+    export's "Assignment Status"): those ticked are read, the others left out. The values that may not be the
+    file's (Terminated, Agency Worker) start unticked; the analyst decides."""
+
+    kept = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple,
+                                     error_messages={"required": "Select the values of the rows to read"})
+
+    def __init__(self, *args: Any, heading: str, values: list[str], chosen: list[str], what: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["kept"]
+        field.label = escape(f"Which rows are {what}? Read the rows whose “{heading}” is:")
+        field.choices = [(v, v) for v in values]
+        field.help_text = "Select all that apply. The rows of the values left unticked are not read, and the check says how many."
+        self.initial["kept"] = chosen
+        self.helper = plan_helper(Field.checkboxes("kept", legend_size="s"), button="Continue")
+
+
 SALARY_OR_BAND = ("annual_salary", "pay_band")
 
 

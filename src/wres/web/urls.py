@@ -28,6 +28,7 @@ urlpatterns = [
     path("submit/<uuid:pk>/map/", mapping.start, name="map-start"),
     path("submit/<uuid:pk>/map/files/", mapping.files, name="map-files"),
     path("submit/<uuid:pk>/map/<slug:file>/columns/", mapping.columns, name="map-columns"),
+    path("submit/<uuid:pk>/map/<slug:file>/rows/", mapping.rows, name="map-rows"),
     path("submit/<uuid:pk>/map/<slug:file>/values/", mapping.values, name="map-values"),
     path("submit/<uuid:pk>/map/check/", mapping.check, name="map-check"),
     path("mapping/", mapping.overview, name="mapping"),

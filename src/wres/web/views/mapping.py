@@ -24,10 +24,10 @@ from wres.problems import Problem
 from wres.standards import Standard
 from wres.web import importing, returns
 from wres.web.access import audit, member
-from wres.web.mapping_forms import ColumnsForm, FilesForm, MappingFileForm, ValuesForm
+from wres.web.mapping_forms import ColumnsForm, FilesForm, MappingFileForm, RowsForm, ValuesForm
 from wres.web.models import ImportMapping, Upload
 
-STEPS = ("files", "columns", "values")
+STEPS = ("files", "columns", "rows", "values")
 
 
 @dataclass
@@ -66,6 +66,8 @@ class Matching:
             lacking = any(c.required and c.name not in (fm.columns if fm else {}) and c.name not in present for c in importing.columns_of(f.stem, self.standard))
             if (fm and fm.columns) or lacking:
                 out.append(("columns", f.stem))
+            if importing.rows_to_decide(f, self.m):
+                out.append(("rows", f.stem))
             if importing.values_to_decide(f, self.m):
                 out.append(("values", f.stem))
         return out
@@ -133,6 +135,12 @@ def _open(request: HttpRequest, pk: str, fresh: bool = False) -> Matching | Http
     return state
 
 
+def _open_file(request: HttpRequest, pk: str, file: str) -> tuple[Matching, importing.StagedFile] | HttpResponse:
+    """_open, and the file of the upload a page matches."""
+    state = _open(request, pk)
+    return state if isinstance(state, HttpResponse) else (state, state.file(file))
+
+
 def _keep(request: HttpRequest, state: Matching) -> None:
     request.session[_session_key(state.up)] = mapping.dumps(state.m)
 
@@ -177,10 +185,10 @@ def files(request: HttpRequest, pk: str) -> HttpResponse:
 
 @member("submit")
 def columns(request: HttpRequest, pk: str, file: str) -> HttpResponse:
-    state = _open(request, pk)
-    if isinstance(state, HttpResponse):
-        return state
-    f = state.file(file)
+    opened = _open_file(request, pk, file)
+    if isinstance(opened, HttpResponse):
+        return opened
+    state, f = opened
     fm = state.m.files.setdefault(f.stem, mapping.FileMap())
     form = ColumnsForm(request.POST if request.method == "POST" else None, stem=f.stem, headings=f.export.headings, chosen=fm.columns, standard=state.standard)
     if request.method == "POST" and form.is_valid():
@@ -193,18 +201,35 @@ def columns(request: HttpRequest, pk: str, file: str) -> HttpResponse:
         state.m = importing.suggest(f, state.m)  # the spellings of the columns as now chosen
         _keep(request, state)
         return state.next(("columns", f.stem))
-    return render(request, "web/mapping/columns.html", {
-        "up": state.up, "form": form, "file": f, "back": state.back(("columns", f.stem)),
-        "position": state.position(f), "suggested": bool(fm.columns),
-    })
+    return _step(request, state, f, "columns", form, suggested=bool(fm.columns))
+
+
+@member("submit")
+def rows(request: HttpRequest, pk: str, file: str) -> HttpResponse:
+    """Which rows of the export are the file's, when a column marks some that may not be (importing.rows_to_decide)."""
+    opened = _open_file(request, pk, file)
+    if isinstance(opened, HttpResponse):
+        return opened
+    state, f = opened
+    ask = importing.rows_to_decide(f, state.m)
+    if ask is None:
+        return state.next(("rows", f.stem))
+    heading, others, rest = ask
+    what = mapping.ROWS_OF.get(f.stem, f"{f.stem} rows")
+    form = RowsForm(request.POST if request.method == "POST" else None, heading=heading, values=rest + others, chosen=rest, what=what)
+    if request.method == "POST" and form.is_valid():
+        state.m.files[f.stem].rows = {heading: form.cleaned_data["kept"]}  # read again through them on the next page
+        _keep(request, state)
+        return state.next(("rows", f.stem))
+    return _step(request, state, f, "rows", form, heading=heading, what=what)
 
 
 @member("submit")
 def values(request: HttpRequest, pk: str, file: str) -> HttpResponse:
-    state = _open(request, pk)
-    if isinstance(state, HttpResponse):
-        return state
-    f = state.file(file)
+    opened = _open_file(request, pk, file)
+    if isinstance(opened, HttpResponse):
+        return opened
+    state, f = opened
     decide = importing.values_to_decide(f, state.m)
     if not decide:
         return state.next(("values", f.stem))
@@ -223,8 +248,14 @@ def values(request: HttpRequest, pk: str, file: str) -> HttpResponse:
                 del fm.values[col]
         _keep(request, state)
         return state.next(("values", f.stem))
-    return render(request, "web/mapping/values.html", {
-        "up": state.up, "form": form, "file": f, "back": state.back(("values", f.stem)), "position": state.position(f),
+    return _step(request, state, f, "values", form)
+
+
+def _step(request: HttpRequest, state: Matching, f: importing.StagedFile, step: str, form: Any, **words: Any) -> HttpResponse:
+    """A page of matching one file (web/mapping/step.html, with its own words)."""
+    return render(request, f"web/mapping/{step}.html", {
+        "up": state.up, "form": form, "file": f, "back": state.back((step, f.stem)), "position": state.position(f),
+        "title": f"Match your {step}", **words,
     })
 
 
