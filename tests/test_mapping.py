@@ -595,8 +595,8 @@ def test_header_row_is_a_row_number(row: object, ok: bool) -> None:
 
 def test_a_status_column_gives_shortlisted_and_appointed(demo: Path, tmp_path: Path, cli) -> None:
     """An applicant tracking system writes one "Application Status", not a yes/no column each: wres map gives it
-    to both, each asks which statuses are yes, and the return then counts as the contract's; a status left
-    out is named with the column it is read as."""
+    to both, says of each stage whether it is shortlisted and appointed ([stage_values]), and the return then
+    counts as the contract's with no decision left; a status left out is named with the column it is read as."""
     folder = tmp_path / "return"
     folder.mkdir()
     shutil.copy(demo / "organisation.toml", folder)
@@ -615,11 +615,9 @@ def test_a_status_column_gives_shortlisted_and_appointed(demo: Path, tmp_path: P
     m, problems = mapping.load(folder / "mapping.toml")
     assert not problems and m is not None
     assert m.files["recruitment"].columns["appointed"] == "Application Status"
-    assert m.files["recruitment"].values["shortlisted"] == dict.fromkeys(status.values(), mapping.TODO)
-    for (short, appointed), spelling in status.items():  # the analyst's decisions
-        m.files["recruitment"].values["shortlisted"][spelling] = short
-        m.files["recruitment"].values["appointed"][spelling] = appointed
-    mapping.save(m, folder / "mapping.toml")
+    assert m.files["recruitment"].values["shortlisted"] == {v: short for (short, _), v in status.items()}
+    assert m.files["recruitment"].values["appointed"] == {v: appointed for (_, appointed), v in status.items()}
+    assert "guessed: the stage 'Interviewed - Unsuccessful' is not appointed" in text and "decisions left" not in res.stdout
     assert cli("validate", folder).code == 0
     expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "recruitment")))
     assert pipeline.load(folder).counts == expected.counts
@@ -628,6 +626,38 @@ def test_a_status_column_gives_shortlisted_and_appointed(demo: Path, tmp_path: P
     said = " ".join(cli("validate", folder).stdout.split())
     assert 'row 4, column Application Status (as appointed): "Withdrawn" is not yes or no' in said
     assert "under [recruitment.values.shortlisted]" in said and "under [recruitment.values.appointed]" in said
+
+
+# Stages as applicant tracking systems write them → (shortlisted, appointed); TODO where it depends on the process.
+STAGES = {"Rejected at sift": ("no", "no"), "Not Shortlisted": ("no", "no"), "Application Received": ("no", "no"),
+          "Shortlisting - Rejected": ("no", "no"), "Sifted out": ("no", "no"), "Shortlisted": ("yes", "no"),
+          "Invited to Interview": ("yes", "no"), "Interview - Unsuccessful": ("yes", "no"), "Interview - Not Appointed": ("yes", "no"),
+          "Did not attend interview": ("yes", "no"), "No show": ("yes", "no"), "Reserve list": ("yes", "no"),
+          "Offer Declined": ("yes", "no"), "Offer Withdrawn": ("yes", "no"), "Offer Accepted": ("yes", "yes"), "Hired": ("yes", "yes"),
+          "Appointed": ("yes", "yes"), "New Starter": ("yes", "yes"), "Conditional Offer": ("yes", mapping.TODO),
+          "Offer Made": ("yes", mapping.TODO), "Withdrawn": (mapping.TODO, "no"), "Withdrawn by Applicant": (mapping.TODO, "no"),
+          "Rejected": (mapping.TODO, "no"), "Unsuccessful": (mapping.TODO, "no"), "Talent pool": (mapping.TODO, mapping.TODO)}
+
+
+def test_each_stage_of_an_applicant_tracking_system_says_shortlisted_and_appointed_or_is_asked(tmp_path: Path) -> None:
+    """The furthest stage reached, under a heading that holds a known one ("Furthest Stage Reached"), not a
+    "DBS Status" beside it: each stage is read as shortlisted and appointed where its words say so, asked where
+    they do not (whether someone who withdrew had been shortlisted is the analyst's to say), and a plain yes/no
+    column's values stay yes and no."""
+    export = tmp_path / "Oleeo applications.csv"
+    stages = list(STAGES)
+    _write_csv(export, ["Application ID", "Ethnic Group", "Department", "DBS Status", "Furthest Stage Reached (latest)"],
+               [[f"A{i}", "Indian", "Adults", "Clear", stages[i % len(stages)]] for i in range(3 * len(stages))])
+    exports, problems = mapping.read_export(export)
+    assert not problems
+    got = mapping.suggest(exports).mapping.files["recruitment"]
+    assert got.columns["shortlisted"] == got.columns["appointed"] == "Furthest Stage Reached (latest)"
+    assert {v: (got.values["shortlisted"][v], got.values["appointed"][v]) for v in stages} == STAGES
+    _write_csv(export, ["Application ID", "Ethnic Group", "Department", "Shortlisted", "Appointed"],
+               [["A1", "Indian", "Adults", "Y - interviewed", "No show"], ["A2", "Indian", "Adults", "N", "N"]])
+    exports, _ = mapping.read_export(export)
+    got = mapping.suggest(exports).mapping.files["recruitment"]
+    assert got.values == {"shortlisted": {"Y - interviewed": "yes"}, "appointed": {"No show": "no"}}
 
 
 @pytest.mark.parametrize("columns,ok", [({"shortlisted": "Status", "appointed": "Status"}, True),

@@ -511,7 +511,11 @@ def _status_column(stem: str, headings: list[str], contract: Sequence[schema.Col
     open_ = [c.name for c in contract if c.kind in SHARED and c.required and c.name not in given]
     known = {_words(w) for w in _synonyms().get("status_columns", {}).get(stem, [])}
     used = {h.strip().lower() for h in given.values()}
-    heading = next((h for h in headings if _words(h) in known and h.strip().lower() not in used), None)
+    free = [h for h in headings if h.strip().lower() not in used]
+    # a known heading, else one holding a known phrase of two words or more ("Furthest Stage Reached (Latest)"):
+    # one word alone ("DBS Status") says nothing of an application
+    heading = next((h for h in free if _words(h) in known), None) or next(
+        (h for h in free for k in known if " " in k and re.search(rf"\b{re.escape(k)}\b", _words(h))), None)
     return {c: (heading, 90) for c in open_} if heading is not None and len(open_) > 1 else {}
 
 
@@ -573,6 +577,8 @@ def _suggest_value(kind: str, column: str, value: str, standard: Standard) -> tu
     if kind in ("bool", "answer"):
         if first in ("y", "yes", "true"):
             return "yes", "guessed: it starts with yes"
+        if kind == "bool" and (staged := _stage(column, value)) is not None:
+            return staged
         if first in ("n", "no", "not", "non", "false"):
             return "no", "guessed: it starts with no"
         if kind == "answer":
@@ -597,6 +603,23 @@ def _suggest_value(kind: str, column: str, value: str, standard: Standard) -> tu
         options = [o if isinstance(o, str) else o[0] for o in options]
         return None, "TODO: which ethnicity?" + (f" nearest: {', '.join(options)}" if options else " (an ONS 2021 label)")
     return None, "TODO"
+
+
+def _stage(column: str, value: str) -> tuple[str | None, str] | None:
+    """What a recruitment stage ("Interview - Unsuccessful", "Offer Declined") says of `column` (shortlisted or
+    appointed), by the first phrase of column_synonyms.toml's [stage_values] it holds; None if it holds none."""
+    table = _synonyms().get("stage_values", {})
+    if column not in table.get("columns", ()):
+        return None
+    at = table["columns"].index(column)
+    w = _words(value)
+    for phrase, *answers in table["phrases"]:
+        if re.search(rf"\b{re.escape(phrase)}\b", w):
+            said = answers[at]
+            if said == "?":
+                return None, f"TODO: {column.replace('_', ' ')} at the stage {value!r}: yes or no? (it depends on your process)"
+            return said, f"guessed: the stage {value!r} is {'' if said == 'yes' else 'not '}{column.replace('_', ' ')}"
+    return None
 
 
 def _date_order(values: list[str]) -> tuple[DateOrder | None, str]:
