@@ -473,6 +473,36 @@ def test_a_footer_in_a_workbook_sheet_is_left_out(demo: Path, tmp_path: Path) ->
     assert pipeline.load(book).counts == pipeline.load(_workbook(demo, tmp_path / "plain.xlsx", footer=False)).counts
 
 
+@pytest.mark.parametrize("kind", ["csv", "semicolons", "xlsx"])
+def test_a_totals_row_below_the_data_is_left_out_and_said(kind: str, demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
+    """A staff list kept by hand ends in a totals row (Excel's table "Total Row": "Total" and a count under a
+    column), straight below the data, and perhaps a report's footer below that: neither is a person. Both are
+    left out and said with the rows a spreadsheet shows, and the counts are the return's. Before, the totals
+    row was refused as a person with no service and no salary."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    header, rows = _read(demo / "staff.csv")
+    total = ["Total"] + [""] * (len(header) - 2) + [str(len(rows))]
+    tail = [total, [""] * len(header), ["Report run 02/04/2025 09:14 by HRIS"]]
+    if kind == "xlsx":
+        wb = openpyxl.load_workbook(_workbook(demo, tmp_path / "return.xlsx", footer=False))
+        for r in tail:
+            wb["staff"].append([v or None for v in r])
+        wb.save(tmp_path / "return.xlsx")
+        target, label = tmp_path / "return.xlsx", "return.xlsx, sheet staff"
+        plain = pipeline.load(_workbook(demo, tmp_path / "plain.xlsx", footer=False)).counts
+    else:
+        with (target / "staff.csv").open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f, delimiter=";" if kind == "semicolons" else ",").writerows([header, *rows, *tail])
+        label, plain = "staff.csv", expected.counts
+    problems = pipeline.check(target)
+    assert [p for p in problems if p.severity == "error"] == [], problems
+    (said,) = [p for p in problems if "totals row" in p.message]
+    assert (said.file, said.rows, said.severity) == (label, (len(rows) + 2, len(rows) + 4), "warning")
+    assert said.message == "the totals row and the report's footer below the data ('Total'; 'Report run 02/04/2025 09:14 by HRIS') are left out"
+    assert pipeline.load(target).counts == plain
+
+
 def test_wres_map_does_not_ask_about_a_footers_text(demo: Path, tmp_path: Path) -> None:
     target, _ = _with_footer(demo, tmp_path / "r")
     (export,), problems = read_export(target / "staff.csv")
@@ -484,7 +514,13 @@ def test_wres_map_does_not_ask_about_a_footers_text(demo: Path, tmp_path: Path) 
     ([["S1", "Indian"], [None, None], ["Report run", None], ["Page 1 of 1", ""], [], [""]], 2),  # a sheet's empty cells; empty rows after
     ([["S1", "Indian"], ["Report run"]], 0),  # no empty row above: perhaps a row cut short
     ([["S1", "Indian"], [], ["a"], ["b"], ["c"], ["d"]], 0),  # more lines than a footer has
-    ([["S1", "Indian"], [], ["Total", "2"]], 0),  # two values: a row
+    ([["S1", "Indian"], [], ["Note", "2"]], 0),  # two values: a row
+    ([["S1", "Indian"], [], ["Total", "2"]], 1),  # a totals row: its first cell says so, its others are numbers
+    ([["S1", "Indian"], ["Grand Total", None, "£1,234,567.50"]], 1),  # straight below the data, as Excel's table puts it
+    ([["S1", "Indian"], ["TOTAL:", "425"], [], ["Report run"], ["Page 1 of 1"]], 3),  # above a report's footer
+    ([["S1", "Indian"], ["Total", "Indian"]], 0),  # words beside it: perhaps a row
+    ([["Total", "2"]], 0),  # nothing above it
+    ([["S1", "Indian"], ["Totally new", "2"]], 0),
     ([["S1", "Indian"], [], ["S2", ""]], 1),  # a row with one value below an empty one would be refused anyway: said, not kept
 ])
 def test_what_is_a_footer(tail: list[list[object]], rows: int) -> None:

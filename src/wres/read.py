@@ -402,19 +402,36 @@ _TAIL_BYTES = 1 << 16  # how much of a CSV's end is looked at for one
 _TAIL_ROWS = 64  # rows held back by without_footer: a footer, the empty rows around it, and room
 
 
+# A spreadsheet's totals row: its first filled cell says so, any other holds a number (Excel's table "Total Row",
+# a SUM typed under a column). No record of a return is that: each has a service, an ethnicity, a yes or no.
+_TOTAL_WORD = re.compile(r"(grand |sub ?)?totals?\b|count\b|sum\b", re.IGNORECASE)
+_TOTAL_NUMBER = re.compile(r"[£$]?-?[\d,]*\.?\d+%?")
+
+
+def _totals_row(row: Sequence[object] | None) -> bool:
+    cells = [str(v).strip() for v in row or () if v is not None and str(v).strip()]
+    return bool(cells) and bool(_TOTAL_WORD.match(cells[0])) and all(_TOTAL_NUMBER.fullmatch(c) for c in cells[1:])
+
+
 def footer_rows(tail: Sequence[Sequence[object] | None]) -> int:
-    """How many of a file's last rows are a report's footer, as HR systems' reports end theirs ("Report run
-    02/04/2025 09:14 by HRIS", "Total records: 425"): below an empty row, at most FOOTER_ROWS rows of one
-    filled cell each, with only empty rows after them. `tail`: the file's last rows, in order (None or no
-    filled cell: an empty row). A data row with one filled cell would be refused anyway, so nothing a return
-    needs is taken for a footer; the rows left out are said (footer_warning)."""
+    """How many of a file's last filled rows are not records: a report's footer, as HR systems' reports end
+    theirs ("Report run 02/04/2025 09:14 by HRIS", "Total records: 425"), below an empty row, at most
+    FOOTER_ROWS rows of one filled cell each with only empty rows after them; and a spreadsheet's totals row
+    (_totals_row), straight below the data or above such a footer. `tail`: the file's last rows, in order
+    (None or no filled cell: an empty row). A data row with one filled cell would be refused anyway, so
+    nothing a return needs is taken for a footer; the rows left out are said (footer_warning)."""
     filled = [sum(1 for v in row if v is not None and str(v).strip()) if row else 0 for row in tail]
     while filled and not filled[-1]:
         filled.pop()
     k = 0
     while k < len(filled) and filled[-1 - k] == 1:
         k += 1
-    return k if 1 <= k <= FOOTER_ROWS and k < len(filled) and not filled[-1 - k] else 0
+    if not (1 <= k <= FOOTER_ROWS and k < len(filled) and not filled[-1 - k]):
+        k = 0
+    above = len(filled) - k - 1  # the last filled row above the footer, if any
+    while above > 0 and not filled[above]:
+        above -= 1
+    return k + 1 if above > 0 and _totals_row(tail[above]) else k
 
 
 def without_footer(rows: Iterator[Sequence[object]]) -> Iterator[Sequence[object]]:
@@ -458,7 +475,9 @@ def _csv_sub_heading(path: Path, at: int, codec: str, sep: str = ",") -> tuple[i
 def footer_warning(label: str, rows: Sequence[tuple[int, str]]) -> Problem:
     """What is said of a footer left out: its rows and what they say, so that a data row taken for one is seen."""
     said = "; ".join(f"{text[:60]!r}" for _, text in rows)
-    return Problem(label, f"the report's footer below the data ({said}) is left out",
+    what = (("the totals row" + (" and the report's footer" if len(rows) > 1 else "")) if _TOTAL_WORD.match(rows[0][1])
+            else "the report's footer")
+    return Problem(label, f"{what} below the data ({said}) {'are' if ' and ' in what else 'is'} left out",
                    "if that is a row of the return, fill in its other columns", rows=tuple(n for n, _ in rows), row_count=len(rows),
                    severity="warning")
 
@@ -467,7 +486,7 @@ def _sheet_footer(arrow: Any, numbers: list[int]) -> list[tuple[int, str]]:
     """The rows of a sheet's footer (footer_rows), each with its number and text: the sheet's reader skips empty
     rows, so one is seen where the row numbers jump."""
     n = len(numbers)
-    last = arrow.slice(max(0, n - FOOTER_ROWS - 1)).drop(["_row"]).to_pylist()
+    last = arrow.slice(max(0, n - FOOTER_ROWS - 2)).drop(["_row"]).to_pylist()  # a totals row, a footer, a row above
     tail: list[list[object] | None] = []
     for at, row in enumerate(last, start=n - len(last)):
         if tail and numbers[at] - numbers[at - 1] > 1:
@@ -514,7 +533,7 @@ def _csv_footer(path: Path, codec: str, sep: str = ",") -> tuple[int, list[tuple
     end = len(lines)
     while end and not lines[end - 1].strip(b' \t\r,;|"'):  # the empty rows at the end (Excel may write ",,,")
         end -= 1
-    base = max(0, end - FOOTER_ROWS - 2)
+    base = max(0, end - FOOTER_ROWS - 4)  # a totals row, a footer, the empty rows between and a data row above
     try:
         parsed = [next(csv.reader([line.decode(codec, errors="replace").strip("\r\ufeff")], delimiter=sep), []) for line in lines[base:end]]
     except csv.Error:
@@ -522,10 +541,10 @@ def _csv_footer(path: Path, codec: str, sep: str = ",") -> tuple[int, list[tuple
     k = footer_rows(parsed)
     if not k:
         return None
-    n = len(parsed)
-    while not any(v.strip() for v in parsed[n - 1]):
-        n -= 1
-    cut = start + sum(len(line) + 1 for line in lines[:base + n - k - 1])
+    filled = [i for i, row in enumerate(parsed) if any(v.strip() for v in row)]
+    # up to the last data row (its empty rows after it go with the footer), or the footer's first line
+    kept = filled[-k - 1] + 1 if len(filled) > k else filled[-k]
+    cut = start + sum(len(line) + 1 for line in lines[:base + kept])
     try:
         with path.open(encoding=codec, newline="") as f:  # rows as a spreadsheet numbers them
             records = [(i, row) for i, row in enumerate(csv.reader(f, delimiter=sep), start=1) if any(v.strip() for v in row)]
