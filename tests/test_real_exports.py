@@ -620,3 +620,38 @@ def test_settings_saved_as_windows_1252_are_read_and_said(demo: Path, expected: 
     run = cli("map", target / "staff.csv", "-o", target / "mapping.toml")
     assert run.code == 0, run.stderr
     assert "Adults’ services" in (target / "mapping.toml").read_text(encoding="utf-8")  # now UTF-8
+
+
+@pytest.mark.parametrize("marker", ["NULL", "N/A", "-"])
+def test_an_empty_cell_written_as_null_reads_as_an_empty_cell(marker: str, demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
+    """SQL Server's results saved as CSV write "NULL" in every empty cell (R writes NA; a hand-kept sheet "N/A" or
+    "-"): a blank ethnicity, an event's blank service (taken from staff.csv) or start date. Each reads as the empty
+    cell it stands for, said once a column; the counts are the return's with those cells empty. Before, each was
+    refused ("NULL" is not a date, not a recognised ethnicity). Where a value is needed, it is "blank"."""
+    blanked = tmp_path / "blank"
+    shutil.copytree(demo, blanked)
+    marked = tmp_path / "marked"
+    shutil.copytree(demo, marked)
+    staff = {r[0] for r in _read(demo / "staff.csv")[1]}
+    for name, columns in (("staff", ("ethnicity", "start_date")), ("training", ("ethnicity", "service"))):
+        header, rows = _read(demo / f"{name}.csv")
+        for folder, fill in ((blanked, ""), (marked, marker)):  # (an event's service is taken from staff.csv: of staff in it)
+            out = [[fill if col in columns and i % 7 == 3 and row[header.index("staff_id")] in staff else v for col, v in zip(header, row)]
+                   for i, row in enumerate(rows)]
+            with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+                csv.writer(f).writerows([header, *out])
+    problems = pipeline.check(marked)
+    assert [p for p in problems if p.severity == "error"] == [], problems
+    said = {(p.file, p.column) for p in problems if p.message == f'"{marker}" is read as an empty cell'}
+    assert said == {("staff.csv", "ethnicity"), ("staff.csv", "start_date"), ("training.csv", "ethnicity"), ("training.csv", "service")}
+    assert (got := pipeline.load(marked).counts) == pipeline.load(blanked).counts and got != expected.counts
+    # where a value is needed it is blank, as an empty cell is
+    header, rows = _read(demo / "staff.csv")
+    rows[0][header.index("annual_salary")] = marker
+    with (marked / "staff.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    (bad,) = [p for p in pipeline.check(marked) if p.severity == "error"]
+    assert (bad.column, bad.message, bad.rows) == ("annual_salary", "annual_salary is blank", (2,))
+    # wres map counts it as a blank cell, not a spelling to ask about
+    (export,), _ = read_export(marked / "staff.csv")
+    assert marker not in export.values["ethnicity"] and export.blanks["ethnicity"] > 0

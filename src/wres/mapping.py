@@ -401,7 +401,7 @@ def _collect(name: str, rows, sheet: str | None = None, header_row: int = 1, tit
         for i in range(len(header)):
             v = row[i] if i < len(row) else None
             text = "" if v is None else str(v).strip()
-            if not text:
+            if not text or schema.blank_marker(text):  # "NULL", "N/A": an empty cell as exports write it
                 blanks[i] += 1
             elif len(values[i]) < VALUES_KEPT:
                 values[i][text] = None

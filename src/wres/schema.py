@@ -87,6 +87,21 @@ def excel_error(value: object) -> bool:
     return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
 
 
+# How an export writes an empty cell: "NULL" (SQL Server's results saved as CSV, many reporting tools), "NA" (R),
+# "N/A" and "-" (typed by hand for "nothing here"). Each is read as an empty cell wherever a value is typed
+# (validate: a blank ethnicity is not stated, a blank optional date is no date) and said once per column.
+BLANK_MARKERS = frozenset({"NULL", "NA", "N/A", "-"})
+
+
+def blank_marker(value: object) -> bool:
+    return isinstance(value, str) and value.strip().upper() in BLANK_MARKERS
+
+
+def blank_marker_sql(text: str) -> str:
+    """SQL true where the (trimmed) text `text` is one of BLANK_MARKERS."""
+    return f"upper({text}) IN ({', '.join(repr(m) for m in sorted(BLANK_MARKERS))})"
+
+
 BOOL_WORDS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 # Dates as exports write them. YYYY-MM-DD (with or without a time) is read by a cast; the others by these
 # formats, in the file's date order (day-first, as in the UK, unless its import mapping says month-first).

@@ -263,7 +263,8 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             pairs = [(v, lookup(v)) for v in spellings[c.name]]
             value = _lookup(raw, [(v, x) for v, x in pairs if x != EXCLUDED], sql_type)
             if "" in local and c.kind != "ethnicity" and lookup("") is not None:  # the mapping says what a blank cell means
-                value = f"CASE WHEN NULLIF(TRIM({raw}), '') IS NULL THEN {_literal(lookup(''))} ELSE {value} END"
+                value = (f"CASE WHEN NULLIF(TRIM({raw}), '') IS NULL OR {schema.blank_marker_sql(f'TRIM({raw})')} "
+                         f"THEN {_literal(lookup(''))} ELSE {value} END")
             excluded = [v for v, x in pairs if x == EXCLUDED and c.kind == "answer"]
             if excluded:  # "Don't know": typed empty like an unanswered question, its text not kept as unknown
                 raw = f"CASE WHEN TRIM({raw}) IN ({', '.join(sql_str(v) for v in excluded)}) THEN NULL ELSE {raw} END"
@@ -273,12 +274,12 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                 said = f"{c.name} is blank and staff_id is not in staff.csv" if staff_lookup else f"{c.name} is blank"
                 checks.append(_Check(_blank(c), c.name, said, f"{fixed} (a blank is taken from staff.csv only for a staff_id there)"))
             fix = fixed + (f"; or say what it means in {ret.mapping.label} under [{src.name}.values.{c.name}]" if ret.mapping else "")
-            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, message, fix, by_value=f"{c.name}_raw",
+            checks.append(_Check(_unread(c.name), c.name, message, fix, by_value=f"{c.name}_raw",
                                  suggest=c.kind, near=_spellings(c.kind, standard, c.name, ret)))
         elif c.kind == "date":
             order = ret.mapping.date_order(src.name) if ret.mapping else "day-first"
             value = date_spellings.expr(c.name, order, date_spellings.main_format(ret.con, spellings.get(c.name, set()), order), src.workbook)
-            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a date', fixed,
+            checks.append(_Check(_unread(c.name), c.name, '"{value}" is not a date', fixed,
                                  by_value=f"{c.name}_raw", explain=lambda v, o=order: date_spellings.explain(v, o, src.name)))
             said, fix = date_spellings.ambiguous_problem(order, src.name)
             checks.append(_Check(date_spellings.ambiguous(c.name, f"t_{src.name}", order), c.name, said, fix))
@@ -294,7 +295,7 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             text = f"TRIM(replace({raw}, '£', ''))"
             value = (f"CASE WHEN contains({text}, ',') AND NOT regexp_full_match({text}, '{THOUSANDS}') THEN NULL "
                      f"ELSE TRY_CAST(replace({text}, ',', '') AS DOUBLE) END")
-            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a number', fixed, by_value=f"{c.name}_raw"))
+            checks.append(_Check(_unread(c.name), c.name, '"{value}" is not a number', fixed, by_value=f"{c.name}_raw"))
             checks.append(_Check(f"{c.name} < 0", c.name, "salary is negative", fixed))
             # pounds a year, so under MIN_SALARY is a figure in thousands ("31.5"), an hourly rate, or a European
             # "31.500,00" read as 31.5: put in the lowest band without a word, it would skew M1
@@ -305,6 +306,9 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
         else:  # id, text: the value is its own text
             typed.append(f"{raw} AS {c.name}")
             continue
+        checks.append(_Check(schema.blank_marker_sql(f"{c.name}_raw"), c.name,  # (its text is kept only where it was not read)
+                             f'"{{value}}" is read as an empty cell', "nothing to do if the cell is meant to be empty; if not, write its value",
+                             by_value=f"{c.name}_raw", severity="warning"))
         typed += [f"{value} AS {c.name}", f"{raw} AS {c.name}_raw"]
     for c in files(standard)[src.name]:  # absent optional columns are NULL, so later stages need no special cases
         if c not in cols:
@@ -345,8 +349,16 @@ def _unpacked(table: str, cols: list[Column]) -> str:
 
 
 def _blank(c: Column, at: str = "") -> str:
-    """SQL true where a column was left blank (its text is kept only where its typed value is empty)."""
-    return f"{at}{c.name} IS NULL" if c.kind in ("id", "text") else f"{at}{c.name} IS NULL AND {at}{c.name}_raw IS NULL"
+    """SQL true where a column was left blank, or says it is ("NULL": schema.BLANK_MARKERS); its text is kept only
+    where its typed value is empty."""
+    if c.kind in ("id", "text"):
+        return f"{at}{c.name} IS NULL"
+    return f"{at}{c.name} IS NULL AND ({at}{c.name}_raw IS NULL OR {schema.blank_marker_sql(f'{at}{c.name}_raw')})"
+
+
+def _unread(col: str) -> str:
+    """SQL true where a typed column's text was not read as a value (and is not a blank's marker)."""
+    return f"{col}_raw IS NOT NULL AND {col} IS NULL AND NOT {schema.blank_marker_sql(f'{col}_raw')}"
 
 
 def _type(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str], staff_lookup: bool,
@@ -552,7 +564,7 @@ def unknown_values(chk: Checked, kind: str = "ethnicity") -> list[Unknown]:
             for value, n in chk.ret.con.execute(
                 f"SELECT {col}_raw, count(*) FROM {table} WHERE {col} IS NULL AND {col}_raw IS NOT NULL GROUP BY 1 ORDER BY min(_row)"
             ).fetchall():
-                if schema.excel_error(value):  # not a local code: said as what it is by validation
+                if schema.excel_error(value) or schema.blank_marker(value):  # not a local code: said as what it is by validation
                     continue
                 k = normalise(value)
                 first, total, where = found.get(k, (value, 0, []))
