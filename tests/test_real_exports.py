@@ -626,24 +626,26 @@ def test_settings_saved_as_windows_1252_are_read_and_said(demo: Path, expected: 
 def test_an_empty_cell_written_as_null_reads_as_an_empty_cell(marker: str, demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
     """SQL Server's results saved as CSV write "NULL" in every empty cell (R writes NA; a hand-kept sheet "N/A" or
     "-"): a blank ethnicity, an event's blank service (taken from staff.csv) or start date. Each reads as the empty
-    cell it stands for, said once a column; the counts are the return's with those cells empty. Before, each was
-    refused ("NULL" is not a date, not a recognised ethnicity). Where a value is needed, it is "blank"."""
+    cell it stands for, said once a column; the counts are the return's with those cells empty (leavers whose id is
+    "NULL" are not one person). Before, each was refused ("NULL" is not a date, not a recognised ethnicity). Where a value is needed, it is "blank"."""
     blanked = tmp_path / "blank"
     shutil.copytree(demo, blanked)
     marked = tmp_path / "marked"
     shutil.copytree(demo, marked)
     staff = {r[0] for r in _read(demo / "staff.csv")[1]}
-    for name, columns in (("staff", ("ethnicity", "start_date")), ("training", ("ethnicity", "service"))):
+    for name, columns in (("staff", ("ethnicity", "start_date")), ("training", ("ethnicity", "service")), ("leavers", ("staff_id",))):
         header, rows = _read(demo / f"{name}.csv")
         for folder, fill in ((blanked, ""), (marked, marker)):  # (an event's service is taken from staff.csv: of staff in it)
-            out = [[fill if col in columns and i % 7 == 3 and row[header.index("staff_id")] in staff else v for col, v in zip(header, row)]
-                   for i, row in enumerate(rows)]
+            out = [[fill if col in columns and i % 7 == 3 and (name == "leavers" or row[header.index("staff_id")] in staff) else v
+                    for col, v in zip(header, row)] for i, row in enumerate(rows)]
             with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
                 csv.writer(f).writerows([header, *out])
     problems = pipeline.check(marked)
     assert [p for p in problems if p.severity == "error"] == [], problems
     said = {(p.file, p.column) for p in problems if p.message == f'"{marker}" is read as an empty cell'}
-    assert said == {("staff.csv", "ethnicity"), ("staff.csv", "start_date"), ("training.csv", "ethnicity"), ("training.csv", "service")}
+    assert said == {("staff.csv", "ethnicity"), ("staff.csv", "start_date"), ("training.csv", "ethnicity"), ("training.csv", "service"),
+                    ("leavers.csv", "staff_id")}
+    # a leaver whose id is "NULL" is a person of their own, as one with no id: not one person with the id "NULL"
     assert (got := pipeline.load(marked).counts) == pipeline.load(blanked).counts and got != expected.counts
     # where a value is needed it is blank, as an empty cell is
     header, rows = _read(demo / "staff.csv")

@@ -98,8 +98,10 @@ def blank_marker(value: object) -> bool:
 
 
 def blank_marker_sql(text: str) -> str:
-    """SQL true where the (trimmed) text `text` is one of BLANK_MARKERS."""
-    return f"upper({text}) IN ({', '.join(repr(m) for m in sorted(BLANK_MARKERS))})"
+    """SQL true where the (trimmed) text `text` is one of BLANK_MARKERS. Its length is looked at first: on a
+    column of millions of values (an id) that costs nothing, where upper() on each would cost."""
+    return (f"(length({text}) <= {max(map(len, BLANK_MARKERS))} AND "
+            f"upper({text}) IN ({', '.join(repr(m) for m in sorted(BLANK_MARKERS))}))")
 
 
 BOOL_WORDS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}

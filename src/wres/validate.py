@@ -274,12 +274,13 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                 said = f"{c.name} is blank and staff_id is not in staff.csv" if staff_lookup else f"{c.name} is blank"
                 checks.append(_Check(_blank(c), c.name, said, f"{fixed} (a blank is taken from staff.csv only for a staff_id there)"))
             fix = fixed + (f"; or say what it means in {ret.mapping.label} under [{src.name}.values.{c.name}]" if ret.mapping else "")
-            checks.append(_Check(_unread(c.name), c.name, message, fix, by_value=f"{c.name}_raw",
+            # (its text is kept only where it was not typed: unrecognised, or a blank's marker filled in as blank after)
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL", c.name, message, fix, by_value=f"{c.name}_raw",
                                  suggest=c.kind, near=_spellings(c.kind, standard, c.name, ret)))
         elif c.kind == "date":
             order = ret.mapping.date_order(src.name) if ret.mapping else "day-first"
             value = date_spellings.expr(c.name, order, date_spellings.main_format(ret.con, spellings.get(c.name, set()), order), src.workbook)
-            checks.append(_Check(_unread(c.name), c.name, '"{value}" is not a date', fixed,
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a date', fixed,
                                  by_value=f"{c.name}_raw", explain=lambda v, o=order: date_spellings.explain(v, o, src.name)))
             said, fix = date_spellings.ambiguous_problem(order, src.name)
             checks.append(_Check(date_spellings.ambiguous(c.name, f"t_{src.name}", order), c.name, said, fix))
@@ -295,7 +296,7 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             text = f"TRIM(replace({raw}, '£', ''))"
             value = (f"CASE WHEN contains({text}, ',') AND NOT regexp_full_match({text}, '{THOUSANDS}') THEN NULL "
                      f"ELSE TRY_CAST(replace({text}, ',', '') AS DOUBLE) END")
-            checks.append(_Check(_unread(c.name), c.name, '"{value}" is not a number', fixed, by_value=f"{c.name}_raw"))
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a number', fixed, by_value=f"{c.name}_raw"))
             checks.append(_Check(f"{c.name} < 0", c.name, "salary is negative", fixed))
             # pounds a year, so under MIN_SALARY is a figure in thousands ("31.5"), an hourly rate, or a European
             # "31.500,00" read as 31.5: put in the lowest band without a word, it would skew M1
@@ -303,12 +304,12 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                                  f"salary is under £{MIN_SALARY:,}, which no full-time annual salary is",
                                  "give the full-time equivalent annual salary in pounds a year, not in thousands (31.5 for £31,500) "
                                  "or as an hourly rate"))
-        else:  # id, text: the value is its own text
+        elif c.kind == "id":  # "NULL" is no one's id: as a blank one, the row is a person of its own (an id is trimmed as read)
+            value = f"CASE WHEN {schema.blank_marker_sql(raw)} THEN NULL ELSE {raw} END"
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL", c.name, "", "", by_value=f"{c.name}_raw"))  # its text is kept only then
+        else:  # text: the value is its own text
             typed.append(f"{raw} AS {c.name}")
             continue
-        checks.append(_Check(schema.blank_marker_sql(f"{c.name}_raw"), c.name,  # (its text is kept only where it was not read)
-                             f'"{{value}}" is read as an empty cell', "nothing to do if the cell is meant to be empty; if not, write its value",
-                             by_value=f"{c.name}_raw", severity="warning"))
         typed += [f"{value} AS {c.name}", f"{raw} AS {c.name}_raw"]
     for c in files(standard)[src.name]:  # absent optional columns are NULL, so later stages need no special cases
         if c not in cols:
@@ -337,7 +338,7 @@ _RAW = "_raw"  # the typed table's column of kept texts: a list, one per column 
 
 def _kept(cols: list[Column]) -> list[str]:
     """The columns whose text a typed table keeps (where their typed value is empty): the typed kinds, not ids and text."""
-    return [c.name for c in cols if c.kind in schema.CATEGORICAL or c.kind in ("date", "salary")]
+    return [c.name for c in cols if c.kind in schema.CATEGORICAL or c.kind in ("date", "salary", "id")]
 
 
 def _unpacked(table: str, cols: list[Column]) -> str:
@@ -354,11 +355,6 @@ def _blank(c: Column, at: str = "") -> str:
     if c.kind in ("id", "text"):
         return f"{at}{c.name} IS NULL"
     return f"{at}{c.name} IS NULL AND ({at}{c.name}_raw IS NULL OR {schema.blank_marker_sql(f'{at}{c.name}_raw')})"
-
-
-def _unread(col: str) -> str:
-    """SQL true where a typed column's text was not read as a value (and is not a blank's marker)."""
-    return f"{col}_raw IS NOT NULL AND {col} IS NULL AND NOT {schema.blank_marker_sql(f'{col}_raw')}"
 
 
 def _type(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str], staff_lookup: bool,
@@ -499,6 +495,11 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], coun
                 f"WHERE {check.condition} GROUP BY {check.by_value} ORDER BY min(_row) LIMIT {VALUES_SHOWN + 1}"
             ).fetchall()
             for value, k, first in rows[:VALUES_SHOWN]:
+                if schema.blank_marker(value):  # read as blank: said once, as what it is (a check of unread text finds it)
+                    problems.append(Problem(src.label, f'"{value}" is read as an empty cell',
+                                            "nothing to do if the cell is meant to be empty; if not, write its value", check.column,
+                                            tuple(first), k, "warning"))
+                    continue
                 question = _did_you_mean(check.suggest, value, check.near) if check.suggest else None
                 fix = f"{question} If not, {check.fix}" if question else check.fix
                 message, fix = check.explain(value) if check.explain else (check.message.format(value=value), fix)
