@@ -858,3 +858,43 @@ def test_a_staff_export_with_leavers_or_agency_rows_is_asked_about_never_decided
     problems = pipeline.check(folder)
     assert [p.message for p in problems if "left out" in p.message and p.file == export.name] == [
         f'{len(rows) - len(kept)} rows left out: mapping.toml keeps only the rows where Assignment Status is "Active" or "Maternity Leave" or "Suspended"']
+
+
+@pytest.mark.parametrize("second", ["N", ""], ids=["flag-y-n", "flag-y-blank"])
+def test_an_export_of_posts_keeps_each_persons_main_post_and_still_asks_about_leavers(second: str, demo: Path, tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """An HR export of posts (assignments) gives someone with two jobs two rows, which staff.csv refuses (a
+    staff_id twice). Its "Primary Assignment" flag says which row is each person's main post: wres map reads
+    only those rows (guessed, said), with no decision left for it, and still asks about the leavers the
+    export holds, in the same [staff.rows]. Taking the # off that line reads the demo's staff exactly."""
+    folder = tmp_path / "return"
+    folder.mkdir()
+    for f in demo.iterdir():
+        if f.name != "staff.csv":
+            shutil.copy(f, folder)
+    headings = dict(zip(STAFF_COLUMNS, ("Employee Number", "Ethnic Origin", "Directorate", "Senior Manager", "Registered SW", "FTE Salary",
+                                        "Date Started")))
+    people = _rows(demo / "staff.csv")
+    header, rows = _export(people, headings, _itrent)
+    out = [[*r, "Y", "Active"] for r in rows]
+    out += [[*r[:5], "£21,000", *r[6:], second, "Active"] for r in rows[::10]]  # their second posts: relief work
+    out += [[f"X{i}", "Indian", "ASC", "", "N", "£30,000", "01/01/2020", "Social Worker", "Y", "Terminated"] for i in range(3)]  # leavers
+    export = folder / "iTrent assignments 2025.csv"
+    _write_csv(export, [*header, "Primary Assignment", "Assignment Status"], out)
+    run = cli("map", export, "-o", folder / "mapping.toml")
+    said = " ".join((run.stdout + run.stderr).split())
+    text = (folder / "mapping.toml").read_text(encoding="utf-8")
+    assert run.code == 0, said
+    assert "only the rows whose 'Primary Assignment' is 'Y' are read" in said and "1 decision left (TODO)" in said
+    assert ('"Primary Assignment" = ["Y"]  # guessed: one row a person, their main post; the rows whose \'Primary Assignment\' is '
+            + ("'N'" if second else "blank") + " are their other posts") in text
+    assert '# "Assignment Status" = ["Active"]' in text and "take the # off the line below" in text
+    problems = pipeline.check(folder)
+    assert [p for p in problems if p.severity == "error"] == [], problems  # no one twice
+    (folder / "mapping.toml").write_text(text.replace('# "Assignment Status"', '"Assignment Status"'), encoding="utf-8")
+    problems = pipeline.check(folder)
+    assert [p for p in problems if p.severity == "error"] == []
+    assert [p.message for p in problems if "rows left out" in p.message] == [
+        f'{len(rows[::10]) + 3} rows left out: mapping.toml keeps only the rows where Primary Assignment is "Y" and Assignment Status is "Active"']
+    staff_metrics = {k: v for k, v in pipeline.load(folder).counts.cells.items() if k[0] in ("M1", "M9")}
+    expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff",))).counts
+    assert staff_metrics == {k: v for k, v in expected.cells.items() if k[0] in ("M1", "M9")}

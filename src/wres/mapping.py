@@ -308,10 +308,10 @@ def dumps(mapping: Mapping, notes: Notes | None = None, title: str = "your expor
             out += ["", f"[{stem}.rows]  # only rows whose heading holds one of these are read"]
             out += [f"{_key(h)} = [{', '.join(_string(v) for v in vs)}]" + (f"  # {notes[(stem, 'rows', h)]}" if (stem, "rows", h) in notes else "")
                     for h, vs in fm.rows.items()]
-        else:  # rows that may not be the file's: the rows to keep, proposed for the analyst to decide (suggest)
-            for path, kept in notes.items():
-                if path[:2] == (stem, "rows?"):
-                    out += ["", f"# [{stem}.rows]  # {notes.get((stem, 'rows', path[2]), '')}", f"# {_key(path[2])} = [{kept}]"]
+        for path, kept in notes.items():  # rows that may not be the file's: the rows to keep, proposed for the analyst to decide (suggest)
+            if path[:2] == (stem, "rows?") and path[2] not in fm.rows:
+                said = f"# {notes.get((stem, 'rows', path[2]), '')}"
+                out += ([said] if fm.rows else ["", f"# [{stem}.rows]  {said}"]) + [f"# {_key(path[2])} = [{kept}]"]
     return "\n".join(out) + "\n"
 
 
@@ -536,6 +536,24 @@ def marked_rows(stem: str, ex: Export, given: dict[str, str], table: str) -> tup
         marked = [v for v in values if any(re.search(rf"\b{re.escape(w)}\b", _words(v)) for w in words)]
         if marked and len(marked) < len(values):
             return heading, marked, [v for v in values if v not in marked]
+    return None
+
+
+def main_posts(stem: str, ex: Export, given: dict[str, str]) -> tuple[str, list[str], list[str]] | None:
+    """A column saying which of a person's rows is their main post, in an HR export of posts (assignments) where
+    someone with two jobs has two rows ("Primary Assignment": Y or N; column_synonyms.toml [main_post_columns]):
+    its heading, the values that say main, and the others. Only a column holding both, or main and blanks."""
+    from wres.validate import recognised
+
+    columns = {_words(h) for h in _synonyms().get("main_post_columns", {}).get(stem, [])}
+    used = {h.strip().lower() for h in given.values()}
+    for heading in ex.headings:
+        values = ex.values.get(heading, [])
+        if heading.strip().lower() in used or _words(heading) not in columns or len(values) > 10:
+            continue
+        main = [v for v in values if recognised("bool", v) is True or _words(v) in ("primary", "main", "main post", "primary assignment")]
+        if main and (len(main) < len(values) or ex.blanks.get(heading)):
+            return heading, main, [v for v in values if v not in main]
     return None
 
 
@@ -777,16 +795,22 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             notes[(stem, "rows", heading)] = (f"guessed: the rows of other {heading!r} ({', '.join(others[:3])}{' …' if len(others) > 3 else ''}) "
                                               f"are not {stem} rows")
             newly[stem] = (heading, values)
+        elif not fm.rows and (guess := main_posts(stem, ex, headings)) is not None:
+            heading, values, others = guess
+            notes[(stem, "rows", heading)] = (f"guessed: one row a person, their main post; the rows whose {heading!r} is "
+                                              f"{' or '.join(repr(v) for v in others) or 'blank'} are their other posts")
+            newly[stem] = (heading, values)
         if (kept and stem in kept) or stem in newly:  # an export of other cases too: only the file's rows are kept (and said to be)
             fm.rows[heading] = values
             lines.append(f"  only the rows whose {heading!r} is {' or '.join(repr(v) for v in values)} are read (check [{stem}.rows])")
-        elif not fm.rows and (other := marked_rows(stem, ex, headings, "other_rows")) is not None:  # asked, never decided here
+        if (other := marked_rows(stem, ex, headings, "other_rows")) is not None and other[0] not in fm.rows:  # asked, never decided here
             heading, others, rest = other
             notes[(stem, "rows?", heading)] = _string_list(rest)
             todo += 1
             notes[(stem, "rows", heading)] = (f"TODO: {heading!r} also holds {', '.join(repr(v) for v in others[:4])}"
                                               f"{' …' if len(others) > 4 else ''}: if those rows are not {ROWS_OF.get(stem, stem)}, "
-                                              "keep only the others: take the # off these two lines (and check the list)")
+                                              f"keep only the others: take the # off {'the line below' if fm.rows else 'these two lines'} "
+                                              "(and check the list)")
             lines.append(f"  {heading!r} also holds {', '.join(repr(v) for v in others[:4])}: if those are not {ROWS_OF.get(stem, stem)}, "
                          f"read only the others (take the # off [{stem}.rows] in the mapping)")
         # values: each spelling of a categorical column the contract does not read

@@ -187,7 +187,7 @@ def _kept(con: duckdb.DuckDBPyConnection, name: str, label: str, relation: str, 
     kept, left = con.execute(f"SELECT count(*) FILTER (WHERE _kept), count(*) FILTER (WHERE NOT _kept) FROM {load}").fetchall()[0]
     src.rows, src.drops = kept, (f"DROP VIEW IF EXISTS {src.table}", f"DROP TABLE IF EXISTS {load}")
     if left:
-        which = "; ".join(f"{shown[h].strip()} is " + " or ".join(f'"{v}"' for v in keep.shown[h]) for h in keep.rows)
+        which = " and ".join(f"{shown[h].strip()} is " + " or ".join(f'"{v}"' for v in keep.shown[h]) for h in keep.rows)
         src.warnings.append(Problem(label, f"{left:,} row{'s' if left != 1 else ''} left out: {keep.by} keeps only the rows where {which}",
                                     f"if rows are missing from the figures, add their spelling under [{name}.rows] in {keep.by}", severity="warning"))
     return src

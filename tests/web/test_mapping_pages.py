@@ -609,16 +609,21 @@ def test_a_file_too_large_for_the_pages_is_said_when_matching_starts(users, auth
     assert "holds no staff, event or survey file" not in text
 
 
-def test_a_staff_export_with_leavers_and_agency_rows_is_asked_which_rows_are_staff(users, authorities, export) -> None:
+@pytest.mark.parametrize("posts", [False, True], ids=["people", "posts"])
+def test_a_staff_export_with_leavers_and_agency_rows_is_asked_which_rows_are_staff(posts: bool, users, authorities, export) -> None:
     """An HR export of every assignment ("Assignment Status": Terminated, Agency Worker beside Active): the rows
     page asks which rows are people directly employed at the snapshot date, the in-post values ticked and the
     others not (the service does not decide); the mapping keeps the rows chosen, and the check says how many
-    were left out."""
+    were left out. `posts`: an export of posts, someone with two jobs on two rows, whose "Primary Assignment"
+    says which is their main post: only those rows are read, and the question is still asked beside it."""
     statuses = ["Active", "Active", "Terminated", "Maternity Leave", "Agency Worker", "Active"]
     with (export / "staff.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
+    header, body = [*rows[0], "Assignment Status"], [[*r, statuses[i % len(statuses)]] for i, r in enumerate(rows[1:])]
+    if posts:
+        header, body = [*header, "Primary Assignment"], [*([*r, "Y"] for r in body), *([*r, "N"] for r in body[::10])]
     with (export / "staff.csv").open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([[*rows[0], "Assignment Status"], *([*r, statuses[i % len(statuses)]] for i, r in enumerate(rows[1:]))])
+        csv.writer(f).writerows([header, *body])
     a = authorities["A"]
     c = client_for(users["analyst_A"])
     upload(c, export)
@@ -641,10 +646,13 @@ def test_a_staff_export_with_leavers_and_agency_rows_is_asked_which_rows_are_sta
         assert r.status_code == 302, page(r)
         url = r["Location"]
     assert visited == ["staff/columns/", "staff/rows/", "staff/values/", "leavers/values/"]
-    assert "Only the rows whose “Assignment Status” is “Active” or “Maternity Leave” are read" in html.unescape(page(c.get(url)))
+    checked = html.unescape(page(c.get(url)))
+    assert "Only the rows whose “Assignment Status” is “Active” or “Maternity Leave” are read" in checked
+    assert ("Only the rows whose “Primary Assignment” is “Y” are read" in checked) is posts
     c.post(url)
     up.refresh_from_db()
     assert up.status == Upload.Status.VALID, up.errors()
-    left = sum(1 for i in range(len(rows) - 1) if statuses[i % len(statuses)] in ("Terminated", "Agency Worker"))
+    left = sum(1 for r in body if r[len(rows[0])] in ("Terminated", "Agency Worker") or (posts and r[-1] == "N"))
     assert any(p["message"].startswith(f"{left} rows left out") for p in up.problems), up.problems
-    assert tomllib.loads(ImportMapping.objects.get(authority=a).text)["staff"]["rows"] == {"Assignment Status": ["Active", "Maternity Leave"]}
+    assert tomllib.loads(ImportMapping.objects.get(authority=a).text)["staff"]["rows"] == (
+        {"Primary Assignment": ["Y"]} if posts else {}) | {"Assignment Status": ["Active", "Maternity Leave"]}

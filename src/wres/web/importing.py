@@ -301,10 +301,11 @@ def rows_to_decide(f: StagedFile, m: mapping.Mapping) -> tuple[str, list[str], l
     Status": Terminated, Agency Worker beside Active), while the mapping keeps no rows of it yet: its heading,
     those values and the others (wres.mapping.marked_rows). The rows page asks; nothing here decides."""
     fm = m.files.get(f.stem)
-    if fm is None or fm.rows:
+    if fm is None:
         return None
     given = {c.name: c.name for c in schema.all_columns(f.stem)} | fm.columns
-    return mapping.marked_rows(f.stem, f.export, given, "other_rows")
+    ask = mapping.marked_rows(f.stem, f.export, given, "other_rows")
+    return None if ask is None or ask[0] in fm.rows else ask
 
 
 def kind_of(stem: str, column: str) -> str:

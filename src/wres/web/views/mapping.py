@@ -218,7 +218,8 @@ def rows(request: HttpRequest, pk: str, file: str) -> HttpResponse:
     what = mapping.ROWS_OF.get(f.stem, f"{f.stem} rows")
     form = RowsForm(request.POST if request.method == "POST" else None, heading=heading, values=rest + others, chosen=rest, what=what)
     if request.method == "POST" and form.is_valid():
-        state.m.files[f.stem].rows = {heading: form.cleaned_data["kept"]}  # read again through them on the next page
+        fm = state.m.files[f.stem]  # beside the rows it keeps already (each person's main post); read again through them next
+        fm.rows = {**fm.rows, heading: form.cleaned_data["kept"]}
         _keep(request, state)
         return state.next(("rows", f.stem))
     return _step(request, state, f, "rows", form, heading=heading, what=what)
