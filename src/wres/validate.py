@@ -434,7 +434,9 @@ def _file_checks(name: str, cols: set[str], standard: Standard, plan: bool = Fal
         checks = [
             _Check(
                 "staff_id IN (SELECT staff_id FROM t_staff GROUP BY staff_id HAVING count(*) > 1)", "staff_id",
-                'staff_id "{value}" appears more than once', "give each person one row (their main post at the snapshot date)",
+                'staff_id "{value}" appears more than once',
+                "give each person one row (their main post at the snapshot date); an export of posts with a column saying which is "
+                "each person's main post (\"Primary Assignment\") is read through it: wres map proposes it",
                 by_value="staff_id",
             )
         ]
