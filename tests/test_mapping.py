@@ -898,3 +898,20 @@ def test_an_export_of_posts_keeps_each_persons_main_post_and_still_asks_about_le
     staff_metrics = {k: v for k, v in pipeline.load(folder).counts.cells.items() if k[0] in ("M1", "M9")}
     expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff",))).counts
     assert staff_metrics == {k: v for k, v in expected.cells.items() if k[0] in ("M1", "M9")}
+
+
+def test_wres_map_leaves_an_er_exports_ethnicity_and_service_to_staff(demo: Path, tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """An ER casework export of employee numbers, case types and dates, no ethnicity or service: wres map asks
+    for neither (each row's is staff.csv's, and says so), leaving no decision, and the return counts as the
+    contract's."""
+    folder = _contract(demo, tmp_path / "return", ("staff",))
+    export = folder / "ER cases 2024-25.csv"
+    cases = [[r[0], "Disciplinary", r[4]] for r in _er_cases(demo) if r[3] == "Disciplinary"]
+    _write_csv(export, ["Employee Number", "Case Type", "Case Start Date"], cases)
+    run = cli("map", export, "-o", folder / "mapping.toml")
+    said = " ".join((run.stdout + run.stderr).split())
+    assert run.code == 0 and "no heading for ethnicity or service: each row's is taken from staff.csv by its staff_id" in said, said
+    assert "# TODO" not in (folder / "mapping.toml").read_text(encoding="utf-8") and "decision" not in said
+    assert cli("validate", folder).code == 0
+    expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "disciplinary")))
+    assert pipeline.load(folder).counts == expected.counts

@@ -657,3 +657,41 @@ def test_an_empty_cell_written_as_null_reads_as_an_empty_cell(marker: str, demo:
     # wres map counts it as a blank cell, not a spelling to ask about
     (export,), _ = read_export(marked / "staff.csv")
     assert marker not in export.values["ethnicity"] and export.blanks["ethnicity"] > 0
+
+
+def test_an_event_file_without_ethnicity_or_service_takes_them_from_staff(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
+    """An ER casework export holds the employee number, not the person's ethnicity or service: each row's are
+    staff.csv's, as a blank cell's are (data-contract: an event row's blank ethnicity is the staff record's),
+    said once. A row whose staff_id is not in staff.csv needs a service, as a blank one does; a file whose people
+    are not staff (applicants) and a file with no staff_id still need the column."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    header, rows = _read(demo / "disciplinary.csv")
+    keep = [header.index(c) for c in ("staff_id", "date")]
+    with (target / "disciplinary.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[h for i, h in enumerate(header) if i in keep], *([v for i, v in enumerate(r) if i in keep] for r in rows)])
+    problems = pipeline.check(target)
+    assert [p for p in problems if p.severity == "error"] == []
+    (said,) = [p for p in problems if p.file == "disciplinary.csv" and "column" in p.message]
+    assert said.message == "has no ethnicity or service column: each row's ethnicity and service are taken from staff.csv by its staff_id"
+    assert said.severity == "warning"
+    blanked = tmp_path / "blank"  # the same as its rows with those cells empty
+    shutil.copytree(demo, blanked)
+    with (blanked / "disciplinary.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *([v if h not in ("ethnicity", "service") else "" for h, v in zip(header, r)] for r in rows)])
+    assert pipeline.load(target).counts == pipeline.load(blanked).counts
+    # someone not in staff.csv: their service is needed
+    rows[0][header.index("staff_id")] = "NOT-ON-STAFF"
+    with (target / "disciplinary.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[h for i, h in enumerate(header) if i in keep], *([v for i, v in enumerate(r) if i in keep] for r in rows)])
+    (bad,) = [p for p in pipeline.check(target) if p.severity == "error"]
+    assert (bad.message, bad.rows) == ("service is blank and staff_id is not in staff.csv", (2,))
+    # applicants are not staff; without staff_id nothing can be looked up
+    for name, drop in (("recruitment", "ethnicity"), ("training", "staff_id")):
+        shutil.copy(demo / "disciplinary.csv", target)
+        h, rs = _read(demo / f"{name}.csv")
+        cut = [c for c in h if c not in (drop, "ethnicity")]
+        with (target / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([cut, *([v for c, v in zip(h, r) if c in cut] for r in rs)])
+        assert [(p.file, p.message) for p in pipeline.check(target) if p.severity == "error"] == [(f"{name}.csv", "has no column ethnicity")]
+        shutil.copy(demo / f"{name}.csv", target)

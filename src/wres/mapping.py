@@ -539,6 +539,11 @@ def marked_rows(stem: str, ex: Export, given: dict[str, str], table: str) -> tup
     return None
 
 
+def kind_of(stem: str, column: str) -> str:
+    """The kind of a contract column (of any standard's file of that name)."""
+    return next(c.kind for c in schema.all_columns(stem) if c.name == column)
+
+
 def main_posts(stem: str, ex: Export, given: dict[str, str]) -> tuple[str, list[str], list[str]] | None:
     """A column saying which of a person's rows is their main post, in an HR export of posts (assignments) where
     someone with two jobs has two rows ("Primary Assignment": Y or N; column_synonyms.toml [main_post_columns]):
@@ -783,6 +788,11 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         missing = [c.name for c in contract if c.name not in headings and (c.required or c.name in either)]
         if stem == "staff" and (either & headings.keys()):
             missing = [m for m in missing if m not in ("annual_salary", "pay_band")]
+        if stem not in schema.NOT_STAFF_FILES and "staff_id" in headings:  # an ER casework export with the employee number only
+            looked_up = [m for m in missing if kind_of(stem, m) in schema.LOOKED_UP_KINDS]
+            if looked_up:
+                missing = [m for m in missing if m not in looked_up]
+                lines.append(f"  no heading for {' or '.join(looked_up)}: each row's is taken from staff.csv by its staff_id")
         for m in missing:
             notes[(stem, "columns", m)] = "TODO: no heading of the export looks like it: give yours"
         if missing:

@@ -64,6 +64,13 @@ class Source:
     warnings: list[Problem] = field(default_factory=list)  # said about it when it is read (rows the mapping left out)
     title: Problem | None = None  # a sheet's report title above its headings: said if its columns are not found
 
+    def with_blank(self, con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> None:
+        """The columns `names`, which the file does not have, as empty ones: an event file that leaves its rows'
+        ethnicity and service to staff.csv (validate) is then read as one whose cells are blank."""
+        view = f"{self.table}_with_blank"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT *, {', '.join(f'NULL::VARCHAR AS {_quote(n)}' for n in names)} FROM {self.table}")
+        self.table, self.columns, self.drops = view, [*self.columns, *names], (f"DROP VIEW IF EXISTS {view}", *self.drops)
+
     def release(self, con: duckdb.DuckDBPyConnection) -> None:
         """Drop the text relation (a landed table's memory): after validation only the typed table is read."""
         for statement in self.drops:

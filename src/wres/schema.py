@@ -77,6 +77,10 @@ STATUS_WORDS = {**{s.replace(" ", ""): s for s in STATUSES}, "completed": "compl
 
 # A staff file with a header and no rows is an error; an event file or survey with none means zero.
 MUST_HAVE_ROWS = ("staff",)
+# Files whose people are not staff (applicants, survey respondents): a staff_id there is no staff record's, so
+# a blank ethnicity or service is never looked up in staff.csv. Every other record file's is.
+NOT_STAFF_FILES = ("staff", "recruitment", "survey")
+LOOKED_UP_KINDS = ("ethnicity", "service")  # what an event row may leave to staff.csv (its column too)
 
 # What Excel writes in a cell whose formula failed (a lookup that found nothing gives #N/A): never a value of any
 # column, and never a spelling to map, so it is said as what it is (validate) and not asked about (wres map).

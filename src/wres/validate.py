@@ -667,6 +667,17 @@ def validate(ret: Return) -> Checked:
             continue
         cols = set(src.columns)
         missing = [c.name for c in contract[name] if c.required and c.name not in cols]
+        staff_lookup = name not in schema.NOT_STAFF_FILES and "staff_id" in cols and "staff" in out.typed
+        looked_up = [m for m in missing if staff_lookup and next(c for c in contract[name] if c.name == m).kind in schema.LOOKED_UP_KINDS]
+        if looked_up:  # an ER casework export holds the employee number only: each row's are staff.csv's
+            src.with_blank(ret.con, looked_up)
+            cols |= set(looked_up)
+            missing = [m for m in missing if m not in looked_up]
+            out.problems.append(Problem(src.label, f"has no {' or '.join(looked_up)} column: each row's {' and '.join(looked_up)} "
+                                        f"{'are' if len(looked_up) > 1 else 'is'} taken from staff.csv by its staff_id",
+                                        f"nothing to do if that is so; if the export has the column{'s' if len(looked_up) > 1 else ''} under "
+                                        f"another heading, name it in an import mapping (wres map \"{src.path.name if src.path else src.label}\")",
+                                        looked_up[0], (src.above + 1,), 1, "warning"))
         if name == "staff" and {"annual_salary", "pay_band"} <= {c.name for c in contract[name]} and not ({"annual_salary", "pay_band"} & cols):
             missing.append("annual_salary (or pay_band)")
         other = _fits_other(standard, name, cols) if missing else None
@@ -694,7 +705,6 @@ def validate(ret: Return) -> Checked:
             out.problems += _read_through(ret, src)  # its other problems are found once the columns are there
             continue
         present = [c for c in contract[name] if c.name in cols]
-        staff_lookup = name not in ("staff", "recruitment", "survey") and "staff_id" in cols and "staff" in out.typed
         try:
             checks, counts = _type(ret, src, present, mapping, staff_lookup, _file_checks(name, cols, standard, plan="actions" in out.typed))
         except duckdb.Error as exc:  # a streamed file is read through here first

@@ -308,10 +308,6 @@ def rows_to_decide(f: StagedFile, m: mapping.Mapping) -> tuple[str, list[str], l
     return None if ask is None or ask[0] in fm.rows else ask
 
 
-def kind_of(stem: str, column: str) -> str:
-    return next(c.kind for c in schema.all_columns(stem) if c.name == column)
-
-
 def summary(m: mapping.Mapping, standard: Standard) -> list[dict[str, Any]]:
     """A mapping as the pages list it: per file, its columns and its values."""
     out = []

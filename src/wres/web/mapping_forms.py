@@ -148,7 +148,7 @@ class ValuesForm(ErrorLinks, forms.Form):
         self.keys: dict[str, tuple[str, str]] = {}  # field name → (contract column, spelling)
         layout = []
         for col, rows in decide.items():
-            kind = importing.kind_of(stem, col)
+            kind = mapping.kind_of(stem, col)
             options = [("", LEAVE), *importing.choices(kind, standard, col)]
             accepted = {v for v, _ in options}
             names = []
