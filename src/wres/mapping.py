@@ -788,8 +788,8 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         missing = [c.name for c in contract if c.name not in headings and (c.required or c.name in either)]
         if stem == "staff" and (either & headings.keys()):
             missing = [m for m in missing if m not in ("annual_salary", "pay_band")]
-        if stem not in schema.NOT_STAFF_FILES and "staff_id" in headings:  # an ER casework export with the employee number only
-            looked_up = [m for m in missing if kind_of(stem, m) in schema.LOOKED_UP_KINDS]
+        if "staff_id" in headings:  # an ER casework export with the employee number only
+            looked_up = [m for m in missing if schema.from_staff(stem, kind_of(stem, m))]
             if looked_up:
                 missing = [m for m in missing if m not in looked_up]
                 lines.append(f"  no heading for {' or '.join(looked_up)}: each row's is taken from staff.csv by its staff_id")

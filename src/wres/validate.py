@@ -668,7 +668,7 @@ def validate(ret: Return) -> Checked:
         cols = set(src.columns)
         missing = [c.name for c in contract[name] if c.required and c.name not in cols]
         staff_lookup = name not in schema.NOT_STAFF_FILES and "staff_id" in cols and "staff" in out.typed
-        looked_up = [m for m in missing if staff_lookup and next(c for c in contract[name] if c.name == m).kind in schema.LOOKED_UP_KINDS]
+        looked_up = [m for m in missing if staff_lookup and schema.from_staff(name, next(c for c in contract[name] if c.name == m).kind)]
         if looked_up:  # an ER casework export holds the employee number only: each row's are staff.csv's
             src.with_blank(ret.con, looked_up)
             cols |= set(looked_up)

@@ -489,6 +489,56 @@ def test_the_columns_page_lets_a_status_column_give_both_yes_no_columns_and_noth
     assert not clash.is_valid() and 'Select another heading for service: "Ethnic Origin" is already given to ethnicity' in clash.errors["service"]
 
 
+@pytest.mark.parametrize("stem,staff_id,ok", [("disciplinary", "Employee Number", True), ("disciplinary", "", False),
+                                               ("recruitment", "Employee Number", False)])
+def test_the_columns_page_leaves_an_event_files_ethnicity_and_service_to_staff(stem: str, staff_id: str, ok: bool) -> None:
+    """As validation reads it: an ER casework export with the employee number only needs no ethnicity or
+    service heading (each row's is staff.csv's, and the page says so); without a staff_id, or for applicants
+    (who are not staff), the page asks for them."""
+    from wres import standards
+    from wres.web.mapping_forms import FROM_STAFF, ColumnsForm
+
+    given = {"date": "Case Start Date"} | ({"staff_id": staff_id, "applicant_id": staff_id} if staff_id else {})
+    if stem == "recruitment":
+        given |= {"shortlisted": "Case Start Date", "appointed": "Case Start Date"}  # (not what is looked at)
+    form = ColumnsForm(given, stem=stem, headings=["Employee Number", "Case Start Date"], chosen={}, standard=standards.load("sc-wres"))
+    assert form.is_valid() is ok, form.errors
+    if not ok:
+        assert "Select the heading that holds ethnicity (their ethnicity)" in form.errors["ethnicity"]
+    assert (form.fields["ethnicity"].help_text == FROM_STAFF) is (stem == "disciplinary")
+
+
+def test_an_er_export_with_employee_numbers_only_is_matched_and_read(users, authorities, export) -> None:
+    """The ER casework export in the zip, in place of disciplinary.csv: employee numbers, case types and dates.
+    Matched on the pages as they pre-select it, with no ethnicity or service heading, the upload is valid and
+    says each row's are taken from staff.csv."""
+    with (export / "disciplinary.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    (export / "disciplinary.csv").unlink()
+    with (export / "ER cases 2024-25.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["Employee Number", "Case Type", "Date Opened"], *([r["staff_id"], "Disciplinary", r["date"]] for r in rows)])
+    a = authorities["A"]
+    c = client_for(users["analyst_A"])
+    upload(c, export)
+    up = Upload.objects.get(authority=a)
+    url = c.get(f"/submit/{up.pk}/map/")["Location"]
+    visited = []
+    while not url.endswith("/map/check/"):
+        visited.append(url.split("/map/")[1])
+        text = page(c.get(url))
+        if url.endswith("/files/"):
+            assert selected(text) == {"file_1": "disciplinary"}, selected(text)
+        r = c.post(url, selected(text))
+        assert r.status_code == 302, page(r)
+        url = r["Location"]
+    assert "disciplinary/columns/" in visited
+    c.post(url)
+    up.refresh_from_db()
+    assert up.status == Upload.Status.VALID, up.errors()
+    assert any(p["message"].startswith("has no ethnicity or service column: each row's ethnicity and service are taken from staff.csv")
+               for p in up.problems), up.problems
+
+
 def test_rows_a_suggestion_leaves_out_are_not_asked_about(users, authorities, export) -> None:
     """An ER casework export holds grievances too: the suggestion keeps the disciplinary cases (Case Type), and
     the file is read again through that, so the values page never asks about a grievance's spelling."""

@@ -13,7 +13,7 @@ from crispy_forms_gds.layout import Field, Fieldset, HTML
 from django import forms
 from django.utils.html import escape
 
-from wres import encoding, mapping
+from wres import encoding, mapping, schema
 from wres.standards import Standard
 from wres.web import importing
 from wres.web.plan_forms import ErrorLinks, plan_helper
@@ -39,6 +39,7 @@ COLUMN_WORDS = {
 }
 EITHER = {"annual_salary": "Needed unless your export has a pay band instead.", "pay_band": "Needed unless your export has the salary."}
 NOT_THERE = "Not in this export"
+FROM_STAFF = f"“{NOT_THERE}”: each row's is taken from staff.csv by its staff_id."
 NOT_READ = "Not part of the return"
 LEAVE = "Leave it as an error"
 BLANK = "(blank cells)"
@@ -118,8 +119,9 @@ class ColumnsForm(ErrorLinks, forms.Form):
         options = [("", NOT_THERE), *((h, h) for h in headings)]
         for c in self.columns:
             initial = next((h for h in headings if h.strip().lower() == chosen.get(c.name, c.name).strip().lower()), "")
+            hint = EITHER.get(c.name, "") if stem == "staff" and _either(standard) else FROM_STAFF if schema.from_staff(stem, c.kind) else ""
             self.fields[c.name] = forms.ChoiceField(label=column_label(stem, c.name, standard), choices=options, required=False, initial=initial,
-                                                    help_text=EITHER.get(c.name, "") if stem == "staff" and _either(standard) else "")
+                                                    help_text=hint)
         self.helper = plan_helper(*(Field.select(c.name) for c in self.columns), button="Continue")
 
     def clean(self) -> dict[str, Any]:
@@ -128,7 +130,7 @@ class ColumnsForm(ErrorLinks, forms.Form):
         for c in self.columns:
             heading = data.get(c.name, "")
             if not heading:
-                if c.required:
+                if c.required and not (schema.from_staff(self.stem, c.kind) and data.get("staff_id")):  # else staff.csv's
                     self.add_error(c.name, f"Select the heading that holds {c.name} ({COLUMN_WORDS.get(c.name, c.name)})")
                 continue
             if heading in taken and not (c.kind in mapping.SHARED and taken[heading].kind in mapping.SHARED):  # a status column may give several yes/no
