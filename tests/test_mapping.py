@@ -915,3 +915,33 @@ def test_wres_map_leaves_an_er_exports_ethnicity_and_service_to_staff(demo: Path
     assert cli("validate", folder).code == 0
     expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "disciplinary")))
     assert pipeline.load(folder).counts == expected.counts
+
+
+@pytest.mark.parametrize("column", ["Course Category", "Mandatory"])
+def test_a_learning_systems_export_of_every_course_is_asked_which_are_cpd(column: str, demo: Path, tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """A learning system's export of every course completed holds mandatory training beside CPD, and M5 counts
+    funded non-mandatory training only: read whole, nearly everyone would count. wres map asks (a decision
+    left) and writes the rows to keep commented out, by a category ("Non-mandatory" is not "Mandatory") or by a
+    "Mandatory" Y/N column; taking the # off reads the demo's training exactly."""
+    folder = _contract(demo, tmp_path / "return", ("staff",))
+    courses = _rows(demo / "training.csv")
+    kinds = ["CPD", "Non-mandatory", "Qualification"]
+    rows = [[r["staff_id"], r["ethnicity"], r["service"], r["date"], r["course"], kinds[i % 3] if column == "Course Category" else "N"]
+            for i, r in enumerate(courses)]
+    staff = _rows(demo / "staff.csv")
+    rows += [[s["staff_id"], s["ethnicity"], s["service"], "2024-09-01", "Safeguarding adults level 1",
+              "Mandatory" if column == "Course Category" else "Y"] for s in staff[::2]]
+    export = folder / "LMS completions 2024-25.csv"
+    _write_csv(export, ["Employee Number", "Ethnic Origin", "Service", "Completion Date", "Course Title", column], rows)
+    run = cli("map", export, "--file", "training", "-o", folder / "mapping.toml")
+    said = " ".join((run.stdout + run.stderr).split())
+    text = (folder / "mapping.toml").read_text(encoding="utf-8")
+    marked, kept = (("'Mandatory'", '["CPD", "Non-mandatory", "Qualification"]') if column == "Course Category" else ("'Y'", '["N"]'))
+    assert run.code == 0 and f"'{column}' also holds {marked}" in said and "1 decision left (TODO)" in said, said
+    key = f'"{column}"' if " " in column else column  # (TOML's bare key)
+    assert f"# {key} = {kept}" in text and "funded non-mandatory training or CPD" in text
+    uncommented = text.replace("# [training.rows]", "[training.rows]").replace(f"# {key} =", f"{key} =")
+    (folder / "mapping.toml").write_text(uncommented, encoding="utf-8")
+    assert cli("validate", folder).code == 0
+    expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "training")))
+    assert pipeline.load(folder).counts == expected.counts

@@ -320,7 +320,7 @@ def _string_list(values: list[str]) -> str:
 
 
 # What a file's rows are, as the data contract says (where an export holds others too)
-ROWS_OF = {"staff": "people directly employed at the snapshot date"}
+ROWS_OF = {"staff": "people directly employed at the snapshot date", "training": "funded non-mandatory training or CPD"}
 
 
 def save(mapping: Mapping, path: Path, notes: Notes | None = None, title: str = "your exports") -> None:
@@ -526,14 +526,21 @@ def marked_rows(stem: str, ex: Export, given: dict[str, str], table: str) -> tup
     With [row_words], the file's own rows among others (an ER casework export's "Case Type": Disciplinary,
     Grievance, Capability), which wres map keeps. With [other_rows], rows that may not be the file's (a staff
     export's "Assignment Status": Active, Terminated, Agency Worker): which are is the analyst's to say."""
+    from wres.validate import recognised
+
     words = [_words(w) for w in _synonyms().get(table, {}).get(stem, [])]
     columns = {_words(h) for h in _synonyms().get("row_columns", {}).get(stem, [])}
+    # a yes/no column whose yes marks such rows ("Mandatory": Y or N, in a learning system's export)
+    flags = {_words(h) for h in _synonyms().get("other_row_flags", {}).get(stem, [])} if table == "other_rows" else set()
     used = {h.strip().lower() for h in given.values()}
     for heading in ex.headings:
         values = ex.values.get(heading, [])
-        if heading.strip().lower() in used or _words(heading) not in columns or len(values) > 50:
+        if heading.strip().lower() in used or _words(heading) not in columns | flags or len(values) > 50:
             continue
-        marked = [v for v in values if any(re.search(rf"\b{re.escape(w)}\b", _words(v)) for w in words)]
+        if _words(heading) in flags:
+            marked = [v for v in values if recognised("bool", v) is True]
+        else:  # "Non-mandatory" or "Not statutory" is not "mandatory"
+            marked = [v for v in values if any(re.search(rf"(?<!\bnon )(?<!\bnot )\b{re.escape(w)}\b", _words(v)) for w in words)]
         if marked and len(marked) < len(values):
             return heading, marked, [v for v in values if v not in marked]
     return None

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.web.conftest import client_for, zipped
+from wres import mapping
 from wres.web.models import AuditEvent, ImportMapping, Submission, Upload
 
 pytestmark = pytest.mark.django_db
@@ -537,6 +538,28 @@ def test_an_er_export_with_employee_numbers_only_is_matched_and_read(users, auth
     assert up.status == Upload.Status.VALID, up.errors()
     assert any(p["message"].startswith("has no ethnicity or service column: each row's ethnicity and service are taken from staff.csv")
                for p in up.problems), up.problems
+
+
+def test_a_learning_systems_export_is_asked_which_rows_are_cpd(users, authorities, export) -> None:
+    """training.csv as a learning system exports it, mandatory courses beside CPD: the rows page asks which rows
+    are funded non-mandatory training or CPD (as wres map does), the mandatory ones not ticked."""
+    from wres import standards
+    from wres.web import importing
+    from wres.web.mapping_forms import RowsForm
+
+    path = export / "training.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, [*rows[0], "Course Category"])
+        w.writeheader()
+        w.writerows([{**r, "Course Category": "CPD"} for r in rows] + [{**r, "course": "Fire safety", "Course Category": "Mandatory"} for r in rows])
+    files = importing.staged_files(export, standards.load("sc-wres"))[0]
+    (training,) = [f for f in files if f.stem == "training"]
+    ask = importing.rows_to_decide(training, importing.draft(files, None))
+    assert ask == ("Course Category", ["Mandatory"], ["CPD"])
+    form = RowsForm(None, heading=ask[0], values=ask[2] + ask[1], chosen=ask[2], what=mapping.ROWS_OF["training"])
+    assert form.fields["kept"].label == "Which rows are funded non-mandatory training or CPD? Read the rows whose “Course Category” is:"
 
 
 def test_rows_a_suggestion_leaves_out_are_not_asked_about(users, authorities, export) -> None:
