@@ -945,3 +945,25 @@ def test_a_learning_systems_export_of_every_course_is_asked_which_are_cpd(column
     assert cli("validate", folder).code == 0
     expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "training")))
     assert pipeline.load(folder).counts == expected.counts
+
+
+def test_a_terminations_report_is_asked_which_rows_are_people_leaving(demo: Path, tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """An HR terminations report ends posts whose holders stay ("Internal transfer", "Redeployment"), beside
+    people leaving the authority (a TUPE transfer out is one). wres map asks, and the rows to keep read the
+    demo's leavers exactly."""
+    folder = _contract(demo, tmp_path / "return", ("staff",))
+    leavers = _rows(demo / "leavers.csv")
+    reasons = ["Resignation", "Retirement", "TUPE transfer", "Dismissal", "End of fixed term contract"]
+    rows = [[r["staff_id"], r["ethnicity"], r["service"], r["date"], reasons[i % len(reasons)]] for i, r in enumerate(leavers)]
+    rows += [[r[0], r[1], r[2], r[3], "Internal transfer" if i % 2 else "Redeployment"] for i, r in enumerate(rows[:9])]
+    export = folder / "Terminations report 2024-25.csv"
+    _write_csv(export, ["Employee Number", "Ethnic Origin", "Service", "Termination Date", "Leaving Reason"], rows)
+    run = cli("map", export, "--file", "leavers", "-o", folder / "mapping.toml")
+    said = " ".join((run.stdout + run.stderr).split())
+    text = (folder / "mapping.toml").read_text(encoding="utf-8")
+    assert run.code == 0 and "'Leaving Reason' also holds 'Redeployment', 'Internal transfer'" in said, said
+    assert "people leaving the authority" in text and "TUPE transfer" in text.split("# \"Leaving Reason\" = ")[1]
+    uncommented = text.replace("# [leavers.rows]", "[leavers.rows]").replace('# "Leaving Reason" =', '"Leaving Reason" =')
+    (folder / "mapping.toml").write_text(uncommented, encoding="utf-8")
+    assert cli("validate", folder).code == 0
+    assert pipeline.load(folder).counts == pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "leavers"))).counts

@@ -320,7 +320,8 @@ def _string_list(values: list[str]) -> str:
 
 
 # What a file's rows are, as the data contract says (where an export holds others too)
-ROWS_OF = {"staff": "people directly employed at the snapshot date", "training": "funded non-mandatory training or CPD"}
+ROWS_OF = {"staff": "people directly employed at the snapshot date", "training": "funded non-mandatory training or CPD",
+           "leavers": "people leaving the authority"}
 
 
 def save(mapping: Mapping, path: Path, notes: Notes | None = None, title: str = "your exports") -> None:
