@@ -695,3 +695,29 @@ def test_an_event_file_without_ethnicity_or_service_takes_them_from_staff(demo: 
             csv.writer(f).writerows([cut, *([v for c, v in zip(h, r) if c in cut] for r in rs)])
         assert [(p.file, p.message) for p in pipeline.check(target) if p.severity == "error"] == [(f"{name}.csv", "has no column ethnicity")]
         shutil.copy(demo / f"{name}.csv", target)
+
+
+@pytest.mark.parametrize("name,column,marked", [("training", "Course Category", "Mandatory"), ("staff", "Employment Status", "Terminated")])
+def test_a_contract_file_whose_column_marks_other_rows_is_warned(name: str, column: str, marked: str, demo: Path, expected: pipeline.Loaded,
+                                                                 tmp_path: Path) -> None:
+    """training.csv as a learning system exports it, with a "Course Category" of Mandatory beside CPD; staff.csv
+    with an "Employment Status" of Terminated beside Active. Named as the contract's, every row is read: the
+    check says so and how to keep only the others (as wres map asks of an export), and a mapping's
+    [file.rows] reads them exactly, with no warning."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    header, rows = _read(demo / f"{name}.csv")
+    extra = [r[:] for r in rows[:5]]
+    if name == "staff":
+        for i, r in enumerate(extra):
+            r[0] = f"X{i}"
+    with (target / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[*header, column], *([*r, "Active" if name == "staff" else "CPD"] for r in rows), *([*r, marked] for r in extra)])
+    (said,) = [p for p in pipeline.check(target) if p.column == column]
+    kept = "Active" if name == "staff" else "CPD"
+    assert said.severity == "warning" and said.message.startswith(f"holds '{marked}' beside '{kept}': every row is read as ")
+    assert said.fix.endswith(f'[{name}.rows] "{column}" = ["{kept}"]')
+    (target / "mapping.toml").write_text(f'[{name}.rows]\n"{column}" = ["{kept}"]\n', encoding="utf-8")
+    problems = pipeline.check(target)
+    assert not [p for p in problems if p.column == column] and [p for p in problems if p.severity == "error"] == []
+    assert pipeline.load(target).counts == expected.counts

@@ -315,7 +315,7 @@ def dumps(mapping: Mapping, notes: Notes | None = None, title: str = "your expor
     return "\n".join(out) + "\n"
 
 
-def _string_list(values: list[str]) -> str:
+def toml_list(values: list[str]) -> str:
     return ", ".join(_string(v) for v in values)
 
 
@@ -518,6 +518,16 @@ def _status_column(stem: str, headings: list[str], contract: Sequence[schema.Col
     heading = next((h for h in free if _words(h) in known), None) or next(
         (h for h in free for k in known if " " in k and re.search(rf"\b{re.escape(k)}\b", _words(h))), None)
     return {c: (heading, 90) for c in open_} if heading is not None and len(open_) > 1 else {}
+
+
+def row_column(stem: str, heading: str) -> bool:
+    """Whether a heading may say what each row of the file is (a staff export's "Assignment Status", a
+    learning system's "Course Category" or "Mandatory"): validation reads such a column of a file named as the
+    contract's too, to ask what marked_rows asks (validate._other_rows)."""
+    words = _words(heading)
+    syn = _synonyms()
+    return any(words in {_words(h) for h in syn.get(table, {}).get(stem, [])} for table in ("row_columns", "other_row_flags")) and bool(
+        syn.get("other_rows", {}).get(stem))
 
 
 def marked_rows(stem: str, ex: Export, given: dict[str, str], table: str) -> tuple[str, list[str], list[str]] | None:
@@ -823,7 +833,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             lines.append(f"  only the rows whose {heading!r} is {' or '.join(repr(v) for v in values)} are read (check [{stem}.rows])")
         if (other := marked_rows(stem, ex, headings, "other_rows")) is not None and other[0] not in fm.rows:  # asked, never decided here
             heading, others, rest = other
-            notes[(stem, "rows?", heading)] = _string_list(rest)
+            notes[(stem, "rows?", heading)] = toml_list(rest)
             todo += 1
             notes[(stem, "rows", heading)] = (f"TODO: {heading!r} also holds {', '.join(repr(v) for v in others[:4])}"
                                               f"{' …' if len(others) > 4 else ''}: if those rows are not {ROWS_OF.get(stem, stem)}, "

@@ -144,6 +144,11 @@ def _text_table(con: duckdb.DuckDBPyConnection, name: str, label: str, relation:
     headings = {c: h.strip() + (f" (as {c})" if len(rename[lo]) > 1 else "") for h, lo in zip(shown, lowered) for c in rename.get(lo, ())}
     aliases = _aliases(lowered, rename)
     wanted = _wanted(name)
+    # a column saying what each row is ("Assignment Status"), though no contract column: validation asks of it
+    marking = {lo: h.strip() for h, lo, los in zip(shown, lowered, aliases) if los == (lo,) and lo not in (wanted or ()) and mapping_mod.row_column(name, lo)}
+    if wanted is not None and marking:
+        wanted = wanted | set(marking)
+        headings |= marking
     # A categorical column is landed as given: validation looks each spelling up as it stands and trims only
     # the few it does not find (trimming two million cells costs a tenth of a second a column).
     as_given = {c.name for c in all_columns(name) if c.kind in CATEGORICAL}
@@ -1174,9 +1179,12 @@ def _unread_book(path: Path) -> Problem:
     return Problem(path.name, *said) if said else workbook_problem(path) or _old_xls(path)
 
 
+NOT_READ = "is not one of the return's files, so it was not read"
+
+
 def _not_read(path: Path, root: Path) -> Problem:
     """A data file in the folder that is none of the return's files: most often the HR system's own export."""
-    return Problem(path.name, "is not one of the return's files, so it was not read",
+    return Problem(path.name, NOT_READ,
                    f'if it is your system\'s export, wres map "{path.name}" -o "{root / mapping_mod.FILE}" suggests how to read it; '
                    "otherwise name it as the file it is (staff.csv, leavers.csv, …) or move it out of the folder", severity="warning")
 

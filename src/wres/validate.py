@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from wres import date_spellings, ethnicity, schema
+from wres import mapping as mapping_mod
 from wres.ethnicity import classify, normalise
 from wres.dates import period as period_words
 from wres.problems import ROWS_SHOWN, Problem
@@ -355,6 +356,26 @@ def _blank(c: Column, at: str = "") -> str:
     if c.kind in ("id", "text"):
         return f"{at}{c.name} IS NULL"
     return f"{at}{c.name} IS NULL AND ({at}{c.name}_raw IS NULL OR {schema.blank_marker_sql(f'{at}{c.name}_raw')})"
+
+
+def _other_rows(ret: Return, src: Source, contract: set[str]) -> list[Problem]:
+    """A column of a file that says what each row is, holding values of rows that may not be the file's
+    (staff.csv's "Status": Terminated beside Active; training.csv's "Course Category": Mandatory beside CPD):
+    asked as wres map asks it (mapping.marked_rows), unless the import mapping chooses the file's rows."""
+    if ret.mapping is not None and ret.mapping.keep(src.name) is not None:
+        return []
+    for col in (c for c in src.columns if c not in contract and mapping_mod.row_column(src.name, c)):  # (read.py reads them)
+        values = [v for (v,) in ret.con.execute(f'SELECT DISTINCT TRIM("{col}") AS v FROM {src.table} WHERE NULLIF(TRIM("{col}"), \'\') IS NOT NULL '
+                                                "ORDER BY v LIMIT 51").fetchall()]
+        heading = src.shown.get(col, col)
+        ask = mapping_mod.marked_rows(src.name, mapping_mod.Export(src.label, [heading], {heading: values}), {}, "other_rows")
+        if ask is not None:
+            _, others, rest = ask
+            said = lambda vs: ", ".join(repr(v) for v in vs[:3]) + (" …" if len(vs) > 3 else "")  # noqa: E731
+            return [Problem(src.label, f"holds {said(others)} beside {said(rest)}: every row is read as {mapping_mod.ROWS_OF.get(src.name, src.name)}",
+                            f"if those rows are not, take them out of the file, or keep only the others in an import mapping: "
+                            f"[{src.name}.rows] \"{heading}\" = [{mapping_mod.toml_list(rest)}]", col, (src.above + 1,), 1, "warning")]
+    return []
 
 
 def _type(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str], staff_lookup: bool,
@@ -714,6 +735,7 @@ def validate(ret: Return) -> Checked:
             ret.unreadable.add(name)
             src.release(ret.con)
             continue
+        out.problems += _other_rows(ret, src, {c.name for c in contract[name]})  # (the file is read: no read error is met here)
         src.release(ret.con)
         if src.rows == 0 and name in schema.MUST_HAVE_ROWS:
             out.problems.append(Problem(src.label, "has a header but no rows", f"fill in {src.label} or leave the file out"))

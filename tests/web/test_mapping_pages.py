@@ -9,6 +9,7 @@ no other authority or role reaches the mapping; a broken mapping file gets a GOV
 from __future__ import annotations
 
 import csv
+import shutil
 import html
 import re
 import tomllib
@@ -729,3 +730,25 @@ def test_a_staff_export_with_leavers_and_agency_rows_is_asked_which_rows_are_sta
     assert any(p["message"].startswith(f"{left} rows left out") for p in up.problems), up.problems
     assert tomllib.loads(ImportMapping.objects.get(authority=a).text)["staff"]["rows"] == (
         {"Primary Assignment": ["Y"]} if posts else {}) | {"Assignment Status": ["Active", "Maternity Leave"]}
+
+
+def test_a_file_that_is_none_of_the_returns_is_said_once_in_the_services_words(users, authorities, demo_returns, tmp_path) -> None:
+    """A valid return's zip that also holds the ER system's export (a CSV) and a Parquet file: each is said once,
+    with what a web user can do, never with the command line's remedy on the server's own folder (before, the
+    export was said twice, once with `wres map "…" -o "<the server's staging folder>/mapping.toml"`)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "zip"
+    shutil.copytree(demo_returns["A"], folder)
+    shutil.copy(folder / "disciplinary.csv", folder / "ER cases 2024-25.csv")
+    pq.write_table(pa.table({"a": ["1"]}), folder / "extract.parquet")
+    a = authorities["A"]
+    c = client_for(users["analyst_A"])
+    upload(c, folder)
+    up = Upload.objects.get(authority=a)
+    assert up.status == Upload.Status.VALID, up.errors()
+    said = [(p["file"], p["message"]) for p in up.problems if "ER cases" in p["message"] + p["file"] or "extract" in p["message"] + p["file"]]
+    assert said == [("the upload", "holds extract.parquet, which is not part of a return and was ignored"),
+                    ("the upload", "holds ER cases 2024-25.csv, which is not named as a file of the return, so it was not read")], said
+    assert not any("wres map" in p["fix"] or "web-data" in p["fix"] or str(tmp_path) in p["fix"] for p in up.problems), up.problems

@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from wres import actions, pipeline
+from wres import actions, pipeline, read
 from wres import organisation as organisation_file
 from wres.organisation import Organisation
 from wres.counts import Counts
@@ -282,14 +282,23 @@ def _load(path: Path, mapping: str | None, campaigns: Sequence[pipeline.Campaign
     importing.place(path, mapping)
     try:
         loaded = pipeline.load(path, campaigns=campaigns)
-        return list(loaded.warnings), loaded, loaded.organisation, loaded.survey
+        return _in_web_words(list(loaded.warnings), path), loaded, loaded.organisation, loaded.survey
     except InvalidInput as exc:
-        return exc.problems, None, _settings(path), getattr(exc, "survey", None)
+        return _in_web_words(exc.problems, path), None, _settings(path), getattr(exc, "survey", None)
     except (MemoryError, duckdb.OutOfMemoryException):
         raise MemoryError from None  # said as too big to check (check_staged), not as a file that cannot be read
     except Exception:  # a file the reader could not make sense of: say so in words, never a traceback
         log.exception("reading the staged return %s failed", path)
         return [_problem("could not be read", "check the file opens in Excel and is saved as .xlsx (not .xls or .csv renamed), or zip the CSV files again")], None, None, None
+
+
+def _in_web_words(problems: list[Problem], path: Path) -> list[Problem]:
+    """The pipeline's problems as a web user reads them. A file in the upload that is none of the return's is
+    said by _unread where the pages can read it (with the Match your files page), so it is not said twice;
+    the command line's remedy (wres map on the server's own folder) is never shown."""
+    own = set(_own_files(path))
+    return [replace(p, fix="name it after the file it holds (staff.csv, leavers.csv, …), or leave it out of the upload")
+            if p.message == read.NOT_READ else p for p in problems if not (p.message == read.NOT_READ and p.file in own)]
 
 
 def _settings(path: Path) -> Organisation | None:
