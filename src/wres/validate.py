@@ -307,7 +307,8 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                                  "or as an hourly rate"))
         elif c.kind == "id":  # "NULL" is no one's id: as a blank one, the row is a person of its own (an id is trimmed as read)
             value = f"CASE WHEN {schema.blank_marker_sql(raw)} THEN NULL ELSE {raw} END"
-            checks.append(_Check(f"{c.name}_raw IS NOT NULL", c.name, "", "", by_value=f"{c.name}_raw"))  # its text is kept only then
+            checks.append(_Check(f"{c.name}_raw IS NOT NULL", c.name, '"{value}" is read as an empty cell', "", by_value=f"{c.name}_raw",
+                                 severity="warning"))  # (its text is kept only then: _run_checks says it as any marker)
         else:  # text: the value is its own text
             typed.append(f"{raw} AS {c.name}")
             continue
@@ -338,7 +339,8 @@ _RAW = "_raw"  # the typed table's column of kept texts: a list, one per column 
 
 
 def _kept(cols: list[Column]) -> list[str]:
-    """The columns whose text a typed table keeps (where their typed value is empty): the typed kinds, not ids and text."""
+    """The columns whose text a typed table keeps (where their typed value is empty): the typed kinds, and ids
+    (typed empty only where they say they are blank: "NULL"), not free text."""
     return [c.name for c in cols if c.kind in schema.CATEGORICAL or c.kind in ("date", "salary", "id")]
 
 
@@ -365,7 +367,8 @@ def _other_rows(ret: Return, src: Source, contract: set[str]) -> list[Problem]:
     if ret.mapping is not None and ret.mapping.keep(src.name) is not None:
         return []
     for col in (c for c in src.columns if c not in contract and mapping_mod.row_column(src.name, c)):  # (read.py reads them)
-        values = [v for (v,) in ret.con.execute(f'SELECT DISTINCT TRIM("{col}") AS v FROM {src.table} WHERE NULLIF(TRIM("{col}"), \'\') IS NOT NULL '
+        quoted = '"' + col.replace('"', '""') + '"'
+        values = [v for (v,) in ret.con.execute(f"SELECT DISTINCT TRIM({quoted}) AS v FROM {src.table} WHERE NULLIF(TRIM({quoted}), '') IS NOT NULL "
                                                 "ORDER BY v LIMIT 51").fetchall()]
         heading = src.shown.get(col, col)
         ask = mapping_mod.marked_rows(src.name, mapping_mod.Export(src.label, [heading], {heading: values}), {}, "other_rows")
