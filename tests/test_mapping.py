@@ -866,11 +866,7 @@ def test_an_export_of_posts_keeps_each_persons_main_post_and_still_asks_about_le
     staff_id twice). Its "Primary Assignment" flag says which row is each person's main post: wres map reads
     only those rows (guessed, said), with no decision left for it, and still asks about the leavers the
     export holds, in the same [staff.rows]. Taking the # off that line reads the demo's staff exactly."""
-    folder = tmp_path / "return"
-    folder.mkdir()
-    for f in demo.iterdir():
-        if f.name != "staff.csv":
-            shutil.copy(f, folder)
+    folder = _contract(demo, tmp_path / "return", tuple(f.stem for f in demo.glob("*.csv") if f.name != "staff.csv"))
     headings = dict(zip(STAFF_COLUMNS, ("Employee Number", "Ethnic Origin", "Directorate", "Senior Manager", "Registered SW", "FTE Salary",
                                         "Date Started")))
     people = _rows(demo / "staff.csv")

@@ -87,6 +87,19 @@ def labelled(text: str) -> dict[str, str]:
     return {name: html.unescape(" ".join(label.split())) for name, label in re.findall(r'<label for="id_([^"]+)"[^>]*>(.*?)</label>', text, re.S)}
 
 
+def walk(c: Client, url: str, answer=lambda url, text: None) -> tuple[list[str], str]:  # noqa: ANN001
+    """The mapping pages from `url` to Check your answers, each posted as a browser posts it unchanged (or as
+    answer(url, text) says): the pages visited (past /map/) and the check page's URL."""
+    visited = []
+    while not url.endswith("/map/check/"):
+        visited.append(url.split("/map/")[1])
+        text = page(c.get(url))
+        r = c.post(url, answer(url, text) or selected(text))
+        assert r.status_code == 302, page(r)
+        url = r["Location"]
+    return visited, url
+
+
 def upload(c: Client, folder: Path) -> str:
     r = c.post("/submit/", {"file": zipped(folder, name="HR export March 2025.zip")})
     assert r.status_code == 302, page(r)
@@ -454,13 +467,8 @@ def test_files_under_the_hr_systems_own_names_are_matched_and_found_next_year(us
     # one file given twice is an error on the page
     bad = page(c.post(r["Location"], {k: "staff" for k in chosen}))
     assert "There is a problem" in bad and "is already staff.csv" in html.unescape(bad)
-    visited = [r["Location"]]
-    r = c.post(r["Location"], chosen)
-    url = r["Location"]
-    while not url.endswith("/map/check/"):
-        visited.append(url)
-        url = c.post(url, selected(page(c.get(url))))["Location"]
-    assert [u.split("/map/")[1] for u in visited] == ["files/", "staff/columns/", "staff/values/", "leavers/values/"]
+    visited, url = walk(c, r["Location"], lambda url, text: chosen if url.endswith("/files/") else None)
+    assert visited == ["files/", "staff/columns/", "staff/values/", "leavers/values/"]
     assert "Change file" in page(c.get(url))
     c.post(url)
     up.refresh_from_db()
@@ -523,16 +531,12 @@ def test_an_er_export_with_employee_numbers_only_is_matched_and_read(users, auth
     c = client_for(users["analyst_A"])
     upload(c, export)
     up = Upload.objects.get(authority=a)
-    url = c.get(f"/submit/{up.pk}/map/")["Location"]
-    visited = []
-    while not url.endswith("/map/check/"):
-        visited.append(url.split("/map/")[1])
-        text = page(c.get(url))
+
+    def files_page(url: str, text: str) -> None:
         if url.endswith("/files/"):
             assert selected(text) == {"file_1": "disciplinary"}, selected(text)
-        r = c.post(url, selected(text))
-        assert r.status_code == 302, page(r)
-        url = r["Location"]
+
+    visited, url = walk(c, c.get(f"/submit/{up.pk}/map/")["Location"], files_page)
     assert "disciplinary/columns/" in visited
     c.post(url)
     up.refresh_from_db()
@@ -623,12 +627,11 @@ def test_sheets_of_an_export_workbook_in_a_zip_are_matched_and_found_next_year(u
     chosen = selected(text)
     assert {labelled(text)[k]: v for k, v in chosen.items()} == {"“Eastmere HR export 2025.xlsx, sheet Employees”": "staff",
                                                                    "“Eastmere HR export 2025.xlsx, sheet Leavers report”": "leavers"}
-    url = c.post(r["Location"], chosen)["Location"]
-    visited = ["files/"]
-    while not url.endswith("/map/check/"):
-        visited.append(url.split("/map/")[1])
-        assert "Eastmere HR export 2025.xlsx, sheet" in page(c.get(url))  # each page names the sheet
-        url = c.post(url, selected(page(c.get(url))))["Location"]
+    def named(url: str, text: str) -> dict[str, str] | None:
+        assert "Eastmere HR export 2025.xlsx, sheet" in text  # each page names the sheet
+        return chosen if url.endswith("/files/") else None
+
+    visited, url = walk(c, r["Location"], named)
     assert visited == ["files/", "staff/columns/", "staff/values/", "leavers/values/"]
     c.post(url)
     up.refresh_from_db()
@@ -702,23 +705,19 @@ def test_a_staff_export_with_leavers_and_agency_rows_is_asked_which_rows_are_sta
     c = client_for(users["analyst_A"])
     upload(c, export)
     up = Upload.objects.get(authority=a)
-    url = c.get(f"/submit/{up.pk}/map/")["Location"]
-    visited = []
-    while not url.endswith("/map/check/"):
-        visited.append(url.split("/map/")[1])
-        text = page(c.get(url))
-        if url.endswith("/rows/"):
-            assert "Match your rows" in text and "Assignment Status" in text
-            boxes = [box for box in re.findall(r"<input[^>]*>", text) if 'name="kept"' in box]
-            offered = [html.unescape(re.search(r'value="([^"]*)"', box).group(1)) for box in boxes]
-            ticked = [v for v, box in zip(offered, boxes) if re.search(r"\bchecked\b", box)]
-            assert sorted(ticked) == ["Active", "Maternity Leave"] and sorted(offered) == sorted(set(statuses))
-            assert "There is a problem" in page(c.post(url, {}))  # none ticked: an error on the page
-            r = c.post(url, {"kept": ticked})
-        else:
-            r = c.post(url, selected(text))
-        assert r.status_code == 302, page(r)
-        url = r["Location"]
+
+    def rows_page(url: str, text: str) -> dict[str, list[str]] | None:
+        if not url.endswith("/rows/"):
+            return None
+        assert "Match your rows" in text and "Assignment Status" in text
+        boxes = [box for box in re.findall(r"<input[^>]*>", text) if 'name="kept"' in box]
+        offered = [html.unescape(re.search(r'value="([^"]*)"', box).group(1)) for box in boxes]
+        ticked = [v for v, box in zip(offered, boxes) if re.search(r"\bchecked\b", box)]
+        assert sorted(ticked) == ["Active", "Maternity Leave"] and sorted(offered) == sorted(set(statuses))
+        assert "There is a problem" in page(c.post(url, {}))  # none ticked: an error on the page
+        return {"kept": ticked}
+
+    visited, url = walk(c, c.get(f"/submit/{up.pk}/map/")["Location"], rows_page)
     assert visited == ["staff/columns/", "staff/rows/", "staff/values/", "leavers/values/"]
     checked = html.unescape(page(c.get(url)))
     assert "Only the rows whose “Assignment Status” is “Active” or “Maternity Leave” are read" in checked
