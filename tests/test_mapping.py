@@ -963,3 +963,31 @@ def test_a_terminations_report_is_asked_which_rows_are_people_leaving(demo: Path
     (folder / "mapping.toml").write_text(uncommented, encoding="utf-8")
     assert cli("validate", folder).code == 0
     assert pipeline.load(folder).counts == pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "leavers"))).counts
+
+
+QUESTION = "In the last 12 months, how many times have you personally experienced harassment, bullying or abuse at work from {}?"
+
+
+def test_a_survey_exported_with_its_questions_as_headings_maps_with_no_decision(demo: Path, tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """Microsoft Forms exports each question in full as its heading, and its answers as the form wrote them
+    ("1-2 times"): wres map finds each abuse question by its words (from the public, from colleagues, from
+    managers; a discrimination question is none of them), guesses the answers, and the survey counts as
+    the contract's."""
+    folder = _contract(demo, tmp_path / "return", ("staff",))
+    answers = {"Never": "Never", "1-2": "1-2 times", "3-5": "3-5 times", "6-10": "6-10 times", "More than 10": "More than 10 times", "": ""}
+    header = ["ID", "Start time", "Email", "Which service do you work in?", "What is your ethnic group?",
+              QUESTION.format("people who use services, their relatives or other members of the public"), QUESTION.format("colleagues"),
+              QUESTION.format("managers"), "In the last 12 months have you personally experienced discrimination at work from a manager or colleagues?"]
+    rows = [[i, "4/1/25 9:00", "anonymous", r["service"], r["ethnicity"], answers[r["abuse_public"]], answers[r["abuse_colleagues"]],
+             answers[r["abuse_managers"]], "No"] for i, r in enumerate(_rows(demo / "survey.csv"), start=1)]
+    export = folder / "Staff Survey 2025(1-255).csv"
+    _write_csv(export, header, rows)
+    run = cli("map", export, "-o", folder / "mapping.toml")
+    said = " ".join((run.stdout + run.stderr).split())
+    m, problems = mapping.load(folder / "mapping.toml")
+    assert run.code == 0 and not problems and m is not None and "decisions left" not in said and "decision left" not in said, said
+    assert m.files["survey"].columns == {"service": header[3], "ethnicity": header[4], "abuse_public": header[5], "abuse_colleagues": header[6],
+                                        "abuse_managers": header[7]}
+    assert "# guessed: the question it asks" in (folder / "mapping.toml").read_text(encoding="utf-8")
+    assert cli("validate", folder).code == 0
+    assert pipeline.load(folder).counts == pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "survey"))).counts

@@ -481,6 +481,16 @@ def _choices(stem: str, standard: Standard | None = None) -> dict[str, str]:
     return out
 
 
+QUESTION = 86  # the score of a heading that asks a survey's question in full ([question_words]): a guess, said so
+
+
+def _asks(words: str, rule: dict[str, list]) -> bool:
+    """Whether a heading (as words) is the question a [question_words] rule describes: a word of each `all`
+    list, and none of `not`."""
+    has = lambda w: re.search(rf"\b{re.escape(_words(w))}\b", words) is not None  # noqa: E731
+    return all(any(has(w) for w in one_of) for one_of in rule["all"]) and not any(has(w) for w in rule.get("not", ()))
+
+
 def _match_columns(stem: str, headings: list[str], taken: dict[str, str], standard: Standard | None = None) -> dict[str, tuple[str, int]]:
     """Contract column → (heading, score) for the columns not yet `taken`; 100 is an exact known heading."""
     from rapidfuzz import fuzz
@@ -498,6 +508,8 @@ def _match_columns(stem: str, headings: list[str], taken: dict[str, str], standa
                 score = 85  # the heading holds a known one ("Which directorate do you work in?"): a guess, below near spellings
             if score >= 85:
                 pairs.append((score, h, col))
+        pairs += [(QUESTION, h, col) for col, rule in _synonyms().get("question_words", {}).get(stem, {}).items()
+                  if col in choices.values() and _asks(w, rule)]  # a question written out in full: a guess
     found: dict[str, tuple[str, int]] = {}
     for score, h, col in sorted(pairs, key=lambda p: -p[0]):
         if col not in found and col not in taken and all(h != x for x, _ in found.values()):
@@ -787,7 +799,8 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             if existing is not None:
                 note = "new" + (", guessed" if note else "")
             if note:
-                notes[(stem, "columns", col)] = f"{note}: {heading!r} ({score}% like a known heading)" if score < 100 else note
+                notes[(stem, "columns", col)] = (note if score == 100 else f"{note}: the question it asks" if score == QUESTION
+                                                 else f"{note}: {heading!r} ({score}% like a known heading)")
         for col, (heading, _) in shared.items():
             notes[(stem, "columns", col)] = (("new, " if existing is not None else "") + f"guessed: one status column, {heading!r}, gives "
                                              f"{' and '.join(shared)}: say which of its values are yes for each")
