@@ -722,6 +722,19 @@ def test_a_staff_export_with_leavers_and_agency_rows_is_asked_which_rows_are_sta
     checked = html.unescape(page(c.get(url)))
     assert "Only the rows whose “Assignment Status” is “Active” or “Maternity Leave” are read" in checked
     assert ("Only the rows whose “Primary Assignment” is “Y” are read" in checked) is posts
+    # changed from the check page: asked again with what was chosen ticked; the main posts are kept as they are
+    change = re.search(r'href="([^"]*)">Change rows<span class="govuk-visually-hidden"> of staff', checked).group(1)
+    again = page(c.get(change))
+    ticked = [html.unescape(v) for v in re.findall(r'<input[^>]*value="([^"]*)"[^>]*checked', again)]
+    assert sorted(ticked) == ["Active", "Maternity Leave"]
+    assert "Only the rows whose “Assignment Status”" in html.unescape(page(c.get(url)))  # looking changed nothing
+    r = c.post(change, {"kept": ["Active"]})
+    assert r.status_code == 302, page(r)
+    _, url = walk(c, r["Location"]) if "/map/check/" not in r["Location"] else ([], r["Location"])
+    checked = html.unescape(page(c.get(url)))
+    assert "Only the rows whose “Assignment Status” is “Active” are read" in checked
+    assert ("Only the rows whose “Primary Assignment” is “Y” are read" in checked) is posts
+    c.post(change, {"kept": ["Active", "Maternity Leave"]})  # and back, for the figures below
     c.post(url)
     up.refresh_from_db()
     assert up.status == Upload.Status.VALID, up.errors()

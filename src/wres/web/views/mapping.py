@@ -211,15 +211,23 @@ def rows(request: HttpRequest, pk: str, file: str) -> HttpResponse:
     if isinstance(opened, HttpResponse):
         return opened
     state, f = opened
-    ask = importing.rows_to_decide(f, state.m)
+    before: dict[str, list[str]] = {}
+    if request.GET.get("change"):  # from the check page: asked again of the file read without the rows it chose
+        m = copy.deepcopy(state.m)
+        fm = m.files[f.stem]
+        before = {h: fm.rows.pop(h) for h in list(fm.rows) if mapping.row_column(f.stem, h)}
+        f = next((g for g in importing.staged_files(state.path, state.standard, m)[0] if g.stem == f.stem), f)
+        ask = importing.rows_to_decide(f, m)
+    else:
+        ask = importing.rows_to_decide(f, state.m)
     if ask is None:
         return state.next(("rows", f.stem))
     heading, others, rest = ask
     what = mapping.ROWS_OF.get(f.stem, f"{f.stem} rows")
-    form = RowsForm(request.POST if request.method == "POST" else None, heading=heading, values=rest + others, chosen=rest, what=what)
+    form = RowsForm(request.POST if request.method == "POST" else None, heading=heading, values=rest + others, chosen=before.get(heading, rest), what=what)
     if request.method == "POST" and form.is_valid():
         fm = state.m.files[f.stem]  # beside the rows it keeps already (each person's main post); read again through them next
-        fm.rows = {**fm.rows, heading: form.cleaned_data["kept"]}
+        fm.rows = {**{h: v for h, v in fm.rows.items() if h not in before}, heading: form.cleaned_data["kept"]}
         _keep(request, state)
         return state.next(("rows", f.stem))
     return _step(request, state, f, "rows", form, heading=heading, what=what)
@@ -303,6 +311,8 @@ def _listing(m: mapping.Mapping, state: Matching | None, standard: Standard) -> 
         if state is not None:
             s["change_columns"] = state.url(("columns", stem)) if ("columns", stem) in steps else ""
             s["change_values"] = state.url(("values", stem)) if ("values", stem) in steps else ""
+            # rows chosen on the rows page: that question is no step once answered, so it is asked again on request
+            s["change_rows"] = state.url(("rows", stem)) + "?change=1" if any(mapping.row_column(stem, h) for h in s["rows"]) else ""
             s["change_file"] = state.url(("files", "")) if s["file"] and ("files", "") in steps else ""
         out.append(s)
     return out
