@@ -764,3 +764,7 @@ def test_a_file_that_is_none_of_the_returns_is_said_once_in_the_services_words(u
     assert said == [("the upload", "holds extract.parquet, which is not part of a return and was ignored"),
                     ("the upload", "holds ER cases 2024-25.csv, which is not named as a file of the return, so it was not read")], said
     assert not any("wres map" in p["fix"] or "web-data" in p["fix"] or str(tmp_path) in p["fix"] for p in up.problems), up.problems
+    # the check page offers to match it (the fix names the Match your files page), and the link leads there
+    text = page(c.get(f"/submit/{up.pk}/check/"))
+    assert "Check your answers" in text and f'href="/submit/{up.pk}/map/">match your files</a>' in text
+    assert c.get(f"/submit/{up.pk}/map/")["Location"] == f"/submit/{up.pk}/map/files/"

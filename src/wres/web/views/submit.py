@@ -146,6 +146,7 @@ def check_answers(request: HttpRequest, pk: str) -> HttpResponse:
         "up": up, "org": org, "period": period, "earlier": earlier, "form": form, "warnings": up.warnings(), "standard": standard,
         "submitted_metrics": [m.short or m.id for m in standard.metrics if m.id in loaded.counts.submitted],
         "staff": returns.headcount(loaded.counts), "plan": up.plan, "changes": changes, "survey_part": _survey_part(up),
+        "unread": any(returns.UNREAD in p["message"] for p in up.warnings()),  # an export the pages could match
     })
 
 
