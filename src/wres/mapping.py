@@ -322,6 +322,8 @@ def toml_list(values: list[str]) -> str:
 # What a file's rows are, as the data contract says (where an export holds others too)
 ROWS_OF = {"staff": "people directly employed at the snapshot date", "training": "funded non-mandatory training or CPD",
            "leavers": "people leaving the authority"}
+# What such other rows are, as the rows page says it
+OTHER_ROWS = {"staff": "leavers or agency workers", "training": "mandatory courses", "leavers": "internal transfers or promotions"}
 
 
 def save(mapping: Mapping, path: Path, notes: Notes | None = None, title: str = "your exports") -> None:

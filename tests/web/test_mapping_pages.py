@@ -565,6 +565,17 @@ def test_a_learning_systems_export_is_asked_which_rows_are_cpd(users, authoritie
     assert ask == ("Course Category", ["Mandatory"], ["CPD"])
     form = RowsForm(None, heading=ask[0], values=ask[2] + ask[1], chosen=ask[2], what=mapping.ROWS_OF["training"])
     assert form.fields["kept"].label == "Which rows are funded non-mandatory training or CPD? Read the rows whose “Course Category” is:"
+    c = client_for(users["analyst_A"])
+    upload(c, export)
+    up = Upload.objects.get(authority=authorities["A"])
+    def rows_page(url: str, text: str) -> dict[str, list[str]] | None:
+        if not url.endswith("/training/rows/"):
+            return None
+        assert "may not be funded non-mandatory training or CPD, such as mandatory courses." in html.unescape(text)
+        return {"kept": ["CPD"]}
+
+    _, url = walk(c, c.get(f"/submit/{up.pk}/map/")["Location"], rows_page)
+    assert "Only the rows whose “Course Category” is “CPD” are read" in html.unescape(page(c.get(url)))
 
 
 def test_rows_a_suggestion_leaves_out_are_not_asked_about(users, authorities, export) -> None:

@@ -39,7 +39,7 @@ COLUMN_WORDS = {
 }
 EITHER = {"annual_salary": "Needed unless your export has a pay band instead.", "pay_band": "Needed unless your export has the salary."}
 NOT_THERE = "Not in this export"
-FROM_STAFF = f"“{NOT_THERE}”: each row's is taken from staff.csv by its staff_id."
+FROM_STAFF = f"Not in your export? Choose “{NOT_THERE}”: each row's is then taken from staff.csv by its staff_id."
 NOT_READ = "Not part of the return"
 LEAVE = "Leave it as an error"
 BLANK = "(blank cells)"

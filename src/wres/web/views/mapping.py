@@ -230,7 +230,7 @@ def rows(request: HttpRequest, pk: str, file: str) -> HttpResponse:
         fm.rows = {**{h: v for h, v in fm.rows.items() if h not in before}, heading: form.cleaned_data["kept"]}
         _keep(request, state)
         return state.next(("rows", f.stem))
-    return _step(request, state, f, "rows", form, heading=heading, what=what)
+    return _step(request, state, f, "rows", form, heading=heading, what=what, others=mapping.OTHER_ROWS.get(f.stem, ""))
 
 
 @member("submit")
