@@ -991,3 +991,33 @@ def test_a_survey_exported_with_its_questions_as_headings_maps_with_no_decision(
     assert "# guessed: the question it asks" in (folder / "mapping.toml").read_text(encoding="utf-8")
     assert cli("validate", folder).code == 0
     assert pipeline.load(folder).counts == pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "survey"))).counts
+
+
+def test_a_council_wide_establishment_list_is_asked_which_rows_are_social_care(demo: Path, tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """HR exports every member of staff: "Housing", "Finance", "Public Health" beside "Adult Social Care". No
+    spelling of a service says "not social care", so wres map asks which rows to read (the social care ones
+    kept, commented out) rather than "Housing: adults or children?"; uncommented, the demo's staff are read
+    exactly. Two questions of one file ("Assignment Status" too) share one [staff.rows]."""
+    folder = _contract(demo, tmp_path / "return", tuple(f.stem for f in demo.glob("*.csv") if f.name != "staff.csv"))
+    headings = dict(zip(STAFF_COLUMNS, ("Employee Number", "Ethnic Origin", "Directorate", "Senior Manager", "Registered SW", "FTE Salary",
+                                        "Date Started")))
+    header, rows = _export(_rows(demo / "staff.csv"), headings, _itrent)
+    at = header.index("Directorate")
+    others = [[f"C{i}", "Indian", ("Housing", "Finance", "Public Health")[i % 3], "", "N", "£30,000", "01/01/2020", "Officer"] for i in range(9)]
+    body = [[*r, "Active"] for r in rows] + [[*r, "Active"] for r in others] + [[*rows[0][:at], "ASC", *rows[0][at + 1:], "Terminated"]]
+    body[-1][0] = "LEFT1"
+    export = folder / "Council establishment 2025.csv"
+    _write_csv(export, [*header, "Assignment Status"], body)
+    run = cli("map", export, "-o", folder / "mapping.toml")
+    said = " ".join((run.stdout + run.stderr).split())
+    text = (folder / "mapping.toml").read_text(encoding="utf-8")
+    assert run.code == 0 and "'Directorate' also holds 'Housing', 'Finance', 'Public Health'" in said and "2 decisions left" in said, said
+    assert "Housing =" not in text and "in adult social care or children's social care" in text
+    assert text.count("# [staff.rows]  # only rows") == 1
+    uncommented = (text.replace("# [staff.rows]", "[staff.rows]").replace("# Directorate =", "Directorate =")
+                   .replace('# "Assignment Status" =', '"Assignment Status" ='))
+    (folder / "mapping.toml").write_text(uncommented, encoding="utf-8")
+    assert cli("validate", folder).code == 0
+    staff_metrics = {k: v for k, v in pipeline.load(folder).counts.cells.items() if k[0] in ("M1", "M9")}
+    expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff",))).counts
+    assert staff_metrics == {k: v for k, v in expected.cells.items() if k[0] in ("M1", "M9")}

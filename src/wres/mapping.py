@@ -308,10 +308,12 @@ def dumps(mapping: Mapping, notes: Notes | None = None, title: str = "your expor
             out += ["", f"[{stem}.rows]  # only rows whose heading holds one of these are read"]
             out += [f"{_key(h)} = [{', '.join(_string(v) for v in vs)}]" + (f"  # {notes[(stem, 'rows', h)]}" if (stem, "rows", h) in notes else "")
                     for h, vs in fm.rows.items()]
-        for path, kept in notes.items():  # rows that may not be the file's: the rows to keep, proposed for the analyst to decide (suggest)
-            if path[:2] == (stem, "rows?") and path[2] not in fm.rows:
-                said = f"# {notes.get((stem, 'rows', path[2]), '')}"
-                out += ([said] if fm.rows else ["", f"# [{stem}.rows]  {said}"]) + [f"# {_key(path[2])} = [{kept}]"]
+        # rows that may not be the file's: the rows to keep, proposed for the analyst to decide (suggest)
+        asked = [(path[2], kept) for path, kept in notes.items() if path[:2] == (stem, "rows?") and path[2] not in fm.rows]
+        if asked and not fm.rows:
+            out += ["", f"# [{stem}.rows]  # only rows whose heading holds one of these are read"]
+        for heading, kept in asked:
+            out += [f"# {notes.get((stem, 'rows', heading), '')}", f"# {_key(heading)} = [{kept}]"]
     return "\n".join(out) + "\n"
 
 
@@ -542,6 +544,58 @@ def row_column(stem: str, heading: str) -> bool:
     syn = _synonyms()
     return any(words in {_words(h) for h in syn.get(table, {}).get(stem, [])} for table in ("row_columns", "other_row_flags")) and bool(
         syn.get("other_rows", {}).get(stem))
+
+
+@dataclass(frozen=True)
+class RowsQuestion:
+    """Rows of an export that may not be the file's: asked (wres map, the rows page), never decided here."""
+
+    heading: str
+    others: list[str]  # the values of the rows that may not be the file's ("Terminated", "Housing")
+    rest: list[str]  # the others: the rows proposed to keep
+    what: str  # what the file's rows are: "people directly employed at the snapshot date"
+    such_as: str  # what the other rows may be, in words: "leavers or agency workers"
+
+
+def rows_questions(stem: str, ex: Export, given: dict[str, str], standard: Standard | None = None) -> list[RowsQuestion]:
+    """What to ask of an export's rows: a column marking rows that may not be the file's (marked_rows with
+    [other_rows]), and a service column naming services beside the standard's breakdown (a council-wide
+    establishment list's "Housing" and "Finance" beside "Adult Social Care")."""
+    out = []
+    if (marked := marked_rows(stem, ex, given, "other_rows")) is not None:
+        out.append(RowsQuestion(*marked, ROWS_OF.get(stem, f"{stem} rows"), OTHER_ROWS.get(stem, "")))
+    if (services := other_services(stem, ex, given, standard)) is not None:
+        out.append(services)
+    return out
+
+
+def other_services(stem: str, ex: Export, given: dict[str, str], standard: Standard | None = None) -> RowsQuestion | None:
+    """The service column's values that name another part of the council (column_synonyms.toml
+    [other_services]: "Housing", "Finance"), beside values that name the standard's breakdown ("Adult Social
+    Care"): a council-wide establishment list. Those rows are most likely not the return's at all, which no
+    spelling of a service can say, so which to read is asked."""
+    from wres.validate import recognised
+
+    std = standard or _standard_for(stem, ex.headings)
+    column = next((c.name for c in schema.files(std).get(stem, ()) if c.kind == "service"), None)
+    heading = given.get(column or "")
+    values = ex.values.get(next((h for h in ex.headings if heading and h.strip().lower() == heading.strip().lower()), ""), [])
+    if column is None or not values or len(values) > 50:
+        return None
+    named = [v for v in values if recognised("service", v, std, column) is not None or _suggest_value("service", column, v, std)[0] is not None]
+    words = [_words(w) for w in _synonyms().get("other_services", {}).get("words", [])]
+    # only a service that names another part of the council: "Early Help" names neither, and is asked as a spelling
+    others = [v for v in values if v not in named and any(re.search(rf"\b{re.escape(w)}\b", _words(v)) for w in words)]
+    if not named or not others:
+        return None
+    parts = " or ".join(p.words for p in std.breakdown.parts)
+    return RowsQuestion(heading, others, [v for v in values if v not in others], f"in {parts}", "other directorates' staff")
+
+
+def asked(stem: str, heading: str, fm: FileMap, standard: Standard | None = None) -> bool:
+    """Whether rows kept by `heading` were an answer to a RowsQuestion (so the rows page may ask it again)."""
+    services = {fm.columns.get(c.name, c.name).strip().lower() for c in schema.all_columns(stem) if c.kind == "service"}
+    return row_column(stem, heading) or heading.strip().lower() in services
 
 
 def marked_rows(stem: str, ex: Export, given: dict[str, str], table: str) -> tuple[str, list[str], list[str]] | None:
@@ -846,16 +900,18 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         if (kept and stem in kept) or stem in newly:  # an export of other cases too: only the file's rows are kept (and said to be)
             fm.rows[heading] = values
             lines.append(f"  only the rows whose {heading!r} is {' or '.join(repr(v) for v in values)} are read (check [{stem}.rows])")
-        if (other := marked_rows(stem, ex, headings, "other_rows")) is not None and other[0] not in fm.rows:  # asked, never decided here
-            heading, others, rest = other
-            notes[(stem, "rows?", heading)] = toml_list(rest)
+        unasked: set[str] = set()  # a service's spellings whose rows are asked about: not asked as spellings too
+        for q in rows_questions(stem, ex, headings, std):  # asked, never decided here
+            if q.heading in fm.rows:
+                continue
+            notes[(stem, "rows?", q.heading)] = toml_list(q.rest)
             todo += 1
-            notes[(stem, "rows", heading)] = (f"TODO: {heading!r} also holds {', '.join(repr(v) for v in others[:4])}"
-                                              f"{' …' if len(others) > 4 else ''}: if those rows are not {ROWS_OF.get(stem, stem)}, "
-                                              f"keep only the others: take the # off {'the line below' if fm.rows else 'these two lines'} "
-                                              "(and check the list)")
-            lines.append(f"  {heading!r} also holds {', '.join(repr(v) for v in others[:4])}: if those are not {ROWS_OF.get(stem, stem)}, "
-                         f"read only the others (take the # off [{stem}.rows] in the mapping)")
+            held = f"{', '.join(repr(v) for v in q.others[:4])}{' …' if len(q.others) > 4 else ''}"
+            notes[(stem, "rows", q.heading)] = (f"TODO: {q.heading!r} also holds {held}: if those rows are not {q.what}, keep only the others: "
+                                                f"take the # off the line below{'' if fm.rows else f' and off [{stem}.rows]'} (and check the list)")
+            lines.append(f"  {q.heading!r} also holds {held}: if those are not {q.what}, read only the others (take the # off [{stem}.rows] in the mapping)")
+            if any(h.strip().lower() == q.heading.strip().lower() and kind_of(stem, c) == "service" for c, h in headings.items()):
+                unasked |= set(q.others)
         # values: each spelling of a categorical column the contract does not read
         kinds = {c.name: c for c in schema.all_columns(stem)} | {c.name: c for c in contract}
         decided = 0
@@ -880,7 +936,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             if errors:
                 lines.append(f"  {heading!r} holds Excel errors ({', '.join(errors)}): correct the formulas that gave them")
             for v in seen:
-                if normalise(v) in known or recognised(c.kind, v, std, col) is not None or schema.excel_error(v):
+                if normalise(v) in known or recognised(c.kind, v, std, col) is not None or schema.excel_error(v) or (c.kind == "service" and v in unasked):
                     continue
                 target, note = _suggest_value(c.kind, col, v, std)
                 # a yes/no column holding one word and blanks is a flag: the word is yes, a blank no

@@ -561,9 +561,9 @@ def test_a_learning_systems_export_is_asked_which_rows_are_cpd(users, authoritie
         w.writerows([{**r, "Course Category": "CPD"} for r in rows] + [{**r, "course": "Fire safety", "Course Category": "Mandatory"} for r in rows])
     files = importing.staged_files(export, standards.load("sc-wres"))[0]
     (training,) = [f for f in files if f.stem == "training"]
-    ask = importing.rows_to_decide(training, importing.draft(files, None))
-    assert ask == ("Course Category", ["Mandatory"], ["CPD"])
-    form = RowsForm(None, heading=ask[0], values=ask[2] + ask[1], chosen=ask[2], what=mapping.ROWS_OF["training"])
+    q = importing.rows_to_decide(training, importing.draft(files, None))
+    assert (q.heading, q.others, q.rest, q.such_as) == ("Course Category", ["Mandatory"], ["CPD"], "mandatory courses")
+    form = RowsForm(None, heading=q.heading, values=q.rest + q.others, chosen=q.rest, what=q.what)
     assert form.fields["kept"].label == "Which rows are funded non-mandatory training or CPD? Read the rows whose “Course Category” is:"
     c = client_for(users["analyst_A"])
     upload(c, export)
@@ -779,3 +779,37 @@ def test_a_file_that_is_none_of_the_returns_is_said_once_in_the_services_words(u
     text = page(c.get(f"/submit/{up.pk}/check/"))
     assert "Check your answers" in text and f'href="/submit/{up.pk}/map/">match your files</a>' in text
     assert c.get(f"/submit/{up.pk}/map/")["Location"] == f"/submit/{up.pk}/map/files/"
+
+
+def test_a_council_wide_establishment_list_is_asked_which_rows_are_social_care(users, authorities, export) -> None:
+    """The council's establishment list of every member of staff, "Housing" and "Finance" beside adult and
+    children's social care: the rows page asks which rows to read, the social care ones ticked and the others
+    not (no values page asks "Housing: adults or children?"), and the return is read without them."""
+    with (export / "staff.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    extra = [{**rows[i], "Employee Number": f"C{i}", "Directorate": ("Housing", "Finance")[i % 2]} for i in range(6)]
+    with (export / "staff.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, list(rows[0]))
+        w.writeheader()
+        w.writerows(rows + extra)
+    c = client_for(users["analyst_A"])
+    upload(c, export)
+    up = Upload.objects.get(authority=authorities["A"])
+
+    def rows_page(url: str, text: str) -> dict[str, list[str]] | None:
+        assert "Housing" not in text or url.endswith("/staff/rows/") or url.endswith("/columns/"), url  # never asked as a spelling
+        if not url.endswith("/staff/rows/"):
+            return None
+        said = html.unescape(text)
+        assert "may not be in adult social care or children's social care, such as other directorates' staff" in said
+        boxes = [box for box in re.findall(r"<input[^>]*>", text) if 'name="kept"' in box]
+        ticked = [html.unescape(re.search(r'value="([^"]*)"', b).group(1)) for b in boxes if re.search(r"\bchecked\b", b)]
+        assert "Housing" not in ticked and "Finance" not in ticked and ticked
+        return {"kept": ticked}
+
+    visited, url = walk(c, c.get(f"/submit/{up.pk}/map/")["Location"], rows_page)
+    assert "staff/rows/" in visited
+    c.post(url)
+    up.refresh_from_db()
+    assert up.status == Upload.Status.VALID, up.errors()
+    assert any(p["message"].startswith("6 rows left out") for p in up.problems), up.problems

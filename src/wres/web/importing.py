@@ -296,16 +296,15 @@ def values_to_decide(f: StagedFile, m: mapping.Mapping) -> dict[str, list[tuple[
     return out
 
 
-def rows_to_decide(f: StagedFile, m: mapping.Mapping) -> tuple[str, list[str], list[str]] | None:
-    """A column of the export whose values mark rows that may not be the file's (a staff export's "Assignment
-    Status": Terminated, Agency Worker beside Active), while the mapping keeps no rows of it yet: its heading,
-    those values and the others (wres.mapping.marked_rows). The rows page asks; nothing here decides."""
+def rows_to_decide(f: StagedFile, m: mapping.Mapping, standard: Standard | None = None) -> mapping.RowsQuestion | None:
+    """The first question of the export's rows the mapping does not answer yet (wres.mapping.rows_questions: a
+    staff export's "Assignment Status" of Terminated beside Active; a "Directorate" of Housing beside Adult
+    Social Care). The rows page asks; nothing here decides."""
     fm = m.files.get(f.stem)
     if fm is None:
         return None
     given = {c.name: c.name for c in schema.all_columns(f.stem)} | fm.columns
-    ask = mapping.marked_rows(f.stem, f.export, given, "other_rows")
-    return None if ask is None or ask[0] in fm.rows else ask
+    return next((q for q in mapping.rows_questions(f.stem, f.export, given, standard) if q.heading not in fm.rows), None)
 
 
 def summary(m: mapping.Mapping, standard: Standard) -> list[dict[str, Any]]:

@@ -66,7 +66,7 @@ class Matching:
             lacking = any(c.required and c.name not in (fm.columns if fm else {}) and c.name not in present for c in importing.columns_of(f.stem, self.standard))
             if (fm and fm.columns) or lacking:
                 out.append(("columns", f.stem))
-            if importing.rows_to_decide(f, self.m):
+            if importing.rows_to_decide(f, self.m, self.standard):
                 out.append(("rows", f.stem))
             if importing.values_to_decide(f, self.m):
                 out.append(("values", f.stem))
@@ -215,22 +215,21 @@ def rows(request: HttpRequest, pk: str, file: str) -> HttpResponse:
     if request.GET.get("change"):  # from the check page: asked again of the file read without the rows it chose
         m = copy.deepcopy(state.m)
         fm = m.files[f.stem]
-        before = {h: fm.rows.pop(h) for h in list(fm.rows) if mapping.row_column(f.stem, h)}
+        before = {h: fm.rows.pop(h) for h in list(fm.rows) if mapping.asked(f.stem, h, fm)}
         f = next((g for g in importing.staged_files(state.path, state.standard, m)[0] if g.stem == f.stem), f)
-        ask = importing.rows_to_decide(f, m)
+        q = importing.rows_to_decide(f, m, state.standard)
     else:
-        ask = importing.rows_to_decide(f, state.m)
-    if ask is None:
+        q = importing.rows_to_decide(f, state.m, state.standard)
+    if q is None:
         return state.next(("rows", f.stem))
-    heading, others, rest = ask
-    what = mapping.ROWS_OF.get(f.stem, f"{f.stem} rows")
-    form = RowsForm(request.POST if request.method == "POST" else None, heading=heading, values=rest + others, chosen=before.get(heading, rest), what=what)
+    form = RowsForm(request.POST if request.method == "POST" else None, heading=q.heading, values=q.rest + q.others,
+                    chosen=before.get(q.heading, q.rest), what=q.what)
     if request.method == "POST" and form.is_valid():
         fm = state.m.files[f.stem]  # beside the rows it keeps already (each person's main post); read again through them next
-        fm.rows = {**{h: v for h, v in fm.rows.items() if h not in before}, heading: form.cleaned_data["kept"]}
+        fm.rows = {**fm.rows, q.heading: form.cleaned_data["kept"]}
         _keep(request, state)
         return state.next(("rows", f.stem))
-    return _step(request, state, f, "rows", form, heading=heading, what=what, others=mapping.OTHER_ROWS.get(f.stem, ""))
+    return _step(request, state, f, "rows", form, heading=q.heading, what=q.what, others=q.such_as)
 
 
 @member("submit")
@@ -312,7 +311,7 @@ def _listing(m: mapping.Mapping, state: Matching | None, standard: Standard) -> 
             s["change_columns"] = state.url(("columns", stem)) if ("columns", stem) in steps else ""
             s["change_values"] = state.url(("values", stem)) if ("values", stem) in steps else ""
             # rows chosen on the rows page: that question is no step once answered, so it is asked again on request
-            s["change_rows"] = state.url(("rows", stem)) + "?change=1" if any(mapping.row_column(stem, h) for h in s["rows"]) else ""
+            s["change_rows"] = state.url(("rows", stem)) + "?change=1" if any(mapping.asked(stem, h, m.files[stem]) for h in s["rows"]) else ""
             s["change_file"] = state.url(("files", "")) if s["file"] and ("files", "") in steps else ""
         out.append(s)
     return out
