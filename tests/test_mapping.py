@@ -1021,3 +1021,20 @@ def test_a_council_wide_establishment_list_is_asked_which_rows_are_social_care(d
     staff_metrics = {k: v for k, v in pipeline.load(folder).counts.cells.items() if k[0] in ("M1", "M9")}
     expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff",))).counts
     assert staff_metrics == {k: v for k, v in expected.cells.items() if k[0] in ("M1", "M9")}
+
+
+def test_an_esr_export_is_read_by_person_and_its_staff_groups_are_its_own(tmp_path: Path) -> None:
+    """An NHS trust's ESR staff-in-post export has an "Assignment Number" before its "Employee Number": someone
+    with two posts has two assignment numbers, so the person's number is staff_id. Its "Estates and
+    Ancillary" staff group is the trust's own non-clinical staff, not another body's rows to ask about."""
+    from wres import standards
+
+    export = tmp_path / "ESR Staff in Post March 2025.csv"
+    groups = ["Nursing and Midwifery Registered", "Admin and Clerical", "Estates and Ancillary", "Medical and Dental"]
+    _write_csv(export, ["Assignment Number", "Employee Number", "Ethnic Origin", "Staff Group", "Pay Band"],
+               [[f"{1000 + i}-1", f"{1000 + i}", "A White - British", groups[i % 4], "Band 5"] for i in range(8)])
+    exports, problems = mapping.read_export(export)
+    got = mapping.suggest(exports, standard=standards.load("nhs-wres"))
+    fm = got.mapping.files["staff"]
+    assert fm.columns["staff_id"] == "Employee Number" and fm.columns["clinical"] == "Staff Group"
+    assert fm.values["clinical"]["Estates and Ancillary"] == "no" and not any(k[1] == "rows?" for k in got.notes)

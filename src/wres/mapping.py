@@ -501,21 +501,23 @@ def _match_columns(stem: str, headings: list[str], taken: dict[str, str], standa
 
     choices = _choices(stem, standard)
     used = {h.strip().lower() for h in taken.values()}
-    pairs: list[tuple[int, str, str]] = []
+    # (score, rank, heading, column): of two exact headings, the one whose known heading comes first in its list
+    # wins ("Employee Number" over "Assignment Number": a person with two posts has two assignment numbers)
+    pairs: list[tuple[int, int, str, str]] = []
     for h in headings:
         if h.strip().lower() in used:
             continue
         w = _words(h)
-        for known, col in choices.items():
+        for rank, (known, col) in enumerate(choices.items()):
             score = 100 if w == known else int(fuzz.ratio(w, known))
             if score < 85 and len(known) > 3 and re.search(rf"\b{re.escape(known)}\b", w):
                 score = 85  # the heading holds a known one ("Which directorate do you work in?"): a guess, below near spellings
-            if score >= 85:
-                pairs.append((score, h, col))
-        pairs += [(QUESTION, h, col) for col, rule in _synonyms().get("question_words", {}).get(stem, {}).items()
+            if score >= 85:  # (near or held headings: the first heading of the export, as before)
+                pairs.append((score, rank if score == 100 else len(choices), h, col))
+        pairs += [(QUESTION, len(choices), h, col) for col, rule in _synonyms().get("question_words", {}).get(stem, {}).items()
                   if col in choices.values() and _asks(w, rule)]  # a question written out in full: a guess
     found: dict[str, tuple[str, int]] = {}
-    for score, h, col in sorted(pairs, key=lambda p: -p[0]):
+    for score, _, h, col in sorted(pairs, key=lambda p: (-p[0], p[1])):
         if col not in found and col not in taken and all(h != x for x, _ in found.values()):
             found[col] = (h, score)
     return found
@@ -583,7 +585,7 @@ def other_services(stem: str, ex: Export, given: dict[str, str], standard: Stand
     if column is None or not values or len(values) > 50:
         return None
     named = [v for v in values if recognised("service", v, std, column) is not None or _suggest_value("service", column, v, std)[0] is not None]
-    words = [_words(w) for w in _synonyms().get("other_services", {}).get("words", [])]
+    words = [_words(w) for w in _synonyms().get("other_services", {}).get(std.id, [])]
     # only a service that names another part of the council: "Early Help" names neither, and is asked as a spelling
     others = [v for v in values if v not in named and any(re.search(rf"\b{re.escape(w)}\b", _words(v)) for w in words)]
     if not named or not others:
