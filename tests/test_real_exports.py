@@ -721,3 +721,19 @@ def test_a_contract_file_whose_column_marks_other_rows_is_warned(name: str, colu
     problems = pipeline.check(target)
     assert not [p for p in problems if p.column == column] and [p for p in problems if p.severity == "error"] == []
     assert pipeline.load(target).counts == expected.counts
+
+
+def test_another_part_of_the_councils_staff_in_staff_csv_is_said_as_such(demo: Path, tmp_path: Path) -> None:
+    """A staff.csv cut from a council-wide list still holding Housing staff: "Housing" is no service of the
+    return, and the fix says its rows are not the return's (not only "write adults or children");
+    "Adults and Housing" names adult social care, and is a spelling to correct as before."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    header, rows = _read(demo / "staff.csv")
+    at = header.index("service")
+    extra = [[f"C{i}", *r[1:at], service, *r[at + 1:]] for i, (r, service) in enumerate(zip(rows, ["Housing", "Housing", "Adults and Housing"]))]
+    with (target / "staff.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows, *extra])
+    said = {p.message: p.fix for p in pipeline.check(target) if p.column == "service"}
+    assert "its rows are not the return's" in said['"Housing" is not a service'] and "[staff.rows]" in said['"Housing" is not a service']
+    assert "its rows are not the return's" not in said['"Adults and Housing" is not a service']

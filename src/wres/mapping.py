@@ -585,13 +585,21 @@ def other_services(stem: str, ex: Export, given: dict[str, str], standard: Stand
     if column is None or not values or len(values) > 50:
         return None
     named = [v for v in values if recognised("service", v, std, column) is not None or _suggest_value("service", column, v, std)[0] is not None]
-    words = [_words(w) for w in _synonyms().get("other_services", {}).get(std.id, [])]
     # only a service that names another part of the council: "Early Help" names neither, and is asked as a spelling
-    others = [v for v in values if v not in named and any(re.search(rf"\b{re.escape(w)}\b", _words(v)) for w in words)]
+    others = [v for v in values if v not in named and other_service(v, std)]
     if not named or not others:
         return None
     parts = " or ".join(p.words for p in std.breakdown.parts)
     return RowsQuestion(heading, others, [v for v in values if v not in others], f"in {parts}", "other directorates' staff")
+
+
+def other_service(value: str, standard: Standard) -> bool:
+    """Whether a service's spelling names another part of the council ([other_services] of the standard), and no
+    part of the standard's breakdown ("Adults and Housing" names adult social care)."""
+    words = _words(value)
+    if any(re.search(rf"\b{re.escape(h)}", words) for p in standard.breakdown.parts for h in p.hints):
+        return False
+    return any(re.search(rf"\b{re.escape(_words(w))}\b", words) for w in _synonyms().get("other_services", {}).get(standard.id, []))
 
 
 def asked(stem: str, heading: str, fm: FileMap, standard: Standard | None = None) -> bool:

@@ -110,7 +110,7 @@ class _Check:
     by_value: str | None = None  # the raw column: one problem per distinct bad value
     severity: str = "error"
     suggest: str | None = None  # with by_value, the kind of value: its nearest accepted spellings lead the fix
-    explain: Callable[[str], tuple[str, str]] | None = None  # with by_value, (message, fix) that depend on the value
+    explain: Callable[[str], tuple[str, str] | None] | None = None  # with by_value, (message, fix) that depend on the value
     near: dict[str, str] | None = None  # with suggest: the accepted spellings (normalised → as written) to suggest from
 
 
@@ -276,8 +276,13 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                 checks.append(_Check(_blank(c), c.name, said, f"{fixed} (a blank is taken from staff.csv only for a staff_id there)"))
             fix = fixed + (f"; or say what it means in {ret.mapping.label} under [{src.name}.values.{c.name}]" if ret.mapping else "")
             # (its text is kept only where it was not typed: unrecognised, or a blank's marker filled in as blank after)
+            other = None
+            if c.kind == "service":  # "Housing" in a council-wide list: its rows are not the return's, which no spelling says
+                other = lambda v, m=message, f=fix, n=src.name, h=c.name: (m.format(value=v), (  # noqa: E731
+                    f"{f}; if it is another part of the council, its rows are not the return's: take them out, or keep only "
+                    f"the others in an import mapping, [{n}.rows] \"{src.shown.get(h, h)}\" = [the social care spellings]")) if mapping_mod.other_service(v, standard) else None
             checks.append(_Check(f"{c.name}_raw IS NOT NULL", c.name, message, fix, by_value=f"{c.name}_raw",
-                                 suggest=c.kind, near=_spellings(c.kind, standard, c.name, ret)))
+                                 suggest=c.kind, near=_spellings(c.kind, standard, c.name, ret), explain=other))
         elif c.kind == "date":
             order = ret.mapping.date_order(src.name) if ret.mapping else "day-first"
             value = date_spellings.expr(c.name, order, date_spellings.main_format(ret.con, spellings.get(c.name, set()), order), src.workbook)
@@ -528,7 +533,7 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], coun
                     continue
                 question = _did_you_mean(check.suggest, value, check.near) if check.suggest else None
                 fix = f"{question} If not, {check.fix}" if question else check.fix
-                message, fix = check.explain(value) if check.explain else (check.message.format(value=value), fix)
+                message, fix = (check.explain(value) if check.explain else None) or (check.message.format(value=value), fix)
                 mappable = check.suggest in MAPPABLE
                 if schema.excel_error(value):
                     message, fix, mappable = (f'"{value}" is an Excel error, not a value: the formula that gave it failed',
