@@ -1038,3 +1038,24 @@ def test_an_esr_export_is_read_by_person_and_its_staff_groups_are_its_own(tmp_pa
     fm = got.mapping.files["staff"]
     assert fm.columns["staff_id"] == "Employee Number" and fm.columns["clinical"] == "Staff Group"
     assert fm.values["clinical"]["Estates and Ancillary"] == "no" and not any(k[1] == "rows?" for k in got.notes)
+
+
+@pytest.mark.parametrize("headings,asked", [(["Actual Salary", "FTE"], True), (["Salary (pro rata)"], True),
+                                            (["Actual Salary", "FTE Salary"], False), (["Basic Salary"], False)])
+def test_a_salary_that_may_be_part_timers_pay_is_asked_about(headings: list[str], asked: bool, tmp_path: Path) -> None:
+    """The pay bands need the full-time equivalent salary: a part-timer's actual pay (£19,351 for half of
+    £38,702) would put them in a lower band with no word. A heading that may be that ("Actual Salary",
+    "Salary (pro rata)") is written commented out with a decision, never read as annual_salary; an FTE
+    salary beside it is taken, and a plain one is read as before."""
+    export = tmp_path / "HR export.csv"
+    _write_csv(export, ["Employee Number", "Ethnic Origin", "Directorate", "Senior Manager", "Registered SW", *headings],
+               [["E1", "Indian", "Adult Social Care", "N", "Y", *(["£19,351", "0.5", "£38,702"][: len(headings)])]])
+    exports, _ = mapping.read_export(export)
+    got = mapping.suggest(exports)
+    fm = got.mapping.files["staff"]
+    text = mapping.dumps(got.mapping, got.notes)
+    if asked:
+        assert "annual_salary" not in fm.columns and got.todo >= 1
+        assert f'# annual_salary = "{headings[0]}"  # TODO: \'{headings[0]}\' may be what part-time staff are paid' in text
+    else:
+        assert fm.columns.get("annual_salary", "annual_salary") == headings[-1] and "part-time" not in text

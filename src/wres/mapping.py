@@ -300,7 +300,7 @@ def dumps(mapping: Mapping, notes: Notes | None = None, title: str = "your expor
             if c.name in fm.columns:
                 out.append(line(c.name, fm.columns[c.name], (stem, "columns", c.name)))
             elif (stem, "columns", c.name) in notes:
-                out.append(f"# {c.name} = \"\"  # {notes[(stem, 'columns', c.name)]}")
+                out.append(f"# {c.name} = {_string(notes.get((stem, 'columns?', c.name), ''))}  # {notes[(stem, 'columns', c.name)]}")
         for col, table in fm.values.items():
             out += ["", f"[{stem}.values.{col}]  # your spelling = the contract's value"]
             out += [line(k, v, (stem, "values", col, k)) for k, v in table.items()]
@@ -855,6 +855,12 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             # an HR grade ("SCP 23", "Grade 7") is seldom one of organisation.toml's bands: the salary gives the band
             lines.append(f"  {found.pop('pay_band')[0]!r} is not used: the band comes from the salary (map it as pay_band only if it holds "
                          "organisation.toml's band labels)")
+        # a salary heading that may be part-timers' pay ("Actual Salary"): asked, never read as the FTE salary
+        not_fte = [_words(w) for w in _synonyms().get(stem, {}).get("not_fte_salary", [])]
+        unsure = {c: h for c, (h, score) in found.items() if c == "annual_salary" and score < 100
+                  and any(re.search(rf"\b{re.escape(w)}\b", _words(h)) for w in not_fte)}
+        for c in unsure:
+            del found[c]
         shared = _status_column(stem, ex.headings, contract, {**taken, **{c: h for c, (h, _) in found.items()}})
         found |= shared
         if found:
@@ -892,6 +898,12 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                 lines.append(f"  no heading for {' or '.join(looked_up)}: each row's is taken from staff.csv by its staff_id")
         for m in missing:
             notes[(stem, "columns", m)] = "TODO: no heading of the export looks like it: give yours"
+        for c, h in unsure.items():
+            if c in missing:
+                notes[(stem, "columns?", c)] = h
+                notes[(stem, "columns", c)] = (f"TODO: {h!r} may be what part-time staff are paid, not the full-time equivalent salary the "
+                                              "pay bands need: take the # off if it is the FTE salary; if not, give that column, or the pay band")
+                lines.append(f"  {h!r} may be what part-time staff are paid: is it the full-time equivalent salary? (annual_salary, a decision)")
         if missing:
             todo += len(missing)
             lines.append("  no heading found for: " + ", ".join(missing) + f" (add yours under [{stem}.columns])")
