@@ -474,11 +474,29 @@ def test_any_shape_of_mapping_file_gives_problems_never_a_traceback(data: dict[s
     assert mapping.parse(tomllib.loads(mapping.dumps(m)))[0].files == m.files  # what was understood saves and reads back
 
 
-def test_wres_map_given_a_folder_or_an_unreadable_export_says_so(tmp_path: Path, cli) -> None:
+def test_wres_map_given_a_folder_with_no_export_or_an_unreadable_export_says_so(tmp_path: Path, cli) -> None:
     (tmp_path / "x.csv").write_bytes(b"Employee Number,Ethnic Origin\n1,\x81\n")  # neither UTF-8 nor Windows-1252 (which is read)
-    for path, said in ((tmp_path, "is a folder"), (tmp_path / "x.csv", "is not UTF-8 encoded"), (tmp_path / "y.csv", "does not exist")):
+    named = tmp_path / "named"  # a return whose files are the contract's already: nothing to map
+    named.mkdir()
+    (named / "staff.csv").write_text("staff_id,ethnicity\n", encoding="utf-8")
+    for path, said in ((named, "holds no export to map"), (tmp_path, "is not UTF-8 encoded"), (tmp_path / "x.csv", "is not UTF-8 encoded"),
+                       (tmp_path / "y.csv", "does not exist")):
         res = cli("map", path, "-o", tmp_path / "mapping.toml")
         assert res.code == 1 and said in res.stderr and not (tmp_path / "mapping.toml").exists()
+
+
+def test_wres_map_given_the_returns_folder_maps_its_exports_into_its_mapping(demo: Path, tmp_path: Path, cli) -> None:
+    """`wres map my-return` reads the folder's exports (not the files already named as the contract's) and writes
+    my-return/mapping.toml, where wres validate reads it."""
+    folder = _contract(demo, tmp_path / "return", ("leavers",))
+    header, rows = _export(_rows(demo / "staff.csv"), SYSTEMS["itrent"][1], _itrent)
+    _write_csv(folder / "HR export 2025.csv", header, rows)
+    res = cli("map", folder)
+    said = " ".join((res.stdout + res.stderr).split())
+    assert res.code == 0 and "HR export 2025.csv → staff.csv" in said and "leavers.csv →" not in said, said
+    assert f"run: wres validate {folder}" in said
+    m, problems = mapping.load(folder / "mapping.toml")
+    assert not problems and m is not None and list(m.files) == ["staff"]
 
 
 def test_a_saved_file_name_that_does_not_find_this_years_export_is_renewed_and_said() -> None:

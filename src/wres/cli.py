@@ -273,8 +273,10 @@ def actions(
 
 @app.command(name="map")
 def map_(
-    exports: Annotated[list[Path], typer.Argument(help="Your export(s) as they are: CSV or .xlsx (each sheet with headings is read).", show_default=False)],
-    output_file: Annotated[Path, typer.Option("-o", "--output", help="The mapping to write; an existing one is kept and only what is new is added.")] = Path("mapping.toml"),
+    exports: Annotated[list[Path], typer.Argument(help="Your export(s) as they are: CSV or .xlsx (each sheet with headings is read), or the "
+                                                  "return's folder (its files not named as the contract's).", show_default=False)],
+    output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="The mapping to write; an existing one is kept and only what is "
+                                                        "new is added. Default: mapping.toml in the folder given, else here.", show_default=False)] = None,
     file: Annotated[Optional[str], typer.Option("--file", help="Which contract file the export(s) are (staff, recruitment, leavers, …); default: guessed.", show_default=False)] = None,
 ) -> None:
     """Suggest an import mapping for your own export: which file it is, its headings and spellings → the contract's."""
@@ -284,8 +286,13 @@ def map_(
     if file is not None and file.strip().lower() not in all_files():
         err.print(f"--file {file}: not a file of the data contract; use one of {', '.join(all_files())}.", markup=False)
         raise typer.Exit(2)
+    folders = [p for p in exports if p.is_dir()]
+    if output_file is None:  # beside the return, where wres validate reads it
+        output_file = folders[0] / mapping_mod.FILE if len(folders) == 1 else Path(mapping_mod.FILE)
+    exports, problems = _exports_in(exports)
+    if problems:
+        _fail(problems)
     existing = None
-    problems: list[Problem] = []
     if output_file.exists():  # saved again as UTF-8 below: a warning that it was not is moot
         existing, problems = mapping_mod.load(output_file)
         problems = [p for p in problems if p.severity == "error"]
@@ -307,9 +314,30 @@ def map_(
     said = "Updated" if existing else "Wrote"
     todo = f"; {done.todo} decision{'s' if done.todo != 1 else ''} left (TODO)" if done.todo else ""
     folder = output_file.parent
-    next_step = (f"put the export in {folder} beside it (with organisation.toml) and run: wres validate {folder}" if str(folder) not in ("", ".")
+    next_step = (f"run: wres validate {folder}" if folder in folders
+                 else f"put the export in {folder} beside it (with organisation.toml) and run: wres validate {folder}" if str(folder) not in ("", ".")
                  else "put it in the return folder beside the export and run: wres validate FOLDER")
     err.print(f"{said} {output_file}{todo}. Check what it guessed, then {next_step}", markup=False, highlight=False)
+
+
+def _exports_in(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """The exports named: a folder stands for its CSV files and workbooks not named as a file of the return
+    (those are read as they are, and need no mapping)."""
+    from wres.read import KNOWN
+
+    out: list[Path] = []
+    problems: list[Problem] = []
+    for p in paths:
+        if not p.is_dir():
+            out.append(p)
+            continue
+        found = sorted(q for q in p.iterdir() if q.suffix.lower() in (".csv", ".xlsx") and q.is_file() and not q.name.startswith("~$")
+                       and q.stem.strip().lower() not in KNOWN)
+        if not found:
+            problems.append(Problem(p.name, "holds no export to map: its files are named as the return's already (or it has none)",
+                                    "give the export file(s) themselves, or run wres validate on the folder"))
+        out += found
+    return out, problems
 
 
 def _returns(paths: list[Path]) -> list[Path]:
