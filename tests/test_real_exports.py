@@ -737,3 +737,22 @@ def test_another_part_of_the_councils_staff_in_staff_csv_is_said_as_such(demo: P
     said = {p.message: p.fix for p in pipeline.check(target) if p.column == "service"}
     assert "its rows are not the return's" in said['"Housing" is not a service'] and "[staff.rows]" in said['"Housing" is not a service']
     assert "its rows are not the return's" not in said['"Adults and Housing" is not a service']
+
+
+def test_a_workbook_sheet_named_for_a_file_but_not_as_one_is_said(demo: Path, tmp_path: Path) -> None:
+    """A hand-made workbook's "Leavers 2024-25" sheet is not the leavers sheet (sheets are named as the files):
+    before, it was left unread with no word and M8 came out "not submitted". It is said, with the name to give
+    it; a "Notes" sheet is not, and renamed, the leavers are read."""
+    book = _workbook(demo, tmp_path / "return.xlsx", footer=False)
+    wb = openpyxl.load_workbook(book)
+    wb["leavers"].title = "Leavers 2024-25"
+    wb.create_sheet("Notes").append(["Prepared by the workforce team"])
+    wb.save(book)
+    problems = pipeline.check(book)
+    said = [(p.file, p.message, p.fix, p.severity) for p in problems if "not named as a sheet" in p.message]
+    assert said == [("return.xlsx, sheet Leavers 2024-25", "is not named as a sheet of the return, so it was not read",
+                     "if it holds the leavers file, rename the sheet leavers", "warning")]
+    assert "M8" not in pipeline.load(book).counts.submitted
+    wb["Leavers 2024-25"].title = "leavers"
+    wb.save(book)
+    assert not [p for p in pipeline.check(book) if "not named as a sheet" in p.message] and "M8" in pipeline.load(book).counts.submitted

@@ -658,6 +658,15 @@ def main_posts(stem: str, ex: Export, given: dict[str, str]) -> tuple[str, list[
     return None
 
 
+def file_named(name: str) -> str | None:
+    """The contract file a name says it holds ("Leavers 2024-25" → leavers; "Staff survey" → survey, by its
+    longer word), from column_synonyms.toml [file_words]; None if it names none."""
+    words = _words(name)
+    hits = [(len(w), stem) for stem, ws in _synonyms()["file_words"].items() for w in [stem, *ws]
+            if re.search(rf"\b{re.escape(_words(w))}\b", words)]
+    return max(hits)[1] if hits else None
+
+
 def guess_file(ex: Export) -> tuple[str | None, str]:
     """Which contract file an export is, from its name and headings; None when two are equally likely."""
     syn = _synonyms()

@@ -1013,6 +1013,13 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                 if not (ret.mapping and ret.mapping.header_row(name) > 1):
                     src.title = title_problem(label, path.name, name, *title_above(sheet_rows(wb[sheets[name]], label)))
             _keep(ret, name, src)
+        if only is None:  # a sheet named for a file of the return but not as one ("Leavers 2024-25"): said, never read unseen
+            for sheet in wb.sheetnames:
+                named_as = sheet.strip().lower() in (*KNOWN, *SETTINGS_SHEETS) or sheet in named.values()
+                stem = None if named_as else mapping_mod.file_named(sheet)
+                if stem is not None and stem not in sheets:
+                    ret.problems.append(Problem(f"{path.name}, sheet {sheet}", "is not named as a sheet of the return, so it was not read",
+                                                f"if it holds the {stem} file, rename the sheet {stem}", severity="warning"))
         if "organisation" in settings and ret.organisation is None:
             _organisation_sheet(ret, settings["organisation"], settings.get("pay_bands"))
         elif ret.organisation is None and only is None:
