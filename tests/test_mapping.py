@@ -457,7 +457,8 @@ def test_a_survey_export_with_question_headings_and_its_own_scale_is_mapped() ->
     assert fm.columns == {"respondent_id": "Response ID", "ethnicity": "Ethnic background", "service": "Which directorate do you work in?",
                           "abuse_public": "Q12a Harassment from public", "abuse_colleagues": "Q12b Harassment from colleagues",
                           "abuse_managers": "Q12c Harassment from managers"}
-    assert fm.values["abuse_public"] == {"1 to 2 times": "1-2", "3 to 5 times": "3-5", "6 to 10 times": "6-10", "More than 10 times": "More than 10"}
+    # ("More than 10 times" is the scale's own, as survey tools write it: no line needed)
+    assert fm.values["abuse_public"] == {"1 to 2 times": "1-2", "3 to 5 times": "3-5", "6 to 10 times": "6-10"}
     assert done.todo == 0
 
 

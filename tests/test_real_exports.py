@@ -756,3 +756,22 @@ def test_a_workbook_sheet_named_for_a_file_but_not_as_one_is_said(demo: Path, tm
     wb["Leavers 2024-25"].title = "leavers"
     wb.save(book)
     assert not [p for p in pipeline.check(book) if "not named as a sheet" in p.message] and "M8" in pipeline.load(book).counts.submitted
+
+
+def test_a_survey_tools_answers_read_as_the_scales(demo: Path, tmp_path: Path) -> None:
+    """A survey tool writes "1-2 times" and "More than 10 times", and offers "Prefer not to say" (as the web's
+    own survey does, which keeps it as no answer): each reads as the scale's answer, and "Prefer not to say"
+    as a question not answered. Before, each was an error."""
+    tool = {"1-2": "1-2 times", "3-5": "3-5 times", "6-10": "6-10 times", "More than 10": "More than 10 times"}
+    header, rows = _read(demo / "survey.csv")
+    answers = [i for i, h in enumerate(header) if h.startswith("abuse_")]
+    declined = {(n, i) for n, _ in enumerate(rows) for i in answers if n % 9 == 4}
+    for folder, say in (("tool", lambda v: tool.get(v, v)), ("blank", lambda v: v)):
+        target = tmp_path / folder
+        shutil.copytree(demo, target)
+        out = [[("Prefer not to say" if folder == "tool" else "") if (n, i) in declined else say(v) if i in answers else v
+                for i, v in enumerate(r)] for n, r in enumerate(rows)]
+        with (target / "survey.csv").open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([header, *out])
+    assert [p for p in pipeline.check(tmp_path / "tool") if p.severity == "error"] == []
+    assert pipeline.load(tmp_path / "tool").counts == pipeline.load(tmp_path / "blank").counts
