@@ -663,7 +663,8 @@ def test_an_event_file_without_ethnicity_or_service_takes_them_from_staff(demo: 
     """An ER casework export holds the employee number, not the person's ethnicity or service: each row's are
     staff.csv's, as a blank cell's are (data-contract: an event row's blank ethnicity is the staff record's),
     said once. A row whose staff_id is not in staff.csv needs a service, as a blank one does; a file whose people
-    are not staff (applicants) and a file with no staff_id still need the column."""
+    are not staff (applicants), leavers (seldom in the snapshot's staff.csv) and a file with no staff_id still
+    need the column."""
     target = tmp_path / "r"
     shutil.copytree(demo, target)
     header, rows = _read(demo / "disciplinary.csv")
@@ -687,7 +688,7 @@ def test_an_event_file_without_ethnicity_or_service_takes_them_from_staff(demo: 
     (bad,) = [p for p in pipeline.check(target) if p.severity == "error"]
     assert (bad.message, bad.rows) == ("service is blank and staff_id is not in staff.csv", (2,))
     # applicants are not staff; without staff_id nothing can be looked up
-    for name, drop in (("recruitment", "ethnicity"), ("training", "staff_id")):
+    for name, drop in (("recruitment", "ethnicity"), ("training", "staff_id"), ("leavers", "ethnicity")):
         shutil.copy(demo / "disciplinary.csv", target)
         h, rs = _read(demo / f"{name}.csv")
         cut = [c for c in h if c not in (drop, "ethnicity")]

@@ -85,8 +85,9 @@ LOOKED_UP_KINDS = ("ethnicity", "service")  # what an event row may leave to sta
 
 def from_staff(stem: str, kind: str) -> bool:
     """Whether a file's column of this kind may be left out when the file has a staff_id: its rows' values are
-    then staff.csv's (validate), and neither wres map nor the web's columns page asks for it."""
-    return stem not in NOT_STAFF_FILES and kind in LOOKED_UP_KINDS
+    then staff.csv's (validate), and neither wres map nor the web's columns page asks for it. Not leavers':
+    people who left are seldom in the snapshot's staff.csv, so their rows would find nothing there."""
+    return stem not in (*NOT_STAFF_FILES, "leavers") and kind in LOOKED_UP_KINDS
 
 # What Excel writes in a cell whose formula failed (a lookup that found nothing gives #N/A): never a value of any
 # column, and never a spelling to map, so it is said as what it is (validate) and not asked about (wres map).
