@@ -788,28 +788,43 @@ def test_a_council_wide_establishment_list_is_asked_which_rows_are_social_care(u
     with (export / "staff.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     extra = [{**rows[i], "Employee Number": f"C{i}", "Directorate": ("Housing", "Finance")[i % 2]} for i in range(6)]
-    with (export / "staff.csv").open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, list(rows[0]))
+    with (export / "staff.csv").open("w", encoding="utf-8", newline="") as f:  # and a question of leavers beside it
+        w = csv.DictWriter(f, [*rows[0], "Assignment Status"])
         w.writeheader()
-        w.writerows(rows + extra)
+        w.writerows([{**r, "Assignment Status": "Active"} for r in rows + extra] + [{**rows[0], "Employee Number": "L1", "Assignment Status": "Terminated"}])
     c = client_for(users["analyst_A"])
     upload(c, export)
     up = Upload.objects.get(authority=authorities["A"])
+
+    def ticked(text: str) -> list[str]:
+        boxes = [box for box in re.findall(r"<input[^>]*>", text) if 'name="kept"' in box]
+        return [html.unescape(re.search(r'value="([^"]*)"', b).group(1)) for b in boxes if re.search(r"\bchecked\b", b)]
 
     def rows_page(url: str, text: str) -> dict[str, list[str]] | None:
         assert "Housing" not in text or url.endswith("/staff/rows/") or url.endswith("/columns/"), url  # never asked as a spelling
         if not url.endswith("/staff/rows/"):
             return None
         said = html.unescape(text)
+        if "“Assignment Status”" in said:
+            return {"kept": ["Active"]}
         assert "may not be in adult social care or children's social care, such as other directorates' staff" in said
-        boxes = [box for box in re.findall(r"<input[^>]*>", text) if 'name="kept"' in box]
-        ticked = [html.unescape(re.search(r'value="([^"]*)"', b).group(1)) for b in boxes if re.search(r"\bchecked\b", b)]
-        assert "Housing" not in ticked and "Finance" not in ticked and ticked
-        return {"kept": ticked}
+        assert "Housing" not in ticked(text) and "Finance" not in ticked(text) and ticked(text)
+        return {"kept": ticked(text)}
 
     visited, url = walk(c, c.get(f"/submit/{up.pk}/map/")["Location"], rows_page)
-    assert "staff/rows/" in visited
+    assert visited.count("staff/rows/") == 2  # one question, then the other
+    # each question changed by its own link from the check page; the other's answer is kept
+    checked = html.unescape(page(c.get(url)))
+    links = dict(re.findall(r'href="([^"]*)">Change rows by “([^”]*)”', checked))
+    assert sorted(links.values()) == ["Assignment Status", "Directorate"]
+    to_directorate = html.unescape(next(u for u, h in links.items() if h == "Directorate"))
+    social_care = ticked(page(c.get(to_directorate)))
+    assert social_care and "Housing" not in social_care
+    c.post(to_directorate, {"kept": [*social_care, "Housing"]})
+    checked = html.unescape(page(c.get(url)))
+    assert "Only the rows whose “Assignment Status” is “Active” are read" in checked and "“Housing”" in checked
+    c.post(to_directorate, {"kept": social_care})
     c.post(url)
     up.refresh_from_db()
     assert up.status == Upload.Status.VALID, up.errors()
-    assert any(p["message"].startswith("6 rows left out") for p in up.problems), up.problems
+    assert any(p["message"].startswith("7 rows left out") for p in up.problems), up.problems

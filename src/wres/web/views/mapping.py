@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from wres import mapping
 from wres.problems import Problem
@@ -212,10 +213,11 @@ def rows(request: HttpRequest, pk: str, file: str) -> HttpResponse:
         return opened
     state, f = opened
     before: dict[str, list[str]] = {}
-    if request.GET.get("change"):  # from the check page: asked again of the file read without the rows it chose
+    change = request.GET.get("change")
+    if change:  # from the check page: that question asked again of the file read without the rows it chose
         m = copy.deepcopy(state.m)
         fm = m.files[f.stem]
-        before = {h: fm.rows.pop(h) for h in list(fm.rows) if mapping.asked(f.stem, h, fm)}
+        before = {h: fm.rows.pop(h) for h in list(fm.rows) if h == change and mapping.asked(f.stem, h, fm)}
         f = next((g for g in importing.staged_files(state.path, state.standard, m)[0] if g.stem == f.stem), f)
         q = importing.rows_to_decide(f, m, state.standard)
     else:
@@ -228,6 +230,8 @@ def rows(request: HttpRequest, pk: str, file: str) -> HttpResponse:
         fm = state.m.files[f.stem]  # beside the rows it keeps already (each person's main post); read again through them next
         fm.rows = {**fm.rows, q.heading: form.cleaned_data["kept"]}
         _keep(request, state)
+        if importing.rows_to_decide(f, state.m, state.standard) is not None:  # another question of this file's rows
+            return redirect(state.url(("rows", f.stem)))
         return state.next(("rows", f.stem))
     return _step(request, state, f, "rows", form, heading=q.heading, what=q.what, others=q.such_as)
 
@@ -311,7 +315,7 @@ def _listing(m: mapping.Mapping, state: Matching | None, standard: Standard) -> 
             s["change_columns"] = state.url(("columns", stem)) if ("columns", stem) in steps else ""
             s["change_values"] = state.url(("values", stem)) if ("values", stem) in steps else ""
             # rows chosen on the rows page: that question is no step once answered, so it is asked again on request
-            s["change_rows"] = state.url(("rows", stem)) + "?change=1" if any(mapping.asked(stem, h, m.files[stem]) for h in s["rows"]) else ""
+            s["change_rows"] = [(h, f"{state.url(('rows', stem))}?{urlencode({'change': h})}") for h in s["rows"] if mapping.asked(stem, h, m.files[stem])]
             s["change_file"] = state.url(("files", "")) if s["file"] and ("files", "") in steps else ""
         out.append(s)
     return out
