@@ -828,3 +828,15 @@ def test_a_council_wide_establishment_list_is_asked_which_rows_are_social_care(u
     up.refresh_from_db()
     assert up.status == Upload.Status.VALID, up.errors()
     assert any(p["message"].startswith("7 rows left out") for p in up.problems), up.problems
+
+
+def test_the_rows_page_asked_to_change_what_was_never_asked_goes_on(users, authorities, export) -> None:
+    """?change= on a file with no rows chosen, or naming no question: the page goes on to the next step, never
+    an error page (a link typed or kept from another upload)."""
+    c = client_for(users["analyst_A"])
+    upload(c, export)
+    up = Upload.objects.get(authority=authorities["A"])
+    c.get(f"/submit/{up.pk}/map/")
+    for query in ("?change=Directorate", "?change=", "?change=%00"):
+        r = c.get(f"/submit/{up.pk}/map/training/rows/{query}")
+        assert r.status_code == 302 and "/map/" in r["Location"], r.status_code

@@ -216,7 +216,7 @@ def rows(request: HttpRequest, pk: str, file: str) -> HttpResponse:
     change = request.GET.get("change")
     if change:  # from the check page: that question asked again of the file read without the rows it chose
         m = copy.deepcopy(state.m)
-        fm = m.files[f.stem]
+        fm = m.files.setdefault(f.stem, mapping.FileMap())  # (a link to a file whose rows were never asked: nothing to pop)
         before = {h: fm.rows.pop(h) for h in list(fm.rows) if h == change and mapping.asked(f.stem, h, fm)}
         f = next((g for g in importing.staged_files(state.path, state.standard, m)[0] if g.stem == f.stem), f)
         q = importing.rows_to_decide(f, m, state.standard)
