@@ -602,7 +602,7 @@ def other_service(value: str, standard: Standard) -> bool:
     return any(re.search(rf"\b{re.escape(_words(w))}\b", words) for w in _synonyms().get("other_services", {}).get(standard.id, []))
 
 
-def asked(stem: str, heading: str, fm: FileMap, standard: Standard | None = None) -> bool:
+def asked(stem: str, heading: str, fm: FileMap) -> bool:
     """Whether rows kept by `heading` were an answer to a RowsQuestion (so the rows page may ask it again)."""
     services = {fm.columns.get(c.name, c.name).strip().lower() for c in schema.all_columns(stem) if c.kind == "service"}
     return row_column(stem, heading) or heading.strip().lower() in services
