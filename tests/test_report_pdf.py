@@ -371,3 +371,34 @@ def test_print_styles_keep_headings_and_captions_with_what_follows(published_rep
             if body_lines and body_lines[-1] in ("A heading", "A caption"):
                 lonely.append((k, body_lines[-1]))
     assert not lonely, f"left alone at a page foot: {lonely}"
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_layout_runs_without_the_collector_and_gives_it_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: bool) -> None:
+    """Python's full collections walk every object the process holds, thousands of times in a layout: the PDF
+    is laid out with the collector paused, and it is running again afterwards, whether the layout succeeded or
+    failed (a long-lived web worker must not be left without it)."""
+    import gc
+
+    import weasyprint
+
+    from wres.render import pdf
+    from wres.render.report_set import Files
+
+    seen: list[bool] = []
+
+    def write_pdf(self: Any, target: str, **options: Any) -> None:
+        seen.append(gc.isenabled())
+        if fails:
+            raise OSError("disk full")
+        Path(target).write_bytes(b"%PDF-1.7\n")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", write_pdf)
+    assert gc.isenabled()
+    if fails:
+        with pytest.raises(OSError):
+            pdf.write(Files(None, html="<p>x</p>"), tmp_path / "report.pdf")
+    else:
+        pdf.write(Files(None, html="<p>x</p>"), tmp_path / "report.pdf")
+    assert seen == [False]
+    assert gc.isenabled()
