@@ -183,3 +183,46 @@ def test_weasyprint_failing_to_load_ahead_of_need_prints_nothing(monkeypatch: py
     assert capfd.readouterr().err == ""
     with pytest.raises(ImportError):
         import weasyprint  # noqa: F401
+
+
+_HELPER = """
+import os, sys, threading
+from wres.render import report_set
+if sys.argv[1] == "thread":
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+helper = report_set.prepare(fork=sys.argv[1] != "not asked")
+helper.submit(int).result()  # started and warm
+print(helper._mp_context.get_start_method(), *helper._processes, flush=True)
+if sys.argv[2] == "die":
+    os.kill(os.getpid(), 9)
+report_set.close()
+"""
+
+
+@pytest.mark.parametrize(("case", "method"), [("alone", "fork"), ("thread", "spawn"), ("not asked", "spawn")])
+def test_the_helper_is_forked_only_from_a_process_of_one_thread(case: str, method: str) -> None:
+    """`wres report` forks its helper before it reads anything (wres already imported: warm sooner); a process
+    with another thread, whose locks a fork would copy mid-flight, or a caller that did not ask, spawns it."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", _HELPER, case, "close"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split()[0] == method
+
+
+def test_a_forked_helper_ends_with_its_command() -> None:
+    """A command killed outright (no cleanup) must not leave its helper running, holding memory."""
+    import subprocess
+    import sys
+    import time
+
+    run = subprocess.run([sys.executable, "-c", _HELPER, "alone", "die"], capture_output=True, text=True, timeout=120)
+    method, pid = run.stdout.split()
+    assert method == "fork" and run.returncode == -9
+    for _ in range(100):  # it looks for its parent every half second
+        if not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"the helper {pid} outlived its command")

@@ -212,7 +212,7 @@ def report(
     from wres import report as report_mod
     from wres.render import report_set
 
-    report_set.prepare()  # the chart engines load in the helper while this process reads the return
+    report_set.prepare(fork=True)  # the chart engines load in the helper (forked: nothing is read yet) while this process reads the return
     try:
         with _busy("Computing metrics…"):
             built = report_mod.build(path, previous or [], internal=internal, threshold=threshold, accept_placeholders=accept_placeholders,
