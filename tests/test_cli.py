@@ -504,3 +504,54 @@ def test_leaving_without_teardown_keeps_what_sys_exit_does(kind: str, code: int,
     assert run.returncode == code and run.stdout == "x" * 200_000 + "\n"
     assert run.stderr == ("a message\n" if kind == "message" else "")
     assert (tmp_path / "t").exists() == (kind == "thread")
+
+
+def test_ctrl_c_inside_a_query_is_said_as_an_interrupt(chain: Chain, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """DuckDB turns Ctrl+C mid-query into an error of its own ("Query interrupted", a RuntimeError): the user
+    is told it was interrupted (exit 130), not that wres has a fault, and Ctrl+C is as it was afterwards."""
+    import signal
+
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        try:
+            signal.raise_signal(signal.SIGINT)  # the user's Ctrl+C, while the query runs
+        except KeyboardInterrupt:
+            raise RuntimeError("Query interrupted") from None  # what DuckDB raises in its place
+
+    monkeypatch.setattr(pipeline, "check", interrupted)
+    monkeypatch.setattr(sys, "argv", ["wres", "validate", str(chain.root)])
+    with pytest.raises(SystemExit) as exit_:
+        cli_module.main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 130 and "Interrupted; nothing was written." in err and "internal error" not in err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # a RuntimeError without a Ctrl+C is still a fault, said as one
+    monkeypatch.setattr(pipeline, "check", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("Query interrupted")))
+    with pytest.raises(SystemExit) as exit_:
+        cli_module.main()
+    assert exit_.value.code == 3 and "internal error" in capsys.readouterr().err
+
+
+def test_ctrl_c_while_the_report_is_written_prints_no_traceback(chain: Chain, tmp_path: Path) -> None:
+    """Ctrl+C reaches every process of the terminal's group: the report's helper, idle once the charts and
+    their PNGs are made, leaves it to the command (which removes its unfinished folder and stops the helper)."""
+    import signal
+    import time
+
+    out = tmp_path / "report"
+    env = {**os.environ, "NO_COLOR": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "wres.cli", "report", str(chain.root), "-o", str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal's foreground job
+    try:
+        deadline = time.monotonic() + 60
+        # every chart's PNG made: the helper waits for work while this process lays out the PDF
+        while not (svgs := list(tmp_path.glob(".report.*/charts/*.svg"))) or len(list(tmp_path.glob(".report.*/charts/*.png"))) < len(svgs):
+            assert proc.poll() is None and time.monotonic() < deadline, "the report ended before it could be interrupted"
+            time.sleep(0.01)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert not out.exists() and not list(tmp_path.glob(".report.*"))

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from contextlib import AbstractContextManager, nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -418,19 +420,46 @@ def audit(
         raise typer.Exit(1)
 
 
+_interrupted = False
+
+
+def _on_interrupt(signum: int, frame: Any) -> None:
+    """Ctrl+C, remembered: DuckDB turns it, mid-query, into an error of its own ("Query interrupted"), which
+    must be said as the interrupt it is, not as a fault in wres."""
+    global _interrupted
+    _interrupted = True
+    signal.default_int_handler(signum, frame)
+
+
+def _stop_interrupted() -> NoReturn:
+    err.print("Interrupted; nothing was written.")
+    sys.exit(130)
+
+
 def main() -> None:
     """Entry point: no traceback reaches a user; a bug says so plainly."""
+    global _interrupted
+    _interrupted = False
+    before = signal.getsignal(signal.SIGINT)
+    # not where Ctrl+C is ignored (a job started in the background), nor outside the main thread (a test's)
+    ours = before is signal.default_int_handler and threading.current_thread() is threading.main_thread()
+    if ours:
+        signal.signal(signal.SIGINT, _on_interrupt)
     try:
         app()
     except KeyboardInterrupt:
-        err.print("Interrupted; nothing was written.")
-        sys.exit(130)
+        _stop_interrupted()
     except Exception as exc:  # a bug, not bad input: bad input is InvalidInput, handled above
+        if _interrupted:
+            _stop_interrupted()
         if os.environ.get("WRES_DEBUG"):
             raise
         err.print("wres: internal error: a fault in wres, not in your return, stopped it. Nothing was written. "
                   "Please report it; run with WRES_DEBUG=1 to see the details.", markup=False)
         sys.exit(3)
+    finally:
+        if ours:
+            signal.signal(signal.SIGINT, before)
 
 
 def run() -> None:
@@ -449,8 +478,6 @@ def leave(code: object) -> None:
     its work was done. Output is flushed first, and every file a command writes is whole by then (wres.output).
     With a thread or child process still running, or DuckDB's spill folder in use (its files go at teardown),
     it exits as usual."""
-    import threading
-
     status = code if isinstance(code, int) else 0 if code is None else 1
     try:
         if isinstance(code, str):

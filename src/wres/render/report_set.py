@@ -38,13 +38,16 @@ _helper: ProcessPoolExecutor | None = None
 def _start_helper(data: str) -> None:
     """The helper reads standards from the folder this process reads them from (a report names its standard by
     id), and ends when this process does, however it ends: a killed worker's helper must not live on (holding
-    its output, its memory)."""
+    its output, its memory). Ctrl+C reaches every process of the terminal's group: the command says it was
+    interrupted and stops the helper, which ignores it (else it printed its own traceback)."""
     import os
+    import signal
     import threading
     import time
 
     from wres import standards
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     standards.DATA = Path(data)
     parent = os.getppid()
 
