@@ -447,6 +447,10 @@ def main() -> None:
         signal.signal(signal.SIGINT, _on_interrupt)
     try:
         app()
+    except SystemExit as exc:
+        if _interrupted and exc.code == 130:  # typer's own answer to Ctrl+C: silent
+            _stop_interrupted()
+        raise
     except KeyboardInterrupt:
         _stop_interrupted()
     except Exception as exc:  # a bug, not bad input: bad input is InvalidInput, handled above
