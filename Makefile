@@ -59,13 +59,16 @@ demo: $(STAMP)
 
 # The web service with demo authorities and users (see README): http://localhost:8000, password
 # demo-password-2026. Data in web-data/ (delete it to start afresh). A worker builds reports in the background.
+# The worker runs in a session of its own (setsid): Ctrl+C reaches only the web server and this shell, whose trap
+# sends the worker one signal (it finishes the report it is building, then ends) and waits for it. In the
+# terminal's group it had two, the second its "force": a report cut off mid-build, and a traceback.
 WEB := $(BIN)/python -m wres.web
 serve: $(STAMP) $(NODE_STAMP) $(WEB_CSS)
 	$(WEB) migrate --noinput -v0
 	$(WEB) demo_data
-	@echo "Open http://localhost:8000 and sign in as analyst, viewer, network, national or admin (password demo-password-2026). Ctrl-C stops."
-	$(WEB) worker --no-startup-delay --interval 1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@echo "Open http://localhost:8000 and sign in as analyst, viewer, network, national or admin (password demo-password-2026). Ctrl-C stops (the worker first finishes the report it is building)."
+	setsid $(WEB) worker --no-startup-delay --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn -c python:wres.web.gunicorn_conf wres.web.wsgi  # survey pages logged without the client address
 
 # Two test processes (pytest-xdist), one a core of the CI machine: the suite is mostly waiting on DuckDB, child
