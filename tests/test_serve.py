@@ -44,6 +44,7 @@ def test_ctrl_c_stops_the_service_after_the_report_being_built_and_prints_no_tra
     data = tmp_path / "web-data"
     port = _free_port()
     env = {**os.environ, "WRES_WEB_DATA": str(data), "WRES_BIND": f"127.0.0.1:{port}", "MAKEFLAGS": "", "MAKELEVEL": ""}
+    env.pop("DATABASE_URL", None)  # its own SQLite in the data folder, never a database the caller uses
     proc = subprocess.Popen(["make", "--no-print-directory", "serve"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines: list[str] = []
