@@ -126,9 +126,9 @@ def prepare(pdf: bool = False, fork: bool = False) -> ProcessPoolExecutor:
 
 
 def _start_method(fork: bool) -> str:
-    """"fork" where the caller asks for it (a command, before it reads anything) and this process has one thread
+    """Forked where the caller asks for it (a command, before it reads anything) and this process has one thread
     on Linux: the helper then starts with wres already imported, its engines warm 0.25-0.3 s sooner and with as
-    much less CPU (docs/performance.md). Otherwise "spawn": a fork copies other threads' locks mid-flight, and
+    much less CPU (docs/performance.md). Otherwise spawned: a fork copies other threads' locks mid-flight, and
     DuckDB's threads once a database is open; a long-lived process (the web worker) holds connections a
     child must not share, and starts its helper once."""
     if fork and sys.platform == "linux" and threading.active_count() == 1:
