@@ -190,6 +190,10 @@ import os, sys, threading
 from wres.render import report_set
 if sys.argv[1] == "thread":
     threading.Thread(target=threading.Event().wait, daemon=True).start()
+if sys.argv[1] == "database open":
+    import duckdb
+    con = duckdb.connect()
+    con.execute("SELECT 1").fetchall()  # DuckDB's own threads, which Python does not count
 helper = report_set.prepare(fork=sys.argv[1] != "not asked")
 helper.submit(int).result()  # started and warm
 print(helper._mp_context.get_start_method(), *helper._processes, flush=True)
@@ -199,10 +203,11 @@ report_set.close()
 """
 
 
-@pytest.mark.parametrize(("case", "method"), [("alone", "fork"), ("thread", "spawn"), ("not asked", "spawn")])
+@pytest.mark.parametrize(("case", "method"), [("alone", "fork"), ("thread", "spawn"), ("database open", "spawn"), ("not asked", "spawn")])
 def test_the_helper_is_forked_only_from_a_process_of_one_thread(case: str, method: str) -> None:
     """`wres report` forks its helper before it reads anything (wres already imported: warm sooner); a process
-    with another thread, whose locks a fork would copy mid-flight, or a caller that did not ask, spawns it."""
+    with another thread (Python's, or DuckDB's once a database is open), whose locks a fork would copy
+    mid-flight, or a caller that did not ask, spawns it."""
     import subprocess
     import sys
 
