@@ -560,3 +560,22 @@ def test_ctrl_c_while_the_report_is_written_prints_no_traceback(chain: Chain, tm
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130 and "Traceback" not in err and "Interrupted; nothing was written." in err, err
     assert not out.exists() and not list(tmp_path.glob(".report.*"))
+
+
+def test_ctrl_c_while_the_command_loads_prints_no_traceback(chain: Chain) -> None:
+    """The console script imports the command inside wres.main: Ctrl+C in its first quarter second (Python
+    loading wres, DuckDB, typer) is said as any other, not as the traceback of the import it stopped."""
+    import signal
+    import time
+
+    script = Path(sys.executable).with_name("wres")
+    if not script.exists():
+        pytest.skip("the wres console script is not installed beside this Python")
+    for delay in (0.05, 0.1):
+        proc = subprocess.Popen([str(script), "validate", str(chain.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err, err
+        assert proc.returncode == 130 and "Interrupted; nothing was written." in err, (proc.returncode, err)

@@ -18,7 +18,7 @@ from typing import Annotated, Any, NoReturn, Optional
 import typer
 from rich.console import Console
 
-from wres import output, pipeline, standards
+from wres import INTERRUPTED, output, pipeline, standards
 from wres.problems import InvalidInput, Problem
 from wres import render
 
@@ -432,7 +432,7 @@ def _on_interrupt(signum: int, frame: Any) -> None:
 
 
 def _stop_interrupted() -> NoReturn:
-    err.print("Interrupted; nothing was written.")
+    err.print(INTERRUPTED)
     sys.exit(130)
 
 
@@ -467,7 +467,7 @@ def main() -> None:
 
 
 def run() -> None:
-    """The `wres` command itself (its console script, and python -m wres.cli): main(), then leave()."""
+    """The `wres` command itself (its console script through wres.main, and python -m wres.cli): main(), then leave()."""
     code: object = 0
     try:
         main()
