@@ -568,9 +568,8 @@ def test_ctrl_c_while_the_command_loads_prints_no_traceback(chain: Chain) -> Non
     import signal
     import time
 
-    script = Path(sys.executable).with_name("wres")
-    if not script.exists():
-        pytest.skip("the wres console script is not installed beside this Python")
+    script = Path(sys.executable).with_name("wres")  # the console script pip installs beside the venv's Python
+    assert script.exists(), f"{script} is missing: the project is not installed in this Python's environment"
     for delay in (0.05, 0.1):
         proc = subprocess.Popen([str(script), "validate", str(chain.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))

@@ -12,8 +12,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,12 +33,13 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
-@pytest.mark.skipif(shutil.which("make") is None or shutil.which("setsid") is None, reason="needs make and setsid")
 def test_ctrl_c_stops_the_service_after_the_report_being_built_and_prints_no_traceback(tmp_path: Path) -> None:
     """Ctrl+C reaches every process of the terminal's group. The worker was among them and then had a second
     signal from `make serve`'s own clean-up (its "force" signal), which stopped it mid-build or mid-exit with
     a traceback. Now it is out of the terminal's group: it has one signal, finishes the report and ends, and
     make waits for it."""
+    # make serve needs both (make is the README's own command; setsid is util-linux, on every Debian and Ubuntu)
+    assert shutil.which("make") and shutil.which("setsid"), "make serve needs make and setsid"
     data = tmp_path / "web-data"
     port = _free_port()
     env = {**os.environ, "WRES_WEB_DATA": str(data), "WRES_BIND": f"127.0.0.1:{port}", "MAKEFLAGS": "", "MAKELEVEL": ""}
