@@ -129,11 +129,12 @@ def _start_method(fork: bool) -> str:
     """Forked where the caller asks for it (a command, before it reads anything) and this process has one thread
     on Linux: the helper then starts with wres already imported, its engines warm 0.25-0.3 s sooner and with as
     much less CPU (docs/performance.md). Otherwise spawned: a fork copies other threads' locks mid-flight, and
-    DuckDB's threads once a database is open (the kernel's count sees those, Python's does not); a long-lived
-    process (the web worker) holds connections a child must not share, and starts its helper once."""
+    DuckDB's threads once a database is open (the kernel's count, which this reads, sees those and Python's
+    own; threading's sees only Python's); a long-lived process (the web worker) holds connections a child must
+    not share, and starts its helper once."""
     import os
 
-    if fork and sys.platform == "linux" and threading.active_count() == 1 and len(os.listdir("/proc/self/task")) == 1:
+    if fork and sys.platform == "linux" and len(os.listdir("/proc/self/task")) == 1:
         return "fork"
     return "spawn"
 
