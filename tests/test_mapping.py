@@ -925,7 +925,7 @@ def test_wres_map_leaves_an_er_exports_ethnicity_and_service_to_staff(demo: Path
     _write_csv(export, ["Employee Number", "Case Type", "Case Start Date"], cases)
     run = cli("map", export, "-o", folder / "mapping.toml")
     said = " ".join((run.stdout + run.stderr).split())
-    assert run.code == 0 and "no heading for ethnicity or service: each row's is taken from staff.csv by its staff_id" in said, said
+    assert run.code == 0 and "no heading for ethnicity or service: each row's ethnicity and service are taken from staff.csv by its staff_id" in said, said
     assert "# TODO" not in (folder / "mapping.toml").read_text(encoding="utf-8") and "decision" not in said
     assert cli("validate", folder).code == 0
     expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "disciplinary")))

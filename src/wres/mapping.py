@@ -904,7 +904,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             looked_up = [m for m in missing if schema.from_staff(stem, kind_of(stem, m))]
             if looked_up:
                 missing = [m for m in missing if m not in looked_up]
-                lines.append(f"  no heading for {' or '.join(looked_up)}: each row's is taken from staff.csv by its staff_id")
+                lines.append(f"  no heading for {' or '.join(looked_up)}: {schema.taken_from_staff(looked_up)}")
         for m in missing:
             notes[(stem, "columns", m)] = "TODO: no heading of the export looks like it: give yours"
         for c, h in unsure.items():

@@ -89,6 +89,11 @@ def from_staff(stem: str, kind: str) -> bool:
     people who left are seldom in the snapshot's staff.csv, so their rows would find nothing there."""
     return stem not in (*NOT_STAFF_FILES, "leavers") and kind in LOOKED_UP_KINDS
 
+
+def taken_from_staff(columns: list[str]) -> str:
+    """How a file's columns left to staff.csv are said (validation's warning, `wres map`, the mapping's pages)."""
+    return f"each row's {' and '.join(columns)} {'are' if len(columns) > 1 else 'is'} taken from staff.csv by its staff_id"
+
 # What Excel writes in a cell whose formula failed (a lookup that found nothing gives #N/A): never a value of any
 # column, and never a spelling to map, so it is said as what it is (validate) and not asked about (wres map).
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"})

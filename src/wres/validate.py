@@ -702,8 +702,7 @@ def validate(ret: Return) -> Checked:
             src.with_blank(ret.con, looked_up)
             cols |= set(looked_up)
             missing = [m for m in missing if m not in looked_up]
-            out.problems.append(Problem(src.label, f"has no {' or '.join(looked_up)} column: each row's {' and '.join(looked_up)} "
-                                        f"{'are' if len(looked_up) > 1 else 'is'} taken from staff.csv by its staff_id",
+            out.problems.append(Problem(src.label, f"has no {' or '.join(looked_up)} column: {schema.taken_from_staff(looked_up)}",
                                         f"nothing to do if that is so; if the export has the column{'s' if len(looked_up) > 1 else ''} under "
                                         f"another heading, name it in an import mapping (wres map \"{src.path.name if src.path else src.label}\")",
                                         looked_up[0], (src.above + 1,), 1, "warning"))

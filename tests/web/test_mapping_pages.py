@@ -538,9 +538,15 @@ def test_an_er_export_with_employee_numbers_only_is_matched_and_read(users, auth
 
     visited, url = walk(c, c.get(f"/submit/{up.pk}/map/")["Location"], files_page)
     assert "disciplinary/columns/" in visited
+    # the check page's card of the export says where its rows' ethnicity and service come from
+    card = html.unescape(c.get(url).content.decode()).split("disciplinary.csv: your file", 1)[1].split('class="govuk-summary-card"', 1)[0]
+    assert "No heading for ethnicity or service: each row's ethnicity and service are taken from staff.csv by its staff_id." in card
     c.post(url)
     up.refresh_from_db()
     assert up.status == Upload.Status.VALID, up.errors()
+    # and so does the saved mapping's own page
+    overview = html.unescape(c.get("/mapping/").content.decode())
+    assert "No heading for ethnicity or service: each row's ethnicity and service are taken from staff.csv by its staff_id." in overview
     assert any(p["message"].startswith("has no ethnicity or service column: each row's ethnicity and service are taken from staff.csv")
                for p in up.problems), up.problems
 

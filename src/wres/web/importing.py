@@ -312,10 +312,14 @@ def summary(m: mapping.Mapping, standard: Standard) -> list[dict[str, Any]]:
     out = []
     for stem in (s for s in mapping.MAPPABLE if s in m.files):
         fm = m.files[stem]
+        # an ER casework export's employee numbers only: its rows' ethnicity and service are staff.csv's
+        looked_up = [c.name for c in columns_of(stem, standard)
+                     if "staff_id" in fm.columns and c.name not in fm.columns and schema.from_staff(stem, c.kind)]
         out.append({
             "stem": stem,
             "file": fm.file, "sheet": fm.sheet, "header_row": fm.header_row, "date_order": fm.date_order, "rows": fm.rows,
             "columns": [(c.name, fm.columns[c.name]) for c in columns_of(stem, standard) if c.name in fm.columns],
             "values": [(col, sorted(table.items(), key=lambda kv: kv[0].lower())) for col, table in fm.values.items() if table],
+            "from_staff": f"No heading for {' or '.join(looked_up)}: {schema.taken_from_staff(looked_up)}." if looked_up else "",
         })
     return out
