@@ -142,6 +142,8 @@ def _write_map(path: Path, chosen: Path | None, unknown: list[pipeline.Unknown])
         return
     try:
         done = ethnicity.write_map(target, [(u.value, u.rows, u.files) for u in unknown])
+    except output.CannotWrite:
+        raise  # said by main()
     except (ValueError, OSError) as exc:
         say(f"Could not write the ethnicity map: {exc}. Nothing was written.")
         raise typer.Exit(1)
@@ -306,11 +308,7 @@ def map_(
         _fail(problems)
     if not done.mapping.files:
         _fail([Problem(", ".join(p.name for p in exports), "could not be matched to a file of the data contract", "run again with --file NAME (staff, recruitment, …)")])
-    try:
-        mapping_mod.save(done.mapping, output_file, done.notes)
-    except OSError as exc:
-        err.print(f"Could not write {output_file}: {exc.strerror or exc}. Nothing was written.", markup=False)
-        raise typer.Exit(1)
+    mapping_mod.save(done.mapping, output_file, done.notes)  # one it cannot write is said by main()
     for line in done.summary:
         out.print(line, markup=False, highlight=False)
     said = "Updated" if existing else "Wrote"
@@ -453,6 +451,9 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         _stop_interrupted()
+    except output.CannotWrite as exc:  # where the user asked for it: no space, no permission, a file in the way
+        err.print(f"{exc}. Nothing was written.", markup=False, highlight=False)
+        sys.exit(1)
     except Exception as exc:  # a bug, not bad input: bad input is InvalidInput, handled above
         if _interrupted:
             _stop_interrupted()

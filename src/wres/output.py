@@ -4,6 +4,7 @@ and CSV cells that no spreadsheet runs as a formula."""
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
 import shutil
@@ -13,19 +14,50 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+# The system's reasons an output cannot be written, in words for the person who chose where it goes.
+REASONS = {
+    errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up", errno.EROFS: "the drive is read-only",
+    errno.EACCES: "permission denied", errno.EPERM: "permission denied", errno.EISDIR: "it is a folder",
+    errno.ENOTDIR: "part of the path is a file, not a folder", errno.ENOENT: "the folder does not exist or cannot hold files",
+    errno.ENAMETOOLONG: "the name is too long", errno.EFBIG: "the file is too large for the drive",
+}
+# Errors of the drive itself while a command writes into its temporary folder, whatever file they name
+DRIVE_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+
+
+class CannotWrite(OSError):
+    """An output could not be written where the user asked (no space, no permission, a file in the way): the
+    user's to put right, said as that, not as a fault in wres. The command has written nothing."""
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror)
+        self.path = Path(path)
+        self.cause = cause
+
+    def __str__(self) -> str:
+        reason = REASONS.get(self.cause.errno or 0) or self.cause.strerror or str(self.cause)
+        if self.cause.errno == errno.EEXIST and self.cause.filename:  # a file where a folder of the path should be
+            reason = f"{self.cause.filename} is a file, not a folder"
+        return f"Could not write {self.path}: {reason}"
+
+
 def write_text(path: Path, text: str, codec: str = "utf-8") -> None:
     """Write to a temporary file beside `path`, then rename it into place (atomic on one filesystem)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding=codec, newline="") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise CannotWrite(path, exc) from exc
         raise
 
 
@@ -40,20 +72,39 @@ def new_directory(path: Path, replaces: str | None = None) -> Iterator[Path]:
     earlier = path.is_dir() and replaces is not None and (path / replaces).is_file()
     if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not earlier)):
         raise FileExistsError(str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    except OSError as exc:
+        raise CannotWrite(path, exc) from exc
     try:
         yield tmp
-        old = None
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        # the drive, or a file of the temporary folder: the output's to blame, not the command's work
+        if not isinstance(exc, CannotWrite) and (exc.errno in DRIVE_FULL or str(exc.filename or "").startswith(str(tmp))):
+            raise CannotWrite(path, exc) from exc
+        raise
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = None
+    try:
         if path.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
             os.replace(path, old / "x")
         os.replace(tmp, path)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException as exc:
+        if old is not None and (old / "x").exists() and not path.exists():
+            os.replace(old / "x", path)  # the earlier output back where it was
+        for leftover in (tmp, old):
+            if leftover is not None:
+                shutil.rmtree(leftover, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise CannotWrite(path, exc) from exc
         raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
