@@ -110,7 +110,7 @@ def write_demo_return(directory: Path) -> Path:
     return directory
 
 
-HOSTILE_NAME = "<script>window.pwned=1</script>"
+HOSTILE_NAME = "<script>window.pwned=1</script> Brighton & Hove's"  # and what a real name holds: an ampersand, an apostrophe
 HOSTILE_LEAD = "<img src=x onerror=alert(1)>"
 
 

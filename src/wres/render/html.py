@@ -21,6 +21,8 @@ from wres.standards import MetricDef
 from wres.stats import PERCENT_RULE, ci_text, fmt, pct
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from wres.render.report_set import Files
 
 MARK = "[c]"  # withheld: the Office for National Statistics' mark for a confidential cell
@@ -414,9 +416,13 @@ def _plan(report: Report) -> dict[str, Any] | None:
     }
 
 
-def _css_string(value: str) -> str:
-    """A value safe inside a CSS double-quoted string in a <style> element."""
-    return re.sub(r'[\\"<>\n\r]', lambda m: "\\" + format(ord(m.group()), "x") + " ", str(value))
+def _css_string(value: str) -> Markup:
+    """A value safe inside a CSS double-quoted string in a <style> element: CSS escapes for what could end
+    the string or the element, and no HTML escapes, which a <style> element does not decode (an "&" would
+    print as "&amp;" in every page's running head)."""
+    from markupsafe import Markup
+
+    return Markup(re.sub(r'[\\"<>&\'\n\r]', lambda m: "\\" + format(ord(m.group()), "x") + " ", str(value)))
 
 
 def write(files: Files, path: Path) -> None:
