@@ -80,6 +80,22 @@ def test_same_year_twice_is_refused(years: list[Path], tmp_path: Path) -> None:
     assert run.code == 1 and "same year" in run.stderr
 
 
+def test_a_later_year_or_another_standard_given_as_previous_is_refused(years: list[Path], tmp_path: Path) -> None:
+    """A later year given with --previous would be headlined under the settings and action plan of the return
+    given first; another standard's return is no earlier year of this one. Both are said, nothing written."""
+    out = tmp_path / "out"
+    run = run_command("report", years[0], "-o", out, "--previous", years[-1])
+    said = " ".join(run.stderr.split())
+    assert run.code == 1 and f"{years[-1]}: organisation.toml, column period_start: is for 2024/25, after the year reported on (2022/23, {years[0]})" in said, said
+    assert f"give the latest year's return first, then {years[0]} with --previous" in said and not out.exists()
+    nhs = tmp_path / "nhs"
+    assert run_command("demo", nhs, "--standard", "nhs-wres", "--staff", "60").code == 0
+    run = run_command("report", years[-1], "-o", out, "--previous", nhs)
+    said = " ".join(run.stderr.split())
+    assert run.code == 1 and f"{nhs}: organisation.toml, column standard: reports on the NHS WRES, but {years[-1]} reports on the SC-WRES" in said, said
+    assert not out.exists() and "Traceback" not in run.stderr
+
+
 def test_a_failure_while_writing_leaves_nothing(years: list[Path], tmp_path: Path, monkeypatch: Any, cli: Any) -> None:
     from wres.render import xlsx
 

@@ -110,6 +110,11 @@ class Organisation(BaseModel):
         return float(value) if value is not None else None
 
     @property
+    def period_label(self) -> str:
+        """The reporting year as people write it: 2024/25."""
+        return f"{self.period_start:%Y}/{self.period_end:%y}"
+
+    @property
     def standard(self) -> Standard:
         """The standard the return reports on: every later stage takes its metrics, files and words from it."""
         return standards.load(self.standard_id)

@@ -103,9 +103,28 @@ def build(path: Path, previous: list[Path] | None = None, internal: bool = False
             loaded.append(pipeline.load(p, mapping if p == path else None))
         except InvalidInput as exc:
             problems += [replace(prob, file=f"{p}: {prob.file}") if p != path else prob for prob in exc.problems]
+    if not problems:
+        problems = _earlier_years(previous or [], path, loaded)
     if problems:
         raise InvalidInput(problems)
     return from_loaded(loaded, internal, threshold, str(path), accept_placeholders)
+
+
+def _earlier_years(previous: list[Path], path: Path, loaded: list[pipeline.Loaded]) -> list[Problem]:
+    """Each --previous return is an earlier year of the same standard. A later one would become the year the
+    report headlines, under the settings and action plan of the return given as PATH."""
+    current = loaded[-1].organisation
+    problems = []
+    for p, earlier in zip(previous, loaded):
+        o = earlier.organisation
+        if o.standard_id != current.standard_id:
+            problems.append(Problem(f"{p}: organisation.toml", f"reports on the {o.standard.name}, but {path} reports on the {current.standard.name}",
+                                    "give earlier years of the same standard with --previous", "standard"))
+        elif o.period_start > current.period_start:
+            problems.append(Problem(f"{p}: organisation.toml", f"is for {o.period_label}, after the year reported on ({current.period_label}, {path})",
+                                    f"--previous takes earlier years: give the latest year's return first, then {path} with --previous",
+                                    "period_start"))
+    return problems
 
 
 def from_loaded(loaded: list[pipeline.Loaded], internal: bool = False, threshold: int | None = None, label: str = "the return",
