@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import run_command
 from wres import disclosure, results
 from wres.counts import Counts
 from wres.organisation import Organisation
@@ -120,6 +121,44 @@ def test_audit_bad_input(tmp_path: Path, cli: Any, bad: str) -> None:
     p.write_text(bad)
     run = cli("audit", p)
     assert run.code == 1 and "doc.json" in run.stderr and "Traceback" not in run.stderr
+
+
+def _edited(edit: Any) -> dict[str, Any]:
+    doc = disclosure.protect(results.compute(m3(25), ORG), 10).to_dict()
+    edit(next(r for r in doc["results"] if r["metric"] == "M3" and r["service"] == "adults"))
+    return doc
+
+
+@pytest.mark.parametrize(("edit", "said"), [
+    (lambda r: r["minority_ethnic"].update(denominator="fifty"), 'M3 adults: minority_ethnic denominator is "fifty", not a count'),
+    (lambda r: r["minority_ethnic"].update(numerator=-5), "M3 adults: minority_ethnic numerator is -5, not a count (a whole number, 0 or more)"),
+    (lambda r: r["white"].update(numerator=3.7), "M3 adults: white numerator is 3.7, not a count"),
+    (lambda r: r["total"].update(numerator=True), "M3 adults: total numerator is true, not a count"),
+    (lambda r: r.update(minority_ethnic=[1, 2]), "M3 adults: minority_ethnic is [1, 2], not its figures"),
+    (lambda r: r["white"].update(rate="x"), 'M3 adults: white rate is "x", not a number'),
+    (lambda r: r.update(difference=[1]), "M3 adults: difference is [1], not a number"),
+    (lambda r: r.update(shares={"white": "a"}), 'M3 adults: shares is {"white": "a"}, not numbers by group'),
+    (lambda r: r.update(band=7), "M3 adults: its band 7 is not text"),
+    (lambda r: r.update(metric="M99"), "M99 adults: the SC-WRES has no metric 'M99'"),
+])
+def test_audit_refuses_a_document_not_as_wres_writes_it(tmp_path: Path, cli: Any, edit: Any, said: str) -> None:
+    """A count that is text, negative, fractional or true; figures, rates or shares of the wrong kind; a metric
+    the standard lacks: the audit would read another number (a leak of 3.7, true as 1), stop, or prove nothing.
+    Each is said, naming the result and the field, and nothing is audited."""
+    p = tmp_path / "doc.json"
+    p.write_text(json.dumps(_edited(edit)))
+    run = cli("audit", p)
+    text = " ".join(run.stderr.split())
+    assert run.code == 1 and f"doc.json: is not a metrics document as wres writes it: {said}" in text, text
+    assert "No leak" not in run.stdout and "leak" not in run.stdout
+
+
+def test_audit_of_json_nested_thousands_deep_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "doc.json"
+    p.write_text("[" * 100_000 + "]" * 100_000)
+    run = run_command("audit", p)
+    assert run.code == 1 and "doc.json: is not a metrics document (its JSON is nested thousands of levels deep)" in " ".join(run.stderr.split())
+    assert "internal error" not in run.stderr
 
 
 # --- properties ---------------------------------------------------------------------------------------
