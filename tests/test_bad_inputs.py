@@ -328,6 +328,21 @@ def org_utf16(tmp: Path) -> str:
     return RET
 
 
+def org_nested_deep(tmp: Path) -> str:
+    """organisation.toml with a value of brackets nested 50,000 deep: Python's TOML reader recurses into each."""
+    write_return(tmp / RET, record_files(), org=False)
+    (tmp / RET / "organisation.toml").write_text(
+        'name = "Test Borough"\nperiod_start = 2024-04-01\nperiod_end = 2025-03-31\nnotes = ' + "[" * 50_000 + "]" * 50_000 + "\n",
+        encoding="utf-8")
+    return RET
+
+
+def mapping_nested_deep(tmp: Path) -> str:
+    write_return(tmp / RET, record_files())
+    (tmp / RET / "mapping.toml").write_text("staff = " + "{a = " * 5_000 + "1" + "}" * 5_000 + "\n", encoding="utf-8")
+    return RET
+
+
 STAFF_HEADER = "staff_id,ethnicity,service,senior_manager,registered_professional,annual_salary"
 
 CP1252_STAFF = (
@@ -416,6 +431,8 @@ CASES: list[Case] = [
          (E("organisation.toml", "period_end must be after period_start"),)),
     Case("org_not_toml", org_not_toml, (E("organisation.toml", "TOML"),)),
     Case("org_utf16", org_utf16, (E("organisation.toml", "is not UTF-8 text"),)),
+    Case("org_nested_deep", org_nested_deep, (E("organisation.toml", "is not valid TOML (brackets nested thousands of levels deep)"),)),
+    Case("mapping_nested_deep", mapping_nested_deep, (E("mapping.toml", "is not a valid mapping file (brackets nested thousands of levels deep)"),)),
     Case("org_population_over_100", folder(record_files(), org=ORG_BAD_POPULATION),
          (E("organisation.toml", ("local_population_minority_ethnic_pct", "0 to 100")),)),
     Case("org_population_not_a_number", folder(record_files(), org=ORG_TEXT_POPULATION),

@@ -253,6 +253,9 @@ def load(path: Path) -> tuple[Mapping | None, list[Problem]]:
         return None, [Problem(label, f"is not a valid mapping file ({text})",
                               'each line is setting = "value": put text in double quotes, and give each section and key once',
                               rows=(int(line.group(1)),) if line else (), row_count=1 if line else 0)]
+    except RecursionError:  # Python's TOML reader goes one level deeper for each bracket
+        return None, [Problem(label, "is not a valid mapping file (brackets nested thousands of levels deep)",
+                              'each line is setting = "value": put text in double quotes, and give each section and key once')]
     mapping, problems = parse(data, label)
     return mapping, said + problems
 

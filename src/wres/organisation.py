@@ -255,5 +255,7 @@ def load(path: Path) -> tuple[Organisation | None, list[Problem]]:
         return None, [
             Problem(path.name, f"is not valid TOML ({exc})", 'write each setting as key = "value", dates as 2024-04-01')
         ]
+    except RecursionError:  # Python's TOML reader goes one level deeper for each bracket
+        return None, [Problem(path.name, "is not valid TOML (brackets nested thousands of levels deep)", 'write each setting as key = "value", dates as 2024-04-01')]
     org, problems = parse(data, path.name)
     return org, said + problems

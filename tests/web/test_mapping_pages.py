@@ -295,6 +295,7 @@ def test_the_mapping_page_downloads_uploads_and_deletes_with_an_audit_trail(user
         (b'[staff.values.service]\n"Children & Families" = "kids"\n', 'gives "Children & Families" as "kids", which is not a value of service'),
         ('[staff]\nfile = "x.csv"\n'.encode("utf-16-le"), "must be a text file saved as UTF-8"),  # UTF-16 without its mark
         (b"# nothing\n", "maps no file"),
+        (b"x = " + b"[" * 50_000 + b"]" * 50_000, "brackets nested thousands of levels deep"),  # Python's TOML reader recurses
     ):
         r = c.post("/mapping/upload/", {"file": SimpleUploadedFile("mapping.toml", content)})
         text = page(r)
