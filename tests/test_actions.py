@@ -180,6 +180,25 @@ def test_plan_shown_even_when_the_rest_of_the_return_is_broken(planned: Path, cl
     assert run.code == 0 and "A1" in run.stdout and "cannot be checked" in " ".join(run.stderr.split())
 
 
+def test_suggestions_need_the_metrics_so_a_broken_return_is_refused_not_reassured(planned: Path, cli: Any) -> None:
+    """With the metrics not computed, "no metric is outside the non-adverse range" would be a false comfort:
+    `actions suggest` says the problems instead (the plan view above still shows the plan)."""
+    staff = planned / "staff.csv"
+    staff.write_text(staff.read_text().replace(",adults,", ",martians,", 1))
+    run = cli("actions", "suggest", planned)
+    said = " ".join(run.stderr.split())
+    assert run.code == 1 and '"martians" is not a service' in said and "Nothing was written" in said, said
+    assert "No metric is outside" not in run.stdout
+
+
+def test_a_file_given_for_the_return_is_said_to_be_none(planned: Path, cli: Any) -> None:
+    """staff.csv given as the return: its folder's organisation.toml was read and the plan reported missing."""
+    for args in (("actions", planned / "staff.csv"), ("actions", "suggest", planned / "staff.csv")):
+        run = cli(*args)
+        said = " ".join(run.stderr.split())
+        assert run.code == 1 and "staff.csv: is not a return" in said and "has no action plan" not in run.stdout, (args, said)
+
+
 @pytest.mark.parametrize(
     ("file", "row", "change", "column", "words"),
     [

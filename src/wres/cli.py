@@ -252,6 +252,8 @@ def actions(
         view = pipeline.action_plan(target)
     except InvalidInput as exc:
         _fail(exc.problems)
+    if suggest and view.document is None:  # suggestions are for the metrics outside the range: none without them
+        _fail(view.metric_errors)
     if view.metric_errors:
         err.print(f"The return has {len(view.metric_errors)} problem(s) outside the action plan (run wres validate), so the "
                   "metrics no action addresses cannot be checked.", markup=False)

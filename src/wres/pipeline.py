@@ -192,7 +192,7 @@ def action_plan(path: Path) -> PlanView:
     chk = validate(ret)
     plan_files = {src.label for name, src in ret.sources.items() if name in ("actions", "action_updates")}
     plan_errors = [p for p in chk.errors if p.file in plan_files or p.file.startswith("organisation")]
-    if plan_errors or ret.organisation is None:
+    if plan_errors or ret.organisation is None or "*" in ret.unreadable:  # the last: no return there, or none readable
         raise InvalidInput(plan_errors or chk.errors)
     others = [p for p in chk.errors if p not in plan_errors]
     document = None
