@@ -452,6 +452,8 @@ CASES: list[Case] = [
     # Excel saves "Text (Tab delimited)" and "Unicode Text" as .txt: named as a file of the return, it is said
     Case("staff_saved_as_txt", raw_staff(CP1252_STAFF.replace(b",", b"\t"), name="staff.txt"),
          (E("staff.txt", "only .csv files are read"), E("staff.csv", "is missing"))),
+    Case("staff_saved_as_tsv", raw_staff(CP1252_STAFF.replace(b",", b"\t"), name="Staff.tsv"),
+         (E("Staff.tsv", "only .csv files are read"), E("staff.csv", "is missing"))),
     # UTF-16 with its mark (Excel's "Unicode Text") is read (test_real_exports); without it, said as such
     Case("staff_utf16", raw_staff(CP1252_STAFF.decode("cp1252").encode("utf-16-le")), (E("staff.csv", 'UTF-16 ("Unicode") text without the mark', rows=(1,)),)),
     Case("staff_mixed_line_endings", raw_staff((STAFF_HEADER + "\r\nS1,Indian,adults,no,no,35000\r\nS2,White,children,no,no,35000\n").encode()),

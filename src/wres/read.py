@@ -1186,6 +1186,8 @@ def _unread_book(path: Path) -> Problem:
     return Problem(path.name, *said) if said else workbook_problem(path) or _old_xls(path)
 
 
+TEXT_SUFFIXES = (".txt", ".tsv", ".tab")  # text a spreadsheet saves, tab-separated: read as CSV once renamed
+
 NOT_READ = "is not one of the return's files, so it was not read"
 
 
@@ -1241,10 +1243,11 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
                     ret.problems.append(Problem(p.name, f"and {by_stem[stem].name} are both in the return", "keep one of the two"))
                     continue
                 by_stem[stem] = p
-        # Excel saves "Text (Tab delimited)" and "Unicode Text" as .txt: meant to be read, and readable as CSV
+        # Excel saves "Text (Tab delimited)" and "Unicode Text" as .txt (other programs, .tsv or .tab): meant to be
+        # read, and readable as CSV
         ret.problems += [Problem(p.name, f"is a text file named as the return's {p.stem.strip().lower()} file, but only .csv files are read",
                                  f'rename it {p.stem.strip().lower()}.csv (text Excel saves, tab-separated or "Unicode", is read as CSV)')
-                         for p in sorted(root.iterdir()) if p.suffix.lower() == ".txt" and p.stem.strip().lower() in KNOWN
+                         for p in sorted(root.iterdir()) if p.suffix.lower() in TEXT_SUFFIXES and p.stem.strip().lower() in KNOWN
                          and p.stem.strip().lower() not in by_stem]
         exported: dict[str, Path] = {}
         if ret.mapping is not None:  # the council's exports, by the names the mapping gives them
