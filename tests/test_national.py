@@ -196,6 +196,34 @@ def test_national_replaces_its_own_earlier_output_but_nothing_else(demo: Path, t
     assert run.code == 1 and (other / "notes.txt").read_text() == "mine"
 
 
+def test_the_pseudonym_key_is_made_for_its_owner_only_and_a_bad_one_is_said(demo: Path, tmp_path: Path) -> None:
+    """Made on first use, readable by its owner only from the start and never half-written; a folder, a file
+    that is not text, or a place it cannot be made, said as such (each was "a fault in wres")."""
+    made = tmp_path / "keys" / "new.key"
+    assert national.key_from(made) == national.key_from(made, create=False)
+    assert made.stat().st_mode & 0o777 == 0o600 and [p.name for p in made.parent.iterdir()] == ["new.key"]
+    assert len(made.read_text(encoding="utf-8").strip()) == 64
+    (tmp_path / "binary.key").write_bytes(bytes(range(128, 256)))
+    first = sorted(demo.iterdir())[0]
+    for key, said in ((tmp_path / "keys", "could not be read as a pseudonym key (it is a folder)"),
+                      (tmp_path / "binary.key", "could not be read as a pseudonym key (it is not text)"),
+                      (Path("/proc/wres.key"), "Could not write /proc/wres.key: the folder does not exist or cannot hold files. Nothing was written.")):
+        run = run_command("national", first, "-o", tmp_path / "out", "--key-file", key)
+        assert run.code == 1 and said in " ".join(run.stderr.split()), run.stderr
+        assert "internal error" not in run.stderr and not (tmp_path / "out").exists()
+
+
+def test_two_processes_making_the_key_at_once_agree_on_it(tmp_path: Path) -> None:
+    """Two web workers opening the national view first: each makes a key, one wins, both use the winner's."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    made = tmp_path / "pseudonym.key"
+    with ProcessPoolExecutor(4) as pool:
+        keys = list(pool.map(national.key_from, [made] * 8))
+    assert len(set(keys)) == 1 and keys[0] == made.read_text(encoding="utf-8").strip().encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["pseudonym.key"]
+
+
 # --- the NHS WRES: trusts pooled by NHS region ------------------------------------------------------------
 
 def test_nhs_trusts_pool_by_region_and_the_published_output_passes_the_audit(tmp_path: Path, key: Path, cli: Any) -> None:

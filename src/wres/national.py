@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import statistics
+import tempfile
 from collections import Counter as Tally
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from typing import Any
 from wres import disclosure, pipeline, results, stats
 from wres.counts import Counts
 from wres.organisation import Organisation
+from wres.output import CannotWrite
 from wres.problems import InvalidInput, Problem
 from wres.standards import Standard
 from wres.standards import load as load_standard
@@ -57,16 +59,35 @@ def pseudonym(key: bytes, organisation: Organisation) -> str:
 def key_from(path: Path, create: bool = True) -> bytes:
     """The pseudonym key kept in a file (made on first use): same key, same pseudonyms."""
     if path.exists():
-        text = path.read_text(encoding="utf-8").strip()
+        try:
+            text = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:  # a folder, a file not of text, one that may not be read
+            reason = "it is a folder" if path.is_dir() else "it is not text" if isinstance(exc, UnicodeDecodeError) else exc.strerror
+            raise InvalidInput([Problem(str(path), f"could not be read as a pseudonym key ({reason})",
+                                        "give the key file used before (text wres wrote), or a new file name to make one")]) from None
         if len(text) < 32:
             raise InvalidInput([Problem(str(path), "is too short to be a pseudonym key", "delete it to make a new one (pseudonyms will change), or restore the kept key")])
         return text.encode()
     if not create:
         raise InvalidInput([Problem(str(path), "does not exist", "give the key file used before")])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
-    path.chmod(0o600)
-    return path.read_text(encoding="utf-8").strip().encode()
+    # Made readable by its owner only from the first byte (mkstemp), and put in place whole, never over a key
+    # another process (a second web worker) has just made (a hard link fails where the name exists).
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise CannotWrite(path, exc) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(secrets.token_hex(32) + "\n")
+        os.link(tmp, path)
+    except FileExistsError:
+        pass  # another process's key, whole: it is the one
+    except OSError as exc:
+        raise CannotWrite(path, exc) from exc
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return key_from(path, create=False)
 
 
 def _load_one(path: Path) -> tuple[Path, pipeline.Loaded | None, list[Problem]]:
