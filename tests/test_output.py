@@ -127,3 +127,27 @@ def demo_return(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert run.code == 0, run.stderr
     shutil.rmtree(folder / "survey.csv", ignore_errors=True)
     return folder
+
+
+def _make_and_read(args: tuple[str, str]) -> str:
+    path, text = args
+    output.write_once(Path(path), text)
+    return Path(path).read_text(encoding="utf-8")
+
+
+def test_a_secret_made_by_processes_at_once_is_one_secret_for_its_owner_only(tmp_path: Path) -> None:
+    """Web workers and the task worker starting together on a new data folder each make the key if it is not
+    there: one is kept, whole, and every process reads that one (none is replaced after another has read it)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    key = tmp_path / "secret.key"
+    with ProcessPoolExecutor(4) as pool:
+        read = list(pool.map(_make_and_read, [(str(key), f"key of process {i}\n") for i in range(12)]))
+    assert len(set(read)) == 1 and read[0] == key.read_text(encoding="utf-8") and read[0].startswith("key of process ")
+    assert key.stat().st_mode & 0o777 == 0o600 and _left(tmp_path) == ["secret.key"]
+
+
+def test_a_secret_that_cannot_be_made_is_said(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(CannotWrite, match="is a file, not a folder"):
+        output.write_once(tmp_path / "file" / "secret.key", "s")

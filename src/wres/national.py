@@ -17,7 +17,6 @@ import os
 import re
 import secrets
 import statistics
-import tempfile
 from collections import Counter as Tally
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -25,10 +24,9 @@ from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
-from wres import disclosure, pipeline, results, stats
+from wres import disclosure, output, pipeline, results, stats
 from wres.counts import Counts
 from wres.organisation import Organisation
-from wres.output import CannotWrite
 from wres.problems import InvalidInput, Problem
 from wres.standards import Standard
 from wres.standards import load as load_standard
@@ -70,23 +68,7 @@ def key_from(path: Path, create: bool = True) -> bytes:
         return text.encode()
     if not create:
         raise InvalidInput([Problem(str(path), "does not exist", "give the key file used before")])
-    # Made readable by its owner only from the first byte (mkstemp), and put in place whole, never over a key
-    # another process (a second web worker) has just made (a hard link fails where the name exists).
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise CannotWrite(path, exc) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(secrets.token_hex(32) + "\n")
-        os.link(tmp, path)
-    except FileExistsError:
-        pass  # another process's key, whole: it is the one
-    except OSError as exc:
-        raise CannotWrite(path, exc) from exc
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    output.write_once(path, secrets.token_hex(32) + "\n")
     return key_from(path, create=False)
 
 

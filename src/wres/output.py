@@ -61,6 +61,28 @@ def write_text(path: Path, text: str, codec: str = "utf-8") -> None:
         raise
 
 
+def write_once(path: Path, text: str) -> None:
+    """Write a secret (a key) to `path` unless it is there: readable by its owner only from its first byte,
+    put in place whole, and never over one another process has just made (a hard link fails where the name
+    exists), so processes starting together all read the same one."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
+    except OSError as exc:
+        raise CannotWrite(path, exc) from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.link(tmp, path)
+    except FileExistsError:
+        pass  # another process's, whole: it is the one
+    except OSError as exc:
+        raise CannotWrite(path, exc) from exc
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
 @contextmanager
 def new_directory(path: Path, replaces: str | None = None) -> Iterator[Path]:
     """Yield a temporary folder beside `path` and move it to `path` only when the block succeeds.

@@ -15,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from wres.output import write_once
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 DATA_DIR = Path(os.environ.get("WRES_WEB_DATA", Path.cwd() / "web-data")).resolve()
@@ -26,9 +28,8 @@ def _secret_key() -> str:
     if os.environ.get("WRES_SECRET_KEY"):
         return os.environ["WRES_SECRET_KEY"]
     path = DATA_DIR / "secret.key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        path.chmod(0o600)
+    if not path.exists():  # every process started with it (web workers, the task worker) reads the same one
+        write_once(path, secrets.token_urlsafe(50))
     return path.read_text(encoding="utf-8").strip()
 
 
