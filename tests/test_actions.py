@@ -140,11 +140,11 @@ def test_uncovered_metrics_are_warned(planned: Path) -> None:
     doc = pipeline.document(planned, internal=True)
     worse = {r.metric for r in doc.results if r.assessment == "worse_for_minority_ethnic"}
     assert {"M2", "M3", "M9"} <= worse  # the hand return (tests/test_metrics_hand.py)
-    warned = actions.uncovered(pipeline.load(planned).plan, doc.results)
+    warned = actions.uncovered(pipeline.load(planned).plan, doc.results, doc.get_standard())
     named = {w.split()[0] for w in warned}
     assert named == worse - {"M2", "M3", "M9"} and named, "M4, M6, M7b, M8 … are uncovered"
     assert all("no action in the plan addresses it" in w for w in warned)
-    assert {w.split()[0] for w in actions.uncovered(None, doc.results)} == worse
+    assert {w.split()[0] for w in actions.uncovered(None, doc.results, doc.get_standard())} == worse
 
 
 def test_actions_command_as_the_steering_group_reads_it(planned: Path, cli: Any) -> None:
@@ -318,3 +318,38 @@ def test_governance_is_read_checked_and_told(tmp_path: Path, cli: Any) -> None:
     (root / "organisation.toml").write_text(text.replace("approved_on = 2024-06-04", 'approved_on = "June"'))
     run = cli("validate", root)
     assert run.code == 1 and "organisation.toml: governance.approved_on is not a date" in " ".join(run.stdout.split())
+
+
+@pytest.fixture(scope="module")
+def trust_without_action_on_2(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The NHS demo trust (indicators 2, 7 and 8 worse for BME staff), its action on indicator 2 taken out."""
+    from wres.demo import write_demo
+
+    root = tmp_path_factory.mktemp("trust") / "r"
+    root.mkdir()
+    write_demo(root, seed=1, staff=1500, standard="nhs-wres")
+    for name in ("actions.csv", "action_updates.csv"):
+        lines = (root / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (root / name).write_text("".join(line for line in lines if not line.startswith("N01,")), encoding="utf-8")
+    return root
+
+
+def test_an_nhs_indicator_worse_for_bme_staff_and_unaddressed_is_said(trust_without_action_on_2: Path, cli: Any) -> None:
+    """The check looked for the SC-WRES's "worse for minority ethnic staff" whatever the standard: a trust's
+    indicator worse for BME staff with no action was never said, on the command line or in the report."""
+    said = " ".join(cli("actions", trust_without_action_on_2).stdout.split())
+    assert "Indicator 2 is outside the non-adverse range, to the disadvantage of BME staff" in said, said
+    assert "Indicator 7 is outside" not in said  # the plan addresses it
+    from wres.render.html import _plan  # the report's action plan section, as its page and PDF print it
+
+    words = _plan(report.build(trust_without_action_on_2))["uncovered"]  # type: ignore[index]
+    assert [w.split(" is ")[0] for w in words] == ["Indicator 2"], words
+
+
+def test_suggestions_for_a_standard_the_catalogue_does_not_cover_say_so(trust_without_action_on_2: Path, cli: Any) -> None:
+    """The catalogue's ideas are the SC-WRES's: for a trust it said "No metric is outside the non-adverse
+    range", with three indicators worse for BME staff. It says it has none, and what the plan leaves out."""
+    run = cli("actions", "suggest", trust_without_action_on_2)
+    said = " ".join(run.stdout.split())
+    assert run.code == 0 and "The catalogue of evidence-informed actions is written for the SC-WRES's metrics: it has none for the NHS WRES yet." in said
+    assert "No metric is outside" not in said and "Indicator 2 is outside the non-adverse range" in said, said

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from wres.dates import long_date, long_month
-from wres import standards
+from wres import stats
 from wres.standards import Standard
 from wres.validate import Checked
 
@@ -181,18 +181,19 @@ def load(chk: Checked) -> Plan | None:
     return Plan(actions, updates)
 
 
-def uncovered(plan: Plan | None, results: Iterable[Any], standard: Standard | None = None) -> list[str]:
+def uncovered(plan: Plan | None, results: Iterable[Any], standard: Standard) -> list[str]:
     """Metrics outside the non-adverse range (worse for the standard's focus group: minority ethnic staff, BME
-    staff) that no action addresses. The standard is the return's (the SC-WRES when not given)."""
-    std = standard or standards.load()
-    worse_for = f"worse_for_{std.focus.id}"  # the engine's assessment word (Standard.assessment_words)
+    staff) that no action addresses. The standard is the return's, always given: by default (the SC-WRES) an
+    NHS trust's indicators, assessed worse for BME staff, were never found uncovered."""
+    std = standard
+    worse_for = stats.worse(std)  # the engine's assessment word
     covered = {m for a in (plan.actions if plan else []) for m in a.metrics}
     worse: dict[str, list[str]] = {}
     for r in results:
         if r.assessment == worse_for and r.metric not in covered:
             worse.setdefault(r.metric, []).append(r.service if not r.band else f"{r.service}, {r.band}")
-    return [f"{m} is outside the non-adverse range, to the disadvantage of {std.focus.words} staff ({', '.join(where)}), "
-            "and no action in the plan addresses it" for m, where in worse.items()]
+    return [f"{std.metric(m).short or m} is outside the non-adverse range, to the disadvantage of {std.focus.words} staff "
+            f"({', '.join(where)}), and no action in the plan addresses it" for m, where in worse.items()]
 
 
 def counts(states: Iterable[ActionState]) -> dict[str, int]:

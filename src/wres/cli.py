@@ -259,13 +259,20 @@ def actions(
                   "metrics no action addresses cannot be checked.", markup=False)
     results = view.document.results if view.document else []
     if suggest:
-        from wres.standards.action_catalogue import suggest as suggest_actions
+        from wres.standards import action_catalogue as catalogue
 
-        terminal.suggestions(suggest_actions(results), view.plan, out, view.organisation.standard)
+        std = view.organisation.standard
+        if std.id != catalogue.STANDARD.id:  # its ideas are the SC-WRES's metrics': saying "none outside" would be false
+            out.print(f"The catalogue of evidence-informed actions is written for the {catalogue.STANDARD.name}'s metrics: it has "
+                      f"none for the {std.name} yet.", markup=False)
+            for u in actions_mod.uncovered(view.plan, results, std):
+                out.print(f"! {u}", markup=False, highlight=False)
+            return
+        terminal.suggestions(catalogue.suggest(results), view.plan, out, std)
         return
     if view.plan is None:
         out.print(f"{target} has no action plan (actions.csv, action_updates.csv; see templates/).", markup=False)
-        for u in actions_mod.uncovered(None, results):
+        for u in actions_mod.uncovered(None, results, view.organisation.standard):
             out.print(f"! {u}", markup=False, highlight=False)
         return
     try:  # the same day the report judges the plan on, unless a month is asked for
@@ -274,7 +281,8 @@ def actions(
         err.print(str(exc), markup=False)
         raise typer.Exit(2)
     states = view.plan.as_of(judged.day)
-    terminal.action_plan(view.organisation.name, states, judged, actions_mod.uncovered(view.plan, results), out, view.organisation.standard)
+    terminal.action_plan(view.organisation.name, states, judged, actions_mod.uncovered(view.plan, results, view.organisation.standard), out,
+                         view.organisation.standard)
 
 
 @app.command(name="map")

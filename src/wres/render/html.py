@@ -412,7 +412,7 @@ def _plan(report: Report) -> dict[str, Any] | None:
         "overdue": [f"{s.action.id} ({s.action.owner})" for s in states if s.overdue],
         "stale": [f"{s.action.id} ({s.action.owner})" for s in states if s.stale],
         # only published assessments: a withheld figure's direction is not given away here either
-        "uncovered": uncovered(report.plan, report.current.results),
+        "uncovered": uncovered(report.plan, report.current.results, report.standard),
     }
 
 

@@ -18,10 +18,10 @@ from typing import Any
 
 from wres.standards import load
 
-_STANDARD = load("sc-wres")  # the catalogue's ideas are written for the SC-WRES's metrics
-METRICS = _STANDARD.metrics
-METRIC_IDS = _STANDARD.metric_ids
-WORSE = f"worse_for_{_STANDARD.focus.id}"
+STANDARD = load("sc-wres")  # the catalogue's ideas are written for the SC-WRES's metrics: no other standard's
+METRICS = STANDARD.metrics
+METRIC_IDS = STANDARD.metric_ids
+WORSE = f"worse_for_{STANDARD.focus.id}"
 
 
 @dataclass(frozen=True)
