@@ -115,6 +115,19 @@ def test_plan_offers_the_trusts_indicators(trust_analyst) -> None:
     assert "Fitness to practise" not in html  # the page names no SC-WRES metric (a CSRF token may hold "M3")
 
 
+def test_a_trusts_plan_page_names_its_indicators_worse_for_bme_staff_that_no_action_addresses(trust, trust_analyst, nhs_submitted) -> None:
+    """The check looked for the SC-WRES's "worse for minority ethnic staff": a trust's plan page never listed
+    an indicator worse for BME staff that its plan leaves out."""
+    from wres.web.models import Action
+
+    worse = sorted({r["metric"] for r in nhs_submitted.document["results"] if r["assessment"] == f"worse_for_{NHS.focus.id}"}, key=int)
+    assert worse, "the demo trust has indicators worse for BME staff"
+    Action.objects.filter(authority=trust).delete()  # a plan with no action yet
+    html = " ".join(client_for(trust_analyst).get("/plan/").content.decode().split())
+    for m in worse:
+        assert f"Indicator {m} is outside the non-adverse range, to the disadvantage of BME staff" in html, m
+
+
 def test_an_nhs_return_for_a_council_is_one_clear_problem(users, authorities, nhs_return) -> None:
     up = returns.record(authorities["A"], users["analyst_A"], zipped(nhs_return))
     assert up.status == Upload.Status.INVALID and up.staged == ""

@@ -370,7 +370,8 @@ def test_governance_form_errors(users) -> None:
 def test_uncovered_metrics_are_those_wres_actions_names(users, submitted) -> None:
     results = [SimpleNamespace(**r) for r in submitted["A"].document["results"]]
     c = client_for(users["analyst_A"])
-    expected = actions.uncovered(None, results)
+    standard = submitted["A"].authority.the_standard
+    expected = actions.uncovered(None, results, standard)
     html = c.get("/plan/").content.decode()
     for gap in expected:
         assert gap in html
@@ -380,7 +381,7 @@ def test_uncovered_metrics_are_those_wres_actions_names(users, submitted) -> Non
     # an action on every metric that is outside the range closes every gap
     worse = sorted({r.metric for r in results if r.assessment == "worse_for_minority_ethnic"})
     _create(c, metrics=worse)
-    assert actions.uncovered(plan_of(submitted["A"].authority_id), results) == []
+    assert actions.uncovered(plan_of(submitted["A"].authority_id), results, standard) == []
     html = c.get("/plan/").content.decode()
     assert "has at least one action" in html and not any(gap in html for gap in expected)
 

@@ -89,7 +89,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     rows = [{"obj": a, **_shown(states[a.action_id])} for a in Action.objects.filter(authority=authority) if a.action_id in states]
     tally = actions.counts(states.values())
     sub = _latest_submission(authority)
-    gaps = actions.uncovered(the_plan, [SimpleNamespace(**r) for r in sub.document["results"]]) if sub else []
+    gaps = actions.uncovered(the_plan, [SimpleNamespace(**r) for r in sub.document["results"]], authority.the_standard) if sub else []
     # the day the latest return's report judges the plan on: offered when this page shows another day
     in_report = actions.judgement(the_plan, sub.period_end) if sub and the_plan else None
     return render(request, "web/plan/plan.html", {
