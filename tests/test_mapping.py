@@ -356,6 +356,8 @@ def test_mapping_option_reads_a_return_with_another_mapping_file(tmp_path: Path,
     assert cli("validate", folder, "--mapping", tmp_path / "eastmere.toml").code == 0
     res = cli("metrics", folder, "--mapping", tmp_path / "nowhere.toml")
     assert res.code == 1 and "nowhere.toml" in res.stderr + res.stdout and "does not exist" in res.stderr + res.stdout
+    res = cli("metrics", folder, "--mapping", tmp_path)  # a folder given for the file
+    assert res.code == 1 and f"{tmp_path.name}: is a folder, not a mapping file" in " ".join((res.stderr + res.stdout).split())
 
 
 def test_a_workbook_export_is_read_from_the_sheet_the_mapping_names(tmp_path: Path) -> None:

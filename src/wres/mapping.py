@@ -240,7 +240,8 @@ def load(path: Path) -> tuple[Mapping | None, list[Problem]]:
     path = Path(path)
     label = path.name
     if not path.is_file():
-        return None, [Problem(label, "does not exist", "give the path of a mapping file (wres map writes one)")]
+        return None, [Problem(label, "is a folder, not a mapping file" if path.is_dir() else "does not exist",
+                              "give the path of a mapping file (wres map writes one)")]
     read = encoding.settings_text(path)
     if read is None:
         return None, [Problem(label, "is not UTF-8 encoded", "save it as UTF-8 text (any plain-text editor can)")]
