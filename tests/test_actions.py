@@ -339,11 +339,25 @@ def test_an_nhs_indicator_worse_for_bme_staff_and_unaddressed_is_said(trust_with
     indicator worse for BME staff with no action was never said, on the command line or in the report."""
     said = " ".join(cli("actions", trust_without_action_on_2).stdout.split())
     assert "Indicator 2 is outside the non-adverse range, to the disadvantage of BME staff" in said, said
-    assert "Indicator 7 is outside" not in said  # the plan addresses it
+    assert "Indicator 7 is" not in said  # the plan addresses it
     from wres.render.html import _plan  # the report's action plan section, as its page and PDF print it
 
     words = _plan(report.build(trust_without_action_on_2))["uncovered"]  # type: ignore[index]
     assert [w.split(" is ")[0] for w in words] == ["Indicator 2"], words
+
+
+def test_an_nhs_difference_of_percentages_is_said_as_worse_not_outside_a_range(trust_without_action_on_2: Path, tmp_path: Path,
+                                                                               cli: Any) -> None:
+    """Indicators 5 to 8 are differences of percentages, which have no non-adverse range: an unaddressed one
+    is said in the standard's words for it."""
+    trust = tmp_path / "trust"
+    shutil.copytree(trust_without_action_on_2, trust)
+    for name in ("actions.csv", "action_updates.csv"):  # the actions on indicators 1, 5, 6, 7 and 8 out too
+        lines = (trust / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        (trust / name).write_text("".join(line for line in lines if not line.startswith(("N04,", "N05,", "N06,"))), encoding="utf-8")
+    said = " ".join(cli("actions", trust).stdout.split())
+    assert "Indicator 7 is worse for BME staff (all), and no action in the plan addresses it" in said, said
+    assert "Indicator 2 is outside the non-adverse range, to the disadvantage of BME staff (all)" in said
 
 
 def test_suggestions_for_a_standard_the_catalogue_does_not_cover_say_so(trust_without_action_on_2: Path, cli: Any) -> None:

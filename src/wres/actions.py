@@ -192,8 +192,17 @@ def uncovered(plan: Plan | None, results: Iterable[Any], standard: Standard) -> 
     for r in results:
         if r.assessment == worse_for and r.metric not in covered:
             worse.setdefault(r.metric, []).append(r.service if not r.band else f"{r.service}, {r.band}")
-    return [f"{std.metric(m).short or m} is outside the non-adverse range, to the disadvantage of {std.focus.words} staff "
-            f"({', '.join(where)}), and no action in the plan addresses it" for m, where in worse.items()]
+    return [f"{std.metric(m).short or m} is {_outside(std, m)} ({', '.join(where)}), and no action in the plan addresses it"
+            for m, where in worse.items()]
+
+
+def _outside(std: Standard, metric: str) -> str:
+    """How a metric assessed worse for the focus group is said: a relative likelihood is outside the
+    non-adverse range; a difference of percentages has no such range, and is said in the standard's words."""
+    statistic = std.metric(metric).statistic
+    if statistic == "relative_likelihood":
+        return f"outside the non-adverse range, to the disadvantage of {std.focus.words} staff"
+    return std.assessment_words(statistic)[stats.worse(std)]
 
 
 def counts(states: Iterable[ActionState]) -> dict[str, int]:

@@ -124,8 +124,10 @@ def test_a_trusts_plan_page_names_its_indicators_worse_for_bme_staff_that_no_act
     assert worse, "the demo trust has indicators worse for BME staff"
     Action.objects.filter(authority=trust).delete()  # a plan with no action yet
     html = " ".join(client_for(trust_analyst).get("/plan/").content.decode().split())
-    for m in worse:
-        assert f"Indicator {m} is outside the non-adverse range, to the disadvantage of BME staff" in html, m
+    for m in worse:  # a relative likelihood is outside the non-adverse range; a difference of percentages is worse
+        said = "outside the non-adverse range, to the disadvantage of BME staff" if NHS.metric(m).statistic == "relative_likelihood" else "worse for BME staff"
+        assert f"Indicator {m} is {said} (all), and no action in the plan addresses it" in html, m
+    assert any(NHS.metric(m).statistic == "percentages" for m in worse), worse  # both wordings are seen
 
 
 def test_an_nhs_return_for_a_council_is_one_clear_problem(users, authorities, nhs_return) -> None:
