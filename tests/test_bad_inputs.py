@@ -562,6 +562,9 @@ CASES: list[Case] = [
          (E("counts.csv", '"-1"', rows=(4,), column="numerator"),)),
     Case("counts_not_a_number", counts_return(changed(counts_rows(), {5: {"denominator": "ten"}})),
          (E("counts.csv", '"ten"', rows=(5,), column="denominator"),)),
+    # an identifier pasted in for a count: read as a float it was published as 10000000000000000905969664
+    Case("counts_beyond_any_count_of_people", counts_return(changed(counts_rows(), {5: {"denominator": 10**25}})),
+         (E("counts.csv", ('"10000000000000000000000000"', "more people than any count can hold"), rows=(5,), column="denominator"),)),
     Case("counts_no_group_column", counts_return(without(counts_rows(), "group")),
          (E("counts.csv", "no column", column="group"),)),
     Case("counts_band_on_m3", counts_return(changed(counts_rows(), {2: {"band": "under 30k"}})),

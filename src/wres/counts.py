@@ -19,6 +19,9 @@ from wres.standards import MetricDef, Standard
 from wres.validate import Checked
 
 COLUMNS = ("metric", "service", "band", "group", "numerator", "denominator")
+# More than any count of people in a return can be (the UK's population is under 70 million): a larger one
+# is an identifier pasted in, or a long number Excel wrote as 1E+25, never a count.
+MOST_PEOPLE = 100_000_000
 
 # metric, service (a part of the standard's breakdown, or its total for a metric not broken down), band ("" but
 # for a metric of bands), group (one of the standard's group ids)
@@ -293,12 +296,17 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
         values = []
         for col, v in (("numerator", num), ("denominator", den)):
             try:
-                x = float(v)
-                if x < 0 or not x.is_integer():
+                text = (v or "").strip()
+                x = int(text) if text.isdigit() else float(text)  # digits exactly (a float rounds past 2**53); else 12.0, 1E+3
+                if x < 0 or (isinstance(x, float) and not x.is_integer()):
                     raise ValueError
-                values.append(int(x))
             except (TypeError, ValueError):
                 bad(col, f'"{v or ""}" is not a whole number of people', "write a count (0 or more)")
+                continue
+            if x > MOST_PEOPLE:  # an identifier or phone number pasted in, or Excel's 1E+25
+                bad(col, f'"{v}" is more people than any count can hold', "check the count: it is a number of people")
+                continue
+            values.append(int(x))
         if len(values) < 2:
             continue
         if values[0] > values[1] and not m.events_may_exceed:
