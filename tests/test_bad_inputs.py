@@ -505,6 +505,10 @@ CASES: list[Case] = [
     Case("staff_salary_not_in_pounds_a_year", folder(record_files(staff=changed(staff_rows(), {3: {"annual_salary": "31.5"},
                                                                                                  4: {"annual_salary": "12.21"}}))),
          (E("staff.csv", "under £1,000, which no full-time annual salary is", rows=(3, 4), column="annual_salary"),)),
+    # an identifier pasted in for a salary, or Excel's 1E+25 for a long number: it put the row in the top band
+    Case("staff_salary_beyond_any_salary", folder(record_files(staff=changed(staff_rows(), {3: {"annual_salary": "10000000000000000000000000"},
+                                                                                              4: {"annual_salary": "1E+25"}}))),
+         (E("staff.csv", "over £1,000,000: no one in the workforce is paid that", rows=(3, 4), column="annual_salary"),)),
     # a comma stands only between thousands: a decimal comma ("38702,50", a European "31.500,00") would read as
     # £3,870,250 and £31.50; "£38,702.50" (row 5) is read
     Case("staff_salary_decimal_comma", folder(record_files(staff=changed(staff_rows(), {3: {"annual_salary": "38702,50"},

@@ -119,6 +119,7 @@ class _Check:
 MAPPABLE = ("ethnicity", "service", "bool", "answer", "status")
 
 MIN_SALARY = 1_000  # pounds a year: less is no full-time annual salary
+MAX_SALARY = 1_000_000  # pounds a year: more is an identifier pasted in, or Excel's 1E+25, in social care or the NHS
 THOUSANDS = r"-?\d{1,3}(,\d{3})+(\.\d*)?"  # how commas may stand in a salary: between thousands
 
 # What DuckDB raises for a file it cannot read (a stray comma, not UTF-8, not Parquet); anything else it
@@ -310,6 +311,9 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                                  f"salary is under £{MIN_SALARY:,}, which no full-time annual salary is",
                                  "give the full-time equivalent annual salary in pounds a year, not in thousands (31.5 for £31,500) "
                                  "or as an hourly rate"))
+            checks.append(_Check(f"{c.name} > {MAX_SALARY}", c.name, f"salary is over £{MAX_SALARY:,}: no one in the workforce is paid that",
+                                 "give the full-time equivalent annual salary in pounds a year: an identifier or a pasted number "
+                                 "in its place would put the row in the top pay band"))
         elif c.kind == "id":  # "NULL" is no one's id: as a blank one, the row is a person of its own (an id is trimmed as read)
             value = f"CASE WHEN {schema.blank_marker_sql(raw)} THEN NULL ELSE {raw} END"
             checks.append(_Check(f"{c.name}_raw IS NOT NULL", c.name, '"{value}" is read as an empty cell', "", by_value=f"{c.name}_raw",
