@@ -181,11 +181,9 @@ def load(chk: Checked) -> Plan | None:
     return Plan(actions, updates)
 
 
-def uncovered(plan: Plan | None, results: Iterable[Any], standard: Standard) -> list[str]:
-    """Metrics outside the non-adverse range (worse for the standard's focus group: minority ethnic staff, BME
-    staff) that no action addresses. The standard is the return's, always given: by default (the SC-WRES) an
-    NHS trust's indicators, assessed worse for BME staff, were never found uncovered."""
-    std = standard
+def uncovered(plan: Plan | None, results: Iterable[Any], std: Standard) -> list[str]:
+    """Metrics assessed worse for the standard's focus group (minority ethnic staff, BME staff) that no action
+    addresses. The standard is the return's and has no default: it decides which assessment is "worse"."""
     worse_for = stats.worse(std)  # the engine's assessment word
     covered = {m for a in (plan.actions if plan else []) for m in a.metrics}
     worse: dict[str, list[str]] = {}
