@@ -27,6 +27,12 @@ def long_month(d: date) -> str:
     return f"{d:%B %Y}"
 
 
+def year_label(start: date | str, end: date | str) -> str:
+    """2024/25: a reporting year as people write it (an ISO string is read first, as long_date reads one)."""
+    start, end = (date.fromisoformat(d[:10]) if isinstance(d, str) else d for d in (start, end))
+    return f"{start:%Y}/{end:%y}"
+
+
 def period(start: date | str, end: date | str) -> str:
     """1 April 2024 to 31 March 2025."""
     return f"{long_date(start)} to {long_date(end)}"

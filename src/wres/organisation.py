@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator
 
 from wres import encoding, standards
+from wres.dates import year_label
 from wres.problems import Problem
 from wres.standards import PayBand, Standard
 
@@ -112,7 +113,7 @@ class Organisation(BaseModel):
     @property
     def period_label(self) -> str:
         """The reporting year as people write it: 2024/25."""
-        return f"{self.period_start:%Y}/{self.period_end:%y}"
+        return year_label(self.period_start, self.period_end)
 
     @property
     def standard(self) -> Standard:

@@ -10,7 +10,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 
@@ -74,9 +74,8 @@ def write_once(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
-        os.link(tmp, path)
-    except FileExistsError:
-        pass  # another process's, whole: it is the one
+        with suppress(FileExistsError):  # another process's is there, whole: it is the one
+            os.link(tmp, path)
     except OSError as exc:
         raise CannotWrite(path, exc) from exc
     finally:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from wres import pipeline
 from wres.actions import Judgement, Plan, judgement
+from wres.dates import year_label
 from wres.organisation import Organisation, placeholder_problems
 from wres.problems import InvalidInput, Problem
 from wres.document import Document, Result
@@ -87,7 +88,7 @@ class Report:
 
     def year_label(self, year: int = -1) -> str:
         p = self.years[year].period
-        return f"{p['start'][:4]}/{p['end'][2:4]}"
+        return year_label(p["start"], p["end"])
 
 
 def build(path: Path, previous: list[Path] | None = None, internal: bool = False, threshold: int | None = None,

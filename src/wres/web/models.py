@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from wres.counts import Counts
+from wres.dates import year_label
 from wres.organisation import Organisation
 from wres.problems import Problem
 from wres.schema import STATUSES
@@ -152,7 +153,7 @@ class Submission(models.Model):
 
     @property
     def period_label(self) -> str:
-        return f"{self.period_start:%Y}/{self.period_end:%y}"
+        return year_label(self.period_start, self.period_end)
 
     def loaded_counts(self) -> Counts:
         return counts_from(self.counts)

@@ -31,6 +31,7 @@ from django.utils import timezone
 from wres import disclosure, standards
 from wres import national as engine
 from wres.counts import COLUMNS, Counts
+from wres.dates import year_label
 from wres.document import Document
 from wres.published import NATIONAL
 from wres.render import national as render_national
@@ -60,7 +61,7 @@ def _labels(standard: Standard) -> dict[int, str]:
     """Every period an authority of the standard has submitted for, latest first: year it starts → label (2024/25)."""
     out: dict[int, str] = {}
     for start, end in Submission.objects.filter(authority__standard=standard.id).order_by("-period_start").values_list("period_start", "period_end").distinct():
-        out.setdefault(start.year, f"{start:%Y}/{end:%y}")
+        out.setdefault(start.year, year_label(start, end))
     return out
 
 
