@@ -578,3 +578,35 @@ def test_ctrl_c_while_the_command_loads_prints_no_traceback(chain: Chain) -> Non
         _, err = proc.communicate(timeout=60)
         assert "Traceback" not in err, err
         assert proc.returncode == 130 and "Interrupted; nothing was written." in err, (proc.returncode, err)
+
+
+# Python as the console script runs it, with an import that fails the way a C extension does when Ctrl+C
+# reaches it mid-initialisation (DuckDB raises ImportError from the KeyboardInterrupt), or fails for itself.
+_FAILING_IMPORT = """
+import sys
+how = sys.argv[1]
+class Fail:
+    def find_spec(self, name, path=None, target=None):
+        if name == "duckdb":
+            if how == "interrupted":
+                try:
+                    raise KeyboardInterrupt
+                except KeyboardInterrupt as stop:
+                    raise ImportError("Encountered an error while initializing the extension.") from stop
+            raise ImportError("duckdb is broken")
+sys.meta_path.insert(0, Fail())
+sys.argv[1:] = ["--help"]
+import wres
+wres.main()
+"""
+
+
+@pytest.mark.parametrize("how", ["interrupted", "broken"])
+def test_an_import_ctrl_c_stopped_is_an_interrupt_and_a_broken_one_is_not(how: str) -> None:
+    """Ctrl+C while DuckDB's extension initialises comes out of the import as ImportError (seen in CI): it is
+    an interrupt (exit 130, no traceback); an import that fails for itself is not hidden behind one."""
+    done = subprocess.run([sys.executable, "-c", _FAILING_IMPORT, how], capture_output=True, text=True, timeout=60)
+    if how == "interrupted":
+        assert done.returncode == 130 and done.stderr == "Interrupted; nothing was written.\n", done.stderr
+    else:
+        assert done.returncode == 1 and "duckdb is broken" in done.stderr and "Interrupted" not in done.stderr, done.stderr

@@ -16,7 +16,19 @@ def main() -> None:
 
     try:
         from wres.cli import run
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, ImportError) as error:
+        # A C extension interrupted while it initialises (DuckDB's) raises ImportError from the KeyboardInterrupt.
+        if not _interrupted(error):
+            raise
         sys.stderr.write(INTERRUPTED + "\n")
         raise SystemExit(130) from None
     run()
+
+
+def _interrupted(error: BaseException | None) -> bool:
+    """Whether Ctrl+C is what raised `error`, directly or as the cause of what an import raised in its place."""
+    while error is not None:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
