@@ -548,6 +548,47 @@ def test_an_nhs_trusts_exports_are_mapped_to_the_nhs_wres_files_and_counted_as_i
     assert mapped.counts.cells == contract.counts.cells and mapped.counts.standard.id == "nhs-wres"
 
 
+def test_wres_map_judges_a_trusts_export_by_the_standard_its_organisation_toml_names(tmp_path: Path, cli) -> None:
+    """An ESR export whose headings fit both standards equally (ID, ethnicity, and a Directorate that is a
+    council's service heading): beside an organisation.toml of the NHS WRES it is mapped to the NHS WRES's
+    columns and asked for theirs, never asked which directorates are adult or children's social care. Alone,
+    with no organisation.toml, it is guessed as before."""
+    from tests.test_nhs_input import NHS_ORG
+
+    folder = tmp_path / "esr"
+    folder.mkdir()
+    write_toml(folder / "organisation.toml", NHS_ORG)
+    _write_csv(folder / "ESR staff.csv", ["Employee Number", "Ethnic Origin", "Directorate", "AfC Band"],
+               [["E1", "A White - British", "Surgery", "Band 5"], ["E2", "H Asian or Asian British - Indian", "Medicine", "Band 6"]])
+    res = cli("map", folder)
+    assert res.code == 0, res.stdout + res.stderr
+    saved = tomllib.loads((folder / "mapping.toml").read_text(encoding="utf-8"))
+    assert saved["staff"]["columns"] == {"staff_id": "Employee Number", "ethnicity": "Ethnic Origin", "pay_band": "AfC Band"}
+    assert "values" not in saved["staff"]
+    assert "no heading found for: clinical, board_voting, board_executive" in res.stdout and "service" not in res.stdout
+
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(folder / "ESR staff.csv", alone)
+    res = cli("map", alone / "ESR staff.csv", "-o", alone / "mapping.toml")
+    assert res.code == 0 and "'Directorate' → service" in res.stdout, res.stdout
+
+
+@pytest.mark.parametrize("text", ['standard = "nhs-wres', 'standard = "no-such-standard"', "standard = 3", "[[[", ""])
+def test_an_organisation_toml_wres_map_cannot_read_names_no_standard(tmp_path: Path, text: str) -> None:
+    """`wres map` only reads which standard organisation.toml names: a broken or unknown one names none (the
+    export's headings decide, and wres validate says what is wrong with the file); a file without the setting
+    names the default, as the contract says."""
+    from wres import organisation, standards
+
+    path = tmp_path / "organisation.toml"
+    path.write_text(text, encoding="utf-8")
+    expected = standards.DEFAULT if text == "" else None
+    assert getattr(organisation.named_standard(path), "id", None) == expected
+    assert organisation.named_standard(tmp_path / "missing.toml") is None
+    assert organisation.named_standard(tmp_path) is None  # a folder where the file would be
+
+
 @pytest.mark.parametrize("seen,blanks,target,note", [
     (["Y", "N"], 1, mapping.TODO, "TODO: 1 blank cell: yes or no?"),
     (["Y", "N"], 3, mapping.TODO, "TODO: 3 blank cells: yes or no?"),

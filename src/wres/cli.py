@@ -294,7 +294,7 @@ def map_(
     file: Annotated[Optional[str], typer.Option("--file", help="Which contract file the export(s) are (staff, recruitment, leavers, …); default: guessed.", show_default=False)] = None,
 ) -> None:
     """Suggest an import mapping for your own export: which file it is, its headings and spellings → the contract's."""
-    from wres import mapping as mapping_mod
+    from wres import mapping as mapping_mod, organisation
     from wres.schema import all_files
 
     if file is not None and file.strip().lower() not in all_files():
@@ -313,7 +313,8 @@ def map_(
     with err.status("Reading your export…") as status:  # every row is read for its spellings: a large export takes seconds
         if not problems:
             done, problems = mapping_mod.suggest_exports(exports, existing, file.strip().lower() if file else None,
-                                                         lambda path: status.update(f"Reading {path.name}…"))
+                                                         lambda path: status.update(f"Reading {path.name}…"),
+                                                         organisation.named_standard(output_file.parent / organisation.FILE))
     if problems or done is None:
         _fail(problems)
     if not done.mapping.files:

@@ -998,10 +998,10 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
 
 
 def suggest_exports(paths: Sequence[Path], existing: Mapping | None = None, file: str | None = None,
-                    reading: Callable[[Path], None] | None = None) -> tuple[Suggestion | None, list[Problem]]:
-    """read_export then suggest, for `wres map`. Where the suggestion newly keeps only some rows of an export
-    (an ER casework export's disciplinary cases), the exports are read again through it, so that only the
-    kept rows' spellings are asked about."""
+                    reading: Callable[[Path], None] | None = None, standard: Standard | None = None) -> tuple[Suggestion | None, list[Problem]]:
+    """read_export then suggest, for `wres map` (`standard`: the return's, where its organisation.toml says).
+    Where the suggestion newly keeps only some rows of an export (an ER casework export's disciplinary cases),
+    the exports are read again through it, so that only the kept rows' spellings are asked about."""
     first: Suggestion | None = None
     saved = existing
     while True:
@@ -1016,9 +1016,9 @@ def suggest_exports(paths: Sequence[Path], existing: Mapping | None = None, file
         if problems:
             return None, problems
         if first is None:
-            first = suggest(exports, existing, file)
+            first = suggest(exports, existing, file, standard)
             if not first.kept:
                 return first, []
             saved = first.mapping
             continue
-        return suggest(exports, existing, file, kept=first.rows_kept()), []
+        return suggest(exports, existing, file, standard, kept=first.rows_kept()), []

@@ -260,3 +260,16 @@ def load(path: Path) -> tuple[Organisation | None, list[Problem]]:
         return None, [Problem(path.name, "is not valid TOML (brackets nested thousands of levels deep)", 'write each setting as key = "value", dates as 2024-04-01')]
     org, problems = parse(data, path.name)
     return org, said + problems
+
+
+def named_standard(path: Path) -> Standard | None:
+    """The standard an organisation.toml names (the default where it names none), for a command that reads no
+    return (`wres map`: a trust's export judged by the NHS WRES's columns and values, not by whichever standard
+    its headings happen to fit). None when there is no such file or it cannot be read: `wres validate` says why."""
+    try:
+        read = encoding.settings_text(path) if path.is_file() else None
+        data = tomllib.loads(read[0]) if read is not None else None
+    except (OSError, ValueError, RecursionError):  # unreadable, or not TOML (TOMLDecodeError is a ValueError)
+        return None
+    said = data.get("standard", data.get("standard_id", standards.DEFAULT)) if data is not None else None
+    return standards.load(said) if isinstance(said, str) and said in standards.available() else None

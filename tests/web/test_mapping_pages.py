@@ -566,9 +566,10 @@ def test_a_learning_systems_export_is_asked_which_rows_are_cpd(users, authoritie
         w = csv.DictWriter(f, [*rows[0], "Course Category"])
         w.writeheader()
         w.writerows([{**r, "Course Category": "CPD"} for r in rows] + [{**r, "course": "Fire safety", "Course Category": "Mandatory"} for r in rows])
-    files = importing.staged_files(export, standards.load("sc-wres"))[0]
+    std = standards.load("sc-wres")
+    files = importing.staged_files(export, std)[0]
     (training,) = [f for f in files if f.stem == "training"]
-    q = importing.rows_to_decide(training, importing.draft(files, None))
+    q = importing.rows_to_decide(training, importing.draft(files, None, std))
     assert (q.heading, q.others, q.rest, q.such_as) == ("Course Category", ["Mandatory"], ["CPD"], "mandatory courses")
     form = RowsForm(None, heading=q.heading, values=q.rest + q.others, chosen=q.rest, what=q.what)
     assert form.fields["kept"].label == "Which rows are funded non-mandatory training or CPD? Read the rows whose “Course Category” is:"
@@ -601,7 +602,7 @@ def test_rows_a_suggestion_leaves_out_are_not_asked_about(users, authorities, ex
         w.writerows([{**r, "Case Type": "Disciplinary"} for r in rows] + [{**r, "Case Type": "Grievance"} for r in grievances])
     std = standards.load("sc-wres")
     files = importing.staged_files(export, std)[0]
-    m = importing.draft(files, None)
+    m = importing.draft(files, None, std)
     assert m.files["disciplinary"].rows == {"Case Type": ["Disciplinary"]}
     (disciplinary,) = [f for f in files if f.stem == "disciplinary"]
     assert "Corporate HR" not in disciplinary.export.values["service"]

@@ -204,6 +204,24 @@ def test_a_trusts_mapping_pages_offer_its_standards_values(trust) -> None:
     assert not importing.parse('[staff.values.clinical]\n"Nursing" = "yes"\n', NHS)[1]
 
 
+def test_a_trusts_own_export_is_matched_to_its_standards_columns_not_to_whichever_its_headings_fit(trust, tmp_path) -> None:
+    """An ESR staff export whose headings fit both standards equally (ID, ethnicity, a Directorate that is a
+    council's service heading, a band): the mapping pages suggest the trust's standard's columns, and never
+    ask which of its directorates are adult or children's social care."""
+    from wres.web import importing
+
+    folder = tmp_path / "upload"
+    folder.mkdir()
+    with (folder / "staff.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["Employee Number", "Ethnic Origin", "Directorate", "AfC Band"],
+                                 ["E1", "A White - British", "Surgery", "Band 5"], ["E2", "H Asian or Asian British - Indian", "Medicine", "Band 6"]])
+    files, problems = importing.staged_files(folder, trust.the_standard)
+    assert not problems and [f.stem for f in files] == ["staff"]
+    m = importing.draft(files, None, trust.the_standard)
+    assert m.files["staff"].columns == {"staff_id": "Employee Number", "ethnicity": "Ethnic Origin", "pay_band": "AfC Band"}
+    assert importing.values_to_decide(files[0], m) == {}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_trust_dashboard_in_a_browser(live_server, users, authorities, trust, trust_analyst, nhs_submitted, e2e_browser) -> None:
     """The NHS trust's dashboard with its report built: one h1, unique ids, axe-core 0 violations, no console

@@ -241,29 +241,30 @@ def guess(own: Own, standard: Standard) -> str:
     """Which file of the return an export of its own naming looks like (as wres.mapping.suggest guesses it
     from its name, its sheet's and its headings), or "" when it cannot tell."""
     exports, _ = own.export()
-    stems = list(mapping.suggest(exports[:1]).mapping.files) if exports else []
+    stems = list(mapping.suggest(exports[:1], standard=standard).mapping.files) if exports else []
     return stems[0] if len(stems) == 1 and stems[0] in mapped_files(standard) else ""
 
 
-def draft(files: list[StagedFile], base: mapping.Mapping | None) -> mapping.Mapping:
+def draft(files: list[StagedFile], base: mapping.Mapping | None, standard: Standard) -> mapping.Mapping:
     """The mapping the pages start from: the authority's own, plus wres's suggestions for what is new."""
     current = base or mapping.Mapping()
     for f in files:
-        current = suggest(f, current)
+        current = suggest(f, current, standard)
     return current
 
 
-def suggest(f: StagedFile, m: mapping.Mapping) -> mapping.Mapping:
-    """wres.mapping.suggest for one staged file: `m` as it is, plus what is new in this export. Where it newly
-    keeps only some of a CSV's rows (an ER casework export's disciplinary cases), the file is read again
-    through them, as `wres map` does, so that only the kept rows' spellings are asked about."""
+def suggest(f: StagedFile, m: mapping.Mapping, standard: Standard) -> mapping.Mapping:
+    """wres.mapping.suggest for one staged file, by the authority's standard's columns and values: `m` as it
+    is, plus what is new in this export. Where it newly keeps only some of a CSV's rows (an ER casework export's
+    disciplinary cases), the file is read again through them, as `wres map` does, so that only the kept rows'
+    spellings are asked about."""
     had = m.files[f.stem].file if f.stem in m.files else None
-    first = mapping.suggest([f.export], m, file=f.stem)
+    first = mapping.suggest([f.export], m, file=f.stem, standard=standard)
     if first.kept and f.own is not None:
         exports, trouble = f.own.export(first.mapping, f.stem)
         if exports and not trouble:
             f.export = exports[0]
-            first = mapping.suggest([f.export], m, file=f.stem, kept=first.rows_kept())
+            first = mapping.suggest([f.export], m, file=f.stem, standard=standard, kept=first.rows_kept())
     out = first.mapping
     if f.export.sheet is not None:  # a sheet is found by its sheet's name in the workbook the files page chose (or
         out.files[f.stem].file = had  # the uploaded one), whatever it is called next year: suggest would pin this year's name

@@ -54,7 +54,7 @@ class Matching:
         decision: a spelling left as an error would be suggested again)."""
         self.files, self.trouble = importing.staged_files(self.path, self.standard, self.m)
         if suggest:
-            self.m = importing.draft(self.files, self.m)
+            self.m = importing.draft(self.files, self.m, self.standard)
 
     def steps(self) -> list[tuple[str, str]]:
         """The pages this upload needs, in order: which file each of its own-named files is; then a file's
@@ -199,7 +199,7 @@ def columns(request: HttpRequest, pk: str, file: str) -> HttpResponse:
                 del fm.values[col]
         # a heading spelled as the contract's own column needs no line in the mapping
         fm.columns = {c: h for c, h in chosen.items() if h.strip().lower() != c}
-        state.m = importing.suggest(f, state.m)  # the spellings of the columns as now chosen
+        state.m = importing.suggest(f, state.m, state.standard)  # the spellings of the columns as now chosen
         _keep(request, state)
         return state.next(("columns", f.stem))
     return _step(request, state, f, "columns", form, suggested=bool(fm.columns))
