@@ -222,6 +222,9 @@ def test_nhs_demo_trust_report(nhs_demo: Path, tmp_path: Path, open_page: Any) -
     assert trends == [f"trend-{m.id}" for m in NHS.metrics if m.statistic != "representation"]
     page = open_page((out / "report.html").as_uri()).page
     assert axe(page) == []
+    text = page.inner_text("body")
+    for other in ("SC-WRES", "social care", "Minority ethnic", "local authorit", "council"):  # the other standard's words
+        assert other not in text.replace("Council of Governors", ""), other
     summary = page.evaluate("""() => [...document.querySelectorAll('table.summary tbody tr:not(.advice-print)')].map(r => r.cells[0].textContent.trim())""")
     # RLs and percentages (1 and 9 are figures), grouped by their evidence (issue 17: tests/test_evidence_report.py)
     assert sorted(s.split(" ")[1] for s in summary) == ["2", "3", "4", "5", "6", "7", "8"]
