@@ -258,6 +258,21 @@ def test_returns_of_different_standards_are_refused(demo: Path, tmp_path: Path, 
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("standard,word", [("sc-wres", "authority"), ("nhs-wres", "trust")])
+def test_one_organisation_given_twice_is_refused_in_its_standards_word(tmp_path: Path, key: Path, cli: Any, standard: str, word: str) -> None:
+    """The same return copied into two folders would count its staff twice: refused, naming both folders."""
+    from wres.demo import write_authorities
+
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    write_authorities(returns, 3, seed=5, staff=200, standard=standard)
+    first = sorted(returns.iterdir())[0]
+    shutil.copytree(first, returns / "copy")
+    run = cli("national", *sorted(returns.iterdir()), "-o", tmp_path / "out", "--key-file", key)
+    assert run.code == 1 and f"is the same {word} as" in run.stdout + run.stderr and f"give each {word} once" in run.stdout + run.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_one_threshold_rule_for_the_nation_and_the_audit() -> None:
     from wres import disclosure
 

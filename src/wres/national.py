@@ -146,7 +146,8 @@ def consistency(authorities: list[Authority]) -> list[Problem]:
     for a in authorities:
         ident = (a.organisation.code or a.organisation.name).strip().upper()
         if ident in seen:
-            problems.append(Problem(f"{a.path}: organisation.toml", f"is the same authority as {seen[ident]}", "give each authority once", "code"))
+            word = a.organisation.standard.organisation  # "authority", "trust"
+            problems.append(Problem(f"{a.path}: organisation.toml", f"is the same {word} as {seen[ident]}", f"give each {word} once", "code"))
         seen[ident] = a.path
     return problems
 

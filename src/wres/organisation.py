@@ -173,7 +173,7 @@ def _fix_for(field: str, file: str = FILE) -> str:
     """How to put a setting right, in the words of where it was given: organisation.toml or a workbook's sheet."""
     if "sheet" in file:
         return {
-            "name": "add a row: name, then the authority's full name",
+            "name": "add a row: name, then the organisation's full name",
             "period_start": "give the first day of the reporting year as a date, e.g. 2024-04-01",
             "period_end": "give the last day of the reporting year as a date, e.g. 2025-03-31",
             "pay_bands": "on the pay_bands sheet give one row a band, lowest first: its label, and below (its upper bound; none on the last)",
