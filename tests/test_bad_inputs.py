@@ -916,6 +916,45 @@ def test_empty_rows_in_a_csv_do_not_shift_the_rows_named(tmp_path: Path) -> None
     assert [(p.message, p.rows) for p in pipeline.check(agg) if p.severity == "error"] == [('"M10" is not a metric id', (3,))]
 
 
+@pytest.mark.parametrize("sep", [",", ";"])  # read straight from the file; and from a copy, landed with its row numbers
+def test_rows_of_empty_cells_are_no_rows_and_shift_no_row_named(tmp_path: Path, sep: str) -> None:
+    """Excel saves a row whose cells were cleared as ",,,,,": like an empty row of a sheet, it is no row (not a
+    person with a blank staff_id), and the rows named after it are still the spreadsheet's. A row with one
+    cell filled is a row."""
+    from wres import pipeline
+
+    root = write_return(tmp_path / "r", {"staff": staff_rows(), "disciplinary": disciplinary_rows()})
+    clean = pipeline.load(root).counts
+    lines = (root / "staff.csv").read_text(encoding="utf-8").splitlines()
+    cleared = "," * STAFF_HEADER.count(",")
+    (root / "staff.csv").write_text("\n".join([lines[0], lines[1], cleared, " , ,,,,", "", *lines[2:], cleared, cleared]).replace(",", sep) + "\n",
+                                    encoding="utf-8")
+    assert not [p for p in pipeline.check(root) if p.severity == "error"]
+    assert pipeline.load(root).counts.cells == clean.cells  # no one more, no one less
+
+    rows = lines[1:]
+    rows[1] = rows[1].replace("White", "Martian")  # S2
+    (root / "staff.csv").write_text("\n".join([lines[0], rows[0], cleared, cleared, ",,,,,31000", *rows[1:], cleared]).replace(",", sep) + "\n",
+                                    encoding="utf-8")
+    problems = {(p.file, p.message): p.rows for p in pipeline.check(root) if p.severity == "error"}
+    assert problems[("staff.csv", '"Martian" is not a recognised ethnicity')] == (6,)  # header, S1, two cleared rows, the salary's row, S2
+    assert problems[("staff.csv", "staff_id is blank")] == (5,)  # a row with a salary in it is a row
+
+
+def test_rows_of_empty_cells_in_counts_csv_are_no_rows(tmp_path: Path) -> None:
+    """counts.csv typed by hand and saved from Excel, with cleared rows below the counts: no row, no problem."""
+    from wres import pipeline
+
+    root = write_return(tmp_path / "r", {"counts": counts_rows()})
+    clean = pipeline.load(root).counts
+    with (root / "counts.csv").open("a", encoding="utf-8") as f:
+        f.write(",,,,,\n" * 3 + " , ,,,,\n")
+    assert not [p for p in pipeline.check(root) if p.severity == "error"]
+    assert pipeline.load(root).counts.cells == clean.cells
+    (root / "counts.csv").write_text("metric,service,band,group,numerator,denominator\n,,,,,\n", encoding="utf-8")
+    assert [p.message for p in pipeline.check(root) if p.severity == "error"] == ["has a header but no rows"]
+
+
 def test_a_sheet_is_read_to_its_last_row_whatever_its_dimension_says(tmp_path: Path) -> None:
     """A workbook made by another program may give its sheet's size wrongly (<dimension ref="A1:B2"/>):
     every row is still read (openpyxl alone would stop at the claimed last row, dropping the rest unsaid)."""

@@ -251,6 +251,7 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
     if missing:
         return Counts(standard=std), problems
     rows = ret.con.execute(f"SELECT _row, metric, service, band, \"group\", numerator, denominator FROM {src.table} ORDER BY _row").fetchall()
+    rows = [r for r in rows if any(str(v).strip() for v in r[1:] if v is not None)]  # a row of empty cells (",,,,,") is no row
     if not rows:
         problems.append(Problem(src.label, "has a header but no rows", "fill in the counts, one row per metric × service × band × group"))
     counts = Counts(standard=std)

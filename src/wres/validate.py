@@ -112,6 +112,7 @@ class _Check:
     suggest: str | None = None  # with by_value, the kind of value: its nearest accepted spellings lead the fix
     explain: Callable[[str], tuple[str, str] | None] | None = None  # with by_value, (message, fix) that depend on the value
     near: dict[str, str] | None = None  # with suggest: the accepted spellings (normalised → as written) to suggest from
+    blank: bool = False  # a cell that must be filled is empty: an empty row (",,,,,") may be why
 
 
 # The kinds of value an import mapping can translate ([<file>.values.<column>]): a spelling of these that the
@@ -236,7 +237,7 @@ def _mapped(kind: str, lookup: Callable[[str], Any], local: dict[str, str], ethn
 
 
 def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str], staff_lookup: bool,
-                  spellings: dict[str, set[str]]) -> tuple[str, list[_Check]]:
+                  spellings: dict[str, set[str]], empty: bool = False) -> tuple[str, list[_Check]]:
     """The SELECT that types one file, and the checks to run over its result (through the t_ view).
 
     A column's text is kept (as <column>_raw) only on rows where its typed value is empty, which is all a
@@ -245,6 +246,9 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
     60 MB for 2,000,000 staff and one list a sixth of that (the 2,000,000-staff return's peak memory fell by
     about 100 MB); a copy of two million names would cost far more.
     With staff_lookup, a blank ethnicity or service is left empty here and filled from staff.csv by the view.
+    With `empty`, each row says whether any column read is filled (_filled): a row with none (",,,,," where Excel
+    kept a cleared row) is no row, as in a sheet; it is kept here, where rowid numbers the rows, and the view
+    leaves it out.
     """
     typed = ["r._row AS _row"] if src.numbered else []
     keep = _kept(cols)  # the text of these columns is kept where their typed value is NULL
@@ -256,7 +260,7 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
         raw = f"r.{c.name}"
         fixed = schema.fix(c.kind, standard, c.name)
         if not c.blank_ok:
-            checks.append(_Check(_blank(c), c.name, f"{c.name} is blank", fixed if c.kind != "id" else f"give every row a {c.name}"))
+            checks.append(_Check(_blank(c), c.name, f"{c.name} is blank", fixed if c.kind != "id" else f"give every row a {c.name}", blank=True))
         if c.kind in schema.CATEGORICAL:
             lookup, sql_type, message = _classifier(c.kind, c.name, ret, mapping, standard)
             local = ret.mapping.values_for(src.name, c.name) if ret.mapping else {}
@@ -274,7 +278,7 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                 unknown.append(f"CASE WHEN {_blank(c)} THEN {sql_str(standard.unknown.id)} ELSE ethnicity END AS ethnicity")
             if c.kind == "service" and c.blank_ok:  # an event row's blank service comes from staff.csv, or is an error
                 said = f"{c.name} is blank and staff_id is not in staff.csv" if staff_lookup else f"{c.name} is blank"
-                checks.append(_Check(_blank(c), c.name, said, f"{fixed} (a blank is taken from staff.csv only for a staff_id there)"))
+                checks.append(_Check(_blank(c), c.name, said, f"{fixed} (a blank is taken from staff.csv only for a staff_id there)", blank=True))
             fix = fixed + (f"; or say what it means in {ret.mapping.label} under [{src.name}.values.{c.name}]" if ret.mapping else "")
             # (its text is kept only where it was not typed: unrecognised, or a blank's marker filled in as blank after)
             other = None
@@ -322,6 +326,9 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             typed.append(f"{raw} AS {c.name}")
             continue
         typed += [f"{value} AS {c.name}", f"{raw} AS {c.name}_raw"]
+    if empty and cols:
+        cells = [f"NULLIF(TRIM(r.{c.name}), '')" if c.kind in schema.CATEGORICAL else f"r.{c.name}" for c in cols]  # read trims the others
+        typed.append(f"COALESCE({', '.join(cells)}) IS NOT NULL AS _filled")
     for c in files(standard)[src.name]:  # absent optional columns are NULL, so later stages need no special cases
         if c not in cols:
             typed.append(f"NULL::{_SQL_TYPE[c.kind]} AS {c.name}")
@@ -401,11 +408,12 @@ def _type(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str],
     con = ret.con
     categorical = [c.name for c in cols if c.kind in schema.CATEGORICAL]
     spellings = _distinct(ret, src, categorical, SAMPLE_ROWS, tuple(c.name for c in cols if c.kind == "date"))
+    empty = False  # empty rows are looked for (a second pass) only where a cell that must be filled is blank
     while True:
-        sql, checks = _typed_select(ret, src, cols, mapping, staff_lookup, spellings)
+        sql, checks = _typed_select(ret, src, cols, mapping, staff_lookup, spellings, empty)
         checks += file_checks
         con.execute(f"CREATE OR REPLACE TEMP TABLE b_{src.name} AS {sql}")
-        _view(ret, src, cols, staff_lookup)
+        _view(ret, src, cols, staff_lookup, empty)
         # the spellings typed empty (unrecognised ones, and any not in the first rows: their text is kept),
         # the rows, and every check, in one pass
         later = [f"list(DISTINCT {c}_raw) FILTER (WHERE {c} IS NULL AND {c}_raw IS NOT NULL)" for c in categorical]
@@ -413,19 +421,23 @@ def _type(ret: Return, src: Source, cols: list[Column], mapping: dict[str, str],
         row = con.execute(f"SELECT {', '.join(['count(*)', *later, *counted])} FROM t_{src.name}").fetchall()[0]
         src.rows = row[0]
         new = {c: set(v or []) - spellings[c] for c, v in zip(categorical, row[1:])}
-        if not any(new.values()):
+        looked, empty = empty, empty or any(n for c, n in zip(checks, row[1 + len(categorical):]) if c.blank)
+        if not any(new.values()) and looked == empty:
             break
         spellings |= {c: spellings[c] | new[c] for c in categorical}
     counts = list(row[1 + len(categorical):])
     if any(counts) and not src.numbered and src.find_gaps(con):
-        _view(ret, src, cols, staff_lookup)  # rows are to be named: number them past the file's empty rows
+        _view(ret, src, cols, staff_lookup, empty)  # rows are to be named: number them past the file's empty rows
     return checks, counts
 
 
-def _view(ret: Return, src: Source, cols: list[Column], staff_lookup: bool) -> None:
-    """t_<file>: the typed table with its row numbers, and a blank ethnicity or service filled from staff.csv."""
+def _view(ret: Return, src: Source, cols: list[Column], staff_lookup: bool, empty: bool) -> None:
+    """t_<file>: the typed table with its row numbers, without the `empty` rows (_typed_select), and a blank
+    ethnicity or service filled from staff.csv."""
     con, base = ret.con, f"b_{src.name}"
     rows = _unpacked(f"(SELECT * FROM {base})" if src.numbered else with_rows(base, src.gaps), cols)
+    if empty and cols:
+        rows = f"(SELECT * EXCLUDE (_filled) FROM {rows} WHERE _filled)"
     if not staff_lookup:
         con.execute(f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT * FROM {rows}")
         return
