@@ -148,6 +148,30 @@ def test_a_standard_whose_survey_has_no_breakdown_asks_only_the_staff_invited(db
     assert dict(SurveyCampaign.objects.get().services.values_list("service", "invited")) == {total: 900}
 
 
+def test_a_trusts_survey_pages_say_nothing_of_services_it_does_not_survey_by(users, authorities, db) -> None:
+    """The NHS WRES's survey is counted for the whole trust: its pages never speak of services (a council's
+    survey is counted by service, and its pages say so), and no page calls a trust's analyst an authority's."""
+    from django.test import Client
+
+    trust = Authority.objects.create(name="Riverside NHS Trust", code="RXX", standard="nhs-wres")
+    c = client_for(make_user("trust-analyst", Role.ANALYST, trust))
+    campaign = make(trust, services={load_standard("nhs-wres").breakdown.total.id: 900})
+    pages = {name: main(c.get(reverse(name, args=[campaign.pk]))) for name in ("campaign", "campaign-results")}
+    pages["privacy"] = main(Client().get(reverse("survey-privacy", args=[campaign.slug])))
+    for name, words in pages.items():
+        assert "service" not in words.replace("service users", "").lower(), (name, words)  # (a question asks of patients or service users)
+        assert "Authority" not in words, (name, words)
+    assert "Riverside NHS Trust · Analyst" in " ".join(pages["campaign"].split())
+    assert "Response rate Staff Responses" in " ".join(pages["campaign"].split())
+
+    council = make(authorities["A"])
+    c = client_for(users["analyst_A"])
+    assert "Response rate by service Service Responses" in " ".join(main(c.get(reverse("campaign", args=[council.pk]))).split())
+    assert "(by ethnicity and service)" in main(c.get(reverse("campaign-results", args=[council.pk])))
+    privacy = " ".join(main(Client().get(reverse("survey-privacy", args=[council.slug]))).split())
+    assert "answered, in each service." in privacy and "any ethnic group in any service has fewer" in privacy
+
+
 # --- who may do what -----------------------------------------------------------------------------------------
 
 def _urls(c: SurveyCampaign, comment: SurveyComment) -> list[str]:

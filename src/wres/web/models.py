@@ -60,8 +60,8 @@ class Authority(models.Model):
 
 
 class Role(models.TextChoices):
-    ANALYST = "analyst", "Authority analyst"
-    VIEWER = "viewer", "Authority viewer (steering group)"
+    ANALYST = "analyst", "Analyst"  # of its authority or trust, which the page heading names beside it
+    VIEWER = "viewer", "Viewer (steering group)"
     NETWORK_LEAD = "network_lead", "Staff-network lead"
     NATIONAL_ADMIN = "national_admin", "National administrator"
 

@@ -173,6 +173,13 @@ def has_breakdown(standard: Standard) -> bool:
     return standard.breakdown.column in survey_columns(standard)
 
 
+def part_word(campaign: SurveyCampaign) -> str:
+    """What the survey's responses are counted by besides ethnicity, in lower case ("service"), or "" where
+    its standard's survey has no breakdown (the NHS WRES's: the whole trust): what the pages say of it."""
+    std = standard_of(campaign)
+    return std.word("breakdown_heading").lower() if has_breakdown(std) else ""
+
+
 def ethnicity_options(label_set: str = "ons2021") -> tuple[tuple[str, str], ...]:
     """A label set's categories as a respondent chooses them (value and words: the label wres.ethnicity
     classifies; survey_forms puts them under their headings). The table also holds other spellings of a

@@ -49,7 +49,8 @@ def qr_svg(link: str, scale: int = 6) -> str:
 def _shown(campaign: SurveyCampaign) -> dict[str, Any]:
     state = survey.state(campaign)
     tag, css = STATE_TAGS[state]
-    return {"campaign": campaign, "state": state, "tag": tag, "tag_class": css, "last_day": survey.last_day(campaign)}
+    return {"campaign": campaign, "state": state, "tag": tag, "tag_class": css, "last_day": survey.last_day(campaign),
+            "part_word": survey.part_word(campaign)}
 
 
 @member()

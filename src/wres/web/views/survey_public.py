@@ -27,7 +27,8 @@ def _campaign(slug: str) -> SurveyCampaign:
 
 
 def _page(request: HttpRequest, campaign: SurveyCampaign, template: str, status: int = 200, **context: Any) -> HttpResponse:
-    return render(request, T + template, {"campaign": campaign, "standard": survey.standard_of(campaign), **context}, status=status)
+    return render(request, T + template, {"campaign": campaign, "standard": survey.standard_of(campaign), "part_word": survey.part_word(campaign),
+                                          **context}, status=status)
 
 
 def _unavailable(request: HttpRequest, campaign: SurveyCampaign) -> HttpResponse | None:
