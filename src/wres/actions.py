@@ -189,9 +189,12 @@ def uncovered(plan: Plan | None, results: Iterable[Any], std: Standard) -> list[
     worse: dict[str, list[str]] = {}
     for r in results:
         if r.assessment == worse_for and r.metric not in covered:
-            worse.setdefault(r.metric, []).append(r.service if not r.band else f"{r.service}, {r.band}")
-    return [f"{std.metric(m).short or m} is {_outside(std, m)} ({', '.join(where)}), and no action in the plan addresses it"
-            for m, where in worse.items()]
+            # "adult social care", "clinical staff"; the total as "both services together", "the whole trust"
+            part = std.word("together") if r.service == std.breakdown.total.id else std.breakdown.part(r.service).words
+            worse.setdefault(r.metric, []).append(part if not r.band else f"{part}, {r.band}")
+    # where, in the standard's words: a metric counted for the whole organisation only needs none
+    where = {m: f" ({'; '.join(parts)})" if std.metric(m).breakdown else "" for m, parts in worse.items()}
+    return [f"{std.metric(m).short or m} is {_outside(std, m)}{where[m]}, and no action in the plan addresses it" for m in worse]
 
 
 def _outside(std: Standard, metric: str) -> str:

@@ -113,6 +113,10 @@ def test_plan_offers_the_trusts_indicators(trust_analyst) -> None:
     offered = [" ".join(label.split()) for label in re.findall(r'govuk-checkboxes__label[^>]*>([^<]*)<', html)]
     assert offered == [f"Indicator {n}: {NHS.metric(str(n)).title}" for n in range(1, 10)], offered
     assert "Fitness to practise" not in html  # the page names no SC-WRES metric (a CSRF token may hold "M3")
+    words = re.sub(r"<[^>]+>", " ", html)  # what a reader sees (the form's field is named metrics)
+    assert "Which indicators does the action address?" in words and "the indicators" in words and "metric" not in words.lower()
+    errors = client_for(trust_analyst).post("/plan/new/", {"action_id": "N9"}).content.decode()
+    assert "Select at least one indicator the action addresses" in errors
 
 
 def test_a_trusts_plan_page_names_its_indicators_worse_for_bme_staff_that_no_action_addresses(trust, trust_analyst, nhs_submitted) -> None:
@@ -126,7 +130,10 @@ def test_a_trusts_plan_page_names_its_indicators_worse_for_bme_staff_that_no_act
     html = " ".join(client_for(trust_analyst).get("/plan/").content.decode().split())
     for m in worse:  # a relative likelihood is outside the non-adverse range; a difference of percentages is worse
         said = "outside the non-adverse range, to the disadvantage of BME staff" if NHS.metric(m).statistic == "relative_likelihood" else "worse for BME staff"
-        assert f"Indicator {m} is {said} (all), and no action in the plan addresses it" in html, m
+        assert f"Indicator {m} is {said}, and no action in the plan addresses it" in html, m  # (each for the whole trust only)
+    assert "Indicators no action addresses" in html and f"{len(worse)} indicators worse for BME staff have no action" in html
+    words = re.sub(r"<[^>]+>", " ", html)
+    assert "metric" not in words.lower() and "minority ethnic" not in words
     assert any(NHS.metric(m).statistic == "percentages" for m in worse), worse  # both wordings are seen
 
 

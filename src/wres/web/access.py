@@ -125,4 +125,6 @@ def context(request: HttpRequest) -> dict[str, Any]:
         "is_national": p is not None and p.role == Role.NATIONAL_ADMIN,
         "allowed": {what: p is not None and p.role in roles for what, roles in CAN.items()},
         "navigation": lambda: navigation(request, p),  # a template calls it where it shows the navigation
+        # what the member's standard calls one of its measures ("metric", "indicator"), where a page names them
+        "noun": lambda: p.authority.the_standard.words.get("metric", "metric") if p is not None and p.authority is not None else "metric",
     }

@@ -121,6 +121,9 @@ class ActionForm(ErrorLinks, forms.ModelForm):
         self.authority = authority
         self.instance.authority = authority
         self.fields["metrics"].choices = metric_choices(authority.the_standard)
+        noun = authority.the_standard.words.get("metric", "metric")  # "indicator" for a trust
+        self.fields["metrics"].label = f"Which {noun}s does the action address?"
+        self.fields["metrics"].error_messages["required"] = f"Select at least one {noun} the action addresses"
         if self.instance.pk and not self.is_bound:
             self.initial["metrics"] = self.instance.metric_list()
         button = "Save changes" if self.instance.pk else "Add the action"

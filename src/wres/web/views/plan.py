@@ -103,6 +103,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         "stale": sum(1 for s in states.values() if s.stale),
         "sub": sub,
         "gaps": gaps,
+        "focus": authority.the_standard.focus.words,  # "minority ethnic", "BME"
         "latest_update": the_plan.latest_update if the_plan else None,
     })
 
