@@ -229,6 +229,28 @@ def test_a_trusts_own_export_is_matched_to_its_standards_columns_not_to_whicheve
     assert importing.values_to_decide(files[0], m) == {}
 
 
+def test_no_page_a_trust_sees_speaks_the_other_standards_words(trust, trust_analyst, nhs_submitted) -> None:
+    """Every page of a trust's own (its dashboard, submissions, plan, governance, survey, mapping and upload
+    pages) in its standard's words: no authority, council, social care, service, minority ethnic staff or
+    metric, which the pages were first written in."""
+    from html import unescape
+
+    from wres.web.models import Upload
+
+    c = client_for(trust_analyst)
+    urls = ["/dashboard/", "/submissions/", f"/submissions/{nhs_submitted.pk}/", "/plan/", "/plan/new/", "/governance/", "/campaigns/",
+            "/campaigns/new/", "/mapping/", "/submit/", *(f"/submit/{u.pk}/" for u in Upload.objects.filter(authority=trust))]
+    for url in urls:
+        r = c.get(url, follow=True)
+        html = r.content.decode()
+        assert r.status_code == 200 and "<main" in html, url
+        words = " ".join(unescape(re.sub(r"<[^>]+>", " ", html[html.index("<main"):html.index("</main>")])).split())
+        # the web service itself; a survey question's words; a foundation trust's own Council of Governors
+        words = re.sub(r"\b(the|this|web) service\b|service users|Council of Governors", "", words, flags=re.IGNORECASE)
+        for other in ("authorit", "council", "social care", "minority ethnic", "SC-WRES", "metric", "service"):
+            assert other not in words.lower(), (url, other, words)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_trust_dashboard_in_a_browser(live_server, users, authorities, trust, trust_analyst, nhs_submitted, e2e_browser) -> None:
     """The NHS trust's dashboard with its report built: one h1, unique ids, axe-core 0 violations, no console

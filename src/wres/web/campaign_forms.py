@@ -105,7 +105,8 @@ class CampaignForm(ErrorLinks, forms.ModelForm):
         self.floor = threshold_floor(authority)
         threshold = self.fields["threshold"]
         threshold.validators.append(_at_least(self.floor))
-        threshold.help_text = (f"No figure is shown while any group (ethnicity and service) has fewer respondents than this. "
+        by = f" and {standard.word('breakdown_heading').lower()}" if self.by_part else ""  # a trust's survey is counted for the whole trust
+        threshold.help_text = (f"No figure is shown while any group (ethnicity{by}) has fewer respondents than this. "
                                f"It cannot be below {self.floor}, the threshold of your returns")
         existing = {s.service: s.invited for s in self.instance.services.all()} if self.instance.pk else {}
         for part in self.parts:
