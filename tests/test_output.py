@@ -135,6 +135,22 @@ def _make_and_read(args: tuple[str, str]) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_an_output_is_made_as_the_users_umask_says_not_private(tmp_path: Path, umask: int) -> None:
+    """A counts.csv, a mapping.toml or a report folder is made as any program makes one: written through a
+    temporary file or folder, it was private (0600, 0700), so colleagues could not open it on a shared drive."""
+    before = os.umask(umask)
+    try:
+        output.write_text(tmp_path / "counts.csv", "a,b\n")
+        with output.new_directory(tmp_path / "report") as folder:
+            (folder / "report.html").write_text("<p>", encoding="utf-8")
+    finally:
+        os.umask(before)
+    assert (tmp_path / "counts.csv").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert (tmp_path / "report").stat().st_mode & 0o777 == 0o777 & ~umask
+    assert _left(tmp_path) == ["counts.csv", "report"]
+
+
 def test_a_secret_made_by_processes_at_once_is_one_secret_for_its_owner_only(tmp_path: Path) -> None:
     """Web workers and the task worker starting together on a new data folder each make the key if it is not
     there: one is kept, whole, and every process reads that one (none is replaced after another has read it)."""

@@ -7,6 +7,7 @@ import csv
 import errno
 import io
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,14 +42,30 @@ class CannotWrite(OSError):
         return f"Could not write {self.path}: {reason}"
 
 
+def _beside(path: Path, suffix: str = "", folder: bool = False) -> tuple[int | None, Path]:
+    """A new, uniquely named hidden file (open, its descriptor) or folder beside `path`, made as any program
+    makes one, the user's umask deciding who may read it: tempfile's are private (0600, 0700), and the output
+    each becomes would be too (a mapping.toml or a report on a shared drive that colleagues cannot open)."""
+    for _ in range(100):
+        name = path.parent / f".{path.name}.{secrets.token_hex(4)}{suffix}"
+        try:
+            if folder:
+                name.mkdir()
+                return None, name
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused name for a temporary file", str(path.parent))
+
+
 def write_text(path: Path, text: str, codec: str = "utf-8") -> None:
     """Write to a temporary file beside `path`, then rename it into place (atomic on one filesystem)."""
     path = Path(path)
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding=codec, newline="") as f:
+        fd, tmp = _beside(path, ".tmp")
+        with os.fdopen(fd, "w", encoding=codec, newline="") as f:  # type: ignore[arg-type]
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
@@ -95,7 +112,7 @@ def new_directory(path: Path, replaces: str | None = None) -> Iterator[Path]:
         raise FileExistsError(str(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        tmp = _beside(path, folder=True)[1]
     except OSError as exc:
         raise CannotWrite(path, exc) from exc
     try:

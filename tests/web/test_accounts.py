@@ -207,6 +207,15 @@ def test_a_session_ends_a_fixed_time_after_signing_in_however_busy(users, settin
     assert "Posted" not in html and not Comment.objects.exists()
 
 
+def test_the_data_folder_is_made_for_the_services_user_only(tmp_path) -> None:
+    """WRES_WEB_DATA holds staged uploads (record-level staff data), kept files and keys: made new, no other
+    user of the server may open it (the reports and uploads inside follow the umask, as any program's)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WRES_")}
+    env.update(WRES_WEB_DATA=str(tmp_path / "new" / "web-data"), DJANGO_SETTINGS_MODULE="wres.web.settings")
+    subprocess.run([sys.executable, "-c", "from django.conf import settings; settings.DATA_DIR"], env=env, check=True, capture_output=True)
+    assert (tmp_path / "new" / "web-data").stat().st_mode & 0o777 == 0o700
+
+
 def test_time_outs_reset_links_and_email_are_set_from_the_environment(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WRES_")}
     env.update(WRES_WEB_DATA=str(tmp_path), DJANGO_SETTINGS_MODULE="wres.web.settings")
@@ -217,7 +226,7 @@ def test_time_outs_reset_links_and_email_are_set_from_the_environment(tmp_path) 
         out = subprocess.run([sys.executable, "-c", code], env={**env, **over}, capture_output=True, text=True, check=True)
         return json.loads(out.stdout)
 
-    assert read() == [30, 1800, 8, 86400, "django.core.mail.backends.console.EmailBackend", "localhost", "SC-WRES <no-reply@localhost>"]
+    assert read() == [30, 1800, 8, 86400, "django.core.mail.backends.console.EmailBackend", "localhost", "WRES <no-reply@localhost>"]
     assert read(WRES_SESSION_IDLE_MINUTES="15", WRES_SESSION_HOURS="4", WRES_RESET_LINK_HOURS="2", WRES_EMAIL_HOST="smtp.example.org",
                 WRES_EMAIL_FROM="wres@example.org") == [15, 900, 4, 7200, "django.core.mail.backends.smtp.EmailBackend", "smtp.example.org", "wres@example.org"]
 

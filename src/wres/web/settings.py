@@ -20,7 +20,9 @@ from wres.output import write_once
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 DATA_DIR = Path(os.environ.get("WRES_WEB_DATA", Path.cwd() / "web-data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# made for its owner only: it holds record-level staff data while a return is checked (an existing one is as
+# its operator set it)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
@@ -148,7 +150,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # the cookie too: closing the browser si
 # Password reset links (issued by an administrator in the admin) work once, for this long.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("WRES_RESET_LINK_HOURS", "24")) * 3600
 # E-mail (reset links): printed to the console unless WRES_EMAIL_HOST names an SMTP server.
-DEFAULT_FROM_EMAIL = os.environ.get("WRES_EMAIL_FROM", "SC-WRES <no-reply@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get("WRES_EMAIL_FROM", "WRES <no-reply@localhost>")  # a council's and a trust's
 if os.environ.get("WRES_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["WRES_EMAIL_HOST"]
