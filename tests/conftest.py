@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import csv
 import os
 import subprocess
@@ -29,7 +31,8 @@ def _toml_value(v: Any) -> str:
         return repr(v)
     if isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-":
         return v  # a TOML date
-    return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    text = str(v).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + re.sub(r"[\x00-\x08\x0a-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", text) + '"'  # as TOML escapes them
 
 
 def write_toml(path: Path, data: dict[str, Any]) -> None:

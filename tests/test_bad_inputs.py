@@ -955,6 +955,36 @@ def test_rows_of_empty_cells_in_counts_csv_are_no_rows(tmp_path: Path) -> None:
     assert [p.message for p in pipeline.check(root) if p.severity == "error"] == ["has a header but no rows"]
 
 
+ESCAPE = "\x1b[2J\x1b]0;pwned\x07"  # clear the screen, retitle the window, ring the bell
+
+
+def test_a_control_character_from_a_file_is_shown_never_obeyed(tmp_path: Path) -> None:
+    """A value, a heading or a file name holding terminal escape codes (a broken or hostile file, a vertical
+    tab pasted from Word) is written as its codes in every message: printed raw, it would clear the user's
+    screen or retitle their window."""
+    root = write_return(tmp_path / "r", {"staff": changed(staff_rows(), {1: {"ethnicity": f"Indian{ESCAPE}"}})})
+    run = run_command("validate", root)
+    assert run.code == 1 and "\x1b" not in run.stdout + run.stderr and "\x07" not in run.stdout + run.stderr
+    assert '"Indian\\x1b[2J\\x1b]0;pwned\\x07" is not a recognised ethnicity' in run.stdout
+    from wres.problems import Problem
+
+    said = Problem(f"staff{ESCAPE}.csv", "a\tb\nc\x0bd", "fix", column="x\x9by")
+    assert (said.file, said.message, said.column) == ("staff\\x1b[2J\\x1b]0;pwned\\x07.csv", "a\tb\nc\\x0bd", "x\\x9by")
+
+
+@pytest.mark.parametrize("setting", ["name", "sponsors"])
+def test_a_setting_holding_a_control_character_is_refused_and_nothing_is_written(tmp_path: Path, setting: str) -> None:
+    """organisation.toml's text goes into every report and onto the terminal: an escape code there is an error
+    naming the setting, and no report is written."""
+    root = write_return(tmp_path / "r", {"staff": staff_rows()}, org={**ORG, setting: f"Eastmere{ESCAPE}"})  # (written as \\u001b)
+    run = run_command("report", root, "-o", tmp_path / "out")
+    assert run.code == 1 and "\x1b" not in run.stdout + run.stderr, run.stdout
+    assert f'{setting} holds a control character ("Eastmere\\x1b[2J\\x1b]0;pwned\\x07")' in " ".join(run.stderr.split())
+    assert not (tmp_path / "out").exists()
+    write_toml(root / "organisation.toml", {**ORG, setting: "Eastmere\r\nCouncil"})  # a line break as Windows writes it is text
+    assert not [p for p in __import__("wres.pipeline").pipeline.check(root) if "control character" in p.message]
+
+
 def test_a_sheet_is_read_to_its_last_row_whatever_its_dimension_says(tmp_path: Path) -> None:
     """A workbook made by another program may give its sheet's size wrongly (<dimension ref="A1:B2"/>):
     every row is still read (openpyxl alone would stop at the claimed last row, dropping the rest unsaid)."""

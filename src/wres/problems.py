@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, fields
 from typing import Literal
 
 Severity = Literal["error", "warning"]
 
 ROWS_SHOWN = 10
+
+# Control characters but tab and line feed: a cell, a file's name or a setting may hold them (ESC from a hostile
+# or broken file, a vertical tab pasted from Word), and a message that printed one raw could recolour or retitle
+# the terminal, or vanish on a page
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text with each control character written as its code, \\x1b: seen, and harmless where it is shown."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,12 @@ class Problem:
     # An import mapping could put it right: a heading or a spelling of the export's own (the web then offers
     # its mapping pages). Decided where the problem is found, so nothing downstream reads the wording.
     mappable: bool = False
+
+    def __post_init__(self) -> None:
+        for f in fields(self):  # what a file gave (a value, a name, a heading) is shown, never obeyed
+            value = getattr(self, f.name)
+            if isinstance(value, str) and _CONTROL.search(value):
+                object.__setattr__(self, f.name, printable(value))
 
     @property
     def where(self) -> str:
