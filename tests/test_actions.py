@@ -128,6 +128,19 @@ def planned(tmp_path: Path) -> Path:
     return root
 
 
+def test_plan_text_holding_a_control_character_is_an_error_naming_it(planned: Path, cli: Any) -> None:
+    """An action pasted from Word may bring its line break (a vertical tab); a hostile one an escape code. The
+    report cannot show them (the workbook would print _x000B_) and the terminal would obey them: an error naming
+    the cell, its text shown with the codes written out; nothing is written. The column named "by" too."""
+    write_csv(planned / "actions.csv", [{**ACTIONS[0], "action": "Diverse panels\x0bfrom April"}, ACTIONS[1]])
+    write_csv(planned / "action_updates.csv", [UPDATES[0], {**UPDATES[1], "by": "PSW\x1b[2J"}, UPDATES[2]])
+    errors = {(p.file, p.column, p.message, p.rows) for p in pipeline.check(planned) if p.severity == "error"}
+    assert errors == {("actions.csv", "action", '"Diverse panels\\x0bfrom April" holds a control character, which the report cannot show', (2,)),
+                      ("action_updates.csv", "by", '"PSW\\x1b[2J" holds a control character, which the report cannot show', (3,))}
+    run = cli("actions", planned)
+    assert run.code == 1 and "\x1b" not in run.stdout + run.stderr
+
+
 def test_plan_is_read_and_normalised(planned: Path) -> None:
     p = pipeline.load(planned).plan
     assert p is not None

@@ -322,8 +322,12 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             value = f"CASE WHEN {schema.blank_marker_sql(raw)} THEN NULL ELSE {raw} END"
             checks.append(_Check(f"{c.name}_raw IS NOT NULL", c.name, '"{value}" is read as an empty cell', "", by_value=f"{c.name}_raw",
                                  severity="warning"))  # (its text is kept only then: _run_checks says it as any marker)
-        else:  # text: the value is its own text
+        else:  # text: the value is its own text, printed in the report and on the terminal as written
             typed.append(f"{raw} AS {c.name}")
+            checks.append(_Check(f"regexp_matches(\"{c.name}\", '[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]')", c.name,  # (a column named by)
+                                 '"{value}" holds a control character, which the report cannot show',
+                                 "type the text again: it may have come with text pasted from another program (a line break from Word)",
+                                 by_value=f'"{c.name}"'))
             continue
         typed += [f"{value} AS {c.name}", f"{raw} AS {c.name}_raw"]
     if empty and cols:

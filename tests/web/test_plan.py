@@ -177,6 +177,8 @@ def test_duplicate_action_id_is_a_form_error(users) -> None:
     ({"metrics": ["M99"]}, "Select a valid choice"),
     ({"action": "   "}, "Enter what the action is"),
     ({"status": "finished"}, "Select one of: not started, on track, at risk, off track, complete"),
+    ({"action": "Diverse panels\x0bfrom April"}, "Type this text again without the control character"),  # Word's line break
+    ({"owner": "HR\x1b[2J"}, "Type this text again without the control character"),
 ])
 def test_action_form_errors_are_clear(users, over, message) -> None:
     c = client_for(users["analyst_A"])
@@ -184,6 +186,11 @@ def test_action_form_errors_are_clear(users, over, message) -> None:
     html = r.content.decode()
     assert r.status_code == 200 and "There is a problem" in html and message in html
     assert Action.objects.count() == 0
+
+
+def test_an_action_written_on_several_lines_is_kept(users) -> None:
+    """A textarea sends its line breaks as \\r\\n: text, not a control character."""
+    assert _create(client_for(users["analyst_A"]), action="first\r\nsecond").action == "first\r\nsecond"
 
 
 @pytest.mark.parametrize("typed", ["30 June 2025", "30 jun 2025", "30/06/2025", "2025-06-30"])

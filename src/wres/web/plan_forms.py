@@ -13,6 +13,7 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
 from wres import actions
+from wres.problems import printable
 from wres.dates import long_date, long_month
 from wres.web.models import (
     STATUS_CHOICES,
@@ -34,9 +35,23 @@ def plan_helper(*fields: Any, button: str | None, button_id: str = "submit") -> 
     return helper
 
 
+def _printable(text: str) -> None:
+    text = text.replace("\r", "")  # a textarea's line breaks are \r\n
+    if printable(text) != text:
+        raise forms.ValidationError("Type this text again without the control character in it (it may have come with text pasted from "
+                                    "another program): the report cannot show it")
+
+
 class ErrorLinks:
     """The GOV.UK error summary's links: each error to its field, radios and checkboxes to their first
-    option (crispy-forms-gds numbers options from 1, so its own summary links to no element there)."""
+    option (crispy-forms-gds numbers options from 1, so its own summary links to no element there). Every
+    text field refuses control characters, as the return's own files do: the text goes into the report."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.CharField):
+                field.validators.append(_printable)
 
     def error_links(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
