@@ -13,7 +13,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, PrivateAttr, Va
 
 from wres import encoding, standards
 from wres.dates import year_label
-from wres.problems import Problem, printable
+from wres.problems import Problem, has_control, printable
 from wres.standards import PayBand, Standard
 
 FILE = "organisation.toml"
@@ -209,7 +209,7 @@ def parse(data: dict[str, Any], file: str = FILE, where: Callable[[str], str] | 
     """The settings, or the problems with them. `where` names the place a setting was given (a workbook's
     cell, "HR.xlsx, sheet organisation, cell B4"); by default the file."""
     locate = where or (lambda _: file)
-    controlled = [(path, value) for path, value in _strings(data, "") if printable(value.replace("\r", "")) != value.replace("\r", "")]  # (a cell's line break)
+    controlled = [(path, value) for path, value in _strings(data, "") if has_control(value)]
     if controlled:  # printed in every report and on the terminal: an escape code would be obeyed there
         return None, [Problem(locate(path), f'{path} holds a control character ("{printable(value)}"), which no setting\'s text has',
                               "type the text again: it may have come with text pasted from another program") for path, value in controlled]

@@ -21,6 +21,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def has_control(text: str) -> bool:
+    """Whether text someone typed holds a control character: a line break is text, as Windows writes it too."""
+    return _CONTROL.search(text.replace("\r", "")) is not None
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str

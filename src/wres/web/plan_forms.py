@@ -13,7 +13,7 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
 from wres import actions
-from wres.problems import printable
+from wres.problems import has_control
 from wres.dates import long_date, long_month
 from wres.web.models import (
     STATUS_CHOICES,
@@ -36,8 +36,7 @@ def plan_helper(*fields: Any, button: str | None, button_id: str = "submit") -> 
 
 
 def _printable(text: str) -> None:
-    text = text.replace("\r", "")  # a textarea's line breaks are \r\n
-    if printable(text) != text:
+    if has_control(text):  # (a textarea's line breaks are \r\n)
         raise forms.ValidationError("Type this text again without the control character in it (it may have come with text pasted from "
                                     "another program): the report cannot show it")
 
