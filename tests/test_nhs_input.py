@@ -195,10 +195,31 @@ def test_a_band_not_of_the_standard_is_refused_with_its_bands_in_the_fix(tmp_pat
     _refused(path, cli, tmp_path)
 
 
-def test_an_afc_prefix_is_suggested_never_guessed(tmp_path: Path) -> None:
-    path = trust(tmp_path, staff=[*STAFF[:2], staff("S03", "Pakistani", "AfC Band 8a", "yes"), *STAFF[3:]])
+def test_a_misspelt_band_is_suggested_never_guessed(tmp_path: Path) -> None:
+    path = trust(tmp_path, staff=[*STAFF[:2], staff("S03", "Pakistani", "Bnad 8a", "yes"), *STAFF[3:]])
     p = _one_error(path)
-    assert p.message == '"AfC Band 8a" is not a pay band' and p.fix.startswith('did you mean "Band 8a"?')
+    assert p.message == '"Bnad 8a" is not a pay band' and p.fix.startswith('did you mean "Band 8a"?')
+
+
+ESR_BANDS = {"Band 5": "Band 05", "Band 6": "AfC Band 6", "Band 2": "Agenda for Change Band 2", "Band 7": "Band 07",
+             "Consultant": "Medical Consultant", "VSM": "Very Senior Manager"}
+
+
+def test_bands_as_esr_and_hr_systems_write_them_are_their_bands(tmp_path: Path) -> None:
+    """"Band 05", "AfC Band 6", "Band 8 - Range A", a medical grade by its own name ("Specialty Doctor",
+    "Foundation Year 1"), "Non-Executive Director": each is the standard's band (nhs-wres.toml lists them), and
+    the return counts as the one written in the labels."""
+    from wres import validate
+
+    band = validate._band_lookup(None, standards.load("nhs-wres"))
+    assert [band(v) for v in ("Band 8 - Range A", "Band 8 Range C", "band 09", "Specialty Doctor", "Associate Specialist",
+                              "Foundation Year 1", "Specialty Registrar", "Non-Executive Director")] == [
+        "Band 8a", "Band 8c", "Band 9", "Career grade", "Career grade", "Trainee grade", "Trainee grade", "Board (non-executive)"]
+    assert band("Band 10") is None and band("Non AfC Grade") is None
+    esr = [{**r, "pay_band": ESR_BANDS.get(r["pay_band"], r["pay_band"])} for r in STAFF]
+    esr = [{**r, "pay_band": "Non-executive director"} if r["pay_band"] == "Board (non-executive)" else r for r in esr]
+    assert esr != STAFF
+    assert pipeline.load(trust(tmp_path / "esr", staff=esr)).counts.cells == pipeline.load(trust(tmp_path / "labels")).counts.cells
 
 
 def test_a_clinical_value_not_yes_or_no_is_refused_in_the_standards_words(tmp_path: Path, cli: Any) -> None:

@@ -467,9 +467,11 @@ def _view(ret: Return, src: Source, cols: list[Column], staff_lookup: bool, empt
 
 def _band_labels(ret: Return | None, standard: Standard) -> dict[str, str]:
     """The pay band labels a staff row may give (normalised → as written): the organisation's bands, and a
-    standard's excluded bands (non-executive board members, counted only for the board)."""
+    standard's excluded bands (non-executive board members, counted only for the board), each also by the
+    other spellings the standard lists for it (ESR's "Band 8 - Range A")."""
     bands = ret.organisation.bands if ret is not None and ret.organisation else standard.default_bands if standard.bands_from == "labels" else ()
-    return {normalise(label): label for label in (*(b.label for b in bands), *standard.excluded_bands)} if bands else {}
+    labels = (*(b.label for b in bands), *standard.excluded_bands) if bands else ()
+    return {normalise(s): label for label in labels for s in (*standard.band_spellings.get(label, ()), label)}
 
 
 def _band_lookup(ret: Return | None, standard: Standard) -> Callable[[str], str | None]:

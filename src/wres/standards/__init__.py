@@ -165,6 +165,8 @@ class Standard:
     bands_from: Literal["salary", "labels"] = "salary"  # the authority's salary bands, or the standard's labels
     default_bands: tuple[PayBand, ...] = ()
     excluded_bands: tuple[str, ...] = ()  # band labels that are not staff (non-executive board members)
+    # other spellings of a labelled band, as HR systems write it (ESR's "Band 8 - Range A" for Band 8a)
+    band_spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     organisation: str = "authority"  # "the authority" / "the trust" in sentences
     words: dict[str, str] = field(default_factory=dict)  # every other word the engine and renderers use
     method: tuple[str, ...] = ()  # the choices this standard's sources leave open, stated in each report
@@ -247,7 +249,9 @@ def parse(data: dict[str, Any]) -> Standard:
         range=tuple(data.get("range", (0.80, 1.25))),  # type: ignore[arg-type]
         bands_from=bands.get("from", "salary"),
         default_bands=tuple(PayBand(b["label"], b.get("below")) for b in bands.get("default", ())),
-        excluded_bands=tuple(bands.get("excluded", ())),
+        excluded_bands=tuple(e if isinstance(e, str) else e["label"] for e in bands.get("excluded", ())),
+        band_spellings={b["label"]: tuple(b["values"]) for b in (*bands.get("default", ()), *bands.get("excluded", ()))
+                        if isinstance(b, dict) and b.get("values")},
         organisation=data.get("organisation", "authority"),
         words=dict(data.get("words", {})),
         method=tuple(data.get("method", ())),
