@@ -619,8 +619,8 @@ CASES: list[Case] = [
     # NHS WRES returns (standard = "nhs-wres"): its files, in its words
     Case("nhs_bad_band", nhs_folder(staff=changed(nhs_files()["staff"], {4: {"pay_band": "Band 10"}})),
          (E("staff.csv", '"Band 10" is not a pay band', rows=(4,), column="pay_band"),)),
-    Case("nhs_afc_band_suggested", nhs_folder(staff=changed(nhs_files()["staff"], {3: {"pay_band": "AfC Band 8a"}})),
-         (E("staff.csv", '"AfC Band 8a"', rows=(3,), column="pay_band"),)),
+    Case("nhs_misspelt_band_suggested", nhs_folder(staff=changed(nhs_files()["staff"], {3: {"pay_band": "Bnad 8a"}})),
+         (E("staff.csv", '"Bnad 8a"', rows=(3,), column="pay_band"),)),
     Case("nhs_bad_clinical", nhs_folder(staff=changed(nhs_files()["staff"], {5: {"clinical": "maybe"}})),
          (E("staff.csv", "not yes (clinical) or no (non-clinical)", rows=(5,), column="clinical"),)),
     Case("nhs_blank_board_flag", nhs_folder(staff=changed(nhs_files()["staff"], {6: {"board_executive": None}})),
