@@ -216,10 +216,30 @@ def test_mixed_and_other_forms_are_minority_ethnic(value: str) -> None:
     assert classify(value) == ME
 
 
-@pytest.mark.parametrize("value", ["Martian", "British Martian", "EWB", "X", "N/A", "White Polish", "Whte British", "0",
+@pytest.mark.parametrize("value", ["Martian", "British Martian", "EWB", "X", "N/A", "White Martian", "Whte British", "0",
                                    # a national identity alone is no ethnic group ("British" may be Black British)
                                    "British", "English", "Welsh", "Scottish", "Northern Irish"])
 def test_anything_else_is_not_recognised(value: str) -> None:
+    assert classify(value) is None
+
+
+@pytest.mark.parametrize("value, group", [
+    # ESR's ethnic origin: the NHS subcategories, each with its two-character code (nhs_local in the table)
+    ("C2 White - Northern Irish", W), ("CA White - English", W), ("CP White - Polish", W), ("CP", W),
+    ("GF Mixed - Other/Unspecified", ME), ("LH Asian - British", ME), ("PD Black - British", ME), ("SC Filipino", ME),
+    # a subcategory worded as another system words it: the code and its category's heading say the group
+    ("CX White - Mixed", W), ("CY White - Other European", W), ("C White - Other European", W), ("LK Asian - Kashmiri", ME),
+    ("White Polish", W), ("Black: Nigerian", ME),
+])
+def test_nhs_subcategories_as_esr_writes_them(value: str, group: str) -> None:
+    assert classify(value) == group
+
+
+@pytest.mark.parametrize("value", [
+    "Polish", "Filipino", "Other/Unspecified",  # a subcategory's words alone: never (which category's "Other"?)
+    "CA Black - Caribbean", "PD White - British", "XX White", "A Black",  # a code and another category's heading
+])
+def test_an_nhs_subcategory_is_recognised_only_by_its_code_or_heading(value: str) -> None:
     assert classify(value) is None
 
 

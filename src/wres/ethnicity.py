@@ -25,7 +25,7 @@ from wres.suggest import Suggester
 # A classification of a label: the labels table's group column says which (a standard's groups each take
 # their people from one, by Group.classification in its data file).
 Group = str
-LABEL_SETS = ("ons2021", "ons2011", "ons2001", "nhs", "dfe", "govuk", "common", "not_stated", "group")
+LABEL_SETS = ("ons2021", "ons2011", "ons2001", "nhs", "nhs_local", "dfe", "govuk", "common", "not_stated", "group")
 
 TABLE = Path(__file__).parent / "data" / "ethnicity_labels.csv"  # shipped in the package (hatch includes it)
 _SPACES = re.compile(r"\s+")
@@ -103,8 +103,9 @@ def _build(rows: list[Label]) -> _Built:
     for r in rows:
         if not r.label:
             continue
-        # A national identity alone is no ethnic group ("British" may be Black British): only after its heading
-        forms = [] if key(r.label) in _IDENTITIES and r.heading else [r.label]
+        # A national identity alone is no ethnic group ("British" may be Black British): only after its heading.
+        # An NHS subcategory ("PD Black British") only with its code: systems word them each their own way.
+        forms = [] if (key(r.label) in _IDENTITIES and r.heading) or r.label_set == "nhs_local" else [r.label]
         if r.heading:  # after any heading of its family, as its own set writes it or as the census outputs do
             forms += [f"{h} {r.label}" if h == r.family else f"{h}: {r.label}" for h in sorted(headings[r.family])]
         for form in forms:
@@ -127,6 +128,31 @@ CLASSES: tuple[Group, ...] = tuple(dict.fromkeys(r.group for r in labels()))
 SUGGEST = Suggester(_BUILT.shown, key)
 
 
+def _code_families(rows: list[Label]) -> dict[str, tuple[Group, tuple[str, ...]]]:
+    """Each NHS code (national and subcategory) → its group and the keys of its category's headings."""
+    heads: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r.heading:
+            heads[r.family] |= {key(r.heading), key(r.family)}
+    return {r.code.upper(): (r.group, tuple(sorted(heads[r.family], key=len, reverse=True)))
+            for r in rows if r.label_set in ("nhs", "nhs_local") and r.code and r.heading}
+
+
+# An NHS code, then its category's heading and any words: "CX White - Mixed White", "C White - Other European".
+# The subcategories are worded differently by each system (ESR, a PAS); the code and heading say the group.
+_CODED = re.compile(r"\s*([A-Za-z][A-Za-z0-9]?)\b[\s\-:.]*(.+)")
+_CODE_FAMILY = _code_families(labels())
+
+
+def _by_code(value: str) -> Group | None:
+    m = _CODED.fullmatch(value)
+    found = _CODE_FAMILY.get(m.group(1).upper()) if m else None
+    if found is None:
+        return None
+    group, headings = found
+    return group if any(key(m.group(2)).startswith(h) for h in headings) else None
+
+
 def classify(value: str | None, mapping: dict[str, str] | None = None) -> Group | None:
     """The group of one value; None when the value is not recognised.
 
@@ -139,7 +165,7 @@ def classify(value: str | None, mapping: dict[str, str] | None = None) -> Group 
         target = mapping.get(normalise(value))
         if target is not None:
             return CLASSIFICATION.get(key(target)) if target.strip() else None
-    return CLASSIFICATION.get(key(value))
+    return CLASSIFICATION.get(key(value)) or _by_code(value)
 
 
 def suggest(value: str) -> list[str]:
