@@ -230,6 +230,9 @@ def test_anything_else_is_not_recognised(value: str) -> None:
     # a subcategory worded as another system words it: the code and its category's heading say the group
     ("CX White - Mixed", W), ("CY White - Other European", W), ("C White - Other European", W), ("LK Asian - Kashmiri", ME),
     ("White Polish", W), ("Black: Nigerian", ME),
+    # as council HR systems write them
+    ("White - Eastern European", W), ("White European", W), ("White - Other European", W), ("Romany", W), ("Gypsy/Romany", W),
+    ("Any Other Ethnic Group - Arab", ME), ("Declined to specify", U),
 ])
 def test_nhs_subcategories_as_esr_writes_them(value: str, group: str) -> None:
     assert classify(value) == group
@@ -237,6 +240,7 @@ def test_nhs_subcategories_as_esr_writes_them(value: str, group: str) -> None:
 
 @pytest.mark.parametrize("value", [
     "Polish", "Filipino", "Other/Unspecified",  # a subcategory's words alone: never (which category's "Other"?)
+    "European", "Eastern European", "Other European",  # a continental identity alone, as a national one, says no group
     "CA Black - Caribbean", "PD White - British", "XX White", "A Black",  # a code and another category's heading
 ])
 def test_an_nhs_subcategory_is_recognised_only_by_its_code_or_heading(value: str) -> None:

@@ -75,9 +75,10 @@ class _Built:
     shown: dict[str, str]  # key of each written form (no codes) → how a suggestion writes it
 
 
-# Labels that name a national identity, recognised only after their heading ("White British", "White: Welsh")
-# or NHS code ("A British"): alone, "British" or "Welsh" says nothing of ethnic group, and is never guessed.
-_IDENTITIES = {key(x) for x in ("British", "English", "Welsh", "Scottish", "Northern Irish")}
+# Labels that name a national (or continental) identity, recognised only after their heading ("White British",
+# "White: Welsh", "White - Eastern European") or NHS code ("A British"): alone, "British" or "European" says
+# nothing of ethnic group, and is never guessed.
+_IDENTITIES = {key(x) for x in ("British", "English", "Welsh", "Scottish", "Northern Irish", "European", "Eastern European", "Other European")}
 
 
 def _build(rows: list[Label]) -> _Built:
