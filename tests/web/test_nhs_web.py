@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -227,6 +228,54 @@ def test_a_trusts_own_export_is_matched_to_its_standards_columns_not_to_whicheve
     m = importing.draft(files, None, trust.the_standard)
     assert m.files["staff"].columns == {"staff_id": "Employee Number", "ethnicity": "Ethnic Origin", "pay_band": "AfC Band"}
     assert importing.values_to_decide(files[0], m) == {}
+
+
+ESR_ETHNIC = {"A": "A White - British", "B": "B White - Irish", "C": "CP White - Polish", "H": "H Asian or Asian British - Indian",
+              "L": "LH Asian - British", "N": "N Black or Black British - African", "P": "PC Black - Nigerian", "S": "SC Filipino"}
+ESR_BAND = {"Band 5": "Band 05", "Band 8a": "Band 8 - Range A", "Band 8b": "Band 8 - Range B", "VSM": "Very Senior Manager",
+            "Trainee grade": "Foundation Year 1", "Career grade": "Specialty Doctor"}
+ESR_GROUP = {"yes": "Nursing and Midwifery Registered", "no": "Administrative and Clerical"}
+
+
+def test_a_trusts_esr_export_is_matched_in_the_pages_and_counts_as_its_return(trust, trust_analyst, nhs_return, tmp_path) -> None:
+    """The trust's staff list as ESR gives it: its own file name and headings, ethnic origins with ESR's
+    subcategory codes, bands as ESR spells them, a staff group for clinical, Y/N board flags. Uploaded, matched
+    on the mapping pages by accepting what they suggest, and submitted: its counts are its return's."""
+    from tests.web.test_mapping_pages import walk
+    from wres import ethnicity
+    from wres.web.models import ImportMapping
+
+    export = tmp_path / "esr"
+    shutil.copytree(nhs_return, export)
+    with (export / "staff.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    (export / "staff.csv").unlink()
+    code = {"white": "A", "minority_ethnic": "H", "unknown": ""}
+    with (export / "ESR Staff in Post March 2025.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["Assignment Number", "Employee Number", "Ethnic Origin", "AfC Band", "Staff Group", "Voting Board Member", "Executive Director"])
+        for i, r in enumerate(rows):
+            group = ethnicity.classify(r["ethnicity"])
+            # the same person's group, as an ESR code (a subcategory code for some)
+            origin = r["ethnicity"] if group == "unknown" else ESR_ETHNIC[(("A", "B", "C") if group == "white" else ("H", "L", "N", "P", "S"))[i % (3 if group == "white" else 5)]]
+            w.writerow([f"{r['staff_id']}-1", r["staff_id"], origin, ESR_BAND.get(r["pay_band"], r["pay_band"]), ESR_GROUP[r["clinical"]],
+                        "Y" if r["board_voting"] == "yes" else "N", "Y" if r["board_executive"] == "yes" else "N"])
+    plain = returns.record(trust, trust_analyst, zipped(nhs_return))  # the same return in the contract's spellings
+    c = client_for(trust_analyst)
+    r = c.post("/submit/", {"file": zipped(export, name="ESR export.zip")})
+    up = Upload.objects.filter(authority=trust).order_by("-created_at").first()
+    assert up.status == Upload.Status.INVALID and up.staged, up.problems
+    visited, check = walk(c, c.get(f"/submit/{up.pk}/map/")["Location"])
+    assert visited[0] == "files/" and "staff/columns/" in visited, visited
+    r = c.post(check)
+    up.refresh_from_db()
+    assert up.status == Upload.Status.VALID, up.errors()
+    kept = ImportMapping.objects.get(authority=trust).text
+    assert "service" not in kept and 'clinical = "Staff Group"' in kept, kept
+    r = c.post(f"/submit/{up.pk}/check/", {"keep_files": "no", "accept_placeholders": "on"})
+    assert r.status_code == 302, r.content.decode()[:3000]
+    submitted = Submission.objects.get(authority=trust)
+    assert returns.counts_from(submitted.counts).cells == returns.counts_from(plain.counts).cells
 
 
 def test_no_page_a_trust_sees_speaks_the_other_standards_words(trust, trust_analyst, nhs_submitted) -> None:
