@@ -21,6 +21,7 @@ from wres import stats
 from wres.standards import load
 
 STD = load("sc-wres")
+WORDS = (STD.focus.words, STD.reference.words)
 LOW, HIGH = STD.range
 Z = stats.Z95 + stats.Z80_POWER
 
@@ -47,16 +48,16 @@ def test_evidence_by_hand(ci, expected):
 
 def test_a_ci_touching_the_edge_exactly_from_counts():
     """Counts whose Fraction-exact RL is 5/4 and a CI whose lower end is set to the float of 1.25 exactly."""
-    lk = stats.relative_likelihood(25, 100, 20, 100)
+    lk = stats.relative_likelihood(25, 100, 20, 100, words=WORDS)
     assert lk.exact == Fraction(5, 4) and stats.assess(lk.exact, "above", STD) == stats.WITHIN
     assert stats.evidence((float(Fraction(5, 4)), lk.ci95[1]), STD) == "inconclusive"  # type: ignore[index]
     assert stats.evidence((lk.ci95[0], float(Fraction(5, 4))), STD) == "inconclusive"  # type: ignore[index]  # lower < 0.80
 
 
 def test_a_zero_count_has_no_evidence():
-    lk = stats.relative_likelihood(0, 50, 5, 100)
+    lk = stats.relative_likelihood(0, 50, 5, 100, words=WORDS)
     assert lk.rl == 0 and lk.ci95 is None and stats.evidence(lk.ci95, STD) is None
-    assert stats.relative_likelihood(3, 50, 0, 100).rl is None  # no comparison: nothing at all
+    assert stats.relative_likelihood(3, 50, 0, 100, words=WORDS).rl is None  # no comparison: nothing at all
 
 
 def test_the_evidence_of_a_difference_is_whether_its_ci_excludes_zero():
@@ -75,7 +76,7 @@ counts = st.tuples(st.integers(1, 400), st.integers(1, 400), st.integers(1, 400)
 @given(counts)
 def test_evidence_is_outside_exactly_when_the_ci_misses_the_range(t):
     a, n1, c, n2 = t
-    ci = stats.relative_likelihood(a, n1, c, n2).ci95
+    ci = stats.relative_likelihood(a, n1, c, n2, words=WORDS).ci95
     assert ci is not None
     misses = ci[1] < LOW or ci[0] > HIGH
     assert (stats.evidence(ci, STD) == "outside_range") == misses

@@ -266,7 +266,7 @@ def test_an_rl_is_the_inverse_of_its_other_orientation(internal: dict[str, Any])
     from wres import stats
 
     r = find(internal, "2")
-    other = stats.relative_likelihood(30, 200, 45, 150)
+    other = stats.relative_likelihood(30, 200, 45, 150, words=("BME", "white"))
     assert close(r["relative_likelihood"] * other.rl, 1.0)
     assert close(r["ci95"][0] * other.ci95[1], 1.0) and close(r["ci95"][1] * other.ci95[0], 1.0)
 

@@ -14,9 +14,13 @@ from scipy.stats.contingency import relative_risk
 from tests.conftest import write_return
 from wres import pipeline, results, stats
 from wres.counts import Counts
+from wres.standards import load as load_standard
 from wres.organisation import Organisation
 
 ORG = Organisation(name="P", period_start="2024-04-01", period_end="2025-03-31")  # type: ignore[arg-type]
+
+SC = load_standard("sc-wres")
+WORDS = (SC.focus.words, SC.reference.words)
 
 
 @st.composite
@@ -31,7 +35,7 @@ def two_by_two(draw: st.DrawFn, min_cases: int = 0) -> tuple[int, int, int, int]
 @given(two_by_two(min_cases=1))
 def test_matches_scipy_relative_risk(t: tuple[int, int, int, int]) -> None:
     a, n1, c, n2 = t
-    ours = stats.relative_likelihood(a, n1, c, n2)
+    ours = stats.relative_likelihood(a, n1, c, n2, words=WORDS)
     ref = relative_risk(a, n1, c, n2)
     ci = ref.confidence_interval(0.95)
     assert math.isclose(ours.rl, ref.relative_risk, rel_tol=1e-12)  # type: ignore[arg-type]
@@ -42,7 +46,7 @@ def test_matches_scipy_relative_risk(t: tuple[int, int, int, int]) -> None:
 @given(two_by_two(min_cases=1))
 def test_swapping_groups_inverts_rl_and_ci(t: tuple[int, int, int, int]) -> None:
     a, n1, c, n2 = t
-    fwd, back = stats.relative_likelihood(a, n1, c, n2), stats.relative_likelihood(c, n2, a, n1)
+    fwd, back = stats.relative_likelihood(a, n1, c, n2, words=WORDS), stats.relative_likelihood(c, n2, a, n1, words=WORDS)
     assert math.isclose(fwd.rl * back.rl, 1.0, rel_tol=1e-12)  # type: ignore[operator]
     assert math.isclose(fwd.ci95[0] * back.ci95[1], 1.0, rel_tol=1e-9)  # type: ignore[index]
     assert math.isclose(fwd.ci95[1] * back.ci95[0], 1.0, rel_tol=1e-9)  # type: ignore[index]
@@ -50,7 +54,7 @@ def test_swapping_groups_inverts_rl_and_ci(t: tuple[int, int, int, int]) -> None
 
 @given(two_by_two(min_cases=0))
 def test_ci_contains_rl(t: tuple[int, int, int, int]) -> None:
-    lk = stats.relative_likelihood(*t)
+    lk = stats.relative_likelihood(*t, words=WORDS)
     assert lk.rl is not None
     if lk.ci95 is not None:
         assert lk.ci95[0] <= lk.rl <= lk.ci95[1]
@@ -61,8 +65,8 @@ def test_ci_contains_rl(t: tuple[int, int, int, int]) -> None:
 @given(two_by_two(min_cases=1), st.sampled_from(["above", "below"]))
 def test_swapping_groups_mirrors_the_assessment(t: tuple[int, int, int, int], direction: Any) -> None:
     a, n1, c, n2 = t
-    fwd = stats.assess(stats.relative_likelihood(a, n1, c, n2).exact, direction)
-    back = stats.assess(stats.relative_likelihood(c, n2, a, n1).exact, direction)
+    fwd = stats.assess(stats.relative_likelihood(a, n1, c, n2, words=WORDS).exact, direction, SC)
+    back = stats.assess(stats.relative_likelihood(c, n2, a, n1, words=WORDS).exact, direction, SC)
     mirror = {"worse_for_minority_ethnic": "better_for_minority_ethnic", "better_for_minority_ethnic": "worse_for_minority_ethnic", "within_range": "within_range"}
     assert back == mirror[fwd]  # type: ignore[index]
 

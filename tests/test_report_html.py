@@ -25,10 +25,13 @@ from tests.browser import (  # noqa: F401  (fixtures are used by name)
     published_report,
 )
 from wres.stats import verdict
+from wres.standards import load as _load
 
 MARK = "[c]"  # the report's mark for a withheld figure
 DASH = "–"  # a figure that does not exist (no denominator)
 SERVICE = {"adults": "Adult social care", "children": "Children's social care", "all": "Both services"}
+
+SC = _load("sc-wres")  # the demo authority's standard
 
 
 @pytest.fixture(params=["published", "internal"])
@@ -205,7 +208,7 @@ def _check_row(row: list[str], r: dict[str, Any], banded: bool) -> None:
             low, high = re.fullmatch(r"([\d.]+) to ([\d.]+)", ci).groups()  # type: ignore[union-attr]
             assert abs(float(low) - r["ci95"][0]) <= 0.005 + 1e-9 and abs(float(high) - r["ci95"][1]) <= 0.005 + 1e-9, \
                 f"{where}: CI {ci!r} vs {r['ci95']}"
-        assert assessment == verdict(r["assessment"], tuple(r["ci95"]) if r["ci95"] else None), f"{where}: assessment {assessment!r}"
+        assert assessment == verdict(r["assessment"], tuple(r["ci95"]) if r["ci95"] else None, SC), f"{where}: assessment {assessment!r}"
 
 
 def _by_metric(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -306,7 +309,7 @@ def test_summary_is_a_table_of_verdicts_and_a_line_per_withheld_metric(published
         assert metric.startswith(r["metric"] + " ") and service == SERVICE[r["service"]], row
         ci = r["ci95"]
         assert rl == f"{r['relative_likelihood']:.2f}" + (f" ({ci[0]:.2f} to {ci[1]:.2f})" if ci else " (no CI)"), row
-        assert said.startswith(r["verdict"]) and r["verdict"] == verdict(r["assessment"], tuple(ci) if ci else None), row
+        assert said.startswith(r["verdict"]) and r["verdict"] == verdict(r["assessment"], tuple(ci) if ci else None, SC), row
         assert (said != r["verdict"]) == (r["evidence"] == "inconclusive"), row  # the advice follows an inconclusive verdict
     missing = page.evaluate("() => [...document.querySelectorAll('section.summary ul.missing li')].map(li => li.textContent.trim())")
     withheld = {r["metric"] for r in doc["results"] if r["relative_likelihood"] is None and r["band"] == top[r["metric"]]}

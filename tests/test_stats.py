@@ -7,11 +7,15 @@ from fractions import Fraction
 import pytest
 
 from wres import stats
+from wres.standards import load
+
+SC = load("sc-wres")
+WORDS = (SC.focus.words, SC.reference.words)  # the SC-WRES's: minority ethnic, white
 
 
 def test_spec_worked_example() -> None:
     # metrics.md: 30/100 vs 20/120 → RL 1.80, CI 1.092–2.967
-    lk = stats.relative_likelihood(30, 100, 20, 120)
+    lk = stats.relative_likelihood(30, 100, 20, 120, words=WORDS)
     assert lk.rl == pytest.approx(1.8)
     assert lk.ci95 == pytest.approx((1.092, 2.967), abs=5e-4)
     assert lk.exact == Fraction(9, 5)
@@ -27,13 +31,13 @@ def test_spec_worked_example() -> None:
     ],
 )
 def test_undefined_rl_has_a_reason(a: int, n1: int, c: int, n2: int, reason: str) -> None:
-    lk = stats.relative_likelihood(a, n1, c, n2)
+    lk = stats.relative_likelihood(a, n1, c, n2, words=WORDS)
     assert lk.rl is None and lk.ci95 is None
     assert reason in (lk.reason or "")
 
 
 def test_zero_minority_ethnic_cases_gives_rl_zero_without_interval() -> None:
-    lk = stats.relative_likelihood(0, 10, 3, 10)
+    lk = stats.relative_likelihood(0, 10, 3, 10, words=WORDS)
     assert lk.rl == 0 and lk.ci95 is None and lk.reason is None
 
 
@@ -51,17 +55,17 @@ def test_zero_minority_ethnic_cases_gives_rl_zero_without_interval() -> None:
     ],
 )
 def test_assessment_against_the_range(rl: Fraction | None, direction: str | None, expected: str | None) -> None:
-    assert stats.assess(rl, direction) == expected  # type: ignore[arg-type]
+    assert stats.assess(rl, direction, SC) == expected  # type: ignore[arg-type]
 
 
 def test_sentence_reads_as_the_standard_shows() -> None:
-    text = stats.sentence("Formal disciplinary process", "to enter the formal disciplinary process", "children", 1.8, (1.0917, 2.9678), "worse_for_minority_ethnic", None)
+    text = stats.sentence("Formal disciplinary process", "to enter the formal disciplinary process", "children", 1.8, (1.0917, 2.9678), "worse_for_minority_ethnic", None, "staff", SC)
     assert text == (
         "Minority ethnic staff in children's social care were 1.80 times as likely as white staff to enter the formal "
         "disciplinary process (95% CI 1.09 to 2.97). This is outside the non-adverse range, to the disadvantage of "
         "minority ethnic staff, but the data cannot rule out a figure inside it, so this could be chance."
     )
-    undefined = stats.sentence("Senior manager roles", "to hold a senior manager role", "all", None, None, None, "there are no white staff in the denominator")
+    undefined = stats.sentence("Senior manager roles", "to hold a senior manager role", "all", None, None, None, "there are no white staff in the denominator", "staff", SC)
     assert undefined == (
         "Senior manager roles in adult and children's social care: the relative likelihood cannot be calculated, "
         "because there are no white staff in the denominator."
@@ -87,8 +91,8 @@ def test_formatting_to_two_places() -> None:
     ],
 )
 def test_the_verdict_carries_its_uncertainty(rl: float, ci: tuple[float, float], assessment: str, says: str) -> None:
-    text = stats.sentence("Abuse from colleagues", "to report abuse", "all", rl, ci, assessment, None)  # type: ignore[arg-type]
+    text = stats.sentence("Abuse from colleagues", "to report abuse", "all", rl, ci, assessment, None, "staff", SC)  # type: ignore[arg-type]
     assert text.endswith(says), text
-    short = stats.verdict(assessment, ci)  # type: ignore[arg-type]
+    short = stats.verdict(assessment, ci, SC)  # type: ignore[arg-type]
     assert ("could be chance" in short or "could be outside" in short) == ("but the data cannot rule out" in text)
-    assert ("could be chance" in short or "could be outside" in short) == (stats.evidence(ci) == stats.INCONCLUSIVE)
+    assert ("could be chance" in short or "could be outside" in short) == (stats.evidence(ci, SC) == stats.INCONCLUSIVE)

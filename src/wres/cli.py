@@ -423,7 +423,7 @@ def audit(
         _fail(problems)
     limit = disclosure.audit_threshold(threshold, doc.threshold)
     with _busy("Auditing…"):
-        result = disclosure.audit(doc.tables, limit, doc.sums, doc.standard)
+        result = disclosure.audit(doc.tables, limit, doc.sums, standard=doc.standard)
     terminal.audit(result, limit, out)
     if result.leaks:
         raise typer.Exit(1)

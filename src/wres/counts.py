@@ -66,9 +66,9 @@ class Counts:
 
     @classmethod
     def from_rows(cls, rows: list[list[Any]] | list[tuple[str, str, str, str, int, int]], bands: list[str],
-                  standard: Standard | None = None) -> "Counts":
+                  standard: Standard) -> "Counts":
         """The inverse of rows(): counts kept as plain data (the web service's database) come back whole."""
-        return cls({(m, s, b, g): (int(n), int(d)) for m, s, b, g, n, d in rows}, list(bands), standard or standards.load())  # type: ignore[misc]
+        return cls({(m, s, b, g): (int(n), int(d)) for m, s, b, g, n, d in rows}, list(bands), standard)  # type: ignore[misc]
 
     def rows(self) -> list[tuple[str, str, str, str, int, int]]:
         """Every cell, in the standard's order: its metrics, its breakdown (parts, then total), bands, groups."""

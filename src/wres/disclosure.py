@@ -103,11 +103,11 @@ def _definition(cell: Cell, metrics: dict[str, MetricDef]) -> tuple[str, ...]:
 
 
 def build(
-    tables: dict[str, list[dict[str, Any]]], sums: Sequence[tuple[str, Sequence[str]]] = (), rates: bool = False,
-    standard: Standard | None = None,
+    tables: dict[str, list[dict[str, Any]]], sums: Sequence[tuple[str, Sequence[str]]] = (), rates: bool = False, *,
+    standard: Standard,
 ) -> TableSet:
     """The table set of published results (dicts as in the JSON) of one standard. `sums`: (table, tables it adds up)."""
-    std = standard or load_standard()
+    std = standard
     metrics = {m.id: m for m in std.metrics}
     parts = tuple(p.id for p in std.breakdown.parts)
     ts = TableSet()
@@ -320,8 +320,8 @@ class Audit:
 
 
 def audit(
-    tables: dict[str, list[dict[str, Any]]], threshold: int, sums: Sequence[tuple[str, Sequence[str]]] = (),
-    standard: Standard | None = None,
+    tables: dict[str, list[dict[str, Any]]], threshold: int, sums: Sequence[tuple[str, Sequence[str]]] = (), *,
+    standard: Standard,
 ) -> Audit:
     """Check published documents (of one standard): can any hidden count be pinned below the threshold?"""
     ts = build(tables, sums, rates=True, standard=standard)
@@ -599,10 +599,10 @@ def _apply(table: str, r: Result, ts: TableSet, primary: set[int], secondary: se
     return out
 
 
-def small_counts(r: Result, status: dict[tuple[str, str], str | None], threshold: int, standard: Standard | None = None) -> str | None:
+def small_counts(r: Result, status: dict[tuple[str, str], str | None], threshold: int, standard: Standard) -> str | None:
     """Which of a result's headline counts are small, in words: "fewer than 10 minority ethnic applicants were
     appointed". The count itself stays hidden; saying that it is under the threshold is what [c] means anyway."""
-    std = standard or load_standard()
+    std = standard
     metric = std.metric(r.metric)
     said = []
     own = set(_headline(r, std))

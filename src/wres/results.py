@@ -57,10 +57,10 @@ def is_assessed(m: MetricDef, band: str, bands: Sequence[str]) -> bool:
     return {"top": band == top_band(bands), "all": True, "none": False}[m.assess_bands]
 
 
-def assessed_band(results: Iterable[Result | Mapping[str, Any]], metric: str, standard: Standard | None = None) -> str | None:
+def assessed_band(results: Iterable[Result | Mapping[str, Any]], metric: str, standard: Standard) -> str | None:
     """The one band of `metric` a reader showing one figure per metric shows (the dashboard's trend): its top
     band when only that is assessed. None for a metric without bands, or whose bands are all alike."""
-    std = standard or load_standard()
+    std = standard
     m = std.metric(metric)
     if m.assess_bands != "top" or m.statistic == "representation":
         return None

@@ -19,18 +19,12 @@ from fractions import Fraction
 from statistics import NormalDist
 
 from wres.standards import Direction, MetricDef, Standard
-from wres.standards import load as load_standard
 
 Assessment = str
 """f"worse_for_{focus id}", "within_range" or f"better_for_{focus id}", the focus id being the standard's."""
 
 Z95 = NormalDist().inv_cdf(0.975)
 WITHIN = "within_range"
-
-
-def _std(standard: Standard | None) -> Standard:
-    """The standard a figure is judged by; the default one (SC-WRES) when a caller has none in hand."""
-    return standard if standard is not None else load_standard()
 
 
 @dataclass(frozen=True)
@@ -42,15 +36,12 @@ class Likelihood:
 
 
 def relative_likelihood(
-    a: int, n1: int, c: int, n2: int, subject: str = "staff", confidence_z: float = Z95, words: tuple[str, str] | None = None,
+    a: int, n1: int, c: int, n2: int, subject: str = "staff", confidence_z: float = Z95, *, words: tuple[str, str],
 ) -> Likelihood:
     """RL of the first group (a of n1) against the second (c of n2), with Katz's log interval.
 
-    `words` name the two groups in a reason (default: the default standard's focus and reference).
+    `words` name the two groups in a reason: the standard's (`oriented`), never a default standard's.
     """
-    if words is None:
-        std = _std(None)
-        words = (std.focus.words, std.reference.words)
     one, two = words
     if n1 == 0 and n2 == 0:
         return Likelihood(None, None, f"there are no {one} or {two} {subject} in the denominator")
@@ -87,23 +78,23 @@ def oriented(standard: Standard, m: MetricDef, focus: tuple[int, int], reference
     """The metric's RL from the focus and reference groups' (numerator, denominator), as the standard orients it."""
     (a, n1), (c, n2) = (reference, focus) if m.orientation == "reference" else (focus, reference)
     one, two = (standard.reference, standard.focus) if m.orientation == "reference" else (standard.focus, standard.reference)
-    return relative_likelihood(a, n1, c, n2, m.subject, confidence_z, (one.words, two.words))
+    return relative_likelihood(a, n1, c, n2, m.subject, confidence_z, words=(one.words, two.words))
 
 
-def worse(standard: Standard | None = None) -> str:
-    return f"worse_for_{_std(standard).focus.id}"
+def worse(standard: Standard) -> str:
+    return f"worse_for_{standard.focus.id}"
 
 
-def better(standard: Standard | None = None) -> str:
-    return f"better_for_{_std(standard).focus.id}"
+def better(standard: Standard) -> str:
+    return f"better_for_{standard.focus.id}"
 
 
-def assess(rl: Fraction | float | None, direction: Direction, standard: Standard | None = None) -> Assessment | None:
+def assess(rl: Fraction | float | None, direction: Direction, standard: Standard) -> Assessment | None:
     """Against the standard's non-adverse range (ends included); `direction` says which side is adverse to the
     focus group, for the RL as oriented."""
     if rl is None or direction is None:
         return None
-    std = _std(standard)
+    std = standard
     low, high = (Fraction(str(x)) for x in std.range)
     if low <= rl <= high:
         return WITHIN
@@ -134,7 +125,7 @@ def pct(x: float) -> str:
     return f"{x:.{PERCENT_PLACES}%}"
 
 
-def crosses_range(ci: tuple[float, float] | None, assessment: Assessment | None, standard: Standard | None = None) -> bool:
+def crosses_range(ci: tuple[float, float] | None, assessment: Assessment | None, standard: Standard) -> bool:
     """Whether the 95% CI reaches across an end of the non-adverse range from where the RL lies.
 
     Outside the range but with an interval reaching into it, the difference could be chance; within the range
@@ -142,7 +133,7 @@ def crosses_range(ci: tuple[float, float] | None, assessment: Assessment | None,
     """
     if ci is None or assessment is None:
         return False
-    low, high = _std(standard).range
+    low, high = standard.range
     if assessment == WITHIN:
         return ci[0] < low or ci[1] > high
     return ci[0] <= high and ci[1] >= low
@@ -180,9 +171,9 @@ class Difference:
     reason: str | None  # why difference is None
 
 
-def difference(a: int, n1: int, c: int, n2: int, standard: Standard | None = None, subject: str = "staff", z: float = Z95) -> Difference:
+def difference(a: int, n1: int, c: int, n2: int, standard: Standard, subject: str = "staff", z: float = Z95) -> Difference:
     """The focus group's rate (a of n1) minus the reference group's (c of n2), with Newcombe's 95% interval."""
-    std = _std(standard)
+    std = standard
     one, two = std.focus.words, std.reference.words
     if n1 == 0 and n2 == 0:
         return Difference(None, None, f"there are no {one} or {two} {subject} in the denominator")
@@ -193,7 +184,7 @@ def difference(a: int, n1: int, c: int, n2: int, standard: Standard | None = Non
     return Difference(a / n1 - c / n2, newcombe(a, n1, c, n2, z), None)
 
 
-def assess_difference(diff: float | None, ci: tuple[float, float] | None, direction: Direction, standard: Standard | None = None) -> Assessment | None:
+def assess_difference(diff: float | None, ci: tuple[float, float] | None, direction: Direction, standard: Standard) -> Assessment | None:
     """A gap is clear when its interval excludes 0; its side, with the metric's direction, says for whom."""
     if diff is None or ci is None or direction is None:
         return None
@@ -223,11 +214,11 @@ STATUS_VERDICTS = {
 NOT_ASSESSED = "Not assessed"
 
 
-def verdict(assessment: Assessment | None, ci: tuple[float, float] | None, standard: Standard | None = None) -> str:
+def verdict(assessment: Assessment | None, ci: tuple[float, float] | None, standard: Standard) -> str:
     """The short verdict of a relative likelihood, with its uncertainty: the sentence's judgement in a few words."""
     if assessment is None:
         return NOT_ASSESSED
-    std = _std(standard)
+    std = standard
     text = {worse(std): f"Worse for {std.focus.words} staff", better(std): f"Better for {std.focus.words} staff",
             WITHIN: "Within the range"}[assessment]
     if crosses_range(ci, assessment, std):
@@ -235,9 +226,9 @@ def verdict(assessment: Assessment | None, ci: tuple[float, float] | None, stand
     return text
 
 
-def difference_verdict(diff: float, assessment: Assessment | None, standard: Standard | None = None) -> str:
+def difference_verdict(diff: float, assessment: Assessment | None, standard: Standard) -> str:
     """'BME staff higher by 5.1 points' (', but could be chance' when the interval includes no difference)."""
-    std = _std(standard)
+    std = standard
     how = _higher(diff)
     if how == "the same as":
         return f"{std.focus.label} and {std.reference.words} staff the same"
@@ -271,11 +262,11 @@ def where(standard: Standard, service: str, breakdown: bool) -> str:
 
 def sentence(
     title: str, phrase: str, service: str, rl: float | None, ci: tuple[float, float] | None,
-    assessment: Assessment | None, reason: str | None, subject: str = "staff",
-    standard: Standard | None = None, orientation: str = "focus", breakdown: bool = True,
+    assessment: Assessment | None, reason: str | None, subject: str,
+    standard: Standard, orientation: str = "focus", breakdown: bool = True,
 ) -> str:
     """One sentence a councillor can read, of a relative likelihood oriented as the metric says."""
-    std = _std(standard)
+    std = standard
     place = where(std, service, breakdown)
     if rl is None:
         return f"{title}{place}: the relative likelihood cannot be calculated, because {reason}."
@@ -312,11 +303,11 @@ def sentence(
 
 def difference_sentence(
     title: str, phrase: str, service: str, rates: tuple[float | None, float | None], d: Difference,
-    assessment: Assessment | None, subject: str = "staff", standard: Standard | None = None, breakdown: bool = True,
+    assessment: Assessment | None, subject: str, standard: Standard, breakdown: bool = True,
 ) -> str:
     """'31.2% of BME respondents and 25.0% of white respondents experienced …: BME staff higher by 6.2
     percentage points (95% CI 1.1 to 11.3), a clear difference, to the disadvantage of BME staff.'"""
-    std = _std(standard)
+    std = standard
     place = where(std, service, breakdown)
     if d.difference is None:
         return f"{title}{place}: the difference cannot be calculated, because {d.reason}."
@@ -338,10 +329,10 @@ def difference_sentence(
 
 def representation_sentence(
     title: str, band: str, service: str, share: float | None, workforce: float | None,
-    subject: str = "staff", standard: Standard | None = None, breakdown: bool = True,
+    subject: str, standard: Standard, breakdown: bool = True,
 ) -> str:
     """'BME staff are 18.0% of Band 8a and 24.3% of the workforce (6.3 points lower).'"""
-    std = _std(standard)
+    std = standard
     part = std.breakdown.part(service)
     among = f"Among {part.words}, " if breakdown and part.id != std.breakdown.total.id else ""
     if share is None or workforce is None:
@@ -365,13 +356,13 @@ STOCK_NOTE = ("No test of the change is given: this counts staff in post, largel
               "not events of the year, so the two years are not independent samples and a test would overstate the evidence.")
 
 
-def evidence(ci: tuple[float, float] | None, standard: Standard | None = None) -> str | None:
+def evidence(ci: tuple[float, float] | None, standard: Standard) -> str | None:
     """How much a relative likelihood's 95% CI says about the range (ends included in the range):
     `outside_range` when the whole interval lies outside it, `inside_range` when wholly inside, else
     `inconclusive` (it overlaps an edge). None without an interval."""
     if ci is None:
         return None
-    low, high = _std(standard).range
+    low, high = standard.range
     if ci[1] < low or ci[0] > high:
         return OUTSIDE
     if ci[0] >= low and ci[1] <= high:

@@ -16,7 +16,7 @@ from rich.text import Text
 from wres import dates
 from wres.disclosure import Audit
 from wres.problems import Problem
-from wres.standards import Standard, load
+from wres.standards import Standard
 
 if TYPE_CHECKING:
     from wres.actions import Judgement
@@ -59,11 +59,11 @@ RAG_STYLE = {"red": "bold red", "amber": "bold yellow", "green": "green", "not s
 
 
 def action_plan(org_name: str, states: list, judged: Judgement, uncovered: list[str], console: Console,
-                standard: Standard | None = None) -> None:
+                standard: Standard) -> None:
     """The plan as a steering group reads it: RAG counts, then by metric, then what needs attention."""
     from wres.actions import RAG_ORDER, counts
 
-    metrics = (standard or load()).metrics
+    metrics = standard.metrics
 
     console.print(Text(f"Action plan — {org_name}", style="bold"))
     console.print(Text(f"{judged.words}. Another month: --month 2025-06 (or June 2025)."))
@@ -91,10 +91,10 @@ def action_plan(org_name: str, states: list, judged: Judgement, uncovered: list[
         console.print(Text("! ", style="bold yellow") + Text(u))
 
 
-def suggestions(found: list, plan: object, console: Console, standard: Standard | None = None) -> None:
+def suggestions(found: list, plan: object, console: Console, standard: Standard) -> None:
     """Evidence-informed actions for each metric outside the range, with where each idea comes from."""
     if not found:
-        console.print(f"No metric is outside the non-adverse range to the disadvantage of {(standard or load()).focus.words} staff.")
+        console.print(f"No metric is outside the non-adverse range to the disadvantage of {standard.focus.words} staff.")
         return
     for metric, where, entries in found:
         console.print(Text(where, style="bold"))
