@@ -175,13 +175,13 @@ def counts_table(draw: st.DrawFn) -> Counts:
             for group in ("minority_ethnic", "white", "unknown"):
                 d = draw(st.integers(0, 300))
                 cells[(metric, service, "", group)] = (draw(st.integers(0, d)), d)
-    return Counts(cells, bands=[])
+    return Counts(cells, bands=[], standard=SC)
 
 
 @given(counts_table())
 def test_swapping_groups_in_counts_inverts_every_rl(counts: Counts) -> None:
     swap = {"minority_ethnic": "white", "white": "minority_ethnic", "unknown": "unknown"}
-    swapped = Counts({(m, s, b, swap[g]): v for (m, s, b, g), v in counts.cells.items()}, bands=[])
+    swapped = Counts({(m, s, b, swap[g]): v for (m, s, b, g), v in counts.cells.items()}, bands=[], standard=SC)
     for r, q in zip(results.compute(counts, ORG).results, results.compute(swapped, ORG).results):
         if r.reason == "not submitted":
             continue

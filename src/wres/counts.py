@@ -34,7 +34,11 @@ class Counts:
 
     cells: dict[Key, tuple[int, int]] = field(default_factory=dict)
     bands: list[str] = field(default_factory=list)  # pay bands, lowest first
-    standard: Standard = field(default_factory=standards.load)  # whose metrics, breakdown and groups the keys name
+    standard: Standard = None  # type: ignore[assignment]  # whose metrics, breakdown and groups the keys name: always given
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.standard, Standard):  # never a default one: an NHS return's counts judged as the SC-WRES's
+            raise TypeError("Counts needs the standard its keys are of")
 
     @property
     def submitted(self) -> set[str]:

@@ -79,14 +79,14 @@ def _load_one(path: Path) -> tuple[Path, pipeline.Loaded | None, list[Problem]]:
         return path, None, [replace(p, file=f"{path}: {p.file}") for p in exc.problems]
 
 
-def _load_sent(path: Path) -> tuple[Path, tuple[Organisation, Counts] | None, list[Problem]]:
-    """_load_one in a worker process, sending back only what national uses: the organisation and the counts
-    without their standard (11 KB of a return's 13 KB pickled, unpickled as a copy per return: a quarter of a
-    second at 1,000 returns). The parent gives the counts back the standard it has loaded."""
+def _load_sent(path: Path) -> tuple[Path, tuple[Organisation, dict, list[str]] | None, list[Problem]]:
+    """_load_one in a worker process, sending back only what national uses: the organisation and the counts'
+    cells and bands, without their standard (11 KB of a return's 13 KB pickled, unpickled as a copy per return:
+    a quarter of a second at 1,000 returns). The parent makes the counts again with the standard it has loaded."""
     path, loaded, problems = _load_one(path)
     if loaded is None:
         return path, None, problems
-    return path, (loaded.organisation, replace(loaded.counts, standard=None)), problems  # type: ignore[arg-type]
+    return path, (loaded.organisation, loaded.counts.cells, loaded.counts.bands), problems
 
 
 def load(paths: Sequence[Path], progress: Callable[[str], None] | None = None, workers: int | None = None) -> tuple[list[Authority], list[Problem]]:
@@ -104,8 +104,8 @@ def load(paths: Sequence[Path], progress: Callable[[str], None] | None = None, w
             for path, sent, found in _progress(pool_.map(_load_sent, paths, chunksize=4), say, len(paths)):
                 problems += found
                 if sent is not None:
-                    org, counts = sent
-                    authorities.append(Authority(Path(path), org, replace(counts, standard=org.standard)))
+                    org, cells, bands = sent
+                    authorities.append(Authority(Path(path), org, Counts(cells, bands, org.standard)))
     else:
         for path, loaded, found in _progress(map(_load_one, paths), say, len(paths)):
             problems += found

@@ -16,7 +16,6 @@ from wres.counts import Counts
 from wres.document import INTERNAL_MARKING, SCHEMA_VERSION, Document, Figures, Result
 from wres.organisation import Organisation
 from wres.standards import MetricDef, Part, Standard
-from wres.standards import load as load_standard
 
 __all__ = ["INTERNAL_MARKING", "SCHEMA_VERSION", "Document", "Figures", "Result", "compute", "with_change", "top_band", "assessed_band", "bands_of", "is_assessed"]
 
@@ -27,12 +26,6 @@ def _rate(n: int, d: int) -> float | None:
 
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
-
-
-def standard_of(counts: Counts, org: Organisation | None = None) -> Standard:
-    """The standard the counts were made under (the return's); the default one for counts that name none."""
-    std = getattr(counts, "standard", None) or getattr(org, "standard", None)
-    return std if isinstance(std, Standard) else load_standard()
 
 
 def top_band(bands: Sequence[str]) -> str | None:
@@ -195,7 +188,7 @@ def with_change(doc: Document, previous: Document | None) -> Document:
 
 def compute(counts: Counts, org: Organisation, warnings: list[str] | None = None, from_counts_file: bool = False) -> Document:
     """Every result the standard defines, submitted or not, unsuppressed (marked internal)."""
-    std = standard_of(counts, org)
+    std = counts.standard  # the return's, which the counts were made under
     pay_bands = counts.bands or [b.label for b in org.bands]
     results: list[Result] = []
     for m in std.metrics:

@@ -239,7 +239,7 @@ def test_pooled_counts_are_formula_safe(users, authorities, submitted) -> None:
         c = sub.loaded_counts()
         first = c.bands[0]
         cells = {(m, s, evil if b == first else b, g): v for (m, s, b, g), v in c.cells.items()}
-        sub.counts = {"rows": [list(row) for row in Counts(cells, [evil, *c.bands[1:]]).rows()], "bands": [evil, *c.bands[1:]]}
+        sub.counts = {"rows": [list(row) for row in Counts(cells, [evil, *c.bands[1:]], c.standard).rows()], "bands": [evil, *c.bands[1:]]}
         sub.save()
     text = client_for(users["national"]).get("/national/counts.csv?period=2024").content.decode()
     bands = {row[2] for row in csv.reader(io.StringIO(text)) if row[0] == "M1"}
