@@ -574,6 +574,36 @@ def test_wres_map_judges_a_trusts_export_by_the_standard_its_organisation_toml_n
     assert res.code == 0 and "'Directorate' → service" in res.stdout, res.stdout
 
 
+def test_a_trusts_band_spellings_wres_does_not_know_are_asked_and_the_answers_are_read(tmp_path: Path, cli) -> None:
+    """An NHS band is the standard's own label: a spelling of it ESR uses is read as it is ("AfC Band 7"),
+    one wres does not know is a TODO in the mapping, with the nearest label where one is near, never guessed;
+    once answered, the return counts it as that band, and an answer that is no band is an error."""
+    from tests.test_nhs_input import NHS_ORG, STAFF
+
+    folder = tmp_path / "esr"
+    folder.mkdir()
+    write_toml(folder / "organisation.toml", NHS_ORG)
+    spell = {"Band 7": "AfC Band 7", "Band 6": "Non AfC Grade", "Band 2": "Bnad 2"}
+    rows = [[r["staff_id"], r["ethnicity"] or "", spell.get(r["pay_band"], r["pay_band"]), r["clinical"], r["board_voting"], r["board_executive"]]
+            for r in STAFF]
+    _write_csv(folder / "ESR staff.csv", ["Employee Number", "Ethnic Origin", "AfC Band", "clinical", "board_voting", "board_executive"], rows)
+    res = cli("map", folder)
+    assert res.code == 0, res.stdout + res.stderr
+    text = (folder / "mapping.toml").read_text(encoding="utf-8")
+    saved = tomllib.loads(text)
+    assert saved["staff"]["values"]["pay_band"] == {"Non AfC Grade": "TODO", "Bnad 2": "TODO"}  # AfC Band 7 is read as it is
+    assert '"Bnad 2" = "TODO"  # TODO: which band? nearest: Band 2' in text
+    assert pipeline.check(folder) and cli("validate", folder).code == 1  # a TODO is a decision left
+    (folder / "mapping.toml").write_text(text.replace('"Non AfC Grade" = "TODO"', '"Non AfC Grade" = "Band 6"').replace('"Bnad 2" = "TODO"', '"Bnad 2" = "Band 2"'),
+                                         encoding="utf-8")
+    assert not [p for p in pipeline.check(folder) if p.severity == "error"]
+    contract = write_return(tmp_path / "contract", {"staff": STAFF}, org=NHS_ORG)
+    assert pipeline.load(folder).counts.cells == pipeline.load(contract).counts.cells
+    (folder / "mapping.toml").write_text(text.replace('"Non AfC Grade" = "TODO"', '"Non AfC Grade" = "Band 10"'), encoding="utf-8")
+    said = [p.message for p in pipeline.check(folder) if p.severity == "error"]
+    assert 'maps "Non AfC Grade" to "Band 10", which is not a value of pay_band' in said, said
+
+
 @pytest.mark.parametrize("text", ['standard = "nhs-wres', 'standard = "no-such-standard"', "standard = 3", "[[[", ""])
 def test_an_organisation_toml_wres_map_cannot_read_names_no_standard(tmp_path: Path, text: str) -> None:
     """`wres map` only reads which standard organisation.toml names: a broken or unknown one names none (the

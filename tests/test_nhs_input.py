@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import write_return
+from tests.conftest import person, write_return
 from wres import pipeline, standards
 from wres.pipeline import InvalidInput
 
@@ -199,6 +199,16 @@ def test_a_misspelt_band_is_suggested_never_guessed(tmp_path: Path) -> None:
     path = trust(tmp_path, staff=[*STAFF[:2], staff("S03", "Pakistani", "Bnad 8a", "yes"), *STAFF[3:]])
     p = _one_error(path)
     assert p.message == '"Bnad 8a" is not a pay band' and p.fix.startswith('did you mean "Band 8a"?')
+
+
+def test_a_band_wres_does_not_know_can_be_mapped_where_bands_are_the_standards_labels(tmp_path: Path) -> None:
+    """The web offers its mapping pages for a problem an import mapping can put right: an NHS band spelling is
+    one (the values page lists the standard's bands); a council's band comes from its salary, so it is not."""
+    nhs = _one_error(trust(tmp_path, staff=[*STAFF[:2], staff("S03", "Pakistani", "Non AfC Grade", "yes"), *STAFF[3:]]))
+    assert nhs.column == "pay_band" and nhs.mappable
+    council = write_return(tmp_path / "council", {"staff": [{**person("S1"), "pay_band": "Grade 7"}]})
+    said = [p for p in pipeline.check(council) if p.column == "pay_band" and p.severity == "error"]
+    assert said and not any(p.mappable for p in said)
 
 
 ESR_BANDS = {"Band 5": "Band 05", "Band 6": "AfC Band 6", "Band 2": "Agenda for Change Band 2", "Band 7": "Band 07",

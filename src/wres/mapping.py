@@ -734,6 +734,10 @@ def _suggest_value(kind: str, column: str, value: str, standard: Standard) -> tu
         options = list(near(value))[:3] if near else []
         options = [o if isinstance(o, str) else o[0] for o in options]
         return None, "TODO: which ethnicity?" + (f" nearest: {', '.join(options)}" if options else " (an ONS 2021 label)")
+    if kind == "band":  # never guessed: a near label may be another band ("Band 8 - Range E")
+        labels = [b.label for b in standard.default_bands] + list(standard.excluded_bands)
+        hit = process.extractOne(w, {b: _words(b) for b in labels}, scorer=fuzz.ratio, score_cutoff=75)
+        return None, "TODO: which band?" + (f" nearest: {hit[2]}" if hit else f" one of {', '.join(labels)}")
     return None, "TODO"
 
 
@@ -963,7 +967,8 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                     todo += 1
                     lines.append(f"  dates in {heading!r}: {note[6:]}")
                 continue
-            if c.kind not in schema.CATEGORICAL or c.kind in ("band", "metric_list") or len(seen) >= VALUES_KEPT:
+            if (c.kind not in schema.CATEGORICAL or c.kind == "metric_list" or (c.kind == "band" and std.bands_from != "labels")
+                    or len(seen) >= VALUES_KEPT):  # a band only where the standard's are labels (else the salary gives it)
                 continue
             table = fm.values.setdefault(col, {})
             known = {normalise(k) for k in table}

@@ -117,7 +117,13 @@ class _Check:
 
 # The kinds of value an import mapping can translate ([<file>.values.<column>]): a spelling of these that the
 # contract does not know is a problem the mapping could put right.
-MAPPABLE = ("ethnicity", "service", "bool", "answer", "status")
+MAPPABLE = ("ethnicity", "service", "bool", "answer", "status", "band")
+
+
+def _mappable(kind: str | None, standard: Standard) -> bool:
+    """Whether an import mapping can say what a spelling of this kind means: a band only where the standard's
+    bands are its own labels (elsewhere the band is the organisation's, from the salary)."""
+    return kind in MAPPABLE and (kind != "band" or standard.bands_from == "labels")
 
 MIN_SALARY = 1_000  # pounds a year: less is no full-time annual salary
 MAX_SALARY = 1_000_000  # pounds a year: more is an identifier pasted in, or Excel's 1E+25, in social care or the NHS
@@ -212,10 +218,11 @@ def recognised(kind: Kind, value: str, standard: Standard | None = None, column:
     """The contract's value of one spelling of a categorical kind, or None: what the import mapping may map to.
 
     Without a standard (a mapping is written before the return says its standard), a spelling any standard
-    reads is recognised. A pay band is the organisation's, so it is checked where a return is read, not here.
+    reads is recognised. A pay band is the organisation's, so it is checked where a return is read, not here,
+    unless the standard's bands are its own labels (the NHS's Agenda for Change).
     """
     if kind == "band":
-        return None
+        return _band_lookup(None, standard)(value) if standard is not None and standard.bands_from == "labels" else None
     for std in [standard] if standard is not None else [load(i) for i in available()]:
         value_of = _classifier(kind, column, None, {}, std)[0](value)
         if value_of is not None:
@@ -556,14 +563,14 @@ def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], coun
                 question = _did_you_mean(check.suggest, value, check.near) if check.suggest else None
                 fix = f"{question} If not, {check.fix}" if question else check.fix
                 message, fix = (check.explain(value) if check.explain else None) or (check.message.format(value=value), fix)
-                mappable = check.suggest in MAPPABLE
+                mappable = _mappable(check.suggest, standard_of(ret))
                 if schema.excel_error(value):
                     message, fix, mappable = (f'"{value}" is an Excel error, not a value: the formula that gave it failed',
                                               "correct the formula (a lookup that finds nothing gives #N/A), or type the value", False)
                 problems.append(Problem(src.label, message, fix, check.column, tuple(first), k, sev, mappable))
             if len(rows) > VALUES_SHOWN:
                 problems.append(Problem(src.label, f"more values like these ({n:,} rows in all)", check.fix, check.column, (), 0, sev,
-                                        check.suggest in MAPPABLE))
+                                        _mappable(check.suggest, standard_of(ret))))
         else:
             first = ret.con.execute(f"SELECT list(_row ORDER BY _row)[1:{ROWS_SHOWN}] FROM {table} WHERE {check.condition}").fetchall()[0][0]
             problems.append(Problem(src.label, check.message, check.fix, check.column, tuple(first), n, sev))
@@ -662,7 +669,7 @@ def _check_import_mapping(ret: Return) -> list[Problem]:
         for col, table in fm.values.items():
             kind = kinds[col]
             for spelling, target in table.items():
-                if kind == "band" or (target.strip() and recognised(kind, target, standard, col) is not None):
+                if (kind == "band" and standard.bands_from != "labels") or (target.strip() and recognised(kind, target, standard, col) is not None):
                     continue
                 shown = f'"{spelling}"' if spelling else "a blank cell"
                 said = f"still says TODO for {shown}" if target == TODO else f'maps {shown} to "{target}", which is not a value of {col}'
