@@ -239,9 +239,10 @@ ESR_GROUP = {"yes": "Nursing and Midwifery Registered", "no": "Administrative an
 
 def test_a_trusts_esr_export_is_matched_in_the_pages_and_counts_as_its_return(trust, trust_analyst, nhs_return, tmp_path) -> None:
     """The trust's staff list as ESR gives it: its own file name and headings, ethnic origins with ESR's
-    subcategory codes, bands as ESR spells them, a staff group for clinical, Y/N board flags. Uploaded, matched
-    on the mapping pages by accepting what they suggest, and submitted: its counts are its return's."""
-    from tests.web.test_mapping_pages import walk
+    subcategory codes, bands as ESR spells them (and a local grade, asked on the values page), a staff group
+    for clinical, Y/N board flags. Uploaded, matched on the mapping pages by accepting what they suggest, and
+    submitted: its counts are its return's."""
+    from tests.web.test_mapping_pages import labelled, selected, walk
     from wres import ethnicity
     from wres.web.models import ImportMapping
 
@@ -258,15 +259,24 @@ def test_a_trusts_esr_export_is_matched_in_the_pages_and_counts_as_its_return(tr
             group = ethnicity.classify(r["ethnicity"])
             # the same person's group, as an ESR code (a subcategory code for some)
             origin = r["ethnicity"] if group == "unknown" else ESR_ETHNIC[(("A", "B", "C") if group == "white" else ("H", "L", "N", "P", "S"))[i % (3 if group == "white" else 5)]]
-            w.writerow([f"{r['staff_id']}-1", r["staff_id"], origin, ESR_BAND.get(r["pay_band"], r["pay_band"]), ESR_GROUP[r["clinical"]],
+            band = "Non AfC Grade" if r["pay_band"] == "Band 6" else ESR_BAND.get(r["pay_band"], r["pay_band"])  # a local grade: asked
+            w.writerow([f"{r['staff_id']}-1", r["staff_id"], origin, band, ESR_GROUP[r["clinical"]],
                         "Y" if r["board_voting"] == "yes" else "N", "Y" if r["board_executive"] == "yes" else "N"])
     plain = returns.record(trust, trust_analyst, zipped(nhs_return))  # the same return in the contract's spellings
     c = client_for(trust_analyst)
     r = c.post("/submit/", {"file": zipped(export, name="ESR export.zip")})
     up = Upload.objects.filter(authority=trust).order_by("-created_at").first()
     assert up.status == Upload.Status.INVALID and up.staged, up.problems
-    visited, check = walk(c, c.get(f"/submit/{up.pk}/map/")["Location"])
-    assert visited[0] == "files/" and "staff/columns/" in visited, visited
+    def bands(url: str, text: str) -> dict[str, str] | None:  # the values page asks what "Non AfC Grade" is, offering the bands
+        if not url.endswith("/staff/values/"):
+            return None
+        chosen, said = selected(text), labelled(text)
+        name = next(n for n, label in said.items() if "Non AfC Grade" in label)
+        assert chosen[name] == "" and '<option value="Band 6">' in text
+        return {**chosen, name: "Band 6"}
+
+    visited, check = walk(c, c.get(f"/submit/{up.pk}/map/")["Location"], bands)
+    assert visited[0] == "files/" and "staff/columns/" in visited and "staff/values/" in visited, visited
     r = c.post(check)
     up.refresh_from_db()
     assert up.status == Upload.Status.VALID, up.errors()
