@@ -14,6 +14,10 @@ ROWS_SHOWN = 10
 # or broken file, a vertical tab pasted from Word), and a message that printed one raw could recolour or retitle
 # the terminal, or vanish on a page
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The same in text someone typed, where a carriage return is a line break (Windows, a textarea): as a regular
+# expression Python and DuckDB both read, so the return's files and the web's forms refuse the same characters
+TYPED_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_TYPED = re.compile(TYPED_CONTROL)
 
 
 def printable(text: str) -> str:
@@ -23,7 +27,7 @@ def printable(text: str) -> str:
 
 def has_control(text: str) -> bool:
     """Whether text someone typed holds a control character: a line break is text, as Windows writes it too."""
-    return _CONTROL.search(text.replace("\r", "")) is not None
+    return _TYPED.search(text) is not None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from wres import date_spellings, ethnicity, schema
 from wres import mapping as mapping_mod
 from wres.ethnicity import classify, normalise
 from wres.dates import period as period_words
-from wres.problems import ROWS_SHOWN, Problem
+from wres.problems import ROWS_SHOWN, TYPED_CONTROL, Problem
 from wres.read import (
     RECORD_FILES,
     Return,
@@ -331,7 +331,7 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                                  severity="warning"))  # (its text is kept only then: _run_checks says it as any marker)
         else:  # text: the value is its own text, printed in the report and on the terminal as written
             typed.append(f"{raw} AS {c.name}")
-            checks.append(_Check(f"regexp_matches(\"{c.name}\", '[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]')", c.name,  # (a column named by)
+            checks.append(_Check(f"regexp_matches(\"{c.name}\", {sql_str(TYPED_CONTROL)})", c.name,  # (a column named by)
                                  '"{value}" holds a control character, which the report cannot show',
                                  "type the text again: it may have come with text pasted from another program (a line break from Word)",
                                  by_value=f'"{c.name}"'))
