@@ -598,6 +598,16 @@ CASES: list[Case] = [
          (E("return.xlsx", "unpacks to more than 1 MB"),), env=(("WRES_MAX_UNPACKED_MB", "1"),)),
     Case("xlsx_sheet_cut_short", workbook_of(rewrite_sheet(workbook_bytes(record_files()), "staff", lambda x: x[: len(x) // 2])),
          (E("return.xlsx, sheet staff", "damaged"),)),
+    # a program wrote formulas and left their results for Excel to work out on opening (openpyxl, as here, leaves
+    # them empty; xlsxwriter writes 0): refused with how to save them, never read as blank or as 0
+    Case("xlsx_formulas_never_saved", workbook(record_files(staff=changed(staff_rows(), {3: {"annual_salary": "=35000+1"},
+                                                                                       5: {"ethnicity": '=IF(1,"Indian")'}}))),
+         (E("return.xlsx, sheet staff", "1 formula whose result was never saved", rows=(5,), column="ethnicity"),
+          E("return.xlsx, sheet staff", "1 formula whose result was never saved", rows=(3,), column="annual_salary"))),
+    # a formula in a column the return does not read is no matter
+    Case("xlsx_unsaved_formula_in_an_extra_column", workbook(record_files(staff=[{**r, "length_of_service": "=1+1"} for r in staff_rows()],
+                                                                          recruitment=changed(recruitment_rows(), {3: {"shortlisted": "maybe"}}))),
+         (E("return.xlsx, sheet recruitment", '"maybe"', rows=(3,), column="shortlisted"),)),
     Case("xlsx_too_wide", workbook(record_files(staff=[{**r, **{f"extra{i}": None for i in range(1000)}, "last": "x"} for r in staff_rows()])),
          (E("return.xlsx, sheet staff", "1,007 columns", rows=(1,)),)),
     # the row limit: rows in a file or sheet (set low here), counting a sheet's empty rows
@@ -997,6 +1007,50 @@ def test_a_sheet_is_read_to_its_last_row_whatever_its_dimension_says(tmp_path: P
     path = Path(workbook_of(data)(tmp_path))
     problems = [(p.file, p.message, p.rows) for p in pipeline.check(tmp_path / path) if p.severity == "error"]
     assert problems == [("return.xlsx, sheet staff", '"Martian" is not a recognised ethnicity', (7,))]
+
+
+def test_formulas_xlsxwriter_left_as_0_are_refused_not_read_as_0(tmp_path: Path) -> None:
+    """xlsxwriter saves 0 as every formula's result, for Excel to work out on opening: a salary of 0 would
+    be a figure, so the sheet is refused with how to save the workbook."""
+    import xlsxwriter
+
+    from wres import pipeline
+
+    rows = staff_rows()
+    (tmp_path / RET).mkdir()
+    write_toml(tmp_path / RET / "organisation.toml", ORG)
+    book = xlsxwriter.Workbook(str(tmp_path / RET / "return.xlsx"))
+    ws = book.add_worksheet("staff")
+    ws.write_row(0, 0, list(rows[0]))
+    for r, row in enumerate(rows, start=1):
+        ws.write_row(r, 0, list(row.values()))
+    ws.write_formula(2, list(rows[0]).index("annual_salary"), "=35000+1")
+    book.close()
+    problems = [(p.file, p.rows, p.column, p.message.split(":")[0]) for p in pipeline.check(tmp_path / RET) if p.severity == "error"]
+    assert problems == [("return.xlsx, sheet staff", (3,), "annual_salary (F)", "holds 1 formula whose result was never saved in the workbook")]
+
+
+def test_formulas_excel_saved_are_read_as_their_results(tmp_path: Path) -> None:
+    """Excel saves each formula's result with it, and drops the request to work them out on opening: such a
+    workbook's formulas are read as what Excel shows."""
+    import io
+    import zipfile
+
+    from wres import pipeline
+
+    data = workbook_bytes(record_files(staff=changed(staff_rows(), {3: {"annual_salary": "=35000+1"}})))
+    data = rewrite_sheet(data, "staff", lambda xml: xml.replace(b"<f>35000+1</f><v />", b"<f>35000+1</f><v>35001</v>"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            dst.writestr(info.filename, body.replace(b' fullCalcOnLoad="1"', b"") if info.filename == "xl/workbook.xml" else body)
+    assert b"<v>35001</v>" in zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml")
+    path = Path(workbook_of(out.getvalue())(tmp_path))
+    assert [p for p in pipeline.check(tmp_path / path) if p.severity == "error"] == []
+    from wres import read
+    ret = read.read_return(tmp_path / path)
+    assert ret.con.execute("SELECT annual_salary FROM raw_staff WHERE _row = 3").fetchone() == ("35001",)
 
 
 def test_an_xls_beside_the_returns_files_is_only_a_warning(tmp_path: Path) -> None:

@@ -512,12 +512,23 @@ def _sheet_footer(arrow: Any, numbers: list[int]) -> list[tuple[int, str]]:
 _XML_CHUNK = 1 << 22
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b')  # a cell whose first child is its formula
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 
 
-def _hidden_rows(ws: Any) -> set[int]:
-    """The rows of a sheet Excel hides (by a filter, or by hand), from the sheet's XML, which openpyxl's
-    read-only sheets do not give: a staff list filtered to social care and saved still holds everyone."""
-    found: set[int] = set()
+@dataclass
+class _Marks:
+    """What a read-only openpyxl sheet does not say of its cells, read from the sheet's XML."""
+
+    hidden: set[int] = field(default_factory=set)  # rows Excel hides (by a filter, or by hand)
+    formulas: list[tuple[int, str]] = field(default_factory=list)  # (row, column letters) of cells holding a formula
+
+
+def _sheet_marks(ws: Any, formulas: bool = False) -> _Marks:
+    """The rows of a sheet Excel hides (a staff list filtered to social care and saved still holds everyone)
+    and, when asked, its formula cells, in one pass over the sheet's XML. Empty if the XML cannot be read:
+    a sheet openpyxl read is one this can read, and nothing is then said of either."""
+    marks = _Marks()
     try:
         with ws._get_source() as src:
             tail = b""
@@ -526,11 +537,16 @@ def _hidden_rows(ws: Any) -> set[int]:
                 data = tail + chunk
                 cut = data.rfind(b"<") if chunk else len(data)  # a tag cut at the chunk's end is read with the next
                 data, tail = data[:max(cut, 0)], data[max(cut, 0):]
-                found.update(int(m.group(1)) for tag in _HIDDEN_ROW.finditer(data) if (m := _ROW_NUMBER.search(tag.group(0))))
+                # each pattern only where a plain search finds its tag (a tenth of the time on a sheet without)
+                if b'hidden="' in data:
+                    marks.hidden.update(int(m.group(1)) for tag in _HIDDEN_ROW.finditer(data) if (m := _ROW_NUMBER.search(tag.group(0))))
+                if formulas and (b"<f" in data or b":f" in data):
+                    marks.formulas += [(int(m.group(2)), m.group(1).decode()) for c in _FORMULA_CELL.finditer(data)
+                                       if (m := _CELL_REF.search(c.group(1)))]
                 if not chunk:
-                    return found
-    except Exception:  # a sheet openpyxl read is one this can read; if not, nothing is said of hidden rows
-        return set()
+                    return marks
+    except Exception:
+        return _Marks()
 
 
 def _csv_footer(path: Path, codec: str, sep: str = ",") -> tuple[int, list[tuple[int, str]]] | None:
@@ -830,10 +846,12 @@ def unpacked_size(path: Path) -> int:
 
 
 _WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_WORKBOOK = re.compile(r"application/vnd\.(?:openxmlformats-officedocument\.spreadsheetml|ms-excel)\.[\w.]*main\+xml")
+_RECALCULATED = re.compile(rb'<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"')
 
 
-def _worksheet_parts(path: Path, parts: list[zipfile.ZipInfo]) -> set[str] | None:
-    """The parts a workbook's [Content_Types].xml declares to be worksheets; None if it has no readable one."""
+def _content_types(path: Path, parts: list[zipfile.ZipInfo]) -> dict[str, str] | None:
+    """Each part a workbook's [Content_Types].xml declares, with its type; None if it has no readable one."""
     import xml.etree.ElementTree as ET
 
     types = next((p for p in parts if p.filename == "[Content_Types].xml"), None)
@@ -844,7 +862,26 @@ def _worksheet_parts(path: Path, parts: list[zipfile.ZipInfo]) -> set[str] | Non
             root = ET.fromstring(zf.read(types))
     except Exception:  # a damaged zip or XML: several kinds
         return None
-    return {(e.get("PartName") or "").lstrip("/") for e in root if e.tag.endswith("}Override") and e.get("ContentType") == _WORKSHEET}
+    return {(e.get("PartName") or "").lstrip("/"): e.get("ContentType") or "" for e in root if e.tag.endswith("}Override")}
+
+
+def _worksheet_parts(path: Path, parts: list[zipfile.ZipInfo]) -> set[str] | None:
+    """The parts a workbook's [Content_Types].xml declares to be worksheets; None if it has no readable one."""
+    types = _content_types(path, parts)
+    return None if types is None else {part for part, kind in types.items() if kind == _WORKSHEET}
+
+
+def recalculated_on_opening(path: Path) -> bool:
+    """Whether a workbook asks Excel to work out every formula when it opens (calcPr fullCalcOnLoad), as a
+    program that writes formulas without their results does; Excel drops the request when it saves. Read
+    from the XML: openpyxl takes the request as made when the workbook says nothing of it."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            types = _content_types(path, zf.infolist()) or {}
+            main = next((part for part, kind in types.items() if _WORKBOOK.fullmatch(kind)), None)
+            return main is not None and _RECALCULATED.search(zf.read(main)) is not None
+    except Exception:  # a workbook openpyxl opened is one this can read; if not, nothing is said of formulas
+        return False
 
 
 class Refused(Exception):
@@ -959,6 +996,7 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
         return
     try:
         sheets = {s.strip().lower(): s for s in wb.sheetnames}
+        recalculated = recalculated_on_opening(path)
         named = {} if ret.mapping is None else {  # the mapping may name the sheet that holds a file
             stem: fm.sheet for stem, fm in ret.mapping.files.items() if fm.sheet and (only is not None and stem in only or not fm.file)}
         for stem, sheet in named.items():
@@ -982,6 +1020,13 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                 _keep(ret, name, read)
                 continue
             heads, arrow, row_numbers = read
+            rename = ret.mapping.renames(name) if ret.mapping else {}
+            marks = _sheet_marks(wb[sheets[name]], formulas=recalculated)
+            unsaved = _unsaved(label, name, heads, rename, ret.mapping.keep(name) if ret.mapping else None, marks.formulas, set(row_numbers))
+            if unsaved:
+                ret.problems += unsaved[:-1]
+                _keep(ret, name, unsaved[-1])
+                continue
             footer = _sheet_footer(arrow, row_numbers) if name not in SETTINGS_SHEETS else []
             if footer:
                 arrow, row_numbers = arrow.slice(0, len(row_numbers) - len(footer)), row_numbers[:-len(footer)]
@@ -993,7 +1038,6 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                 settings[name] = (label, heads, [arrow.column(f"c{i}").to_pylist() for i in range(len(heads))], row_numbers)
                 continue
             ret.con.register(f"arrow_{name}", arrow)
-            rename = ret.mapping.renames(name) if ret.mapping else {}
             src = _text_table(ret.con, name, label, f"arrow_{name}", "_row", ["_row", *heads], rename=rename,
                               keep=ret.mapping.keep(name) if ret.mapping else None)
             ret.con.unregister(f"arrow_{name}")
@@ -1003,7 +1047,7 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                              for cs in [rename.get(mapping_mod.heading_key(h)) or (mapping_mod.heading_key(h),)] for c in cs}
                 src.workbook = True
                 src.warnings[:0] = [footer_warning(label, footer)] if footer else []
-                hidden = sorted(_hidden_rows(wb[sheets[name]]) & set(row_numbers))
+                hidden = sorted(marks.hidden & set(row_numbers))
                 if hidden:
                     src.warnings.append(Problem(
                         label, f"{len(hidden):,} row{'s' if len(hidden) != 1 else ''} hidden in Excel (by a filter, or by hand) "
@@ -1026,6 +1070,35 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
             ret.problems.append(Problem(path.name, "has no organisation sheet", ORGANISATION_SHEET_FIX))
     finally:
         wb.close()
+
+
+UNSAVED_FIX = ("open the workbook in Excel (or LibreOffice Calc) and save it, so each formula's result is saved with it; "
+               "or write the values in place of the formulas")
+
+
+def _unsaved(label: str, name: str, heads: list[str], rename: dict[str, tuple[str, ...]], keep: Keep | None,
+             formulas: list[tuple[int, str]], rows: set[int]) -> list[Problem]:
+    """The problems of a sheet whose formulas have no saved result, a column each, in the columns wres reads.
+
+    A program (openpyxl, xlsxwriter, a report writer) can write formulas and leave their results for Excel to
+    work out when it opens the workbook (it asks Excel to, fullCalcOnLoad): such a cell reads as empty, or as
+    the 0 xlsxwriter puts there, never as the value Excel shows. Asked only of such a workbook: Excel saves a
+    result with every formula, and removes the request when it saves."""
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    lowered = [mapping_mod.tidy_heading(h).lower() for h in heads]
+    wanted = _wanted(name)
+    read = {i for i, (lo, los) in enumerate(zip(lowered, _aliases(lowered, rename)))
+            if name in SETTINGS_SHEETS or (keep is not None and lo in keep.rows)
+            or any(c and (wanted is None or c in wanted or mapping_mod.row_column(name, c)) for c in los)}
+    by_column: dict[int, list[int]] = {}
+    for r, letters in formulas:
+        if r in rows and (i := column_index_from_string(letters) - 1) in read:
+            by_column.setdefault(i, []).append(r)
+    return [Problem(label, f"holds {len(found):,} formula{'s' if len(found) != 1 else ''} whose result{'s were' if len(found) != 1 else ' was'} "
+                    "never saved in the workbook: a program wrote it, leaving Excel to work them out when it opens, so wres cannot read "
+                    "what Excel would show", UNSAVED_FIX, f"{mapping_mod.tidy_heading(heads[i])} ({get_column_letter(i + 1)})",
+                    tuple(found[:ROWS_SHOWN]), len(found)) for i, found in sorted(by_column.items()) for found in [sorted(set(found))]]
 
 
 # A workbook's settings: the organisation sheet stands in for organisation.toml, the pay_bands sheet for its
