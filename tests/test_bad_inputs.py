@@ -1009,6 +1009,22 @@ def test_a_sheet_is_read_to_its_last_row_whatever_its_dimension_says(tmp_path: P
     assert problems == [("return.xlsx, sheet staff", '"Martian" is not a recognised ethnicity', (7,))]
 
 
+def test_a_column_under_a_usual_heading_of_its_own_is_named_in_the_fix(tmp_path: Path) -> None:
+    """An HR export saved as the staff sheet keeps its headings: the one that is a usual name for a missing
+    column is said as it (with its letter), and how to keep it (wres map on the workbook); a heading no
+    export uses is not guessed at."""
+    from wres import pipeline
+
+    rows = [{("Ethnic Origin" if k == "ethnicity" else "Team" if k == "service" else k): v for k, v in r.items()} for r in staff_rows()]
+    path = Path(workbook(record_files(staff=rows))(tmp_path))
+    fixes = {p.column: p.fix for p in pipeline.check(tmp_path / path) if p.severity == "error"}
+    assert fixes == {
+        "ethnicity": 'the column Ethnic Origin (B) is most likely it: rename that heading ethnicity, or keep your headings and say which is '
+                     'which in an import mapping: wres map "return.xlsx" suggests one',
+        "service": 'add a column headed service (column names are not case-sensitive), or keep your headings and say which is which in an '
+                   'import mapping: wres map "return.xlsx" suggests one'}
+
+
 def test_formulas_xlsxwriter_left_as_0_are_refused_not_read_as_0(tmp_path: Path) -> None:
     """xlsxwriter saves 0 as every formula's result, for Excel to work out on opening: a salary of 0 would
     be a figure, so the sheet is refused with how to save the workbook."""

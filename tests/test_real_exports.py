@@ -398,6 +398,9 @@ def test_an_export_dropped_in_as_it_is_is_pointed_at_wres_map(demo: Path, tmp_pa
     (folder / "HR export 2025.csv").rename(folder / "staff.csv")  # named as the contract's file, headings still its own
     said = " ".join(cli("validate", folder).stdout.split())
     assert "staff.csv, row 1, column staff_id: has no column staff_id" in said and 'wres map "staff.csv" suggests one' in said
+    # each heading the export gives a column under a usual name of its own is said with it
+    assert ("column ethnicity: has no column ethnicity how to fix: the column \"ethnic origin\" is most likely it: rename that heading "
+            "ethnicity, or keep your headings") in said
 
 
 FOOTER = ["Report run 02/04/2025 09:14 by HRIS", "Page 1 of 1"]

@@ -489,6 +489,15 @@ def _choices(stem: str, standard: Standard | None = None) -> dict[str, str]:
     return out
 
 
+def known_heading(stem: str, column: str, headings: Sequence[str], standard: Standard | None = None) -> str | None:
+    """The one heading of a file that is a usual name for a contract column it lacks ("Ethnic Origin" for
+    ethnicity), to say where the column is missing: a known name only, never a near one, and never read as the
+    column without a mapping (the contract's headings are the file's own)."""
+    choices = _choices(stem, standard)
+    found = [h for h in headings if choices.get(_words(h)) == column]
+    return found[0] if len(found) == 1 else None
+
+
 QUESTION = 86  # the score of a heading that asks a survey's question in full ([question_words]): a guess, said so
 
 

@@ -59,7 +59,16 @@ class Source:
     gaps_looked: bool = False
     # How messages name a column where the user's file shows it otherwise: a sheet's heading and letter, "Ethnicity (C)"
     shown: dict[str, str] = field(default_factory=dict)
-    workbook: bool = False  # a workbook's sheet: a number in a date column is an Excel date
+    book: Path | None = None  # the workbook holding it, for a sheet: a number in a date column is then an Excel date
+
+    @property
+    def workbook(self) -> bool:
+        return self.book is not None
+
+    @property
+    def file_name(self) -> str:
+        """The file the user gives wres map for it: the CSV, or the workbook holding the sheet."""
+        return self.path.name if self.path is not None else self.book.name if self.book is not None else self.label
     above: int = 0  # rows above the headings (a report's title: the mapping's header_row - 1), shifting every row named
     warnings: list[Problem] = field(default_factory=list)  # said about it when it is read (rows the mapping left out)
     title: Problem | None = None  # a sheet's report title above its headings: said if its columns are not found
@@ -1045,7 +1054,7 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
             if isinstance(src, Source):
                 src.shown = {c: f"{mapping_mod.tidy_heading(h)} ({get_column_letter(i + 1)}{f', as {c}' if len(cs) > 1 else ''})" for i, h in enumerate(heads)
                              for cs in [rename.get(mapping_mod.heading_key(h)) or (mapping_mod.heading_key(h),)] for c in cs}
-                src.workbook = True
+                src.book = path
                 src.warnings[:0] = [footer_warning(label, footer)] if footer else []
                 hidden = sorted(marks.hidden & set(row_numbers))
                 if hidden:

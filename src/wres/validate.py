@@ -542,6 +542,10 @@ def _board_checks(standard: Standard, cols: set[str]) -> list[_Check]:
     )]
 
 
+# How a missing column's fix points at an import mapping (the web, which offers its own pages, leaves it out)
+MAP_HEADINGS = ', or keep your headings and say which is which in an import mapping: wres map "{file}" suggests one'
+
+
 def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], counts: list[int]) -> list[Problem]:
     """The problems of the checks that found rows (`counts`, one per check): their values and first rows."""
     problems: list[Problem] = []
@@ -733,7 +737,7 @@ def validate(ret: Return) -> Checked:
             missing = [m for m in missing if m not in looked_up]
             out.problems.append(Problem(src.label, f"has no {' or '.join(looked_up)} column: {schema.taken_from_staff(looked_up)}",
                                         f"nothing to do if that is so; if the export has the column{'s' if len(looked_up) > 1 else ''} under "
-                                        f"another heading, name it in an import mapping (wres map \"{src.path.name if src.path else src.label}\")",
+                                        f"another heading, name it in an import mapping (wres map \"{src.file_name}\")",
                                         looked_up[0], (src.above + 1,), 1, "warning"))
         if name == "staff" and {"annual_salary", "pay_band"} <= {c.name for c in contract[name]} and not ({"annual_salary", "pay_band"} & cols):
             missing.append("annual_salary (or pay_band)")
@@ -752,11 +756,15 @@ def validate(ret: Return) -> Checked:
                                             mappable=True))
                 continue
             fix = f"add a column headed {m} (column names are not case-sensitive)"
+            usual = mapping_mod.known_heading(name, m, src.columns, standard) if ret.mapping is None else None
             if other is not None:  # the file of another standard: organisation.toml most likely names the wrong one
                 fix = (f"this is the {other.name} {name} file, but organisation.toml says the return is for the {standard.name}: "
                        f'write standard = "{other.id}" there if it is, else {fix}')
-            elif len(missing) > 1 and src.path is not None:  # an export with its own headings, most likely
-                fix += f', or say which of your headings it is in an import mapping: wres map "{src.path.name}" suggests one'
+            elif usual is not None or len(missing) > 1:  # an export with its own headings, most likely
+                if usual is not None:
+                    column = src.shown.get(usual) or f'"{usual}"'
+                    fix = f"the column {column} is most likely it: rename that heading {m}"
+                fix += MAP_HEADINGS.format(file=src.file_name)
             out.problems.append(Problem(src.label, f"has no column {m}", fix, m, (src.above + 1,), 1, mappable=True))
         if missing:
             out.problems += _read_through(ret, src)  # its other problems are found once the columns are there

@@ -117,6 +117,8 @@ def test_a_council_export_is_matched_once_and_read_through_ever_after(users, aut
     assert up.status == Upload.Status.INVALID and up.staged and Path(up.staged).is_dir()  # kept for the mapping pages
     text = page(c.get(result))
     assert "has no column staff_id" in text and "Match your columns" in text
+    # a usual heading is said as the column, and the command line's remedy (wres map) is left to the command line
+    assert "the column &quot;employee number&quot; is most likely it: rename that heading staff_id" in text and "wres map" not in text
     assert f"/submit/{up.pk}/map/" in text
     assert "Your files are kept only while you match them" in text
 

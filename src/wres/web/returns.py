@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from wres import actions, pipeline, read
+from wres import actions, pipeline, read, validate
 from wres import organisation as organisation_file
 from wres.organisation import Organisation
 from wres.counts import Counts
@@ -298,7 +298,12 @@ def _in_web_words(problems: list[Problem], path: Path) -> list[Problem]:
     the command line's remedy (wres map on the server's own folder) is never shown."""
     own = set(_own_files(path))
     return [replace(p, fix="name it after the file it holds (staff.csv, leavers.csv, …), or leave it out of the upload")
-            if p.message == read.NOT_READ else p for p in problems if not (p.message == read.NOT_READ and p.file in own)]
+            if p.message == read.NOT_READ else replace(p, fix=_MAP_HEADINGS.sub("", p.fix)) if p.mappable else p
+            for p in problems if not (p.message == read.NOT_READ and p.file in own)]
+
+
+# A missing column's pointer to `wres map`: the problems page offers its own mapping pages instead
+_MAP_HEADINGS = re.compile(re.escape(validate.MAP_HEADINGS).replace(re.escape("{file}"), '[^"]*'))
 
 
 def _settings(path: Path) -> Organisation | None:
