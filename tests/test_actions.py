@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import person, write_csv, write_return
 from tests.test_metrics_hand import hand_return
-from wres import actions, pipeline, report
+from wres import actions, pipeline, report, standards
 from wres.actions import Action, Plan, Update
 
 
@@ -149,6 +149,26 @@ def test_plan_is_read_and_normalised(planned: Path) -> None:
     assert p.latest_update == date(2024, 6, 28)
 
 
+def test_a_plan_as_councils_type_it_is_read_as_the_contracts(planned: Path) -> None:
+    """A plan kept as RAG ("Green"), with metrics written out, joined by slashes or "and", or "All": each
+    spelling names one status or metric, so it is read as that; the same plan as the contract spells it
+    reads the same."""
+    typed = [{**ACTIONS[0], "metrics": "Metric 2", "status": "Green"}, {**ACTIONS[1], "metrics": "M3/M9", "status": "Not yet started"}]
+    updates = [{**UPDATES[0], "status": "Amber"}, {**UPDATES[1], "status": "Red"}, {**UPDATES[2], "status": "Completed"}]
+    write_csv(planned / "actions.csv", typed)
+    write_csv(planned / "action_updates.csv", updates)
+    p = pipeline.load(planned).plan
+    assert p is not None
+    assert [(a.metrics, a.status) for a in p.actions] == [(("M2",), "on track"), (("M3", "M9"), "not started")]
+    assert {(u.action_id, u.date.isoformat()): u.status for u in p.updates} == {
+        ("A1", "2024-05-31"): "at risk", ("A2", "2024-05-30"): "off track", ("A1", "2024-06-28"): "complete"}
+    EVERY = standards.load().metric_ids  # noqa: N806
+    for spelled, ids in (("M2 and m9", ("M2", "M9")), ("M7a & M7b", ("M7a", "M7b")), ("All", EVERY),
+                         ("All metrics", EVERY), ("metric 7a; M1", ("M7a", "M1"))):
+        write_csv(planned / "actions.csv", [{**ACTIONS[0], "metrics": spelled}, ACTIONS[1]])
+        assert pipeline.load(planned).plan.actions[0].metrics == tuple(ids), spelled  # type: ignore[union-attr]
+
+
 def test_uncovered_metrics_are_warned(planned: Path) -> None:
     doc = pipeline.document(planned, internal=True)
     worse = {r.metric for r in doc.results if r.assessment == "worse_for_minority_ethnic"}
@@ -226,6 +246,10 @@ def test_a_file_given_for_the_return_is_said_to_be_none(planned: Path, cli: Any)
         ("action_updates", 3, {"action_id": "A9"}, "action_id", 'update for action "A9", which is not in actions.csv'),
         ("action_updates", 4, {"date": "31/02/2025"}, "date", '"31/02/2025" is not a date'),
         ("action_updates", 2, {"status": "done-ish"}, "status", '"done-ish" is not a status'),
+        # as plans are typed: what is said of an action under way, a month for a due date
+        ("actions", 2, {"status": "In progress"}, "status", '"In progress" is not a status: an action under way is on track, at risk or off track'),
+        ("actions", 3, {"due": "March 2025"}, "due", '"March 2025" is a month, not a date'),
+        ("actions", 2, {"metrics": "M2 / Metric 10"}, "metrics", '"M2 / Metric 10" names a metric that does not exist'),
     ],
 )
 def test_bad_action_plan_inputs(planned: Path, cli: Any, file: str, row: int, change: dict[str, Any], column: str, words: str) -> None:

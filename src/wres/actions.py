@@ -17,9 +17,9 @@ from typing import Any, Iterable
 from wres.dates import long_date, long_month
 from wres import stats
 from wres.standards import Standard
+from wres.schema import RAG
 from wres.validate import Checked
 
-RAG = {"complete": "complete", "on track": "green", "at risk": "amber", "off track": "red", "not started": "not started"}
 RAG_ORDER = ("red", "amber", "green", "not started", "complete")
 
 

@@ -31,6 +31,8 @@ _NUMERIC = re.compile(r"(\d{1,2})([/.\- ])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d.*)?"
 _YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T]\d.*)?")
 _NAMED = re.compile(r"(\d{1,2})[ /.\-]*([A-Za-z]+)\.?[ /.\-,]*(\d{4}|\d{2})(?:[ T]\d.*)?")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+# a month alone: "March 2025", Excel's mmm-yy "Mar-25", "03/2025" ("Feb 24" may be a day without its year: not said)
+_MONTH_ONLY = re.compile(r"([A-Za-z]+)\.?(?:[ /.,]*(\d{4})|-(\d{2}))|(\d{1,2})[/.\-](\d{4})")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m} | {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS["sept"] = 9
@@ -157,4 +159,9 @@ def explain(value: str, order: str = "day-first", stem: str = "staff") -> tuple[
         return (f'"{value}" is a number, not a date (it is how Excel stores {when.day} {calendar.month_name[when.month]} {when.year}, '
                 "shown when a column is not formatted as dates)",
                 "in Excel, format the column as Date (Format Cells, Date) before saving as CSV, or send the workbook itself")
+    elif (m := _MONTH_ONLY.fullmatch(v)) and (month := _MONTHS.get((m.group(1) or "").lower()) or int(m.group(4) or 0)) in range(1, 13):
+        year = _two_digit(m.group(2) or m.group(3) or m.group(5))
+        last = calendar.monthrange(year, month)[1]
+        day = f"{last:02d}/{month:02d}/{year}" if order == "day-first" else f"{month:02d}/{last:02d}/{year}"
+        return f'"{value}" is a month, not a date', f"write the day, e.g. {day} for the end of {calendar.month_name[month]} {year}"
     return f'"{value}" is not a date', schema.FIXES["date"]

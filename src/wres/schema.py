@@ -73,7 +73,13 @@ PLAN_FILES: dict[str, tuple[Column, ...]] = {
     ),
 }
 STATUSES = ("not started", "on track", "at risk", "off track", "complete")
-STATUS_WORDS = {**{s.replace(" ", ""): s for s in STATUSES}, "completed": "complete", "done": "complete"}
+# Each status's RAG, as the steering group reads the plan (an overdue action is red whatever its status)
+RAG = {"complete": "complete", "on track": "green", "at risk": "amber", "off track": "red", "not started": "not started"}
+# A plan kept as RAG says its status by colour ("Green"): each colour is one status's, so it is read as that status
+STATUS_WORDS = {**{s.replace(" ", ""): s for s in STATUSES}, "completed": "complete", "done": "complete", "notyetstarted": "not started",
+                **{rag: status for status, rag in RAG.items() if rag in ("green", "amber", "red")}}
+# What a plan says of an action under way without saying how it goes: never read as a status, but said as such
+UNDER_WAY = frozenset({"inprogress", "ongoing", "underway", "started", "inhand", "progressing", "active", "open", "live"})
 
 # A staff file with a header and no rows is an error; an event file or survey with none means zero.
 MUST_HAVE_ROWS = ("staff",)
@@ -181,5 +187,5 @@ def fix(kind: Kind, standard: Standard, column: str | None = None) -> str:
             return f"use one of the {standard.name} pay bands: {band_list(standard)}"
         return "use one of the pay band labels in organisation.toml (or the defaults), or give annual_salary"
     if kind == "metric_list":
-        return f"give one or more metric ids ({', '.join(standard.metric_ids)}) separated by ; or ,"
+        return f"give one or more metric ids ({', '.join(standard.metric_ids)}) separated by ; or , (or All for every one)"
     return FIXES[kind]

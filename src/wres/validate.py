@@ -41,11 +41,19 @@ _SQL_TYPE = {"id": "VARCHAR", "text": "VARCHAR", "ethnicity": "VARCHAR", "servic
 
 
 def _metric_list(standard: Standard) -> Callable[[str], str | None]:
-    """'m3; M7a' → 'M3;M7a'; None if any part is not one of the standard's metric ids."""
-    ids = {m.lower(): m for m in standard.metric_ids}
+    """'m3; M7a' → 'M3;M7a'; None if any part is not one of the standard's metric ids.
+
+    As plans are typed: ids separated by ; , / & + or "and"; an id written out ("Metric 2", "Indicator 7");
+    "All" (or "All metrics") for every one. Each spelling names one id, so nothing is guessed."""
+    noun = standard.words.get("metric", "metric")
+    ids = {m.lower(): m for m in standard.metric_ids} | {  # "metric 7a" → M7a, "indicator 2" → 2: the id less its letters
+        f"{word}{re.sub(r'^[a-z]+(?=[0-9])', '', m.lower())}": m for m in standard.metric_ids for word in {"metric", noun}}
+    every = {"all", f"all{noun}s", "allmetrics"}
 
     def read(value: str) -> str | None:
-        parts = [p.strip().lower() for p in re.split(r"[;,]", value)]
+        if normalise(value) in every:
+            return ";".join(standard.metric_ids)
+        parts = [normalise(p) for p in re.split(r"[;,/&+]|\band\b", value, flags=re.IGNORECASE)]
         if not parts or any(p not in ids for p in parts):
             return None
         return ";".join(dict.fromkeys(ids[p] for p in parts))
@@ -289,6 +297,9 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             fix = fixed + (f"; or say what it means in {ret.mapping.label} under [{src.name}.values.{c.name}]" if ret.mapping else "")
             # (its text is kept only where it was not typed: unrecognised, or a blank's marker filled in as blank after)
             other = None
+            if c.kind == "status":  # "In progress": under way, but how it goes is what the plan's RAG says
+                other = lambda v, m=message: (f"{m.format(value=v)}: an action under way is on track, at risk or off track", (  # noqa: E731
+                    "write which it is as the action stands (green, amber or red are read as those)")) if normalise(v) in schema.UNDER_WAY else None
             if c.kind == "service":  # "Housing" in a council-wide list: its rows are not the return's, which no spelling says
                 other = lambda v, m=message, f=fix, n=src.name, h=c.name: (m.format(value=v), (  # noqa: E731
                     f"{f}; if it is another part of the council, its rows are not the return's: take them out, or keep only "
