@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from wres import organisation, pipeline, standards
 from wres.counts import COLUMNS
@@ -38,6 +41,40 @@ def test_organisation_template_is_valid_and_its_placeholders_are_named() -> None
     assert org.sponsors == {"adults": "Name, Director of Adult Social Care", "children": "Name, Director of Children's Services"}
     assert [p.message.split()[0] for p in problems] == PLACEHOLDERS
     assert all(p.severity == "warning" and p.file == "organisation.toml" for p in problems)
+
+
+@pytest.mark.parametrize("sid", standards.available())
+def test_an_optional_setting_of_the_template_uncommented_is_read_as_that_setting(sid: str, tmp_path: Path) -> None:
+    """What an analyst does with the template: uncomment an optional line and change its value. Each is then
+    read as that setting; the threshold was once commented out under [sponsors], where it became a sponsor."""
+    text = (TEMPLATES.parent / template(standards.load(sid), "organisation.toml")).read_text()
+    optional = [k for k in re.findall(r"^# (\w+) = ", text, re.MULTILINE) if k in organisation.SETTINGS]
+    assert "suppression_threshold" in optional
+    for setting in optional:
+        (tmp_path / "organisation.toml").write_text(re.sub(rf"^# {setting} = .*$", f'{setting} = {"12" if setting == "suppression_threshold" else chr(34) + "X1" + chr(34)}',
+                                                           text, flags=re.MULTILINE))
+        org, problems = organisation.load(tmp_path / "organisation.toml")
+        assert org is not None and not [p for p in problems if p.severity == "error"], (setting, problems)
+        assert getattr(org, setting) in (12, "X1"), setting
+
+
+def test_a_setting_wres_would_not_read_is_said(tmp_path: Path) -> None:
+    """A setting under a table is that table's; a near spelling is no setting: either would leave what the
+    analyst meant unapplied (a threshold of 10, not 12), so each is an error naming where to write it. A name
+    wres does not use at all is said, as ignored."""
+    base = {"name": "Eastmere Council", "period_start": "2024-04-01", "period_end": "2025-03-31"}
+    said = lambda data: [(p.severity, p.message) for p in organisation.parse(data)[1]]  # noqa: E731
+    assert said({**base, "sponsors": {"adults": "A", "suppression_threshold": 12}}) == [
+        ("error", "suppression_threshold is written under [sponsors], so it is read as part of [sponsors], not as the setting suppression_threshold")]
+    assert said({**base, "governance": {"steering_group": "S", "suppression_threshold": 12}})[0][0] == "error"
+    assert said({**base, "supression_threshold": 12}) == [("error", "supression_threshold is not a setting, so it is not read: did you mean suppression_threshold?")]
+    assert said({**base, "governance": {"steering_grop": "S"}}) == [
+        ("error", "governance.steering_grop is not a setting, so it is not read: did you mean governance.steering_group?")]
+    assert said({**base, "finance_contact": "F", "governance": {"chair": "C"}}) == [
+        ("warning", "finance_contact is not a setting wres reads, so it is ignored"), ("warning", "governance.chair is not a setting wres reads, so it is ignored")]
+    assert said({**base, "sponsors": {"adults": "A", "public_health": "P"}}) == []  # a sponsor of its own: shown in the report
+    # pydantic's names for a union's members are no place in the file
+    assert said({**base, "sponsors": 5}) == [("error", "sponsors Input should be a valid dictionary")]
 
 
 def test_blank_templates_say_only_that_staff_is_empty(tmp_path: Path) -> None:

@@ -190,6 +190,51 @@ def _fix_for(field: str, file: str = FILE) -> str:
     }.get(field, "write a date as 2025-06-30 (no quotes)" if field.endswith("_on") else f"correct {field} in {file}")
 
 
+_UNION_MEMBER = re.compile(r"str|int|float|bool|(dict|list)\[.*\]")
+# The tables organisation.toml has, and the settings of each: a line after a table's heading is that table's
+_TABLES: dict[str, frozenset[str] | None] = {"governance": frozenset(Governance.model_fields), "sponsors": None}  # None: any name
+
+
+def _unread(data: dict[str, Any], locate: Callable[[str], str]) -> tuple[dict[str, Any], list[Problem]]:
+    """The settings as they are read, and the problems of those that would not be: a top-level setting written
+    under a table (a line after [sponsors] is a sponsor, so "suppression_threshold = 12" uncommented there is
+    not the threshold), or a near spelling of a setting ("supression_threshold"), each an error, since what the
+    user meant would not be applied; any other name wres does not read, a warning."""
+    problems: list[Problem] = []
+
+    def close(key: str, known: frozenset[str]) -> str | None:
+        import difflib
+
+        near = difflib.get_close_matches(key.lower(), sorted(known), n=1, cutoff=0.8)
+        return near[0] if near else None
+
+    for key in data:
+        if key in SETTINGS or key in _TABLES or key == "standard_id":
+            continue
+        near = close(key, SETTINGS)
+        if near is not None:
+            problems.append(Problem(locate(key), f'{key} is not a setting, so it is not read: did you mean {near}?', f"write it {near}"))
+        else:
+            problems.append(Problem(locate(key), f"{key} is not a setting wres reads, so it is ignored",
+                                    f"delete it, or check its name in templates/{FILE}", severity="warning"))
+    tables = {name: dict(value) for name, value in data.items() if name in _TABLES and isinstance(value, dict)}
+    for name, table in tables.items():
+        for key in list(table):
+            where = f"{name}.{key}"
+            if key in SETTINGS and key not in (_TABLES[name] or ()):
+                del table[key]
+                problems.append(Problem(locate(where), f"{key} is written under [{name}], so it is read as part of [{name}], not as the setting {key}",
+                                        f"move the line {key} = … above the first [table] line: a line after a table's heading belongs to that table"))
+            elif _TABLES[name] is not None and key not in _TABLES[name]:  # type: ignore[operator]
+                near = close(key, _TABLES[name])  # type: ignore[arg-type]
+                if near is not None:
+                    problems.append(Problem(locate(where), f"{where} is not a setting, so it is not read: did you mean {name}.{near}?", f"write it {near}"))
+                else:
+                    problems.append(Problem(locate(where), f"{where} is not a setting wres reads, so it is ignored",
+                                            f"delete it, or check its name in docs/data-preparation.md", severity="warning"))
+    return {**data, **tables}, problems
+
+
 def _what(err: Any) -> str:
     """What is wrong with a setting, in words (pydantic's own are for programmers)."""
     kind, given = err["type"], err.get("input")
@@ -213,12 +258,18 @@ def parse(data: dict[str, Any], file: str = FILE, where: Callable[[str], str] | 
     if controlled:  # printed in every report and on the terminal: an escape code would be obeyed there
         return None, [Problem(locate(path), f'{path} holds a control character ("{printable(value)}"), which no setting\'s text has',
                               "type the text again: it may have come with text pasted from another program") for path, value in controlled]
+    data, unread = _unread(data, locate)
+    if any(p.severity == "error" for p in unread):  # a setting meant but not where it is read: said alone, not as what it breaks
+        return None, unread
     try:
         org = Organisation.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            field = ".".join(str(x) for x in err["loc"]) if err["loc"] else None
+            # a union's member ("dict[str,str]", "str") is pydantic's, not a place in the file
+            field = ".".join(str(x) for x in err["loc"] if not _UNION_MEMBER.fullmatch(str(x))) if err["loc"] else None
+            if field is not None and any(p.message.startswith(f"{field} ") for p in problems):
+                continue  # a union fails once for each of its members: said once
             what = _what(err)
             problems.append(Problem(locate(field or ""), f"{field} {what}" if field else what, _fix_for(field or "", file)))
         return None, problems
@@ -234,7 +285,7 @@ def parse(data: dict[str, Any], file: str = FILE, where: Callable[[str], str] | 
         shown = f" ({share!r})" if isinstance(share, (str, int, float)) else ""
         return None, [Problem(locate(setting), f"{setting} is not a percentage from 0 to 100{shown}",
                               f"give the share as a number, e.g. {setting} = 28.0, or leave it out")]
-    problems = placeholder_problems(org, locate)
+    problems = unread + placeholder_problems(org, locate)
     if org.pay_bands is not None and org.standard.bands_from == "labels":
         problems.append(Problem(locate("pay_bands"), f"pay_bands is not used: the {org.standard.name} has its own pay bands",
                                 f"delete pay_bands; give each person's band in staff.csv's pay_band ({band_list(org.standard)})",
