@@ -1025,6 +1025,37 @@ def test_a_column_under_a_usual_heading_of_its_own_is_named_in_the_fix(tmp_path:
                    'import mapping: wres map "return.xlsx" suggests one'}
 
 
+def test_staff_who_started_after_the_snapshot_are_left_out_and_said(tmp_path: Path) -> None:
+    """An HR export run in June for a return of 31 March holds April's starters: they were not employed on the
+    snapshot date, so they are in no headcount, and a warning says how many and why. The counts equal those of
+    the list without them."""
+    from wres import pipeline
+
+    rows = [{**r, "start_date": "2019-05-01"} for r in staff_rows()]
+    later = [*rows, {**person("S7", "White", "adults"), "start_date": "2025-04-14"}, {**person("S8", "Indian", "children"), "start_date": "14/04/2025"}]
+    write_return(tmp_path / "later", {"staff": later}, ORG)
+    write_return(tmp_path / "snapshot", {"staff": rows}, ORG)
+    loaded = pipeline.load(tmp_path / "later")
+    assert loaded.counts.cells == pipeline.load(tmp_path / "snapshot").counts.cells
+    said = [(p.file, p.rows, p.column, p.message) for p in loaded.warnings if "snapshot" in p.message]
+    assert said == [("staff.csv", (8, 9), "start_date", "started after the snapshot date (31 March 2025): left out of the figures")]
+
+
+def test_staff_who_left_before_the_snapshot_by_the_leavers_file_are_said(tmp_path: Path) -> None:
+    """A staff list of everyone employed in the year, not on its last day, holds its leavers: each person
+    leavers.csv has leaving before the snapshot is said (kept: either file may be wrong). Not one who left on
+    the snapshot day itself, nor one who left and started again after."""
+    from wres import pipeline
+
+    rows = [{**r, "start_date": "2019-05-01"} for r in staff_rows()]
+    rows[4]["start_date"] = "2024-11-01"  # S5 left in August and came back
+    leavers = [{"staff_id": sid, "ethnicity": "Indian", "service": "adults", "date": when}
+               for sid, when in (("S2", "2024-06-30"), ("S4", "2025-01-31"), ("S5", "2024-08-31"), ("S6", "2025-03-31"), ("S9", "2024-05-01"))]
+    write_return(tmp_path / "r", {"staff": rows, "leavers": leavers}, ORG)
+    said = [(p.rows, p.row_count, p.severity, p.message) for p in pipeline.load(tmp_path / "r").warnings if "snapshot" in p.message]
+    assert said == [((3, 5), 2, "warning", "these people left before the snapshot date (31 March 2025), by leavers.csv, yet are counted on the staff list")]
+
+
 def test_formulas_xlsxwriter_left_as_0_are_refused_not_read_as_0(tmp_path: Path) -> None:
     """xlsxwriter saves 0 as every formula's result, for Excel to work out on opening: a salary of 0 would
     be a figure, so the sheet is refused with how to save the workbook."""

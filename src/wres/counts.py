@@ -10,6 +10,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from wres import standards
@@ -123,7 +124,7 @@ def _count_metric(chk: Checked, m: MetricDef, bands: list[str], memo: dict[str, 
     out: dict[tuple[str, str, str], tuple[int, int]] = {}
     if m.kind in ("pay_band", "staff_flag", "staff_event"):
         if "staff" not in memo:
-            memo["staff"] = _staff_cube(con, std)
+            memo["staff"] = _staff_cube(con, std, chk.ret.organisation.period_end)  # type: ignore[union-attr]
         cube = _whole(memo["staff"], std) if not m.breakdown else memo["staff"]
     if m.kind == "pay_band":
         head = _sum_cube(cube, std, None)
@@ -179,11 +180,14 @@ def _staff_flags(std: Standard) -> tuple[str, ...]:
 _CubeKey = tuple[str, str, str, tuple[bool | None, ...]]
 
 
-def _staff_cube(con, std: Standard) -> dict[_CubeKey, int]:
+def _staff_cube(con, std: Standard, snapshot: date) -> dict[_CubeKey, int]:
     """Staff by breakdown part, group, pay band and every flag, from one grouping: pay bands, flags and every
-    headcount add up from it."""
+    headcount add up from it. Only people employed on the snapshot date: one who started after it (an export
+    run later holds them; validation warns) is not counted."""
     flags = "".join(f", {f}" for f in _staff_flags(std))
-    rows = con.execute(f"SELECT {std.breakdown.column}, ethnicity, band{flags}, count(*) FROM t_staff GROUP BY ALL").fetchall()
+    columns = {d[0] for d in con.execute("SELECT * FROM t_staff LIMIT 0").description}
+    started = f"WHERE start_date IS NULL OR start_date <= DATE '{snapshot.isoformat()}'" if "start_date" in columns else ""
+    rows = con.execute(f"SELECT {std.breakdown.column}, ethnicity, band{flags}, count(*) FROM t_staff {started} GROUP BY ALL").fetchall()
     return {(r[0], r[1], r[2], tuple(r[3:-1])): int(r[-1]) for r in rows}
 
 

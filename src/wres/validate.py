@@ -18,6 +18,7 @@ import duckdb
 from wres import date_spellings, ethnicity, schema
 from wres import mapping as mapping_mod
 from wres.ethnicity import classify, normalise
+from wres.dates import long_date
 from wres.dates import period as period_words
 from wres.problems import ROWS_SHOWN, TYPED_CONTROL, Problem
 from wres.read import (
@@ -319,6 +320,14 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                     f"{c.name} NOT BETWEEN DATE '{start}' AND DATE '{end}'", c.name,
                     f"dated outside the reporting period ({period_words(start, end)}): left out of the figures",
                     "check the dates; events outside the period belong to another year's return", severity="warning",
+                ))
+            if period is not None and c.name == "start_date" and src.name == "staff":  # an export run after the snapshot
+                end = period.period_end
+                checks.append(_Check(
+                    f"{c.name} > DATE '{end.isoformat()}'", c.name,
+                    f"started after the snapshot date ({long_date(end)}): left out of the figures",
+                    f"staff.csv holds the people employed on {long_date(end)} (period_end); an export run later holds those who started "
+                    "since, who are left out, and lacks those who left since, who belong in it", severity="warning",
                 ))
         elif c.kind == "salary":
             # a comma only between thousands (38,702.50): "38702,50" with a decimal comma is not £3,870,250
@@ -801,5 +810,31 @@ def validate(ret: Return) -> Checked:
         table = f"t_{name}"
         out.problems += _run_checks(ret, src, table, checks, counts)
         out.typed[name] = table
+    out.problems += _left_before_the_snapshot(ret, out)
     out.problems = [ret.locate(p) for p in out.problems]
     return out
+
+
+def _left_before_the_snapshot(ret: Return, out: Checked) -> list[Problem]:
+    """People on the staff list whom leavers.csv has leaving before the snapshot date (and not starting again
+    after): a list of everyone employed in the year, not on its last day, overstates every headcount. Said, not
+    acted on, since either file may be the one that is wrong."""
+    org = ret.organisation
+    if org is None or not {"staff", "leavers"} <= set(out.typed):
+        return []
+    columns = lambda t: {d[0] for d in ret.con.execute(f"SELECT * FROM {t} LIMIT 0").description}  # noqa: E731
+    staff, leavers = columns("t_staff"), columns("t_leavers")
+    if "staff_id" not in leavers or "date" not in leavers:
+        return []
+    start, end = org.period_start.isoformat(), org.period_end.isoformat()
+    again = "AND (s.start_date IS NULL OR s.start_date <= l.date)" if "start_date" in staff else ""
+    n, rows = ret.con.execute(
+        f"SELECT count(DISTINCT s._row), list(DISTINCT s._row ORDER BY s._row)[1:{ROWS_SHOWN}] FROM t_staff s JOIN t_leavers l ON s.staff_id = l.staff_id "
+        f"WHERE l.date >= DATE '{start}' AND l.date < DATE '{end}' {again}").fetchone()
+    if not n:
+        return []
+    snapshot = long_date(org.period_end)
+    return [Problem(ret.sources["staff"].label, f"{'these people' if n > 1 else 'this person'} left before the snapshot date ({snapshot}), "
+                    "by leavers.csv, yet are counted on the staff list", f"staff.csv holds the people employed on {snapshot}: take out "
+                    "those who left before it (a list of everyone employed in the year overstates every headcount); if one left and came back, "
+                    "give their start_date", "staff_id", tuple(rows), n, "warning")]
