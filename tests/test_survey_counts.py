@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_bad_inputs import write_workbook
-from wres import pipeline
+from wres import pipeline, standards, validate
 from wres.demo import write_demo
 from wres.problems import InvalidInput
 
@@ -112,3 +112,36 @@ def test_a_counts_return_takes_the_campaigns_counts_for_its_survey_rows(demo: Pa
     assert {k: v for k, v in loaded.counts.cells.items() if k[0] not in SURVEY} == {k: v for k, v in own.counts.cells.items() if k[0] not in SURVEY}
     kept = pipeline.Campaign("1", c.title, c.period_start, c.period_end, None, "campaign", loaded.counts)  # only counts kept
     assert survey_cells(pipeline.load(demo, campaigns=[kept])) == survey_cells(loaded)
+
+
+# Each answer of the contract's scale as other survey tools word it; "Don't know" and "Not applicable" are no count
+OTHER_WORDS = {"Never": ["Never", "0"], "1-2": ["1 to 2", "Once or twice", "1-2 times"], "3-5": ["3 to 5", "3 to 5 times"],
+               "6-10": ["6 to 10"], "More than 10": ["More than ten", "11+", "11 or more"], "": ["", "Don't know", "Not applicable"]}
+
+
+def test_a_survey_in_other_tools_words_counts_as_the_contracts(demo: Path, tmp_path: Path) -> None:
+    """A count is a count however a tool words it ("1 to 2", "11+"): the metric asks at least once or never, so
+    each is read as its bucket says; an answer that gives no count ("Don't know") is as unanswered."""
+    shutil.copytree(demo, tmp_path / "other")
+    answers = rows(demo / "survey.csv")
+    seen = {answer: 0 for answer in OTHER_WORDS}  # each bucket's spellings in turn
+    for r in answers:
+        for q in ("abuse_public", "abuse_colleagues", "abuse_managers"):
+            answer = r[q]
+            r[q] = OTHER_WORDS[answer][seen[answer] % len(OTHER_WORDS[answer])]
+            seen[answer] += 1
+    with (tmp_path / "other" / "survey.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(answers[0]))
+        w.writeheader()
+        w.writerows(answers)
+    used = {r[q] for r in answers for q in ("abuse_public", "abuse_colleagues", "abuse_managers")}
+    assert used >= {w for answer, n in seen.items() if n >= 3 for w in OTHER_WORDS[answer]}, used  # each spelling, where the demo has its bucket
+    assert survey_cells(pipeline.load(tmp_path / "other")) == survey_cells(pipeline.load(demo))
+    # the demo's small survey has no "More than 10": its spellings, and the others, as each standard's scale reads them
+    for sid in standards.available():
+        std = standards.load(sid)
+        question = next(c for c, scale in std.scales.items() if scale == "frequency")
+        for answer, words in OTHER_WORDS.items():
+            for word in words:
+                got = validate.recognised("answer", word, std, question) if word else None
+                assert got == (None if answer == "" else answer != "Never") or (answer == "" and got == validate.EXCLUDED), (sid, word, got)
