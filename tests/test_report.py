@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import run_command
+from wres import report as report_mod
 from wres.demo import shifted, write_demo
+from wres.problems import InvalidInput
 
 FILES = {"report.html", "report.pdf", "workbook.xlsx", "metrics.json"}
 
@@ -94,6 +96,30 @@ def test_a_later_year_or_another_standard_given_as_previous_is_refused(years: li
     said = " ".join(run.stderr.split())
     assert run.code == 1 and f"{nhs}: organisation.toml, column standard: reports on the NHS WRES, but {years[-1]} reports on the SC-WRES" in said, said
     assert not out.exists() and "Traceback" not in run.stderr
+
+
+def test_another_organisations_return_given_as_previous_is_refused(years: list[Path], tmp_path: Path) -> None:
+    """A trend is one organisation's years: another council's return of last year (another code) is said and
+    nothing written; the same council renamed (its code kept) is its earlier year, and without codes the
+    names must agree, spacing and case aside."""
+    other = tmp_path / "other"
+    shutil.copytree(years[1], other)
+    settings = other / "organisation.toml"
+    settings.write_text(settings.read_text().replace('code = "E09000099"', 'code = "E09000001"').replace("London Borough of Eastmere", "City of Westford"))
+    out = tmp_path / "out"
+    run = run_command("report", years[-1], "-o", out, "--previous", other)
+    said = " ".join(run.stderr.split())
+    assert run.code == 1 and (f"{other}: organisation.toml, column code: is City of Westford (E09000001)'s return, not London Borough of "
+                              "Eastmere (E09000099)'s: a trend is one organisation's years") in said, said
+    assert not out.exists()
+    settings.write_text(settings.read_text().replace('code = "E09000001"', 'code = "E09000099"'))  # renamed, same code
+    assert report_mod.build(years[-1], previous=[other]).years[0].organisation["name"] == "City of Westford"
+    # without a code on one of them: by name
+    settings.write_text(settings.read_text().replace('code = "E09000099"\n', "").replace("City of Westford", "london borough  of eastmere"))
+    assert len(report_mod.build(years[-1], previous=[other]).years) == 2
+    settings.write_text(settings.read_text().replace("london borough  of eastmere", "City of Westford"))
+    with pytest.raises(InvalidInput):
+        report_mod.build(years[-1], previous=[other])
 
 
 def test_a_failure_while_writing_leaves_nothing(years: list[Path], tmp_path: Path, monkeypatch: Any, cli: Any) -> None:

@@ -121,11 +121,23 @@ def _earlier_years(previous: list[Path], path: Path, loaded: list[pipeline.Loade
         if o.standard_id != current.standard_id:
             problems.append(Problem(f"{p}: organisation.toml", f"reports on the {o.standard.name}, but {path} reports on the {current.standard.name}",
                                     "give earlier years of the same standard with --previous", "standard"))
+        elif not _same_organisation(o, current):
+            ours = f"{current.name}{f' ({current.code})' if current.code else ''}"
+            problems.append(Problem(f"{p}: organisation.toml", f"is {o.name}{f' ({o.code})' if o.code else ''}'s return, not {ours}'s: a trend is one "
+                                    "organisation's years", "give earlier years of the same organisation with --previous; if it is the same one "
+                                    "under another name, give both returns its code", "code" if o.code and current.code else "name"))
         elif o.period_start > current.period_start:
             problems.append(Problem(f"{p}: organisation.toml", f"is for {o.period_label}, after the year reported on ({current.period_label}, {path})",
                                     f"--previous takes earlier years: give the latest year's return first, then {path} with --previous",
                                     "period_start"))
     return problems
+
+
+def _same_organisation(a: Organisation, b: Organisation) -> bool:
+    """By code where both returns give one (a council renamed keeps its code); by name, spacing and case aside, where not."""
+    if a.code and b.code:
+        return a.code.strip().lower() == b.code.strip().lower()
+    return " ".join(a.name.lower().split()) == " ".join(b.name.lower().split())
 
 
 def from_loaded(loaded: list[pipeline.Loaded], internal: bool = False, threshold: int | None = None, label: str = "the return",
