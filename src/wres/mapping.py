@@ -489,6 +489,18 @@ def _choices(stem: str, standard: Standard | None = None) -> dict[str, str]:
     return out
 
 
+def known(stem: str | None, heading: object) -> bool:
+    """Whether a cell is a heading wres map knows: a contract column's name or a usual name for one (of the
+    file `stem`, or of any file)."""
+    return _words(str(heading)) in _known_words(stem)
+
+
+@cache
+def _known_words(stem: str | None) -> frozenset[str]:
+    stems = [stem] if stem is not None else schema.all_files()
+    return frozenset(w for s in stems for w in _choices(s))
+
+
 def known_heading(stem: str, column: str, headings: Sequence[str], standard: Standard | None = None) -> str | None:
     """The one heading of a file that is a usual name for a contract column it lacks ("Ethnic Origin" for
     ethnicity), to say where the column is missing: a known name only, never a near one, and never read as the

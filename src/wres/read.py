@@ -407,12 +407,21 @@ TITLE_ROWS = 10  # how far below a title on the first row the headings are looke
 HEADER_LINES = 10  # how many lines a header row's wrapped headings may span
 
 
-def title_above(rows: Iterator[Sequence[object]]) -> tuple[int, str]:
-    """The row of the headings and the title above them, where a report's title is on the first row (one cell
-    filled) and its headings further down, as HR systems' reports lay them out; else (1, "")."""
+def title_above(rows: Iterator[Sequence[object]], stem: str | None = None) -> tuple[int, str]:
+    """The row of the headings and what is above them: a report's title on the first row (one cell filled) with
+    its headings further down, as HR systems' reports lay them out; or, above the headings, a row of group
+    headings ("Employee details", "Pay") over several columns each, as hand-made sheets have. Headings are known
+    by holding three or more of wres map's known headings (of file `stem`, or of any), more than the first row.
+    Else (1, "")."""
     first = [row for _, row in zip(range(TITLE_ROWS), rows)]
     filled = [[v for v in row if v is not None and str(v).strip()] for row in first]
-    if not filled or len(filled[0]) != 1:
+    if not filled:
+        return 1, ""
+    known = [sum(1 for v in cells if mapping_mod.known(stem, v)) for cells in filled]
+    best = max(range(len(known)), key=lambda i: (known[i], -i))
+    if best > 0 and known[best] >= 3 and known[best] > known[0]:
+        return best + 1, ", ".join(str(v).strip() for v in filled[0])
+    if len(filled[0]) != 1:
         return 1, ""
     below = next((i for i, cells in enumerate(filled) if len(cells) > 1), None)
     return (1, "") if below is None else (below + 1, str(filled[0][0]).strip())
@@ -596,7 +605,7 @@ def csv_title(path: Path, label: str, stem: str) -> Problem | None:
     sep = file_separator(path)
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
         try:
-            row, title = title_above(csv.reader(f, delimiter=sep))
+            row, title = title_above(csv.reader(f, delimiter=sep), stem)
         except csv.Error:
             return None
     return title_problem(label, path.name, stem, row, title)
@@ -606,7 +615,8 @@ def title_problem(label: str, file_name: str, stem: str, row: int, title: str) -
     """A report's title above a file's or sheet's headings (title_above), said once, with its remedy."""
     if row == 1:
         return None
-    return Problem(label, f"has a title on its first row ({title[:60]!r}), and its headings seem to be on row {row}",
+    above = f"has a title on its first row ({title[:60]!r})" if title else "has an empty first row"
+    return Problem(label, f"{above}, and its headings seem to be on row {row}",
                    f"say so in an import mapping, header_row = {row} under [{stem}] in mapping.toml (wres map \"{file_name}\" writes one), "
                    f"or delete the rows above the headings (row{'s 1 to' if row > 2 else ''} {row - 1})", rows=(1,), row_count=1)
 
@@ -1064,7 +1074,7 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                         "if they are not the return's, delete them: hiding a row does not take it out", rows=tuple(hidden[:ROWS_SHOWN]),
                         row_count=len(hidden), severity="warning"))
                 if not (ret.mapping and ret.mapping.header_row(name) > 1):
-                    src.title = title_problem(label, path.name, name, *title_above(sheet_rows(wb[sheets[name]], label)))
+                    src.title = title_problem(label, path.name, name, *title_above(sheet_rows(wb[sheets[name]], label), name))
             _keep(ret, name, src)
         if only is None:  # a sheet named for a file of the return but not as one ("Leavers 2024-25"): said, never read unseen
             for sheet in wb.sheetnames:
