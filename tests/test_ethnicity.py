@@ -233,6 +233,10 @@ def test_anything_else_is_not_recognised(value: str) -> None:
     # as council HR systems write them
     ("White - Eastern European", W), ("White European", W), ("White - Other European", W), ("Romany", W), ("Gypsy/Romany", W),
     ("Any Other Ethnic Group - Arab", ME), ("Declined to specify", U),
+    # "any other" in its group's words, without the census's "background", or after its heading
+    ("Any other Asian", ME), ("Any other Black", ME), ("Any other Mixed", ME), ("Any other White", W), ("White - Any other", W),
+    ("Asian - Any Other", ME), ("Black - any other", ME), ("Mixed: Any other", ME), ("Other - Any other", ME),
+    ("Other Asian background", ME), ("Other Black background", ME), ("Other White background", W),
 ])
 def test_nhs_subcategories_as_esr_writes_them(value: str, group: str) -> None:
     assert classify(value) == group
@@ -241,6 +245,7 @@ def test_nhs_subcategories_as_esr_writes_them(value: str, group: str) -> None:
 @pytest.mark.parametrize("value", [
     "Polish", "Filipino", "Other/Unspecified",  # a subcategory's words alone: never (which category's "Other"?)
     "European", "Eastern European", "Other European",  # a continental identity alone, as a national one, says no group
+    "Any other", "Any other background",  # which group's?
     "CA Black - Caribbean", "PD White - British", "XX White", "A Black",  # a code and another category's heading
 ])
 def test_an_nhs_subcategory_is_recognised_only_by_its_code_or_heading(value: str) -> None:

@@ -75,10 +75,11 @@ class _Built:
     shown: dict[str, str]  # key of each written form (no codes) → how a suggestion writes it
 
 
-# Labels that name a national (or continental) identity, recognised only after their heading ("White British",
-# "White: Welsh", "White - Eastern European") or NHS code ("A British"): alone, "British" or "European" says
-# nothing of ethnic group, and is never guessed.
-_IDENTITIES = {key(x) for x in ("British", "English", "Welsh", "Scottish", "Northern Irish", "European", "Eastern European", "Other European")}
+# Labels recognised only after their heading ("White British", "White: Welsh", "White - Eastern European",
+# "Asian - Any other") or NHS code ("A British"): alone, a national (or continental) identity such as "British"
+# or "European" says nothing of ethnic group, nor does "Any other", and neither is ever guessed.
+_IDENTITIES = {key(x) for x in ("British", "English", "Welsh", "Scottish", "Northern Irish", "European", "Eastern European", "Other European",
+                                "Any other")}
 
 
 def _build(rows: list[Label]) -> _Built:
