@@ -1056,6 +1056,26 @@ def test_staff_who_left_before_the_snapshot_by_the_leavers_file_are_said(tmp_pat
     assert said == [((3, 5), 2, "warning", "these people left before the snapshot date (31 March 2025), by leavers.csv, yet are counted on the staff list")]
 
 
+def test_a_yes_no_column_in_its_own_words_reads_as_yes_and_no(tmp_path: Path) -> None:
+    """A sheet typed by hand says "Shortlisted" / "Not shortlisted" under shortlisted: the column's own name is
+    yes and its negation no, so it counts as yes and no do; a word of another column is still an error."""
+    from wres import pipeline
+
+    own = {"yes": "Shortlisted", "no": "Not shortlisted"}
+    worded = [{**r, "shortlisted": own[r["shortlisted"]], "appointed": {"yes": "Appointed", "no": "not appointed"}[r["appointed"]]}
+              for r in recruitment_rows()]
+    staff = changed(staff_rows(), {2: {"senior_manager": "Senior Manager"}, 3: {"registered_professional": "Qualified"}})
+    write_return(tmp_path / "worded", {"staff": staff_rows(), "recruitment": worded}, ORG)
+    write_return(tmp_path / "contract", {"staff": staff_rows(), "recruitment": recruitment_rows()}, ORG)
+    assert pipeline.load(tmp_path / "worded").counts == pipeline.load(tmp_path / "contract").counts
+    write_return(tmp_path / "flags", {"staff": staff}, ORG)
+    senior = {(p.column, p.message) for p in pipeline.check(tmp_path / "flags") if p.severity == "error"}
+    assert senior == {("registered_professional", '"Qualified" is not yes or no')}  # only its own words
+    write_return(tmp_path / "other", {"staff": staff_rows(), "recruitment": changed(worded, {2: {"shortlisted": "Appointed"}})}, ORG)
+    assert [(p.column, p.message) for p in pipeline.check(tmp_path / "other") if p.severity == "error"] == [
+        ("shortlisted", '"Appointed" is not yes or no')]
+
+
 def test_formulas_xlsxwriter_left_as_0_are_refused_not_read_as_0(tmp_path: Path) -> None:
     """xlsxwriter saves 0 as every formula's result, for Excel to work out on opening: a salary of 0 would
     be a figure, so the sheet is refused with how to save the workbook."""

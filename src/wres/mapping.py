@@ -997,7 +997,9 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             if errors:
                 lines.append(f"  {heading!r} holds Excel errors ({', '.join(errors)}): correct the formulas that gave them")
             for v in seen:
-                if normalise(v) in known or recognised(c.kind, v, std, col) is not None or schema.excel_error(v) or (c.kind == "service" and v in unasked):
+                # (a yes/no column's own words, "Appointed", are still written: a status column's stages are each said for both columns)
+                if (normalise(v) in known or recognised(c.kind, v, std, None if c.kind == "bool" else col) is not None or schema.excel_error(v)
+                        or (c.kind == "service" and v in unasked)):
                     continue
                 target, note = _suggest_value(c.kind, col, v, std)
                 # a yes/no column holding one word and blanks is a flag: the word is yes, a blank no

@@ -127,6 +127,16 @@ def blank_marker_sql(text: str) -> str:
 
 
 BOOL_WORDS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
+
+
+def bool_words(column: str | None) -> dict[str, bool]:
+    """A yes/no column's spellings: yes and no as BOOL_WORDS has them, and the column's own name for yes and
+    its negation for no, as a sheet typed by hand says it ("Shortlisted" / "Not shortlisted" under
+    shortlisted, "Clinical" / "Non-clinical" under clinical)."""
+    if not column:
+        return BOOL_WORDS
+    own = column.replace("_", "").lower()
+    return {**BOOL_WORDS, own: True, **{f"{neg}{own}": False for neg in ("not", "non", "non-", "not-")}}
 # Dates as exports write them. YYYY-MM-DD (with or without a time) is read by a cast; the others by these
 # formats, in the file's date order (day-first, as in the UK, unless its import mapping says month-first).
 # A four-digit year is tried first and a year it reads as below 100 was two digits: the SHORT_YEAR forms

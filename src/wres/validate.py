@@ -210,7 +210,8 @@ def _classifier(kind: Kind, column: str | None, ret: Return | None, mapping: dic
         said = standard.words.get("breakdown_value", f"a value of {standard.breakdown.column}")
         return lambda v: parts.get(normalise(v)), "VARCHAR", f'"{{value}}" is not {said}'
     if kind == "bool":
-        return lambda v: schema.BOOL_WORDS.get(normalise(v)), "BOOLEAN", '"{value}" is not yes or no'
+        words = schema.bool_words(column)
+        return lambda v: words.get(normalise(v)), "BOOLEAN", '"{value}" is not yes or no'
     if kind == "answer":
         answers = _answer_words(standard, column)
         return lambda v: answers.get(normalise(v)), "BOOLEAN", '"{value}" is not on the survey scale'
