@@ -569,6 +569,9 @@ CASES: list[Case] = [
     # an identifier pasted in for a count: read as a float it was published as 10000000000000000905969664
     Case("counts_beyond_any_count_of_people", counts_return(changed(counts_rows(), {5: {"denominator": 10**25}})),
          (E("counts.csv", ('"10000000000000000000000000"', "more people than any count can hold"), rows=(5,), column="denominator"),)),
+    # a zero left blank, on several rows: one problem naming them, said as blank
+    Case("counts_blank_numerators", counts_return(changed(counts_rows(), {2: {"numerator": None}, 4: {"numerator": ""}})),
+         (E("counts.csv", "numerator is blank", rows=(2, 4), column="numerator"),)),
     Case("counts_no_group_column", counts_return(without(counts_rows(), "group")),
          (E("counts.csv", "no column", column="group"),)),
     Case("counts_band_on_m3", counts_return(changed(counts_rows(), {2: {"band": "under 30k"}})),
@@ -1074,6 +1077,25 @@ def test_a_yes_no_column_in_its_own_words_reads_as_yes_and_no(tmp_path: Path) ->
     write_return(tmp_path / "other", {"staff": staff_rows(), "recruitment": changed(worded, {2: {"shortlisted": "Appointed"}})}, ORG)
     assert [(p.column, p.message) for p in pipeline.check(tmp_path / "other") if p.severity == "error"] == [
         ("shortlisted", '"Appointed" is not yes or no')]
+
+
+def test_a_counts_file_typed_by_hand_reads_as_the_contracts(tmp_path: Path) -> None:
+    """Groups as aggregate sources name them ("BME", "Minority ethnic", "White", "Not known"), a count written
+    with Excel's thousands comma, a metric or service in another case: read as the contract's spellings are.
+    A category's name ("Indian") is no group: its count is not its group's."""
+    from wres import pipeline
+
+    named = {"minority_ethnic": ("BME", "Minority ethnic"), "white": ("White", "WHITE")}
+    typed = [{**r, "metric": r["metric"].lower(), "service": r["service"].title(), "group": named[r["group"]][i % 2],
+              "denominator": f"{r['denominator'] * 100:,}"} for i, r in enumerate(counts_rows())]
+    contract = [{**r, "denominator": r["denominator"] * 100} for r in counts_rows()]
+    typed.append({**typed[0], "group": "Not known", "numerator": 0, "denominator": "1,250"})
+    contract.append({**contract[0], "group": "unknown", "numerator": 0, "denominator": 1250})
+    counts_return(typed)(tmp_path / "typed")
+    counts_return(contract)(tmp_path / "contract")
+    assert pipeline.load(tmp_path / "typed" / RET).counts == pipeline.load(tmp_path / "contract" / RET).counts
+    counts_return(changed(counts_rows(), {3: {"group": "Indian"}}))(tmp_path / "category")
+    assert [p.message for p in pipeline.check(tmp_path / "category" / RET) if p.severity == "error"] == ['"Indian" is not a group']
 
 
 def test_formulas_xlsxwriter_left_as_0_are_refused_not_read_as_0(tmp_path: Path) -> None:

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from wres import standards
-from wres.problems import Problem
+from wres import ethnicity, standards
+from wres.problems import ROWS_SHOWN, Problem
 from wres.read import Return, sql_str
 from wres.standards import MetricDef, Standard
-from wres.validate import Checked
+from wres.validate import THOUSANDS, Checked
 
 COLUMNS = ("metric", "service", "band", "group", "numerator", "denominator")
 # More than any count of people in a return can be (the UK's population is under 70 million): a larger one
@@ -266,11 +267,14 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
     metric_ids = {m.lower(): m for m in std.metric_ids}
     parts = {p.id.lower(): p.id for p in std.breakdown.parts}
     total = std.breakdown.total.id
-    groups = {g.lower(): g for g in std.group_ids}
+    # a group by its id, its label or words ("Minority ethnic"), or a name the ethnicity table gives groups ("BME")
+    groups = {ethnicity.key(name): g.id for g in std.groups for name in (g.id, g.label, g.words)}
+    by_class = {g.classification: g.id for g in std.groups}
     bands: list[str] = [b.label for b in ret.organisation.bands] if ret.organisation and (ret.organisation.pay_bands or std.bands_from == "labels") else []
+    found: dict[tuple[str, str, str], list[int]] = {}  # (column, message, fix) → its rows: one problem each, as validation says them
     for row, metric, service, band, group, num, den in rows:
         def bad(column: str, message: str, fix: str) -> None:
-            problems.append(Problem(src.label, message, fix, column, (row,), 1))
+            found.setdefault((column, message, fix), []).append(row)
 
         mid = metric_ids.get((metric or "").lower())
         if mid is None:
@@ -284,7 +288,7 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
         if not m.breakdown and svc != total.lower():
             bad("service", f'{mid} is counted for the whole {std.organisation}, not by {std.breakdown.column}', f"write {total} as its service")
             continue
-        grp = groups.get((group or "").lower().replace(" ", "_"))
+        grp = groups.get(ethnicity.key(group or "")) or by_class.get(ethnicity.group_named(group or "") or "")
         if grp is None:
             bad("group", f'"{group or ""}" is not a group', f"write {', '.join(std.group_ids[:-1])} or {std.group_ids[-1]}")
             continue
@@ -304,13 +308,17 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
             continue
         values = []
         for col, v in (("numerator", num), ("denominator", den)):
+            text = (v or "").strip()
+            if not text:  # a zero left blank, as a sheet typed by hand may: said as blank, never taken for 0
+                bad(col, f"{col} is blank", "write the count, 0 if there were none")
+                continue
             try:
-                text = (v or "").strip()
+                text = text.replace(",", "") if re.fullmatch(THOUSANDS, text) else text  # 1,234 as a sheet shows it
                 x = int(text) if text.isdigit() else float(text)  # digits exactly (a float rounds past 2**53); else 12.0, 1E+3
                 if x < 0 or (isinstance(x, float) and not x.is_integer()):
                     raise ValueError
             except (TypeError, ValueError):
-                bad(col, f'"{v or ""}" is not a whole number of people', "write a count (0 or more)")
+                bad(col, f'"{v}" is not a whole number of people', "write a count (0 or more)")
                 continue
             if x > MOST_PEOPLE:  # an identifier or phone number pasted in, or Excel's 1E+25
                 bad(col, f'"{v}" is more people than any count can hold', "check the count: it is a number of people")
@@ -329,6 +337,7 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
             bands.append(label)
         counts.cells[key] = (values[0], values[1])
     counts.bands = bands
+    problems += [Problem(src.label, message, fix, column, tuple(at[:ROWS_SHOWN]), len(at)) for (column, message, fix), at in found.items()]
     problems += _pay_band_consistency(src.label, counts)
     problems += more_events_than_staff(counts, src.label)
     return counts, problems

@@ -170,6 +170,17 @@ def classify(value: str | None, mapping: dict[str, str] | None = None) -> Group 
     return CLASSIFICATION.get(key(value)) or _by_code(value)
 
 
+# How a group itself is named where counts, not people, are given (an aggregate return, an HR report's totals):
+# the table's names of groups ("BME", "Ethnic minority") and of not stated ("Not known"); never a category
+# ("Indian"), whose count is not its group's
+_GROUP_NAMES = {key(r.label): r.group for r in labels() if r.label_set in ("group", "not_stated") and r.label}
+
+
+def group_named(value: str) -> Group | None:
+    """The classification a group's name gives ("BME" → minority_ethnic, "Not known" → unknown); None if it names none."""
+    return _GROUP_NAMES.get(key(value))
+
+
 def suggest(value: str) -> list[str]:
     """The accepted labels nearest to an unrecognised value ('Carribean' → ['Caribbean']); may be empty."""
     return SUGGEST(value)
