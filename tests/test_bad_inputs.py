@@ -1098,6 +1098,24 @@ def test_a_counts_file_typed_by_hand_reads_as_the_contracts(tmp_path: Path) -> N
     assert [p.message for p in pipeline.check(tmp_path / "category" / RET) if p.severity == "error"] == ['"Indian" is not a group']
 
 
+def test_more_survey_respondents_than_staff_is_said_without_a_figure_to_publish(tmp_path: Path) -> None:
+    """A survey tool's export that repeats its answers (or holds another survey's) has more respondents than
+    the staff list has people: said, in words that may be published (the figures are in the fix, as a small
+    list's headcount is no figure to publish)."""
+    from wres import pipeline
+
+    answers = [{"respondent_id": f"R{i}", "ethnicity": "Indian", "service": "adults", "abuse_public": "Never", "abuse_colleagues": "Never",
+                "abuse_managers": "Never"} for i in range(7)]
+    write_return(tmp_path / "r", {"staff": staff_rows(), "survey": answers}, ORG)
+    said = [(p.file, p.message, p.fix) for p in pipeline.load(tmp_path / "r").warnings if "respondents" in p.message]
+    assert said == [("survey.csv", "has more respondents than the staff list has people",
+                     "check it holds only this survey's responses, each once (7 respondents, 6 staff): a survey tool's export may repeat them, "
+                     "or hold another survey's or other services' responses")]
+    assert "The survey file has more respondents than the staff list has people" in pipeline.document(tmp_path / "r").warnings
+    write_return(tmp_path / "fewer", {"staff": staff_rows(), "survey": answers[:6]}, ORG)
+    assert not [p for p in pipeline.load(tmp_path / "fewer").warnings if "respondents" in p.message]
+
+
 def test_formulas_xlsxwriter_left_as_0_are_refused_not_read_as_0(tmp_path: Path) -> None:
     """xlsxwriter saves 0 as every formula's result, for Excel to work out on opening: a salary of 0 would
     be a figure, so the sheet is refused with how to save the workbook."""

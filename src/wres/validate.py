@@ -812,8 +812,23 @@ def validate(ret: Return) -> Checked:
         out.problems += _run_checks(ret, src, table, checks, counts)
         out.typed[name] = table
     out.problems += _left_before_the_snapshot(ret, out)
+    out.problems += _more_respondents_than_staff(ret, out)
     out.problems = [ret.locate(p) for p in out.problems]
     return out
+
+
+def _more_respondents_than_staff(ret: Return, out: Checked) -> list[Problem]:
+    """A staff survey has at most one respondent a person: more respondents than the staff list holds people is
+    an export that repeats its answers, or holds another survey's or another service's. Said, not acted on."""
+    if not {"staff", "survey"} <= set(out.typed):
+        return []
+    staff, answered = (ret.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("t_staff", "t_survey"))
+    if answered <= staff:
+        return []
+    # (the figures only in the fix: a message is published, and a small list's headcount is no figure to publish)
+    return [Problem(ret.sources["survey"].label, "has more respondents than the staff list has people",
+                    f"check it holds only this survey's responses, each once ({answered:,} respondents, {staff:,} staff): a survey tool's "
+                    "export may repeat them, or hold another survey's or other services' responses", severity="warning")]
 
 
 def _left_before_the_snapshot(ret: Return, out: Checked) -> list[Problem]:
