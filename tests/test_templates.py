@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wres import organisation, pipeline, standards
 from wres.counts import COLUMNS
@@ -154,3 +156,19 @@ def test_the_nhs_templates_copied_are_a_return_that_validates_with_only_its_plac
     assert loaded.counts.standard.id == "nhs-wres"
     assert loaded.counts.get("9", "all", "Voting board members", "bme") == (1, 0)  # the non-executive director, in no headcount
     assert loaded.counts.get("7", "all", "", "bme") == (0, 0)  # "Don't know" is answered but counted in neither
+
+
+_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.floats(allow_nan=False),
+                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+_KEYS = st.sampled_from(["name", "period_start", "period_end", "sponsors", "governance", "suppression_threshold", "supression_threshold",
+                         "pay_bands", "standard", "steering_group", "notes", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.dictionaries(_KEYS, _VALUES | st.dictionaries(_KEYS, _VALUES, max_size=3), max_size=6))
+def test_any_shape_of_settings_gives_settings_or_an_error_never_a_traceback(data: dict[str, Any]) -> None:
+    """Whatever organisation.toml (or a workbook's organisation sheet) holds, settings come back or an error
+    says why, each problem with words and a fix: settings under the wrong table, near spellings, any types."""
+    org, problems = organisation.parse(data)
+    assert org is not None or any(p.severity == "error" for p in problems)
+    assert all(p.message and p.fix for p in problems)
