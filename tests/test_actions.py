@@ -248,6 +248,7 @@ def test_a_file_given_for_the_return_is_said_to_be_none(planned: Path, cli: Any)
         ("action_updates", 2, {"status": "done-ish"}, "status", '"done-ish" is not a status'),
         # as plans are typed: what is said of an action under way, a month for a due date
         ("actions", 2, {"status": "In progress"}, "status", '"In progress" is not a status: an action under way is on track, at risk or off track'),
+        ("action_updates", 3, {"status": "Delayed"}, "status", '"Delayed" is not a status: an action behind its plan is at risk or off track'),
         ("actions", 3, {"due": "March 2025"}, "due", '"March 2025" is a month, not a date'),
         ("actions", 2, {"metrics": "M2 / Metric 10"}, "metrics", '"M2 / Metric 10" names a metric that does not exist'),
     ],

@@ -78,8 +78,13 @@ RAG = {"complete": "complete", "on track": "green", "at risk": "amber", "off tra
 # A plan kept as RAG says its status by colour ("Green"): each colour is one status's, so it is read as that status
 STATUS_WORDS = {**{s.replace(" ", ""): s for s in STATUSES}, "completed": "complete", "done": "complete", "notyetstarted": "not started",
                 **{rag: status for status, rag in RAG.items() if rag in ("green", "amber", "red")}}
-# What a plan says of an action under way without saying how it goes: never read as a status, but said as such
-UNDER_WAY = frozenset({"inprogress", "ongoing", "underway", "started", "inhand", "progressing", "active", "open", "live"})
+# What a plan says of an action that names more than one status: never read as a status, but said as what it
+# is, with the statuses it may be (an action under way may be on track or not; a late one at risk or off track)
+STATUS_SAYS: dict[str, tuple[str, tuple[str, ...]]] = {
+    **dict.fromkeys(("inprogress", "ongoing", "underway", "started", "inhand", "progressing", "active", "open", "live"),
+                    ("under way", ("on track", "at risk", "off track"))),
+    **dict.fromkeys(("delayed", "behindschedule", "behind", "slipped", "slipping", "late", "overdue"), ("behind its plan", ("at risk", "off track"))),
+}
 
 # A staff file with a header and no rows is an error; an event file or survey with none means zero.
 MUST_HAVE_ROWS = ("staff",)

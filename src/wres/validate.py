@@ -224,6 +224,19 @@ def _classifier(kind: Kind, column: str | None, ret: Return | None, mapping: dic
     raise KeyError(kind)
 
 
+def _status_named(message: str) -> Callable[[str], tuple[str, str] | None]:
+    """How a plan's word for more than one status is said ("In progress": under way, so on track, at risk or off
+    track), with the statuses it may be; None for any other word."""
+    def explain(value: str) -> tuple[str, str] | None:
+        says = schema.STATUS_SAYS.get(normalise(value))
+        if says is None:
+            return None
+        what, statuses = says
+        return (f"{message.format(value=value)}: an action {what} is {', '.join(statuses[:-1])} or {statuses[-1]}",
+                "write which it is as the action stands (green, amber or red are read as those)")
+    return explain
+
+
 def recognised(kind: Kind, value: str, standard: Standard | None = None, column: str | None = None) -> Any:
     """The contract's value of one spelling of a categorical kind, or None: what the import mapping may map to.
 
@@ -299,9 +312,8 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             fix = fixed + (f"; or say what it means in {ret.mapping.label} under [{src.name}.values.{c.name}]" if ret.mapping else "")
             # (its text is kept only where it was not typed: unrecognised, or a blank's marker filled in as blank after)
             other = None
-            if c.kind == "status":  # "In progress": under way, but how it goes is what the plan's RAG says
-                other = lambda v, m=message: (f"{m.format(value=v)}: an action under way is on track, at risk or off track", (  # noqa: E731
-                    "write which it is as the action stands (green, amber or red are read as those)")) if normalise(v) in schema.UNDER_WAY else None
+            if c.kind == "status":  # "In progress", "Delayed": how it goes is what the plan's RAG says
+                other = _status_named(message)
             if c.kind == "service":  # "Housing" in a council-wide list: its rows are not the return's, which no spelling says
                 other = lambda v, m=message, f=fix, n=src.name, h=c.name: (m.format(value=v), (  # noqa: E731
                     f"{f}; if it is another part of the council, its rows are not the return's: take them out, or keep only "
