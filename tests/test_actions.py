@@ -250,6 +250,7 @@ def test_a_file_given_for_the_return_is_said_to_be_none(planned: Path, cli: Any)
         ("actions", 2, {"status": "In progress"}, "status", '"In progress" is not a status: an action under way is on track, at risk or off track'),
         ("action_updates", 3, {"status": "Delayed"}, "status", '"Delayed" is not a status: an action behind its plan is at risk or off track'),
         ("actions", 3, {"due": "March 2025"}, "due", '"March 2025" is a month, not a date'),
+        ("actions", 3, {"due": "Q4 2024/25"}, "due", '"Q4 2024/25" is a quarter, not a date'),
         ("actions", 2, {"metrics": "M2 / Metric 10"}, "metrics", '"M2 / Metric 10" names a metric that does not exist'),
     ],
 )
@@ -264,6 +265,19 @@ def test_bad_action_plan_inputs(planned: Path, cli: Any, file: str, row: int, ch
         rows_named = "rows 2, 3" if "more than once" in words else f"row {row}"  # a duplicate names both rows
         assert f"{file}.csv, {rows_named}, column {column}: {words}" in text, (args, text)
         assert "how to fix:" in text
+
+
+def test_a_due_date_as_plans_write_one_is_said_with_the_day_to_write() -> None:
+    """A quarter of the financial year ends on a known day; a due date that is none ("Ongoing", "TBC") asks for
+    the next review; a date of another file keeps the general words."""
+    from wres import date_spellings
+
+    assert date_spellings.explain("Q4 2024/25", "day-first", "actions")[1] == "write the day, e.g. 31/03/2025 for the end of Q4 2024/25"
+    assert date_spellings.explain("Q1 2024-25", "day-first", "actions")[1] == "write the day, e.g. 30/06/2024 for the end of Q1 2024/25"
+    assert date_spellings.explain("Q4 2024/26", "day-first", "actions")[0] == '"Q4 2024/26" is not a date'  # no such year
+    assert "next review" in date_spellings.explain("Ongoing", "day-first", "actions")[1]
+    assert "next review" in date_spellings.explain("TBC", "day-first", "actions")[1]
+    assert "next review" not in date_spellings.explain("Ongoing", "day-first", "leavers")[1]
 
 
 def test_update_without_actions_file_is_an_error(tmp_path: Path, cli: Any) -> None:

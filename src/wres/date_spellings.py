@@ -31,6 +31,10 @@ _NUMERIC = re.compile(r"(\d{1,2})([/.\- ])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]\d.*)?"
 _YEAR_FIRST = re.compile(r"(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T]\d.*)?")
 _NAMED = re.compile(r"(\d{1,2})[ /.\-]*([A-Za-z]+)\.?[ /.\-,]*(\d{4}|\d{2})(?:[ T]\d.*)?")
 _SERIAL = re.compile(r"\d{5}(?:\.\d+)?")
+# a quarter of a financial year, as plans write a due date: "Q4 2024/25" (Q1 April to June … Q4 January to March)
+_QUARTER = re.compile(r"q([1-4])\s*(?:of\s*)?(?:fy\s*)?(\d{4})\s*[/\-]\s*(\d{2}|\d{4})", re.IGNORECASE)
+# a due date that is none: what plans write where an action has no end
+_NO_END = {"ongoing", "tbc", "tbd", "tba", "asap", "continuous", "rolling", "ongoingreview"}
 # a month alone: "March 2025", Excel's mmm-yy "Mar-25", "03/2025" ("Feb 24" may be a day without its year: not said)
 _MONTH_ONLY = re.compile(r"([A-Za-z]+)\.?(?:[ /.,]*(\d{4})|-(\d{2}))|(\d{1,2})[/.\-](\d{4})")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -164,4 +168,12 @@ def explain(value: str, order: str = "day-first", stem: str = "staff") -> tuple[
         last = calendar.monthrange(year, month)[1]
         day = f"{last:02d}/{month:02d}/{year}" if order == "day-first" else f"{month:02d}/{last:02d}/{year}"
         return f'"{value}" is a month, not a date', f"write the day, e.g. {day} for the end of {calendar.month_name[month]} {year}"
+    elif (m := _QUARTER.fullmatch(v)) and (int(m.group(3)) % 100) == (int(m.group(2)) + 1) % 100:
+        q, start = int(m.group(1)), int(m.group(2))
+        month, year = (q * 3 + 3, start) if q < 4 else (3, start + 1)
+        last = calendar.monthrange(year, month)[1]
+        day = f"{last:02d}/{month:02d}/{year}" if order == "day-first" else f"{month:02d}/{last:02d}/{year}"
+        return f'"{value}" is a quarter, not a date', f"write the day, e.g. {day} for the end of Q{q} {start}/{str(start + 1)[2:]}"
+    elif stem == "actions" and re.sub(r"[\W_]+", "", v.lower()) in _NO_END:
+        return f'"{value}" is not a date', "give the day the action is due; for one with no end, the day of its next review"
     return f'"{value}" is not a date', schema.FIXES["date"]
