@@ -75,6 +75,12 @@ def test_a_setting_wres_would_not_read_is_said(tmp_path: Path) -> None:
     assert said({**base, "finance_contact": "F", "governance": {"chair": "C"}}) == [
         ("warning", "finance_contact is not a setting wres reads, so it is ignored"), ("warning", "governance.chair is not a setting wres reads, so it is ignored")]
     assert said({**base, "sponsors": {"adults": "A", "public_health": "P"}}) == []  # a sponsor of its own: shown in the report
+    # the template ends with [[pay_bands]]: a line added after it is the last band's
+    bands = [{"label": "under 30k", "below": 30000}, {"label": "30k and over", "suppression_threshold": 12, "grade": "x"}]
+    assert said({**base, "pay_bands": bands}) == [
+        ("error", "suppression_threshold is written under [[pay_bands]], so it is read as part of pay band 2, not as the setting suppression_threshold"),
+        ("warning", "pay_bands.2.grade is not a setting wres reads, so it is ignored")]
+    assert organisation.parse({**base, "pay_bands": [bands[0], {"label": "30k and over", "grade": "x"}]})[0] is not None
     # pydantic's names for a union's members are no place in the file
     assert said({**base, "sponsors": 5}) == [("error", "sponsors Input should be a valid dictionary")]
 

@@ -232,6 +232,21 @@ def _unread(data: dict[str, Any], locate: Callable[[str], str]) -> tuple[dict[st
                 else:
                     problems.append(Problem(locate(where), f"{where} is not a setting wres reads, so it is ignored",
                                             f"delete it, or check its name in docs/data-preparation.md", severity="warning"))
+    bands = data.get("pay_bands")
+    if isinstance(bands, list):  # a line after the last [[pay_bands]] heading is that band's
+        bands = [dict(band) if isinstance(band, dict) else band for band in bands]
+        for i, band in enumerate(bands, start=1):
+            for key in [k for k in band if k not in PayBandSetting.model_fields] if isinstance(band, dict) else []:
+                where = f"pay_bands.{i}.{key}"
+                if key in SETTINGS:
+                    del band[key]
+                    problems.append(Problem(locate(where), f"{key} is written under [[pay_bands]], so it is read as part of pay band {i}, not as "
+                                            f"the setting {key}", f"move the line {key} = … above the first [table] line: a line after a "
+                                            "table's heading belongs to that table"))
+                else:
+                    problems.append(Problem(locate(where), f"{where} is not a setting wres reads, so it is ignored",
+                                            "give each band its label and below (its upper bound) only", severity="warning"))
+        return {**data, **tables, "pay_bands": bands}, problems
     return {**data, **tables}, problems
 
 
