@@ -18,7 +18,7 @@ from wres import ethnicity, standards
 from wres.problems import ROWS_SHOWN, Problem
 from wres.read import Return, sql_str
 from wres.standards import MetricDef, Standard
-from wres.validate import THOUSANDS, Checked
+from wres.validate import THOUSANDS, Checked, columns_of
 
 COLUMNS = ("metric", "service", "band", "group", "numerator", "denominator")
 # More than any count of people in a return can be (the UK's population is under 70 million): a larger one
@@ -186,8 +186,7 @@ def _staff_cube(con, std: Standard, snapshot: date) -> dict[_CubeKey, int]:
     headcount add up from it. Only people employed on the snapshot date: one who started after it (an export
     run later holds them; validation warns) is not counted."""
     flags = "".join(f", {f}" for f in _staff_flags(std))
-    columns = {d[0] for d in con.execute("SELECT * FROM t_staff LIMIT 0").description}
-    started = f"WHERE start_date IS NULL OR start_date <= DATE '{snapshot.isoformat()}'" if "start_date" in columns else ""
+    started = f"WHERE start_date IS NULL OR start_date <= DATE '{snapshot.isoformat()}'" if "start_date" in columns_of(con, "t_staff") else ""
     rows = con.execute(f"SELECT {std.breakdown.column}, ethnicity, band{flags}, count(*) FROM t_staff {started} GROUP BY ALL").fetchall()
     return {(r[0], r[1], r[2], tuple(r[3:-1])): int(r[-1]) for r in rows}
 

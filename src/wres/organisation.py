@@ -197,57 +197,47 @@ _TABLES: dict[str, frozenset[str] | None] = {"governance": frozenset(Governance.
 
 def _unread(data: dict[str, Any], locate: Callable[[str], str]) -> tuple[dict[str, Any], list[Problem]]:
     """The settings as they are read, and the problems of those that would not be: a top-level setting written
-    under a table (a line after [sponsors] is a sponsor, so "suppression_threshold = 12" uncommented there is
-    not the threshold), or a near spelling of a setting ("supression_threshold"), each an error, since what the
-    user meant would not be applied; any other name wres does not read, a warning."""
+    under a table (a line after [sponsors] is a sponsor, one after the last [[pay_bands]] part of that band, so
+    "suppression_threshold = 12" there is not the threshold), or a near spelling of a setting
+    ("supression_threshold"), each an error, since what the user meant would not be applied; any other name wres
+    does not read, a warning."""
+    import difflib
+
     problems: list[Problem] = []
 
-    def close(key: str, known: frozenset[str]) -> str | None:
-        import difflib
+    def unknown(where: str, key: str, known: frozenset[str] | None, prefix: str = "", fix: str = f"check its name in templates/{FILE}") -> None:
+        near = difflib.get_close_matches(key.lower(), sorted(known), n=1, cutoff=0.8) if known else []
+        if near:
+            problems.append(Problem(locate(where), f"{where} is not a setting, so it is not read: did you mean {prefix}{near[0]}?", f"write it {near[0]}"))
+        else:
+            problems.append(Problem(locate(where), f"{where} is not a setting wres reads, so it is ignored", f"delete it, or {fix}", severity="warning"))
 
-        near = difflib.get_close_matches(key.lower(), sorted(known), n=1, cutoff=0.8)
-        return near[0] if near else None
+    def misplaced(where: str, key: str, under: str) -> None:
+        problems.append(Problem(locate(where), f"{key} is written under {under}, not as the setting {key}",
+                                f"move the line {key} = … above the first [table] line: a line after a table's heading belongs to that table"))
 
     for key in data:
-        if key in SETTINGS or key in _TABLES or key == "standard_id":
-            continue
-        near = close(key, SETTINGS)
-        if near is not None:
-            problems.append(Problem(locate(key), f'{key} is not a setting, so it is not read: did you mean {near}?', f"write it {near}"))
-        else:
-            problems.append(Problem(locate(key), f"{key} is not a setting wres reads, so it is ignored",
-                                    f"delete it, or check its name in templates/{FILE}", severity="warning"))
+        if key not in SETTINGS and key not in _TABLES and key != "standard_id":
+            unknown(key, key, SETTINGS)
     tables = {name: dict(value) for name, value in data.items() if name in _TABLES and isinstance(value, dict)}
     for name, table in tables.items():
-        for key in list(table):
-            where = f"{name}.{key}"
-            if key in SETTINGS and key not in (_TABLES[name] or ()):
+        for key in [k for k in table if k not in (_TABLES[name] or ())]:
+            if key in SETTINGS:
                 del table[key]
-                problems.append(Problem(locate(where), f"{key} is written under [{name}], so it is read as part of [{name}], not as the setting {key}",
-                                        f"move the line {key} = … above the first [table] line: a line after a table's heading belongs to that table"))
-            elif _TABLES[name] is not None and key not in _TABLES[name]:  # type: ignore[operator]
-                near = close(key, _TABLES[name])  # type: ignore[arg-type]
-                if near is not None:
-                    problems.append(Problem(locate(where), f"{where} is not a setting, so it is not read: did you mean {name}.{near}?", f"write it {near}"))
-                else:
-                    problems.append(Problem(locate(where), f"{where} is not a setting wres reads, so it is ignored",
-                                            f"delete it, or check its name in docs/data-preparation.md", severity="warning"))
-    bands = data.get("pay_bands")
-    if isinstance(bands, list):  # a line after the last [[pay_bands]] heading is that band's
-        bands = [dict(band) if isinstance(band, dict) else band for band in bands]
-        for i, band in enumerate(bands, start=1):
+                misplaced(f"{name}.{key}", key, f"[{name}], so it is read as part of [{name}]")
+            elif _TABLES[name] is not None:
+                unknown(f"{name}.{key}", key, _TABLES[name], f"{name}.", "check its name in docs/data-preparation.md")
+    read = {**data, **tables}
+    if isinstance(data.get("pay_bands"), list):  # a line after the last [[pay_bands]] heading is that band's
+        read["pay_bands"] = [dict(band) if isinstance(band, dict) else band for band in data["pay_bands"]]
+        for i, band in enumerate(read["pay_bands"], start=1):
             for key in [k for k in band if k not in PayBandSetting.model_fields] if isinstance(band, dict) else []:
-                where = f"pay_bands.{i}.{key}"
                 if key in SETTINGS:
                     del band[key]
-                    problems.append(Problem(locate(where), f"{key} is written under [[pay_bands]], so it is read as part of pay band {i}, not as "
-                                            f"the setting {key}", f"move the line {key} = … above the first [table] line: a line after a "
-                                            "table's heading belongs to that table"))
+                    misplaced(f"pay_bands.{i}.{key}", key, f"[[pay_bands]], so it is read as part of pay band {i}")
                 else:
-                    problems.append(Problem(locate(where), f"{where} is not a setting wres reads, so it is ignored",
-                                            "give each band its label and below (its upper bound) only", severity="warning"))
-        return {**data, **tables, "pay_bands": bands}, problems
-    return {**data, **tables}, problems
+                    unknown(f"pay_bands.{i}.{key}", key, None, fix="give each band its label and below (its upper bound) only")
+    return read, problems
 
 
 def _what(err: Any) -> str:

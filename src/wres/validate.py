@@ -829,6 +829,11 @@ def validate(ret: Return) -> Checked:
     return out
 
 
+def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """The columns a typed table has: a file's optional columns are there only when it gave them."""
+    return {d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
+
+
 def _more_respondents_than_staff(ret: Return, out: Checked) -> list[Problem]:
     """A staff survey has at most one respondent a person: more respondents than the staff list holds people is
     an export that repeats its answers, or holds another survey's or another service's. Said, not acted on."""
@@ -850,8 +855,7 @@ def _left_before_the_snapshot(ret: Return, out: Checked) -> list[Problem]:
     org = ret.organisation
     if org is None or not {"staff", "leavers"} <= set(out.typed):
         return []
-    columns = lambda t: {d[0] for d in ret.con.execute(f"SELECT * FROM {t} LIMIT 0").description}  # noqa: E731
-    staff, leavers = columns("t_staff"), columns("t_leavers")
+    staff, leavers = columns_of(ret.con, "t_staff"), columns_of(ret.con, "t_leavers")
     if "staff_id" not in leavers or "date" not in leavers:
         return []
     start, end = org.period_start.isoformat(), org.period_end.isoformat()
