@@ -1163,6 +1163,20 @@ def test_an_esr_export_is_read_by_person_and_its_staff_groups_are_its_own(tmp_pa
     assert fm.values["clinical"]["Estates and Ancillary"] == "no" and not any(k[1] == "rows?" for k in got.notes)
 
 
+def test_a_clinical_flag_beside_the_staff_group_is_read_as_clinical(tmp_path: Path) -> None:
+    """Where an export has both, its Y/N "Clinical Flag" is clinical, not the staff group (whose values wres
+    map could only guess from): the flag is the trust's own word on each person."""
+    from wres import standards
+
+    export = tmp_path / "ESR Staff in Post March 2025.csv"
+    _write_csv(export, ["Employee Number", "Ethnic Origin", "Staff Group", "Clinical Flag", "Pay Band"],
+               [[f"{1000 + i}", "A White - British", "Allied Health Professionals", "Y" if i % 2 else "N", "Band 5"]
+                for i in range(8)])
+    exports, _ = mapping.read_export(export)
+    fm = mapping.suggest(exports, standard=standards.load("nhs-wres")).mapping.files["staff"]
+    assert fm.columns["clinical"] == "Clinical Flag" and "clinical" not in fm.values
+
+
 @pytest.mark.parametrize("headings,asked", [(["Actual Salary", "FTE"], True), (["Salary (pro rata)"], True),
                                             (["Actual Salary", "FTE Salary"], False), (["Basic Salary"], False)])
 def test_a_salary_that_may_be_part_timers_pay_is_asked_about(headings: list[str], asked: bool, tmp_path: Path) -> None:
