@@ -1023,9 +1023,9 @@ def test_a_column_under_a_usual_heading_of_its_own_is_named_in_the_fix(tmp_path:
     fixes = {p.column: p.fix for p in pipeline.check(tmp_path / path) if p.severity == "error"}
     assert fixes == {
         "ethnicity": 'the column Ethnic Origin (B) is most likely it: rename that heading ethnicity, or keep your headings and say which is '
-                     'which in an import mapping: wres map "return.xlsx" suggests one',
+                     'which in an import mapping, which wres map suggests',
         "service": 'add a column headed service (column names are not case-sensitive), or keep your headings and say which is which in an '
-                   'import mapping: wres map "return.xlsx" suggests one'}
+                   'import mapping, which wres map suggests'}
 
 
 def test_staff_who_started_after_the_snapshot_are_left_out_and_said(tmp_path: Path) -> None:

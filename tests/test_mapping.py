@@ -480,11 +480,11 @@ def test_any_shape_of_mapping_file_gives_problems_never_a_traceback(data: dict[s
     assert mapping.parse(tomllib.loads(mapping.dumps(m)))[0].files == m.files  # what was understood saves and reads back
 
 
-def test_wres_map_given_a_folder_with_no_export_or_an_unreadable_export_says_so(tmp_path: Path, cli) -> None:
+def test_wres_map_given_a_folder_with_no_export_or_an_unreadable_export_says_so(demo: Path, tmp_path: Path, cli) -> None:
     (tmp_path / "x.csv").write_bytes(b"Employee Number,Ethnic Origin\n1,\x81\n")  # neither UTF-8 nor Windows-1252 (which is read)
-    named = tmp_path / "named"  # a return whose files are the contract's already: nothing to map
+    named = tmp_path / "named"  # a return whose files are the contract's already, headings and spellings: nothing to map
     named.mkdir()
-    (named / "staff.csv").write_text("staff_id,ethnicity\n", encoding="utf-8")
+    shutil.copy(demo / "staff.csv", named / "staff.csv")
     for path, said in ((named, "holds no export to map"), (tmp_path, "is not UTF-8 encoded"), (tmp_path / "x.csv", "is not UTF-8 encoded"),
                        (tmp_path / "y.csv", "does not exist")):
         res = cli("map", path, "-o", tmp_path / "mapping.toml")

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import itertools
 import re
+import shlex
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -394,13 +395,19 @@ def test_an_export_dropped_in_as_it_is_is_pointed_at_wres_map(demo: Path, tmp_pa
     said = " ".join(run.stdout.split())
     assert run.code == 1 and "staff.csv: is missing" in said
     assert 'HR export 2025.csv: is not one of the return\'s files, so it was not read' in said
-    assert 'wres map "HR export 2025.csv" -o' in said
+    assert f"wres map {folder} suggests how to read it" in said  # a command that runs from where validate ran
     (folder / "HR export 2025.csv").rename(folder / "staff.csv")  # named as the contract's file, headings still its own
-    said = " ".join(cli("validate", folder).stdout.split())
-    assert "staff.csv, row 1, column staff_id: has no column staff_id" in said and 'wres map "staff.csv" suggests one' in said
+    run = cli("validate", folder)
+    said = " ".join(run.stdout.split())
+    assert "staff.csv, row 1, column staff_id: has no column staff_id" in said and "in an import mapping, which wres map suggests" in said
     # each heading the export gives a column under a usual name of its own is said with it
     assert ("column ethnicity: has no column ethnicity how to fix: the column \"ethnic origin\" is most likely it: rename that heading "
             "ethnicity, or keep your headings") in said
+    # the command it ends with maps the file named as the contract's (its headings are its system's) where validate reads it
+    assert f"through an import mapping, run: wres map {folder}" in " ".join(run.stderr.split())
+    mapped = cli("map", folder)
+    assert mapped.code == 0 and "staff.csv → staff.csv" in mapped.stdout and f"run: wres validate {folder}" in " ".join(mapped.stderr.split())
+    assert not [p for p in pipeline.check(folder) if p.severity == "error" and p.file == "staff.csv" and "has no column" in p.message]
 
 
 FOOTER = ["Report run 02/04/2025 09:14 by HRIS", "Page 1 of 1"]
@@ -779,3 +786,62 @@ def test_a_survey_tools_answers_read_as_the_scales(demo: Path, tmp_path: Path) -
             csv.writer(f).writerows([header, *out])
     assert [p for p in pipeline.check(tmp_path / "tool") if p.severity == "error"] == []
     assert pipeline.load(tmp_path / "tool").counts == pipeline.load(tmp_path / "blank").counts
+
+
+def _as_workbook(csv_path: Path, target: Path, sheet: str, headings: dict[str, str] | None = None) -> None:
+    """A CSV file of the return saved from Excel as a workbook of its own, numbers as numbers."""
+    header, rows = _read(csv_path)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append([(headings or {}).get(c, c) for c in header])
+    for row in rows:
+        ws.append([int(v) if v.isdigit() else v for v in row])
+    wb.save(target)
+
+
+def test_a_file_of_the_return_saved_as_its_own_workbook_is_read_as_that_file(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
+    """staff.xlsx beside the other files' CSVs (the staff list kept in Excel, saved as it is): read as staff.csv
+    would be, from its one sheet whatever its name, where it was left unread and staff.csv said to be missing.
+    A return of such workbooks, one a file, is read too; staff.xlsx beside staff.csv is one file too many."""
+    folder = tmp_path / "csv-and-book"
+    shutil.copytree(demo, folder)
+    (folder / "staff.csv").unlink()
+    _as_workbook(demo / "staff.csv", folder / "staff.xlsx", "Sheet1")
+    got = pipeline.load(folder)
+    assert got.counts == expected.counts
+    books = tmp_path / "books"  # every file its own workbook, each sheet named as its file or not
+    books.mkdir()
+    for p in demo.iterdir():
+        if p.suffix == ".csv":
+            _as_workbook(p, books / f"{p.stem}.xlsx", p.stem if p.stem < "p" else "Export")
+        else:
+            shutil.copy(p, books)
+    assert pipeline.load(books).counts == expected.counts
+    shutil.copy(demo / "staff.csv", folder)
+    said = [(p.file, p.message) for p in pipeline.check(folder) if p.severity == "error"]
+    assert said == [("staff.xlsx", "and staff.csv are both in the return")]
+
+
+def test_wres_map_maps_a_file_named_as_the_returns_and_a_workbook_where_validate_reads_it(demo: Path, tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """The command validate ends with runs as typed, from where validate ran, and writes the mapping where
+    validate looks for it: for a workbook return in another folder, beside the workbook (wres map alone
+    would write it here)."""
+    folder = tmp_path / "return in a folder"
+    folder.mkdir()
+    shutil.copy(demo / "organisation.toml", folder)
+    _as_workbook(demo / "staff.csv", folder / "staff.xlsx", "Employees", {"staff_id": "Employee Number", "ethnicity": "Ethnic Origin"})
+    run = cli("validate", folder)
+    assert run.code == 1 and "has no column staff_id" in run.stdout
+    assert f"run: wres map '{folder}'" in " ".join(run.stderr.split())  # quoted: the folder's name has spaces
+    assert cli("map", folder).code == 0 and (folder / "mapping.toml").is_file()
+    assert not [p for p in pipeline.check(folder) if p.severity == "error" and "has no column" in p.message]
+    book = tmp_path / "books" / "Eastmere return.xlsx"  # a workbook return: a sheet a file, the staff sheet under its own headings
+    book.parent.mkdir()
+    _as_workbook(demo / "staff.csv", book, "staff", {"staff_id": "Employee Number"})
+    run = cli("validate", book)
+    command = f"wres map '{book}' -o {book.parent / 'mapping.toml'}"
+    assert run.code == 1 and f"run: {command}" in " ".join(run.stderr.split())
+    mapped = cli(*shlex.split(command)[1:])  # the command as said
+    assert mapped.code == 0 and f"run: wres validate {book.parent}" in " ".join(mapped.stderr.split())
+    assert (book.parent / "mapping.toml").is_file() and not any("has no column" in p.message for p in pipeline.check(book))

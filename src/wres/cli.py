@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -115,12 +116,26 @@ def validate(
         from wres.render import terminal
 
         terminal.problems(problems, out)
+    unrecognised = lambda p: p.column == "ethnicity" and p.message.endswith('" is not a recognised ethnicity')  # noqa: E731
     if unknown is not None and Path(path).exists():
         _write_map(Path(path), map_file, unknown)
-    elif any(p.column == "ethnicity" and p.message.endswith('" is not a recognised ethnicity') for p in problems) and format is ProblemFormat.text:
+    elif format is ProblemFormat.text and any(p.mappable and p.severity == "error" and not unrecognised(p) for p in problems):
+        err.print(f"To read your own headings and spellings through an import mapping, run: {_map_command(Path(path))}",
+                  markup=False, highlight=False)
+    elif any(unrecognised(p) for p in problems) and format is ProblemFormat.text:
         err.print(f"To map the values not recognised, run: wres validate {path} --write-map", markup=False, highlight=False)
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
+
+
+def _map_command(path: Path) -> str:
+    """`wres map` for a return as the user named it, writing the mapping where validate will read it: a
+    folder's own, or beside a workbook (wres map would write it here)."""
+    from wres.mapping import FILE
+
+    if path.is_dir() or str(path.parent) in ("", "."):
+        return f"wres map {shlex.quote(str(path))}"
+    return f"wres map {shlex.quote(str(path))} -o {shlex.quote(str(path.parent / FILE))}"
 
 
 def _write_map(path: Path, chosen: Path | None, unknown: list[pipeline.Unknown]) -> None:
@@ -288,7 +303,8 @@ def actions(
 @app.command(name="map")
 def map_(
     exports: Annotated[list[Path], typer.Argument(help="Your export(s) as they are: CSV or .xlsx (each sheet with headings is read), or the "
-                                                  "return's folder (its files not named as the contract's).", show_default=False)],
+                                                  "return's folder (its files not named as the contract's, else those validate finds a mapping "
+                                                  "could put right).", show_default=False)],
     output_file: Annotated[Optional[Path], typer.Option("-o", "--output", help="The mapping to write; an existing one is kept and only what is "
                                                         "new is added. Default: mapping.toml in the folder given, else here.", show_default=False)] = None,
     file: Annotated[Optional[str], typer.Option("--file", help="Which contract file the export(s) are (staff, recruitment, leavers, …); default: guessed.", show_default=False)] = None,
@@ -325,15 +341,16 @@ def map_(
     said = "Updated" if existing else "Wrote"
     todo = f"; {done.todo} decision{'s' if done.todo != 1 else ''} left (TODO)" if done.todo else ""
     folder = output_file.parent
-    next_step = (f"run: wres validate {folder}" if folder in folders
+    beside = str(folder) not in ("", ".") and all(p.parent == folder for p in exports)  # the exports already in the return
+    next_step = (f"run: wres validate {folder}" if folder in folders or beside
                  else f"put the export in {folder} beside it (with organisation.toml) and run: wres validate {folder}" if str(folder) not in ("", ".")
                  else "put it in the return folder beside the export and run: wres validate FOLDER")
     err.print(f"{said} {output_file}{todo}. Check what it guessed, then {next_step}", markup=False, highlight=False)
 
 
 def _exports_in(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """The exports named: a folder stands for its CSV files and workbooks not named as a file of the return
-    (those are read as they are, and need no mapping)."""
+    """The exports named: a folder stands for its CSV files and workbooks not named as a file of the return,
+    else for those named as one that keep their system's headings or spellings (an export renamed staff.csv)."""
     from wres.read import KNOWN
 
     out: list[Path] = []
@@ -343,12 +360,23 @@ def _exports_in(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
             out.append(p)
             continue
         found = sorted(q for q in p.iterdir() if q.suffix.lower() in (".csv", ".xlsx") and q.is_file() and not q.name.startswith("~$")
-                       and q.stem.strip().lower() not in KNOWN)
+                       and q.stem.strip().lower() not in KNOWN) or _needing_a_mapping(p)
         if not found:
-            problems.append(Problem(p.name, "holds no export to map: its files are named as the return's already (or it has none)",
-                                    "give the export file(s) themselves, or run wres validate on the folder"))
+            problems.append(Problem(p.name, "holds no export to map: its files are named as the return's, and nothing in them is for an "
+                                    "import mapping to put right (or it has no files)", "give the export file(s) themselves, or run "
+                                    "wres validate on the folder to see what it finds"))
         out += found
     return out, problems
+
+
+def _needing_a_mapping(folder: Path) -> list[Path]:
+    """The return's files (named as the contract's) with an error an import mapping could put right, as
+    validate decides it (Problem.mappable): a heading, a spelling, headings below a title."""
+    from wres import pipeline
+
+    with _busy("Checking the return…"):
+        named = {p.file.split(", sheet ")[0] for p in pipeline.check(folder) if p.mappable and p.severity == "error"}
+    return sorted(q for q in folder.iterdir() if q.name in named and q.suffix.lower() in (".csv", ".xlsx") and q.is_file())
 
 
 def _returns(paths: list[Path]) -> list[Path]:

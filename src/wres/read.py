@@ -15,6 +15,7 @@ import io
 import itertools
 import os
 import re
+import shlex
 import tempfile
 import threading
 import zipfile
@@ -65,10 +66,6 @@ class Source:
     def workbook(self) -> bool:
         return self.book is not None
 
-    @property
-    def file_name(self) -> str:
-        """The file the user gives wres map for it: the CSV, or the workbook holding the sheet."""
-        return self.path.name if self.path is not None else self.book.name if self.book is not None else self.label
     above: int = 0  # rows above the headings (a report's title: the mapping's header_row - 1), shifting every row named
     warnings: list[Problem] = field(default_factory=list)  # said about it when it is read (rows the mapping left out)
     title: Problem | None = None  # a sheet's report title above its headings: said if its columns are not found
@@ -608,17 +605,18 @@ def csv_title(path: Path, label: str, stem: str) -> Problem | None:
             row, title = title_above(csv.reader(f, delimiter=sep), stem)
         except csv.Error:
             return None
-    return title_problem(label, path.name, stem, row, title)
+    return title_problem(label, stem, row, title)
 
 
-def title_problem(label: str, file_name: str, stem: str, row: int, title: str) -> Problem | None:
+def title_problem(label: str, stem: str, row: int, title: str) -> Problem | None:
     """A report's title above a file's or sheet's headings (title_above), said once, with its remedy."""
     if row == 1:
         return None
     above = f"has a title on its first row ({title[:60]!r})" if title else "has an empty first row"
     return Problem(label, f"{above}, and its headings seem to be on row {row}",
-                   f"say so in an import mapping, header_row = {row} under [{stem}] in mapping.toml (wres map \"{file_name}\" writes one), "
-                   f"or delete the rows above the headings (row{'s 1 to' if row > 2 else ''} {row - 1})", rows=(1,), row_count=1)
+                   f"say so in an import mapping, header_row = {row} under [{stem}] in mapping.toml (wres map writes one), "
+                   f"or delete the rows above the headings (row{'s 1 to' if row > 2 else ''} {row - 1})", rows=(1,), row_count=1,
+                   mappable=True)
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dict[str, tuple[str, ...]] | None = None, above: int = 0,
@@ -1074,7 +1072,7 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                         "if they are not the return's, delete them: hiding a row does not take it out", rows=tuple(hidden[:ROWS_SHOWN]),
                         row_count=len(hidden), severity="warning"))
                 if not (ret.mapping and ret.mapping.header_row(name) > 1):
-                    src.title = title_problem(label, path.name, name, *title_above(sheet_rows(wb[sheets[name]], label), name))
+                    src.title = title_problem(label, name, *title_above(sheet_rows(wb[sheets[name]], label), name))
             _keep(ret, name, src)
         if only is None:  # a sheet named for a file of the return but not as one ("Leavers 2024-25"): said, never read unseen
             for sheet in wb.sheetnames:
@@ -1286,7 +1284,7 @@ NOT_READ = "is not one of the return's files, so it was not read"
 def _not_read(path: Path, root: Path) -> Problem:
     """A data file in the folder that is none of the return's files: most often the HR system's own export."""
     return Problem(path.name, NOT_READ,
-                   f'if it is your system\'s export, wres map "{path.name}" -o "{root / mapping_mod.FILE}" suggests how to read it; '
+                   f"if it is your system's export, wres map {shlex.quote(str(root))} suggests how to read it (its mapping.toml); "
                    "otherwise name it as the file it is (staff.csv, leavers.csv, …) or move it out of the folder", severity="warning")
 
 
@@ -1356,10 +1354,19 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
             workbooks = [w for w in workbooks if w not in books]
             for book in sorted(books):
                 _read_workbook(ret, book, {stem: ret.mapping.files[stem].sheet for stem, p in exported.items() if p == book})
+        # A file of the return saved as a workbook of its own (staff.xlsx beside CSV files, or a workbook a file):
+        # read as that file, from its sheet of that name or else its first, as an export workbook is
+        own_books = {stem: p for p in workbooks for stem in [p.stem.strip().lower()] if stem in KNOWN and stem not in exported}
+        for stem, p in own_books.items():
+            if stem in by_stem:
+                ret.problems.append(Problem(p.name, f"and {by_stem[stem].name} are both in the return", "keep one of the two"))
+            else:
+                _read_workbook(ret, p, {stem: None})
+        workbooks = [w for w in workbooks if w not in own_books.values()]
         # An .xls was surely sent to be read: an error, unless the return's files are there beside it
         ret.problems += [replace(_unread_book(p), severity="warning" if by_stem else "error") for p in sorted(root.iterdir())
                          if p.suffix.lower() in UNREAD_BOOKS and p.is_file() and not p.name.startswith("~$")]
-        used = {*by_stem.values(), *exported.values(), *([] if by_stem else workbooks)}
+        used = {*by_stem.values(), *exported.values(), *([] if by_stem or own_books else workbooks)}
         ret.problems += [_not_read(p, root) for p in sorted(root.iterdir())
                          if p.suffix.lower() in (".csv", ".parquet", ".xlsx") and p not in used and not p.name.startswith("~$")
                          and p.stem.strip().lower() not in KNOWN]
@@ -1370,10 +1377,10 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
             else:
                 _keep(ret, stem, _over_limits(con, p) or _read_csv(con, stem, p, m.renames(stem) if m else None, m.header_row(stem) - 1 if m else 0,
                                                                    m.keep(stem) if m else None))
-        if len(workbooks) > 1 and not by_stem:
+        if len(workbooks) > 1 and not by_stem and not own_books:
             _keep(ret, "*", Problem(root.name, "holds more than one workbook", "keep one .xlsx workbook per return, or give its path"))
             return ret
-        if by_stem:
+        if by_stem or own_books:
             workbooks = []
     for wb in workbooks:
         _read_workbook(ret, wb)

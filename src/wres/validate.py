@@ -576,7 +576,9 @@ def _board_checks(standard: Standard, cols: set[str]) -> list[_Check]:
 
 
 # How a missing column's fix points at an import mapping (the web, which offers its own pages, leaves it out)
-MAP_HEADINGS = ', or keep your headings and say which is which in an import mapping: wres map "{file}" suggests one'
+# The CLI ends with the command to run, with the path as typed (cli.validate): a problem names no path, as the web
+# shows it too (it offers its mapping pages instead, and leaves this out)
+MAP_HEADINGS = ", or keep your headings and say which is which in an import mapping, which wres map suggests"
 
 
 def _run_checks(ret: Return, src: Source, table: str, checks: list[_Check], counts: list[int]) -> list[Problem]:
@@ -770,7 +772,7 @@ def validate(ret: Return) -> Checked:
             missing = [m for m in missing if m not in looked_up]
             out.problems.append(Problem(src.label, f"has no {' or '.join(looked_up)} column: {schema.taken_from_staff(looked_up)}",
                                         f"nothing to do if that is so; if the export has the column{'s' if len(looked_up) > 1 else ''} under "
-                                        f"another heading, name it in an import mapping (wres map \"{src.file_name}\")",
+                                        "another heading, name it in an import mapping (wres map suggests one)",
                                         looked_up[0], (src.above + 1,), 1, "warning"))
         if name == "staff" and {"annual_salary", "pay_band"} <= {c.name for c in contract[name]} and not ({"annual_salary", "pay_band"} & cols):
             missing.append("annual_salary (or pay_band)")
@@ -797,7 +799,7 @@ def validate(ret: Return) -> Checked:
                 if usual is not None:
                     column = src.shown.get(usual) or f'"{usual}"'
                     fix = f"the column {column} is most likely it: rename that heading {m}"
-                fix += MAP_HEADINGS.format(file=src.file_name)
+                fix += MAP_HEADINGS
             out.problems.append(Problem(src.label, f"has no column {m}", fix, m, (src.above + 1,), 1, mappable=True))
         if missing:
             out.problems += _read_through(ret, src)  # its other problems are found once the columns are there

@@ -298,12 +298,8 @@ def _in_web_words(problems: list[Problem], path: Path) -> list[Problem]:
     the command line's remedy (wres map on the server's own folder) is never shown."""
     own = set(_own_files(path))
     return [replace(p, fix="name it after the file it holds (staff.csv, leavers.csv, …), or leave it out of the upload")
-            if p.message == read.NOT_READ else replace(p, fix=_MAP_HEADINGS.sub("", p.fix)) if p.mappable else p
+            if p.message == read.NOT_READ else replace(p, fix=p.fix.replace(validate.MAP_HEADINGS, "")) if p.mappable else p
             for p in problems if not (p.message == read.NOT_READ and p.file in own)]
-
-
-# A missing column's pointer to `wres map`: the problems page offers its own mapping pages instead
-_MAP_HEADINGS = re.compile(re.escape(validate.MAP_HEADINGS).replace(re.escape("{file}"), '[^"]*'))
 
 
 def _settings(path: Path) -> Organisation | None:
