@@ -394,6 +394,41 @@ def test_a_workbook_export_is_matched_through_its_sheets(users, authorities, exp
     assert second.filename == "Eastmere HR export 2026.xlsx" and second.status == Upload.Status.VALID, second.errors()
 
 
+def test_a_file_of_the_return_saved_as_its_own_workbook_is_matched_and_read(users, authorities, export, demo_returns) -> None:
+    """staff.xlsx in the zip beside the other CSV files (the staff list kept in Excel, its one sheet
+    "Employees", its system's headings): the pages match it as the staff file, naming its sheet, and the
+    return read through the mapping counts as the contract's does."""
+    import openpyxl
+
+    from wres.web import returns
+
+    with (export / "staff.csv").open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    (export / "staff.csv").unlink()
+    wb = openpyxl.Workbook()
+    wb.active.title = "Employees"
+    for row in rows:
+        wb.active.append(row)
+    wb.save(export / "staff.xlsx")
+    a = authorities["A"]
+    plain = returns.record(a, users["analyst_A"], zipped(demo_returns["A"]))  # the same return in the contract's words, before any mapping
+    c = client_for(users["analyst_A"])
+    location = upload(c, export)
+    up = Upload.objects.filter(authority=a).order_by("-created_at").first()
+    text = page(c.get(location))
+    assert up.status == Upload.Status.INVALID and "Match your columns" in text, up.problems
+    assert "is not one of the return" not in text  # read as the staff file, not said to be left unread
+    visited = walk_accepting_suggestions(c, f"/submit/{up.pk}/map/")
+    assert visited[0].endswith("/map/staff/columns/")
+    assert "staff.xlsx, sheet Employees" in page(c.get(f"/submit/{up.pk}/map/staff/columns/"))
+    c.post(f"/submit/{up.pk}/map/check/")
+    up.refresh_from_db()
+    assert up.status == Upload.Status.VALID, up.errors()
+    again = returns.record(a, users["analyst_A"], zipped(export))  # uploaded again: read through the saved mapping at once
+    assert again.status == Upload.Status.VALID, again.errors()
+    assert sorted(map(tuple, again.counts["rows"])) == sorted(map(tuple, plain.counts["rows"]))
+
+
 def test_files_kept_for_the_mapping_pages_go_when_the_upload_is_stale(users, authorities, export, settings) -> None:
     from datetime import timedelta
 

@@ -81,11 +81,12 @@ class Own:
 def unnamed(path: Path) -> list[Own]:
     """The exports of a staged (unzipped) return under names of their own that the pages can read: CSV files
     not named as a file of the return, and the sheets of a workbook that are not named as one (a return's own
-    workbook has sheets named as its files, and its settings sheets)."""
+    workbook has sheets named as its files, and its settings sheets; staff.xlsx is the staff file, _own_book)."""
     if not path.is_dir():
         return []
     own = [Own(p) for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv" and p.stem.strip().lower() not in KNOWN and not too_large(p)]
-    for book in sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$")):
+    for book in sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$")
+                       and p.stem.strip().lower() not in KNOWN):
         own += [Own(book, sheet) for sheet in _filled_sheets(book) if sheet.strip().lower() not in (*KNOWN, *SETTINGS_SHEETS)]
     return own
 
@@ -99,6 +100,13 @@ PAGES_BYTES = 64 << 20
 def too_large(path: Path) -> bool:
     """Whether an export is too large for the pages to read: a CSV as it lies, a workbook unpacked."""
     return (read.unpacked_size(path) if path.suffix.lower() == ".xlsx" else path.stat().st_size) > PAGES_BYTES
+
+
+def _own_book(book: Path, stem: str) -> Own:
+    """A file of the return saved as a workbook of its own (staff.xlsx): its sheet named as the file, else its
+    first, as the return's reader takes it (read.read_return)."""
+    sheets = _filled_sheets(book)
+    return Own(book, next((s for s in sheets if s.strip().lower() == stem), sheets[0] if sheets else None))
 
 
 def _filled_sheets(book: Path) -> list[str]:
@@ -219,6 +227,8 @@ def staged_files(path: Path, standard: Standard, m: mapping.Mapping | None = Non
     mapped = mapped_files(standard)
     if path.is_dir():
         named = {p.stem.strip().lower(): Own(p) for p in sorted(path.iterdir()) if p.suffix.lower() == ".csv" and p.stem.strip().lower() in mapped}
+        named |= {stem: _own_book(p, stem) for p in sorted(path.iterdir()) for stem in [p.stem.strip().lower()]
+                  if p.suffix.lower() == ".xlsx" and stem in mapped and stem not in named}
         own = unnamed(path)
         for stem, fm in (m.files.items() if m is not None else ()):  # as read.py finds them by the mapping's `file` (and `sheet`)
             hits = [o for o in own if o.matches(fm)]
