@@ -21,6 +21,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wres import pipeline
 from wres.demo import write_demo
@@ -845,3 +847,53 @@ def test_wres_map_maps_a_file_named_as_the_returns_and_a_workbook_where_validate
     mapped = cli(*shlex.split(command)[1:])  # the command as said
     assert mapped.code == 0 and f"run: wres validate {book.parent}" in " ".join(mapped.stderr.split())
     assert (book.parent / "mapping.toml").is_file() and not any("has no column" in p.message for p in pipeline.check(book))
+
+
+def test_staff_ids_with_and_without_leading_zeros_are_the_same_people(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
+    """The staff list kept in Excel has its employee numbers as numbers (104), which drops their zeros; the ER
+    casework export keeps them as text (000104), with no ethnicity or service column. Each case is still its
+    person's, so the counts are the demo's, and a warning says so without publishing any number."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    header, rows = _read(demo / "staff.csv")
+    for row in rows:
+        row[0] = row[0].removeprefix("S")  # "S000104" → "000104", a number in the workbook: 104
+    (target / "staff.csv").unlink()
+    wb = openpyxl.Workbook()
+    wb.active.append(header)
+    for row in rows:
+        wb.active.append([int(row[0]), *row[1:]])
+    wb.save(target / "staff.xlsx")
+    for name in ("disciplinary", "training", "leavers"):  # their staff_ids as text, zeros kept
+        h, rs = _read(demo / f"{name}.csv")
+        drop = [] if name == "leavers" else [h.index("ethnicity"), h.index("service")]  # an ER export: the person's number only
+        with (target / f"{name}.csv").open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow([c for i, c in enumerate(h) if i not in drop])
+            w.writerows([(v.removeprefix("S") if c == "staff_id" else v) for i, (c, v) in enumerate(zip(h, r)) if i not in drop] for r in rs)
+    problems = pipeline.check(target)
+    assert [p for p in problems if p.severity == "error"] == []
+    said = [p for p in problems if p.column == "staff_id" and "leading zeros" in p.message]
+    assert {p.file for p in said} == {"disciplinary.csv", "training.csv"}  # leavers are seldom on the snapshot's staff list
+    assert all(not re.search(r"\d", p.message) and re.search(r"\(\d+ of them, such as 0+\d+ here, \d+ in staff.xlsx", p.fix) for p in said)
+    assert pipeline.load(target).counts == expected.counts
+    published = pipeline.document(target).warnings
+    assert any("leading zeros" in w for w in published) and not any(re.search(r"\b0\d+", w) for w in published)
+    # one who left before the snapshot is still found on the staff list by their number
+    h, rs = _read(target / "leavers.csv")
+    rs[0][h.index("staff_id")], rs[0][h.index("date")] = rows[5][0], "2024-06-30"
+    with (target / "leavers.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([h, *rs])
+    assert any("left before the snapshot date" in p.message for p in pipeline.check(target))
+
+
+@given(st.from_regex(r"[0-9]{1,12}", fullmatch=True), st.integers(0, 6), st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,8}", fullmatch=True))
+@settings(max_examples=60, deadline=None)
+def test_a_number_is_one_person_whatever_its_leading_zeros_and_other_ids_are_as_written(digits: str, zeros: int, word: str) -> None:
+    import duckdb
+
+    from wres.validate import person
+
+    key = lambda v: duckdb.execute(f"SELECT {person('x')} FROM (SELECT ? AS x)", [v]).fetchone()[0]  # noqa: E731
+    assert key("0" * zeros + digits) == key(digits.lstrip("0") or "0") == (digits.lstrip("0") or "0")
+    assert key(word) == word and key("0" + word) == "0" + word  # not all digits: as written

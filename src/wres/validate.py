@@ -437,7 +437,7 @@ def _other_rows(ret: Return, src: Source, contract: set[str]) -> list[Problem]:
             said = lambda vs: ", ".join(repr(v) for v in vs[:3]) + (" …" if len(vs) > 3 else "")  # noqa: E731
             return [Problem(src.label, f"holds {said(others)} beside {said(rest)}: every row is read as {mapping_mod.ROWS_OF.get(src.name, src.name)}",
                             f"if those rows are not, take them out of the file, or keep only the others in an import mapping: "
-                            f"[{src.name}.rows] \"{heading}\" = [{mapping_mod.toml_list(rest)}]", col, (src.above + 1,), 1, "warning")]
+                            f"[{src.name}.rows] \"{heading}\" = [{mapping_mod.toml_list(rest)}]", col, (), 0, "warning")]  # of the column, not of a record
     return []
 
 
@@ -491,10 +491,17 @@ def _view(ret: Return, src: Source, cols: list[Column], staff_lookup: bool, empt
     eth = next(c for c in cols if c.name == "ethnicity")
     service = next((c for c in cols if c.kind == "service"), None)
     blank = f"({_blank(eth)})" + (f" OR ({_blank(service)})" if service else "")
+    # the people looked up, by their id as this file writes it (the view joins on it as it is), each found on
+    # the staff list as written or else by number (person; `exact` says which, for _ids_written_two_ways)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE l_{src.name} AS SELECT DISTINCT staff_id AS id FROM {_unpacked(base, cols)} "
+                f"WHERE ({blank}) AND staff_id IS NOT NULL")
+    looked_up = con.execute(f"SELECT count(*) FROM l_{src.name}").fetchone()[0]
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE s_{src.name} AS SELECT staff_id AS sid, any_value(ethnicity) AS grp"
-        + (f", any_value({service.name}) AS part" if service else "")
-        + f" FROM t_staff WHERE staff_id IN (SELECT staff_id FROM {_unpacked(base, cols)} WHERE {blank}) GROUP BY staff_id"
+        f"CREATE OR REPLACE TEMP TABLE s_{src.name} AS SELECT l.id AS sid, any_value(t.ethnicity) AS grp"
+        + (f", any_value(t.{service.name}) AS part" if service else "")
+        + ", bool_or(t.staff_id = l.id) AS exact, min(t.staff_id) AS theirs"
+        + f" FROM l_{src.name} l JOIN {_staff_by_person(ret) if looked_up else '(SELECT staff_id AS k, * FROM t_staff)'} t "
+        + f"ON t.k = {person('l.id')} GROUP BY l.id"
     )
     filled = f"CASE WHEN {_blank(eth, 'r.')} THEN COALESCE(s.grp, {unknown}) ELSE r.ethnicity END AS ethnicity"
     if service:
@@ -503,6 +510,25 @@ def _view(ret: Return, src: Source, cols: list[Column], staff_lookup: bool, empt
         f"CREATE OR REPLACE TEMP VIEW t_{src.name} AS SELECT r.* REPLACE ({filled}) "
         f"FROM {rows} r LEFT JOIN s_{src.name} s ON r.staff_id = s.sid"
     )
+
+
+def person(staff_id: str) -> str:
+    """A staff_id (SQL) as the same person in every file: an all-digit number without its leading zeros. Excel
+    drops them from a number typed in one file (104) that another keeps as text (000104), and an employee
+    number is never told apart by them. Only an id starting with 0 is looked at twice (the regular expression)."""
+    return (f"CASE WHEN starts_with({staff_id}, '0') AND regexp_full_match({staff_id}, '[0-9]+') "
+            f"THEN COALESCE(NULLIF(ltrim({staff_id}, '0'), ''), '0') ELSE {staff_id} END")
+
+
+def _staff_by_person(ret: Return) -> str:
+    """The staff list by person (its key k), for a join on person(their id) = k: each row by its staff_id, and
+    a row whose id has leading zeros by its number too. Those are found once, the first time one is asked for
+    (z_staff, of the columns the lookups and checks read), not in every join."""
+    cols = ", ".join(c for c in ("_row", "staff_id", "ethnicity", standard_of(ret).breakdown.column, "start_date")
+                     if c in columns_of(ret.con, "t_staff"))
+    ret.con.execute(f"CREATE TEMP TABLE IF NOT EXISTS z_staff AS SELECT COALESCE(NULLIF(ltrim(staff_id, '0'), ''), '0') AS k, {cols} FROM t_staff "
+                    "WHERE starts_with(staff_id, '0') AND regexp_full_match(staff_id, '[0-9]+')")
+    return f"(SELECT staff_id AS k, {cols} FROM t_staff UNION ALL SELECT k, {cols} FROM z_staff)"
 
 
 def _band_labels(ret: Return | None, standard: Standard) -> dict[str, str]:
@@ -773,7 +799,7 @@ def validate(ret: Return) -> Checked:
             out.problems.append(Problem(src.label, f"has no {' or '.join(looked_up)} column: {schema.taken_from_staff(looked_up)}",
                                         f"nothing to do if that is so; if the export has the column{'s' if len(looked_up) > 1 else ''} under "
                                         "another heading, name it in an import mapping (wres map suggests one)",
-                                        looked_up[0], (src.above + 1,), 1, "warning"))
+                                        looked_up[0], (), 0, "warning"))  # of the file, not of a record (published as such)
         if name == "staff" and {"annual_salary", "pay_band"} <= {c.name for c in contract[name]} and not ({"annual_salary", "pay_band"} & cols):
             missing.append("annual_salary (or pay_band)")
         other = _fits_other(standard, name, cols) if missing else None
@@ -827,6 +853,7 @@ def validate(ret: Return) -> Checked:
         out.typed[name] = table
     out.problems += _left_before_the_snapshot(ret, out)
     out.problems += _more_respondents_than_staff(ret, out)
+    out.problems += _ids_written_two_ways(ret, out)
     out.problems = [ret.locate(p) for p in out.problems]
     return out
 
@@ -834,6 +861,25 @@ def validate(ret: Return) -> Checked:
 def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     """The columns a typed table has: a file's optional columns are there only when it gave them."""
     return {d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
+
+
+def _ids_written_two_ways(ret: Return, out: Checked) -> list[Problem]:
+    """A file whose rows took their ethnicity or service from staff.csv by a staff_id written with leading
+    zeros added or dropped (000104 for 104): found by number (person), and said, so that an analyst who sees
+    the other file's numbers knows why. Only such rows join the staff list: elsewhere an id is the file's own."""
+    said = []
+    for name in sorted(out.typed):
+        if not ret.con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 's_{name}'").fetchone()[0]:
+            continue
+        n, example, theirs = ret.con.execute(f"SELECT count(*), min(sid), arg_min(theirs, sid) FROM s_{name} WHERE NOT exact").fetchone()
+        if n:
+            how = "with leading zeros the staff list's do not have" if example.startswith("0") else "without the leading zeros the staff list's have"
+            # the ids and how many are in the fix only: a warning's message is published, and these are people's numbers
+            said.append(Problem(ret.sources[name].label, f"has staff_ids written {how}, read as the same people",
+                                f"nothing to do if they are ({n:,} of them, such as {example} here, {theirs} in {ret.sources['staff'].label}); "
+                                "Excel drops the zeros from a number, so format the column as Text in both files to keep one spelling",
+                                "staff_id", (), 0, "warning"))
+    return said
 
 
 def _more_respondents_than_staff(ret: Return, out: Checked) -> list[Problem]:
@@ -863,7 +909,7 @@ def _left_before_the_snapshot(ret: Return, out: Checked) -> list[Problem]:
     start, end = org.period_start.isoformat(), org.period_end.isoformat()
     again = "AND (s.start_date IS NULL OR s.start_date <= l.date)" if "start_date" in staff else ""
     n, rows = ret.con.execute(
-        f"SELECT count(DISTINCT s._row), list(DISTINCT s._row ORDER BY s._row)[1:{ROWS_SHOWN}] FROM t_staff s JOIN t_leavers l ON s.staff_id = l.staff_id "
+        f"SELECT count(DISTINCT s._row), list(DISTINCT s._row ORDER BY s._row)[1:{ROWS_SHOWN}] FROM {_staff_by_person(ret)} s JOIN t_leavers l ON s.k = {person('l.staff_id')} "
         f"WHERE l.date >= DATE '{start}' AND l.date < DATE '{end}' {again}").fetchone()
     if not n:
         return []
