@@ -688,6 +688,9 @@ def test_an_event_file_without_ethnicity_or_service_takes_them_from_staff(demo: 
     (said,) = [p for p in problems if p.file == "disciplinary.csv" and "column" in p.message]
     assert said.message == "has no ethnicity or service column: each row's ethnicity and service are taken from staff.csv by its staff_id"
     assert said.severity == "warning"
+    # published as what the file is, not as one record (it is said of the column)
+    assert ("The disciplinary file has no ethnicity or service column: each row's ethnicity and service are taken from staff.csv by its "
+            "staff_id") in pipeline.document(target).warnings
     blanked = tmp_path / "blank"  # the same as its rows with those cells empty
     shutil.copytree(demo, blanked)
     with (blanked / "disciplinary.csv").open("w", encoding="utf-8", newline="") as f:
