@@ -12,9 +12,19 @@ def main() -> None:
     """The `wres` command's console script. It imports the command (wres.cli, a quarter of a second) here,
     not in the script itself, so that Ctrl+C while Python loads it is said as any other Ctrl+C is, not as
     Python's traceback of the import it stopped."""
+    import signal
     import sys
 
     try:
+        # DuckDB's C extension must not be cut off while it initialises: nanobind then prints "Critical nanobind
+        # error" and Python's traceback, whatever is caught. Ctrl+C waits the tenth of a second until it is loaded.
+        mask = getattr(signal, "pthread_sigmask", None)
+        held = mask(signal.SIG_BLOCK, {signal.SIGINT}) if mask else None
+        try:
+            import duckdb  # noqa: F401
+        finally:
+            if mask:
+                mask(signal.SIG_SETMASK, held)
         from wres.cli import run
     except (KeyboardInterrupt, ImportError) as error:
         # A C extension interrupted while it initialises (DuckDB's) raises ImportError from the KeyboardInterrupt.
