@@ -850,6 +850,14 @@ def test_wres_map_maps_a_file_named_as_the_returns_and_a_workbook_where_validate
     mapped = cli(*shlex.split(command)[1:])  # the command as said
     assert mapped.code == 0 and f"run: wres validate {book.parent}" in " ".join(mapped.stderr.split())
     assert (book.parent / "mapping.toml").is_file() and not any("has no column" in p.message for p in pipeline.check(book))
+    typo = tmp_path / "typo"  # a typo is put right in the file: no mapping is proposed for it
+    shutil.copytree(demo, typo)
+    header, rows = _read(demo / "staff.csv")
+    rows[3][header.index("senior_manager")] = "perhaps"
+    with (typo / "staff.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    run = cli("validate", typo)
+    assert run.code == 1 and '"perhaps" is not yes or no' in run.stdout and "wres map" not in run.stderr
 
 
 def test_staff_ids_with_and_without_leading_zeros_are_the_same_people(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:

@@ -119,7 +119,8 @@ def validate(
     unrecognised = lambda p: p.column == "ethnicity" and p.message.endswith('" is not a recognised ethnicity')  # noqa: E731
     if unknown is not None and Path(path).exists():
         _write_map(Path(path), map_file, unknown)
-    elif format is ProblemFormat.text and any(p.mappable and p.severity == "error" and not unrecognised(p) for p in problems):
+    # the command, where a fix points at wres map (headings of the export's own): a typo is put right in the file
+    elif format is ProblemFormat.text and any(p.mappable and p.severity == "error" and "wres map" in p.fix for p in problems):
         err.print(f"To read your own headings and spellings through an import mapping, run: {_map_command(Path(path))}",
                   markup=False, highlight=False)
     elif any(unrecognised(p) for p in problems) and format is ProblemFormat.text:
