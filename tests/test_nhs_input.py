@@ -396,3 +396,57 @@ def test_a_workbook_return_says_its_standard_on_its_organisation_sheet(tmp_path:
     loaded = pipeline.load(tmp_path / "trust" / "return.xlsx")
     assert loaded.organisation.standard_id == "nhs-wres"
     assert {k: loaded.counts.get(*k) for k in BY_HAND} == BY_HAND
+
+
+# --- the Staff Survey's published results beside the records ------------------------------------------------
+
+SURVEY_HEADER = "metric,service,band,group,numerator,denominator\n"
+
+
+def _survey_figures(rows: str) -> str:
+    return SURVEY_HEADER + rows
+
+
+def test_the_staff_surveys_figures_as_counts_beside_the_records_are_its_survey(tmp_path: Path, cli: Any) -> None:
+    """A trust has the Staff Survey's results, not its respondents: counts.csv holding indicators 5 to 8 only,
+    beside the record files, gives those, and the records the rest, as if survey.csv had been there. The
+    results as the survey publishes them, percentages of the respondents, give the same counts."""
+    with_answers = pipeline.load(trust(tmp_path / "a"))
+    by_hand = "".join(f"{m},all,,{g},{n},{d}\n" for (m, s, b, g), (n, d) in BY_HAND.items() if m in "5678")
+    path = trust(tmp_path / "b", survey=None)
+    (path / "counts.csv").write_text(_survey_figures(by_hand), encoding="utf-8")
+    assert errors(path) == [] and not any("is not read" in p.message for p in pipeline.check(path))
+    got = pipeline.load(path)
+    assert got.counts.cells == with_answers.counts.cells and not got.from_counts_file
+    published = "".join(f"{m},all,,{g},{100 * n / d:.1f}%,{d}\n" for (m, s, b, g), (n, d) in BY_HAND.items() if m in "5678")
+    (path / "counts.csv").write_text(_survey_figures(published), encoding="utf-8")
+    assert pipeline.load(path).counts.cells == with_answers.counts.cells
+    assert cli("report", path, "-o", tmp_path / "report").code == 0  # the report of such a return is written whole
+
+
+@pytest.mark.parametrize(("rows", "word"), [
+    ("5,all,,bme,120%,3\n", '"120%" is more than 100%'),
+    ("5,all,,bme,0.33,3\n", 'with its % sign ("27.5%")'),  # an Excel percentage cell read as its number
+    ("5,all,,bme,33%,\n", "denominator is blank"),
+])
+def test_a_survey_percentage_that_cannot_be_a_share_of_its_respondents_is_refused(tmp_path: Path, rows: str, word: str) -> None:
+    path = trust(tmp_path, survey=None)
+    (path / "counts.csv").write_text(_survey_figures(rows), encoding="utf-8")
+    found = errors(path)
+    assert len(found) == 1 and word in found[0].message + found[0].fix and found[0].file == "counts.csv", [(p.message, p.fix) for p in found]
+    with pytest.raises(InvalidInput):
+        pipeline.load(path)
+
+
+def test_survey_figures_beside_survey_answers_or_among_other_counts_are_said(tmp_path: Path) -> None:
+    """Both the answers and the figures of one survey: which to read is the trust's choice, so an error. A
+    percentage of any other indicator's counts is refused (those are counted, not published results); a
+    counts.csv of other indicators too is the whole return, as before, and the records beside it are not read."""
+    path = trust(tmp_path / "both")
+    (path / "counts.csv").write_text(_survey_figures("5,all,,bme,1,3\n"), encoding="utf-8")
+    assert [p.message for p in errors(path)] == ["gives the staff survey's figures, and so does survey.csv"]
+    path = trust(tmp_path / "other", survey=None)
+    (path / "counts.csv").write_text(_survey_figures("5,all,,bme,1,3\n3,all,,bme,10%,6\n"), encoding="utf-8")
+    assert [p.message for p in errors(path)] == ['"10%" is a percentage']
+    assert any(p.message.startswith("is not read: this return also holds counts.csv") and "survey's metrics alone" in p.fix
+               for p in pipeline.check(path))

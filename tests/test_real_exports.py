@@ -908,3 +908,18 @@ def test_a_number_is_one_person_whatever_its_leading_zeros_and_other_ids_are_as_
     key = lambda v: duckdb.execute(f"SELECT {person('x')} FROM (SELECT ? AS x)", [v]).fetchone()[0]  # noqa: E731
     assert key("0" * zeros + digits) == key(digits.lstrip("0") or "0") == (digits.lstrip("0") or "0")
     assert key(word) == word and key("0" + word) == "0" + word  # not all digits: as written
+
+
+def test_a_councils_survey_run_by_a_company_is_given_as_its_figures(demo: Path, expected: pipeline.Loaded, tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """The company that ran the staff survey sends its results, not the answers: counts.csv of M6, M7a and M7b
+    only, beside the record files, gives the survey's metrics and the records the rest."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    (target / "survey.csv").unlink()
+    assert cli("counts", demo, "-o", tmp_path / "all.csv").code == 0
+    lines = (tmp_path / "all.csv").read_text(encoding="utf-8").splitlines()
+    survey = [line for line in lines[1:] if line.split(",")[0] in ("M6", "M7a", "M7b")]
+    assert survey
+    (target / "counts.csv").write_text("\n".join([lines[0], *survey]) + "\n", encoding="utf-8")
+    assert [p for p in pipeline.check(target) if p.severity == "error"] == []
+    assert pipeline.load(target).counts.cells == expected.counts.cells

@@ -16,7 +16,7 @@ from typing import Any
 
 from wres import ethnicity, standards
 from wres.problems import ROWS_SHOWN, Problem
-from wres.read import Return, sql_str
+from wres.read import Return, Source, sql_str
 from wres.standards import MetricDef, Standard
 from wres.validate import THOUSANDS, Checked, columns_of
 
@@ -57,6 +57,11 @@ class Counts:
             n, d = self.cells.get((metric, s, band, group), (0, 0))
             num, den = num + n, den + d
         return num, den
+
+    def with_survey(self, survey: "Counts") -> "Counts":
+        """These counts with their survey metrics' counts those of `survey` (a staff survey counted elsewhere)."""
+        kinds = {m.id for m in self.standard.metrics if m.kind == "survey"}
+        return Counts({k: v for k, v in self.cells.items() if k[0] not in kinds} | survey.cells, self.bands, self.standard)
 
     def __add__(self, other: "Counts") -> "Counts":
         """Pooling is a sum of counts, never an average of rates (of one standard: two standards' never add up)."""
@@ -248,9 +253,10 @@ def from_records(chk: Checked) -> Counts:
 
 # --- from counts.csv ---------------------------------------------------------------------------------
 
-def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
-    """Read and check an aggregate return (counts.csv) into Counts, in the words of the return's standard."""
-    src = ret.sources["counts"]
+def from_counts_file(ret: Return, src: Source | None = None) -> tuple[Counts, list[Problem]]:
+    """Read and check an aggregate return (counts.csv) into Counts, in the words of the return's standard; or
+    `src`, a record return's counts.csv of its survey's figures (read._survey_as_counts)."""
+    src = src or ret.sources["counts"]
     std = ret.organisation.standard if ret.organisation is not None else standards.load()
     problems: list[Problem] = []
     missing = [c for c in COLUMNS if c not in src.columns]
@@ -306,8 +312,18 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
             bad("band", f'"{label}" is not a {std.name} pay band', f"use one of {', '.join(bands)}")
             continue
         values = []
+        share = _percentage(num)  # a survey's published result: its share of the respondents (the denominator)
+        if share is not None and m.kind != "survey":
+            bad("numerator", f'"{num}" is a percentage', "write the number of people (a percentage is read only for the staff survey's "
+                "metrics, whose results come as percentages of the respondents)")
+            continue
+        if share is not None and share > 100:
+            bad("numerator", f'"{num}" is more than 100%', "write the share of the respondents (the denominator) who answered so")
+            continue
         for col, v in (("numerator", num), ("denominator", den)):
             text = (v or "").strip()
+            if col == "numerator" and share is not None:
+                continue
             if not text:  # a zero left blank, as a sheet typed by hand may: said as blank, never taken for 0
                 bad(col, f"{col} is blank", "write the count, 0 if there were none")
                 continue
@@ -317,12 +333,15 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
                 if x < 0 or (isinstance(x, float) and not x.is_integer()):
                     raise ValueError
             except (TypeError, ValueError):
-                bad(col, f'"{v}" is not a whole number of people', "write a count (0 or more)")
+                bad(col, f'"{v}" is not a whole number of people', "write a count (0 or more)" + (
+                    ', or the survey\'s result as its percentage, with its % sign ("27.5%")' if m.kind == "survey" and col == "numerator" else ""))
                 continue
             if x > MOST_PEOPLE:  # an identifier or phone number pasted in, or Excel's 1E+25
                 bad(col, f'"{v}" is more people than any count can hold', "check the count: it is a number of people")
                 continue
             values.append(int(x))
+        if share is not None and values:
+            values.insert(0, int(share * values[0] / 100 + 0.5))  # the respondents it is, to the nearest whole person
         if len(values) < 2:
             continue
         if values[0] > values[1] and not m.events_may_exceed:
@@ -340,6 +359,12 @@ def from_counts_file(ret: Return) -> tuple[Counts, list[Problem]]:
     problems += _pay_band_consistency(src.label, counts)
     problems += more_events_than_staff(counts, src.label)
     return counts, problems
+
+
+def _percentage(value: str | None) -> float | None:
+    """A cell written as a percentage ("27.5%"), as the share it is; None for any other."""
+    found = re.fullmatch(r"(\d+(?:\.\d*)?)\s*%", (value or "").strip())
+    return float(found.group(1)) if found else None
 
 
 def more_events_than_staff(counts: Counts, file: str | None = None) -> list[Problem]:

@@ -90,6 +90,9 @@ def check(path: Path, unknown_ethnicities: list[Unknown] | None = None, mapping:
     if "counts" in ret.sources and not chk.errors:
         _, problems = counts_mod.from_counts_file(ret)
         return chk.problems + problems
+    if ret.survey_counts is not None:
+        _, problems = counts_mod.from_counts_file(ret, ret.survey_counts)
+        return chk.problems + problems
     return chk.problems
 
 
@@ -112,14 +115,17 @@ def load(path: Path, mapping: Path | None = None, campaigns: Sequence[Campaign] 
     campaign = next((c for c in campaigns if org is not None and (c.period_start, c.period_end) == (org.period_start, org.period_end)), None)
     use, merge = None, campaign if campaign is not None and "counts" in ret.sources else None
     if campaign is not None and "counts" not in ret.sources:
-        own = ret.sources["survey"].label if "survey" in ret.sources else ("survey.csv" if "survey" in ret.unreadable else None)
+        own = (ret.sources["survey"].label if "survey" in ret.sources else "survey.csv" if "survey" in ret.unreadable
+               else ret.survey_counts.label if ret.survey_counts is not None else None)
         use = SurveyUse(campaign, used=own is None or campaign.choice == "campaign", conflict=own is not None and not campaign.choice, own=own)
         if use.conflict:
             ret.problems.append(conflict_problem(campaign, own))  # type: ignore[arg-type]
         elif use.used and campaign.path is not None:
+            ret.survey_counts = None
             replace_source(ret, "survey", campaign.path, campaign.label)
         elif use.used:  # only its counts are kept: they replace the survey metrics' counts
             ret.sources.pop("survey", None)
+            ret.survey_counts = None
             merge = campaign
     try:
         return _loaded(ret, validate(ret), merge, use)
@@ -139,6 +145,9 @@ def _loaded(ret: Return, chk: Checked, campaign: Campaign | None = None, use: Su
         else:
             counts = counts_mod.from_records(chk)
             problems += counts_mod.more_events_than_staff(counts)
+            if ret.survey_counts is not None:  # the survey's figures given as counts beside the records
+                theirs, more = counts_mod.from_counts_file(ret, ret.survey_counts)
+                counts, problems = counts.with_survey(theirs), problems + more
         if campaign is not None and not [p for p in problems if p.severity == "error"]:
             counts, use, more = _campaign_counts(counts, campaign, ret, use)
             problems += more
@@ -165,8 +174,7 @@ def _campaign_counts(counts: counts_mod.Counts, c: Campaign, ret: Return, use: S
         theirs = c.counts if c.counts is not None else survey_counts(ret.organisation, c.path, c.label)  # type: ignore[arg-type]
     except InvalidInput as exc:
         return counts, use, exc.problems
-    cells = {k: v for k, v in counts.cells.items() if k[0] not in survey} | theirs.cells
-    return counts_mod.Counts(cells, counts.bands, std), use, []
+    return counts.with_survey(theirs), use, []
 
 
 def survey_counts(organisation: Organisation, path: Path, label: str = "survey.csv") -> counts_mod.Counts:

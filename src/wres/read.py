@@ -106,6 +106,7 @@ class Return:
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # files there but unreadable; "*" for the whole return
     mapping: Mapping | None = None  # how the council's own exports read (mapping.toml)
+    survey_counts: Source | None = None  # counts.csv of the survey's metrics only, beside the record files (_survey_as_counts)
 
     def locate(self, problem: Problem) -> Problem:
         """A problem with its column named as the user's file shows it (in a workbook: its letter and heading)."""
@@ -1393,11 +1394,30 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
         del ret.sources["counts"]
         ret.problems.append(Problem(counts.label, "has no rows, so the record files are read instead",
                                     "delete the empty counts.csv: it is only for a return that gives counts instead of records", severity="warning"))
+    _survey_as_counts(ret)
     if ret.organisation is None and not workbooks and not any(p.file.startswith(org_mod.FILE) for p in ret.problems):
         ret.problems.append(
             Problem(org_mod.FILE, "is missing", "add organisation.toml with name, period_start and period_end (see templates/organisation.toml)")
         )
     return ret
+
+
+def _survey_as_counts(ret: Return) -> None:
+    """counts.csv beside the record files holding only the staff survey's metrics: the records are the return,
+    and counts.csv gives its survey figures (ret.survey_counts). An NHS trust has the Staff Survey's results,
+    not its respondents; a council's survey may come the same way from the company that ran it. Any other
+    counts.csv is the whole return, and the record files beside it are not read (validate says so)."""
+    src = ret.sources.get("counts")
+    if src is None or ret.organisation is None or "metric" not in src.columns or not any(n in ret.sources for n in RECORD_FILES):
+        return
+    survey = {m.id.lower() for m in ret.organisation.standard.metrics if m.kind == "survey"}
+    given = {str(m).strip().lower() for (m,) in ret.con.execute(f'SELECT DISTINCT metric FROM {src.table} WHERE metric IS NOT NULL').fetchall()}
+    if not (given - {""}) or not given - {""} <= survey:
+        return
+    ret.survey_counts = ret.sources.pop("counts")
+    if "survey" in ret.sources:
+        ret.problems.append(Problem(src.label, f"gives the staff survey's figures, and so does {ret.sources['survey'].label}",
+                                    "keep one: survey.csv of the respondents' answers, or counts.csv of the survey's figures"))
 
 
 def ethnicity_mapping(ret: Return) -> tuple[dict[str, str], list[Problem]]:

@@ -779,7 +779,8 @@ def validate(ret: Return) -> Checked:
     if "counts" in ret.sources:
         out.problems += [
             Problem(ret.sources[n].label, "is not read: this return also holds counts.csv, which gives the figures",
-                    "send either the record files or counts.csv, not both", severity="warning")
+                    "send either the record files or counts.csv, not both (beside the record files, counts.csv may give the staff "
+                    "survey's metrics alone)", severity="warning")
             for n in RECORD_FILES if n in ret.sources
         ]
     for name in names:

@@ -309,3 +309,22 @@ def test_a_text_file_named_as_a_returns_file_in_a_zip_is_said_with_what_to_do(us
     said = [(p["file"], p["message"]) for p in up.problems if p["severity"] == "error"]
     assert ("staff.txt", "is a text file named as the return's staff file, but only .csv files are read") in said
     assert not any("was ignored" in p["message"] for p in up.problems)
+
+
+def test_a_survey_given_as_its_figures_beside_the_records_is_checked_and_counted(users, demo_returns, tmp_path) -> None:
+    """The staff survey's results (counts.csv of its metrics only, numerators as the survey company's
+    percentages) uploaded with the record files: valid, and counted as the same return with its answers."""
+    from wres import counts as counts_mod
+
+    folder = tmp_path / "survey-figures"
+    folder.mkdir()
+    for f in demo_returns["A"].iterdir():
+        if f.name != "survey.csv":
+            (folder / f.name).write_bytes(f.read_bytes())
+    answers = pipeline.load(demo_returns["A"]).counts
+    rows = [f"{m},{s},{b},{g},{100 * n / d:.1f}%,{d}" for (m, s, b, g), (n, d) in answers.cells.items() if m in ("M6", "M7a", "M7b") and d]
+    (folder / "counts.csv").write_text("\n".join([",".join(counts_mod.COLUMNS), *rows]) + "\n", encoding="utf-8")
+    client_for(users["analyst_A"]).post("/submit/", {"file": zipped(folder)})
+    up = Upload.objects.get()
+    assert up.status == Upload.Status.VALID, up.problems
+    assert sorted(map(tuple, up.counts["rows"])) == sorted(map(tuple, (list(r) for r in answers.rows())))
