@@ -427,13 +427,13 @@ def test_the_staff_surveys_figures_as_counts_beside_the_records_are_its_survey(t
 @pytest.mark.parametrize(("rows", "word"), [
     ("5,all,,bme,120%,3\n", '"120%" is more than 100%'),
     ("5,all,,bme,0.33,3\n", 'with its % sign ("27.5%")'),  # an Excel percentage cell read as its number
-    ("5,all,,bme,33%,\n", "denominator is blank"),
+    ("5,all,,bme,33%,\n", "denominator is blank write how many answered the question (the survey's results give it as n or base)"),
 ])
 def test_a_survey_percentage_that_cannot_be_a_share_of_its_respondents_is_refused(tmp_path: Path, rows: str, word: str) -> None:
     path = trust(tmp_path, survey=None)
     (path / "counts.csv").write_text(_survey_figures(rows), encoding="utf-8")
     found = errors(path)
-    assert len(found) == 1 and word in found[0].message + found[0].fix and found[0].file == "counts.csv", [(p.message, p.fix) for p in found]
+    assert len(found) == 1 and word in f"{found[0].message} {found[0].fix}" and found[0].file == "counts.csv", [(p.message, p.fix) for p in found]
     with pytest.raises(InvalidInput):
         pipeline.load(path)
 

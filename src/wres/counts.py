@@ -324,6 +324,10 @@ def from_counts_file(ret: Return, src: Source | None = None) -> tuple[Counts, li
             text = (v or "").strip()
             if col == "numerator" and share is not None:
                 continue
+            if not text and share is not None:  # a result published without its base: the percentage is of nobody yet
+                bad(col, f"{col} is blank", "write how many answered the question (the survey's results give it as n or base): the "
+                    "percentage is a share of them")
+                continue
             if not text:  # a zero left blank, as a sheet typed by hand may: said as blank, never taken for 0
                 bad(col, f"{col} is blank", "write the count, 0 if there were none")
                 continue
