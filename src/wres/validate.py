@@ -493,15 +493,12 @@ def _view(ret: Return, src: Source, cols: list[Column], staff_lookup: bool, empt
     blank = f"({_blank(eth)})" + (f" OR ({_blank(service)})" if service else "")
     # the people looked up, by their id as this file writes it (the view joins on it as it is), each found on
     # the staff list as written or else by number (person; `exact` says which, for _ids_written_two_ways)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE l_{src.name} AS SELECT DISTINCT staff_id AS id FROM {_unpacked(base, cols)} "
-                f"WHERE ({blank}) AND staff_id IS NOT NULL")
-    looked_up = con.execute(f"SELECT count(*) FROM l_{src.name}").fetchone()[0]
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE s_{src.name} AS SELECT l.id AS sid, any_value(t.ethnicity) AS grp"
         + (f", any_value(t.{service.name}) AS part" if service else "")
         + ", bool_or(t.staff_id = l.id) AS exact, min(t.staff_id) AS theirs"
-        + f" FROM l_{src.name} l JOIN {_staff_by_person(ret) if looked_up else '(SELECT staff_id AS k, * FROM t_staff)'} t "
-        + f"ON t.k = {person('l.id')} GROUP BY l.id"
+        + f" FROM (SELECT DISTINCT staff_id AS id FROM {_unpacked(base, cols)} WHERE ({blank}) AND staff_id IS NOT NULL) l"
+        + f" JOIN {STAFF_BY_PERSON} t ON t.k = {person('l.id')} GROUP BY l.id"
     )
     filled = f"CASE WHEN {_blank(eth, 'r.')} THEN COALESCE(s.grp, {unknown}) ELSE r.ethnicity END AS ethnicity"
     if service:
@@ -520,15 +517,17 @@ def person(staff_id: str) -> str:
             f"THEN COALESCE(NULLIF(ltrim({staff_id}, '0'), ''), '0') ELSE {staff_id} END")
 
 
-def _staff_by_person(ret: Return) -> str:
-    """The staff list by person (its key k), for a join on person(their id) = k: each row by its staff_id, and
-    a row whose id has leading zeros by its number too. Those are found once, the first time one is asked for
-    (z_staff, of the columns the lookups and checks read), not in every join."""
-    cols = ", ".join(c for c in ("_row", "staff_id", "ethnicity", standard_of(ret).breakdown.column, "start_date")
-                     if c in columns_of(ret.con, "t_staff"))
-    ret.con.execute(f"CREATE TEMP TABLE IF NOT EXISTS z_staff AS SELECT COALESCE(NULLIF(ltrim(staff_id, '0'), ''), '0') AS k, {cols} FROM t_staff "
-                    "WHERE starts_with(staff_id, '0') AND regexp_full_match(staff_id, '[0-9]+')")
-    return f"(SELECT staff_id AS k, {cols} FROM t_staff UNION ALL SELECT k, {cols} FROM z_staff)"
+STAFF_BY_PERSON = "k_staff"
+
+
+def _key_staff(ret: Return, typed: set[str]) -> None:
+    """k_staff: the staff list by person (its key k), for a join on person(their id) = k: each row by its
+    staff_id, and a row whose id has leading zeros by its number too. Made once, when staff.csv is typed, of
+    the columns the lookups and checks read: person() is worked out over the staff list once, not in every join."""
+    cols = ", ".join(["_row", *(c for c in ("staff_id", "ethnicity", standard_of(ret).breakdown.column, "start_date") if c in typed)])
+    ret.con.execute(f"CREATE OR REPLACE TEMP TABLE z_staff AS SELECT COALESCE(NULLIF(ltrim(staff_id, '0'), ''), '0') AS k, {cols} "
+                    "FROM t_staff WHERE starts_with(staff_id, '0') AND regexp_full_match(staff_id, '[0-9]+')")
+    ret.con.execute(f"CREATE OR REPLACE TEMP VIEW {STAFF_BY_PERSON} AS SELECT staff_id AS k, {cols} FROM t_staff UNION ALL SELECT k, {cols} FROM z_staff")
 
 
 def _band_labels(ret: Return | None, standard: Standard) -> dict[str, str]:
@@ -783,6 +782,7 @@ def validate(ret: Return) -> Checked:
                     "survey's metrics alone)", severity="warning")
             for n in RECORD_FILES if n in ret.sources
         ]
+    lookups: list[str] = []  # the files whose blank ethnicity or service are taken from staff.csv (s_<file>, _view)
     for name in names:
         src = ret.sources.get(name)
         if src is None:
@@ -852,9 +852,12 @@ def validate(ret: Return) -> Checked:
         table = f"t_{name}"
         out.problems += _run_checks(ret, src, table, checks, counts)
         out.typed[name] = table
+        lookups += [name] if staff_lookup else []
+        if name == "staff":
+            _key_staff(ret, {c.name for c in present})
     out.problems += _left_before_the_snapshot(ret, out)
     out.problems += _more_respondents_than_staff(ret, out)
-    out.problems += _ids_written_two_ways(ret, out)
+    out.problems += _ids_written_two_ways(ret, lookups)
     out.problems = [ret.locate(p) for p in out.problems]
     return out
 
@@ -864,15 +867,16 @@ def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
 
 
-def _ids_written_two_ways(ret: Return, out: Checked) -> list[Problem]:
+def _ids_written_two_ways(ret: Return, looked_up: list[str]) -> list[Problem]:
     """A file whose rows took their ethnicity or service from staff.csv by a staff_id written with leading
     zeros added or dropped (000104 for 104): found by number (person), and said, so that an analyst who sees
     the other file's numbers knows why. Only such rows join the staff list: elsewhere an id is the file's own."""
+    if not looked_up:
+        return []
+    found = ret.con.execute(" UNION ALL ".join(
+        f"SELECT '{name}', count(*), min(sid), arg_min(theirs, sid) FROM s_{name} WHERE NOT exact" for name in looked_up)).fetchall()
     said = []
-    for name in sorted(out.typed):
-        if not ret.con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = 's_{name}'").fetchone()[0]:
-            continue
-        n, example, theirs = ret.con.execute(f"SELECT count(*), min(sid), arg_min(theirs, sid) FROM s_{name} WHERE NOT exact").fetchone()
+    for name, n, example, theirs in found:
         if n:
             how = "with leading zeros the staff list's do not have" if example.startswith("0") else "without the leading zeros the staff list's have"
             # the ids and how many are in the fix only: a warning's message is published, and these are people's numbers
@@ -910,7 +914,7 @@ def _left_before_the_snapshot(ret: Return, out: Checked) -> list[Problem]:
     start, end = org.period_start.isoformat(), org.period_end.isoformat()
     again = "AND (s.start_date IS NULL OR s.start_date <= l.date)" if "start_date" in staff else ""
     n, rows = ret.con.execute(
-        f"SELECT count(DISTINCT s._row), list(DISTINCT s._row ORDER BY s._row)[1:{ROWS_SHOWN}] FROM {_staff_by_person(ret)} s JOIN t_leavers l ON s.k = {person('l.staff_id')} "
+        f"SELECT count(DISTINCT s._row), list(DISTINCT s._row ORDER BY s._row)[1:{ROWS_SHOWN}] FROM {STAFF_BY_PERSON} s JOIN t_leavers l ON s.k = {person('l.staff_id')} "
         f"WHERE l.date >= DATE '{start}' AND l.date < DATE '{end}' {again}").fetchone()
     if not n:
         return []
