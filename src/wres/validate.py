@@ -520,11 +520,12 @@ def person(staff_id: str) -> str:
 STAFF_BY_PERSON = "k_staff"
 
 
-def _key_staff(ret: Return, typed: set[str]) -> None:
+def _key_staff(ret: Return) -> None:
     """k_staff: the staff list by person (its key k), for a join on person(their id) = k: each row by its
     staff_id, and a row whose id has leading zeros by its number too. Made once, when staff.csv is typed, of
     the columns the lookups and checks read: person() is worked out over the staff list once, not in every join."""
-    cols = ", ".join(["_row", *(c for c in ("staff_id", "ethnicity", standard_of(ret).breakdown.column, "start_date") if c in typed)])
+    typed = columns_of(ret.con, "t_staff")
+    cols = ", ".join(c for c in ("_row", "staff_id", "ethnicity", standard_of(ret).breakdown.column, "start_date") if c in typed)
     ret.con.execute(f"CREATE OR REPLACE TEMP TABLE z_staff AS SELECT COALESCE(NULLIF(ltrim(staff_id, '0'), ''), '0') AS k, {cols} "
                     "FROM t_staff WHERE starts_with(staff_id, '0') AND regexp_full_match(staff_id, '[0-9]+')")
     ret.con.execute(f"CREATE OR REPLACE TEMP VIEW {STAFF_BY_PERSON} AS SELECT staff_id AS k, {cols} FROM t_staff UNION ALL SELECT k, {cols} FROM z_staff")
@@ -854,7 +855,7 @@ def validate(ret: Return) -> Checked:
         out.typed[name] = table
         lookups += [name] if staff_lookup else []
         if name == "staff":
-            _key_staff(ret, {c.name for c in present})
+            _key_staff(ret)
     out.problems += _left_before_the_snapshot(ret, out)
     out.problems += _more_respondents_than_staff(ret, out)
     out.problems += _ids_written_two_ways(ret, lookups)
