@@ -98,6 +98,25 @@ def test_a_later_year_or_another_standard_given_as_previous_is_refused(years: li
     assert not out.exists() and "Traceback" not in run.stderr
 
 
+def test_last_years_report_given_as_previous_is_said_as_a_report(years: list[Path], tmp_path: Path) -> None:
+    """An analyst who deleted last year's HR extracts keeps last year's report: given as --previous (its folder,
+    or its metrics.json), it is said as what it is, with what to give instead, not as "workbook.xlsx: has no
+    organisation sheet"; nothing is written. Its counts.csv with its organisation.toml is a return."""
+    last = tmp_path / "last-year-report"
+    assert run_command("report", years[1], "-o", last).code == 0 and (last / "metrics.json").is_file()
+    out = tmp_path / "out"
+    for given in (last, last / "metrics.json"):
+        run = run_command("report", years[-1], "-o", out, "--previous", given)
+        said = " ".join(run.stderr.split())
+        assert run.code == 1 and f"{given}: is a report (or its metrics document), not a return" in said and "no organisation sheet" not in said
+        assert not out.exists()
+    counted = tmp_path / "last-year-counts"
+    counted.mkdir()
+    shutil.copy(years[1] / "organisation.toml", counted)
+    assert run_command("counts", years[1], "-o", counted / "counts.csv").code == 0
+    assert len(report_mod.build(years[-1], previous=[counted]).years) == 2
+
+
 def test_another_organisations_return_given_as_previous_is_refused(years: list[Path], tmp_path: Path) -> None:
     """A trend is one organisation's years: another council's return of last year (another code) is said and
     nothing written; the same council renamed (its code kept) is its earlier year, and without codes the

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from wres import organisation as org_mod
 from wres import pipeline
 from wres.actions import Judgement, Plan, judgement
 from wres.dates import year_label
@@ -98,7 +99,9 @@ def build(path: Path, previous: list[Path] | None = None, internal: bool = False
     `mapping` reads the return (not the earlier years, which keep their own mapping.toml) with that import mapping.
     """
     loaded: list[pipeline.Loaded] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = [said for p in previous or [] if (said := _a_report_not_a_return(Path(p))) is not None]
+    if problems:
+        raise InvalidInput(problems)
     for p in [*(previous or []), path]:
         try:
             loaded.append(pipeline.load(p, mapping if p == path else None))
@@ -109,6 +112,16 @@ def build(path: Path, previous: list[Path] | None = None, internal: bool = False
     if problems:
         raise InvalidInput(problems)
     return from_loaded(loaded, internal, threshold, str(path), accept_placeholders)
+
+
+def _a_report_not_a_return(p: Path) -> Problem | None:
+    """A --previous that is last year's report (its folder, or the metrics.json in it), which is what an analyst
+    keeps when the year's HR extracts are deleted: said as that, not as a workbook with no organisation sheet.
+    The trend is worked out again from each year's counts, under this year's threshold."""
+    if not (p.suffix.lower() == ".json" or (p.is_dir() and (p / "metrics.json").is_file() and not (p / org_mod.FILE).is_file())):
+        return None
+    return Problem(str(p), "is a report (or its metrics document), not a return: the trend is counted again from each year's return",
+                   "give last year's return: its folder, or organisation.toml with the counts.csv that `wres counts` wrote of it")
 
 
 def _earlier_years(previous: list[Path], path: Path, loaded: list[pipeline.Loaded]) -> list[Problem]:
