@@ -156,17 +156,23 @@ def test_a_columns_commonest_spelling_is_found_from_a_sample_of_its_spellings() 
 _FORMS = {
     "day-first": ["%d/%m/%Y", "{d}/{m}/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d %b %Y", "{d} %B %Y", "%d/%m/%Y %H:%M",
                   "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%y", "{d}-%b-%y", "%d-%b-%Y", "%Y/%m/%d", "%Y%m%d", "%A, {d} %B %Y",
-                  "%d/%m/%Y %I:%M %p"],
+                  "%d/%m/%Y %I:%M %p", "{d}{o} %B %Y", "{d}{O} %b %Y", "%d %B %Y %H:%M", "%B {d}, %Y", "%b {d} %Y"],
     "month-first": ["%m/%d/%Y", "{m}/{d}/%Y", "%m-%d-%Y", "%m/%d/%y", "%b %d %Y", "%B %d, %Y", "%Y-%m-%d", "%d-%b-%Y", "%Y%m%d",
-                    "%A, %B {d}, %Y", "%m/%d/%Y %I:%M %p"],
+                    "%A, %B {d}, %Y", "%m/%d/%Y %I:%M %p", "%B {d}{o}, %Y"],
 }
+
+
+def _ordinal(day: int) -> str:
+    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, as a day is typed by hand."""
+    return "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
 @settings(max_examples=150, deadline=None)
 @given(day=st.dates(dt.date(1969, 1, 1), dt.date(2068, 12, 31)), order=st.sampled_from(list(_FORMS)), data=st.data())
 def test_any_date_in_any_spelling_of_its_order_reads_as_itself(day: dt.date, order: str, data: st.DataObject) -> None:
     form = data.draw(st.sampled_from(_FORMS[order]))
-    text = day.strftime(form.replace("{d}", str(day.day)).replace("{m}", str(day.month)))
+    text = day.strftime(form.replace("{d}", str(day.day)).replace("{m}", str(day.month)).replace("{o}", _ordinal(day.day))
+                        .replace("{O}", _ordinal(day.day).upper()))
     con = duckdb.connect()
     con.execute("CREATE TABLE r AS SELECT ? AS x", [text])
     main = date_spellings.main_format(con, {text}, order)

@@ -79,6 +79,9 @@ def expr(col: str, order: str = "day-first", main: str | None = None, workbook: 
     # SAP's 20240401: eight digits only, since strptime would read 2024041 too, and 1042024 as the year 1042
     ymd = f"try_strptime(trim({raw}), '%Y%m%d')"
     whens += f" WHEN regexp_full_match(trim({raw}), '\\d{{8}}') AND {ymd} >= DATE '0100-01-01' THEN {ymd}::DATE"
+    plain = f"regexp_replace({raw}, {sql_str(schema.ORDINAL)}, '\\1', 'gi')"  # 1st April 2024 → 1 April 2024
+    nth = f"try_strptime({plain}, {_formats(schema.DATE_FORMATS[order])})"
+    whens += f" WHEN regexp_matches({raw}, {sql_str(schema.ORDINAL)}, 'i') AND {nth} >= DATE '0100-01-01' THEN {nth}::DATE"
     last = f"try_strptime({raw}, {_formats(schema.SHORT_YEAR[order])})::DATE"
     if workbook:
         last = (f"COALESCE({last}, CASE WHEN regexp_full_match({raw}, '\\d{{5}}(\\.\\d+)?') "

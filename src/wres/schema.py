@@ -150,9 +150,14 @@ _DAY_FIRST = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d %b %Y", "%d %B
               "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d.%m.%Y %H:%M",
               "%d-%b-%Y %H:%M:%S", "%d %B, %Y", "%Y/%m/%d %H:%M:%S",
               # Excel's long date, the weekday first, and a time of day with AM or PM
-              "%A, %d %B %Y", "%A %d %B %Y", "%a, %d %b %Y", "%d/%m/%Y %I:%M %p", "%d/%m/%Y %I:%M:%S %p")
-_MONTH_FIRST = tuple(f.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m") if "%b" not in f and "%B" not in f and not f.startswith("%Y")
-                     else f for f in _DAY_FIRST) + ("%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y", "%A, %B %d, %Y")
+              "%A, %d %B %Y", "%A %d %B %Y", "%a, %d %b %Y", "%d/%m/%Y %I:%M %p", "%d/%m/%Y %I:%M:%S %p",
+              # a long date with a time (a report's "01 April 2024 00:00"); the month's name first, which says the order
+              "%d %B %Y %H:%M", "%d %b %Y %H:%M", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y")
+_MONTH_FIRST = tuple(dict.fromkeys(
+    [f.replace("%d", "%D").replace("%m", "%d").replace("%D", "%m") if "%b" not in f and "%B" not in f and not f.startswith("%Y") else f
+     for f in _DAY_FIRST] + ["%b %d %Y", "%B %d %Y", "%b %d, %Y", "%B %d, %Y", "%A, %B %d, %Y"]))
+# A day written as an ordinal ("1st April 2024", "31st March 2025", as typed by hand): read without its suffix
+ORDINAL = r"\b(\d{1,2})(st|nd|rd|th)\b"
 DATE_FORMATS: dict[str, tuple[str, ...]] = {"day-first": _DAY_FIRST, "month-first": _MONTH_FIRST}
 SHORT_YEAR: dict[str, tuple[str, ...]] = {
     order: tuple(dict.fromkeys(f.replace("%Y", "%y") for f in forms if "%Y" in f and not f.startswith("%Y"))) for order, forms in DATE_FORMATS.items()
