@@ -237,6 +237,10 @@ def test_anything_else_is_not_recognised(value: str) -> None:
     ("Any other Asian", ME), ("Any other Black", ME), ("Any other Mixed", ME), ("Any other White", W), ("White - Any other", W),
     ("Asian - Any Other", ME), ("Black - any other", ME), ("Mixed: Any other", ME), ("Other - Any other", ME),
     ("Other Asian background", ME), ("Other Black background", ME), ("Other White background", W),
+    # the census's "Other ... ethnic background" as survey tools and GOV.UK's style shorten it
+    ("Other Mixed/Multiple ethnic background", ME), ("Other mixed/multiple background", ME), ("Other Mixed ethnic background", ME),
+    ("Other Asian ethnic background", ME), ("Other Black/African/Caribbean background", ME), ("Other White ethnic background", W),
+    ("Mixed: Any other Mixed or Multiple background", ME), ("Black - Other Black/African/Caribbean background", ME),
 ])
 def test_nhs_subcategories_as_esr_writes_them(value: str, group: str) -> None:
     assert classify(value) == group
