@@ -826,6 +826,9 @@ def test_a_file_of_the_return_saved_as_its_own_workbook_is_read_as_that_file(dem
     shutil.copy(demo / "staff.csv", folder)
     said = [(p.file, p.message) for p in pipeline.check(folder) if p.severity == "error"]
     assert said == [("staff.xlsx", "and staff.csv are both in the return")]
+    # beside a return's own workbook (no CSV files), staff.xlsx leaves which workbook is the return unsaid
+    _as_workbook(demo / "staff.csv", books / "Eastmere return.xlsx", "staff")
+    assert [p.message for p in pipeline.check(books) if p.severity == "error"] == ["holds more than one workbook"]
 
 
 def test_wres_map_maps_a_file_named_as_the_returns_and_a_workbook_where_validate_reads_it(demo: Path, tmp_path: Path, cli) -> None:  # noqa: ANN001

@@ -1358,6 +1358,8 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
         # A file of the return saved as a workbook of its own (staff.xlsx beside CSV files, or a workbook a file):
         # read as that file, from its sheet of that name or else its first, as an export workbook is
         own_books = {stem: p for p in workbooks for stem in [p.stem.strip().lower()] if stem in KNOWN and stem not in exported}
+        if own_books and not by_stem and len(own_books) < len(workbooks):  # staff.xlsx beside a return's workbook: which is it?
+            return _more_than_one_workbook(ret, root)
         for stem, p in own_books.items():
             if stem in by_stem:
                 ret.problems.append(Problem(p.name, f"and {by_stem[stem].name} are both in the return", "keep one of the two"))
@@ -1379,8 +1381,7 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
                 _keep(ret, stem, _over_limits(con, p) or _read_csv(con, stem, p, m.renames(stem) if m else None, m.header_row(stem) - 1 if m else 0,
                                                                    m.keep(stem) if m else None))
         if len(workbooks) > 1 and not by_stem and not own_books:
-            _keep(ret, "*", Problem(root.name, "holds more than one workbook", "keep one .xlsx workbook per return, or give its path"))
-            return ret
+            return _more_than_one_workbook(ret, root)
         if by_stem or own_books:
             workbooks = []
     for wb in workbooks:
@@ -1399,6 +1400,11 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
         ret.problems.append(
             Problem(org_mod.FILE, "is missing", "add organisation.toml with name, period_start and period_end (see templates/organisation.toml)")
         )
+    return ret
+
+
+def _more_than_one_workbook(ret: Return, root: Path) -> Return:
+    _keep(ret, "*", Problem(root.name, "holds more than one workbook", "keep one .xlsx workbook per return, or give its path"))
     return ret
 
 
