@@ -841,14 +841,14 @@ def test_wres_map_maps_a_file_named_as_the_returns_and_a_workbook_where_validate
     _as_workbook(demo / "staff.csv", folder / "staff.xlsx", "Employees", {"staff_id": "Employee Number", "ethnicity": "Ethnic Origin"})
     run = cli("validate", folder)
     assert run.code == 1 and "has no column staff_id" in run.stdout
-    assert f"run: wres map '{folder}'" in " ".join(run.stderr.split())  # quoted: the folder's name has spaces
+    assert f'run: wres map "{folder}"' in " ".join(run.stderr.split())  # in double quotes (cmd, PowerShell, sh): the name has spaces
     assert cli("map", folder).code == 0 and (folder / "mapping.toml").is_file()
     assert not [p for p in pipeline.check(folder) if p.severity == "error" and "has no column" in p.message]
     book = tmp_path / "books" / "Eastmere return.xlsx"  # a workbook return: a sheet a file, the staff sheet under its own headings
     book.parent.mkdir()
     _as_workbook(demo / "staff.csv", book, "staff", {"staff_id": "Employee Number"})
     run = cli("validate", book)
-    command = f"wres map '{book}' -o {book.parent / 'mapping.toml'}"
+    command = f'wres map "{book}" -o {book.parent / "mapping.toml"}'
     assert run.code == 1 and f"run: {command}" in " ".join(run.stderr.split())
     mapped = cli(*shlex.split(command)[1:])  # the command as said
     assert mapped.code == 0 and f"run: wres validate {book.parent}" in " ".join(mapped.stderr.split())

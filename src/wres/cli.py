@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import signal
 import sys
 import threading
@@ -133,10 +132,11 @@ def _map_command(path: Path) -> str:
     """`wres map` for a return as the user named it, writing the mapping where validate will read it: a
     folder's own, or beside a workbook (wres map would write it here)."""
     from wres.mapping import FILE
+    from wres.read import command_word
 
     if path.is_dir() or str(path.parent) in ("", "."):
-        return f"wres map {shlex.quote(str(path))}"
-    return f"wres map {shlex.quote(str(path))} -o {shlex.quote(str(path.parent / FILE))}"
+        return f"wres map {command_word(path)}"
+    return f"wres map {command_word(path)} -o {command_word(path.parent / FILE)}"
 
 
 def _write_map(path: Path, chosen: Path | None, unknown: list[pipeline.Unknown]) -> None:

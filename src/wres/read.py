@@ -15,7 +15,6 @@ import io
 import itertools
 import os
 import re
-import shlex
 import tempfile
 import threading
 import zipfile
@@ -1282,10 +1281,17 @@ TEXT_SUFFIXES = (".txt", ".tsv", ".tab")  # text a spreadsheet saves, tab-separa
 NOT_READ = "is not one of the return's files, so it was not read"
 
 
+def command_word(path: Path) -> str:
+    """A path as a command told to the user writes it: in double quotes where it has a space or a sign a shell
+    reads, which Windows' cmd and PowerShell and a Unix shell all take (a POSIX shell's single quotes are not)."""
+    text = str(path)
+    return text if re.fullmatch(r"[\w./:\\~-]+", text) else f'"{text}"'
+
+
 def _not_read(path: Path, root: Path) -> Problem:
     """A data file in the folder that is none of the return's files: most often the HR system's own export."""
     return Problem(path.name, NOT_READ,
-                   f"if it is your system's export, wres map {shlex.quote(str(root))} suggests how to read it (its mapping.toml); "
+                   f"if it is your system's export, wres map {command_word(root)} suggests how to read it (its mapping.toml); "
                    "otherwise name it as the file it is (staff.csv, leavers.csv, …) or move it out of the folder", severity="warning")
 
 
