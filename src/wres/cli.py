@@ -20,6 +20,7 @@ from rich.console import Console
 
 from wres import INTERRUPTED, output, pipeline, standards
 from wres.problems import InvalidInput, Problem
+from wres.read import command_word
 from wres import render
 
 app = typer.Typer(
@@ -89,7 +90,7 @@ def demo(
     if authorities:
         err.print(f"Wrote {authorities} organisations' demo returns to {directory}. Next: wres national {directory}/{chosen.folder}-* -o national")
     else:
-        err.print(f"Wrote a demo return for {staff:,} staff to {directory}. Next: wres validate {directory}")
+        err.print(f"Wrote a demo return for {staff:,} staff to {directory}. Next: wres validate {command_word(directory)}")
 
 
 class ProblemFormat(str, Enum):
@@ -123,7 +124,7 @@ def validate(
         err.print(f"To read your own headings and spellings through an import mapping, run: {_map_command(Path(path))}",
                   markup=False, highlight=False)
     elif any(unrecognised(p) for p in problems) and format is ProblemFormat.text:
-        err.print(f"To map the values not recognised, run: wres validate {path} --write-map", markup=False, highlight=False)
+        err.print(f"To map the values not recognised, run: wres validate {command_word(Path(path))} --write-map", markup=False, highlight=False)
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
 
@@ -132,7 +133,6 @@ def _map_command(path: Path) -> str:
     """`wres map` for a return as the user named it, writing the mapping where validate will read it: a
     folder's own, or beside a workbook (wres map would write it here)."""
     from wres.mapping import FILE
-    from wres.read import command_word
 
     if path.is_dir() or str(path.parent) in ("", "."):
         return f"wres map {command_word(path)}"
@@ -178,7 +178,7 @@ def _write_map(path: Path, chosen: Path | None, unknown: list[pipeline.Unknown])
         *(["check each filled-in label (it is only the nearest spelling: correct it if the value means something else)"] if done.suggested else []),
         *(["write the ethnicity of each blank row (an accepted label such as Indian or White British, or Not stated)"] if done.blank else []),
         *([where] if where else []),
-        f"run: wres validate {path}",
+        f"run: wres validate {command_word(path)}",
     ]
     say("Next: open it, " + "; ".join(steps) + ".")
 
@@ -343,8 +343,8 @@ def map_(
     todo = f"; {done.todo} decision{'s' if done.todo != 1 else ''} left (TODO)" if done.todo else ""
     folder = output_file.parent
     beside = str(folder) not in ("", ".") and all(p.parent == folder for p in exports)  # the exports already in the return
-    next_step = (f"run: wres validate {folder}" if folder in folders or beside
-                 else f"put the export in {folder} beside it (with organisation.toml) and run: wres validate {folder}" if str(folder) not in ("", ".")
+    next_step = (f"run: wres validate {command_word(folder)}" if folder in folders or beside
+                 else f"put the export in {folder} beside it (with organisation.toml) and run: wres validate {command_word(folder)}" if str(folder) not in ("", ".")
                  else "put it in the return folder beside the export and run: wres validate FOLDER")
     err.print(f"{said} {output_file}{todo}. Check what it guessed, then {next_step}", markup=False, highlight=False)
 
