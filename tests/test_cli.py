@@ -624,3 +624,16 @@ def test_an_import_ctrl_c_stopped_is_an_interrupt_and_a_broken_one_is_not(how: s
         assert done.returncode == 130 and done.stderr == "Interrupted; nothing was written.\n", done.stderr
     else:
         assert done.returncode == 1 and "duckdb is broken" in done.stderr and "Interrupted" not in done.stderr, done.stderr
+
+
+def test_a_command_told_next_runs_as_said_when_its_path_has_a_space(tmp_path: Path, cli) -> None:  # noqa: ANN001
+    """A council's folder is "SC-WRES return 2025": the command wres says to run next quotes it, in double
+    quotes, which cmd, PowerShell and a Unix shell all read as one word."""
+    import shlex
+
+    folder = tmp_path / "SC-WRES return 2025"
+    run = cli("demo", folder)
+    said = " ".join(run.stderr.split())  # (the console wraps a long line)
+    assert run.code == 0 and f'Next: wres validate "{folder}"' in said, said
+    command = shlex.split(said.split("Next: ")[1])
+    assert command[:2] == ["wres", "validate"] and cli(*command[2:]).code == 0
