@@ -636,4 +636,4 @@ def test_a_command_told_next_runs_as_said_when_its_path_has_a_space(tmp_path: Pa
     said = " ".join(run.stderr.split())  # (the console wraps a long line)
     assert run.code == 0 and f'Next: wres validate "{folder}"' in said, said
     command = shlex.split(said.split("Next: ")[1])
-    assert command[:2] == ["wres", "validate"] and cli(*command[2:]).code == 0
+    assert command[:2] == ["wres", "validate"] and cli(*command[1:]).code == 0
