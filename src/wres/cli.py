@@ -373,8 +373,6 @@ def _exports_in(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
 def _needing_a_mapping(folder: Path) -> list[Path]:
     """The return's files (named as the contract's) with an error an import mapping could put right, as
     validate decides it (Problem.mappable): a heading, a spelling, headings below a title."""
-    from wres import pipeline
-
     with _busy("Checking the return…"):
         named = {p.file.split(", sheet ")[0] for p in pipeline.check(folder) if p.mappable and p.severity == "error"}
     return sorted(q for q in folder.iterdir() if q.name in named and q.suffix.lower() in (".csv", ".xlsx") and q.is_file())
