@@ -98,23 +98,46 @@ def test_a_later_year_or_another_standard_given_as_previous_is_refused(years: li
     assert not out.exists() and "Traceback" not in run.stderr
 
 
-def test_last_years_report_given_as_previous_is_said_as_a_report(years: list[Path], tmp_path: Path) -> None:
-    """An analyst who deleted last year's HR extracts keeps last year's report: given as --previous (its folder,
-    or its metrics.json), it is said as what it is, with what to give instead, not as "workbook.xlsx: has no
-    organisation sheet"; nothing is written. Its counts.csv with its organisation.toml is a return."""
+def test_last_years_report_stands_for_last_years_return(years: list[Path], tmp_path: Path) -> None:
+    """An analyst who deleted last year's records keeps last year's report: given as --previous (its folder, or
+    its metrics.json), it gives the trend as it was published, the same report set as last year's return gives
+    (metrics.json equal; the HTML equal but for the time it was built). A published report refuses one whose
+    small numbers were hidden below this report's threshold, or not hidden at all (an internal report), since
+    it would publish them again; an internal report takes either. Another organisation's report, or a later
+    year's, is refused as a return is; a document that is not wres's is said as such. Nothing is written on refusal."""
     last = tmp_path / "last-year-report"
     assert run_command("report", years[1], "-o", last).code == 0 and (last / "metrics.json").is_file()
-    out = tmp_path / "out"
+    from_return, from_report = tmp_path / "from-return", tmp_path / "from-report"
+    assert run_command("report", years[-1], "-o", from_return, "--previous", years[1]).code == 0
     for given in (last, last / "metrics.json"):
-        run = run_command("report", years[-1], "-o", out, "--previous", given)
-        said = " ".join(run.stderr.split())
-        assert run.code == 1 and f"{given}: is a report (or its metrics document), not a return" in said and "no organisation sheet" not in said
-        assert not out.exists()
-    counted = tmp_path / "last-year-counts"
-    counted.mkdir()
-    shutil.copy(years[1] / "organisation.toml", counted)
-    assert run_command("counts", years[1], "-o", counted / "counts.csv").code == 0
-    assert len(report_mod.build(years[-1], previous=[counted]).years) == 2
+        shutil.rmtree(from_report, ignore_errors=True)
+        run = run_command("report", years[-1], "-o", from_report, "--previous", given)
+        assert run.code == 0, run.stderr
+        assert json.loads((from_report / "metrics.json").read_text()) == json.loads((from_return / "metrics.json").read_text())
+        built = lambda folder: re.sub(r"\d{1,2}:\d{2}", "", (folder / "report.html").read_text())  # noqa: E731
+        assert built(from_report) == built(from_return)
+
+    def refused(given: Path, *more: str) -> str:
+        out = tmp_path / "refused"
+        run = run_command("report", years[-1], "-o", out, "--previous", given, *more)
+        assert run.code == 1 and not out.exists(), run.stderr
+        return " ".join(run.stderr.split())
+
+    assert "was published with the threshold 10, below this report's 12" in refused(last, "--threshold", "12")
+    internal = tmp_path / "last-year-internal"
+    assert run_command("report", years[1], "-o", internal, "--internal").code == 0
+    assert "is an internal document (nothing in it is hidden)" in refused(internal)
+    assert run_command("report", years[-1], "-o", tmp_path / "internal-now", "--internal", "--previous", internal).code == 0
+    other = tmp_path / "other.json"
+    doc = json.loads((last / "metrics.json").read_text())
+    other.write_text(json.dumps({**doc, "organisation": {"name": "City of Westford", "code": "E09000001"}}))
+    assert "is City of Westford (E09000001)'s return, not London Borough of Eastmere" in refused(other)
+    later = tmp_path / "later.json"
+    later.write_text(json.dumps({**doc, "period": {"start": "2030-04-01", "end": "2031-03-31"}}))
+    assert "is for 2030/31, after the year reported on" in refused(later)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"not": "a metrics document"}')
+    assert f"{broken}: is not a metrics document" in refused(broken)
 
 
 def test_another_organisations_return_given_as_previous_is_refused(years: list[Path], tmp_path: Path) -> None:

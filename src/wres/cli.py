@@ -222,7 +222,7 @@ def counts(
 def report(
     path: PathArg,
     output_dir: Annotated[Path, typer.Option("-o", "--output", help="New folder for the report set (an earlier report there is replaced).")],
-    previous: Annotated[Optional[list[Path]], typer.Option("--previous", help="An earlier year's return, for the trend (repeat for more years).")] = None,
+    previous: Annotated[Optional[list[Path]], typer.Option("--previous", help="An earlier year's return, or the report wres wrote of it (its folder or metrics.json), for the trend (repeat for more years).")] = None,
     internal: Annotated[bool, typer.Option("--internal", help="No suppression; every page marked OFFICIAL-SENSITIVE, not for publication.")] = False,
     threshold: Annotated[Optional[int], typer.Option(min=2, max=1000, help="Suppress counts below this (default: organisation.toml, else 10).")] = None,
     accept_placeholders: Annotated[bool, typer.Option("--accept-placeholders", help="Publish even though organisation settings still hold the template's placeholder text.")] = False,

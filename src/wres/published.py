@@ -50,6 +50,11 @@ def _load(path: Path) -> dict[str, Any] | Problem:
     return doc
 
 
+def document(path: Path) -> dict[str, Any] | Problem:
+    """One metrics document as wres wrote it, its shape checked as the audit checks it; else what is wrong."""
+    return _load(path)
+
+
 def _count(value: Any) -> bool:
     return value is None or (type(value) is int and value >= 0)
 
