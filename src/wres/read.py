@@ -1423,8 +1423,8 @@ def _survey_as_counts(ret: Return) -> None:
     if src is None or ret.organisation is None or "metric" not in src.columns or not any(n in ret.sources for n in RECORD_FILES):
         return
     survey = {m.id.lower() for m in ret.organisation.standard.metrics if m.kind == "survey"}
-    given = {str(m).strip().lower() for (m,) in ret.con.execute(f'SELECT DISTINCT metric FROM {src.table} WHERE metric IS NOT NULL').fetchall()}
-    if not (given - {""}) or not given - {""} <= survey:
+    given = {str(m).strip().lower() for (m,) in ret.con.execute(f'SELECT DISTINCT metric FROM {src.table} WHERE metric IS NOT NULL').fetchall()} - {""}
+    if not given or not given <= survey:
         return
     ret.survey_counts = ret.sources.pop("counts")
     if "survey" in ret.sources:

@@ -513,8 +513,11 @@ def person(staff_id: str) -> str:
     """A staff_id (SQL) as the same person in every file: an all-digit number without its leading zeros. Excel
     drops them from a number typed in one file (104) that another keeps as text (000104), and an employee
     number is never told apart by them. Only an id starting with 0 is looked at twice (the regular expression)."""
-    return (f"CASE WHEN starts_with({staff_id}, '0') AND regexp_full_match({staff_id}, '[0-9]+') "
-            f"THEN COALESCE(NULLIF(ltrim({staff_id}, '0'), ''), '0') ELSE {staff_id} END")
+    return f"CASE WHEN {_ZERO_LED.format(id=staff_id)} THEN {_NUMBER.format(id=staff_id)} ELSE {staff_id} END"
+
+
+_ZERO_LED = "starts_with({id}, '0') AND regexp_full_match({id}, '[0-9]+')"  # an all-digit id with leading zeros
+_NUMBER = "COALESCE(NULLIF(ltrim({id}, '0'), ''), '0')"  # its number: 000104 → 104, 000 → 0
 
 
 STAFF_BY_PERSON = "k_staff"
@@ -526,8 +529,8 @@ def _key_staff(ret: Return) -> None:
     the columns the lookups and checks read: person() is worked out over the staff list once, not in every join."""
     typed = columns_of(ret.con, "t_staff")
     cols = ", ".join(c for c in ("_row", "staff_id", "ethnicity", standard_of(ret).breakdown.column, "start_date") if c in typed)
-    ret.con.execute(f"CREATE OR REPLACE TEMP TABLE z_staff AS SELECT COALESCE(NULLIF(ltrim(staff_id, '0'), ''), '0') AS k, {cols} "
-                    "FROM t_staff WHERE starts_with(staff_id, '0') AND regexp_full_match(staff_id, '[0-9]+')")
+    ret.con.execute(f"CREATE OR REPLACE TEMP TABLE z_staff AS SELECT {_NUMBER.format(id='staff_id')} AS k, {cols} "
+                    f"FROM t_staff WHERE {_ZERO_LED.format(id='staff_id')}")
     ret.con.execute(f"CREATE OR REPLACE TEMP VIEW {STAFF_BY_PERSON} AS SELECT staff_id AS k, {cols} FROM t_staff UNION ALL SELECT k, {cols} FROM z_staff")
 
 
