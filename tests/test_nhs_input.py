@@ -424,6 +424,30 @@ def test_the_staff_surveys_figures_as_counts_beside_the_records_are_its_survey(t
     assert cli("report", path, "-o", tmp_path / "report").code == 0  # the report of such a return is written whole
 
 
+def test_the_surveys_percentages_typed_into_excel_read_as_percentages(tmp_path: Path) -> None:
+    """Typing 27.5% into Excel stores 0.275 and shows it as a percentage: the counts sheet reads such a cell as
+    Excel shows it, so the survey's published results typed into a workbook give the respondents they are."""
+    import openpyxl
+
+    with_answers = pipeline.load(trust(tmp_path / "a"))
+    path = trust(tmp_path / "b", survey=None)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "counts"
+    ws.append(SURVEY_HEADER.strip().split(","))
+    for (m, s, b, g), (n, d) in BY_HAND.items():
+        if m in "5678":
+            ws.append([m, "all", None, g, n / d, d])
+            ws.cell(ws.max_row, 5).number_format = "0.0%"
+    ws.append(["5", "all", None, "white", 0.5, 10])  # a cell Excel shows as 0.5, not a percentage, is not read as one
+    wb.save(path / "counts.xlsx")
+    assert [p.message for p in errors(path)] == ['"0.5" is not a whole number of people']
+    ws.delete_rows(ws.max_row)
+    wb.save(path / "counts.xlsx")
+    assert errors(path) == []
+    assert pipeline.load(path).counts.cells == with_answers.counts.cells
+
+
 @pytest.mark.parametrize(("rows", "word"), [
     ("5,all,,bme,120%,3\n", '"120%" is more than 100%'),
     ("5,all,,bme,0.33,3\n", 'with its % sign ("27.5%")'),  # an Excel percentage cell read as its number

@@ -909,8 +909,9 @@ class Refused(Exception):
         self.problem = problem
 
 
-def sheet_rows(ws: Any, label: str, min_row: int = 1, max_col: int | None = None) -> Iterator[tuple[object, ...]]:
-    """A sheet's rows (values), streamed, stopped with Refused past the sheet row limit or where the reader
+def sheet_rows(ws: Any, label: str, min_row: int = 1, max_col: int | None = None,
+               styled: bool = False) -> Iterator[tuple[object, ...]]:
+    """A sheet's rows (values; with `styled`, its cells, which carry their number format), streamed, stopped with Refused past the sheet row limit or where the reader
     fails (openpyxl raises many kinds on a damaged file). A row the sheet skips counts, since openpyxl
     yields it empty: a hand-made sheet can jump to row 2,000,000,000 in a few bytes. Only the reading is
     guarded, so a fault in wres's own handling of a row is still a fault, not "damaged".
@@ -919,7 +920,7 @@ def sheet_rows(ws: Any, label: str, min_row: int = 1, max_col: int | None = None
     # The sheet's own rows, not the size its <dimension> claims: openpyxl would otherwise pad every row to a
     # claimed 16,384 columns, and stop at a claimed last row, dropping any rows below it unsaid.
     ws.reset_dimensions()
-    rows = ws.iter_rows(min_row=min_row, max_col=max_col, values_only=True)
+    rows = ws.iter_rows(min_row=min_row, max_col=max_col, values_only=not styled)
     number = min_row - 1  # the row a spreadsheet shows
     while True:
         try:
@@ -957,9 +958,19 @@ def too_many_rows(label: str, limit: int) -> Problem:
 _BATCH = 65_536  # rows of cells held as Python objects before they are packed into Arrow (compact) columns
 
 
-def _sheet(ws: Any, label: str, first: int = 1) -> tuple[list[str], Any, list[int]] | Problem:
+def _percent_cell(c: Any) -> object:
+    """A cell's value, a number Excel shows as a percentage written as it shows it ("27.5%", not 0.275): what
+    typing 27.5% into Excel stores, and how a survey's published result is written in counts."""
+    v = c.value
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and "%" in (c.number_format or ""):
+        return f"{v * 100:.10g}%"
+    return v
+
+
+def _sheet(ws: Any, label: str, first: int = 1, percents: bool = False) -> tuple[list[str], Any, list[int]] | Problem:
     """A sheet's headings (on row `first`: the import mapping's header_row), its cells as an Arrow table of
-    text (with _row) and its row numbers.
+    text (with _row) and its row numbers. With `percents`, a number formatted as a percentage is read as
+    its text with its % sign (only the counts sheet asks: reading each cell's format costs every row).
 
     Read streaming, row by row, and at most the sheet row limit (sheet_rows raises Refused past it). Cells
     are packed into Arrow every _BATCH rows, so a sheet holds its text compactly, not as millions of Python
@@ -982,7 +993,9 @@ def _sheet(ws: Any, label: str, first: int = 1) -> tuple[list[str], Any, list[in
         for col in data:
             col.clear()
 
-    for number, row in enumerate(sheet_rows(ws, label, min_row=first + 1, max_col=width), start=first + 1):
+    for number, row in enumerate(sheet_rows(ws, label, min_row=first + 1, max_col=width, styled=percents), start=first + 1):
+        if percents:
+            row = tuple(_percent_cell(c) for c in row)
         if row.count(None) == len(row):  # an empty row (a C loop: a skipped row costs little however wide)
             continue
         cells = [cell(v) for v in row]
@@ -1030,7 +1043,7 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                 continue
             label = f"{path.name}, sheet {sheets[name]}"
             try:
-                read = _sheet(wb[sheets[name]], label, ret.mapping.header_row(name) if ret.mapping else 1)
+                read = _sheet(wb[sheets[name]], label, ret.mapping.header_row(name) if ret.mapping else 1, percents=name == "counts")
             except Refused as refused:
                 read = refused.problem
             if isinstance(read, Problem):
