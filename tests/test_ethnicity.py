@@ -241,6 +241,9 @@ def test_anything_else_is_not_recognised(value: str) -> None:
     ("Other Mixed/Multiple ethnic background", ME), ("Other mixed/multiple background", ME), ("Other Mixed ethnic background", ME),
     ("Other Asian ethnic background", ME), ("Other Black/African/Caribbean background", ME), ("Other White ethnic background", W),
     ("Mixed: Any other Mixed or Multiple background", ME), ("Black - Other Black/African/Caribbean background", ME),
+    # the heading after its label, in brackets, as some HR systems list them
+    ("Indian (Asian or Asian British)", ME), ("White and Black Caribbean (Mixed)", ME), ("British (White)", W),
+    ("Irish (White)", W), ("Any other White background (White)", W), ("Arab (Other ethnic group)", ME), ("Polish (White)", W),
 ])
 def test_nhs_subcategories_as_esr_writes_them(value: str, group: str) -> None:
     assert classify(value) == group
@@ -251,6 +254,7 @@ def test_nhs_subcategories_as_esr_writes_them(value: str, group: str) -> None:
     "European", "Eastern European", "Other European",  # a continental identity alone, as a national one, says no group
     "Any other", "Any other background",  # which group's?
     "CA Black - Caribbean", "PD White - British", "XX White", "A Black",  # a code and another category's heading
+    "British (Asian or Asian British)(White)", "Indian (White)", "Caribbean (White)",  # a heading in brackets is its label's own
 ])
 def test_an_nhs_subcategory_is_recognised_only_by_its_code_or_heading(value: str) -> None:
     assert classify(value) is None

@@ -2,7 +2,8 @@
 
 The labels are data (data/ethnicity_labels.csv, which names its sources: the ONS 2021, 2011 and 2001
 census classifications, the NHS Data Dictionary's ethnic category codes, the DfE's codes, the usual 'not
-stated' spellings). Each label is recognised alone, after any heading of its broad group, and (for NHS codes)
+stated' spellings). Each label is recognised alone, after any heading of its broad group or before it in
+brackets ("Indian (Asian or Asian British)"), and (for NHS codes)
 with its code before or after it, in any case, spacing and punctuation: that is one key per spelling.
 
 Values are never guessed: anything not in the table (or in the authority's own mapping file) is a
@@ -112,6 +113,9 @@ def _build(rows: list[Label]) -> _Built:
             forms += [f"{h} {r.label}" if h == r.family else f"{h}: {r.label}" for h in sorted(headings[r.family])]
         for form in forms:
             add(form, r.group)
+        if r.heading and forms:  # its heading after it, as some HR systems list them: "Indian (Asian or Asian British)"
+            for h in sorted(headings[r.family]):
+                add(f"{r.label} ({h})", r.group, suggest=False)
         if r.code:
             add(r.code, r.group, suggest=False)
             for form in dict.fromkeys([r.label, *forms]):  # with its code, a label is never ambiguous
