@@ -353,6 +353,33 @@ def test_rows_of_a_windows_1252_file_are_named_as_the_spreadsheet_shows_them(dem
     assert (bad.file, bad.column, bad.rows) == ("staff.csv", "senior_manager", (12,))
 
 
+def test_salaries_typed_by_hand_give_the_same_counts(demo: Path, tmp_path: Path) -> None:
+    """A staff list kept by hand: "35k", "31.5K", "£35,000 pa", "£42,500 per annum" are the pounds a year they
+    say. A range or words are still an error: which figure is meant is the council's to say."""
+    header, rows = _read(demo / "staff.csv")
+    col = header.index("annual_salary")
+    spellings = ("{k}k", "{k} K", "£{c} pa", "£{c} p.a.", "{p} per annum", "£{c}/year", "{k}kpa", "£{c} PA", "{h}K")
+    plain, typed = [list(r) for r in rows], [list(r) for r in rows]
+    for i in range(45):  # to the hundred, so "31.5k" is the same salary
+        pounds = round(float(rows[i][col]), -2)
+        plain[i][col] = f"{pounds:.0f}"
+        typed[i][col] = spellings[i % len(spellings)].format(k=f"{pounds / 1000:g}", c=f"{pounds:,.0f}", p=f"{pounds:.0f}", h=f"{pounds / 1000:.1f}")
+
+    def written(name: str, body: list[list[str]]) -> Path:
+        target = tmp_path / name
+        shutil.copytree(demo, target)
+        with (target / "staff.csv").open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([header, *body])
+        return target
+
+    hand = written("typed", typed)
+    assert [p for p in pipeline.check(hand) if p.severity == "error"] == []
+    assert pipeline.load(hand).counts == pipeline.load(written("plain", plain)).counts
+    typed[0][col], typed[1][col] = "35k-40k", "35 thousand"
+    bad = [(p.message, p.rows) for p in pipeline.check(written("ranges", typed)) if p.severity == "error"]
+    assert bad == [('"35k-40k" is not a number', (2,)), ('"35 thousand" is not a number', (3,))]
+
+
 def test_a_hand_made_workbook_with_an_organisation_sheet_gives_the_same_counts(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
     """Date cells, Excel serial numbers in a date column, numbers as numbers, settings on a sheet."""
     wb = openpyxl.Workbook()

@@ -137,6 +137,8 @@ def _mappable(kind: str | None, standard: Standard) -> bool:
 MIN_SALARY = 1_000  # pounds a year: less is no full-time annual salary
 MAX_SALARY = 1_000_000  # pounds a year: more is an identifier pasted in, or Excel's 1E+25, in social care or the NHS
 THOUSANDS = r"-?\d{1,3}(,\d{3})+(\.\d*)?"  # how commas may stand in a salary: between thousands
+IN_THOUSANDS = r"\d+(\.\d+)? ?[kK]"  # a salary in thousands as typed by hand: "35k", "31.5K"
+PER_YEAR = r"\s*(p\.? ?a\.?|per annum|a year|per year|/ ?(year|yr|annum))$"  # "£35,000 pa": every salary is a year's
 
 # What DuckDB raises for a file it cannot read (a stray comma, not UTF-8, not Parquet); anything else it
 # raises is a fault of ours and is not dressed up as one of the file's.
@@ -343,9 +345,12 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
                     "since, who are left out, and lacks those who left since, who belong in it", severity="warning",
                 ))
         elif c.kind == "salary":
-            # a comma only between thousands (38,702.50): "38702,50" with a decimal comma is not £3,870,250
-            text = f"TRIM(replace({raw}, '£', ''))"
-            value = (f"CASE WHEN contains({text}, ',') AND NOT regexp_full_match({text}, '{THOUSANDS}') THEN NULL "
+            # a comma only between thousands (38,702.50): "38702,50" with a decimal comma is not £3,870,250. As
+            # typed by hand: "£35,000 pa" (the year said, as it is of every salary) and "35k" or "31.5K" (thousands)
+            text = f"regexp_replace(TRIM(replace({raw}, '£', '')), '{PER_YEAR}', '', 'i')"
+            value = (f"CASE WHEN TRY_CAST({raw} AS DOUBLE) IS NOT NULL THEN TRY_CAST({raw} AS DOUBLE) "  # most salaries: a plain number
+                     f"WHEN regexp_full_match({text}, '{IN_THOUSANDS}') THEN TRY_CAST(rtrim({text}, 'kK ') AS DOUBLE) * 1000 "
+                     f"WHEN contains({text}, ',') AND NOT regexp_full_match({text}, '{THOUSANDS}') THEN NULL "
                      f"ELSE TRY_CAST(replace({text}, ',', '') AS DOUBLE) END")
             checks.append(_Check(f"{c.name}_raw IS NOT NULL AND {c.name} IS NULL", c.name, '"{value}" is not a number', fixed, by_value=f"{c.name}_raw"))
             checks.append(_Check(f"{c.name} < 0", c.name, "salary is negative", fixed))
