@@ -380,6 +380,28 @@ def test_salaries_typed_by_hand_give_the_same_counts(demo: Path, tmp_path: Path)
     assert bad == [('"35k-40k" is not a number', (2,)), ('"35 thousand" is not a number', (3,))]
 
 
+def test_a_second_assignment_numbered_as_esr_numbers_it_is_said(demo: Path, tmp_path: Path) -> None:
+    """ESR numbers a person's second assignment 20123456-2: an export of assignments with no main-post column
+    would count such a person twice. A warning says so, with the ids only in its fix (its message is published);
+    ids with a hyphen of their own ("AB-12" with no "AB") are people, and nothing is said."""
+    header, rows = _read(demo / "staff.csv")
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    second = [list(rows[0]), list(rows[3])]
+    second[0][0], second[1][0] = f"{rows[0][0]}-2", f"{rows[3][0]}-3"
+    loner = list(rows[5])
+    loner[0] = "AB-12"
+    with (target / "staff.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows, *second, loner])
+    (said,) = [p for p in pipeline.check(target) if "second post" in p.message]
+    assert (said.severity, said.file, said.column, said.rows) == ("warning", "staff.csv", "staff_id", ())
+    assert rows[0][0] not in said.message and f"2 such ids, such as {rows[0][0]}-2 beside {rows[0][0]}" in said.fix
+    with (target / "staff.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows, loner])
+    assert [p for p in pipeline.check(target) if p.severity == "error"] == []
+    assert not [p for p in pipeline.check(demo) + pipeline.check(target) if "second post" in p.message]
+
+
 def test_a_hand_made_workbook_with_an_organisation_sheet_gives_the_same_counts(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
     """Date cells, Excel serial numbers in a date column, numbers as numbers, settings on a sheet."""
     wb = openpyxl.Workbook()

@@ -866,6 +866,7 @@ def validate(ret: Return) -> Checked:
             _key_staff(ret)
     out.problems += _left_before_the_snapshot(ret, out)
     out.problems += _more_respondents_than_staff(ret, out)
+    out.problems += _second_posts(ret, out)
     out.problems += _ids_written_two_ways(ret, lookups)
     out.problems = [ret.locate(p) for p in out.problems]
     return out
@@ -908,6 +909,26 @@ def _more_respondents_than_staff(ret: Return, out: Checked) -> list[Problem]:
     return [Problem(ret.sources["survey"].label, "has more respondents than the staff list has people",
                     f"check it holds only this survey's responses, each once ({answered:,} respondents, {staff:,} staff): a survey tool's "
                     "export may repeat them, or hold another survey's or other services' responses", severity="warning")]
+
+
+def _second_posts(ret: Return, out: Checked) -> list[Problem]:
+    """Staff ids written as another's with "-2" after it: ESR numbers a person's second assignment so (20123456-2),
+    and an export of assignments with no main-post column counts such a person twice. Said, not acted on: the
+    ids may be a council's own, each a person."""
+    if "staff" not in out.typed:
+        return []
+    n, example = ret.con.execute(
+        "SELECT count(*), min(staff_id) FROM t_staff WHERE contains(staff_id, '-') "
+        "AND regexp_extract(staff_id, '^(.+)-[0-9]{1,2}$', 1) IN (SELECT staff_id FROM t_staff WHERE staff_id IS NOT NULL)").fetchone()
+    if not n:
+        return []
+    base = example.rsplit("-", 1)[0]
+    # (the ids and how many in the fix only: a warning's message is published, and these are people's numbers)
+    return [Problem(ret.sources["staff"].label, "has staff_ids that look like a second post of someone also on it",
+                    f"give each person one row, their main post ({n:,} such ids, such as {example} beside {base}, as ESR numbers a "
+                    "person's second assignment): an export of posts with a column saying which is each person's main post "
+                    "(\"Primary Assignment\") is read through it, which wres map proposes; nothing to do if each id is a person of its own",
+                    "staff_id", (), 0, "warning")]
 
 
 def _left_before_the_snapshot(ret: Return, out: Checked) -> list[Problem]:
