@@ -911,10 +911,11 @@ class Refused(Exception):
 
 def sheet_rows(ws: Any, label: str, min_row: int = 1, max_col: int | None = None,
                styled: bool = False) -> Iterator[tuple[object, ...]]:
-    """A sheet's rows (values; with `styled`, its cells, which carry their number format), streamed, stopped with Refused past the sheet row limit or where the reader
-    fails (openpyxl raises many kinds on a damaged file). A row the sheet skips counts, since openpyxl
-    yields it empty: a hand-made sheet can jump to row 2,000,000,000 in a few bytes. Only the reading is
-    guarded, so a fault in wres's own handling of a row is still a fault, not "damaged".
+    """A sheet's rows (values; with `styled`, its cells, which carry their number format), streamed, stopped
+    with Refused past the sheet row limit or where the reader fails (openpyxl raises many kinds on a damaged
+    file). A row the sheet skips counts, since openpyxl yields it empty: a hand-made sheet can jump to row
+    2,000,000,000 in a few bytes. Only the reading is guarded, so a fault in wres's own handling of a row is
+    still a fault, not "damaged".
     """
     limit = limits.max_sheet_rows()
     # The sheet's own rows, not the size its <dimension> claims: openpyxl would otherwise pad every row to a
