@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ORG, person, write_return, write_toml
+from tests.conftest import ORG, person, run_command, write_return, write_toml
 from wres import mapping, pipeline
 from wres.demo import write_demo
 from wres.problems import InvalidInput
@@ -248,6 +248,8 @@ def test_rerunning_wres_map_next_year_keeps_the_saved_mapping_and_adds_only_what
     assert cli("map", folder / "HR export 2024.csv", "-o", folder / "mapping.toml").code == 0
     # the saved name finds next year's export too; the analyst edits the file
     saved = (folder / "mapping.toml").read_text(encoding="utf-8").replace('"HR export *.csv"', '"HR export*.csv"')
+    assert "# guessed" in saved
+    saved = saved.replace("[staff.columns]", "# agreed with HR, May 2024\n[staff.columns]")  # a note of the analyst's own
     (folder / "mapping.toml").write_text(saved, encoding="utf-8")
     (folder / "HR export 2024.csv").unlink()
     rows.append(person("E99", service="Early Help"))  # a new department next year
@@ -259,13 +261,52 @@ def test_rerunning_wres_map_next_year_keeps_the_saved_mapping_and_adds_only_what
     fm = m.files["staff"]
     assert fm.file == "HR export*.csv"  # the analyst's edit kept
     assert fm.values["service"] == {"Children & Families": "children", "Early Help": mapping.TODO}
-    assert '"Early Help" = "TODO"  # new, TODO: adults or children?' in (folder / "mapping.toml").read_text(encoding="utf-8")
+    after = (folder / "mapping.toml").read_text(encoding="utf-8")
+    assert '"Early Help" = "TODO"  # new, TODO: adults or children?' in after
+    # the file as the analyst left it, comments and all, with only the new line added, under its table
+    assert after.replace('"Early Help" = "TODO"  # new, TODO: adults or children?\n', "") == saved
+    assert after.index('"Early Help"') > after.index("[staff.values.service]")
     # the TODO is a clear error until decided, and then the return reads
     res = cli("validate", folder)
     assert res.code == 1 and 'mapping.toml, column [staff.values.service]: still says TODO for "Early Help"' in " ".join(res.stdout.split())
     text = (folder / "mapping.toml").read_text(encoding="utf-8").replace('"Early Help" = "TODO"', '"Early Help" = "children"')
     (folder / "mapping.toml").write_text(text, encoding="utf-8")
     assert cli("validate", folder).code == 0
+
+
+def test_an_export_mapped_into_an_earlier_mapping_adds_its_tables_and_keeps_the_rest(tmp_path: Path, cli) -> None:
+    """The ER casework export mapped into the mapping that reads the staff export: its tables are added after the
+    others, and every line and comment of the earlier file stays as it was, TODOs still counted as decisions left."""
+    folder = tmp_path / "r"
+    rows = [person(f"E{i}", service=s) for i, s in enumerate(["Adult Social Care", "Early Help"] * 5)]
+    write_return(folder, {"HR export 2024.csv": [{("Employee Number" if k == "staff_id" else k): v for k, v in r.items()} for r in rows]})
+    assert cli("map", folder / "HR export 2024.csv", "-o", folder / "mapping.toml").code == 0
+    saved = (folder / "mapping.toml").read_text(encoding="utf-8").replace("[staff.values", "# looked at by the analyst\n[staff.values", 1)
+    (folder / "mapping.toml").write_text(saved, encoding="utf-8")
+    cases = [{"Employee Number": f"E{i}", "Date Opened": "01/07/2024"} for i in range(3)]
+    write_return(folder, {"ER cases.csv": cases}, org=False)
+    res = cli("map", folder / "ER cases.csv", "--file", "disciplinary", "-o", folder / "mapping.toml")
+    assert res.code == 0 and "1 decision left" in res.stderr  # Early Help, still undecided in the earlier file
+    after = (folder / "mapping.toml").read_text(encoding="utf-8")
+    assert after.startswith(saved) and "[disciplinary]" in after[len(saved):]
+    m, problems = mapping.load(folder / "mapping.toml")
+    assert not problems and m is not None and m.files["disciplinary"].columns["staff_id"] == "Employee Number"
+    # run from inside the return folder, as an analyst does: the folder here is the return (organisation.toml)
+    res = run_command("map", "ER cases.csv", "--file", "disciplinary", "-o", "mapping.toml", cwd=folder)
+    assert res.code == 0 and res.stderr.rstrip().endswith("run: wres validate ."), res.stderr
+    assert (folder / "mapping.toml").read_text(encoding="utf-8") == after  # nothing new the second time
+
+
+def test_a_mapping_written_in_another_toml_style_is_written_afresh_when_added_to() -> None:
+    """Only lines of the shape wres writes are added to; a file the new lines would not read back as the mapping
+    (its tables inline) is written whole, comments lost, rather than wrong."""
+    earlier = '# mine\n[staff]\ncolumns = { staff_id = "Employee Number" }\n'
+    new = mapping.Mapping({"staff": mapping.FileMap(columns={"staff_id": "Employee Number", "ethnicity": "Ethnic Origin"})})
+    text = mapping.dumps(new)
+    assert mapping.with_new_lines(earlier, text, new) == text
+    kept = '# mine\n[staff]\ndate_order = "day-first"\n\n[staff.columns]  # ours\nstaff_id = "Employee Number"  # checked\n'
+    merged = mapping.with_new_lines(kept, text, new)
+    assert merged == kept + 'ethnicity = "Ethnic Origin"\n'
 
 
 def test_wres_map_cannot_tell_an_export_of_no_known_shape_and_says_so(tmp_path: Path, cli) -> None:

@@ -311,7 +311,7 @@ def map_(
     file: Annotated[Optional[str], typer.Option("--file", help="Which contract file the export(s) are (staff, recruitment, leavers, …); default: guessed.", show_default=False)] = None,
 ) -> None:
     """Suggest an import mapping for your own export: which file it is, its headings and spellings → the contract's."""
-    from wres import mapping as mapping_mod, organisation
+    from wres import encoding, mapping as mapping_mod, organisation
     from wres.schema import all_files
 
     if file is not None and file.strip().lower() not in all_files():
@@ -336,13 +336,16 @@ def map_(
         _fail(problems)
     if not done.mapping.files:
         _fail([Problem(", ".join(p.name for p in exports), "could not be matched to a file of the data contract", "run again with --file NAME (staff, recruitment, …)")])
-    mapping_mod.save(done.mapping, output_file, done.notes)  # one it cannot write is said by main()
+    earlier = encoding.settings_text(output_file) if existing else None  # added to, so its comments stay
+    mapping_mod.save(done.mapping, output_file, done.notes, earlier=earlier[0] if earlier else None)  # one it cannot write is said by main()
     for line in done.summary:
         out.print(line, markup=False, highlight=False)
     said = "Updated" if existing else "Wrote"
-    todo = f"; {done.todo} decision{'s' if done.todo != 1 else ''} left (TODO)" if done.todo else ""
+    left = done.todo + (mapping_mod.undecided(existing) if existing else 0)  # the earlier file's TODOs still to answer too
+    todo = f"; {left} decision{'s' if left != 1 else ''} left (TODO)" if left else ""
     folder = output_file.parent
-    beside = str(folder) not in ("", ".") and all(p.parent == folder for p in exports)  # the exports already in the return
+    # the exports already in the return (the folder here only if it is one: it holds organisation.toml)
+    beside = all(p.parent == folder for p in exports) and (str(folder) not in ("", ".") or (folder / organisation.FILE).exists())
     next_step = (f"run: wres validate {command_word(folder)}" if folder in folders or beside
                  else f"put the export in {folder} beside it (with organisation.toml) and run: wres validate {command_word(folder)}" if str(folder) not in ("", ".")
                  else "put it in the return folder beside the export and run: wres validate FOLDER")

@@ -332,9 +332,78 @@ ROWS_OF = {"staff": "people directly employed at the snapshot date", "training":
 OTHER_ROWS = {"staff": "leavers or agency workers", "training": "mandatory courses", "leavers": "internal transfers or promotions"}
 
 
-def save(mapping: Mapping, path: Path, notes: Notes | None = None, title: str = "your exports") -> None:
-    """Write the mapping atomically: an interrupted save leaves the earlier file whole."""
-    output.write_text(Path(path), dumps(mapping, notes, title))
+def undecided(mapping: Mapping) -> int:
+    """How many of a mapping's lines still say TODO (a heading or a spelling the analyst has to give)."""
+    return sum(v == TODO for fm in mapping.files.values() for v in (*fm.columns.values(), *(x for t in fm.values.values() for x in t.values())))
+
+
+def save(mapping: Mapping, path: Path, notes: Notes | None = None, title: str = "your exports", earlier: str | None = None) -> None:
+    """Write the mapping atomically: an interrupted save leaves the earlier file whole. Given the `earlier` file's
+    text (the mapping it held, added to), only the new lines are added to it, so its comments stay."""
+    text = dumps(mapping, notes, title)
+    output.write_text(Path(path), text if earlier is None else with_new_lines(earlier, text, mapping))
+
+
+_SECTION = re.compile(r"\s*\[\s*([^\]#]+?)\s*\]\s*(#.*)?")  # an active table header: [staff.values.ethnicity]
+_KEY = re.compile(r"""\s*((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=""")
+
+
+def _blocks(text: str) -> list[tuple[str | None, list[str]]]:
+    """A TOML text's lines by table: (its name, its lines from its header on); None for the lines before any."""
+    blocks: list[tuple[str | None, list[str]]] = [(None, [])]
+    for line in text.splitlines():
+        head = _SECTION.fullmatch(line)
+        if head:
+            blocks.append((head.group(1).replace(" ", ""), []))
+        blocks[-1][1].append(line)
+    return blocks
+
+
+def _line_key(line: str) -> str | None:
+    """The key a line sets, as TOML reads it (quoted or bare alike); None for a comment, blank or continuation."""
+    found = _KEY.match(line)
+    if not found:
+        return None
+    try:
+        return repr(tomllib.loads(f"{found.group(1)} = 0"))
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def with_new_lines(earlier: str, text: str, mapping: Mapping) -> str:
+    """The earlier mapping file with the lines of `text` (the whole mapping written afresh) that it lacks added
+    where they belong: a key under its table, a new table after its file's others. What the analyst wrote stays
+    as they left it: their comments, the lines they commented out, the TODOs and guesses still to check. If the
+    result would not read back as `mapping` (a file written in another TOML style), `text` is written whole."""
+    old, new = _blocks(earlier), _blocks(text)
+    where = {name: i for i, (name, _) in enumerate(old) if name is not None}
+    for name, lines in new:
+        if name is None:
+            continue
+        if name in where:
+            block = old[where[name]][1]
+            have = {_line_key(line) for line in block}
+            added = [line for line in lines[1:] if (k := _line_key(line)) is not None and k not in have]
+            last = max((i for i, line in enumerate(block) if _line_key(line) is not None), default=0)
+            block[last + 1:last + 1] = added
+            continue
+        stem = name.split(".")[0]
+        after = max((i for i, (n, _) in enumerate(old) if n is not None and n.split(".")[0] == stem), default=len(old) - 1)
+        body = list(lines)
+        while body and not body[-1].strip():
+            body.pop()
+        if old[after][1] and old[after][1][-1].strip():
+            body.insert(0, "")
+        if after + 1 < len(old):  # a table follows: a blank line between, as dumps writes them
+            body.append("")
+        old.insert(after + 1, (name, body))
+        where = {n: i for i, (n, _) in enumerate(old) if n is not None}
+    merged = "\n".join(line for _, lines in old for line in lines).rstrip("\n") + "\n"
+    try:
+        back, problems = parse(tomllib.loads(merged))
+    except tomllib.TOMLDecodeError:
+        return text
+    return merged if back.files == mapping.files and not [p for p in problems if p.severity == "error"] else text
 
 
 # ---------------------------------------------------------------------------------------------------------
