@@ -415,6 +415,29 @@ def test_validate_suggests_in_the_fix_of_each_value(tmp_path: Path, cli: Any) ->
     assert f"wres validate {root} --write-map" in run.stderr  # the way to map them is said
 
 
+def test_a_councils_own_letters_beside_nhs_codes_are_each_asked(tmp_path: Path, cli: Any) -> None:
+    """A council's one-letter codes (W White, A Asian, B Black, M Mixed, U undisclosed) are not the NHS's, whose A
+    is White - British and B White - Irish: a column holding letters the NHS has not (W, U) beside ones it has is
+    read as the council's own, and every letter is asked, never A read as White British without a word. Once
+    mapped (ethnicity_map.csv, as validate --write-map writes it), the counts are the people's."""
+    letters = ["W", "A", "B", "M", "U", "W", "A", "B", "W", "A", "W", "W"]
+    root = _staff_with(tmp_path, {i: {"ethnicity": v} for i, v in enumerate(letters)})
+    errors = {p.message: p for p in pipeline.check(root) if p.severity == "error"}
+    a = errors['"A" is the NHS code for White - British, but this column also holds codes that are not the NHS\'s (U, W): it may hold your own codes']
+    assert a.rows == (3, 8, 11) and a.fix.startswith('say what each of your codes means, "A" too (as NHS code for White - British, if it is)')
+    assert '"W" is not a recognised ethnicity' in errors and '"U" is not a recognised ethnicity' in errors and len(errors) == 5
+    assert cli("validate", root, "--write-map").code == 1
+    assert {r["local_value"] for r in _map_rows(root / "ethnicity_map.csv")} == {"W", "A", "B", "M", "U"}
+    (root / "ethnicity_map.csv").write_text("local_value,ethnicity\nW,White\nA,Asian\nB,Black\nM,Mixed\nU,Not stated\n", encoding="utf-8")
+    assert [p for p in pipeline.check(root) if p.severity == "error"] == []
+    counts = pipeline.load(root).counts
+    groups = {g: sum(counts.get("M9", s, "", g)[1] for s in ("adults", "children")) for g in ("white", "minority_ethnic", "unknown")}
+    assert groups == {"white": 5, "minority_ethnic": 6, "unknown": 1}
+    # NHS codes alone, or with a typo'd label beside them, are read as the NHS's
+    assert ethnicity.codes_beside_others(["A", "B", "M", "Z", "99"]) == ({}, [])
+    assert ethnicity.codes_beside_others(["A", "CP", "White British"], {"a"}) == ({"CP": "the NHS code for White - Polish"}, ["A"])
+
+
 def test_a_misspelt_target_in_the_map_gets_a_suggestion(tmp_path: Path) -> None:
     root = _staff_with(tmp_path, {2: {"ethnicity": "EWB"}})
     (root / "ethnicity_map.csv").write_text("local_value,ethnicity\nEWB,Whte British\n", encoding="utf-8")

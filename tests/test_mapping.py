@@ -309,6 +309,20 @@ def test_a_mapping_written_in_another_toml_style_is_written_afresh_when_added_to
     assert merged == kept + 'ethnicity = "Ethnic Origin"\n'
 
 
+def test_wres_map_asks_every_letter_of_a_councils_own_code_set(tmp_path: Path, cli) -> None:
+    """W, A, B, U in one column: A and B are NHS codes (White - British, White - Irish), but beside W and U,
+    which the NHS has not, they are most likely the council's own (Asian, Black): each is a TODO, said so."""
+    folder = tmp_path / "r"
+    rows = [{("Ethnic Code" if k == "ethnicity" else k): v for k, v in person(f"E{i}", ethnicity=e).items()}
+            for i, e in enumerate(["W", "A", "B", "U"] * 3)]
+    write_return(folder, {"HR export.csv": rows})
+    assert cli("map", folder / "HR export.csv", "-o", folder / "mapping.toml").code == 0
+    m, _ = mapping.load(folder / "mapping.toml")
+    assert m is not None and m.files["staff"].values["ethnicity"] == {v: mapping.TODO for v in "WABU"}
+    text = (folder / "mapping.toml").read_text(encoding="utf-8")
+    assert "A = \"TODO\"  # TODO: the NHS code for White - British, but U, W beside it are not the NHS's: which ethnicity is it?" in text
+
+
 def test_wres_map_cannot_tell_an_export_of_no_known_shape_and_says_so(tmp_path: Path, cli) -> None:
     path = tmp_path / "export.csv"
     _write_csv(path, ["Colour", "Size"], [["red", "9"]])

@@ -159,6 +159,26 @@ def _by_code(value: str) -> Group | None:
     return group if any(key(m.group(2)).startswith(h) for h in headings) else None
 
 
+_BARE_CODE = re.compile(r"[A-Za-z0-9]{1,2}")  # a code written alone: "A", "CP", "99"
+# each code the table reads alone → how it is said ("the NHS code for White - British")
+_CODE_NAMES = {r.code.upper(): f"the {'NHS' if r.label_set.startswith('nhs') else r.label_set.upper()} code for "
+               f"{r.heading + ' - ' if r.heading else ''}{r.label}" for r in reversed(labels()) if r.code and _BARE_CODE.fullmatch(r.code)}
+
+
+def codes_beside_others(values: Sequence[str], mapped: set[str] = frozenset()) -> tuple[dict[str, str], list[str]]:  # type: ignore[assignment]
+    """A column's codes written alone that the table reads (A: the NHS's White - British) beside codes alone that
+    it does not, or that a mapping gives (W, U, O: a council's own one-letter set): such a column is most likely
+    all the council's own codes, and its A (Asian?) is not the NHS's. Each such code → how the table reads it,
+    and the others; nothing when either is missing. `mapped`: the normalised spellings a mapping gives, which
+    are the analyst's (a code they mapped is theirs, whatever the table says)."""
+    bare = [v.strip() for v in values if _BARE_CODE.fullmatch(v.strip())]
+    own = [v for v in bare if normalise(v) in mapped or CLASSIFICATION.get(key(v)) is None and _by_code(v) is None]
+    if not own:
+        return {}, []
+    read = {v: _CODE_NAMES.get(v.upper(), "a code of the NHS's ethnic categories") for v in bare if v not in own}
+    return read, sorted(own)
+
+
 def classify(value: str | None, mapping: dict[str, str] | None = None) -> Group | None:
     """The group of one value; None when the value is not recognised.
 

@@ -40,7 +40,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from wres import encoding, output, schema, standards
+from wres import encoding, ethnicity, output, schema, standards
 from wres.ethnicity import normalise
 from wres.problems import Problem
 from wres.standards import Standard
@@ -1062,11 +1062,18 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                 continue
             table = fm.values.setdefault(col, {})
             known = {normalise(k) for k in table}
+            # a council's own letters beside codes the table reads (W, U beside A, B): each letter is asked, A too
+            nhs, own = ethnicity.codes_beside_others(seen, known) if c.kind == "ethnicity" else ({}, [])
             errors = [v for v in seen if schema.excel_error(v)]
             if errors:
                 lines.append(f"  {heading!r} holds Excel errors ({', '.join(errors)}): correct the formulas that gave them")
             for v in seen:
                 # (a yes/no column's own words, "Appointed", are still written: a status column's stages are each said for both columns)
+                if v.strip() in nhs and normalise(v) not in known:
+                    table[v], notes[(stem, "values", col, v)] = TODO, (f"{'new, ' if existing else ''}TODO: {nhs[v.strip()]}, but "
+                                                                       f"{', '.join(own[:6])} beside it are not the NHS's: which ethnicity is it?")
+                    decided, todo = decided + 1, todo + 1
+                    continue
                 if (normalise(v) in known or recognised(c.kind, v, std, None if c.kind == "bool" else col) is not None or schema.excel_error(v)
                         or (c.kind == "service" and v in unasked)):
                     continue

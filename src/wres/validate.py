@@ -299,6 +299,9 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             if local:
                 lookup = _mapped(c.kind, lookup, local, mapping, standard)
             pairs = [(v, lookup(v)) for v in spellings[c.name]]
+            nhs, own = ethnicity.codes_beside_others(list(spellings[c.name]), {*mapping, *local}) if c.kind == "ethnicity" else ({}, [])
+            if nhs:  # a council's own letters (W, A, B, U) are not the NHS's: its A is not read as White - British unasked
+                pairs = [(v, None if v.strip() in nhs else x) for v, x in pairs]
             value = _lookup(raw, [(v, x) for v, x in pairs if x != EXCLUDED], sql_type)
             if "" in local and c.kind != "ethnicity" and lookup("") is not None:  # the mapping says what a blank cell means
                 value = (f"CASE WHEN NULLIF(TRIM({raw}), '') IS NULL OR {schema.blank_marker_sql(f'TRIM({raw})')} "
@@ -314,6 +317,11 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
             fix = fixed + (f"; or say what it means in {ret.mapping.label} under [{src.name}.values.{c.name}]" if ret.mapping else "")
             # (its text is kept only where it was not typed: unrecognised, or a blank's marker filled in as blank after)
             other = None
+            if nhs:
+                other = lambda v, n=nhs, o=own, f=fix: (  # noqa: E731
+                    f'"{v}" is {n[v.strip()]}, but this column also holds codes that are not the NHS\'s ({", ".join(o[:6])}'
+                    f'{" …" if len(o) > 6 else ""}): it may hold your own codes', f'say what each of your codes means, "{v.strip()}" '
+                    f"too (as {n[v.strip()][4:]}, if it is): {f[0].lower() + f[1:]}") if v.strip() in n else None
             if c.kind == "status":  # "In progress", "Delayed": how it goes is what the plan's RAG says
                 other = _status_named(message)
             if c.kind == "service":  # "Housing" in a council-wide list: its rows are not the return's, which no spelling says
