@@ -572,6 +572,11 @@ CASES: list[Case] = [
     # a zero left blank, on several rows: one problem naming them, said as blank
     Case("counts_blank_numerators", counts_return(changed(counts_rows(), {2: {"numerator": None}, 4: {"numerator": ""}})),
          (E("counts.csv", "numerator is blank", rows=(2, 4), column="numerator"),)),
+    # a row typed by hand and forgotten is never read as 0 of 0: the other service's or group's figure would stand for both
+    Case("counts_a_service_left_out", counts_return(counts_rows()[:2]),
+         (E("counts.csv", "M3 has rows for adults but none for children", column="service"),)),
+    Case("counts_a_compared_group_left_out", counts_return([r for i, r in enumerate(counts_rows()) if i != 1]),
+         (E("counts.csv", "M3 adults: no row for White", column="group"),)),
     Case("counts_no_group_column", counts_return(without(counts_rows(), "group")),
          (E("counts.csv", "no column", column="group"),)),
     Case("counts_band_on_m3", counts_return(changed(counts_rows(), {2: {"band": "under 30k"}})),
@@ -890,6 +895,20 @@ def test_rows_are_named_rightly_in_a_file_read_in_parallel(tmp_path: Path) -> No
     assert set(problems) == {'"maybe" is not yes or no', '"Martian" is not a recognised ethnicity'}
     assert (problems['"maybe" is not yes or no'].rows, problems['"maybe" is not yes or no'].row_count) == (tuple(sorted(bad_flag)), 3)
     assert (problems['"Martian" is not a recognised ethnicity'].rows, problems['"Martian" is not a recognised ethnicity'].row_count) == (tuple(sorted(martian)), 2)
+
+
+def test_counts_typed_by_hand_read_services_as_the_record_files_do(tmp_path: Path) -> None:
+    """A counts sheet kept by hand names the services as the council does ("Adult Social Care", "CSC"), as record
+    files may, and leaves out the rows of no one not stated: the same counts as the contract's spelling."""
+    from wres import pipeline
+
+    spelt = [{**r, "service": {"adults": "Adult Social Care", "children": "CSC"}[r["service"]]} for r in counts_rows()]
+    counts_return(spelt)(tmp_path / "a")
+    counts_return(counts_rows())(tmp_path / "b")
+    mine, theirs = (pipeline.load(tmp_path / x / RET) for x in "ab")
+    assert mine.counts.cells == theirs.counts.cells and mine.counts.get("M3", "children", "", "unknown") == (0, 0)
+    counts_return([{**r, "service": "yes"} for r in counts_rows()])(tmp_path / "c")  # a flag's word is no service
+    assert {p.message for p in pipeline.check(tmp_path / "c" / RET) if p.severity == "error"} == {'"yes" is not a service'}
 
 
 def test_record_files_beside_counts_csv_are_said_to_be_unread(tmp_path: Path, cli) -> None:

@@ -467,7 +467,7 @@ def test_survey_figures_beside_survey_answers_or_among_other_counts_are_said(tmp
     percentage of any other indicator's counts is refused (those are counted, not published results); a
     counts.csv of other indicators too is the whole return, as before, and the records beside it are not read."""
     path = trust(tmp_path / "both")
-    (path / "counts.csv").write_text(_survey_figures("5,all,,bme,1,3\n"), encoding="utf-8")
+    (path / "counts.csv").write_text(_survey_figures("5,all,,bme,1,3\n5,all,,white,2,5\n"), encoding="utf-8")
     assert [p.message for p in errors(path)] == ["gives the staff survey's figures, and so does survey.csv"]
     path = trust(tmp_path / "other", survey=None)
     (path / "counts.csv").write_text(_survey_figures("5,all,,bme,1,3\n3,all,,bme,10%,6\n"), encoding="utf-8")

@@ -15,10 +15,12 @@ from datetime import date
 from typing import Any
 
 from wres import ethnicity, standards
+from wres.ethnicity import normalise
 from wres.problems import ROWS_SHOWN, Problem
 from wres.read import Return, Source, sql_str
+from wres.schema import BOOL_WORDS
 from wres.standards import MetricDef, Standard
-from wres.validate import THOUSANDS, Checked, columns_of
+from wres.validate import THOUSANDS, Checked, breakdown_words, columns_of
 
 COLUMNS = ("metric", "service", "band", "group", "numerator", "denominator")
 # More than any count of people in a return can be (the UK's population is under 70 million): a larger one
@@ -270,7 +272,8 @@ def from_counts_file(ret: Return, src: Source | None = None) -> tuple[Counts, li
         problems.append(Problem(src.label, "has a header but no rows", "fill in the counts, one row per metric × service × band × group"))
     counts = Counts(standard=std)
     metric_ids = {m.lower(): m for m in std.metric_ids}
-    parts = {p.id.lower(): p.id for p in std.breakdown.parts}
+    # a service as the record files take it ("Adult Social Care", "CSC"), but a yes or no, which only a flag column means
+    parts = {w: p for w, p in breakdown_words(std).items() if w not in BOOL_WORDS}
     total = std.breakdown.total.id
     # a group by its id, its label or words ("Minority ethnic"), or a name the ethnicity table gives groups ("BME")
     groups = {ethnicity.key(name): g.id for g in std.groups for name in (g.id, g.label, g.words)}
@@ -287,8 +290,8 @@ def from_counts_file(ret: Return, src: Source | None = None) -> tuple[Counts, li
             continue
         m = std.metric(mid)
         svc = (service or "").lower()
-        if m.breakdown and svc not in parts:
-            bad("service", f'"{service or ""}" is not a service', f"write {' or '.join(parts.values())} ('{total}' is computed, never stored)")
+        if m.breakdown and normalise(svc) not in parts:
+            bad("service", f'"{service or ""}" is not a service', f"write {' or '.join(p.id for p in std.breakdown.parts)} ('{total}' is computed, never stored)")
             continue
         if not m.breakdown and svc != total.lower():
             bad("service", f'{mid} is counted for the whole {std.organisation}, not by {std.breakdown.column}', f"write {total} as its service")
@@ -351,7 +354,7 @@ def from_counts_file(ret: Return, src: Source | None = None) -> tuple[Counts, li
         if values[0] > values[1] and not m.events_may_exceed:
             bad("numerator", f"numerator {values[0]} is larger than denominator {values[1]}", "the numerator counts people within the denominator")
             continue
-        key = (mid, parts.get(svc, total), label, grp)
+        key = (mid, parts.get(normalise(svc), total), label, grp)
         if key in counts.cells:
             bad("metric", f"{mid} {key[1]} {label + ' ' if label else ''}{grp} appears more than once", "keep one row for each metric × service × band × group")
             continue
@@ -360,6 +363,7 @@ def from_counts_file(ret: Return, src: Source | None = None) -> tuple[Counts, li
         counts.cells[key] = (values[0], values[1])
     counts.bands = bands
     problems += [Problem(src.label, message, fix, column, tuple(at[:ROWS_SHOWN]), len(at)) for (column, message, fix), at in found.items()]
+    problems += _rows_left_out(src.label, counts) if not found else []
     problems += _pay_band_consistency(src.label, counts)
     problems += more_events_than_staff(counts, src.label)
     return counts, problems
@@ -389,6 +393,31 @@ def more_events_than_staff(counts: Counts, file: str | None = None) -> list[Prob
                 "(a blank ethnicity is taken from staff.csv)",
                 severity="warning",
             ))
+    return problems
+
+
+def _rows_left_out(label: str, counts: Counts) -> list[Problem]:
+    """A metric given for one service and not the other, or for one group and not the one it is compared with: a
+    row typed by hand and forgotten. Read as 0 of 0, it would say the other service had no staff, and the whole
+    authority's figure, which adds the services, would be one service's said of both. A missing row is never 0
+    (as a blank count is not); a missing unknown group is no one not stated, which needs no row."""
+    std = counts.standard
+    compared = [g for g in std.group_ids if g != std.unknown.id]
+    words = {g.id: g.label for g in std.groups}
+    problems = []
+    for m in std.metrics:
+        keys = [k for k in counts.cells if k[0] == m.id]
+        if not keys:
+            continue
+        given = {k[1] for k in keys}
+        for s in [p.id for p in std.breakdown.parts if p.id not in given] if m.breakdown else []:
+            problems.append(Problem(label, f"{m.id} has rows for {', '.join(sorted(given))} but none for {s}",
+                                    f"give its {s} rows, 0 where there was no one: a missing row is not read as 0", "service"))
+        for s, b in dict.fromkeys((k[1], k[2]) for k in keys):
+            lacking = [g for g in compared if (m.id, s, b, g) not in counts.cells]
+            if lacking:
+                problems.append(Problem(label, f"{m.id} {s}{' ' + b if b else ''}: no row for {' or '.join(words[g] for g in lacking)}",
+                                        "give the row, 0 where there was no one: a missing row is not read as 0, and the groups are compared", "group"))
     return problems
 
 

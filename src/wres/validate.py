@@ -80,7 +80,7 @@ def standard_of(ret: Return | None) -> Standard:
 EXCLUDED = "excluded"
 
 
-def _breakdown_words(standard: Standard) -> dict[str, str]:
+def breakdown_words(standard: Standard) -> dict[str, str]:
     """Every spelling (normalised) of the standard's breakdown parts → the part's id."""
     return {normalise(w): p.id for p in standard.breakdown.parts for w in (p.id, *p.values)}
 
@@ -208,7 +208,7 @@ def _classifier(kind: Kind, column: str | None, ret: Return | None, mapping: dic
         group = {g.classification: g.id for g in standard.groups}
         return lambda v: group.get(classify(v, mapping)), "VARCHAR", '"{value}" is not a recognised ethnicity'  # type: ignore[arg-type]
     if kind == "service":
-        parts = _breakdown_words(standard)
+        parts = breakdown_words(standard)
         said = standard.words.get("breakdown_value", f"a value of {standard.breakdown.column}")
         return lambda v: parts.get(normalise(v)), "VARCHAR", f'"{{value}}" is not {said}'
     if kind == "bool":
