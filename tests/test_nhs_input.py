@@ -448,6 +448,17 @@ def test_the_surveys_percentages_typed_into_excel_read_as_percentages(tmp_path: 
     assert pipeline.load(path).counts.cells == with_answers.counts.cells
 
 
+def test_a_survey_percentage_no_whole_number_of_respondents_gives_is_said(tmp_path: Path) -> None:
+    """29.8% of 203 is 60.49 people: read as 60, shown as 29.6%, not the published figure. A weighted result, or
+    the wrong base: said (the figures in the fix, since a warning is published), and read to the nearest person."""
+    path = trust(tmp_path, survey=None)
+    (path / "counts.csv").write_text(_survey_figures("5,all,,bme,29.8%,203\n5,all,,white,27.5%,636\n"), encoding="utf-8")
+    (said,) = [p for p in pipeline.check(path) if "whole number" in p.message]
+    assert (said.severity, said.rows, said.column) == ("warning", (2,), "numerator")
+    assert "29.8% of 203 is 60.49 people: read as 60, 29.6%" in said.fix and "203" not in said.message
+    assert pipeline.load(path).counts.cells[("5", "all", "", "bme")] == (60, 203)
+
+
 @pytest.mark.parametrize(("rows", "word"), [
     ("5,all,,bme,120%,3\n", '"120%" is more than 100%'),
     ("5,all,,bme,0.33,3\n", 'with its % sign ("27.5%")'),  # an Excel percentage cell read as its number

@@ -280,6 +280,7 @@ def from_counts_file(ret: Return, src: Source | None = None) -> tuple[Counts, li
     by_class = {g.classification: g.id for g in std.groups}
     bands: list[str] = [b.label for b in ret.organisation.bands] if ret.organisation and (ret.organisation.pay_bands or std.bands_from == "labels") else []
     found: dict[tuple[str, str, str], list[int]] = {}  # (column, message, fix) → its rows: one problem each, as validation says them
+    uneven: list[tuple[int, str]] = []  # survey percentages no whole number of the respondents gives: row, how it was read
     for row, metric, service, band, group, num, den in rows:
         def bad(column: str, message: str, fix: str) -> None:
             found.setdefault((column, message, fix), []).append(row)
@@ -349,6 +350,10 @@ def from_counts_file(ret: Return, src: Source | None = None) -> tuple[Counts, li
             values.append(int(x))
         if share is not None and values:
             values.insert(0, int(share * values[0] / 100 + 0.5))  # the respondents it is, to the nearest whole person
+            places = len(num.strip().rstrip("%").strip().partition(".")[2])  # as precise as it was written
+            if values[1] and abs(round(100 * values[0] / values[1], places) - share) > 10 ** -places / 2 + 1e-9:
+                uneven.append((row, f"{num.strip()} of {values[1]:,} is {share * values[1] / 100:,.2f} people: read as {values[0]:,}, "
+                               f"{100 * values[0] / values[1]:.{places}f}%"))
         if len(values) < 2:
             continue
         if values[0] > values[1] and not m.events_may_exceed:
@@ -363,6 +368,11 @@ def from_counts_file(ret: Return, src: Source | None = None) -> tuple[Counts, li
         counts.cells[key] = (values[0], values[1])
     counts.bands = bands
     problems += [Problem(src.label, message, fix, column, tuple(at[:ROWS_SHOWN]), len(at)) for (column, message, fix), at in found.items()]
+    if uneven:  # (the figures in the fix only: a warning's message is published)
+        problems.append(Problem(src.label, "has survey percentages that no whole number of the respondents gives",
+                                f"check each base is the number who answered that question ({uneven[0][1]}); a weighted percentage is "
+                                "not a share of people: give the survey's unweighted percentage, or its count",
+                                "numerator", tuple(r for r, _ in uneven[:ROWS_SHOWN]), len(uneven), "warning"))
     problems += _rows_left_out(src.label, counts) if not found else []
     problems += _pay_band_consistency(src.label, counts)
     problems += more_events_than_staff(counts, src.label)
