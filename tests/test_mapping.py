@@ -287,6 +287,11 @@ def test_an_export_mapped_into_an_earlier_mapping_adds_its_tables_and_keeps_the_
     write_return(folder, {"ER cases.csv": cases}, org=False)
     res = cli("map", folder / "ER cases.csv", "--file", "disciplinary", "-o", folder / "mapping.toml")
     assert res.code == 0 and "1 decision left" in res.stderr  # Early Help, still undecided in the earlier file
+    # an export it cannot place, in a folder mapped as a whole: the command for that export alone
+    write_return(folder, {"Notes.csv": [{"Colour": "red", "Size": "9"}]}, org=False)
+    said = " ".join(cli("map", folder, "-o", folder / "mapping.toml").stdout.split())
+    assert f"to say which file Notes.csv is, run: wres map {folder / 'Notes.csv'} --file NAME -o {folder / 'mapping.toml'}" in said
+    (folder / "Notes.csv").unlink()
     after = (folder / "mapping.toml").read_text(encoding="utf-8")
     assert after.startswith(saved) and "[disciplinary]" in after[len(saved):]
     m, problems = mapping.load(folder / "mapping.toml")
@@ -327,7 +332,7 @@ def test_wres_map_cannot_tell_an_export_of_no_known_shape_and_says_so(tmp_path: 
     path = tmp_path / "export.csv"
     _write_csv(path, ["Colour", "Size"], [["red", "9"]])
     res = cli("map", path, "-o", tmp_path / "mapping.toml")
-    assert res.code == 1 and "--file" in res.stdout + res.stderr
+    assert res.code == 1 and f"say which file it is: wres map {path} --file NAME (NAME: staff, recruitment" in " ".join((res.stdout + res.stderr).split())
     assert not (tmp_path / "mapping.toml").exists()
     res = cli("map", path, "--file", "nonsense", "-o", tmp_path / "mapping.toml")
     assert res.code == 2 and "staff" in res.stderr

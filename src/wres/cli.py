@@ -335,11 +335,17 @@ def map_(
     if problems or done is None:
         _fail(problems)
     if not done.mapping.files:
-        _fail([Problem(", ".join(p.name for p in exports), "could not be matched to a file of the data contract", "run again with --file NAME (staff, recruitment, …)")])
+        each = [f"wres map {command_word(p)} --file NAME" for p in exports if p.name in done.unplaced] or ["wres map EXPORT --file NAME"]
+        _fail([Problem(", ".join(p.name for p in exports), "could not be matched to a file of the data contract",
+                       f"say which file {'each' if len(each) > 1 else 'it'} is: {'; '.join(each)} (NAME: {', '.join(mapping_mod.MAPPABLE)})")])
     earlier = encoding.settings_text(output_file) if existing else None  # added to, so its comments stay
     mapping_mod.save(done.mapping, output_file, done.notes, earlier=earlier[0] if earlier else None)  # one it cannot write is said by main()
     for line in done.summary:
         out.print(line, markup=False, highlight=False)
+    for name in done.unplaced:  # the command for that export alone: --file with a folder would say it of every export
+        path = next(p for p in exports if p.name == name)
+        out.print(f"  to say which file {name} is, run: wres map {command_word(path)} --file NAME -o {command_word(output_file)} "
+                  f"(NAME: {', '.join(mapping_mod.MAPPABLE)})", markup=False, highlight=False)
     said = "Updated" if existing else "Wrote"
     left = done.todo + (mapping_mod.undecided(existing) if existing else 0)  # the earlier file's TODOs still to answer too
     todo = f"; {left} decision{'s' if left != 1 else ''} left (TODO)" if left else ""

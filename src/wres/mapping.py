@@ -884,6 +884,7 @@ class Suggestion:
     summary: list[str]  # what to check, for people
     todo: int = 0  # decisions left (TODO values, unknown files, required columns not found)
     kept: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file → the rows it newly keeps (heading, values)
+    unplaced: list[str] = field(default_factory=list)  # exports (file names) whose contract file it could not tell
 
     def rows_kept(self) -> dict[str, tuple[str, list[str], str]]:
         """The rows it newly keeps, as `suggest(kept=...)` takes them for the exports read again through them, so
@@ -917,6 +918,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
     newly: dict[str, tuple[str, list[str]]] = {}
     notes: Notes = {}
     summary: list[str] = []
+    unplaced: list[str] = []
     todo = 0
     for ex in exports:
         shown = ex.name + (f", sheet {ex.sheet}" if ex.sheet else "")
@@ -931,7 +933,8 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                 summary.append(f"{shown}: left out (nothing in it looks like a contract file)")  # a workbook's notes or lists
                 continue
             if stem is None:
-                summary.append(f"{shown}: cannot tell which contract file it is ({why}): run again with --file NAME")
+                summary.append(f"{shown}: cannot tell which contract file it is ({why})")
+                unplaced.append(ex.name)
                 todo += 1
                 continue
             why = f"guessed {why}"
@@ -1098,7 +1101,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
         if decided:
             lines.append(f"  {decided} spelling(s) to check under [{stem}.values.*] (\"TODO\" ones need your decision)")
         summary += lines
-    return Suggestion(mapping, notes, summary, todo, newly)
+    return Suggestion(mapping, notes, summary, todo, newly, list(dict.fromkeys(unplaced)))
 
 
 def suggest_exports(paths: Sequence[Path], existing: Mapping | None = None, file: str | None = None,
