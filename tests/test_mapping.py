@@ -328,6 +328,30 @@ def test_wres_map_asks_every_letter_of_a_councils_own_code_set(tmp_path: Path, c
     assert "A = \"TODO\"  # TODO: the NHS code for White - British, but U, W beside it are not the NHS's: which ethnicity is it?" in text
 
 
+def test_a_report_workbooks_parameters_sheet_is_not_taken_for_its_staff_list(tmp_path: Path, cli) -> None:
+    """Oracle and Unit4 reports put a Parameters or Summary sheet first. The workbook's name ("Staff List") fits
+    every sheet, so each was taken for staff.csv, the first named as its sheet: the staff file is the sheet whose
+    headings are its columns, and the others are said to be left out, also when the mapping is run again."""
+    folder = tmp_path / "r"
+    write_return(folder, {})
+    wb = openpyxl.Workbook()
+    params = wb.active
+    params.title = "Parameters"
+    for row in (("Parameter", "Value"), ("Business Group", "Eastmere Council"), ("Effective Date", "31-MAR-2025")):
+        params.append(row)
+    staff = wb.create_sheet("Staff List")
+    staff.append(["Employee Number", "Ethnic Origin", "Directorate", "Senior Manager", "Registered SW", "Salary"])
+    for i in range(12):
+        staff.append([f"E{i}", "Indian" if i % 2 else "White British", "Adult Social Care", "N", "N", 31500])
+    wb.save(folder / "Staff List 2025.xlsx")
+    run = cli("map", folder)
+    assert run.code == 0 and "sheet Parameters: left out (sheet Staff List is the staff file" in " ".join(run.stdout.split())
+    m, _ = mapping.load(folder / "mapping.toml")
+    assert m is not None and m.files["staff"].sheet == "Staff List" and m.files["staff"].columns["staff_id"] == "Employee Number"
+    before = (folder / "mapping.toml").read_text(encoding="utf-8")
+    assert cli("map", folder).code == 0 and (folder / "mapping.toml").read_text(encoding="utf-8") == before  # run again: as it was
+
+
 def test_wres_map_cannot_tell_an_export_of_no_known_shape_and_says_so(tmp_path: Path, cli) -> None:
     path = tmp_path / "export.csv"
     _write_csv(path, ["Colour", "Size"], [["red", "9"]])

@@ -920,15 +920,33 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
     summary: list[str] = []
     unplaced: list[str] = []
     todo = 0
-    for ex in exports:
-        shown = ex.name + (f", sheet {ex.sheet}" if ex.sheet else "")
+
+    def mapped(ex: Export) -> str | None:
         # a sheet is the file's if the mapping names it, or names none and the sheet is named as the file (read.py
         # reads such a sheet): another sheet of the same workbook is another file
-        stem = file or next((s for s, fm in mapping.files.items() if fm.file and fnmatch.fnmatch(ex.name.lower(), fm.file.lower())
-                             and (fm.sheet == ex.sheet or fm.sheet is None and (ex.sheet is None or ex.sheet.strip().lower() == s))), None)
+        return next((s for s, fm in mapping.files.items() if fm.file and fnmatch.fnmatch(ex.name.lower(), fm.file.lower())
+                     and (fm.sheet == ex.sheet or fm.sheet is None and (ex.sheet is None or ex.sheet.strip().lower() == s))), None)
+
+    # A contract file is one sheet of a workbook: of the sheets guessed to be one (the workbook's name says "Staff
+    # List", its Parameters sheet too), the one with most of its columns (first of equals)
+    best: dict[tuple[str, str], tuple[int, str]] = {}
+    for ex in exports if file is None else []:
+        if ex.sheet is not None and mapped(ex) is None and (guessed := guess_file(ex)[0]) is not None:
+            fit = len(_match_columns(guessed, ex.headings, {}))
+            if fit > best.get((ex.name, guessed), (-1, ""))[0]:
+                best[(ex.name, guessed)] = (fit, ex.sheet)
+    for ex in exports:
+        shown = ex.name + (f", sheet {ex.sheet}" if ex.sheet else "")
+        stem = file or mapped(ex)
         why = "as your mapping says" if stem and not file else "as you said"
         if stem is None:
             stem, why = guess_file(ex)
+            fm = mapping.files.get(stem or "")
+            other = (fm.sheet if fm is not None and fm.sheet and fm.file and fnmatch.fnmatch(ex.name.lower(), fm.file.lower())
+                     else best.get((ex.name, stem or ""), (0, ex.sheet))[1])
+            if ex.sheet is not None and stem is not None and other != ex.sheet:
+                summary.append(f"{shown}: left out (sheet {other} is the {stem} file: a file of the return is one sheet)")
+                continue
             if stem is None and ex.sheet is not None and why.endswith("no contract file"):
                 summary.append(f"{shown}: left out (nothing in it looks like a contract file)")  # a workbook's notes or lists
                 continue
