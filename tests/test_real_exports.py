@@ -354,11 +354,12 @@ def test_rows_of_a_windows_1252_file_are_named_as_the_spreadsheet_shows_them(dem
 
 
 def test_salaries_typed_by_hand_give_the_same_counts(demo: Path, tmp_path: Path) -> None:
-    """A staff list kept by hand: "35k", "31.5K", "£35,000 pa", "£42,500 per annum" are the pounds a year they
-    say. A range or words are still an error: which figure is meant is the council's to say."""
+    """A staff list kept by hand: "35k", "31.5K", "£35,000 pa", "£42,500 per annum", and a system's "31,586.00 GBP",
+    are the pounds a year they say. A range or words are still an error: which figure is meant is the council's to say."""
     header, rows = _read(demo / "staff.csv")
     col = header.index("annual_salary")
-    spellings = ("{k}k", "{k} K", "£{c} pa", "£{c} p.a.", "{p} per annum", "£{c}/year", "{k}kpa", "£{c} PA", "{h}K")
+    spellings = ("{k}k", "{k} K", "£{c} pa", "£{c} p.a.", "{p} per annum", "£{c}/year", "{k}kpa", "£{c} PA", "{h}K",
+                 "{c}.00 GBP", "GBP {c}")  # SAP SuccessFactors' "Annualized Salary"
     plain, typed = [list(r) for r in rows], [list(r) for r in rows]
     for i in range(45):  # to the hundred, so "31.5k" is the same salary
         pounds = round(float(rows[i][col]), -2)

@@ -139,6 +139,7 @@ MAX_SALARY = 1_000_000  # pounds a year: more is an identifier pasted in, or Exc
 THOUSANDS = r"-?\d{1,3}(,\d{3})+(\.\d*)?"  # how commas may stand in a salary: between thousands
 IN_THOUSANDS = r"\d+(\.\d+)? ?[kK]"  # a salary in thousands as typed by hand: "35k", "31.5K"
 PER_YEAR = r"\s*(p\.? ?a\.?|per annum|a year|per year|/ ?(year|yr|annum))$"  # "£35,000 pa": every salary is a year's
+GBP = r"^GBP\s*|\s*GBP$"  # the currency as SAP SuccessFactors writes it: "31,586.00 GBP"
 
 # What DuckDB raises for a file it cannot read (a stray comma, not UTF-8, not Parquet); anything else it
 # raises is a fault of ours and is not dressed up as one of the file's.
@@ -355,7 +356,7 @@ def _typed_select(ret: Return, src: Source, cols: list[Column], mapping: dict[st
         elif c.kind == "salary":
             # a comma only between thousands (38,702.50): "38702,50" with a decimal comma is not £3,870,250. As
             # typed by hand: "£35,000 pa" (the year said, as it is of every salary) and "35k" or "31.5K" (thousands)
-            text = f"regexp_replace(TRIM(replace({raw}, '£', '')), '{PER_YEAR}', '', 'i')"
+            text = f"regexp_replace(regexp_replace(TRIM(replace({raw}, '£', '')), '{PER_YEAR}', '', 'i'), '{GBP}', '', 'i')"
             value = (f"CASE WHEN TRY_CAST({raw} AS DOUBLE) IS NOT NULL THEN TRY_CAST({raw} AS DOUBLE) "  # most salaries: a plain number
                      f"WHEN regexp_full_match({text}, '{IN_THOUSANDS}') THEN TRY_CAST(rtrim({text}, 'kK ') AS DOUBLE) * 1000 "
                      f"WHEN contains({text}, ',') AND NOT regexp_full_match({text}, '{THOUSANDS}') THEN NULL "
