@@ -301,6 +301,23 @@ def test_a_semicolon_file_with_a_title_footer_and_empty_row_keeps_its_row_number
     assert bad.message.startswith("has a title on its first row ('Staff in post at 31 March 2025'), and its headings seem to be on row 2")
 
 
+@pytest.mark.parametrize("padded", [False, True], ids=["title-alone", "title-padded-as-excel-saves-it"])
+def test_a_report_with_a_title_and_a_footer_says_its_title_once(demo: Path, tmp_path: Path, padded: bool) -> None:
+    """An iTrent leavers report: a title, an empty row, the headings, the rows, an empty row and "** End of Report
+    **". The footer made it read from a copy, which validate could not look at again for the title: every column
+    was "missing", and the title's empty cells were said as columns with values but no heading."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    header, rows = _read(demo / "leavers.csv")
+    pad = [""] * (len(header) - 1) if padded else []
+    with (target / "leavers.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerows([["Leavers Report 01/04/2024 - 31/03/2025", *pad], ["", *pad], header, *rows, ["", *pad], ["** End of Report **", *pad]])
+    problems = [p for p in pipeline.check(target) if p.file == "leavers.csv"]
+    assert [(p.severity, p.message) for p in problems if "footer" not in p.message] == [
+        ("error", "has a title on its first row ('Leavers Report 01/04/2024 - 31/03/2025'), and its headings seem to be on row 3")]
+
+
 def test_a_separated_file_that_cannot_be_read_is_said_not_raised(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from wres import encoding
 

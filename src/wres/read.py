@@ -656,6 +656,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
                                'close any quotes left open, or open it in Excel and "Save As" CSV UTF-8 (comma delimited)')
             src = _read_csv(con, name, copy, rename, above, keep, land=True)
         if isinstance(src, Source):
+            src.path = path  # the copy is gone: validate looks at the file itself for a title above the headings
             src.warnings[:0] = ([encoding.read_as_windows(path.name)] if codec == encoding.WINDOWS else []) + (
                 [footer_warning(path.name, footer[1])] if footer else [])
         return src
@@ -681,7 +682,9 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
             return _not_utf8(path.name)
         src = _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename, [f"c{i}" for i in range(len(headers))], above, keep, land)
         if isinstance(src, Source):
-            src.warnings += _unnamed(con, path.name, rel, headers, above)
+            unnamed = _unnamed(con, path.name, rel, headers, above)
+            # a report's title taken for the headings leaves its columns unnamed: the title is said (validate), not they
+            src.warnings += unnamed if not unnamed or above or csv_title(path, path.name, name) is None else []
         return src
     except duckdb.Error as exc:  # a row too long for a report's title taken for the headings: the title is said
         return (None if above else csv_title(path, path.name, name)) or _csv_problem(path.name, exc, path)
