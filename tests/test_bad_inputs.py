@@ -456,8 +456,6 @@ CASES: list[Case] = [
          (E("Staff.tsv", "only .csv files are read"), E("staff.csv", "is missing"))),
     # UTF-16 with its mark (Excel's "Unicode Text") is read (test_real_exports); without it, said as such
     Case("staff_utf16", raw_staff(CP1252_STAFF.decode("cp1252").encode("utf-16-le")), (E("staff.csv", 'UTF-16 ("Unicode") text without the mark', rows=(1,)),)),
-    Case("staff_mixed_line_endings", raw_staff((STAFF_HEADER + "\r\nS1,Indian,adults,no,no,35000\r\nS2,White,children,no,no,35000\n").encode()),
-         (E("staff.csv", "end in different ways"),)),
     Case("staff_ragged_row", raw_staff(RAGGED_STAFF), (E("staff.csv", ("CSV", "field", "column"), rows=(4,)),)),
     # an HR system's report often has a title (and a blank row) above its headings: one problem, not every column missing
     Case("staff_report_title", raw_staff(("Staff list as at 31 March 2025\n\n" + STAFF_HEADER + "\nS1,Indian,adults,no,no,35000\n").encode()),

@@ -318,6 +318,42 @@ def test_a_report_with_a_title_and_a_footer_says_its_title_once(demo: Path, tmp_
         ("error", "has a title on its first row ('Leavers Report 01/04/2024 - 31/03/2025'), and its headings seem to be on row 3")]
 
 
+@pytest.mark.parametrize("title", [False, True], ids=["headings-first", "title-above-read-through-a-mapping"])
+def test_lines_ending_in_different_ways_read_as_the_file_holds_them(demo: Path, expected: pipeline.Loaded, tmp_path: Path, title: bool) -> None:
+    """Rows added to a Windows export in another program end with \\n, the rest with \\r\\n: DuckDB refused such a
+    file, or (below a title skipped by the mapping's header_row) read no row of it. Read from a copy whose lines
+    all end one way: the demo's counts, and a bad value named on its row."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    lines = (demo / "staff.csv").read_bytes().decode("utf-8").splitlines()
+    body = "".join(line + ("\r\n" if i % 3 else "\n") for i, line in enumerate(lines))
+    if title:
+        body = "Staff In Post - Detail\n\n" + body
+        (target / "mapping.toml").write_text("[staff]\nheader_row = 3\n", encoding="utf-8")
+    (target / "staff.csv").write_bytes(body.encode("utf-8"))
+    assert [p for p in pipeline.check(target) if p.severity == "error"] == []
+    assert pipeline.load(target).counts == expected.counts
+    row = next(i for i, line in enumerate(lines) if i and ",no," in line)
+    (target / "staff.csv").write_bytes(body.replace(lines[row], lines[row].replace(",no,", ",perhaps,", 1)).encode("utf-8"))
+    (bad,) = [p for p in pipeline.check(target) if p.severity == "error"]
+    assert bad.message == '"perhaps" is not yes or no' and bad.rows == (row + 1 + (2 if title else 0),)
+
+
+def test_lines_ending_in_different_ways_only_inside_a_large_file_are_said(demo: Path, tmp_path: Path) -> None:
+    """Only a file's first and last 64 KB are looked at for its line ends: a file mixed only inside them is
+    refused by DuckDB, and said with its fix, never read wrongly."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    lines = (demo / "staff.csv").read_bytes().decode("utf-8").splitlines()
+    rows = [f"X{i:06d}," + line.split(",", 1)[1] for i, line in enumerate(lines[1:] * 8)]
+    middle = len(rows) // 2
+    body = lines[0] + "\r\n" + "".join(r + ("\n" if middle <= i < middle + 3 else "\r\n") for i, r in enumerate(rows))
+    assert len(body) > 3 * (1 << 16)
+    (target / "staff.csv").write_bytes(body.encode("utf-8"))
+    (bad,) = [p for p in pipeline.check(target) if p.severity == "error"]
+    assert bad.message.startswith("has lines that end in different ways")
+
+
 def test_a_separated_file_that_cannot_be_read_is_said_not_raised(demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from wres import encoding
 

@@ -120,12 +120,12 @@ def settings_text(path: Path) -> tuple[str, list[Problem]] | None:
 
 
 def utf8_copy(path: Path, folder: Path, codec: str, end: int | None = None, replace: tuple[int, int, str] | None = None,
-              sep: str = ",") -> Path:
+              sep: str = ",", one_line_end: bool = False) -> Path:
     """A UTF-8 copy in `folder` of a file read with `codec`, to byte `end` if given, with bytes `replace[0]` to
     `replace[1]` written as the text `replace[2]`, its values separated by commas where `sep` separated them
     (raising csv.Error where they cannot be told apart), under the same name (messages name it as the user
-    does). In Windows-1252 each byte is one character, and each row is written on as many lines as it was, so
-    the copy has the same lines."""
+    does), with `one_line_end` every Windows line end written as \n. In Windows-1252 each byte is one
+    character, and each row is written on as many lines as it was, so the copy has the same lines."""
     copy = folder / path.name
     text = copy.with_name(copy.name + ".text") if sep != "," else copy  # its values separated by commas below
     size = path.stat().st_size if end is None else end
@@ -133,20 +133,28 @@ def utf8_copy(path: Path, folder: Path, codec: str, end: int | None = None, repl
     crlf = False
     with path.open("rb") as src, text.open("w", encoding="utf-8", newline="") as dst:
 
+        held = ""  # a \r at a chunk's end, whose \n may begin the next
+
         def send(stop: int) -> None:
-            nonlocal crlf
+            nonlocal crlf, held
             while src.tell() < stop and (chunk := src.read(min(_CHUNK, stop - src.tell()))):
                 crlf = crlf or b"\r\n" in chunk
-                dst.write(decoder.decode(chunk))
+                text = decoder.decode(chunk)
+                if one_line_end:
+                    text = (held + text).replace("\r\n", "\n")
+                    held = "\r" if text.endswith("\r") else ""
+                    text = text[:-1] if held else text
+                dst.write(text)
 
         if replace is not None:
             send(replace[0])
-            dst.write(replace[2])
+            dst.write(held + (replace[2].replace("\r\n", "\n") if one_line_end else replace[2]))
+            held = ""
             src.seek(replace[1])
         send(size)
-        dst.write(decoder.decode(b"", final=True))
+        dst.write(held + decoder.decode(b"", final=True))
     if sep != ",":  # row by row: a file's rows, not the whole file, in memory
         with text.open(encoding="utf-8", newline="") as rows, copy.open("w", encoding="utf-8", newline="") as out:
-            csv.writer(out, lineterminator="\r\n" if crlf else "\n").writerows(csv.reader(rows, delimiter=sep, strict=True))
+            csv.writer(out, lineterminator="\r\n" if crlf and not one_line_end else "\n").writerows(csv.reader(rows, delimiter=sep, strict=True))
         text.unlink()
     return copy

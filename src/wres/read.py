@@ -289,6 +289,37 @@ def _mixed_line_endings(path: Path) -> bool:
     return b"\r\n" in data and re.search(rb"(?<!\r)\n", data) is not None
 
 
+_ROW_END_OR_QUOTE = re.compile(rb'"|\r?\n')
+_SAMPLE = 1 << 16  # bytes at each end of a CSV looked at for its line ends
+
+
+def _rows_end_both_ways(path: Path) -> bool:
+    """Whether some rows end as Windows ends them and some not (rows, or a title, added in another program),
+    which DuckDB reads wrongly or not at all, in the file's first and last 64 KB, where such lines are. A line
+    break inside quotes is part of a cell (Excel writes a bare one within rows that end in \\r\\n), not a row's
+    end: quotes are counted from the start of each part (the last part from its first line's end)."""
+    with path.open("rb") as f:
+        size = f.seek(0, 2)
+        f.seek(0)
+        parts = [f.read(_SAMPLE if size > 2 * _SAMPLE else size)]
+        if size > 2 * _SAMPLE:
+            f.seek(-_SAMPLE, 2)
+            tail = f.read()
+            parts.append(tail[tail.find(b"\n") + 1:])
+    windows = sum(p.count(b"\r\n") for p in parts)
+    if windows in (0, sum(p.count(b"\n") for p in parts)):  # every line ends one way (counted in C): most files
+        return False
+    ends = set()
+    for part in parts:
+        quoted = False
+        for m in _ROW_END_OR_QUOTE.finditer(part):
+            if m.group() == b'"':
+                quoted = not quoted
+            elif not quoted:
+                ends.add(len(m.group()))
+    return len(ends) > 1
+
+
 def _csv_problem(label: str, exc: Exception, path: Path | None = None) -> Problem:
     text = str(exc)
     line = re.search(r"Line:? (\d+)", text)
@@ -645,12 +676,14 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
             'open it in Excel and "Save As" CSV UTF-8 (comma delimited)', rows=(above + 1,), row_count=1)
     footer = _csv_footer(path, codec, sep) if codec else None
     sub = _csv_sub_heading(path, header.end, codec, sep) if codec else None
-    if codec == encoding.WINDOWS or footer or (codec and header.wrapped) or sub or sep != ",":
+    # lines that end in different ways (a title, or rows, added in another program): from a copy whose lines all end one way
+    mixed = bool(codec) and _rows_end_both_ways(path)
+    if codec == encoding.WINDOWS or footer or (codec and header.wrapped) or sub or sep != "," or mixed:
         # the headings on one line; a second heading row as an empty one (DuckDB skips it, and rows keep their numbers)
         replace = (header.at, sub[0] if sub else header.end, header.one_line() + (sub[1] if sub else "")) if header.wrapped or sub else None
         with tempfile.TemporaryDirectory(prefix="wres-") as folder:
             try:
-                copy = encoding.utf8_copy(path, Path(folder), codec, footer[0] if footer else None, replace, sep)
+                copy = encoding.utf8_copy(path, Path(folder), codec, footer[0] if footer else None, replace, sep, one_line_end=mixed)
             except csv.Error as exc:
                 return Problem(path.name, f"could not be read as values separated by {SEPARATOR_NAMES[sep]} ({exc})",
                                'close any quotes left open, or open it in Excel and "Save As" CSV UTF-8 (comma delimited)')
