@@ -225,6 +225,7 @@ def test_bands_as_esr_and_hr_systems_write_them_are_their_bands(tmp_path: Path) 
     assert [band(v) for v in ("Band 8 - Range A", "Band 8 Range C", "band 09", "Specialty Doctor", "Associate Specialist",
                               "Foundation Year 1", "Specialty Registrar", "Non-Executive Director")] == [
         "Band 8a", "Band 8c", "Band 9", "Career grade", "Career grade", "Trainee grade", "Trainee grade", "Board (non-executive)"]
+    assert [band(v) for v in ("Core Training", "CT2", "ST4", "Foundation Doctor", "Specialty Registrar (StR)")] == ["Trainee grade"] * 5
     assert band("Band 10") is None and band("Non AfC Grade") is None
     esr = [{**r, "pay_band": ESR_BANDS.get(r["pay_band"], r["pay_band"])} for r in STAFF]
     esr = [{**r, "pay_band": "Non-executive director"} if r["pay_band"] == "Board (non-executive)" else r for r in esr]
