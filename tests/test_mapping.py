@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ORG, person, run_command, write_return, write_toml
-from wres import mapping, pipeline
+from wres import mapping, pipeline, standards
 from wres.demo import write_demo
 from wres.problems import InvalidInput
 
@@ -1118,6 +1118,22 @@ def test_wres_map_leaves_an_er_exports_ethnicity_and_service_to_staff(demo: Path
     assert cli("validate", folder).code == 0
     expected = pipeline.load(_contract(demo, tmp_path / "contract", ("staff", "disciplinary")))
     assert pipeline.load(folder).counts == expected.counts
+
+
+@pytest.mark.parametrize("heading, values, marked", [
+    ("Employment Category", ["Permanent", "Fixed Term", "Agency", "Casual"], ["Agency", "Casual"]),  # iTrent
+    ("Employee Class", ["Employee", "Agency Worker", "Secondee (Inbound)"], ["Agency Worker", "Secondee (Inbound)"]),  # SuccessFactors
+    ("Person Type", ["Employee", "Contingent Worker"], ["Contingent Worker"]),  # Oracle
+    ("Employment Type", ["Permanent", "Secondment In"], ["Secondment In"]),  # Selima
+])
+def test_agency_casual_and_seconded_in_workers_are_asked_about_under_each_systems_heading(heading: str, values: list[str],
+                                                                                       marked: list[str]) -> None:
+    """Each HR system says who is not directly employed under its own heading; every such column is asked
+    about, beside an employment status column that says who has left."""
+    ex = mapping.Export("HR export.csv", ["Employee Number", "Ethnic Origin", "Employment Status", heading],
+                        {"Employment Status": ["Active", "Terminated"], heading: values})
+    asked = mapping.rows_questions("staff", ex, {"staff_id": "Employee Number", "ethnicity": "Ethnic Origin"}, standards.load())
+    assert [(q.heading, q.others) for q in asked] == [("Employment Status", ["Terminated"]), (heading, marked)]
 
 
 @pytest.mark.parametrize("column", ["Course Category", "Mandatory"])

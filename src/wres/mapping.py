@@ -34,7 +34,7 @@ import fnmatch
 import itertools
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -657,9 +657,9 @@ def rows_questions(stem: str, ex: Export, given: dict[str, str], standard: Stand
     """What to ask of an export's rows: a column marking rows that may not be the file's (marked_rows with
     [other_rows]), and a service column naming services beside the standard's breakdown (a council-wide
     establishment list's "Housing" and "Finance" beside "Adult Social Care")."""
-    out = []
-    if (marked := marked_rows(stem, ex, given, "other_rows")) is not None:
-        out.append(RowsQuestion(*marked, ROWS_OF.get(stem, f"{stem} rows"), OTHER_ROWS.get(stem, "")))
+    # every such column: an export may say "Terminated" in its status and "Agency Worker" in its class
+    out = [RowsQuestion(*marked, ROWS_OF.get(stem, f"{stem} rows"), OTHER_ROWS.get(stem, ""))
+           for marked in every_marked_rows(stem, ex, given, "other_rows")]
     if (services := other_services(stem, ex, given, standard)) is not None:
         out.append(services)
     return out
@@ -703,7 +703,12 @@ def asked(stem: str, heading: str, fm: FileMap) -> bool:
 
 
 def marked_rows(stem: str, ex: Export, given: dict[str, str], table: str) -> tuple[str, list[str], list[str]] | None:
-    """A column of the export that says what each row is (column_synonyms.toml [row_columns]) whose values
+    """The first of every_marked_rows."""
+    return next(every_marked_rows(stem, ex, given, table), None)
+
+
+def every_marked_rows(stem: str, ex: Export, given: dict[str, str], table: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Each column of the export that says what each row is (column_synonyms.toml [row_columns]) whose values
     hold words of `table` beside other values: its heading, those values, and the others.
 
     With [row_words], the file's own rows among others (an ER casework export's "Case Type": Disciplinary,
@@ -725,8 +730,7 @@ def marked_rows(stem: str, ex: Export, given: dict[str, str], table: str) -> tup
         else:  # "Non-mandatory" or "Not statutory" is not "mandatory"
             marked = [v for v in values if any(re.search(rf"(?<!\bnon )(?<!\bnot )\b{re.escape(w)}\b", _words(v)) for w in words)]
         if marked and len(marked) < len(values):
-            return heading, marked, [v for v in values if v not in marked]
-    return None
+            yield heading, marked, [v for v in values if v not in marked]
 
 
 def kind_of(stem: str, column: str) -> str:
