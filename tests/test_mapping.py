@@ -1120,6 +1120,28 @@ def test_wres_map_leaves_an_er_exports_ethnicity_and_service_to_staff(demo: Path
     assert pipeline.load(folder).counts == expected.counts
 
 
+def test_a_column_of_registration_numbers_is_registered_for_anyone_with_one(tmp_path: Path, cli) -> None:
+    """A council's staff list gives the Social Work England number, not a yes/no: wres map reads it as yes for any
+    value ("*" = "yes", so next year's new numbers need no line) and no for a blank. A blank's marker ("N/A") is
+    still blank, never a registration."""
+    folder = tmp_path / "r"
+    numbers = [f"SW{10000 + i}" if i % 3 else ("N/A" if i == 3 else "") for i in range(12)]
+    rows = [{("Social Work England No." if k == "registered_professional" else k): (n if k == "registered_professional" else v)
+             for k, v in person(f"E{i}").items()} for i, n in enumerate(numbers)]
+    write_return(folder, {"HR export.csv": rows})
+    run = cli("map", folder / "HR export.csv", "-o", folder / "mapping.toml")
+    assert run.code == 0 and "'Social Work England No.' holds numbers: read as yes for anyone with one, no for a blank" in " ".join(run.stdout.split())
+    m, _ = mapping.load(folder / "mapping.toml")
+    assert m is not None and m.files["staff"].values["registered_professional"] == {"*": "yes", "": "no"}
+    assert [p for p in pipeline.check(folder) if p.severity == "error"] == []
+    from wres.read import read_return
+    from wres.validate import validate
+
+    ret = read_return(folder)
+    validate(ret)
+    assert ret.con.execute("SELECT count(*) FILTER (WHERE registered_professional), count(*) FROM t_staff").fetchone() == (8, 12)
+
+
 @pytest.mark.parametrize("heading, values, marked", [
     ("Employment Category", ["Permanent", "Fixed Term", "Agency", "Casual"], ["Agency", "Casual"]),  # iTrent
     ("Employee Class", ["Employee", "Agency Worker", "Secondee (Inbound)"], ["Agency Worker", "Secondee (Inbound)"]),  # SuccessFactors

@@ -49,6 +49,8 @@ FILE = "mapping.toml"
 DateOrder = Literal["day-first", "month-first"]
 DATE_ORDERS: tuple[DateOrder, ...] = ("day-first", "month-first")
 TODO = "TODO"  # a value the analyst must decide: validation refuses it until they do
+ANY_VALUE = "*"  # a spelling that stands for any other, not blank: "*" = "yes" (a column of registration numbers)
+_NUMBERED = re.compile(r"[A-Za-z]{0,5}[ -]?\d{3,}")  # a registration or licence number: SW10023, HCPC 123456
 # the contract files an export can stand for (ethnicity_map.csv, counts.csv and organisation.toml are ours)
 # (a mapping is written before the return says its standard, so it may name the files and columns of any standard)
 MAPPABLE = schema.all_files()
@@ -1081,6 +1083,15 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                 if order is None and note.startswith("TODO"):
                     todo += 1
                     lines.append(f"  dates in {heading!r}: {note[6:]}")
+                continue
+            numbered = [v for v in seen if _NUMBERED.fullmatch(v.strip())]
+            if c.kind == "bool" and len(numbered) >= 3 and len(numbered) == len(seen) and not fm.values.get(col):
+                # a column of registration numbers ("Social Work England No."): anyone with one is registered
+                fm.values[col] = {ANY_VALUE: "yes", **({"": "no"} if ex.blanks.get(heading, 0) else {})}
+                notes[(stem, "values", col, ANY_VALUE)] = f"guessed: every value is a number ({numbered[0]} …): anyone with one is yes"
+                if "" in fm.values[col]:
+                    notes[(stem, "values", col, "")] = "guessed: a blank cell, no number, is no"
+                lines.append(f"  {heading!r} holds numbers: read as yes for anyone with one, no for a blank (check [{stem}.values.{col}])")
                 continue
             if (c.kind not in schema.CATEGORICAL or c.kind == "metric_list" or (c.kind == "band" and std.bands_from != "labels")
                     or len(seen) >= VALUES_KEPT):  # a band only where the standard's are labels (else the salary gives it)

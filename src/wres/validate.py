@@ -30,7 +30,7 @@ from wres.read import (
     ethnicity_mapping,
     with_rows,
 )
-from wres.mapping import TODO
+from wres.mapping import ANY_VALUE, TODO
 from wres.schema import PLAN_FILES, Column, Kind, all_columns, files
 from wres.standards import Standard, available, load
 from wres.suggest import Suggester
@@ -266,6 +266,9 @@ def _mapped(kind: str, lookup: Callable[[str], Any], local: dict[str, str], ethn
         both = {**ethnicity_map, **local}
         group = {g.classification: g.id for g in standard.groups}
         return lambda v: group.get(classify(v, both))  # type: ignore[arg-type]
+    if ANY_VALUE in local:  # "*": any other spelling, not blank (a registration number: registered, whatever it is)
+        return lambda v: (lookup(local[normalise(v)]) if normalise(v) in local
+                          else lookup(v) if lookup(v) is not None or schema.blank_marker(v) else lookup(local[ANY_VALUE]))
     return lambda v: lookup(local[normalise(v)]) if normalise(v) in local else lookup(v)
 
 
