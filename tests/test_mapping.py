@@ -1120,6 +1120,25 @@ def test_wres_map_leaves_an_er_exports_ethnicity_and_service_to_staff(demo: Path
     assert pipeline.load(folder).counts == expected.counts
 
 
+@pytest.mark.parametrize("headings, values, expected", [
+    # SAP SuccessFactors: "Department" is one value for everyone, "Division" names the services
+    (["User/Employee ID", "Ethnic Origin", "Department", "Division", "Hire Date"],
+     {"Department": ["Social Care Operations"], "Division": ["Adult Services", "Children's Services"]},
+     {"staff_id": "User/Employee ID", "service": "Division", "start_date": "Hire Date"}),
+    # Unit4: "Resource" is the employee, "Date from" the start, and "Employment type" is no date
+    (["Resource", "Ethnic origin", "Employment type", "Date from"], {"Employment type": ["Permanent", "Casual"]},
+     {"staff_id": "Resource", "start_date": "Date from"}),
+    # Oracle: the services under "Organization"; iTrent: the start is the hire date, not the continuous service date
+    (["Employee Number", "Organization", "Continuous Service Date", "Hire Date"], {"Organization": ["Adult Social Care", "Children's Services"]},
+     {"staff_id": "Employee Number", "service": "Organization", "start_date": "Hire Date"}),
+])
+def test_each_hr_systems_own_headings_are_the_contracts_columns(headings: list[str], values: dict[str, list[str]],
+                                                               expected: dict[str, str]) -> None:
+    ex = mapping.Export("HR export.csv", headings, values)
+    columns = mapping.suggest([ex], file="staff", standard=standards.load()).mapping.files["staff"].columns
+    assert {c: columns.get(c) for c in expected} == expected, columns
+
+
 def test_a_column_of_registration_numbers_is_registered_for_anyone_with_one(tmp_path: Path, cli) -> None:
     """A council's staff list gives the Social Work England number, not a yes/no: wres map reads it as yes for any
     value ("*" = "yes", so next year's new numbers need no line) and no for a blank. A blank's marker ("N/A") is

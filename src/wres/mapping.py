@@ -606,6 +606,8 @@ def _match_columns(stem: str, headings: list[str], taken: dict[str, str], standa
         w = _words(h)
         for rank, (known, col) in enumerate(choices.items()):
             score = 100 if w == known else int(fuzz.ratio(w, known))
+            if score < 100 and "date" in known.split() and not re.search(r"\b(date|dt|day|dob)\b", w):
+                continue  # "Employment type" is no near spelling of "employment date": a date's heading says date
             if score < 85 and len(known) > 3 and re.search(rf"\b{re.escape(known)}\b", w):
                 score = 85  # the heading holds a known one ("Which directorate do you work in?"): a guess, below near spellings
             if score >= 85:  # (near or held headings: the first heading of the export, as before)
@@ -617,6 +619,31 @@ def _match_columns(stem: str, headings: list[str], taken: dict[str, str], standa
         if col not in found and col not in taken and all(h != x for x, _ in found.values()):
             found[col] = (h, score)
     return found
+
+
+def _service_by_values(stem: str, ex: Export, found: dict[str, tuple[str, int]], taken: dict[str, str],
+                       standard: Standard) -> dict[str, tuple[str, int]]:
+    """Of several headings a service may be under ("Department", "Division", "Organization"), the one whose values
+    name most parts of the standard's breakdown ("Adults Services" beside "Children's Services"), where the one
+    chosen by its heading names fewer (SuccessFactors' "Department" said "Social Care Operations" of everyone)."""
+    column = next((c.name for c in schema.files(standard).get(stem, ()) if c.kind == "service"), None)
+    if column is None or column not in found:
+        return found
+    choices = _choices(stem, standard)
+    used = {h.strip().lower() for h in [*taken.values(), *(h for c, (h, _) in found.items() if c != column)]}
+    heads = [h for h in ex.headings if choices.get(_words(h)) == column and h.strip().lower() not in used]
+
+    def parts(h: str) -> int:
+        from wres.validate import recognised
+
+        def part(v: str) -> str | None:  # the part a spelling is, or the part its words suggest
+            guess = _suggest_value("service", column, v, standard)[0]
+            return recognised("service", v, standard, column) or (recognised("service", guess, standard, column) if guess else None)
+
+        return len({p for v in ex.values.get(h, []) if (p := part(v)) is not None})
+
+    best = max(heads, key=parts, default=found[column][0])
+    return found if parts(best) <= parts(found[column][0]) else {**found, column: (best, 100)}
 
 
 def _status_column(stem: str, headings: list[str], contract: Sequence[schema.Column], given: dict[str, str]) -> dict[str, tuple[str, int]]:
@@ -985,6 +1012,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
             if c.name not in taken and c.name in present:
                 taken[c.name] = present[c.name]
         found = _match_columns(stem, ex.headings, taken, std)
+        found = _service_by_values(stem, ex, found, taken, std)
         if stem == "staff" and "pay_band" in found and ("annual_salary" in found or "annual_salary" in taken):
             # an HR grade ("SCP 23", "Grade 7") is seldom one of organisation.toml's bands: the salary gives the band
             lines.append(f"  {found.pop('pay_band')[0]!r} is not used: the band comes from the salary (map it as pay_band only if it holds "
