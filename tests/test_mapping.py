@@ -1139,6 +1139,19 @@ def test_each_hr_systems_own_headings_are_the_contracts_columns(headings: list[s
     assert {c: columns.get(c) for c in expected} == expected, columns
 
 
+@pytest.mark.parametrize("values, order, note", [
+    (["13/04/2024", "01/05/2024"], "day-first", "guessed: 13/04/2024 only makes sense day-first"),
+    (["04/13/2024", "05/20/2024", "01/05/2024"], "month-first", "guessed: 04/13/2024 only makes sense month-first"),
+    (["04/13/2024"], "month-first", "guessed: 04/13/2024 only makes sense month-first"),
+    # one date of several that only month-first reads, in a UK file: a slip as likely as an American export, so asked
+    (["01/05/2024", "12/13/2024", "10/03/2025", "1st Oct 2024"], None, "TODO: only 12/13/2024 makes sense month-first"),
+    (["13/04/2024", "04/13/2024"], None, "TODO: the dates are in both orders"),
+])
+def test_the_date_order_is_guessed_only_from_dates_that_say_it(values: list[str], order: str | None, note: str) -> None:
+    got, said = mapping._date_order(values)
+    assert got == order and said.startswith(note)
+
+
 def test_a_column_of_registration_numbers_is_registered_for_anyone_with_one(tmp_path: Path, cli) -> None:
     """A council's staff list gives the Social Work England number, not a yes/no: wres map reads it as yes for any
     value ("*" = "yes", so next year's new numbers need no line) and no for a blank. A blank's marker ("N/A") is

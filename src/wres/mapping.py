@@ -884,16 +884,21 @@ def _stage(column: str, value: str) -> tuple[str | None, str] | None:
 def _date_order(values: list[str]) -> tuple[DateOrder | None, str]:
     """Which order a column's numeric dates are in, from a value that fits only one (13/04/2024: day-first)."""
     day = month = None
+    months = numeric = 0
     for v in values:
         m = re.match(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}", v)
         if m:
+            numeric += 1
             a, b = int(m.group(1)), int(m.group(2))
             if a > 12 >= b and day is None:
                 day = v
-            elif b > 12 >= a and month is None:
-                month = v
+            elif b > 12 >= a:
+                month, months = month or v, months + 1
     if day and month:
         return None, f"TODO: the dates are in both orders ({day} is day-first, {month} month-first): correct them in the export"
+    if months == 1 and numeric > 1:  # one date of several, in a UK export: a slip as likely as an American order
+        return None, (f"TODO: only {month} makes sense month-first, and the others either way: correct it if it is a slip "
+                      '(day-first is read), or write date_order = "month-first" if the export writes the month first')
     if month:
         return "month-first", f"guessed: {month} only makes sense month-first"
     if day:
