@@ -456,6 +456,22 @@ def test_a_second_assignment_numbered_as_esr_numbers_it_is_said(demo: Path, tmp_
     assert not [p for p in pipeline.check(demo) + pipeline.check(target) if "second post" in p.message]
 
 
+def test_training_of_people_the_staff_list_leaves_out_is_said(demo: Path, tmp_path: Path) -> None:
+    """A learning system's bookings take their ethnicity from staff.csv by staff_id: casual staff, whom the staff
+    list leaves out, were counted as ethnicity not known with no word. A warning says so (the ids only in its
+    fix, a warning being published); the demo's own files, whose ids are all on the list, say nothing of it."""
+    target = tmp_path / "r"
+    shutil.copytree(demo, target)
+    header, rows = _read(demo / "training.csv")
+    extra = [dict(zip(header, rows[0])) | {"staff_id": f"C{i}", "ethnicity": ""} for i in range(3)]
+    with (target / "training.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows, *([r[h] for h in header] for r in extra)])
+    (said,) = [p for p in pipeline.check(target) if "not in staff.csv" in p.message]
+    assert (said.file, said.severity, said.column) == ("training.csv", "warning", "staff_id") and "C0" not in said.message
+    assert said.fix.startswith("check they are people of the return (3 rows, such as C0)")
+    assert not [p for p in pipeline.check(demo) if "not in staff.csv" in p.message and "ethnicity" in p.message]
+
+
 def test_a_hand_made_workbook_with_an_organisation_sheet_gives_the_same_counts(demo: Path, expected: pipeline.Loaded, tmp_path: Path) -> None:
     """Date cells, Excel serial numbers in a date column, numbers as numbers, settings on a sheet."""
     wb = openpyxl.Workbook()
