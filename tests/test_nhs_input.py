@@ -449,6 +449,16 @@ def test_the_surveys_percentages_typed_into_excel_read_as_percentages(tmp_path: 
     assert pipeline.load(path).counts.cells == with_answers.counts.cells
 
 
+def test_a_whole_trust_indicators_blank_service_is_the_whole_trust(tmp_path: Path) -> None:
+    """Indicators 5 to 8 are counted for the whole trust only: a row typed with its service blank is of the whole
+    trust (the only way it is counted), as "all" is; any other service is still refused."""
+    path = trust(tmp_path, survey=None)
+    (path / "counts.csv").write_text(_survey_figures("5,,,bme,1,3\n5,all,,white,2,5\n"), encoding="utf-8")
+    assert errors(path) == [] and pipeline.load(path).counts.cells[("5", "all", "", "bme")] == (1, 3)
+    (path / "counts.csv").write_text(_survey_figures("5,clinical,,bme,1,3\n5,all,,white,2,5\n"), encoding="utf-8")
+    assert [p.message for p in errors(path)] == ["5 is counted for the whole trust, not by clinical"]
+
+
 def test_a_survey_percentage_no_whole_number_of_respondents_gives_is_said(tmp_path: Path) -> None:
     """29.8% of 203 is 60.49 people: read as 60, shown as 29.6%, not the published figure. A weighted result, or
     the wrong base: said (the figures in the fix, since a warning is published), and read to the nearest person."""

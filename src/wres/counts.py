@@ -294,7 +294,7 @@ def from_counts_file(ret: Return, src: Source | None = None) -> tuple[Counts, li
         if m.breakdown and normalise(svc) not in parts:
             bad("service", f'"{service or ""}" is not a service', f"write {' or '.join(p.id for p in std.breakdown.parts)} ('{total}' is computed, never stored)")
             continue
-        if not m.breakdown and svc != total.lower():
+        if not m.breakdown and svc.strip() not in (total.lower(), ""):  # blank: of the whole organisation, the only way it is counted
             bad("service", f'{mid} is counted for the whole {std.organisation}, not by {std.breakdown.column}', f"write {total} as its service")
             continue
         grp = groups.get(ethnicity.key(group or "")) or by_class.get(ethnicity.group_named(group or "") or "")
