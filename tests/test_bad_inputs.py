@@ -1074,6 +1074,11 @@ def test_staff_who_left_before_the_snapshot_by_the_leavers_file_are_said(tmp_pat
     write_return(tmp_path / "r", {"staff": rows, "leavers": leavers}, ORG)
     said = [(p.rows, p.row_count, p.severity, p.message) for p in pipeline.load(tmp_path / "r").warnings if "snapshot" in p.message]
     assert said == [((3, 5), 2, "warning", "these people left before the snapshot date (31 March 2025), by leavers.csv, yet are counted on the staff list")]
+    # one workbook: the leavers are its sheet's, not a leavers.csv
+    (tmp_path / "book").mkdir()
+    workbook({"staff": rows, "leavers": leavers})(tmp_path / "book")
+    said = [p.message for p in pipeline.load(tmp_path / "book" / RET / "return.xlsx").warnings if "snapshot" in p.message]
+    assert said == ["these people left before the snapshot date (31 March 2025), by return.xlsx, sheet leavers, yet are counted on the staff list"]
 
 
 def test_a_yes_no_column_in_its_own_words_reads_as_yes_and_no(tmp_path: Path) -> None:

@@ -986,6 +986,6 @@ def _left_before_the_snapshot(ret: Return, out: Checked) -> list[Problem]:
         return []
     snapshot = long_date(org.period_end)
     return [Problem(ret.sources["staff"].label, f"{'these people' if n > 1 else 'this person'} left before the snapshot date ({snapshot}), "
-                    "by leavers.csv, yet are counted on the staff list", f"staff.csv holds the people employed on {snapshot}: take out "
+                    f"by {ret.sources['leavers'].label}, yet are counted on the staff list", f"staff.csv holds the people employed on {snapshot}: take out "
                     "those who left before it (a list of everyone employed in the year overstates every headcount); if one left and came back, "
                     "give their start_date", "staff_id", tuple(rows), n, "warning")]
