@@ -10,6 +10,12 @@ One change since, on purpose (commit 337691a): disclosure control protects linke
 ties in a fixed order, and publishes again every secondary count the audit does not need. Which cells are
 withheld moved in six of these files (more published, no headline figure lost), and they were rewritten with
 their own fields only; no computed value moved.
+
+And one more, on purpose (2026-12-08): the benchmark shows an authority's relative likelihood only where its own
+published report shows it too (national.own_figures), since a figure its report withheld, shown beside the counts
+the report did show, gave back a small count. nat/benchmark.json and .csv, and funnel.csv (its limits span the
+figures shown), were written again: of the 12 authorities' 432 figures, 27 are shown where 56 were; no figure
+shown moved, and none is newly shown.
 """
 
 from __future__ import annotations

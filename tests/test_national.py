@@ -126,6 +126,26 @@ def test_benchmark_shows_an_authority_only_where_its_counts_are_publishable(aggr
     assert shown_rls, "some authorities are large enough to show"
 
 
+def test_the_benchmark_shows_no_figure_an_authoritys_own_report_withholds(aggregated: Path, published: Path, key: Path) -> None:
+    """An authority's report withholds a figure (the adults' relative likelihood, say) so that a small count cannot
+    be worked out by subtraction from the figures it shows; the same figure in the benchmark, with the counts the
+    report shows, gave that count back (six minority ethnic staff in a children's service). The benchmark shows an
+    authority's relative likelihood only where its own published report shows it; without that rule it would
+    show figures the reports withhold (so this test can fail)."""
+    bench = json.loads((published / "benchmark.json").read_text())
+    authorities, problems = national.load(sorted(aggregated.iterdir()), workers=1)
+    assert problems == []
+    secret = national.key_from(key, create=False)
+    own = {national.pseudonym(secret, a.organisation): national.published_figures(pipeline.document(a.path).to_dict()) for a in authorities}
+    shown = [(row["authority"], (m["metric"], m["service"], m["band"] or "")) for m in bench["metrics"] for row in m["authorities"]
+             if row["relative_likelihood"] is not None]
+    assert shown and all(figure in own[label] for label, figure in shown)
+    doc = national.run(authorities, secret, 10).national
+    before = national.benchmark(authorities, doc, 10, own=False)  # the rule of the four counts alone
+    assert any((m["metric"], m["service"], m["band"] or "") not in own[row["authority"]]
+               for m in before for row in m["authorities"] if row["relative_likelihood"] is not None)
+
+
 def test_pseudonyms_are_stable_secret_and_named_on_request(demo: Path, aggregated: Path, published: Path, key: Path) -> None:
     # from counts.csv returns this time: the same output as from the records, pseudonyms included
     again = demo.parent / "again"

@@ -3,7 +3,7 @@
 Pooling is a sum of counts, never an average of rates, and only of returns of one standard. What is published is protected: the national and
 regional documents together (a region is part of the nation, so its hidden counts must not be the nation
 minus the other regions), and each authority's relative likelihood in the benchmark only where none of
-its four counts is under the threshold. Authorities are pseudonymised unless asked for by name: the
+its four counts is under the threshold and its own published report shows it too. Authorities are pseudonymised unless asked for by name: the
 pseudonym is a keyed hash of the authority's code, so it is stable for as long as the key is kept, and
 cannot be reversed by hashing the list of councils (there are only about 150) without the key.
 """
@@ -43,6 +43,23 @@ class Authority:
     organisation: Organisation
     counts: Counts
     label: str = ""  # the name shown: a pseudonym unless --named
+    # the figures (metric, service, band) whose relative likelihood its own published report shows: the benchmark
+    # shows no more (own_figures); None until worked out
+    published: frozenset[tuple[str, str, str]] | None = None
+
+
+def published_figures(doc: dict[str, Any]) -> frozenset[tuple[str, str, str]]:
+    """The figures whose relative likelihood a published metrics document shows (metric, service, band)."""
+    return frozenset((r["metric"], r["service"], r.get("band") or "") for r in doc["results"] if r.get("relative_likelihood") is not None)
+
+
+def own_figures(loaded: pipeline.Loaded) -> frozenset[tuple[str, str, str]]:
+    """What an authority's own published report shows, at its own threshold (pipeline.publish, as `wres metrics`
+    and `wres report` make it). The benchmark sets its figures beside the nation's only where the report shows
+    them too: a figure the report withheld, shown in the benchmark beside the counts the report did show, gives
+    back the small count it was withheld for (a children's service of six minority ethnic staff, recovered from
+    the adults' relative likelihood and the report's counts by subtraction)."""
+    return published_figures(pipeline.publish(loaded).to_dict())
 
 
 def pseudonym(key: bytes, organisation: Organisation) -> str:
@@ -86,7 +103,7 @@ def _load_sent(path: Path) -> tuple[Path, tuple[Organisation, dict, list[str]] |
     path, loaded, problems = _load_one(path)
     if loaded is None:
         return path, None, problems
-    return path, (loaded.organisation, loaded.counts.cells, loaded.counts.bands), problems
+    return path, (loaded.organisation, loaded.counts.cells, loaded.counts.bands, own_figures(loaded)), problems
 
 
 def load(paths: Sequence[Path], progress: Callable[[str], None] | None = None, workers: int | None = None) -> tuple[list[Authority], list[Problem]]:
@@ -104,13 +121,13 @@ def load(paths: Sequence[Path], progress: Callable[[str], None] | None = None, w
             for path, sent, found in _progress(pool_.map(_load_sent, paths, chunksize=4), say, len(paths)):
                 problems += found
                 if sent is not None:
-                    org, cells, bands = sent
-                    authorities.append(Authority(Path(path), org, Counts(cells, bands, org.standard)))
+                    org, cells, bands, own = sent
+                    authorities.append(Authority(Path(path), org, Counts(cells, bands, org.standard), published=own))
     else:
         for path, loaded, found in _progress(map(_load_one, paths), say, len(paths)):
             problems += found
             if loaded is not None:
-                authorities.append(Authority(Path(path), loaded.organisation, loaded.counts))
+                authorities.append(Authority(Path(path), loaded.organisation, loaded.counts, published=own_figures(loaded)))
     problems += consistency(authorities)
     return authorities, problems
 
@@ -198,12 +215,13 @@ def _quartiles(values: list[float]) -> list[float] | None:
     return [q[0], q[1], q[2]]
 
 
-def benchmark(authorities: Sequence[Authority], national: results.Document, threshold: int) -> list[dict[str, Any]]:
+def benchmark(authorities: Sequence[Authority], national: results.Document, threshold: int, own: bool = True) -> list[dict[str, Any]]:
     """Per relative-likelihood metric × part × band: the national RL, quartiles, funnel limits, and each
     authority beside it (`not_benchmarked` says why the other metrics are left out).
 
-    An authority's figures are shown only where all four counts are 0 or at least the threshold, and its
-    relative likelihood is defined; quartiles are taken over what is shown.
+    An authority's figures are shown only where all four counts are 0 or at least the threshold, its relative
+    likelihood is defined, and (with `own`, for publication) its own published report shows it too
+    (Authority.published); quartiles are taken over what is shown.
     """
     std = national.get_standard()
     focus, reference = std.focus.id, std.reference.id
@@ -224,7 +242,8 @@ def benchmark(authorities: Sequence[Authority], national: results.Document, thre
                 continue
             (x, n1), (c, n2) = (a.counts.get(r.metric, r.service, band, g) for g in (focus, reference))
             # the relative likelihood only of a row that may be shown (a suppressed row shows none)
-            lk = stats.oriented(std, m, (x, n1), (c, n2)) if all(v == 0 or v >= threshold for v in (x, n1, c, n2)) else None
+            mine = not own or (r.metric, r.service, band) in a.published  # type: ignore[operator]  # (run() works it out)
+            lk = stats.oriented(std, m, (x, n1), (c, n2)) if mine and all(v == 0 or v >= threshold for v in (x, n1, c, n2)) else None
             shown = lk is not None and lk.rl is not None
             row: dict[str, Any] = {"authority": a.label, "relative_likelihood": None, "ci95": None, "assessment": None,
                                    "se_log": None, "funnel": None, "suppressed": not shown}
@@ -495,7 +514,11 @@ def run(authorities: list[Authority], key: bytes | None, threshold: int, interna
     else:
         regions = {k: v for k, v in regions.items() if k not in small}
     # after protection: the benchmark repeats the national figures, so it may only repeat published ones
-    bench = benchmark(authorities, national, 1 if internal else threshold)
+    if not internal:
+        for a in authorities:  # returns loaded by load() come with it, worked out in its processes
+            if a.published is None:
+                a.published = own_figures(pipeline.Loaded(a.organisation, a.counts, [], True))
+    bench = benchmark(authorities, national, 1 if internal else threshold, own=not internal)
     warnings += not_benchmarked(std)
     national.warnings = warnings
     national.funnel, national.heterogeneity = funnels(bench, orgs)

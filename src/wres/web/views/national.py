@@ -130,7 +130,9 @@ def _latest(year: int, standard: Standard) -> list[Submission]:
 
 
 def _authorities(subs: list[Submission]) -> list[engine.Authority]:
-    return [engine.Authority(Path(f"submission-{s.pk}"), s.loaded_organisation(), s.loaded_counts()) for s in subs]
+    # each with what its own published report shows (the submission's document): the benchmark shows no more
+    return [engine.Authority(Path(f"submission-{s.pk}"), s.loaded_organisation(), s.loaded_counts(), published=engine.published_figures(s.document))
+            for s in subs]
 
 
 def _threshold(authorities: list[engine.Authority]) -> int:
