@@ -352,6 +352,36 @@ def test_a_report_workbooks_parameters_sheet_is_not_taken_for_its_staff_list(tmp
     assert cli("map", folder).code == 0 and (folder / "mapping.toml").read_text(encoding="utf-8") == before  # run again: as it was
 
 
+def test_a_mapping_for_an_export_does_not_read_a_file_under_the_contracts_name(demo: Path, tmp_path: Path) -> None:
+    """The web service keeps an authority's saved mapping and reads every later upload through it: a mapping for
+    last time's export ("HR Staff List March *.csv", its headings below a title on row 3) made a return in the
+    contract's own shape unreadable ("has no column "Ethnic Origin"", its data's third row read as headings). A
+    file under the contract's name, or a return workbook, is read as it is; an export the mapping names that is
+    missing, with no such file in its place, is still said."""
+    saved = ('[staff]\nfile = "HR Staff List March *.csv"\nheader_row = 3\n\n[staff.columns]\nstaff_id = "Employee Number"\n'
+             'ethnicity = "Ethnic Origin"\n')
+    files = ("staff", "disciplinary", "leavers")
+    expected = pipeline.load(_contract(demo, tmp_path / "plain", files)).counts
+    folder = _contract(demo, tmp_path / "folder", files)
+    (folder / "mapping.toml").write_text(saved, encoding="utf-8")
+    assert [p for p in pipeline.check(folder) if p.severity == "error"] == [] and pipeline.load(folder).counts == expected
+    book = tmp_path / "book"
+    book.mkdir()
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name in files:
+        ws = wb.create_sheet(name)
+        for row in csv.reader((demo / f"{name}.csv").open(encoding="utf-8")):
+            ws.append(row)
+    wb.save(book / "return.xlsx")
+    shutil.copy(demo / "organisation.toml", book)
+    (book / "mapping.toml").write_text(saved, encoding="utf-8")
+    assert [p for p in pipeline.check(book / "return.xlsx") if p.severity == "error"] == []
+    assert pipeline.load(book / "return.xlsx").counts == expected
+    (folder / "staff.csv").unlink()
+    assert any("as the staff file, and no file in" in p.message for p in pipeline.check(folder) if p.severity == "error")
+
+
 def test_wres_map_cannot_tell_an_export_of_no_known_shape_and_says_so(tmp_path: Path, cli) -> None:
     path = tmp_path / "export.csv"
     _write_csv(path, ["Colour", "Size"], [["red", "9"]])

@@ -133,8 +133,10 @@ class Mapping:
         """The contract files whose `file` glob matches an export's file name (case aside)."""
         return [stem for stem, fm in self.files.items() if fm.file and fnmatch.fnmatch(name.lower(), fm.file.lower())]
 
-    def exports(self, root: Path) -> tuple[dict[str, Path], list[Problem]]:
-        """The files in a return folder that stand for contract files (by the mapping's `file` globs)."""
+    def exports(self, root: Path, present: set[str] = frozenset()) -> tuple[dict[str, Path], list[Problem]]:  # type: ignore[assignment]
+        """The files in a return folder that stand for contract files (by the mapping's `file` globs). An export
+        that is not there is an error, unless the return holds that file under the contract's name (`present`):
+        then the mapping is not for it (without_exports)."""
         found: dict[str, Path] = {}
         problems: list[Problem] = []
         names = sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
@@ -142,6 +144,8 @@ class Mapping:
             if not fm.file:
                 continue
             hits = [p for p in names if fnmatch.fnmatch(p.name.lower(), fm.file.lower())]
+            if not hits and stem in present:
+                continue
             if not hits:
                 problems.append(Problem(self.label, f'gives "{fm.file}" as the {stem} file, and no file in {root.name or root} has that name',
                                         f"put the export in the return folder, or correct file under [{stem}] (a * stands for any text)", column=f"[{stem}] file"))
@@ -151,6 +155,14 @@ class Mapping:
             else:
                 found[stem] = hits[0]
         return found, problems
+
+
+def without_exports(m: Mapping, names: Sequence[str]) -> Mapping:
+    """The mapping without its files of an export named by none of `names` (the files the return holds): a
+    mapping saved for a council's own export says how that export reads, not how a file of the return under
+    the contract's name does (a return workbook uploaded after, its headings the contract's: read as it is)."""
+    kept = {stem: fm for stem, fm in m.files.items() if not fm.file or any(fnmatch.fnmatch(n.lower(), fm.file.lower()) for n in names)}
+    return m if len(kept) == len(m.files) else Mapping(kept, m.label)
 
 
 def _problem(label: str, where: str, message: str, fix: str) -> Problem:

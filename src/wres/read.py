@@ -1372,6 +1372,8 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
 
     workbooks = [path] if path.is_file() else sorted(p for p in root.glob("*.xlsx") if not p.name.startswith("~$"))
     exported_book = ret.mapping.stems_for(path.name) if ret.mapping is not None and path.is_file() else []
+    if ret.mapping is not None and path.is_file():  # a return workbook: the mapping's exports are not in it
+        ret.mapping = mapping_mod.without_exports(ret.mapping, [path.name])
     if exported_book and path.suffix.lower() == ".xlsx":  # an export workbook given itself, its mapping beside it
         _read_workbook(ret, path, dict.fromkeys(exported_book))
         workbooks = []
@@ -1398,7 +1400,10 @@ def read_return(path: Path, con: duckdb.DuckDBPyConnection | None = None, mappin
                          and p.stem.strip().lower() not in by_stem]
         exported: dict[str, Path] = {}
         if ret.mapping is not None:  # the council's exports, by the names the mapping gives them
-            exported, problems = ret.mapping.exports(root)
+            # a file the return holds under the contract's name (or a return workbook's sheets) is read as it is
+            present = {*by_stem, *(KNOWN if workbooks else ())}
+            exported, problems = ret.mapping.exports(root, present)
+            ret.mapping = mapping_mod.without_exports(ret.mapping, [p.name for p in root.iterdir()])
             ret.problems.extend(problems)
             for stem, p in exported.items():
                 if by_stem.get(stem, p) != p:
