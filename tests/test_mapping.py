@@ -382,6 +382,33 @@ def test_a_mapping_for_an_export_does_not_read_a_file_under_the_contracts_name(d
     assert any("as the staff file, and no file in" in p.message for p in pipeline.check(folder) if p.severity == "error")
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_this_years_export_without_last_years_title_is_read_from_its_headings(kind: str, demo: Path, tmp_path: Path) -> None:
+    """The mapping saved last year says header_row = 3 (a report's title above the headings); this year's export
+    has none, or one more line of it. Its headings are read from the row that holds the mapping's headings, with
+    a warning that says so, and the counts are the contract's."""
+    expected = pipeline.load(_contract(demo, tmp_path / "plain", ("staff",))).counts
+    rows = list(csv.reader((demo / "staff.csv").open(encoding="utf-8")))
+    rows[0] = ["Employee Number", "Ethnic Origin", *rows[0][2:]]
+    saved = '[staff]\nfile = "HR export *.{k}"\nheader_row = 3\n\n[staff.columns]\nstaff_id = "Employee Number"\nethnicity = "Ethnic Origin"\n'
+    for above, found in (([], 1), ([["Staff in post"], ["Run 01/04/2026"], ["Page 1"]], 4)):
+        folder = _contract(demo, tmp_path / f"{kind}{found}", ())
+        (folder / "mapping.toml").write_text(saved.format(k=kind), encoding="utf-8")
+        export = folder / f"HR export 2026.{kind}"
+        if kind == "csv":
+            _write_csv(export, above[0] if above else rows[0], [*above[1:], *([rows[0]] if above else []), *rows[1:]])
+        else:
+            wb = openpyxl.Workbook()
+            for row in [*above, *rows]:
+                wb.active.append(row)
+            wb.save(export)
+        problems = pipeline.check(folder)
+        assert [p for p in problems if p.severity == "error"] == []
+        (said,) = [p for p in problems if "headings on row" in p.message]
+        assert said.message.startswith(f"has its headings on row {found}, not row 3 as the import mapping says") and said.rows == (found,)
+        assert pipeline.load(folder).counts == expected
+
+
 def test_wres_map_cannot_tell_an_export_of_no_known_shape_and_says_so(tmp_path: Path, cli) -> None:
     path = tmp_path / "export.csv"
     _write_csv(path, ["Colour", "Size"], [["red", "9"]])

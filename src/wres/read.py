@@ -455,6 +455,24 @@ def title_above(rows: Iterator[Sequence[object]], stem: str | None = None) -> tu
     return (1, "") if below is None else (below + 1, str(filled[0][0]).strip())
 
 
+def mapped_heading_row(rows: Iterator[Sequence[object]], rename: dict[str, tuple[str, ...]], stated: int) -> int:
+    """The row (from 1) of an export's headings, as the import mapping names them: `stated` (its header_row),
+    unless another of the first rows holds more of the mapping's headings (this year's export without last
+    year's title above them, or with one more line of it)."""
+    counts = [sum(1 for v in row if v is not None and mapping_mod.heading_key(str(v)) in rename) for _, row in zip(range(TITLE_ROWS), rows)]
+    if not counts or stated > len(counts):
+        return stated
+    best = max(range(len(counts)), key=lambda i: (counts[i], -abs(i + 1 - stated)))
+    return best + 1 if counts[best] > counts[stated - 1] else stated
+
+
+def heading_row_moved(label: str, stated: int, found: int) -> Problem:
+    """The warning that an export's headings were read from another row than its mapping's header_row says."""
+    return Problem(label, f"has its headings on row {found}, not row {stated} as the import mapping says: read from row {found}",
+                   f"nothing to do if that is so; to say it, write header_row = {found} under the file in the mapping",
+                   rows=(found,), row_count=1, severity="warning")
+
+
 FOOTER_ROWS = 3  # how many lines of a report's footer below its data are recognised
 _TAIL_BYTES = 1 << 16  # how much of a CSV's end is looked at for one
 _TAIL_ROWS = 64  # rows held back by without_footer: a footer, the empty rows around it, and room
@@ -667,6 +685,12 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
         with tempfile.TemporaryDirectory(prefix="wres-") as folder:
             return _read_csv(con, name, encoding.utf8_copy(path, Path(folder), codec), rename, above, keep, land=True, fresh=True)
     sep = "," if looked else file_separator(path, codec or "utf-8-sig")
+    moved = None
+    if rename and above and codec and not looked:  # the mapping's header_row, as this file has its headings
+        with path.open(encoding=codec, errors="replace", newline="") as f:
+            found = mapped_heading_row(csv.reader(f, delimiter=sep), rename, above + 1)
+        if found != above + 1:
+            moved, above = heading_row_moved(path.name, above + 1, found), found - 1
     header = _csv_header(path, above, codec or "utf-8-sig", sep)
     if isinstance(header, Problem):
         return header
@@ -689,6 +713,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
                                'close any quotes left open, or open it in Excel and "Save As" CSV UTF-8 (comma delimited)')
             src = _read_csv(con, name, copy, rename, above, keep, land=True)
         if isinstance(src, Source):
+            src.warnings += [moved] if moved else []
             src.path = path  # the copy is gone: validate looks at the file itself for a title above the headings
             src.warnings[:0] = ([encoding.read_as_windows(path.name)] if codec == encoding.WINDOWS else []) + (
                 [footer_warning(path.name, footer[1])] if footer else [])
@@ -715,6 +740,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, name: str, path: Path, rename: dic
             return _not_utf8(path.name)
         src = _text_table(con, name, path.name, rel, "rowid + 2", headers, path, rename, [f"c{i}" for i in range(len(headers))], above, keep, land)
         if isinstance(src, Source):
+            src.warnings += [moved] if moved else []
             unnamed = _unnamed(con, path.name, rel, headers, above)
             # a report's title taken for the headings leaves its columns unnamed: the title is said (validate), not they
             src.warnings += unnamed if not unnamed or above or csv_title(path, path.name, name) is None else []
@@ -1079,15 +1105,18 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
             if name not in sheets:
                 continue
             label = f"{path.name}, sheet {sheets[name]}"
+            rename = ret.mapping.renames(name) if ret.mapping else {}
+            first = stated = ret.mapping.header_row(name) if ret.mapping else 1
             try:
-                read = _sheet(wb[sheets[name]], label, ret.mapping.header_row(name) if ret.mapping else 1, percents=name == "counts")
+                if rename and stated > 1:  # the mapping's header_row, as this sheet has its headings
+                    first = mapped_heading_row(sheet_rows(wb[sheets[name]], label), rename, stated)
+                read = _sheet(wb[sheets[name]], label, first, percents=name == "counts")
             except Refused as refused:
                 read = refused.problem
             if isinstance(read, Problem):
                 _keep(ret, name, read)
                 continue
             heads, arrow, row_numbers = read
-            rename = ret.mapping.renames(name) if ret.mapping else {}
             marks = _sheet_marks(wb[sheets[name]], formulas=recalculated)
             unsaved = _unsaved(label, name, heads, rename, ret.mapping.keep(name) if ret.mapping else None, marks.formulas, set(row_numbers))
             if unsaved:
@@ -1097,7 +1126,6 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
             footer = _sheet_footer(arrow, row_numbers) if name not in SETTINGS_SHEETS else []
             if footer:
                 arrow, row_numbers = arrow.slice(0, len(row_numbers) - len(footer)), row_numbers[:-len(footer)]
-            first = ret.mapping.header_row(name) if ret.mapping else 1
             if (name not in SETTINGS_SHEETS and row_numbers and row_numbers[0] == first + 1
                     and sub_heading(list(arrow.slice(0, 1).drop(["_row"]).to_pylist()[0].values()))):
                 arrow, row_numbers = arrow.slice(1), row_numbers[1:]
@@ -1114,6 +1142,8 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                              for cs in [rename.get(mapping_mod.heading_key(h)) or (mapping_mod.heading_key(h),)] for c in cs}
                 src.book = path
                 src.warnings[:0] = [footer_warning(label, footer)] if footer else []
+                src.warnings += [heading_row_moved(label, stated, first)] if first != stated else []
+                src.above = first - 1  # the rows above the headings: a missing column is said of the headings' row
                 hidden = sorted(marks.hidden & set(row_numbers))
                 if hidden:
                     src.warnings.append(Problem(
@@ -1121,7 +1151,7 @@ def _read_workbook(ret: Return, path: Path, only: dict[str, str | None] | None =
                         f"{'are' if len(hidden) != 1 else 'is'} read like the others",
                         "if they are not the return's, delete them: hiding a row does not take it out", rows=tuple(hidden[:ROWS_SHOWN]),
                         row_count=len(hidden), severity="warning"))
-                if not (ret.mapping and ret.mapping.header_row(name) > 1):
+                if not (ret.mapping and stated > 1):
                     src.title = title_problem(label, name, *title_above(sheet_rows(wb[sheets[name]], label), name))
             _keep(ret, name, src)
         if only is None:  # a sheet named for a file of the return but not as one ("Leavers 2024-25"): said, never read unseen
