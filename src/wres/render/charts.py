@@ -448,7 +448,8 @@ def trend_chart(report: Report, metric_id: str) -> Chart:
     services = [report.part_label(p.id) for p in report.parts if p.id in {r.service for r in report.results(metric_id)}]
     spec = json.loads(_trend_template(low, high, tuple(years), tuple(services)))
     spec.setdefault("datasets", {})["trend"] = rows
-    title = f"{m.short} {m.title}: relative likelihood by year"
+    band = next((r.band for i in range(len(report.years)) for r in report.headline(m, i) if r.band), None)
+    title = f"{m.short} {m.title}{f' ({band})' if band else ''}: relative likelihood by year"  # a metric of bands: its assessed band
     alt_text = f"Relative likelihood year by year, against the non-adverse range {fmt(low)} to {fmt(high)} (shaded). " + " ".join(
         f"{t[0]}, {t[1].lower()}: {t[2]} (95% CI {t[3]}), {t[4]}." for t in table)
     return Chart(f"trend-{metric_id}", title, alt_text, ["Year", "Service", "Relative likelihood", "95% CI", "Assessment"], table,
