@@ -91,6 +91,10 @@ def test_a_check_replaced_by_a_later_upload_is_not_settled(users, demo_returns, 
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == Upload.Status.DISCARDED and second.status == Upload.Status.VALID
+    # its page says it was replaced before its check, not that it was checked
+    said = " ".join(c.get(f"/submit/{first.id}/").content.decode().split())
+    assert "first.zip was uploaded on" in said and "replaced by a later upload (second.zip) before it was checked" in said
+    assert "was checked on" not in said
 
 
 # ---- limits: a check that takes too long, or too much memory, or whose process dies -------------------------

@@ -63,7 +63,10 @@ def upload_result(request: HttpRequest, pk: str) -> HttpResponse:
         messages.info(request, f"{up.filename} has been submitted.")
         return redirect("submissions")
     if up.status == Upload.Status.DISCARDED:
-        return render(request, "web/submit/gone.html", {"up": up, "staged_days": settings.STAGED_DAYS, "form": UploadForm()})
+        # one replaced before its check had begun has no problems and no settings: it was never checked
+        later = Upload.objects.filter(authority=up.authority, created_at__gt=up.created_at).order_by("created_at").first()
+        return render(request, "web/submit/gone.html", {"up": up, "staged_days": settings.STAGED_DAYS, "form": UploadForm(),
+                                                        "unchecked": not up.problems and up.organisation is None, "later": later})
     return render(request, "web/submit/problems.html", {"up": up, "errors": up.errors(), "warnings": up.warnings(), "form": UploadForm(),
                                                         "stopped": up.status == Upload.Status.STOPPED, "choice": _survey_choice(up),
                                                         "can_map": bool(up.staged), "staged_days": settings.STAGED_DAYS, "mapped": ImportMapping.objects.filter(authority=up.authority).exists()})
