@@ -24,7 +24,7 @@ from tests.browser import (  # noqa: F401  (fixtures are used by name)
     open_page,
     published_report,
 )
-from wres.stats import verdict
+from wres.stats import pct, verdict
 from wres.standards import load as _load
 
 MARK = "[c]"  # the report's mark for a withheld figure
@@ -234,6 +234,20 @@ def test_every_figure_is_the_metrics_documents(report_set: ReportSet, open_page:
     for r in doc["results"]:
         sentences = page.evaluate("id => [...document.getElementById(id).closest('section').querySelectorAll('li')].map(li => li.textContent)", r["metric"])
         assert r["sentence"] in sentences, f"{r['metric']} {r['service']}: sentence not shown: {r['sentence']}"
+
+
+def test_senior_managers_share_is_beside_the_workforces_and_the_populations(report_set: ReportSet, open_page: Any) -> None:
+    """M9's share of senior managers beside the share of the workforce and of the local population, as the
+    workbook and the document give it: the figure a programme lead puts before councillors."""
+    doc = report_set.metrics()
+    page = open_page(report_set.url).page
+    rows = page.evaluate("""() => { const t = [...document.querySelectorAll('table')].find(t => t.caption && t.caption.textContent.startsWith('Minority ethnic share'));
+        return t ? [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent.trim())) : null; }""")
+    shares = [r["representation"] for r in doc["results"] if r["metric"] == "M9"]
+    assert rows is not None and len(rows) == len(shares)
+    for row, share in zip(rows, shares):
+        assert row[2] == pct(share["workforce"]) and row[3] == pct(share["local_population"])
+        assert row[1] == (pct(share["senior_managers"]) if share["senior_managers"] is not None else "[c]")
 
 
 def test_published_report_withholds_small_numbers(published_report: ReportSet, internal_report: ReportSet, open_page: Any) -> None:

@@ -284,6 +284,24 @@ def _sentences(m: MetricDef, results: list[Result], banded: bool) -> list[str]:
     return shown + ([" and ".join(rest) + "."] if rest else [])
 
 
+def _shares(report: Report, results: list[Result]) -> dict[str, Any] | None:
+    """The focus group's share of the metric's people beside its share of the workforce and of the local
+    population (SC-WRES M9: senior managers), as the document gives it (the workbook shows the same)."""
+    with_shares = [r for r in results if r.representation is not None]
+    if not with_shares:
+        return None
+    st = report.standard
+
+    def cell(r: Result, key: str) -> str:
+        value = (r.representation or {}).get(key)
+        return pct(value) if value is not None else MARK if r.suppressed and key != "local_population" else "–"
+
+    return {"caption": f"{st.focus.label} share", "columns": [st.word("breakdown_heading"), f"Of {st.word('representation_subset')}",
+                                                             "Of the whole workforce", "Of the local population (census)"],
+            "rows": [[report.part_label(r.service), *(cell(r, k) for k in ("senior_managers", "workforce", "local_population"))]
+                     for r in with_shares]}
+
+
 def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
     doc = report.current
     st = report.standard
@@ -301,6 +319,7 @@ def context(report: Report, figures: dict[str, Figure]) -> dict[str, Any]:
             "extra_chart": figures.get("pay-bands") if m.kind == "pay_band" and m.statistic == "relative_likelihood" else None,
             "columns": _columns(report, m, banded),
             "rows": _rows(report, m, results, banded),
+            "shares": _shares(report, results),
         })
     period = doc.period
     if doc.suppression.get("applied"):
