@@ -657,13 +657,17 @@ def csv_title(path: Path, label: str, stem: str) -> Problem | None:
     return title_problem(label, stem, row, title)
 
 
+TITLE_MAPPING = "say so in an import mapping, header_row = {row} under [{stem}] in mapping.toml (wres map writes one)"
+TITLE_MAPPING_SAID = re.compile(re.escape(TITLE_MAPPING).replace(r"\{row\}", r"\d+").replace(r"\{stem\}", r"\w+"))  # (the web says its pages)
+
+
 def title_problem(label: str, stem: str, row: int, title: str) -> Problem | None:
     """A report's title above a file's or sheet's headings (title_above), said once, with its remedy."""
     if row == 1:
         return None
     above = f"has a title on its first row ({title[:60]!r})" if title else "has an empty first row"
     return Problem(label, f"{above}, and its headings seem to be on row {row}",
-                   f"say so in an import mapping, header_row = {row} under [{stem}] in mapping.toml (wres map writes one), "
+                   f"{TITLE_MAPPING.format(row=row, stem=stem)}, "
                    f"or delete the rows above the headings (row{'s 1 to' if row > 2 else ''} {row - 1})", rows=(1,), row_count=1,
                    mappable=True)
 

@@ -226,6 +226,12 @@ def test_an_export_under_a_reports_title_is_read_from_its_header_row(users, auth
     m, problems = mapping.parse(tomllib.loads(text))
     assert not problems
     assert importing.summary(m, standards.load("sc-wres"))[0]["header_row"] == 3
+    # without a mapping, the title is said in the web's words: its pages, not a mapping.toml it never shows
+    ImportMapping.objects.filter(authority=a).delete()
+    said = returns.record(a, users["analyst_A"], zipped(export))
+    (title,) = [p for p in said.errors() if "has a title on its first row" in p["message"]]
+    assert title["fix"].startswith("match your files on the pages below (they find the headings' row), or delete the rows above")
+    assert "mapping.toml" not in title["fix"] and "wres map" not in title["fix"]
 
 
 def test_a_value_left_as_an_error_stays_a_problem_and_the_pages_can_be_used_again(users, authorities, export) -> None:

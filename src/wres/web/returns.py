@@ -298,8 +298,14 @@ def _in_web_words(problems: list[Problem], path: Path) -> list[Problem]:
     the command line's remedy (wres map on the server's own folder) is never shown."""
     own = set(_own_files(path))
     return [replace(p, fix="name it after the file it holds (staff.csv, leavers.csv, …), or leave it out of the upload")
-            if p.message == read.NOT_READ else replace(p, fix=p.fix.replace(validate.MAP_HEADINGS, "")) if p.mappable else p
+            if p.message == read.NOT_READ else replace(p, fix=_web_fix(p.fix)) if p.mappable else p
             for p in problems if not (p.message == read.NOT_READ and p.file in own)]
+
+
+def _web_fix(fix: str) -> str:
+    """A fix the mapping pages can make, in their words: the command line's mapping file is not the web's."""
+    return read.TITLE_MAPPING_SAID.sub("match your files on the pages below (they find the headings' row)",
+                                       fix.replace(validate.MAP_HEADINGS, ""))
 
 
 def _settings(path: Path) -> Organisation | None:
