@@ -361,6 +361,9 @@ def test_governance_is_read_checked_and_told(tmp_path: Path, cli: Any) -> None:
     from wres.render.html import governance_text
 
     root = hand_return(tmp_path / "r")
+    # without [governance]: a published report says only that it is not said, the internal one where to say it
+    assert governance_text(report.build(root)) == "This return does not say how the action plan is agreed and monitored."
+    assert "([governance])" in governance_text(report.build(root, internal=True))
     text = (root / "organisation.toml").read_text() + (
         '\n[governance]\nagreed_by = "the WRES Steering Group"\napproved_by = "the Corporate Leadership Team"\n'
         'approved_on = 2024-06-04\nreviewed_with = "lead Members"\nmonitoring = "monthly by the WRES Steering Group"\n'

@@ -169,8 +169,9 @@ def _sponsors(report: Report) -> list[tuple[str, str]]:
 def governance_text(report: Report) -> str:
     """How the plan was agreed and is monitored, from organisation.toml [governance], in the seed's words."""
     g = report.organisation.governance
-    if g is None:
-        return "organisation.toml does not yet say how the action plan is agreed and monitored ([governance])."
+    if g is None:  # the analyst's internal report says where to say it; a published one, only that it is not said
+        return ("organisation.toml does not yet say how the action plan is agreed and monitored ([governance])." if report.internal
+                else "This return does not say how the action plan is agreed and monitored.")
     on = lambda d: f" on {long_date(d)}" if d else ""  # noqa: E731
     parts = []
     if g.agreed_by:
