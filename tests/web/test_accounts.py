@@ -105,6 +105,8 @@ def test_signing_out_refuses_the_old_cookie_everywhere_and_nothing_is_saved_with
         assert r.status_code == 302 and r["Location"].startswith(LOGIN), r.status_code
         r = client.post(f"/plan/{obj.pk}/comment/", {"text": "Posted after signing out"})
         assert r.status_code == 302 and r["Location"].startswith(LOGIN)
+        said = " ".join(client.get(r["Location"]).content.decode().split())  # what became of the comment
+        assert "What you sent was not saved: sign in, then send it again." in said
     assert not Comment.objects.exists()
     assert not AuditEvent.objects.filter(action="comment added").exists()
 
@@ -150,6 +152,10 @@ def test_an_idle_session_ends_and_the_sign_in_page_says_why(users) -> None:
     assert not Comment.objects.exists()
     html = c.get(r["Location"]).content.decode()
     assert "You were signed out after 30 minutes without using the service. Sign in again to carry on." in html
+    assert "What you sent was not saved: sign in, then send it again." in html and "You are not signed in" not in html
+    fresh = Client()  # no session at all: said so
+    r = fresh.post(f"/plan/{obj.pk}/comment/", {"text": "Posted with no session"})
+    assert r.status_code == 302 and "You are not signed in, so what you sent was not saved." in fresh.get(r["Location"]).content.decode()
     assert "govuk-notification-banner__title" in html and ">Important<" in html
     r = copy.get("/dashboard/")
     assert r.status_code == 302 and r["Location"].startswith(LOGIN)

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -47,11 +48,27 @@ def can(request: HttpRequest, what: str) -> bool:
     return p is not None and p.role in CAN[what]
 
 
+def signed_in(view: View) -> View:
+    """Django's login_required, saying why a form sent after the session ended was not saved: the sign-in page
+    alone left the analyst to guess what became of what they typed."""
+
+    @wraps(view)
+    def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.method == "POST":  # (a time-out is said by the sessions middleware: only what became of the form here)
+            messages.warning(request, "What you sent was not saved: sign in, then send it again." if getattr(request, "session_timed_out", False)
+                             else "You are not signed in, so what you sent was not saved. Sign in, then send it again.")
+        return redirect_to_login(request.get_full_path())
+
+    return inner
+
+
 def member(what: str | None = None) -> Callable[[View], View]:
     """An authority page: signed in, a member of an authority, and (if `what`) allowed to do it."""
 
     def wrap(view: View) -> View:
-        @login_required
+        @signed_in
         @wraps(view)
         def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             p = profile_of(request)
@@ -70,7 +87,7 @@ def member(what: str | None = None) -> Callable[[View], View]:
 def national(view: View) -> View:
     """A national page: national administrators only."""
 
-    @login_required
+    @signed_in
     @wraps(view)
     def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         p = profile_of(request)
