@@ -377,10 +377,11 @@ def _changes(report: Report, m: MetricDef) -> dict[str, Any] | None:
     ratio and, for an event metric, the test's p; a stock metric's note (the document's) says why it has none."""
     if len(report.years) < 2 or m.statistic != "relative_likelihood":
         return None
-    rows, notes = [], []
+    rows, notes, without = [], [], []
     for r in report.headline(m):
         c = r.change
-        if not c or c.get("ratio") is None:
+        if not c or c.get("ratio") is None:  # a year's figure withheld or not defined: said below the table, not left out unsaid
+            without.append(("this" if r.relative_likelihood is None else "last", report.part_label(r.service).lower()))
             continue
         p = c.get("p_value")
         rows.append([report.part_label(r.service) + (f" ({r.band})" if r.band else ""), fmt(c["previous_rl"]),
@@ -390,6 +391,10 @@ def _changes(report: Report, m: MetricDef) -> dict[str, Any] | None:
             notes.append(c["note"])
     if not rows:
         return None
+    for year in ("last", "this"):
+        parts = [part for y, part in without if y == year]
+        if parts:
+            notes.append(f"No change is shown for {' and '.join(parts)}: {year} year's relative likelihood is withheld or cannot be calculated.")
     return {"caption": f"{m.short} {m.title}: change from {report.year_label(len(report.years) - 2)} to {report.year_label()}",
             "columns": [report.standard.word("breakdown_heading"), report.year_label(len(report.years) - 2), report.year_label(),
                         "Change (ratio)", "Test of change"],
