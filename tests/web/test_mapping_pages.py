@@ -234,6 +234,35 @@ def test_an_export_under_a_reports_title_is_read_from_its_header_row(users, auth
     assert "mapping.toml" not in title["fix"] and "wres map" not in title["fix"]
 
 
+def test_a_spelling_answered_for_one_file_is_offered_for_the_next(users, authorities, export) -> None:
+    """"Early Help" in staff.csv and leavers.csv, which no word says the service of: answered on staff.csv's
+    values page, leavers.csv's page offers that answer rather than asking it again from nothing."""
+    for name, column in (("staff.csv", "Directorate"), ("leavers.csv", "service")):
+        with (export / name).open(encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        rows[0][column] = rows[1][column] = "Early Help"
+        with (export / name).open("w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+    c = client_for(users["analyst_A"])
+    upload(c, export)
+    up = Upload.objects.get(authority=authorities["A"])
+
+    def answer(url: str, text: str) -> dict[str, str] | None:
+        chosen = selected(text)
+        by_spelling = {labelled(text)[n]: n for n in chosen}
+        if url.endswith("/staff/values/"):
+            assert chosen[by_spelling["“Early Help”"]] == ""  # nothing to go on: asked
+            return {**chosen, by_spelling["“Early Help”"]: "children"}
+        if url.endswith("/leavers/values/"):
+            assert chosen[by_spelling["“Early Help”"]] == "children"  # the answer given for staff.csv, offered
+        return None
+
+    visited, _ = walk(c, f"/submit/{up.pk}/map/staff/columns/", answer)
+    assert "staff/values/" in visited and "leavers/values/" in visited
+
+
 def test_a_value_left_as_an_error_stays_a_problem_and_the_pages_can_be_used_again(users, authorities, export) -> None:
     a = authorities["A"]
     c = client_for(users["analyst_A"])

@@ -293,6 +293,10 @@ def values_to_decide(f: StagedFile, m: mapping.Mapping) -> dict[str, list[tuple[
     fm = m.files.get(f.stem)
     if fm is None:
         return {}
+    # a spelling still to decide here that another file's page answered for the same column ("Early Help" in
+    # leavers.csv, answered in staff.csv): that answer is offered, not asked again from nothing
+    answered = {(col, ethnicity.normalise(s)): t for stem, other in m.files.items() if stem != f.stem
+                for col, table in other.values.items() for s, t in table.items() if t and t != mapping.TODO}
     out: dict[str, list[tuple[str, str]]] = {}
     for col, table in fm.values.items():
         heading = column_of(f.export, fm.columns.get(col, col))
@@ -301,7 +305,8 @@ def values_to_decide(f: StagedFile, m: mapping.Mapping) -> dict[str, list[tuple[
         present = {ethnicity.normalise(v) for v in f.export.values.get(heading, [])}
         if f.export.blanks.get(heading):
             present.add("")
-        rows = [(spelling, target) for spelling, target in table.items() if ethnicity.normalise(spelling) in present]
+        rows = [(spelling, answered.get((col, ethnicity.normalise(spelling)), target) if target == mapping.TODO else target)
+                for spelling, target in table.items() if ethnicity.normalise(spelling) in present]
         if rows:
             out[col] = rows
     return out
