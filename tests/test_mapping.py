@@ -263,6 +263,16 @@ def test_rerunning_wres_map_next_year_keeps_the_saved_mapping_and_adds_only_what
     assert fm.values["service"] == {"Children & Families": "children", "Early Help": mapping.TODO}
     after = (folder / "mapping.toml").read_text(encoding="utf-8")
     assert '"Early Help" = "TODO"  # new, TODO: adults or children?' in after
+    # a spelling answered for one file is the same in the next export mapped into the mapping
+    answered = after.replace('"Early Help" = "TODO"', '"Early Help" = "children"')
+    (folder / "mapping.toml").write_text(answered, encoding="utf-8")
+    write_return(folder, {"Leavers 2025.csv": [{"Employee Number": "E1", "ethnicity": "Indian", "service": "Early Help", "date": "01/07/2024"}]}, org=False)
+    assert cli("map", folder / "Leavers 2025.csv", "--file", "leavers", "-o", folder / "mapping.toml").code == 0
+    m2, _ = mapping.load(folder / "mapping.toml")
+    assert m2 is not None and m2.files["leavers"].values["service"] == {"Early Help": "children"}
+    assert '"Early Help" = "children"  # new, as [staff.values.service] says' in (folder / "mapping.toml").read_text(encoding="utf-8")
+    (folder / "mapping.toml").write_text(after, encoding="utf-8")
+    (folder / "Leavers 2025.csv").unlink()
     # the file as the analyst left it, comments and all, with only the new line added, under its table
     assert after.replace('"Early Help" = "TODO"  # new, TODO: adults or children?\n', "") == saved
     assert after.index('"Early Help"') > after.index("[staff.values.service]")

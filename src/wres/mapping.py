@@ -1159,6 +1159,10 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                         or (c.kind == "service" and v in unasked)):
                     continue
                 target, note = _suggest_value(c.kind, col, v, std)
+                given = next(((other, t) for other, ofm in mapping.files.items() if other != stem
+                              for s, t in ofm.values.get(col, {}).items() if normalise(s) == normalise(v) and t != TODO), None)
+                if target is None and given is not None:  # answered for another file ("Early Help" in staff): the same here
+                    target, note = given[1], f"as [{given[0]}.values.{col}] says"
                 # a yes/no column holding one word and blanks is a flag: the word is yes, a blank no
                 if target is None and c.kind == "bool" and len(seen) == 1 and ex.blanks.get(heading, 0):
                     target, note = "yes", "guessed: the only value in this column (a blank is no)"
