@@ -288,6 +288,23 @@ def test_a_value_left_as_an_error_stays_a_problem_and_the_pages_can_be_used_agai
     assert not up.staged
 
 
+def test_matching_again_starts_at_the_file_the_problems_name(users, authorities, export) -> None:
+    """A spelling left as an error in leavers.csv: "Match your columns" on the problems page goes to leavers.csv's
+    pages, not back to staff.csv's first page."""
+    c = client_for(users["analyst_A"])
+    upload(c, export)
+    up = Upload.objects.get(authority=authorities["A"])
+    assert c.get(f"/submit/{up.pk}/map/")["Location"].endswith("/map/staff/columns/")  # the first time: the first file
+    c.post(f"/submit/{up.pk}/map/staff/columns/", selected(page(c.get(f"/submit/{up.pk}/map/staff/columns/"))))
+    c.post(f"/submit/{up.pk}/map/staff/values/", selected(page(c.get(f"/submit/{up.pk}/map/staff/values/"))))
+    names = selected(page(c.get(f"/submit/{up.pk}/map/leavers/values/")))
+    c.post(f"/submit/{up.pk}/map/leavers/values/", {n: "" for n in names})  # leave it as an error
+    c.post(f"/submit/{up.pk}/map/check/")
+    up.refresh_from_db()
+    assert up.status == Upload.Status.INVALID and any(p["file"] == "leavers.csv" for p in up.errors())
+    assert c.get(f"/submit/{up.pk}/map/")["Location"].endswith("/map/leavers/values/")
+
+
 def test_only_the_authoritys_analyst_reaches_its_mapping(users, authorities, export) -> None:
     a = authorities["A"]
     c = client_for(users["analyst_A"])

@@ -148,9 +148,16 @@ def _keep(request: HttpRequest, state: Matching) -> None:
 
 @member("submit")
 def start(request: HttpRequest, pk: str) -> HttpResponse:
-    """Begin (or begin again) matching an upload."""
+    """Begin (or begin again) matching an upload: at the first page of the first file its problems name (a
+    spelling left as an error in leavers.csv is on leavers.csv's pages, not five pages on), else at the first."""
     state = _open(request, pk, fresh=True)
-    return state if isinstance(state, HttpResponse) else state.next(None)
+    if isinstance(state, HttpResponse):
+        return state
+    steps = state.steps()
+    named = {p["file"] for p in state.up.errors()}
+    labels = {f.stem: f.label for f in state.files}
+    first = next((s for s in steps if s[0] == "files"), None) or next((s for s in steps if labels.get(s[1]) in named), None)
+    return redirect(state.url(first)) if first is not None else state.next(None)
 
 
 @member("submit")
