@@ -45,7 +45,7 @@ from wres.web.models import Authority, Submission
 # another's: the same rule as for regions.
 MIN_AUTHORITIES = engine.MIN_AUTHORITIES_PER_REGION
 MIN_POOLED = 2  # the pooled counts are the national team's own (it sees every authority's counts anyway)
-CACHE_FORMAT = 1  # bump when what is kept in a cached folder changes
+CACHE_FORMAT = 2  # bump when what is kept in a cached folder changes (2: the benchmark shows only what each authority's report shows)
 META = "meta.json"
 FILES = {  # the national files offered for download: name → (content type, what it is)
     "national.json": ("application/json", "National figures (JSON)"),
