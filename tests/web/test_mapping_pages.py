@@ -232,6 +232,10 @@ def test_an_export_under_a_reports_title_is_read_from_its_header_row(users, auth
     (title,) = [p for p in said.errors() if "has a title on its first row" in p["message"]]
     assert title["fix"].startswith("match your files on the pages below (they find the headings' row), or delete the rows above")
     assert "mapping.toml" not in title["fix"] and "wres map" not in title["fix"]
+    # a file missing: the guide, not the project's templates folder, which a web user has not got
+    (export / "staff.csv").unlink()
+    (missing,) = [p for p in returns.record(a, users["analyst_A"], zipped(export)).errors() if p["message"] == "is missing"]
+    assert "(the data preparation guide lists its columns)" in missing["fix"] and "templates/" not in missing["fix"]
 
 
 def test_a_spelling_answered_for_one_file_is_offered_for_the_next(users, authorities, export) -> None:

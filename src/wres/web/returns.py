@@ -298,12 +298,19 @@ def _in_web_words(problems: list[Problem], path: Path) -> list[Problem]:
     the command line's remedy (wres map on the server's own folder) is never shown."""
     own = set(_own_files(path))
     return [replace(p, fix="name it after the file it holds (staff.csv, leavers.csv, …), or leave it out of the upload")
-            if p.message == read.NOT_READ else replace(p, fix=_web_fix(p.fix)) if p.mappable else p
+            if p.message == read.NOT_READ else replace(p, fix=_web_fix(p.fix, p.mappable))
             for p in problems if not (p.message == read.NOT_READ and p.file in own)]
 
 
-def _web_fix(fix: str) -> str:
-    """A fix the mapping pages can make, in their words: the command line's mapping file is not the web's."""
+_TEMPLATE = re.compile(r"\(see templates/[\w./-]+\)")  # a template in the project's folder, which a web user has not got
+
+
+def _web_fix(fix: str, mappable: bool = True) -> str:
+    """A fix in the web's words: the mapping pages make what the command line's mapping file says (where the
+    problem is one they can put right), and the data preparation guide stands for the project's templates."""
+    fix = _TEMPLATE.sub("(the data preparation guide lists its columns)", fix)
+    if not mappable:
+        return fix
     return read.TITLE_MAPPING_SAID.sub("match your files on the pages below (they find the headings' row)",
                                        fix.replace(validate.MAP_HEADINGS, ""))
 
