@@ -346,6 +346,13 @@ ROWS_OF = {"staff": "people directly employed at the snapshot date", "training":
 OTHER_ROWS = {"staff": "leavers or agency workers", "training": "mandatory courses", "leavers": "internal transfers or promotions"}
 
 
+def answered_elsewhere(mapping: Mapping, stem: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """The spellings the mapping answers for files other than `stem`: (column, normalised spelling) → (that file,
+    the answer). A spelling still to decide in `stem` ("Early Help" in leavers, answered in staff) takes it."""
+    return {(col, normalise(s)): (other, t) for other, fm in mapping.files.items() if other != stem
+            for col, table in fm.values.items() for s, t in table.items() if t and t != TODO}
+
+
 def undecided(mapping: Mapping) -> int:
     """How many of a mapping's lines still say TODO (a heading or a spelling the analyst has to give)."""
     return sum(v == TODO for fm in mapping.files.values() for v in (*fm.columns.values(), *(x for t in fm.values.values() for x in t.values())))
@@ -1143,6 +1150,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                 continue
             table = fm.values.setdefault(col, {})
             known = {normalise(k) for k in table}
+            elsewhere = answered_elsewhere(mapping, stem)
             # a council's own letters beside codes the table reads (W, U beside A, B): each letter is asked, A too
             nhs, own = ethnicity.codes_beside_others(seen, known) if c.kind == "ethnicity" else ({}, [])
             errors = [v for v in seen if schema.excel_error(v)]
@@ -1159,8 +1167,7 @@ def suggest(exports: list[Export], existing: Mapping | None = None, file: str | 
                         or (c.kind == "service" and v in unasked)):
                     continue
                 target, note = _suggest_value(c.kind, col, v, std)
-                given = next(((other, t) for other, ofm in mapping.files.items() if other != stem
-                              for s, t in ofm.values.get(col, {}).items() if normalise(s) == normalise(v) and t != TODO), None)
+                given = elsewhere.get((col, normalise(v)))
                 if target is None and given is not None:  # answered for another file ("Early Help" in staff): the same here
                     target, note = given[1], f"as [{given[0]}.values.{col}] says"
                 # a yes/no column holding one word and blanks is a flag: the word is yes, a blank no

@@ -295,8 +295,7 @@ def values_to_decide(f: StagedFile, m: mapping.Mapping) -> dict[str, list[tuple[
         return {}
     # a spelling still to decide here that another file's page answered for the same column ("Early Help" in
     # leavers.csv, answered in staff.csv): that answer is offered, not asked again from nothing
-    answered = {(col, ethnicity.normalise(s)): t for stem, other in m.files.items() if stem != f.stem
-                for col, table in other.values.items() for s, t in table.items() if t and t != mapping.TODO}
+    answered = {k: t for k, (_, t) in mapping.answered_elsewhere(m, f.stem).items()}
     out: dict[str, list[tuple[str, str]]] = {}
     for col, table in fm.values.items():
         heading = column_of(f.export, fm.columns.get(col, col))
